@@ -1,0 +1,153 @@
+#include "quartier/strutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quartier/error.h"
+
+char *qtr_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    return qtr_strndup(s, strlen(s));
+}
+
+char *qtr_strndup(const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *qtr_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Length of the blank at s (0 when s does not start with one). */
+static size_t blank_len(const unsigned char *s)
+{
+    if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        return 1;
+    if (s[0] == 0xC2 && s[1] == 0xA0) /* U+00A0 no-break space */
+        return 2;
+    if (s[0] == 0xE2 && s[1] == 0x80 && s[2] == 0xAF) /* U+202F narrow no-break space */
+        return 3;
+    return 0;
+}
+
+/* Length of a blank that ends at s + n (0 when none). */
+static size_t blank_len_back(const unsigned char *s, size_t n)
+{
+    if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        return 1;
+    if (n >= 2 && s[n - 2] == 0xC2 && s[n - 1] == 0xA0)
+        return 2;
+    if (n >= 3 && s[n - 3] == 0xE2 && s[n - 2] == 0x80 && s[n - 1] == 0xAF)
+        return 3;
+    return 0;
+}
+
+const char *qtr_trim_span(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t k;
+    while ((k = blank_len(p)) > 0)
+        p += k;
+    size_t n = strlen((const char *)p);
+    while (n > 0 && (k = blank_len_back(p, n)) > 0)
+        n -= k;
+    *len = n;
+    return (const char *)p;
+}
+
+char *qtr_trim_inplace(char *s)
+{
+    if (!s)
+        return s;
+    size_t n;
+    const char *p = qtr_trim_span(s, &n);
+    memmove(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+int qtr_starts_with(const char *s, const char *prefix)
+{
+    return s && prefix && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int qtr_buf_append(struct qtr_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d)
+            return QTR_ERR_NOMEM;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int qtr_buf_puts(struct qtr_buf *b, const char *s)
+{
+    return qtr_buf_append(b, s, strlen(s));
+}
+
+int qtr_buf_printf(struct qtr_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return QTR_ERR_INTERNAL;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + (size_t)n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d)
+            return QTR_ERR_NOMEM;
+        b->data = d;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+void qtr_buf_release(struct qtr_buf *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
