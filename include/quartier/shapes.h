@@ -1,0 +1,32 @@
+/*
+ * shapes.h - polygons as plain coordinate arrays, for code that must not
+ * include GEOS (map rendering). src/geo converts GEOS geometries to this.
+ *
+ * Feature i has rings feat_ring[i] .. feat_ring[i+1]-1; ring r has points
+ * ring_pt[r] .. ring_pt[r+1]-1 (closed: first point repeated last);
+ * ring_hole[r] is 1 for an interior ring. Coordinates are in the work CRS (m).
+ */
+#ifndef QUARTIER_SHAPES_H
+#define QUARTIER_SHAPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct qtr_shapes {
+    size_t n;           /* features */
+    size_t nrings;
+    size_t npoints;
+    size_t *feat_ring;  /* n + 1 */
+    size_t *ring_pt;    /* nrings + 1 */
+    uint8_t *ring_hole; /* nrings */
+    double *x, *y;      /* npoints */
+};
+
+/** Free everything. NULL-safe. */
+void qtr_shapes_free(struct qtr_shapes *s);
+
+/** Bounding box of all features; returns 0 when there are no points. */
+int qtr_shapes_bbox(const struct qtr_shapes *s, double *minx, double *miny, double *maxx,
+                    double *maxy);
+
+#endif

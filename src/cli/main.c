@@ -1,0 +1,7 @@
+#include <stdio.h>
+
+int main(void)
+{
+    puts("quartier " QTR_VERSION);
+    return 0;
+}
