@@ -35,7 +35,15 @@ void qtr_error_prefix(struct qtr_error *err, const char *fmt, ...)
     va_end(ap);
     char old[QTR_ERROR_MSG_SIZE];
     memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+    size_t plen = strlen(prefix);
+    if (plen + 2 >= sizeof err->msg)
+        plen = sizeof err->msg - 3;
+    memcpy(err->msg, prefix, plen);
+    memcpy(err->msg + plen, ": ", 2);
+    size_t room = sizeof err->msg - plen - 3;
+    size_t olen = strnlen(old, room);
+    memcpy(err->msg + plen + 2, old, olen);
+    err->msg[plen + 2 + olen] = '\0';
 }
 
 const char *qtr_status_name(int code)
