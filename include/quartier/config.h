@@ -1,0 +1,139 @@
+/*
+ * config.h - the analysis file (INI), see docs/analysis-file.md.
+ *
+ * qtr_config_load reads and checks the file: unknown sections and keys,
+ * malformed numbers and missing required keys are errors naming the file and
+ * line. Paths are made absolute relative to the analysis file's folder.
+ */
+#ifndef QUARTIER_CONFIG_H
+#define QUARTIER_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quartier/error.h"
+
+enum qtr_join_mode { QTR_JOIN_KEY = 0, QTR_JOIN_NAME };
+
+struct qtr_table_spec {
+    char *id;          /* section name after "table " */
+    char *source;      /* absolute path */
+    char *key;
+    enum qtr_join_mode join;
+    char *sheet;
+    size_t header_row; /* 1-based, 0 = default */
+    size_t skip_rows;
+    char separator;    /* 0 = detect */
+    int encoding;      /* enum qtr_encoding */
+    char decimal;      /* 0 = detect */
+    char *suffix;
+    char *date;
+    unsigned line;     /* line of the section header */
+};
+
+struct qtr_group_spec {
+    char *id;
+    char *column;
+    char *label;
+    char *label_en;
+    char *previous;
+    int multigroup;
+};
+
+struct qtr_indicator_spec {
+    char *id;
+    char *expr;
+    char *previous;
+    char *numerator;
+    char *denominator;
+    char *field;
+    int higher_worse;  /* 1 higher_worse, 0 higher_better */
+    char *unit;
+    char *label;
+    char *label_en;
+    double status_weight;
+    double dynamics_weight;
+    char *classification;
+    int classes;
+};
+
+struct qtr_target_spec {
+    char *id;
+    char *indicator;
+    double value;
+    int year;
+    int baseline_year; /* 0 = from previous_date */
+    char *district;
+};
+
+struct qtr_config {
+    char *path;        /* absolute path of the analysis file */
+    char *dir;         /* its folder */
+    /* [analysis] */
+    char *title;
+    char *language;    /* "de" or "en" */
+    char *output;      /* absolute */
+    char *crs;         /* work CRS or NULL (UTM zone of the data) */
+    double min_population;
+    int small_exclude; /* 1 = exclude small districts from indices */
+    uint64_t seed;
+    unsigned permutations;
+    int strict;
+    double min_count;
+    double suppressed_low, suppressed_high;
+    /* [boundaries] */
+    char *bnd_source;  /* absolute path or PG: string */
+    char *bnd_layer;
+    char *bnd_key;
+    char *bnd_name;
+    char *bnd_crs;
+    char *bnd_parent;
+    /* [table ...] */
+    size_t ntables;
+    struct qtr_table_spec *tables;
+    /* [population] */
+    char *total;
+    char *date;
+    char *previous_total;
+    char *previous_date;
+    /* [group ...] */
+    size_t ngroups;
+    struct qtr_group_spec *groups;
+    /* [indicator ...] */
+    size_t nindicators;
+    struct qtr_indicator_spec *indicators;
+    /* [renewal] */
+    int has_renewal;
+    char *renewal_method;
+    char *standardise;
+    double status_thresholds[3];
+    double dynamics_thresholds[2];
+    double years;      /* 0 = from the dates */
+    char *attention;
+    char *exclude;
+    char *invalid_column;
+    char *segregation_group;
+    /* [target ...] */
+    size_t ntargets;
+    struct qtr_target_spec *targets;
+};
+
+/** Fill cfg with the defaults of docs/analysis-file.md (no allocation). */
+void qtr_config_init(struct qtr_config *cfg);
+
+/**
+ * Read `path` into cfg (which must have been initialised). On error cfg holds
+ * what was read so far; release it with qtr_config_release either way.
+ */
+int qtr_config_load(const char *path, struct qtr_config *cfg, struct qtr_error *err);
+
+/** Free everything cfg owns and reset it to the defaults. */
+void qtr_config_release(struct qtr_config *cfg);
+
+/**
+ * Make `path` absolute relative to `dir` (unless it is absolute or a "PG:"
+ * connection string). Caller frees.
+ */
+char *qtr_path_resolve(const char *dir, const char *path);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * frame.h - the joined data: one row per district, typed columns.
+ *
+ * Every numeric cell keeps its kind (value, true zero, secret, suppressed,
+ * missing, ...; see cell.h) next to its number, so nothing missing is ever
+ * turned into 0 and every exclusion can be counted.
+ */
+#ifndef QUARTIER_FRAME_H
+#define QUARTIER_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quartier/cell.h"
+#include "quartier/error.h"
+
+struct qtr_column {
+    char *name;                       /* column name (with the table's suffix) */
+    char *origin;                     /* "boundaries" or the table id */
+    int is_text;                      /* 1: text column (names, codes) */
+    double *v;                        /* n numbers (NAN unless kind is VALUE or ZERO) */
+    uint8_t *kind;                    /* n enum qtr_cell_kind */
+    char **text;                      /* n, only for text columns */
+    size_t count[QTR_CELL_KIND_COUNT];/* districts per kind */
+};
+
+struct qtr_frame {
+    size_t n;
+    char **key;                       /* n, borrowed from the layer */
+    char **name;                      /* n, borrowed from the layer */
+    size_t ncols;
+    struct qtr_column *cols;
+    uint8_t *has_stats;               /* n: 1 when every table had a row for the district */
+};
+
+/** Allocate an empty frame over n districts (keys and names are borrowed). */
+struct qtr_frame *qtr_frame_new(size_t n, char **key, char **name);
+
+/** Free the frame and its columns (not the borrowed keys and names). NULL-safe. */
+void qtr_frame_free(struct qtr_frame *f);
+
+/**
+ * Append a column (name and origin copied); returns it with v/kind allocated
+ * and every cell MISSING, or NULL when out of memory.
+ */
+struct qtr_column *qtr_frame_add_column(struct qtr_frame *f, const char *name, const char *origin,
+                                        int is_text);
+
+/** Recount col->count from col->kind. */
+void qtr_column_recount(struct qtr_column *col, size_t n);
+
+/** The column called name (matching as qtr_table_find_column), or NULL. */
+struct qtr_column *qtr_frame_find(const struct qtr_frame *f, const char *name);
+
+/**
+ * The numeric column called name, or an error that names `what` and lists
+ * the frame's columns (QTR_ERR_DATA). A text column is an error too.
+ */
+int qtr_frame_require(const struct qtr_frame *f, const char *name, const char *what,
+                      struct qtr_column **out, struct qtr_error *err);
+
+#endif

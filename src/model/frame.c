@@ -1,0 +1,127 @@
+#include "quartier/frame.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "quartier/strutil.h"
+
+struct qtr_frame *qtr_frame_new(size_t n, char **key, char **name)
+{
+    struct qtr_frame *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->n = n;
+    f->key = key;
+    f->name = name;
+    f->has_stats = calloc(n ? n : 1, 1);
+    if (!f->has_stats) {
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+static void column_release(struct qtr_column *c, size_t n)
+{
+    free(c->name);
+    free(c->origin);
+    free(c->v);
+    free(c->kind);
+    if (c->text)
+        for (size_t i = 0; i < n; i++)
+            free(c->text[i]);
+    free(c->text);
+}
+
+void qtr_frame_free(struct qtr_frame *f)
+{
+    if (!f)
+        return;
+    for (size_t j = 0; j < f->ncols; j++)
+        column_release(&f->cols[j], f->n);
+    free(f->cols);
+    free(f->has_stats);
+    free(f);
+}
+
+struct qtr_column *qtr_frame_add_column(struct qtr_frame *f, const char *name, const char *origin,
+                                        int is_text)
+{
+    struct qtr_column *cols = realloc(f->cols, (f->ncols + 1) * sizeof *cols);
+    if (!cols)
+        return NULL;
+    f->cols = cols;
+    struct qtr_column *c = &cols[f->ncols];
+    memset(c, 0, sizeof *c);
+    size_t n = f->n ? f->n : 1;
+    c->name = qtr_strdup(name);
+    c->origin = qtr_strdup(origin);
+    c->is_text = is_text;
+    c->v = malloc(n * sizeof *c->v);
+    c->kind = malloc(n);
+    c->text = is_text ? calloc(n, sizeof *c->text) : NULL;
+    if (!c->name || !c->origin || !c->v || !c->kind || (is_text && !c->text)) {
+        column_release(c, 0);
+        return NULL;
+    }
+    for (size_t i = 0; i < f->n; i++) {
+        c->v[i] = NAN;
+        c->kind[i] = QTR_CELL_MISSING;
+    }
+    f->ncols++;
+    qtr_column_recount(c, f->n);
+    return c;
+}
+
+void qtr_column_recount(struct qtr_column *col, size_t n)
+{
+    memset(col->count, 0, sizeof col->count);
+    for (size_t i = 0; i < n; i++)
+        if (col->kind[i] < QTR_CELL_KIND_COUNT)
+            col->count[col->kind[i]]++;
+}
+
+struct qtr_column *qtr_frame_find(const struct qtr_frame *f, const char *name)
+{
+    if (!name)
+        return NULL;
+    size_t wl;
+    const char *w = qtr_trim_span(name, &wl);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t j = 0; j < f->ncols; j++) {
+            size_t hl;
+            const char *hname = qtr_trim_span(f->cols[j].name, &hl);
+            if (hl == wl && (pass ? strncasecmp(hname, w, wl) : strncmp(hname, w, wl)) == 0)
+                return &f->cols[j];
+        }
+    return NULL;
+}
+
+int qtr_frame_require(const struct qtr_frame *f, const char *name, const char *what,
+                      struct qtr_column **out, struct qtr_error *err)
+{
+    struct qtr_column *c = qtr_frame_find(f, name);
+    if (c && !c->is_text) {
+        *out = c;
+        return QTR_OK;
+    }
+    struct qtr_buf b = {0};
+    for (size_t j = 0; j < f->ncols && b.len < 1000; j++)
+        if (!f->cols[j].is_text)
+            qtr_buf_printf(&b, "%s%s", b.len ? ", " : "", f->cols[j].name);
+    int rc;
+    if (c)
+        rc = qtr_error_set(err, QTR_ERR_DATA,
+                           "%s '%s' (from %s) holds text, not counts; numeric columns: %s",
+                           what, name, c->origin, b.data ? b.data : "(none)");
+    else
+        rc = qtr_error_set(err, QTR_ERR_DATA,
+                           "%s '%s' not found in the joined data (numeric columns: %s); check "
+                           "the column name and the table's suffix",
+                           what, name ? name : "", b.data ? b.data : "(none)");
+    qtr_buf_release(&b);
+    return rc;
+}
