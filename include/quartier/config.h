@@ -38,6 +38,7 @@ struct qtr_group_spec {
     char *label_en;
     char *previous;
     int multigroup;
+    int multigroup_only; /* set by `quartier indices --groups`: no single-group indices */
 };
 
 struct qtr_indicator_spec {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
 #include <geos_c.h>

@@ -349,7 +349,7 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
         const struct keyed *hit = lookup(rows, nrows, rkeys[r]);
         if (hit && hit->idx != r)
             continue;
-        char hint[200] = "";
+        char hint[320] = "";
         if (by_name) {
             char parts[8][128];
             size_t np = split_merged(shown, parts, 8);

@@ -1,0 +1,73 @@
+/*
+ * pipeline.h - the stages of a run, in order; only this module knows the order.
+ *
+ *   qtr_pipeline_load     boundaries + tables -> join -> population checks
+ *   qtr_pipeline_compute  citywide indices, local shares and location quotients
+ *   qtr_pipeline_write    GeoPackage + GeoJSON, written atomically
+ *
+ * `quartier check` runs load only; `quartier indices` runs load and compute
+ * and prints; `quartier run` runs all three.
+ */
+#ifndef QUARTIER_PIPELINE_H
+#define QUARTIER_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quartier/config.h"
+#include "quartier/csv.h"
+#include "quartier/ctx.h"
+#include "quartier/error.h"
+#include "quartier/frame.h"
+#include "quartier/indices.h"
+#include "quartier/layer.h"
+#include "quartier/report.h"
+#include "quartier/table.h"
+
+/** One statistics table as read, with what the reader found. */
+struct qtr_loaded_table {
+    struct qtr_table *table;
+    struct qtr_csv_info info;  /* CSV: separator, encoding, decimal mark; sheets: '.' */
+    int is_sheet;
+};
+
+/** Everything a run produces, owned by the state. */
+struct qtr_state {
+    struct qtr_layer *layer;
+    size_t ntables;
+    struct qtr_loaded_table *tables;
+    struct qtr_frame *frame;
+    struct qtr_report report;
+    uint8_t *usable;           /* n: district enters the indices */
+    size_t nusable;
+    struct qtr_index_value *indices;
+    size_t nindices;
+    char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write) */
+    char *geojson_path;
+};
+
+/** Free the state. NULL-safe. */
+void qtr_state_free(struct qtr_state *st);
+
+/**
+ * Read boundaries and tables, join them and check the population columns.
+ * With cfg->strict, any warning in the report is an error. On error *out is
+ * still set when the report is worth showing (the caller frees it).
+ */
+int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state **out,
+                      struct qtr_error *err);
+
+/** Citywide single-group (and multigroup) indices, group shares and location quotients. */
+int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                         struct qtr_error *err);
+
+/**
+ * Write quartier.gpkg (districts, city_indices, join_report, run_info) and
+ * districts.geojson (RFC 7946) into `outdir` (created if needed). Each file is
+ * written to a temporary name in that folder and renamed when complete; an
+ * output path that is one of the inputs is an error.
+ */
+int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                       const char *outdir, const char *command_line, struct qtr_error *err);
+
+#endif

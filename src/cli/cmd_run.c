@@ -1,0 +1,202 @@
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "quartier/config.h"
+#include "quartier/pipeline.h"
+
+static const char run_help[] =
+    "usage: quartier run ANALYSIS.ini [-o OUTDIR] [--seed N] [--threads N] [--strict] [-q]\n"
+    "\n"
+    "Runs the whole analysis described by ANALYSIS.ini (see docs/analysis-file.md): reads the\n"
+    "boundaries and statistics tables, joins them, computes the indices and writes\n"
+    "  OUTDIR/quartier.gpkg      districts layer, city_indices, join_report, run_info\n"
+    "  OUTDIR/districts.geojson  RFC 7946 (EPSG:4326) for web maps\n"
+    "Outputs are written atomically: an interrupted run leaves the previous ones intact.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR   output folder (default: 'output' in the analysis file)\n"
+    "      --seed N       seed for all simulations (default: 'seed' in the analysis file)\n"
+    "      --threads N    worker threads (default: all cores)\n"
+    "      --strict       join and data-quality warnings are errors\n"
+    "  -q, --quiet        no progress on stderr\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "exit status: 0 ok, 1 failure, 2 usage error\n";
+
+static const char check_help[] =
+    "usage: quartier check ANALYSIS.ini [--strict] [-v]\n"
+    "\n"
+    "Reads and joins everything the analysis file names and prints the join and data-quality\n"
+    "report: duplicate and unmatched keys, ambiguous names, suppressed and missing cells per\n"
+    "column, groups larger than their total, small and empty districts, repaired polygons.\n"
+    "Writes nothing. Exits 1 when 'quartier run' would fail (with --strict: on any warning).\n"
+    "\n"
+    "options:\n"
+    "      --strict       warnings count as errors\n"
+    "  -v, --verbose      list every note, not only the first 50 of a kind\n"
+    "  -q, --quiet        no progress on stderr\n"
+    "  -h, --help         this text\n";
+
+struct run_args {
+    const char *analysis;
+    const char *outdir;
+    int have_seed;
+    unsigned long long seed;
+    int threads;
+    int quiet;
+    int strict;
+    int verbose;
+};
+
+static int parse(int argc, char **argv, const char *cmd, const char *help, struct run_args *a)
+{
+    enum { OPT_SEED = 256, OPT_THREADS, OPT_STRICT };
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},  {"seed", required_argument, NULL, OPT_SEED},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"strict", no_argument, NULL, OPT_STRICT}, {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'o':
+            a->outdir = optarg;
+            break;
+        case OPT_SEED:
+            errno = 0;
+            a->seed = strtoull(optarg, &end, 10);
+            if (end == optarg || *end || errno || optarg[0] == '-')
+                return cli_usage_error(cmd, "--seed takes a whole number >= 0, not '%s'",
+                                       optarg);
+            a->have_seed = 1;
+            break;
+        case OPT_THREADS: {
+            errno = 0;
+            long t = strtol(optarg, &end, 10);
+            if (end == optarg || *end || errno || t < 1 || t > 1024)
+                return cli_usage_error(cmd, "--threads takes a number from 1 to 1024, not '%s'",
+                                       optarg);
+            a->threads = (int)t;
+            break;
+        }
+        case OPT_STRICT:
+            a->strict = 1;
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case 'v':
+            a->verbose = 1;
+            break;
+        case 'h':
+            fputs(help, stdout);
+            exit(EXIT_OK);
+        default:
+            return cli_usage_error(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error(cmd, optind >= argc ? "the analysis file is missing"
+                                                   : "exactly one analysis file is expected");
+    a->analysis = argv[optind];
+    return EXIT_OK;
+}
+
+static int load(const struct run_args *a, struct qtr_config *cfg, struct qtr_ctx *ctx,
+                struct cli_progress *prog, struct qtr_error *err)
+{
+    qtr_config_init(cfg);
+    int rc = qtr_config_load(a->analysis, cfg, err);
+    if (rc)
+        return rc;
+    if (a->strict)
+        cfg->strict = 1;
+    if (a->have_seed)
+        cfg->seed = a->seed;
+    if ((rc = cli_ctx_init(ctx, prog, a->quiet, err)))
+        return rc;
+    ctx->seed = cfg->seed;
+    ctx->threads = a->threads;
+    ctx->strict = cfg->strict;
+    return QTR_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_args a;
+    int ex = parse(argc, argv, "run", run_help, &a);
+    if (ex)
+        return ex;
+    struct qtr_error err = {0};
+    struct qtr_config cfg;
+    struct qtr_ctx ctx = {0};
+    struct cli_progress prog = {0};
+    struct qtr_state *st = NULL;
+    char *cmdline = cli_join_args(argc, argv);
+    int rc = load(&a, &cfg, &ctx, &prog, &err);
+    if (!rc)
+        rc = qtr_pipeline_load(&ctx, &cfg, &st, &err);
+    if (!rc)
+        rc = qtr_pipeline_compute(&ctx, &cfg, st, &err);
+    if (!rc)
+        rc = qtr_pipeline_write(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, cmdline, &err);
+    if (rc) {
+        if (st && st->report.n && !a.quiet)
+            cli_print_report(stderr, st, 0);
+        ex = cli_fail(&err);
+    } else {
+        size_t w = qtr_report_warnings(&st->report);
+        if (w)
+            fprintf(stderr,
+                    "quartier: %zu warnings in the join report (see 'quartier check %s' or "
+                    "the join_report table)\n",
+                    w, a.analysis);
+        printf("%zu districts, %zu in the indices\n", st->frame->n, st->nusable);
+        printf("GeoPackage: %s\nGeoJSON:    %s\n", st->gpkg_path, st->geojson_path);
+        ex = EXIT_OK;
+    }
+    qtr_state_free(st);
+    qtr_ctx_release(&ctx);
+    qtr_config_release(&cfg);
+    free(cmdline);
+    return ex;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct run_args a;
+    int ex = parse(argc, argv, "check", check_help, &a);
+    if (ex)
+        return ex;
+    struct qtr_error err = {0};
+    struct qtr_config cfg;
+    struct qtr_ctx ctx = {0};
+    struct cli_progress prog = {0};
+    struct qtr_state *st = NULL;
+    int rc = load(&a, &cfg, &ctx, &prog, &err);
+    if (!rc)
+        rc = qtr_pipeline_load(&ctx, &cfg, &st, &err);
+    if (st)
+        cli_print_report(stdout, st, a.verbose);
+    if (rc) {
+        ex = cli_fail(&err);
+    } else {
+        printf("\nThe analysis can run: %zu districts, %zu in the indices.\n", st->frame->n,
+               st->nusable);
+        ex = EXIT_OK;
+    }
+    qtr_state_free(st);
+    qtr_ctx_release(&ctx);
+    qtr_config_release(&cfg);
+    return ex;
+}

@@ -1,0 +1,481 @@
+#include "quartier/output.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <geos_c.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "quartier/strutil.h"
+
+int qtr_mkdir_p(const char *dir, struct qtr_error *err)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return qtr_error_set(err, QTR_ERR_IO, "output folder name too long: '%s'", dir);
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return qtr_error_set(err, QTR_ERR_IO, "cannot create folder '%s': %s", path,
+                                 strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return qtr_error_set(err, QTR_ERR_IO, "cannot create output folder '%s': %s", path,
+                             strerror(errno));
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return qtr_error_set(err, QTR_ERR_IO, "output folder '%s' is not a folder", path);
+    return QTR_OK;
+}
+
+int qtr_check_not_input(const char *target, const char *const *inputs, size_t ninputs,
+                        struct qtr_error *err)
+{
+    struct stat ts;
+    if (stat(target, &ts) != 0)
+        return QTR_OK; /* does not exist yet: cannot be an input */
+    for (size_t i = 0; i < ninputs; i++) {
+        struct stat is;
+        if (inputs[i] && stat(inputs[i], &is) == 0 && is.st_dev == ts.st_dev &&
+            is.st_ino == ts.st_ino)
+            return qtr_error_set(err, QTR_ERR_USAGE,
+                                 "output '%s' is the input '%s'; choose another output folder "
+                                 "(quartier never writes over an input)",
+                                 target, inputs[i]);
+    }
+    return QTR_OK;
+}
+
+/* All values integral and representable: write the column as Integer64 (counts). */
+static int integral_column(const struct qtr_column *c, size_t n)
+{
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (c->kind[i] != QTR_CELL_VALUE && c->kind[i] != QTR_CELL_ZERO)
+            continue;
+        any = 1;
+        double v = c->v[i];
+        if (!(fabs(v) < 9007199254740992.0) || v != floor(v))
+            return 0;
+    }
+    return any;
+}
+
+/* Field names as written: the frame's names (GeoPackage and GeoJSON take any UTF-8 name). */
+static int create_fields(OGRLayerH lyr, const struct qtr_output_request *req, uint8_t *integral,
+                         struct qtr_error *err)
+{
+    const struct qtr_frame *f = req->frame;
+    struct {
+        const char *name;
+        OGRFieldType type;
+        OGRFieldSubType sub;
+    } fixed[] = {
+        {"key", OFTString, OFSTNone},
+        {"name", OFTString, OFSTNone},
+        {"has_statistics", OFTInteger, OFSTBoolean},
+        {"in_indices", OFTInteger, OFSTBoolean},
+        {"area_ha", OFTReal, OFSTNone},
+    };
+    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fixed[k].name, fixed[k].type);
+        OGR_Fld_SetSubType(fd, fixed[k].sub);
+        OGRErr e = OGR_L_CreateField(lyr, fd, 1);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE)
+            return qtr_error_set(err, QTR_ERR_IO, "cannot create field '%s' (%s)", fixed[k].name,
+                                 qtr_gdal_last_error());
+    }
+    for (size_t j = 0; j < f->ncols; j++) {
+        const struct qtr_column *c = &f->cols[j];
+        integral[j] = (uint8_t)(!c->is_text && integral_column(c, f->n));
+        OGRFieldType type = c->is_text ? OFTString : integral[j] ? OFTInteger64 : OFTReal;
+        OGRFieldDefnH fd = OGR_Fld_Create(c->name, type);
+        OGRErr e = OGR_L_CreateField(lyr, fd, 1);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE)
+            return qtr_error_set(err, QTR_ERR_IO, "cannot create field '%s' (%s)", c->name,
+                                 qtr_gdal_last_error());
+    }
+    return QTR_OK;
+}
+
+static OGRGeometryH to_ogr(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+    size_t size = 0;
+    GEOSWKBWriter *w = GEOSWKBWriter_create_r(h);
+    if (!w)
+        return NULL;
+    GEOSWKBWriter_setByteOrder_r(h, w, GEOS_WKB_NDR);
+    unsigned char *wkb = GEOSWKBWriter_write_r(h, w, g, &size);
+    GEOSWKBWriter_destroy_r(h, w);
+    if (!wkb)
+        return NULL;
+    OGRGeometryH og = NULL;
+    if (OGR_G_CreateFromWkb(wkb, NULL, &og, (int)size) != OGRERR_NONE)
+        og = NULL;
+    GEOSFree_r(h, wkb);
+    return og ? OGR_G_ForceToMultiPolygon(og) : NULL;
+}
+
+static int write_districts(struct qtr_ctx *ctx, GDALDatasetH ds, const struct qtr_output_request *req,
+                           OGRSpatialReferenceH srs, char **lco, struct qtr_error *err)
+{
+    const struct qtr_frame *f = req->frame;
+    const struct qtr_layer *l = req->layer;
+    GEOSContextHandle_t h = (GEOSContextHandle_t)ctx->geos;
+    OGRLayerH lyr = GDALDatasetCreateLayer(ds, "districts", srs, wkbMultiPolygon, lco);
+    if (!lyr)
+        return qtr_error_set(err, QTR_ERR_IO, "cannot create layer 'districts' (%s)",
+                             qtr_gdal_last_error());
+    uint8_t *integral = calloc(f->ncols ? f->ncols : 1, 1);
+    if (!integral)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    int rc = create_fields(lyr, req, integral, err);
+    if (rc) {
+        free(integral);
+        return rc;
+    }
+    const int base = 5;
+    GDALDatasetStartTransaction(ds, 0);
+    for (size_t i = 0; i < f->n && !rc; i++) {
+        OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(feat, 0, f->key[i]);
+        OGR_F_SetFieldString(feat, 1, f->name[i]);
+        OGR_F_SetFieldInteger(feat, 2, f->has_stats[i]);
+        OGR_F_SetFieldInteger(feat, 3, req->usable ? req->usable[i] : 0);
+        if (l->geom[i])
+            OGR_F_SetFieldDouble(feat, 4, l->area[i] / 10000.0);
+        else
+            OGR_F_SetFieldNull(feat, 4);
+        for (size_t j = 0; j < f->ncols; j++) {
+            const struct qtr_column *c = &f->cols[j];
+            int fi = base + (int)j;
+            if (c->is_text) {
+                if (c->text[i] && c->text[i][0])
+                    OGR_F_SetFieldString(feat, fi, c->text[i]);
+                else
+                    OGR_F_SetFieldNull(feat, fi);
+            } else if (c->kind[i] == QTR_CELL_VALUE || c->kind[i] == QTR_CELL_ZERO) {
+                if (integral[j])
+                    OGR_F_SetFieldInteger64(feat, fi, (GIntBig)c->v[i]);
+                else
+                    OGR_F_SetFieldDouble(feat, fi, c->v[i]);
+            } else {
+                OGR_F_SetFieldNull(feat, fi);
+            }
+        }
+        if (l->geom[i]) {
+            OGRGeometryH og = to_ogr(h, (const GEOSGeometry *)l->geom[i]);
+            if (!og) {
+                OGR_F_Destroy(feat);
+                rc = qtr_error_set(err, QTR_ERR_INTERNAL,
+                                   "cannot convert the geometry of district '%s'", f->key[i]);
+                break;
+            }
+            OGR_F_SetGeometryDirectly(feat, og);
+        }
+        if (OGR_L_CreateFeature(lyr, feat) != OGRERR_NONE)
+            rc = qtr_error_set(err, QTR_ERR_IO, "cannot write district '%s' (%s)", f->key[i],
+                               qtr_gdal_last_error());
+        OGR_F_Destroy(feat);
+    }
+    GDALDatasetCommitTransaction(ds);
+    free(integral);
+    return rc;
+}
+
+static OGRLayerH create_table(GDALDatasetH ds, const char *name, const char *const *fields,
+                              const OGRFieldType *types, size_t nf, struct qtr_error *err)
+{
+    char **lco = CSLSetNameValue(NULL, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+    OGRLayerH lyr = GDALDatasetCreateLayer(ds, name, NULL, wkbNone, lco);
+    CSLDestroy(lco);
+    if (!lyr) {
+        qtr_error_set(err, QTR_ERR_IO, "cannot create table '%s' (%s)", name,
+                      qtr_gdal_last_error());
+        return NULL;
+    }
+    for (size_t k = 0; k < nf; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k], types[k]);
+        OGRErr e = OGR_L_CreateField(lyr, fd, 1);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE) {
+            qtr_error_set(err, QTR_ERR_IO, "cannot create field '%s' of '%s'", fields[k], name);
+            return NULL;
+        }
+    }
+    return lyr;
+}
+
+/* Write a feature and free it; an error names the table. */
+static int put(OGRLayerH lyr, OGRFeatureH f, struct qtr_error *err)
+{
+    OGRErr e = OGR_L_CreateFeature(lyr, f);
+    OGR_F_Destroy(f);
+    if (e != OGRERR_NONE)
+        return qtr_error_set(err, QTR_ERR_IO, "cannot write a row of '%s' (%s)",
+                             OGR_L_GetName(lyr), qtr_gdal_last_error());
+    return QTR_OK;
+}
+
+static void set_double_or_null(OGRFeatureH f, int i, double v)
+{
+    if (isfinite(v))
+        OGR_F_SetFieldDouble(f, i, v);
+    else
+        OGR_F_SetFieldNull(f, i);
+}
+
+static int write_indices(GDALDatasetH ds, const struct qtr_output_request *req,
+                         struct qtr_error *err)
+{
+    const char *fields[] = {"index", "group", "value", "ci_low", "ci_high",
+                            "p_value", "expected", "status", "reason"};
+    const OGRFieldType types[] = {OFTString, OFTString, OFTReal, OFTReal, OFTReal,
+                                  OFTReal,   OFTReal,   OFTString, OFTString};
+    OGRLayerH lyr = create_table(ds, "city_indices", fields, types, 9, err);
+    if (!lyr)
+        return err->code;
+    GDALDatasetStartTransaction(ds, 0);
+    for (size_t k = 0; k < req->nindices; k++) {
+        const struct qtr_index_value *v = &req->indices[k];
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(f, 0, v->name);
+        OGR_F_SetFieldString(f, 1, v->group);
+        set_double_or_null(f, 2, v->status == QTR_OK ? v->value : NAN);
+        set_double_or_null(f, 3, v->ci_low);
+        set_double_or_null(f, 4, v->ci_high);
+        set_double_or_null(f, 5, v->p_value);
+        set_double_or_null(f, 6, v->expected);
+        OGR_F_SetFieldString(f, 7, v->status == QTR_OK ? "ok" : "not defined");
+        OGR_F_SetFieldString(f, 8, v->reason);
+        if (put(lyr, f, err)) {
+            GDALDatasetRollbackTransaction(ds);
+            return err->code;
+        }
+    }
+    GDALDatasetCommitTransaction(ds);
+    return QTR_OK;
+}
+
+static int write_report(GDALDatasetH ds, const struct qtr_output_request *req,
+                        struct qtr_error *err)
+{
+    const char *fields[] = {"kind", "severity", "key", "name", "source", "detail"};
+    const OGRFieldType types[] = {OFTString, OFTString, OFTString,
+                                  OFTString, OFTString, OFTString};
+    OGRLayerH lyr = create_table(ds, "join_report", fields, types, 6, err);
+    if (!lyr)
+        return err->code;
+    GDALDatasetStartTransaction(ds, 0);
+    for (size_t k = 0; k < req->report->n; k++) {
+        const struct qtr_issue *it = &req->report->items[k];
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(f, 0, qtr_issue_kind_name(it->kind));
+        OGR_F_SetFieldString(f, 1, it->severity == QTR_WARNING ? "warning" : "info");
+        OGR_F_SetFieldString(f, 2, it->key);
+        OGR_F_SetFieldString(f, 3, it->name);
+        OGR_F_SetFieldString(f, 4, it->source);
+        OGR_F_SetFieldString(f, 5, it->detail);
+        if (put(lyr, f, err)) {
+            GDALDatasetRollbackTransaction(ds);
+            return err->code;
+        }
+    }
+    GDALDatasetCommitTransaction(ds);
+    return QTR_OK;
+}
+
+static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
+                          struct qtr_error *err)
+{
+    const char *fields[] = {"item", "value"};
+    const OGRFieldType types[] = {OFTString, OFTString};
+    OGRLayerH lyr = create_table(ds, "run_info", fields, types, 2, err);
+    if (!lyr)
+        return err->code;
+    const struct qtr_config *cfg = req->cfg;
+    char seed[32], n[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg->seed);
+    snprintf(n, sizeof n, "%zu", req->frame->n);
+    const char *rows[][2] = {
+        {"program", "quartier " QTR_VERSION},
+        {"command", req->command_line ? req->command_line : ""},
+        {"analysis_file", cfg->path ? cfg->path : ""},
+        {"title", cfg->title ? cfg->title : ""},
+        {"boundaries", cfg->bnd_source ? cfg->bnd_source : ""},
+        {"source_crs", req->layer->source_crs ? req->layer->source_crs : ""},
+        {"work_crs", req->layer->work_crs ? req->layer->work_crs : ""},
+        {"districts", n},
+        {"seed", seed},
+        {"reference_date", cfg->date ? cfg->date : ""},
+        {"previous_date", cfg->previous_date ? cfg->previous_date : ""},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(f, 0, rows[k][0]);
+        OGR_F_SetFieldString(f, 1, rows[k][1]);
+        if (put(lyr, f, err))
+            return err->code;
+    }
+    for (size_t t = 0; t < cfg->ntables; t++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        char *item = qtr_asprintf("table_%s", cfg->tables[t].id);
+        OGR_F_SetFieldString(f, 0, item ? item : "table");
+        OGR_F_SetFieldString(f, 1, cfg->tables[t].source);
+        int rc = put(lyr, f, err);
+        free(item);
+        if (rc)
+            return rc;
+    }
+    return QTR_OK;
+}
+
+/* Remove a temporary output and the SQLite side files GDAL may have left. */
+static void remove_tmp(const char *path)
+{
+    char side[PATH_MAX];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-journal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+static int write_gpkg(struct qtr_ctx *ctx, const struct qtr_output_request *req, const char *tmp,
+                      OGRSpatialReferenceH srs, struct qtr_error *err)
+{
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    if (!drv)
+        return qtr_error_set(err, QTR_ERR_INTERNAL, "GDAL has no GeoPackage driver");
+    GDALDatasetH ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
+    if (!ds)
+        return qtr_error_set(err, QTR_ERR_IO, "cannot create '%s' (%s)", tmp,
+                             qtr_gdal_last_error());
+    char **lco = CSLSetNameValue(NULL, "GEOMETRY_NAME", "geom");
+    lco = CSLSetNameValue(lco, "FID", "fid");
+    lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "YES");
+    lco = CSLSetNameValue(lco, "IDENTIFIER", "districts");
+    int rc = write_districts(ctx, ds, req, srs, lco, err);
+    CSLDestroy(lco);
+    if (!rc)
+        rc = write_indices(ds, req, err);
+    if (!rc)
+        rc = write_report(ds, req, err);
+    if (!rc)
+        rc = write_run_info(ds, req, err);
+    CPLErrorReset();
+    GDALClose(ds);
+    if (!rc && CPLGetLastErrorType() >= CE_Failure)
+        rc = qtr_error_set(err, QTR_ERR_IO, "writing '%s' failed (%s)", tmp,
+                           qtr_gdal_last_error());
+    return rc;
+}
+
+static int write_geojson(struct qtr_ctx *ctx, const struct qtr_output_request *req,
+                         const char *tmp, OGRSpatialReferenceH srs, struct qtr_error *err)
+{
+    GDALDriverH drv = GDALGetDriverByName("GeoJSON");
+    if (!drv)
+        return qtr_error_set(err, QTR_ERR_INTERNAL, "GDAL has no GeoJSON driver");
+    GDALDatasetH ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
+    if (!ds)
+        return qtr_error_set(err, QTR_ERR_IO, "cannot create '%s' (%s)", tmp,
+                             qtr_gdal_last_error());
+    /* RFC 7946: GDAL reprojects to EPSG:4326 lon/lat, orients exteriors counter-clockwise
+     * and writes 7 decimals. */
+    char **lco = CSLSetNameValue(NULL, "RFC7946", "YES");
+    lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
+    int rc = write_districts(ctx, ds, req, srs, lco, err);
+    CSLDestroy(lco);
+    CPLErrorReset();
+    GDALClose(ds);
+    if (!rc && CPLGetLastErrorType() >= CE_Failure)
+        rc = qtr_error_set(err, QTR_ERR_IO, "writing '%s' failed (%s)", tmp,
+                           qtr_gdal_last_error());
+    return rc;
+}
+
+int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, char **gpkg,
+                     char **geojson, struct qtr_error *err)
+{
+    int rc;
+    char *final_gpkg = NULL, *final_json = NULL, *tmp_gpkg = NULL, *tmp_json = NULL;
+    const char **inputs = NULL;
+    OGRSpatialReferenceH srs = NULL;
+    if ((rc = qtr_mkdir_p(req->outdir, err)))
+        return rc;
+    final_gpkg = qtr_asprintf("%s/quartier.gpkg", req->outdir);
+    final_json = qtr_asprintf("%s/districts.geojson", req->outdir);
+    tmp_gpkg = qtr_asprintf("%s/.quartier.gpkg.tmp-%ld", req->outdir, (long)getpid());
+    tmp_json = qtr_asprintf("%s/.districts.geojson.tmp-%ld", req->outdir, (long)getpid());
+    inputs = calloc(req->cfg->ntables + 2, sizeof *inputs);
+    if (!final_gpkg || !final_json || !tmp_gpkg || !tmp_json || !inputs) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    size_t ni = 0;
+    inputs[ni++] = req->cfg->bnd_source;
+    inputs[ni++] = req->cfg->path;
+    for (size_t t = 0; t < req->cfg->ntables; t++)
+        inputs[ni++] = req->cfg->tables[t].source;
+    if ((rc = qtr_check_not_input(final_gpkg, inputs, ni, err)) ||
+        (rc = qtr_check_not_input(final_json, inputs, ni, err)))
+        goto out;
+
+    srs = OSRNewSpatialReference(NULL);
+    if (OSRSetFromUserInput(srs, req->layer->work_crs) != OGRERR_NONE) {
+        rc = qtr_error_set(err, QTR_ERR_INTERNAL, "cannot set up CRS %s", req->layer->work_crs);
+        goto out;
+    }
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+
+    remove_tmp(tmp_gpkg);
+    unlink(tmp_json);
+    qtr_progress(ctx, 0.0, "writing outputs");
+    if ((rc = write_gpkg(ctx, req, tmp_gpkg, srs, err)))
+        goto out;
+    qtr_progress(ctx, 0.6, "writing outputs");
+    if ((rc = write_geojson(ctx, req, tmp_json, srs, err)))
+        goto out;
+    if (rename(tmp_gpkg, final_gpkg) != 0 || rename(tmp_json, final_json) != 0) {
+        rc = qtr_error_set(err, QTR_ERR_IO, "cannot move the outputs into place in '%s': %s",
+                           req->outdir, strerror(errno));
+        goto out;
+    }
+    qtr_progress(ctx, 1.0, "writing outputs");
+    *gpkg = final_gpkg;
+    *geojson = final_json;
+    final_gpkg = final_json = NULL;
+out:
+    if (rc) {
+        remove_tmp(tmp_gpkg);
+        unlink(tmp_json);
+    }
+    if (srs)
+        OSRDestroySpatialReference(srs);
+    free(inputs);
+    free(final_gpkg);
+    free(final_json);
+    free(tmp_gpkg);
+    free(tmp_json);
+    return rc;
+}
