@@ -28,7 +28,23 @@ struct qtr_units {
     const double *cx, *cy;        /* n: centroids in metres, or NULL (centralization) */
     int has_center;               /* 1: use center_x/center_y; 0: mean of the centroids */
     double center_x, center_y;
+    double central_radius;        /* m around the centre for proportion_central; 0 = not set */
 };
+
+/**
+ * Every single-group index has this shape, so inference code can take any of them as a
+ * function pointer. Returns QTR_OK and *out, or QTR_ERR_DOMAIN with a planner-readable
+ * reason in err (*out is then left unchanged). Never returns a NaN in *out.
+ */
+typedef int (*qtr_index_fn)(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/* Defaults of the simulation-based indices when called through qtr_index_fn. */
+#define QTR_SIM_DEFAULT_ITERATIONS 500u /* PySAL's default for iterations and B */
+#define QTR_SIM_DEFAULT_SEED 20240601u
+/* PySAL DensityCorrectedDissim: Nelder-Mead xatol */
+#define QTR_DCD_DEFAULT_XTOL 1e-5
+/* PySAL ConProf: number of thresholds */
+#define QTR_CONPROF_DEFAULT_M 1000u
 
 /** Options for the battery. Zero-initialise and set what you need. */
 struct qtr_index_options {
@@ -67,6 +83,119 @@ int qtr_isolation(const struct qtr_units *u, double *out, struct qtr_error *err)
 /** Exposure (interaction) xPy = Σ (x_i/X)((t_i-x_i)/t_i). */
 int qtr_exposure(const struct qtr_units *u, double *out, struct qtr_error *err);
 
+/** Atkinson (1970) index with shape b in (0,1), Massey & Denton (1988) eq. (5). */
+int qtr_atkinson(const struct qtr_units *u, double b, double *out, struct qtr_error *err);
+int qtr_atkinson_b01(const struct qtr_units *u, double *out, struct qtr_error *err);
+int qtr_atkinson_b05(const struct qtr_units *u, double *out, struct qtr_error *err);
+int qtr_atkinson_b09(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/** O'Sullivan & Wong (2007) min-max index MM = 1 - Σ min(x_i/X, y_i/Y) / Σ max(...). */
+int qtr_min_max(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/**
+ * Hong & Sadahiro (2014) concentration profile index R over `m` thresholds, computed as
+ * PySAL ConProf (grid linspace(0,1,m), sums divided by m). O(n log n + m).
+ */
+int qtr_concentration_profile_m(const struct qtr_units *u, unsigned m, double *out,
+                                struct qtr_error *err);
+/** qtr_concentration_profile_m with m = QTR_CONPROF_DEFAULT_M (1000, as PySAL). */
+int qtr_concentration_profile(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/**
+ * Carrington & Troske (1997) modified dissimilarity: D* = (D - E[D]) / (1 - E[D]) when
+ * D >= E[D], else (D - E[D]) / E[D]; E[D] is the mean D over `iterations` simulated cities
+ * where x_i ~ Binomial(t_i, X/T) (random allocation, counts rounded to integers). Draw k
+ * uses RNG stream k of `seed`, so the result does not depend on the thread count.
+ * `expected` (may be NULL) receives E[D].
+ */
+int qtr_modified_dissimilarity_sim(const struct qtr_units *u, unsigned iterations, uint64_t seed,
+                                   double *out, double *expected, struct qtr_error *err);
+int qtr_modified_dissimilarity(const struct qtr_units *u, double *out, struct qtr_error *err);
+/** As qtr_modified_dissimilarity_sim with the Gini index in place of D. */
+int qtr_modified_gini_sim(const struct qtr_units *u, unsigned iterations, uint64_t seed,
+                          double *out, double *expected, struct qtr_error *err);
+int qtr_modified_gini(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/**
+ * Allen, Burgess, Davidson & Windmeijer (2015) bias-corrected dissimilarity
+ * D_bc = 2 D - mean_b D_b, where D_b is D of a bootstrap city drawing the group's X
+ * members multinomially over districts with p_i = x_i/X and the rest's Y with
+ * p_i = y_i/Y (B draws, counts rounded to integers). `expected` (may be NULL): mean D_b.
+ */
+int qtr_bias_corrected_dissimilarity_sim(const struct qtr_units *u, unsigned B, uint64_t seed,
+                                         double *out, double *expected, struct qtr_error *err);
+int qtr_bias_corrected_dissimilarity(const struct qtr_units *u, double *out,
+                                     struct qtr_error *err);
+
+/**
+ * Allen et al. (2015) density-corrected dissimilarity D_dc = 1/2 Σ σ_j n(θ_j) with
+ * σ_j² = p1(1-p1)/Y + p0(1-p0)/X, θ_j = |p1 - p0|/σ_j and n(θ) the maximiser of the
+ * folded-normal density φ(v-θ) + φ(v+θ), found exactly as PySAL does (SciPy Nelder-Mead
+ * from 0 with xatol = `xtol`, fatol 1e-4, returning the second vertex of the final simplex).
+ * Districts with no residents (σ_j = 0) are skipped (PySAL returns NaN there).
+ */
+int qtr_density_corrected_dissimilarity_xtol(const struct qtr_units *u, double xtol, double *out,
+                                             struct qtr_error *err);
+int qtr_density_corrected_dissimilarity(const struct qtr_units *u, double *out,
+                                        struct qtr_error *err);
+
+/** Correlation ratio V = (xPx - P)/(1 - P) (Bell 1954; Massey & Denton 1988 eq. 9). */
+int qtr_correlation_ratio(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/* ---- concentration: need u->area (m²) ----------------------------------------- */
+
+/** Hoover's delta DEL = 1/2 Σ |x_i/X - a_i/A| (Massey & Denton 1988 eq. 10). */
+int qtr_delta(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/**
+ * Absolute concentration ACO (Massey & Denton 1988 eq. 11), n1/n2 as PySAL (issue #43).
+ * QTR_ERR_DOMAIN when the smallest and the largest districts holding X residents have the
+ * same mean area (e.g. a regular grid), where PySAL returns NaN.
+ */
+int qtr_absolute_concentration(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/** Relative concentration RCO (Massey & Denton 1988 eq. 12); same domain as ACO. */
+int qtr_relative_concentration(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/* ---- centralization: need u->cx/cy (and u->area for the absolute index) ------- */
+
+/**
+ * Absolute centralization ACE = Σ X_{i-1} A_i - Σ X_i A_{i-1} over districts ordered by the
+ * Euclidean distance of their centroid to the centre (Massey & Denton 1988 eq. 14).
+ */
+int qtr_absolute_centralization(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/** Relative centralization RCE = Σ X_{i-1} Y_i - Σ X_i Y_{i-1} (Massey & Denton 1988 eq. 15). */
+int qtr_relative_centralization(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/**
+ * Proportion of the group living in the central area, PCC = X_cc / X (Massey & Denton 1988
+ * eq. 13, "proportion in central city"). German cities have no separate central city, so
+ * the central area is the set of districts whose centroid lies within u->central_radius
+ * metres of the centre (mean of the centroids unless u->has_center). QTR_ERR_DOMAIN when
+ * the radius is not set.
+ */
+int qtr_proportion_central(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/* ---- a table of the single-group indices ------------------------------------- */
+
+enum {
+    QTR_INDEX_NEEDS_AREA = 1u << 0,
+    QTR_INDEX_NEEDS_CENTROIDS = 1u << 1,
+    QTR_INDEX_NEEDS_RADIUS = 1u << 2,
+    QTR_INDEX_SIMULATED = 1u << 3 /* uses the RNG: iterations and seed */
+};
+
+struct qtr_index_def {
+    const char *name;   /* output name, e.g. "dissimilarity" */
+    qtr_index_fn fn;    /* default parameters (see QTR_SIM_DEFAULT_*) */
+    unsigned flags;     /* QTR_INDEX_* */
+    const char *source; /* short citation */
+};
+
+/** The single-group indices in output order; *n receives the count. Static storage. */
+const struct qtr_index_def *qtr_single_index_defs(size_t *n);
+
 /* ---- local, per district ---------------------------------------------------- */
 
 /**
@@ -83,7 +212,12 @@ int qtr_local_share_lq(const struct qtr_units *u, int percent, double *share, do
  * Compute every single-group index the input supports for the group in
  * u->group (labelled `group_label`), appending to *out (realloc'ed; caller
  * frees). Indices not defined for this input are appended with a status and a
- * reason. Returns QTR_OK unless out of memory.
+ * reason (u->area NULL: concentration indices get "needs district areas"; u->cx NULL:
+ * centralization indices get "needs district centroids"). The simulated indices
+ * (modified_dissimilarity, modified_gini, bias_corrected_dissimilarity) use
+ * opt->permutations draws (0: QTR_SIM_DEFAULT_ITERATIONS) and opt->seed, and report the
+ * simulated mean in `expected`. opt may be NULL (defaults). Returns QTR_OK unless out of
+ * memory.
  */
 int qtr_indices_single(const struct qtr_units *u, const char *group_label,
                        const struct qtr_index_options *opt, struct qtr_index_value **out,

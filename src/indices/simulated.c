@@ -1,0 +1,385 @@
+/*
+ * simulated.c - dissimilarity and Gini corrected for small-unit bias: Carrington & Troske
+ * (1997) modified indices, Allen et al. (2015) bias- and density-corrected dissimilarity.
+ *
+ * Simulations are deterministic: draw k uses qtr_rng stream k of the seed, the draws are
+ * stored and averaged in draw order, so any thread count gives the same bits.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "quartier/indices.h"
+#include "quartier/rng.h"
+#include "single_internal.h"
+
+/* Counts enter the simulations as integers (PySAL casts with astype(int)); we round to
+ * the nearest integer so that 2.9999999 from a weighted table stays 3. */
+static uint64_t as_count(double v)
+{
+    return v > 0 ? (uint64_t)llround(v) : 0;
+}
+
+enum sim_kind { SIM_DISSIM, SIM_GINI };
+
+/* Mean of the index over `iterations` cities with x_i ~ Binomial(t_i, P0). */
+static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
+                                  unsigned iterations, uint64_t seed, double *mean,
+                                  struct qtr_error *err)
+{
+    size_t n = u->n;
+    double *vals = malloc(iterations * sizeof *vals);
+    double *tt = malloc(n * sizeof *tt);
+    int rc = QTR_OK;
+    if (!vals || !tt) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory in the random-allocation "
+                                               "simulation");
+        goto out;
+    }
+    uint64_t Xi = 0, Ti = 0;
+    for (size_t i = 0; i < n; i++) {
+        Xi += as_count(u->group[i]);
+        Ti += as_count(u->total[i]);
+        tt[i] = (double)as_count(u->total[i]);
+    }
+    if (Ti == 0) {
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "the rounded counts have no residents");
+        goto out;
+    }
+    const double p0 = (double)Xi / (double)Ti;
+    int failed = 0;
+#pragma omp parallel
+    {
+        double *xs = malloc(n * sizeof *xs);
+        size_t *order = kind == SIM_GINI ? malloc(n * sizeof *order) : NULL;
+        double *shares = kind == SIM_GINI ? malloc(n * sizeof *shares) : NULL;
+        int ok = xs && (kind != SIM_GINI || (order && shares));
+        if (!ok) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(static)
+        for (long k = 0; k < (long)iterations; k++) {
+            if (!ok)
+                continue;
+            struct qtr_rng r;
+            qtr_rng_seed(&r, seed, (uint64_t)k);
+            for (size_t i = 0; i < n; i++)
+                xs[i] = (double)qtr_rng_binomial(&r, (uint64_t)tt[i], p0);
+            vals[k] = kind == SIM_DISSIM ? qtr_sg_dissim_raw(n, xs, tt)
+                                         : qtr_sg_gini_raw(n, xs, tt, order, shares);
+        }
+        free(xs);
+        free(order);
+        free(shares);
+    }
+    if (failed) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory in the random-allocation "
+                                               "simulation");
+        goto out;
+    }
+    struct qtr_ksum k = {0, 0};
+    for (unsigned i = 0; i < iterations; i++)
+        qtr_ksum_add(&k, vals[i]);
+    *mean = qtr_ksum_get(&k) / (double)iterations;
+out:
+    free(vals);
+    free(tt);
+    return rc;
+}
+
+/* Carrington & Troske (1997), J. Bus. Econ. Stat. 15(4), eq. (3): the index rescaled so
+ * that 0 is the level expected under random allocation. */
+static int carrington_troske(double D, double Dstar, double *out, const char *name,
+                             struct qtr_error *err)
+{
+    if (D >= Dstar) {
+        if (!(1.0 - Dstar > 0))
+            return qtr_error_set(err, QTR_ERR_DOMAIN,
+                                 "random allocation already gives the maximum %s (districts too "
+                                 "small): the modified index is undefined",
+                                 name);
+        *out = (D - Dstar) / (1.0 - Dstar);
+    } else {
+        *out = (D - Dstar) / Dstar; /* Dstar > D >= 0 */
+    }
+    return QTR_OK;
+}
+
+static int modified_common(const struct qtr_units *u, enum sim_kind kind, unsigned iterations,
+                           uint64_t seed, double *out, double *expected, struct qtr_error *err)
+{
+    const char *name = kind == SIM_DISSIM ? "dissimilarity" : "Gini index";
+    if (iterations < 2)
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "the modified %s needs at least 2 simulation draws (got %u)", name,
+                             iterations);
+    double D = 0.0;
+    int rc = kind == SIM_DISSIM ? qtr_dissimilarity(u, &D, err) : qtr_gini(u, &D, err);
+    if (rc)
+        return rc;
+    double Dstar = 0.0;
+    rc = random_allocation_mean(u, kind, iterations, seed, &Dstar, err);
+    if (rc)
+        return rc;
+    double v = 0.0;
+    rc = carrington_troske(D, Dstar, &v, name, err);
+    if (rc)
+        return rc;
+    *out = v;
+    if (expected)
+        *expected = Dstar;
+    return QTR_OK;
+}
+
+int qtr_modified_dissimilarity_sim(const struct qtr_units *u, unsigned iterations, uint64_t seed,
+                                   double *out, double *expected, struct qtr_error *err)
+{
+    return modified_common(u, SIM_DISSIM, iterations, seed, out, expected, err);
+}
+
+int qtr_modified_dissimilarity(const struct qtr_units *u, double *out, struct qtr_error *err)
+{
+    return modified_common(u, SIM_DISSIM, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, out,
+                           NULL, err);
+}
+
+int qtr_modified_gini_sim(const struct qtr_units *u, unsigned iterations, uint64_t seed,
+                          double *out, double *expected, struct qtr_error *err)
+{
+    return modified_common(u, SIM_GINI, iterations, seed, out, expected, err);
+}
+
+int qtr_modified_gini(const struct qtr_units *u, double *out, struct qtr_error *err)
+{
+    return modified_common(u, SIM_GINI, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, out,
+                           NULL, err);
+}
+
+int qtr_bias_corrected_dissimilarity_sim(const struct qtr_units *u, unsigned B, uint64_t seed,
+                                         double *out, double *expected, struct qtr_error *err)
+{
+    if (B < 2)
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "the bias-corrected dissimilarity needs at least 2 bootstrap draws "
+                             "(got %u)",
+                             B);
+    double D;
+    int rc = qtr_dissimilarity(u, &D, err);
+    if (rc)
+        return rc;
+    size_t n = u->n;
+    double *p0 = malloc(n * sizeof *p0);
+    double *p1 = malloc(n * sizeof *p1);
+    double *vals = malloc(B * sizeof *vals);
+    int failed = 0;
+    if (!p0 || !p1 || !vals) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory in the bootstrap");
+        goto out;
+    }
+    uint64_t N0 = 0, N1 = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = as_count(u->group[i]), t = as_count(u->total[i]);
+        uint64_t y = t > x ? t - x : 0;
+        p0[i] = (double)x;
+        p1[i] = (double)y;
+        N0 += x;
+        N1 += y;
+    }
+    if (N0 == 0 || N1 == 0) {
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
+                           "after rounding to whole persons one of the two groups is empty");
+        goto out;
+    }
+    /* Allen, Burgess, Davidson & Windmeijer (2015), Econometrics J. 18(1), eq. (9):
+     * D_bc = 2 D - mean_b D(b), the bootstrap cities drawn from Multinomial(X; x_i/X) and
+     * Multinomial(Y; y_i/Y) (p need not be normalised for qtr_rng_multinomial). */
+#pragma omp parallel
+    {
+        uint64_t *s0 = malloc(n * sizeof *s0);
+        uint64_t *s1 = malloc(n * sizeof *s1);
+        double *xs = malloc(n * sizeof *xs);
+        double *ts = malloc(n * sizeof *ts);
+        int ok = s0 && s1 && xs && ts;
+        if (!ok) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(static)
+        for (long b = 0; b < (long)B; b++) {
+            if (!ok)
+                continue;
+            struct qtr_rng r;
+            qtr_rng_seed(&r, seed, (uint64_t)b);
+            qtr_rng_multinomial(&r, N0, p0, n, s0);
+            qtr_rng_multinomial(&r, N1, p1, n, s1);
+            for (size_t i = 0; i < n; i++) {
+                xs[i] = (double)s0[i];
+                ts[i] = (double)(s0[i] + s1[i]);
+            }
+            vals[b] = qtr_sg_dissim_raw(n, xs, ts);
+        }
+        free(s0);
+        free(s1);
+        free(xs);
+        free(ts);
+    }
+    if (failed) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory in the bootstrap");
+        goto out;
+    }
+    {
+        struct qtr_ksum k = {0, 0};
+        for (unsigned b = 0; b < B; b++)
+            qtr_ksum_add(&k, vals[b]);
+        double Db = qtr_ksum_get(&k) / (double)B;
+        *out = 2.0 * D - Db;
+        if (expected)
+            *expected = Db;
+    }
+out:
+    free(p0);
+    free(p1);
+    free(vals);
+    return rc;
+}
+
+int qtr_bias_corrected_dissimilarity(const struct qtr_units *u, double *out,
+                                     struct qtr_error *err)
+{
+    return qtr_bias_corrected_dissimilarity_sim(u, QTR_SIM_DEFAULT_ITERATIONS,
+                                                QTR_SIM_DEFAULT_SEED, out, NULL, err);
+}
+
+/* ---- density-corrected dissimilarity --------------------------------------------- */
+
+static double fold_norm_neg(double v, double theta)
+{
+    /* -(φ(v-θ) + φ(v+θ)), φ as scipy.stats.norm.pdf: exp(-z²/2)/sqrt(2π) */
+    const double c = sqrt(2.0 * 3.141592653589793); /* numpy: np.sqrt(2*np.pi) */
+    double a = v - theta, b = v + theta;
+    return -(exp(-a * a / 2.0) / c + exp(-b * b / 2.0) / c);
+}
+
+/*
+ * SciPy's Nelder-Mead (scipy.optimize._optimize._minimize_neldermead, 1-D case, rho 1,
+ * chi 2, psi 0.5, sigma 0.5, initial simplex {0, 0.00025}, maxiter = maxfev = 200,
+ * fatol 1e-4) started at 0, returning final_simplex[0][1] as PySAL's
+ * _return_optimal_theta does. Replicated step by step so D_dc matches PySAL to rounding.
+ */
+static double pysal_optimal_theta(double theta, double xatol)
+{
+    const double fatol = 1e-4;
+    const int maxfun = 200, maxiter = 200;
+    double s0 = 0.0, s1 = 0.00025;
+    double f0 = fold_norm_neg(s0, theta), f1 = fold_norm_neg(s1, theta);
+    int fcalls = 2;
+    /* np.argsort on two values keeps the order of ties */
+    if (f1 < f0) {
+        double t = s0;
+        s0 = s1;
+        s1 = t;
+        t = f0;
+        f0 = f1;
+        f1 = t;
+    }
+    int iterations = 1;
+#define NM_EVAL(var, x)                                                                            \
+    do {                                                                                           \
+        if (fcalls >= maxfun)                                                                      \
+            goto maxfev;                                                                           \
+        fcalls++;                                                                                  \
+        (var) = fold_norm_neg((x), theta);                                                         \
+    } while (0)
+    while (fcalls < maxfun && iterations < maxiter) {
+        if (fabs(s1 - s0) <= xatol && fabs(f0 - f1) <= fatol)
+            break;
+        double xbar = s0;
+        double xr = 2.0 * xbar - s1, fxr;
+        NM_EVAL(fxr, xr);
+        if (fxr < f0) {
+            double xe = 3.0 * xbar - 2.0 * s1, fxe;
+            NM_EVAL(fxe, xe);
+            if (fxe < fxr) {
+                s1 = xe;
+                f1 = fxe;
+            } else {
+                s1 = xr;
+                f1 = fxr;
+            }
+        } else {
+            /* SciPy first tests fxr < fsim[-2]; with N = 1 that is fsim[0] <= fxr: never */
+            int doshrink = 0;
+            if (fxr < f1) {
+                double xc = 1.5 * xbar - 0.5 * s1, fxc;
+                NM_EVAL(fxc, xc);
+                if (fxc <= fxr) {
+                    s1 = xc;
+                    f1 = fxc;
+                } else {
+                    doshrink = 1;
+                }
+            } else {
+                double xcc = 0.5 * xbar + 0.5 * s1, fxcc;
+                NM_EVAL(fxcc, xcc);
+                if (fxcc < f1) {
+                    s1 = xcc;
+                    f1 = fxcc;
+                } else {
+                    doshrink = 1;
+                }
+            }
+            if (doshrink) {
+                s1 = s0 + 0.5 * (s1 - s0);
+                NM_EVAL(f1, s1);
+            }
+        }
+        iterations++;
+    maxfev:
+        if (f1 < f0) {
+            double t = s0;
+            s0 = s1;
+            s1 = t;
+            t = f0;
+            f0 = f1;
+            f1 = t;
+        }
+        if (fcalls >= maxfun)
+            break;
+    }
+#undef NM_EVAL
+    return s1;
+}
+
+int qtr_density_corrected_dissimilarity_xtol(const struct qtr_units *u, double xtol, double *out,
+                                             struct qtr_error *err)
+{
+    if (!(xtol > 0))
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "the optimisation tolerance must be positive (got %g)", xtol);
+    struct qtr_sg_sums s;
+    int rc = qtr_sg_check(u, &s, err);
+    if (rc)
+        return rc;
+    const double n0 = s.X, n1 = s.T - s.X;
+    /* Allen et al. (2015), section 3.2: σ_j² = p1(1-p1)/n1 + p0(1-p0)/n0,
+     * θ_j = |p1 - p0| / σ_j, D_dc = 1/2 Σ σ_j n(θ_j). */
+    struct qtr_ksum k = {0, 0};
+    for (size_t j = 0; j < u->n; j++) {
+        double p0 = u->group[j] / n0;
+        double p1 = (u->total[j] - u->group[j]) / n1;
+        double sigma = sqrt(p1 * (1.0 - p1) / n1 + p0 * (1.0 - p0) / n0);
+        if (!(sigma > 0))
+            continue; /* no residents: no information, no weight */
+        double theta = fabs(p1 - p0) / sigma;
+        qtr_ksum_add(&k, sigma * pysal_optimal_theta(theta, xtol));
+    }
+    *out = qtr_ksum_get(&k) / 2.0;
+    return QTR_OK;
+}
+
+int qtr_density_corrected_dissimilarity(const struct qtr_units *u, double *out,
+                                        struct qtr_error *err)
+{
+    return qtr_density_corrected_dissimilarity_xtol(u, QTR_DCD_DEFAULT_XTOL, out, err);
+}
