@@ -1,0 +1,138 @@
+/*
+ * inference.h - simulation-based inference for any segregation index, and the
+ * Shapley decomposition of a change in mutual information M.
+ *
+ * Pure kernels: no I/O. Simulations run in parallel with OpenMP; every draw d
+ * has its own random stream derived from (seed, d), so results depend on the
+ * seed only, never on the number of threads.
+ *
+ * Simulated populations are whole people: counts must be whole numbers
+ * (within 1e-6) and not negative, otherwise QTR_ERR_DATA.
+ *
+ * "Mode" of a simulation (struct qtr_infer_options.multigroup):
+ *   0: single group; u->group counts inside u->total, the other category is
+ *      total - group. The index reads u->group and u->total.
+ *   1: multigroup; u->groups (total = their sum). The index reads u->groups
+ *      (u->total of the simulated data is set to the sum too).
+ */
+#ifndef QUARTIER_INFERENCE_H
+#define QUARTIER_INFERENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quartier/error.h"
+#include "quartier/indices.h"
+
+/** Any index: the single-group kernels of indices.h and the multigroup.h ones. */
+typedef int (*qtr_index_fn)(const struct qtr_units *u, double *out, struct qtr_error *err);
+
+/** Null models ("no segregation") for qtr_infer_null. */
+enum qtr_null_model {
+    /* individuals shuffled across districts: district totals and group totals
+     * both fixed (multivariate hypergeometric per district, drawn sequentially;
+     * PySAL simulate_person_permutation) */
+    QTR_NULL_PERMUTATION = 0,
+    /* each district's residents drawn from the city's composition
+     * (multinomial), district totals fixed (PySAL 'evenness') */
+    QTR_NULL_EVENNESS = 1,
+    /* each group spread over districts with probability t_i/T, group totals
+     * fixed (Allen et al. 2015; PySAL 'systematic') */
+    QTR_NULL_SYSTEMATIC = 2,
+    /* districts resampled with replacement (PySAL 'bootstrap'); not a null of
+     * no segregation but PySAL offers it under that name */
+    QTR_NULL_BOOTSTRAP = 3
+};
+
+struct qtr_infer_options {
+    unsigned draws;  /* number of simulated data sets (e.g. 999) */
+    uint64_t seed;   /* reproducible: same seed, same results */
+    int threads;     /* 0 = OpenMP default */
+    int multigroup;  /* see "mode" above */
+};
+
+struct qtr_infer_result {
+    double observed; /* index on the data */
+    double expected; /* mean of the simulated values (expected value under the null) */
+    double sd;       /* standard deviation of the simulated values */
+    double p_value;  /* upper tail (1 + #{sim >= obs}) / (1 + valid) */
+    double p_lower;  /* lower tail (1 + #{sim <= obs}) / (1 + valid), for diversity-type indices */
+    unsigned valid;  /* draws on which the index was defined (others are left out) */
+};
+
+/**
+ * Simulate opt->draws data sets under `null`, evaluate `fn` on each and
+ * compare with the observed value. sims: caller array of opt->draws or NULL;
+ * draws where fn fails are NAN there. Errors: the index's own error on the
+ * observed data, QTR_ERR_DATA for counts that are not whole, QTR_ERR_DOMAIN
+ * when no draw gives a defined value, QTR_ERR_USAGE for draws = 0.
+ */
+int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_model null,
+                   const struct qtr_infer_options *opt, struct qtr_infer_result *res,
+                   double *sims, struct qtr_error *err);
+
+/**
+ * Percentile bootstrap confidence interval: each draw resamples the residents
+ * of every district from its own observed composition (multinomial with the
+ * district total fixed); [low, high] are the (1-level)/2 and (1+level)/2
+ * quantiles of the simulated values (linear interpolation as numpy's
+ * default). level in (0, 1), e.g. 0.95. sims as in qtr_infer_null.
+ */
+int qtr_infer_bootstrap_ci(const struct qtr_units *u, qtr_index_fn fn,
+                           const struct qtr_infer_options *opt, double level, double *low,
+                           double *high, double *sims, struct qtr_error *err);
+
+/** How qtr_infer_compare simulates "no difference" (PySAL TwoValueTest). */
+enum qtr_compare_method {
+    /* the districts of both data sets are pooled and randomly relabelled,
+     * keeping the two sizes */
+    QTR_COMPARE_RANDOM_LABEL = 0,
+    /* single group only: each district keeps its total and gets, with
+     * probability 1/2, the group share at its own percentile in the other
+     * data set (PySAL sim_composition, counterfactual_composition) */
+    QTR_COMPARE_COMPOSITION = 1
+};
+
+struct qtr_compare_result {
+    double value_a, value_b;
+    double difference; /* value_a - value_b */
+    double expected;   /* mean simulated difference */
+    double p_value;    /* two-sided: min(1, 2 (1 + min(#{sim >= d}, #{sim <= d})) / (1 + valid)) */
+    unsigned valid;
+};
+
+/**
+ * Test whether an index differs between two data sets a and b (two dates or
+ * two cities). Both must be of the same mode (opt->multigroup) and, for
+ * multigroup, have the same number of groups. sims: opt->draws or NULL.
+ */
+int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_index_fn fn,
+                      enum qtr_compare_method method, const struct qtr_infer_options *opt,
+                      struct qtr_compare_result *res, double *sims, struct qtr_error *err);
+
+/**
+ * Shapley decomposition of the change in M between two data sets with the
+ * same districts (matched by position) and groups (Elbers 2021, "A method for
+ * studying differences in segregation across time and space", Sociological
+ * Methods & Research; R `segregation::mutual_difference(method = "shapley")`):
+ *
+ *   m2 - m1 = additions + removals + unit_marginal + group_marginal + structural
+ *
+ * additions = M2 - M2 on the common support, removals = M1 on the common
+ * support - M1 (districts and groups with residents in only one of the two);
+ * the other three are Shapley values over the three factors "district
+ * sizes", "group sizes" and "structure" (the odds ratios), where a table with
+ * the structure of one data set and the marginals of another is made by
+ * iterative proportional fitting. Natural log. Errors: QTR_ERR_DOMAIN (no
+ * common support, fitting does not converge), QTR_ERR_DATA (shapes differ).
+ */
+struct qtr_m_shapley {
+    double m1, m2, difference;
+    double additions, removals;
+    double unit_marginal, group_marginal, structural;
+};
+
+int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_units *b,
+                                   struct qtr_m_shapley *res, struct qtr_error *err);
+
+#endif

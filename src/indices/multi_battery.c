@@ -1,0 +1,97 @@
+/*
+ * multi_battery.c - qtr_indices_multi: every multigroup index the input
+ * supports, with permutation p-values and bootstrap intervals on request.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quartier/indices.h"
+#include "quartier/inference.h"
+#include "quartier/multigroup.h"
+
+struct multi_entry {
+    const char *name;
+    qtr_index_fn fn;
+    int infer; /* 0: depends on the city's composition only, a permutation leaves it unchanged */
+};
+
+/* Bounded copy of a message into a fixed field (truncated with a NUL). */
+static void copy_reason(char *dst, size_t cap, const char *prefix, const char *msg)
+{
+    size_t lp = strlen(prefix), lm = strlen(msg);
+    if (lp >= cap)
+        lp = cap - 1;
+    memcpy(dst, prefix, lp);
+    if (lm > cap - 1 - lp)
+        lm = cap - 1 - lp;
+    memcpy(dst + lp, msg, lm);
+    dst[lp + lm] = '\0';
+}
+
+static const struct multi_entry multi_table[] = {
+    {"multigroup_dissimilarity", qtr_multigroup_dissimilarity, 1},
+    {"multigroup_gini", qtr_multigroup_gini, 1},
+    {"multigroup_entropy", qtr_multigroup_entropy, 1},
+    {"multigroup_normalized_exposure", qtr_multigroup_normalized_exposure, 1},
+    {"multigroup_relative_diversity", qtr_multigroup_relative_diversity, 1},
+    {"multigroup_squared_cv", qtr_multigroup_squared_cv, 1},
+    {"multigroup_divergence", qtr_multigroup_divergence, 1},
+    {"mutual_information", qtr_mutual_information, 1},
+    {"multigroup_diversity", qtr_multigroup_diversity, 0},
+    {"multigroup_diversity_normalized", qtr_multigroup_diversity_normalized, 0},
+    {"simpsons_interaction", qtr_simpsons_interaction, 0},
+    {"simpsons_concentration", qtr_simpsons_concentration, 0},
+    /* O(n² log n) per evaluation: no simulation, 999 draws would take minutes. */
+    {"global_distortion", qtr_global_distortion, 0},
+};
+
+int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options *opt,
+                      struct qtr_index_value **out, size_t *nout, struct qtr_error *err)
+{
+    size_t ne = sizeof multi_table / sizeof multi_table[0];
+    struct qtr_index_value *v = realloc(*out, (*nout + ne) * sizeof *v);
+    if (!v)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory collecting multigroup indices");
+    *out = v;
+    for (size_t e = 0; e < ne; e++) {
+        const struct multi_entry *me = &multi_table[e];
+        struct qtr_index_value *r = &v[*nout];
+        memset(r, 0, sizeof *r);
+        snprintf(r->name, sizeof r->name, "%s", me->name);
+        r->value = NAN;
+        r->ci_low = r->ci_high = r->p_value = r->expected = NAN;
+        struct qtr_error e1 = {0};
+        int rc = me->fn(u, &r->value, &e1);
+        if (rc == QTR_ERR_NOMEM)
+            return qtr_error_set(err, rc, "%s", e1.msg);
+        r->status = rc;
+        if (rc != QTR_OK) {
+            r->value = NAN;
+            copy_reason(r->reason, sizeof r->reason, "", e1.msg);
+        } else if (opt && opt->permutations > 0 && me->infer) {
+            struct qtr_infer_options io = {.draws = opt->permutations,
+                                           .seed = opt->seed,
+                                           .threads = opt->threads,
+                                           .multigroup = 1};
+            struct qtr_infer_result ir;
+            struct qtr_error e2 = {0};
+            rc = qtr_infer_null(u, me->fn, QTR_NULL_PERMUTATION, &io, &ir, NULL, &e2);
+            if (rc == QTR_ERR_NOMEM)
+                return qtr_error_set(err, rc, "%s", e2.msg);
+            if (rc == QTR_OK) {
+                r->p_value = ir.p_value;
+                r->expected = ir.expected;
+                rc = qtr_infer_bootstrap_ci(u, me->fn, &io, 0.95, &r->ci_low, &r->ci_high, NULL,
+                                            &e2);
+                if (rc == QTR_ERR_NOMEM)
+                    return qtr_error_set(err, rc, "%s", e2.msg);
+            }
+            if (rc != QTR_OK)
+                copy_reason(r->reason, sizeof r->reason, "no inference: ", e2.msg);
+        }
+        (*nout)++;
+    }
+    return QTR_OK;
+}

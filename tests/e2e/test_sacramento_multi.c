@@ -1,0 +1,233 @@
+/*
+ * test_sacramento_multi.c - multigroup indices on the Sacramento tracts against
+ * PySAL `segregation` v2.5.4 (../shared/reference/sacramento_pysal.json, entries
+ * with variant null or "normalized"; per-tract values from
+ * ../shared/reference/sacramento_pysal_local.csv). Groups WHITE_, BLACK_, ASIAN_,
+ * HISP_, total = their sum. Global distortion uses centroids in EPSG:32610.
+ */
+#include "test_util.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "quartier/multigroup.h"
+
+#define NG 4
+static const char *group_names[NG] = {"WHITE_", "BLACK_", "ASIAN_", "HISP_"};
+
+struct sac {
+    size_t n;
+    char (*fips)[16];
+    double *g[NG];
+    double *cx, *cy;
+    struct qtr_units u;
+};
+
+static void sac_free(struct sac *s)
+{
+    free(s->fips);
+    for (int k = 0; k < NG; k++)
+        free(s->g[k]);
+    free(s->cx);
+    free(s->cy);
+}
+
+static int sac_load(const char *shared, struct sac *s)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data/sacramento/sacramentot2.shp", shared);
+    memset(s, 0, sizeof *s);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds)
+        return -1;
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    size_t cap = (size_t)OGR_L_GetFeatureCount(lyr, 1);
+    s->fips = calloc(cap, sizeof *s->fips);
+    for (int k = 0; k < NG; k++)
+        s->g[k] = calloc(cap, sizeof(double));
+    s->cx = calloc(cap, sizeof(double));
+    s->cy = calloc(cap, sizeof(double));
+    /* The file has no .prj: lon/lat degrees; the reference used EPSG:32610. */
+    OGRSpatialReferenceH src = OSRNewSpatialReference(NULL), dst = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(src, 4326);
+    OSRImportFromEPSG(dst, 32610);
+    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, dst);
+    OGRFeatureH f;
+    OGR_L_ResetReading(lyr);
+    while ((f = OGR_L_GetNextFeature(lyr)) != NULL && s->n < cap) {
+        snprintf(s->fips[s->n], sizeof s->fips[0], "%s",
+                 OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "FIPS")));
+        for (int k = 0; k < NG; k++)
+            s->g[k][s->n] = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, group_names[k]));
+        OGRGeometryH geom = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+        OGR_G_Transform(geom, ct);
+        OGRGeometryH c = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_Centroid(geom, c);
+        s->cx[s->n] = OGR_G_GetX(c, 0);
+        s->cy[s->n] = OGR_G_GetY(c, 0);
+        OGR_G_DestroyGeometry(c);
+        OGR_G_DestroyGeometry(geom);
+        OGR_F_Destroy(f);
+        s->n++;
+    }
+    OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(src);
+    OSRDestroySpatialReference(dst);
+    GDALClose(ds);
+    s->u.n = s->n;
+    s->u.ngroups = NG;
+    s->u.groups = (const double *const *)s->g;
+    s->u.cx = s->cx;
+    s->u.cy = s->cy;
+    return 0;
+}
+
+typedef int (*index_fn)(const struct qtr_units *, double *, struct qtr_error *);
+
+static void check(const struct qtr_units *u, index_fn fn, double expected, const char *name)
+{
+    struct qtr_error err = {0};
+    double v = NAN;
+    int rc = fn(u, &v, &err);
+    if (rc != QTR_OK)
+        fail_msg("%s: status %d (%s)", name, rc, err.msg);
+    print_message("%-34s %.17g (PySAL %.17g)\n", name, v, expected);
+    assert_close(v, expected, 1e-9);
+}
+
+static void test_global_values(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    struct sac s;
+    assert_int_equal(sac_load(shared, &s), 0);
+    assert_int_equal(s.n, 403);
+    /* Literals copied from sacramento_pysal.json ("variant": null unless stated). */
+    check(&s.u, qtr_multigroup_dissimilarity, 0.41340872573177806, "multigroup_dissimilarity");
+    check(&s.u, qtr_multigroup_divergence, 0.16645182134289443, "multigroup_divergence");
+    check(&s.u, qtr_multigroup_diversity, 0.9733112243997906, "multigroup_diversity");
+    check(&s.u, qtr_multigroup_diversity_normalized, 0.7020956383415715,
+          "multigroup_diversity (normalized)");
+    check(&s.u, qtr_multigroup_gini, 0.5456349992598081, "multigroup_gini");
+    check(&s.u, qtr_multigroup_entropy, 0.17101602978588873, "multigroup_entropy");
+    check(&s.u, qtr_multigroup_normalized_exposure, 0.18821879029994157,
+          "multigroup_normalized_exposure");
+    check(&s.u, qtr_multigroup_relative_diversity, 0.15820019878220337,
+          "multigroup_relative_diversity");
+    check(&s.u, qtr_multigroup_squared_cv, 0.11875484641127525, "multigroup_squared_cv");
+    check(&s.u, qtr_simpsons_concentration, 0.49182413151957904, "simpsons_concentration");
+    check(&s.u, qtr_simpsons_interaction, 0.508175868480421, "simpsons_interaction");
+    check(&s.u, qtr_global_distortion, 15.28564652573017, "global_distortion");
+    /* M equals Roberto's divergence (same formula); Elbers' H equals PySAL's entropy. */
+    check(&s.u, qtr_mutual_information, 0.16645182134289443, "mutual_information");
+    sac_free(&s);
+}
+
+static int next_field(char **p, char *buf, size_t cap)
+{
+    char *s = *p;
+    if (!s)
+        return 0;
+    char *c = strchr(s, ',');
+    size_t len = c ? (size_t)(c - s) : strcspn(s, "\r\n");
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    *p = c ? c + 1 : NULL;
+    return 1;
+}
+
+static double parse_num(const char *s)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s)
+        fail_msg("not a number in the reference CSV: '%s'", s);
+    return v;
+}
+
+static void test_local_values(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    struct sac s;
+    assert_int_equal(sac_load(shared, &s), 0);
+    size_t n = s.n;
+    double *div = calloc(n, sizeof *div), *ent = calloc(n, sizeof *ent);
+    double *sc = calloc(n, sizeof *sc), *si = calloc(n, sizeof *si);
+    double *ls = calloc(n, sizeof *ls), *lq = calloc(n * NG, sizeof *lq);
+    uint8_t *def = calloc(n, 1);
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_multigroup_local(&s.u, div, ent, sc, si, ls, lq, def, &err), QTR_OK);
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s/reference/sacramento_pysal_local.csv", shared);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096], field[64];
+    assert_non_null(fgets(line, sizeof line, f));
+    static const char header[] =
+        "FIPS,lq_WHITE_,lq_BLACK_,lq_ASIAN_,lq_HISP_,local_diversity,"
+        "local_entropy,local_simpson_concentration,local_simpson_interaction";
+    assert_true(strncmp(line, header, sizeof header - 1) == 0);
+    size_t rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = line;
+        next_field(&p, field, sizeof field);
+        size_t i = 0;
+        while (i < n && strcmp(s.fips[i], field) != 0)
+            i++;
+        if (i == n)
+            fail_msg("FIPS %s of the reference is not in the shapefile", field);
+        double v[8];
+        for (int c = 0; c < 8; c++) {
+            assert_true(next_field(&p, field, sizeof field));
+            v[c] = parse_num(field);
+        }
+        for (int k = 0; k < NG; k++)
+            assert_close(lq[i * NG + k], v[k], 1e-9);
+        assert_close(div[i], v[4], 1e-9);
+        assert_close(ent[i], v[5], 1e-9);
+        assert_close(sc[i], v[6], 1e-9);
+        assert_close(si[i], v[7], 1e-9);
+        assert_true(def[i]);
+        rows++;
+    }
+    fclose(f);
+    assert_int_equal(rows, 403);
+
+    /* Elbers' local scores add up to M: Σ (t_i/T) ls_i = M. */
+    double T = 0.0, acc = 0.0, M = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double t = 0.0;
+        for (int k = 0; k < NG; k++)
+            t += s.g[k][i];
+        T += t;
+        acc += t * ls[i];
+    }
+    assert_int_equal(qtr_mutual_information(&s.u, &M, &err), QTR_OK);
+    assert_close(acc / T, M, 1e-12);
+
+    free(div);
+    free(ent);
+    free(sc);
+    free(si);
+    free(ls);
+    free(lq);
+    free(def);
+    sac_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_global_values),
+        cmocka_unit_test(test_local_values),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
