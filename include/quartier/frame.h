@@ -29,7 +29,7 @@ struct qtr_frame {
     char **key;                       /* n, borrowed from the layer */
     char **name;                      /* n, borrowed from the layer */
     size_t ncols;
-    struct qtr_column *cols;
+    struct qtr_column **cols;         /* ncols; each column stays at its address */
     uint8_t *has_stats;               /* n: 1 when every table had a row for the district */
 };
 

@@ -147,21 +147,6 @@ static void print_indices(FILE *out, const struct qtr_state *st, enum fmt f)
     }
 }
 
-/* A group id from a column name: lower-case letters, digits and '_'. */
-static char *group_id(const char *col)
-{
-    char *id = qtr_strdup(col);
-    if (!id)
-        return NULL;
-    for (char *p = id; *p; p++) {
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-        else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
-            *p = '_';
-    }
-    return id;
-}
-
 static int add_group(struct qtr_config *cfg, const char *col, int multigroup_only)
 {
     for (size_t g = 0; g < cfg->ngroups; g++)
@@ -174,7 +159,7 @@ static int add_group(struct qtr_config *cfg, const char *col, int multigroup_onl
         return -1;
     cfg->groups = gs;
     memset(&gs[cfg->ngroups], 0, sizeof *gs);
-    gs[cfg->ngroups].id = group_id(col);
+    gs[cfg->ngroups].id = qtr_strdup(col);
     gs[cfg->ngroups].column = qtr_strdup(col);
     gs[cfg->ngroups].label = qtr_strdup(col);
     gs[cfg->ngroups].multigroup = multigroup_only;

@@ -136,7 +136,7 @@ void cli_print_report(FILE *out, const struct qtr_state *st, int verbose)
     fprintf(out, "  %-40s %-12s %7s %7s %10s %7s\n", "column", "from", "values", "zeros",
             "suppressed", "missing");
     for (size_t j = 0; j < f->ncols; j++) {
-        const struct qtr_column *c = &f->cols[j];
+        const struct qtr_column *c = f->cols[j];
         if (c->is_text || !strcmp(c->origin, "quartier"))
             continue;
         size_t cls[QTR_CLASS_COUNT] = {0};

@@ -102,7 +102,7 @@ static int create_fields(OGRLayerH lyr, const struct qtr_output_request *req, ui
                                  qtr_gdal_last_error());
     }
     for (size_t j = 0; j < f->ncols; j++) {
-        const struct qtr_column *c = &f->cols[j];
+        const struct qtr_column *c = f->cols[j];
         integral[j] = (uint8_t)(!c->is_text && integral_column(c, f->n));
         OGRFieldType type = c->is_text ? OFTString : integral[j] ? OFTInteger64 : OFTReal;
         OGRFieldDefnH fd = OGR_Fld_Create(c->name, type);
@@ -164,7 +164,7 @@ static int write_districts(struct qtr_ctx *ctx, GDALDatasetH ds, const struct qt
         else
             OGR_F_SetFieldNull(feat, 4);
         for (size_t j = 0; j < f->ncols; j++) {
-            const struct qtr_column *c = &f->cols[j];
+            const struct qtr_column *c = f->cols[j];
             int fi = base + (int)j;
             if (c->is_text) {
                 if (c->text[i] && c->text[i][0])

@@ -40,8 +40,10 @@ void qtr_frame_free(struct qtr_frame *f)
 {
     if (!f)
         return;
-    for (size_t j = 0; j < f->ncols; j++)
-        column_release(&f->cols[j], f->n);
+    for (size_t j = 0; j < f->ncols; j++) {
+        column_release(f->cols[j], f->n);
+        free(f->cols[j]);
+    }
     free(f->cols);
     free(f->has_stats);
     free(f);
@@ -50,12 +52,13 @@ void qtr_frame_free(struct qtr_frame *f)
 struct qtr_column *qtr_frame_add_column(struct qtr_frame *f, const char *name, const char *origin,
                                         int is_text)
 {
-    struct qtr_column *cols = realloc(f->cols, (f->ncols + 1) * sizeof *cols);
+    struct qtr_column **cols = realloc(f->cols, (f->ncols + 1) * sizeof *cols);
     if (!cols)
         return NULL;
     f->cols = cols;
-    struct qtr_column *c = &cols[f->ncols];
-    memset(c, 0, sizeof *c);
+    struct qtr_column *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
     size_t n = f->n ? f->n : 1;
     c->name = qtr_strdup(name);
     c->origin = qtr_strdup(origin);
@@ -65,8 +68,10 @@ struct qtr_column *qtr_frame_add_column(struct qtr_frame *f, const char *name, c
     c->text = is_text ? calloc(n, sizeof *c->text) : NULL;
     if (!c->name || !c->origin || !c->v || !c->kind || (is_text && !c->text)) {
         column_release(c, 0);
+        free(c);
         return NULL;
     }
+    cols[f->ncols] = c;
     for (size_t i = 0; i < f->n; i++) {
         c->v[i] = NAN;
         c->kind[i] = QTR_CELL_MISSING;
@@ -93,9 +98,9 @@ struct qtr_column *qtr_frame_find(const struct qtr_frame *f, const char *name)
     for (int pass = 0; pass < 2; pass++)
         for (size_t j = 0; j < f->ncols; j++) {
             size_t hl;
-            const char *hname = qtr_trim_span(f->cols[j].name, &hl);
+            const char *hname = qtr_trim_span(f->cols[j]->name, &hl);
             if (hl == wl && (pass ? strncasecmp(hname, w, wl) : strncmp(hname, w, wl)) == 0)
-                return &f->cols[j];
+                return f->cols[j];
         }
     return NULL;
 }
@@ -110,8 +115,8 @@ int qtr_frame_require(const struct qtr_frame *f, const char *name, const char *w
     }
     struct qtr_buf b = {0};
     for (size_t j = 0; j < f->ncols && b.len < 1000; j++)
-        if (!f->cols[j].is_text)
-            qtr_buf_printf(&b, "%s%s", b.len ? ", " : "", f->cols[j].name);
+        if (!f->cols[j]->is_text)
+            qtr_buf_printf(&b, "%s%s", b.len ? ", " : "", f->cols[j]->name);
     int rc;
     if (c)
         rc = qtr_error_set(err, QTR_ERR_DATA,

@@ -8,7 +8,7 @@
 
 #include "quartier/join.h"
 #include "quartier/output.h"
-#include "quartier/sheet.h"
+#include "quartier/sheet.h" /* XLSX/ODS */
 #include "quartier/strutil.h"
 
 void qtr_state_free(struct qtr_state *st)
