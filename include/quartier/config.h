@@ -27,6 +27,7 @@ struct qtr_table_spec {
     int encoding;      /* enum qtr_encoding */
     char decimal;      /* 0 = detect */
     char *suffix;
+    char *columns;     /* comma-separated columns to take (NULL = all) */
     char *date;
     unsigned line;     /* line of the section header */
 };

@@ -25,6 +25,7 @@ struct qtr_join_table {
     const char *key;         /* key column, or the name column with mode QTR_JOIN_NAME */
     enum qtr_join_mode mode;
     const char *suffix;      /* appended to the table's column names, or NULL */
+    const char *columns;     /* comma-separated columns to take, or NULL for all */
     char decimal_mark;       /* '.' or ',' */
 };
 

@@ -30,6 +30,12 @@ const char *qtr_trim_span(const char *s, size_t *len);
 /** Trim s in place (same blanks as qtr_trim_span) and return it. */
 char *qtr_trim_inplace(char *s);
 
+/**
+ * Normalise a path lexically in place: "a/./b" -> "a/b", "a/b/../c" -> "a/c",
+ * repeated slashes folded. ".." at the start of a relative path is kept.
+ */
+char *qtr_path_normalize(char *path);
+
 /** 1 when s starts with prefix. */
 int qtr_starts_with(const char *s, const char *prefix);
 

@@ -125,9 +125,9 @@ void cli_print_report(FILE *out, const struct qtr_state *st, int verbose)
                 break;
             }
             shown++;
-            fprintf(out, "    %s%s%s%s%s[%s] %s\n", it->key, it->key[0] && it->name[0] ? " " : "",
-                    it->name[0] ? "\"" : "", it->name, it->name[0] ? "\"" : "", it->source,
-                    it->detail);
+            fprintf(out, "    %s%s%s%s%s%s[%s] %s\n", it->key, it->key[0] && it->name[0] ? " " : "",
+                    it->name[0] ? "\"" : "", it->name, it->name[0] ? "\"" : "",
+                    it->key[0] || it->name[0] ? " " : "", it->source, it->detail);
         }
     }
     if (!f)

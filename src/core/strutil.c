@@ -151,3 +151,50 @@ void qtr_buf_release(struct qtr_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+char *qtr_path_normalize(char *path)
+{
+    if (!path || !*path)
+        return path;
+    int absolute = path[0] == '/';
+    size_t n = strlen(path);
+    /* Segments are copied in place; `kept` counts the segments that a ".." may remove. */
+    char *out = path + absolute;
+    const char *p = path + absolute;
+    size_t len = 0, kept = 0;
+    while (p < path + n) {
+        const char *slash = strchr(p, '/');
+        size_t seg = slash ? (size_t)(slash - p) : strlen(p);
+        if (seg == 0 || (seg == 1 && p[0] == '.')) {
+            /* skip */
+        } else if (seg == 2 && p[0] == '.' && p[1] == '.') {
+            if (kept > 0) {
+                while (len > 0 && out[len - 1] != '/')
+                    len--;
+                if (len > 0)
+                    len--; /* the slash before the removed segment */
+                kept--;
+            } else if (!absolute) {
+                if (len > 0)
+                    out[len++] = '/';
+                memmove(out + len, "..", 2);
+                len += 2;
+            }
+        } else {
+            if (len > 0)
+                out[len++] = '/';
+            memmove(out + len, p, seg);
+            len += seg;
+            kept++;
+        }
+        p += seg + (slash ? 1 : 0);
+        if (!slash)
+            break;
+    }
+    out[len] = '\0';
+    if (!absolute && len == 0) {
+        path[0] = '.';
+        path[1] = '\0';
+    }
+    return path;
+}

@@ -49,6 +49,7 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->key);
     free(t->sheet);
     free(t->suffix);
+    free(t->columns);
     free(t->date);
 }
 
@@ -111,9 +112,11 @@ char *qtr_path_resolve(const char *dir, const char *path)
 {
     if (!path)
         return NULL;
-    if (path[0] == '/' || qtr_starts_with(path, "PG:") || !dir || !dir[0])
+    if (qtr_starts_with(path, "PG:"))
         return qtr_strdup(path);
-    return qtr_asprintf("%s/%s", dir, path);
+    char *p = (path[0] == '/' || !dir || !dir[0]) ? qtr_strdup(path)
+                                                  : qtr_asprintf("%s/%s", dir, path);
+    return qtr_path_normalize(p);
 }
 
 /* Record the first error; inih then reports its line number. */
@@ -416,10 +419,12 @@ static int on_table(struct parse_state *st, const char *sec, const char *id, con
     }
     if (!strcmp(name, "suffix"))
         return set_str(st, &cur->suffix, sec, name, v);
+    if (!strcmp(name, "columns"))
+        return set_str(st, &cur->columns, sec, name, v);
     if (!strcmp(name, "date"))
         return set_str(st, &cur->date, sec, name, v);
     return fail(st, "unknown key '%s' in [%s] (known: source, key, join, sheet, header_row, "
-                    "skip_rows, separator, encoding, decimal, suffix, date)",
+                    "skip_rows, separator, encoding, decimal, suffix, columns, date)",
                 name, sec);
 }
 

@@ -166,6 +166,34 @@ static size_t split_merged(const char *name, char parts[][128], size_t max)
     return k;
 }
 
+/* Mark the columns to take: all, or the comma-separated list in jt->columns. */
+static int select_columns(const struct qtr_table *t, const struct qtr_join_table *jt,
+                          uint8_t *take, struct qtr_error *err)
+{
+    if (!jt->columns) {
+        memset(take, 1, t->ncols);
+        return QTR_OK;
+    }
+    char *list = qtr_strdup(jt->columns);
+    if (!list)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    int rc = QTR_OK;
+    for (char *p = list, *next; p && !rc; p = next) {
+        next = strchr(p, ',');
+        if (next)
+            *next++ = '\0';
+        qtr_trim_inplace(p);
+        if (!*p)
+            continue;
+        size_t j;
+        rc = qtr_table_require_column(t, p, "column listed in 'columns ='", &j, err);
+        if (!rc)
+            take[j] = 1;
+    }
+    free(list);
+    return rc;
+}
+
 static int join_table(const struct qtr_join_input *in, const struct qtr_join_table *jt,
                       struct qtr_frame *f, uint8_t *matched, struct qtr_report *rep,
                       struct qtr_error *err)
@@ -278,10 +306,19 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                 }
             }
 
-    /* Columns. */
+    /* Columns: all, or those named in `columns =` (each must exist). */
+    uint8_t *take = calloc(t->ncols ? t->ncols : 1, 1);
+    if (!take) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = select_columns(t, jt, take, err))) {
+        free(take);
+        goto out;
+    }
     struct qtr_number_format fmt = {jt->decimal_mark ? jt->decimal_mark : '.'};
     for (size_t j = 0; j < t->ncols; j++) {
-        if (j == kcol)
+        if (j == kcol || !take[j])
             continue;
         char *cname = qtr_asprintf("%s%s", t->names[j], jt->suffix ? jt->suffix : "");
         if (!cname) {
@@ -292,8 +329,10 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
         struct qtr_column *c;
         rc = add_column_checked(f, cname, jt->id, is_text, &c, err);
         free(cname);
-        if (rc)
+        if (rc) {
+            free(take);
             goto out;
+        }
         for (size_t i = 0; i < f->n; i++) {
             if (row_of[i] < 0)
                 continue;
@@ -312,12 +351,14 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                                "column '%s' line %zu holds '%s', which is neither a number nor "
                                "a statistical mark; treated as missing",
                                t->names[j], t->line[row_of[i]], cell)) {
+                free(take);
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
         }
         qtr_column_recount(c, f->n);
     }
+    free(take);
 
     /* Report both directions of non-matches. */
     size_t width = 0;
@@ -511,8 +552,16 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
             goto out;
     for (size_t i = 0; i < f->n; i++) {
         usable[i] = 0;
-        if (!f->has_stats[i])
-            continue; /* already reported by the join */
+        /* A district without a row in some table was reported by the join; its counts may
+         * still all be there (a table of another date). Missing counts are then left out
+         * without a second report. */
+        if (!f->has_stats[i]) {
+            int all = count_ok(tot->kind[i]);
+            for (size_t g = 0; g < spec->ngroups; g++)
+                all &= count_ok(grp[g]->kind[i]);
+            if (!all)
+                continue;
+        }
         int ok = 1;
         if (!count_ok(tot->kind[i])) {
             ok = 0;

@@ -121,6 +121,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         jt[t].key = ts->key;
         jt[t].mode = ts->join;
         jt[t].suffix = ts->suffix;
+        jt[t].columns = ts->columns;
         jt[t].decimal_mark = st->tables[t].info.decimal_mark;
         if (ts->join == QTR_JOIN_NAME && !cfg->bnd_name) {
             rc = qtr_error_set(err, QTR_ERR_USAGE,
