@@ -48,8 +48,8 @@ struct qtr_sheet_info {
  * message lists the sheets), a header row beyond the data, or bad names.
  * GDAL messages are captured, never printed. `info` may be NULL.
  */
-int qtr_sheet_read_ex(const char *path, const struct qtr_sheet_options *opt,
-                      struct qtr_table **out, struct qtr_sheet_info *info, struct qtr_error *err);
+int qtr_sheet_read_ex(const char *path, const struct qtr_sheet_options *opt, struct qtr_table **out,
+                      struct qtr_sheet_info *info, struct qtr_error *err);
 
 /** qtr_sheet_read_ex with only a sheet name (NULL = first) and header row (0 = 1). */
 int qtr_sheet_read(const char *path, const char *sheet, size_t header_row, struct qtr_table **out,

@@ -136,9 +136,9 @@ static int read_layer(OGRLayerH layer, const char *path, struct rows *r, struct 
     return QTR_OK;
 }
 
-static int build_table(const struct rows *r, const char *path, const char *sheet,
-                       size_t header_row, size_t skip, struct qtr_table **out,
-                       struct qtr_sheet_info *inf, struct qtr_error *err)
+static int build_table(const struct rows *r, const char *path, const char *sheet, size_t header_row,
+                       size_t skip, struct qtr_table **out, struct qtr_sheet_info *inf,
+                       struct qtr_error *err)
 {
     size_t h = header_row - 1, first = header_row + skip, ncols = r->ncols;
     char **names = NULL;
@@ -234,8 +234,8 @@ out:
     return rc;
 }
 
-int qtr_sheet_read_ex(const char *path, const struct qtr_sheet_options *opt,
-                      struct qtr_table **out, struct qtr_sheet_info *info, struct qtr_error *err)
+int qtr_sheet_read_ex(const char *path, const struct qtr_sheet_options *opt, struct qtr_table **out,
+                      struct qtr_sheet_info *info, struct qtr_error *err)
 {
     static const struct qtr_sheet_options defaults = {NULL, 1, 0};
     static const char *const drivers[] = {"XLSX", "ODS", NULL};

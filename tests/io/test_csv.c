@@ -67,7 +67,8 @@ static void test_cp1252_crlf(void **state)
     assert_string_equal(t->names[2], "Anteil in %");
     assert_string_equal(qtr_table_cell(t, 0, 0), "M\xC3\xBChlenkamp");
     assert_string_equal(qtr_table_cell(t, 1, 0), "Gro\xC3\x9F Borstel");
-    assert_string_equal(qtr_table_cell(t, 2, 0), "B\xC3\xA4ren\xC3\xB6" "d");
+    assert_string_equal(qtr_table_cell(t, 2, 0), "B\xC3\xA4ren\xC3\xB6"
+                                                 "d");
     assert_string_equal(qtr_table_cell(t, 1, 1), "\xE2\x80\x93"); /* 0x96 -> U+2013 */
     struct qtr_number_format f = {info.decimal_mark};
     assert_int_equal(qtr_cell_parse(qtr_table_cell(t, 1, 1), f).kind, QTR_CELL_ZERO);
@@ -190,14 +191,30 @@ static void test_skip_after_header_and_padding(void **state)
     (void)state;
     struct qtr_csv_options opt = {0, QTR_ENC_AUTO, 1, 1};
     struct qtr_csv_info info;
-    struct qtr_table *t = parse("id;n;m\nSchl\xC3\xBCssel;Anzahl;Anzahl\n01;5\n\n02;6;7\n", &opt,
-                                &info);
+    struct qtr_table *t =
+        parse("id;n;m\nSchl\xC3\xBCssel;Anzahl;Anzahl\n01;5\n\n02;6;7\n", &opt, &info);
     assert_int_equal(t->nrows, 2);
     assert_string_equal(qtr_table_cell(t, 0, 0), "01");
     assert_string_equal(qtr_table_cell(t, 0, 2), ""); /* short row padded */
     assert_string_equal(qtr_table_cell(t, 1, 2), "7");
     assert_int_equal(info.skipped_blank_rows, 1);
     assert_int_equal(t->line[1], 5);
+    qtr_table_free(t);
+}
+
+static void test_header_row_counts_blank_rows(void **state)
+{
+    (void)state;
+    /* rows as a spreadsheet numbers them: the blank line 2 is row 2 */
+    struct qtr_csv_options opt = {0, QTR_ENC_AUTO, 4, 0};
+    struct qtr_csv_info info;
+    struct qtr_table *t =
+        parse("Bev\xC3\xB6lkerung 2013\n\nQuelle: Beispiel\na;b\n1;2\n", &opt, &info);
+    assert_int_equal(t->ncols, 2);
+    assert_string_equal(t->names[1], "b");
+    assert_int_equal(t->nrows, 1);
+    assert_int_equal(t->line[0], 5);
+    assert_int_equal(info.skipped_blank_rows, 0);
     qtr_table_free(t);
 }
 
@@ -269,6 +286,14 @@ static void test_errors(void **state)
     msg = parse_error("a;b\n1;2\n", &opt, QTR_ERR_DATA);
     assert_non_null(strstr(msg, "row 5"));
 
+    msg = parse_error("", NULL, QTR_ERR_DATA);
+    assert_non_null(strstr(msg, "0 rows"));
+
+    msg = parse_error("Titel\n\na;b\n", &opt, QTR_ERR_DATA);
+    opt.header_row = 2;
+    msg = parse_error("Titel\n\na;b\n", &opt, QTR_ERR_DATA);
+    assert_non_null(strstr(msg, "empty"));
+
     /* extra cells that are empty (trailing separators) are fine */
     struct qtr_table *t = parse("a;b\n1;2;;\n", NULL, NULL);
     assert_int_equal(t->nrows, 1);
@@ -289,7 +314,10 @@ static void test_to_utf8(void **state)
     enum qtr_encoding enc;
     int bom;
     struct qtr_error err = {0};
-    assert_int_equal(qtr_to_utf8("\xEF\xBB\xBF" "a", 4, QTR_ENC_AUTO, &s, &enc, &bom, &err), 0);
+    assert_int_equal(qtr_to_utf8("\xEF\xBB\xBF"
+                                 "a",
+                                 4, QTR_ENC_AUTO, &s, &enc, &bom, &err),
+                     0);
     assert_string_equal(s, "a");
     assert_int_equal(enc, QTR_ENC_UTF8);
     assert_int_equal(bom, 1);
@@ -316,8 +344,7 @@ static void test_hamburg_real(void **state)
     (void)state;
     QTR_REQUIRE_SHARED(shared);
     char path[4096];
-    snprintf(path, sizeof path, "%s/data/hamburg/Daten_fuer_die_Stadtteilprofile_2014.csv",
-             shared);
+    snprintf(path, sizeof path, "%s/data/hamburg/Daten_fuer_die_Stadtteilprofile_2014.csv", shared);
     struct qtr_csv_info info;
     struct qtr_error err = {0};
     struct qtr_table *t = NULL;
@@ -365,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_comma_quotes),
         cmocka_unit_test(test_hamburg_style),
         cmocka_unit_test(test_skip_after_header_and_padding),
+        cmocka_unit_test(test_header_row_counts_blank_rows),
         cmocka_unit_test(test_explicit_options),
         cmocka_unit_test(test_separator_detection),
         cmocka_unit_test(test_errors),

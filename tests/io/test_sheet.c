@@ -131,8 +131,7 @@ static void test_errors(void **state)
                  "'Daten', 'Titel', 'Fehler', 'Doppelt'");
     expect_error("tests/data/sheet/fixture.xlsx", "Daten", 9, QTR_ERR_DATA, "header row 9",
                  "beyond");
-    expect_error("tests/data/sheet/fixture.xlsx", "Fehler", 1, QTR_ERR_DATA, "column B",
-                 "no name");
+    expect_error("tests/data/sheet/fixture.xlsx", "Fehler", 1, QTR_ERR_DATA, "column B", "no name");
     expect_error("tests/data/sheet/fixture.xlsx", "Doppelt", 1, QTR_ERR_DATA, "'a'", "twice");
     /* a CSV is not a workbook: GDAL's refusal is reported, not printed */
     expect_error("tests/data/csv/tab.tsv", NULL, 1, QTR_ERR_IO, "tab.tsv", "XLSX or ODS");
