@@ -7,6 +7,7 @@
 
 #include "quartier/cell.h"
 #include "quartier/csv.h"
+#include "quartier/text.h"
 
 static struct qtr_table *read_fixture(const char *name, const struct qtr_csv_options *opt,
                                       struct qtr_csv_info *info)
@@ -379,6 +380,26 @@ static void test_hamburg_real(void **state)
         sum += num(t, r, 1, ',');
     assert_close(sum, num(t, 106, 1, ','), 0);
     assert_close(sum, 1788994, 0);
+
+    /* Name keys: the 99 Stadtteil rows stay distinct, and exactly the four names PROVENANCE.md
+     * lists (Eimsbüttel, Wandsbek, Bergedorf, Harburg) are both Stadtteil and Bezirk. */
+    char *keys[107];
+    for (size_t r = 0; r < 107; r++) {
+        keys[r] = qtr_name_key(qtr_table_cell(t, r, 0));
+        assert_non_null(keys[r]);
+    }
+    size_t same_stadtteil = 0, stadtteil_bezirk = 0;
+    for (size_t a = 0; a < 99; a++) {
+        for (size_t b = a + 1; b < 99; b++)
+            same_stadtteil += strcmp(keys[a], keys[b]) == 0;
+        for (size_t b = 99; b < 107; b++)
+            stadtteil_bezirk += strcmp(keys[a], keys[b]) == 0;
+    }
+    assert_int_equal(same_stadtteil, 0);
+    assert_int_equal(stadtteil_bezirk, 4);
+    assert_string_equal(keys[0], "hamburg altstadt");
+    for (size_t r = 0; r < 107; r++)
+        free(keys[r]);
     qtr_table_free(t);
 }
 
