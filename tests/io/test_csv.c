@@ -403,6 +403,59 @@ static void test_hamburg_real(void **state)
     qtr_table_free(t);
 }
 
+static void test_berlin_real(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    char path[4096];
+    struct qtr_csv_info info;
+    struct qtr_error err = {0};
+    struct qtr_table *t = NULL;
+
+    /* EWR: ';', CRLF, ASCII, 448 PLR, sum of E_E = 3,769,962 (PROVENANCE.md) */
+    snprintf(path, sizeof path, "%s/data/berlin/lor2019_plr448/EWR202012E_Matrix.csv", shared);
+    if (qtr_csv_read(path, NULL, &t, &info, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(info.separator, ';');
+    assert_int_equal(t->nrows, 448);
+    assert_int_equal(t->ncols, 51);
+    size_t key, ee;
+    assert_int_equal(qtr_table_require_column(t, "RAUMID", "key column", &key, &err), 0);
+    assert_int_equal(qtr_table_require_column(t, "E_E", "total column", &ee, &err), 0);
+    assert_string_equal(qtr_table_cell(t, 0, key), "01011101"); /* text: leading zero kept */
+    double sum = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        sum += num(t, r, ee, info.decimal_mark);
+    assert_close(sum, 3769962, 0);
+    qtr_table_free(t);
+
+    /* MSS 2021: ',' with quoted ids, UTF-8 names, one empty EW, six -9999 sentinels */
+    snprintf(path, sizeof path, "%s/data/berlin/lor2021_plr542/mss_2021_indizes.csv", shared);
+    t = NULL;
+    if (qtr_csv_read(path, NULL, &t, &info, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(info.separator, ',');
+    assert_int_equal(info.decimal_mark, '.');
+    assert_int_equal(t->nrows, 542);
+    assert_int_equal(t->ncols, 13);
+    assert_string_equal(t->names[1], "PLR_ID");
+    assert_string_equal(qtr_table_cell(t, 0, 1), "01100101");
+    assert_string_equal(qtr_table_cell(t, 0, 2), "St\xC3\xBClerstra\xC3\x9F"
+                                                 "e");
+    assert_string_equal(qtr_table_cell(t, 0, 11), "Status mittel , Dynamik negativ");
+    struct qtr_number_format f = {info.decimal_mark};
+    size_t empty_ew = 0, sentinel = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        struct qtr_cell ew = qtr_cell_parse(qtr_table_cell(t, r, 3), f);
+        empty_ew += ew.kind == QTR_CELL_MISSING;
+        struct qtr_cell si = qtr_cell_parse(qtr_table_cell(t, r, 5), f);
+        sentinel += si.kind == QTR_CELL_VALUE && si.value == -9999.0;
+    }
+    assert_int_equal(empty_ew, 1);
+    assert_int_equal(sentinel, 6);
+    qtr_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_to_utf8),
         cmocka_unit_test(test_hamburg_real),
+        cmocka_unit_test(test_berlin_real),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
