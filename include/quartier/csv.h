@@ -35,6 +35,7 @@ struct qtr_csv_info {
     int had_bom;
     char decimal_mark; /* guessed from the cells: '.' or ',' */
     size_t skipped_blank_rows;
+    size_t dropped_columns; /* trailing columns with no name and no data */
 };
 
 /**

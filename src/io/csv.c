@@ -486,6 +486,7 @@ int qtr_csv_parse(const char *data, size_t len, const char *source,
         if (has_data)
             break;
         ncols--;
+        inf.dropped_columns++;
     }
 
     names = calloc(ncols ? ncols : 1, sizeof *names);

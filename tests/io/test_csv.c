@@ -163,6 +163,7 @@ static void test_hamburg_style(void **state)
     assert_int_equal(info.decimal_mark, ',');
     assert_int_equal(info.skipped_blank_rows, 1);
     assert_int_equal(t->ncols, 3); /* the trailing ';' column has no name and no data */
+    assert_int_equal(info.dropped_columns, 1);
     assert_int_equal(t->nrows, 3);
     assert_string_equal(t->names[0], "Stadtgebiet");
     assert_string_equal(t->names[1], "Bev\xC3\xB6lkerung");
@@ -216,6 +217,7 @@ static void test_header_row_counts_blank_rows(void **state)
     assert_int_equal(t->nrows, 1);
     assert_int_equal(t->line[0], 5);
     assert_int_equal(info.skipped_blank_rows, 0);
+    assert_int_equal(info.dropped_columns, 0);
     qtr_table_free(t);
 }
 

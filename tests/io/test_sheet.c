@@ -170,6 +170,7 @@ static void test_hamburg_workbook(void **state)
     assert_int_equal(t->nrows, 107);
     assert_int_equal(t->ncols, 69);
     assert_int_equal(info.skipped_blank_rows, 2);
+    assert_int_equal(info.dropped_columns, 0);
     assert_int_equal(t->line[0], 5);
     assert_int_equal(t->line[106], 111);
     assert_string_equal(t->names[0], "Stadtgebiet");
