@@ -11,8 +11,11 @@
  *   "…" "..."   not yet available (later)            -> QTR_CELL_LATER
  *   "*"         small count suppressed               -> QTR_CELL_SUPPRESSED
  *   ""          empty                                -> QTR_CELL_MISSING
- * A number followed by a footnote mark ("123¹", "123 p", "(123)") is a value;
- * `footnote` is set so the report can count such cells.
+ * A number followed by a footnote mark is a value with `footnote` set, so the
+ * report can count such cells: superscript digits ("123¹"), a blank and one
+ * of p r s e (vorläufig, berichtigt, geschätzt, estimated: "1 675 p"), or
+ * parentheses around it ("(123)": limited reliability). A mark with a
+ * footnote (".¹") is that mark with `footnote` set.
  *
  * Each kind falls into one of four classes the reports count: a value, a true
  * zero, suppressed (secret, unreliable, suppressed small count: a real number
@@ -50,16 +53,22 @@ struct qtr_number_format {
 };
 
 struct qtr_cell {
-    double value;            /* the number for VALUE, 0.0 for ZERO, NAN otherwise */
+    double value; /* the number for VALUE, 0.0 for ZERO, NAN otherwise */
     enum qtr_cell_kind kind;
-    int footnote;            /* 1 when a footnote mark was attached to a number */
+    int footnote; /* 1 when a footnote mark was attached to a number */
 };
 
 /**
- * Interpret one cell (UTF-8 text). Never fails: text that is not a number nor
- * a mark gives QTR_CELL_INVALID. Thousands separators are accepted only in
- * groups of three digits ("1.675", "1 675", "12 345 678"); blanks include
- * U+00A0 and U+202F.
+ * Interpret one cell (UTF-8 text; NULL = empty). Never fails: text that is not
+ * a number nor a mark gives QTR_CELL_INVALID. Leading/trailing blanks are
+ * ignored. Thousands separators (the other of '.'/',' or a blank, one kind per
+ * number) are accepted only in groups of three digits ("1.675", "1 675",
+ * "12 345 678"); blanks include U+00A0 and U+202F. So "1.234" is 1234 with
+ * decimal mark ',' and 1.234 with '.'; "1,5" with '.' is INVALID, "1,500" is
+ * 1500. Signs: '-', '+', U+2212, optionally followed by blanks ("-  123").
+ * Exponents ("1.5e3") only on numbers without thousands separators. A VALUE
+ * is always finite (overflow gives INVALID); -0 is returned as 0.
+ * fmt.decimal_mark other than '.' is taken as ','.
  */
 struct qtr_cell qtr_cell_parse(const char *text, struct qtr_number_format fmt);
 

@@ -193,10 +193,10 @@ char *qtr_utf16_to_utf8(const char *s, size_t n, int big_endian)
  * diacritic (canonical decomposition, lower case). '*' marks letters that
  * expand to two (see expand()); '?' marks non-letters kept as they are.
  */
-static const char latin1_base[65] = "aaaa*a*ceeeeiiii"  /* C0-CF */
-                                    "dnoooo*?*uuu*y**"  /* D0-DF */
-                                    "aaaa*a*ceeeeiiii"  /* E0-EF */
-                                    "dnoooo*?*uuu*y*y"; /* F0-FF */
+static const char latin1_base[65] = "aaaa*a*ceeeeiiii"   /* C0-CF */
+                                    "dnoooo*?*uuu*y**"   /* D0-DF */
+                                    "aaaa*a*ceeeeiiii"   /* E0-EF */
+                                    "dnoooo*?*uuu*y*y";  /* F0-FF */
 static const char latin_ext_a[129] = "aaaaaaccccccccdd"  /* 0100 */
                                      "ddeeeeeeeeeegggg"  /* 0110 */
                                      "gggghhhhiiiiiiii"  /* 0120 */
@@ -210,17 +210,29 @@ static const char latin_ext_a[129] = "aaaaaaccccccccdd"  /* 0100 */
 static const char *expand(uint32_t cp)
 {
     switch (cp) {
-    case 0xC4: case 0xE4: case 0xC6: case 0xE6:
+    case 0xC4:
+    case 0xE4:
+    case 0xC6:
+    case 0xE6:
         return "ae";
-    case 0xD6: case 0xF6: case 0xD8: case 0xF8: case 0x152: case 0x153:
+    case 0xD6:
+    case 0xF6:
+    case 0xD8:
+    case 0xF8:
+    case 0x152:
+    case 0x153:
         return "oe";
-    case 0xDC: case 0xFC:
+    case 0xDC:
+    case 0xFC:
         return "ue";
-    case 0xDF: case 0x1E9E:
+    case 0xDF:
+    case 0x1E9E:
         return "ss";
-    case 0xDE: case 0xFE:
+    case 0xDE:
+    case 0xFE:
         return "th";
-    case 0x132: case 0x133:
+    case 0x132:
+    case 0x133:
         return "ij";
     default:
         return NULL;
@@ -230,8 +242,22 @@ static const char *expand(uint32_t cp)
 static int is_separator(uint32_t cp)
 {
     switch (cp) {
-    case ' ': case '\t': case '\r': case '\n': case '-': case '.': case '\'': case '`': case ',':
-    case '_': case 0xA0: case 0xB4: case 0x202F: case 0x2018: case 0x2019: case 0x2212:
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '-':
+    case '.':
+    case '\'':
+    case '`':
+    case ',':
+    case '_':
+    case 0xA0:
+    case 0xB4:
+    case 0x202F:
+    case 0x2018:
+    case 0x2019:
+    case 0x2212:
         return 1;
     default:
         return cp >= 0x2010 && cp <= 0x2015;

@@ -272,8 +272,8 @@ out:
     return QTR_OK;
 }
 
-static int read_all(const char *text, size_t len, char sep, const char *source,
-                    struct records *rs, struct qtr_error *err)
+static int read_all(const char *text, size_t len, char sep, const char *source, struct records *rs,
+                    struct qtr_error *err)
 {
     struct cursor c = {text, len, 0, 1};
     while (c.pos < c.len) {
@@ -463,8 +463,8 @@ int qtr_csv_parse(const char *data, size_t len, const char *source,
         goto out;
     if (rs.n < header_row) {
         rc = qtr_error_set(err, QTR_ERR_DATA,
-                           "'%s' has %zu rows, so row %zu cannot be the header row", source,
-                           rs.n, header_row);
+                           "'%s' has %zu rows, so row %zu cannot be the header row", source, rs.n,
+                           header_row);
         goto out;
     }
     const struct record *hdr = &rs.r[header_row - 1];
@@ -486,6 +486,7 @@ int qtr_csv_parse(const char *data, size_t len, const char *source,
         if (has_data)
             break;
         ncols--;
+        inf.dropped_columns++;
     }
 
     names = calloc(ncols ? ncols : 1, sizeof *names);

@@ -66,8 +66,12 @@ static void test_decimal_and_thousands(void **state)
     want_value("1234567", POINT, 1234567, 0);
     /* blanks as thousands separators: ASCII, U+00A0, U+202F */
     want_value("1 234 567", POINT, 1234567, 0);
-    want_value("1\xC2\xA0" "234,5", COMMA, 1234.5, 0);
-    want_value("1\xE2\x80\xAF" "234", COMMA, 1234, 0);
+    want_value("1\xC2\xA0"
+               "234,5",
+               COMMA, 1234.5, 0);
+    want_value("1\xE2\x80\xAF"
+               "234",
+               COMMA, 1234, 0);
     /* groups must have exactly three digits, one kind of separator */
     want_kind("1.23", COMMA, QTR_CELL_INVALID);
     want_kind("1.2345", COMMA, QTR_CELL_INVALID);
@@ -87,7 +91,9 @@ static void test_signs(void **state)
 {
     (void)state;
     want_value("- 1.234,5", COMMA, -1234.5, 0);
-    want_value("\xE2\x88\x92" "123", COMMA, -123, 0); /* U+2212 MINUS SIGN */
+    want_value("\xE2\x88\x92"
+               "123",
+               COMMA, -123, 0); /* U+2212 MINUS SIGN */
     want_value("\xE2\x88\x92 1 234", COMMA, -1234, 0);
     want_value("+17", COMMA, 17, 0);
     want_value("+ 2,5", COMMA, 2.5, 0);
@@ -135,10 +141,10 @@ static void test_marks(void **state)
 static void test_footnotes(void **state)
 {
     (void)state;
-    want_value("123\xC2\xB9", COMMA, 123, 1);          /* 123¹ */
-    want_value("1 675\xC2\xB2", COMMA, 1675, 1);       /* 1 675² */
-    want_value("9,7 \xC2\xB3", COMMA, 9.7, 1);         /* 9,7 ³ */
-    want_value("123\xE2\x81\xB4", COMMA, 123, 1);      /* 123⁴ */
+    want_value("123\xC2\xB9", COMMA, 123, 1);     /* 123¹ */
+    want_value("1 675\xC2\xB2", COMMA, 1675, 1);  /* 1 675² */
+    want_value("9,7 \xC2\xB3", COMMA, 9.7, 1);    /* 9,7 ³ */
+    want_value("123\xE2\x81\xB4", COMMA, 123, 1); /* 123⁴ */
     want_value("1.234 p", COMMA, 1234, 1);
     want_value("56,1 r", COMMA, 56.1, 1);
     want_value("7 s", COMMA, 7, 1);
@@ -199,10 +205,14 @@ static void test_guess_decimal_mark(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hamburg_examples),  cmocka_unit_test(test_decimal_and_thousands),
-        cmocka_unit_test(test_signs),             cmocka_unit_test(test_scientific),
-        cmocka_unit_test(test_marks),             cmocka_unit_test(test_footnotes),
-        cmocka_unit_test(test_classes_and_names), cmocka_unit_test(test_guess_decimal_mark),
+        cmocka_unit_test(test_hamburg_examples),
+        cmocka_unit_test(test_decimal_and_thousands),
+        cmocka_unit_test(test_signs),
+        cmocka_unit_test(test_scientific),
+        cmocka_unit_test(test_marks),
+        cmocka_unit_test(test_footnotes),
+        cmocka_unit_test(test_classes_and_names),
+        cmocka_unit_test(test_guess_decimal_mark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 
 #include "quartier/cell.h"
 #include "quartier/csv.h"
+#include "quartier/text.h"
 
 static struct qtr_table *read_fixture(const char *name, const struct qtr_csv_options *opt,
                                       struct qtr_csv_info *info)
@@ -67,7 +68,8 @@ static void test_cp1252_crlf(void **state)
     assert_string_equal(t->names[2], "Anteil in %");
     assert_string_equal(qtr_table_cell(t, 0, 0), "M\xC3\xBChlenkamp");
     assert_string_equal(qtr_table_cell(t, 1, 0), "Gro\xC3\x9F Borstel");
-    assert_string_equal(qtr_table_cell(t, 2, 0), "B\xC3\xA4ren\xC3\xB6" "d");
+    assert_string_equal(qtr_table_cell(t, 2, 0), "B\xC3\xA4ren\xC3\xB6"
+                                                 "d");
     assert_string_equal(qtr_table_cell(t, 1, 1), "\xE2\x80\x93"); /* 0x96 -> U+2013 */
     struct qtr_number_format f = {info.decimal_mark};
     assert_int_equal(qtr_cell_parse(qtr_table_cell(t, 1, 1), f).kind, QTR_CELL_ZERO);
@@ -161,6 +163,7 @@ static void test_hamburg_style(void **state)
     assert_int_equal(info.decimal_mark, ',');
     assert_int_equal(info.skipped_blank_rows, 1);
     assert_int_equal(t->ncols, 3); /* the trailing ';' column has no name and no data */
+    assert_int_equal(info.dropped_columns, 1);
     assert_int_equal(t->nrows, 3);
     assert_string_equal(t->names[0], "Stadtgebiet");
     assert_string_equal(t->names[1], "Bev\xC3\xB6lkerung");
@@ -190,14 +193,31 @@ static void test_skip_after_header_and_padding(void **state)
     (void)state;
     struct qtr_csv_options opt = {0, QTR_ENC_AUTO, 1, 1};
     struct qtr_csv_info info;
-    struct qtr_table *t = parse("id;n;m\nSchl\xC3\xBCssel;Anzahl;Anzahl\n01;5\n\n02;6;7\n", &opt,
-                                &info);
+    struct qtr_table *t =
+        parse("id;n;m\nSchl\xC3\xBCssel;Anzahl;Anzahl\n01;5\n\n02;6;7\n", &opt, &info);
     assert_int_equal(t->nrows, 2);
     assert_string_equal(qtr_table_cell(t, 0, 0), "01");
     assert_string_equal(qtr_table_cell(t, 0, 2), ""); /* short row padded */
     assert_string_equal(qtr_table_cell(t, 1, 2), "7");
     assert_int_equal(info.skipped_blank_rows, 1);
     assert_int_equal(t->line[1], 5);
+    qtr_table_free(t);
+}
+
+static void test_header_row_counts_blank_rows(void **state)
+{
+    (void)state;
+    /* rows as a spreadsheet numbers them: the blank line 2 is row 2 */
+    struct qtr_csv_options opt = {0, QTR_ENC_AUTO, 4, 0};
+    struct qtr_csv_info info;
+    struct qtr_table *t =
+        parse("Bev\xC3\xB6lkerung 2013\n\nQuelle: Beispiel\na;b\n1;2\n", &opt, &info);
+    assert_int_equal(t->ncols, 2);
+    assert_string_equal(t->names[1], "b");
+    assert_int_equal(t->nrows, 1);
+    assert_int_equal(t->line[0], 5);
+    assert_int_equal(info.skipped_blank_rows, 0);
+    assert_int_equal(info.dropped_columns, 0);
     qtr_table_free(t);
 }
 
@@ -269,6 +289,14 @@ static void test_errors(void **state)
     msg = parse_error("a;b\n1;2\n", &opt, QTR_ERR_DATA);
     assert_non_null(strstr(msg, "row 5"));
 
+    msg = parse_error("", NULL, QTR_ERR_DATA);
+    assert_non_null(strstr(msg, "0 rows"));
+
+    msg = parse_error("Titel\n\na;b\n", &opt, QTR_ERR_DATA);
+    opt.header_row = 2;
+    msg = parse_error("Titel\n\na;b\n", &opt, QTR_ERR_DATA);
+    assert_non_null(strstr(msg, "empty"));
+
     /* extra cells that are empty (trailing separators) are fine */
     struct qtr_table *t = parse("a;b\n1;2;;\n", NULL, NULL);
     assert_int_equal(t->nrows, 1);
@@ -289,7 +317,10 @@ static void test_to_utf8(void **state)
     enum qtr_encoding enc;
     int bom;
     struct qtr_error err = {0};
-    assert_int_equal(qtr_to_utf8("\xEF\xBB\xBF" "a", 4, QTR_ENC_AUTO, &s, &enc, &bom, &err), 0);
+    assert_int_equal(qtr_to_utf8("\xEF\xBB\xBF"
+                                 "a",
+                                 4, QTR_ENC_AUTO, &s, &enc, &bom, &err),
+                     0);
     assert_string_equal(s, "a");
     assert_int_equal(enc, QTR_ENC_UTF8);
     assert_int_equal(bom, 1);
@@ -316,8 +347,7 @@ static void test_hamburg_real(void **state)
     (void)state;
     QTR_REQUIRE_SHARED(shared);
     char path[4096];
-    snprintf(path, sizeof path, "%s/data/hamburg/Daten_fuer_die_Stadtteilprofile_2014.csv",
-             shared);
+    snprintf(path, sizeof path, "%s/data/hamburg/Daten_fuer_die_Stadtteilprofile_2014.csv", shared);
     struct qtr_csv_info info;
     struct qtr_error err = {0};
     struct qtr_table *t = NULL;
@@ -352,6 +382,79 @@ static void test_hamburg_real(void **state)
         sum += num(t, r, 1, ',');
     assert_close(sum, num(t, 106, 1, ','), 0);
     assert_close(sum, 1788994, 0);
+
+    /* Name keys: the 99 Stadtteil rows stay distinct, and exactly the four names PROVENANCE.md
+     * lists (Eimsbüttel, Wandsbek, Bergedorf, Harburg) are both Stadtteil and Bezirk. */
+    char *keys[107];
+    for (size_t r = 0; r < 107; r++) {
+        keys[r] = qtr_name_key(qtr_table_cell(t, r, 0));
+        assert_non_null(keys[r]);
+    }
+    size_t same_stadtteil = 0, stadtteil_bezirk = 0;
+    for (size_t a = 0; a < 99; a++) {
+        for (size_t b = a + 1; b < 99; b++)
+            same_stadtteil += strcmp(keys[a], keys[b]) == 0;
+        for (size_t b = 99; b < 107; b++)
+            stadtteil_bezirk += strcmp(keys[a], keys[b]) == 0;
+    }
+    assert_int_equal(same_stadtteil, 0);
+    assert_int_equal(stadtteil_bezirk, 4);
+    assert_string_equal(keys[0], "hamburg altstadt");
+    for (size_t r = 0; r < 107; r++)
+        free(keys[r]);
+    qtr_table_free(t);
+}
+
+static void test_berlin_real(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    char path[4096];
+    struct qtr_csv_info info;
+    struct qtr_error err = {0};
+    struct qtr_table *t = NULL;
+
+    /* EWR: ';', CRLF, ASCII, 448 PLR, sum of E_E = 3,769,962 (PROVENANCE.md) */
+    snprintf(path, sizeof path, "%s/data/berlin/lor2019_plr448/EWR202012E_Matrix.csv", shared);
+    if (qtr_csv_read(path, NULL, &t, &info, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(info.separator, ';');
+    assert_int_equal(t->nrows, 448);
+    assert_int_equal(t->ncols, 51);
+    size_t key, ee;
+    assert_int_equal(qtr_table_require_column(t, "RAUMID", "key column", &key, &err), 0);
+    assert_int_equal(qtr_table_require_column(t, "E_E", "total column", &ee, &err), 0);
+    assert_string_equal(qtr_table_cell(t, 0, key), "01011101"); /* text: leading zero kept */
+    double sum = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        sum += num(t, r, ee, info.decimal_mark);
+    assert_close(sum, 3769962, 0);
+    qtr_table_free(t);
+
+    /* MSS 2021: ',' with quoted ids, UTF-8 names, one empty EW, six -9999 sentinels */
+    snprintf(path, sizeof path, "%s/data/berlin/lor2021_plr542/mss_2021_indizes.csv", shared);
+    t = NULL;
+    if (qtr_csv_read(path, NULL, &t, &info, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(info.separator, ',');
+    assert_int_equal(info.decimal_mark, '.');
+    assert_int_equal(t->nrows, 542);
+    assert_int_equal(t->ncols, 13);
+    assert_string_equal(t->names[1], "PLR_ID");
+    assert_string_equal(qtr_table_cell(t, 0, 1), "01100101");
+    assert_string_equal(qtr_table_cell(t, 0, 2), "St\xC3\xBClerstra\xC3\x9F"
+                                                 "e");
+    assert_string_equal(qtr_table_cell(t, 0, 11), "Status mittel , Dynamik negativ");
+    struct qtr_number_format f = {info.decimal_mark};
+    size_t empty_ew = 0, sentinel = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        struct qtr_cell ew = qtr_cell_parse(qtr_table_cell(t, r, 3), f);
+        empty_ew += ew.kind == QTR_CELL_MISSING;
+        struct qtr_cell si = qtr_cell_parse(qtr_table_cell(t, r, 5), f);
+        sentinel += si.kind == QTR_CELL_VALUE && si.value == -9999.0;
+    }
+    assert_int_equal(empty_ew, 1);
+    assert_int_equal(sentinel, 6);
     qtr_table_free(t);
 }
 
@@ -365,11 +468,13 @@ int main(void)
         cmocka_unit_test(test_comma_quotes),
         cmocka_unit_test(test_hamburg_style),
         cmocka_unit_test(test_skip_after_header_and_padding),
+        cmocka_unit_test(test_header_row_counts_blank_rows),
         cmocka_unit_test(test_explicit_options),
         cmocka_unit_test(test_separator_detection),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_to_utf8),
         cmocka_unit_test(test_hamburg_real),
+        cmocka_unit_test(test_berlin_real),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
