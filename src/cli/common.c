@@ -79,6 +79,20 @@ char *cli_join_args(int argc, char **argv)
     return b.data;
 }
 
+/* Print s left-aligned in `width` characters (UTF-8 aware), cut when longer. */
+static void print_padded(FILE *out, const char *s, size_t width)
+{
+    size_t chars = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p && chars < width; chars++) {
+        size_t len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        for (size_t k = 0; k < len && *p; k++)
+            fputc(*p++, out);
+    }
+    for (; chars < width; chars++)
+        fputc(' ', out);
+}
+
 void cli_print_report(FILE *out, const struct qtr_state *st, int verbose)
 {
     const struct qtr_report *r = &st->report;
@@ -142,8 +156,11 @@ void cli_print_report(FILE *out, const struct qtr_state *st, int verbose)
         size_t cls[QTR_CLASS_COUNT] = {0};
         for (int k = 0; k < QTR_CELL_KIND_COUNT; k++)
             cls[qtr_cell_class_of((enum qtr_cell_kind)k)] += c->count[k];
-        fprintf(out, "  %-40.40s %-12.12s %7zu %7zu %10zu %7zu\n", c->name, c->origin,
-                cls[QTR_CLASS_VALUE], cls[QTR_CLASS_ZERO], cls[QTR_CLASS_SUPPRESSED],
-                cls[QTR_CLASS_MISSING]);
+        fputs("  ", out);
+        print_padded(out, c->name, 40);
+        fputc(' ', out);
+        print_padded(out, c->origin, 12);
+        fprintf(out, " %7zu %7zu %10zu %7zu\n", cls[QTR_CLASS_VALUE], cls[QTR_CLASS_ZERO],
+                cls[QTR_CLASS_SUPPRESSED], cls[QTR_CLASS_MISSING]);
     }
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,7 +77,21 @@ static int integral_column(const struct qtr_column *c, size_t n)
     return any;
 }
 
-/* Field names as written: the frame's names (GeoPackage and GeoJSON take any UTF-8 name). */
+/* Is `name` already a field of the layer (SQLite compares column names case-insensitively)? */
+static int field_taken(OGRLayerH lyr, const char *name)
+{
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
+    for (int i = 0; i < OGR_FD_GetFieldCount(d); i++)
+        if (strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)), name) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Field names as written: the frame's names (GeoPackage and GeoJSON take any UTF-8 name).
+ * A name that clashes with one already there (the fixed fields, or a name differing only in
+ * case) gets the table id appended, then a number: "Name" from table ew becomes "Name_ew".
+ */
 static int create_fields(OGRLayerH lyr, const struct qtr_output_request *req, uint8_t *integral,
                          struct qtr_error *err)
 {
@@ -103,13 +118,23 @@ static int create_fields(OGRLayerH lyr, const struct qtr_output_request *req, ui
     }
     for (size_t j = 0; j < f->ncols; j++) {
         const struct qtr_column *c = f->cols[j];
-        integral[j] = (uint8_t)(!c->is_text && integral_column(c, f->n));
+        /* Counts from the sources stay whole numbers; computed values are real. */
+        integral[j] = (uint8_t)(!c->is_text && strcmp(c->origin, "quartier") != 0 &&
+                                integral_column(c, f->n));
         OGRFieldType type = c->is_text ? OFTString : integral[j] ? OFTInteger64 : OFTReal;
-        OGRFieldDefnH fd = OGR_Fld_Create(c->name, type);
+        char name[256];
+        snprintf(name, sizeof name, "%s", c->name);
+        for (int k = 1; field_taken(lyr, name); k++) {
+            if (k == 1)
+                snprintf(name, sizeof name, "%s_%s", c->name, c->origin);
+            else
+                snprintf(name, sizeof name, "%s_%s_%d", c->name, c->origin, k);
+        }
+        OGRFieldDefnH fd = OGR_Fld_Create(name, type);
         OGRErr e = OGR_L_CreateField(lyr, fd, 1);
         OGR_Fld_Destroy(fd);
         if (e != OGRERR_NONE)
-            return qtr_error_set(err, QTR_ERR_IO, "cannot create field '%s' (%s)", c->name,
+            return qtr_error_set(err, QTR_ERR_IO, "cannot create field '%s' (%s)", name,
                                  qtr_gdal_last_error());
     }
     return QTR_OK;

@@ -4,11 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "quartier/join.h"
 #include "quartier/output.h"
-#include "quartier/sheet.h" /* XLSX/ODS */
+#include "quartier/sheet.h"
 #include "quartier/strutil.h"
 
 void qtr_state_free(struct qtr_state *st)
@@ -28,21 +27,18 @@ void qtr_state_free(struct qtr_state *st)
     free(st);
 }
 
-static int has_ext(const char *path, const char *ext)
-{
-    size_t n = strlen(path), e = strlen(ext);
-    return n > e && strcasecmp(path + n - e, ext) == 0;
-}
-
 static int read_table(const struct qtr_table_spec *ts, struct qtr_loaded_table *lt,
                       struct qtr_error *err)
 {
     int rc;
-    if (has_ext(ts->source, ".xlsx") || has_ext(ts->source, ".ods") ||
-        has_ext(ts->source, ".xls")) {
-        rc = qtr_sheet_read(ts->source, ts->sheet, ts->header_row, &lt->table, err);
+    if (qtr_sheet_is_workbook(ts->source)) {
+        struct qtr_sheet_options so = {
+            .sheet = ts->sheet, .header_row = ts->header_row, .skip_after_header = ts->skip_rows};
+        struct qtr_sheet_info si = {0};
+        rc = qtr_sheet_read_ex(ts->source, &so, &lt->table, &si, err);
         lt->is_sheet = 1;
-        lt->info.decimal_mark = '.';
+        lt->info.decimal_mark = si.decimal_mark ? si.decimal_mark : '.';
+        lt->info.skipped_blank_rows = si.skipped_blank_rows;
     } else {
         struct qtr_csv_options o = {0};
         o.separator = ts->separator;
