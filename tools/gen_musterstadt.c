@@ -517,7 +517,7 @@ static void model_year(struct district *d, int k, struct rng *rng)
 
     /* migration background: logit with centre and estate clusters */
     double lmh = -1.15 + s->mh_shift + 1.45 * centre + 2.0 * d->estate + 0.3 * d->e[1] +
-                 kk * (0.06 + 0.25 * d->estate - 0.45 * d->gent + 0.03 * rng_normal(rng));
+                 kk * (0.06 + 0.2 * d->estate - 0.45 * d->gent + 0.03 * rng_normal(rng));
     double pmh = logistic(lmh);
     double pausl = clampd(0.48 + 0.12 * d->estate + 0.06 * d->e[2] + 0.02 * kk, 0.25, 0.75);
     y->mh = lround_nonneg(y->total * pmh);
@@ -539,7 +539,7 @@ static void model_year(struct district *d, int k, struct rng *rng)
 
     /* social disadvantage: follows the migrant logit only partly */
     double dis = 0.8 * (lmh + 1.15) + s->dis_shift + 0.9 * d->estate - 0.8 + 0.45 * d->e[6] +
-                 kk * (0.22 * d->estate - 0.4 * d->gent + 0.06 * rng_normal(rng));
+                 kk * (0.1 * d->estate - 0.4 * d->gent + 0.06 * rng_normal(rng));
     double alq = clampd(0.05 * exp(0.55 * dis + 0.1 * d->e[7]), 0.01, 0.20);
     double sgb = clampd(0.085 * exp(0.65 * dis + 0.1 * d->e[8]), 0.01, 0.40);
     double kin = clampd(0.15 * exp(0.7 * dis + 0.1 * d->e[9]), 0.01, 0.65);
