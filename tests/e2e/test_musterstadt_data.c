@@ -7,11 +7,13 @@
  * identities, exactly one district below 300 residents, the statistics-office
  * quirks (cp1252, CRLF, ';', thousands separators, title and footer lines,
  * suppression signs), and that the generator reproduces every file byte for
- * byte from the default seed.
+ * byte from the default seed. analysis.ini is checked against the data: known
+ * sections and keys only, and every column it names exists.
  */
 #include "test_util.h"
 
 #include <gdal.h>
+#include <ini.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <sys/stat.h>
@@ -526,6 +528,255 @@ static void test_regenerate(void **state)
     rmdir(dir);
 }
 
+
+/* --------------------------------------------------- analysis.ini --- */
+
+#define MAXKV 400
+struct ini_kv {
+    int n;
+    char sec[MAXKV][64];
+    char key[MAXKV][40];
+    char val[MAXKV][200];
+};
+
+static int ini_collect(void *user, const char *section, const char *name, const char *value)
+{
+    struct ini_kv *kv = user;
+    if (kv->n >= MAXKV)
+        return 0;
+    snprintf(kv->sec[kv->n], sizeof kv->sec[0], "%s", section);
+    snprintf(kv->key[kv->n], sizeof kv->key[0], "%s", name);
+    snprintf(kv->val[kv->n], sizeof kv->val[0], "%s", value);
+    kv->n++;
+    return 1;
+}
+
+/* Column names known to the analysis: boundary fields and table headers
+ * (converted from cp1252 to UTF-8, with the table's suffix). */
+struct colset {
+    int n;
+    char name[200][128];
+};
+
+static void colset_add(struct colset *c, const char *name)
+{
+    assert_true(c->n < 200);
+    snprintf(c->name[c->n++], sizeof c->name[0], "%s", name);
+}
+
+static int colset_has(const struct colset *c, const char *name)
+{
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->name[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void cp1252_to_utf8(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)in; *p && o + 3 < size; p++) {
+        if (*p < 0x80) {
+            out[o++] = (char)*p;
+        } else {
+            assert_true(*p >= 0xA0); /* 0x80..0x9F are not used by this data */
+            out[o++] = (char)(0xC0 | (*p >> 6));
+            out[o++] = (char)(0x80 | (*p & 0x3F));
+        }
+    }
+    out[o] = '\0';
+}
+
+static const char *ini_get(const struct ini_kv *kv, const char *sec, const char *key)
+{
+    for (int i = 0; i < kv->n; i++)
+        if (strcmp(kv->sec[i], sec) == 0 && strcmp(kv->key[i], key) == 0)
+            return kv->val[i];
+    return NULL;
+}
+
+static int in_list(const char *word, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(word, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every "quoted" column name in an SQL expression is a known column. */
+static void check_expr(const struct colset *cols, const char *sec, const char *expr)
+{
+    const char *p = expr;
+    int quoted = 0;
+    while ((p = strchr(p, '"')) != NULL) {
+        const char *end = strchr(p + 1, '"');
+        assert_non_null(end);
+        char name[96];
+        snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
+        if (!colset_has(cols, name))
+            fail_msg("[%s]: column \"%s\" is in no table", sec, name);
+        quoted++;
+        p = end + 1;
+    }
+    assert_true(quoted > 0);
+}
+
+static void test_analysis_file(void **state)
+{
+    (void)state;
+    static struct ini_kv kv;
+    static struct colset cols;
+    memset(&kv, 0, sizeof kv);
+    memset(&cols, 0, sizeof cols);
+    assert_int_equal(ini_parse(qtr_test_path(DATA "/analysis.ini"), ini_collect, &kv), 0);
+
+    static const char *const k_analysis[] = {"title", "language", "output", "crs",
+        "min_population", "small_districts", "seed", "permutations", "strict", "min_count",
+        "suppressed_range", NULL};
+    static const char *const k_boundaries[] = {"source", "layer", "key", "name", "crs", "parent",
+                                               NULL};
+    static const char *const k_table[] = {"source", "key", "join", "sheet", "header_row",
+        "skip_rows", "separator", "encoding", "decimal", "suffix", "date", NULL};
+    static const char *const k_population[] = {"total", "date", "previous_total",
+                                               "previous_date", NULL};
+    static const char *const k_group[] = {"column", "label", "label_en", "previous", "multigroup",
+                                          NULL};
+    static const char *const k_indicator[] = {"expr", "previous", "numerator", "denominator",
+        "field", "direction", "unit", "label", "label_en", "status_weight", "dynamics_weight",
+        "classification", "classes", NULL};
+    static const char *const k_renewal[] = {"method", "standardise", "status_thresholds",
+        "dynamics_thresholds", "years", "attention", "exclude", "invalid_column",
+        "segregation_group", NULL};
+    static const char *const k_target[] = {"indicator", "value", "year", "baseline_year",
+                                           "district", NULL};
+    static const char *const fields[] = {"bildung", "arbeit", "wohnen", "jugend", "gesundheit",
+                                         "kultur", "verwaltung", NULL};
+    static const char *const directions[] = {"higher_worse", "higher_better", NULL};
+
+    /* known sections and keys, no key twice in a section */
+    int n_tables = 0;
+    for (int i = 0; i < kv.n; i++) {
+        const char *sec = kv.sec[i];
+        const char *const *allowed = NULL;
+        if (strcmp(sec, "analysis") == 0)
+            allowed = k_analysis;
+        else if (strcmp(sec, "boundaries") == 0)
+            allowed = k_boundaries;
+        else if (strncmp(sec, "table ", 6) == 0)
+            allowed = k_table;
+        else if (strcmp(sec, "population") == 0)
+            allowed = k_population;
+        else if (strncmp(sec, "group ", 6) == 0)
+            allowed = k_group;
+        else if (strncmp(sec, "indicator ", 10) == 0)
+            allowed = k_indicator;
+        else if (strcmp(sec, "renewal") == 0)
+            allowed = k_renewal;
+        else if (strncmp(sec, "target ", 7) == 0)
+            allowed = k_target;
+        if (!allowed)
+            fail_msg("unknown section [%s]", sec);
+        if (!in_list(kv.key[i], allowed))
+            fail_msg("unknown key '%s' in [%s]", kv.key[i], sec);
+        for (int j = 0; j < i; j++)
+            if (strcmp(kv.sec[j], sec) == 0 && strcmp(kv.key[j], kv.key[i]) == 0)
+                fail_msg("key '%s' twice in [%s]", kv.key[i], sec);
+        if (strncmp(sec, "table ", 6) == 0 && strcmp(kv.key[i], "source") == 0)
+            n_tables++;
+    }
+    assert_int_equal(n_tables, 6);
+
+    /* the boundary fields */
+    assert_string_equal(ini_get(&kv, "boundaries", "source"), "bezirke.shp");
+    static const char *const shp_fields[] = {"bez_nr", "bez_name", "stt_nr", "stadtteil"};
+    for (size_t f = 0; f < 4; f++)
+        colset_add(&cols, shp_fields[f]);
+    assert_true(colset_has(&cols, ini_get(&kv, "boundaries", "key")));
+    assert_true(colset_has(&cols, ini_get(&kv, "boundaries", "name")));
+    assert_true(colset_has(&cols, ini_get(&kv, "boundaries", "parent")));
+
+    /* each table: the key is in the header row, the next row is a district */
+    for (int i = 0; i < kv.n; i++) {
+        if (strncmp(kv.sec[i], "table ", 6) != 0 || strcmp(kv.key[i], "source") != 0)
+            continue;
+        const char *sec = kv.sec[i];
+        const char *hr = ini_get(&kv, sec, "header_row");
+        const char *suffix = ini_get(&kv, sec, "suffix");
+        const char *key = ini_get(&kv, sec, "key");
+        assert_non_null(key);
+        int row = hr ? (int)strtol(hr, NULL, 10) - 1 : 0;
+        static struct table t;
+        table_load(&t, kv.val[i]);
+        assert_true(row >= 0 && row + 1 < t.nlines);
+        assert_true(is_key(t.f[row + 1][0]));
+        int has_key = 0;
+        for (int c = 0; c < t.nf[row]; c++) {
+            char name[96], full[128];
+            cp1252_to_utf8(t.f[row][c], name, sizeof name);
+            if (strcmp(name, key) == 0) {
+                has_key = 1;
+                continue;
+            }
+            snprintf(full, sizeof full, "%s%s", name, suffix ? suffix : "");
+            colset_add(&cols, full);
+        }
+        if (!has_key)
+            fail_msg("[%s]: key '%s' is not in header row %d of %s", sec, key, row + 1,
+                     kv.val[i]);
+        free(t.buf);
+    }
+
+    assert_true(colset_has(&cols, ini_get(&kv, "population", "total")));
+    assert_true(colset_has(&cols, ini_get(&kv, "population", "previous_total")));
+
+    int n_groups = 0, n_multi = 0, n_status = 0, seg_ok = 0;
+    const char *seg = ini_get(&kv, "renewal", "segregation_group");
+    for (int i = 0; i < kv.n; i++) {
+        const char *sec = kv.sec[i], *key = kv.key[i], *val = kv.val[i];
+        if (strncmp(sec, "group ", 6) == 0) {
+            if ((strcmp(key, "column") == 0 || strcmp(key, "previous") == 0) &&
+                !colset_has(&cols, val))
+                fail_msg("[%s]: column '%s' is in no table", sec, val);
+            if (strcmp(key, "column") == 0) {
+                n_groups++;
+                if (seg && strcmp(sec + 6, seg) == 0)
+                    seg_ok = 1;
+            }
+            if (strcmp(key, "multigroup") == 0 && strcmp(val, "yes") == 0)
+                n_multi++;
+        } else if (strncmp(sec, "indicator ", 10) == 0) {
+            if (strcmp(key, "expr") == 0 || strcmp(key, "previous") == 0 ||
+                strcmp(key, "numerator") == 0 || strcmp(key, "denominator") == 0)
+                check_expr(&cols, sec, val);
+            if (strcmp(key, "field") == 0 && !in_list(val, fields))
+                fail_msg("[%s]: unknown action field '%s'", sec, val);
+            if (strcmp(key, "direction") == 0 && !in_list(val, directions))
+                fail_msg("[%s]: unknown direction '%s'", sec, val);
+            if (strcmp(key, "status_weight") == 0 && strtod(val, NULL) > 0)
+                n_status++;
+        } else if (strncmp(sec, "target ", 7) == 0) {
+            char isec[80];
+            if (strcmp(key, "indicator") == 0) {
+                snprintf(isec, sizeof isec, "indicator %s", val);
+                if (!ini_get(&kv, isec, "expr"))
+                    fail_msg("[%s]: no indicator '%s'", sec, val);
+            }
+            if (strcmp(key, "district") == 0) {
+                static char keys[MAXD][4], stt[MAXD][3];
+                int n = shape_keys(keys, stt), found = 0;
+                for (int d = 0; d < n; d++)
+                    found |= strcmp(keys[d], val) == 0;
+                if (!found)
+                    fail_msg("[%s]: no district '%s'", sec, val);
+            }
+        }
+    }
+    assert_int_equal(n_groups, 4);
+    assert_int_equal(n_multi, 3);
+    assert_int_equal(n_status, 3); /* MSS-like: three status indicators */
+    assert_true(seg_ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_csv_bytes),
         cmocka_unit_test(test_identities),
         cmocka_unit_test(test_spatial_pattern),
+        cmocka_unit_test(test_analysis_file),
         cmocka_unit_test(test_regenerate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
