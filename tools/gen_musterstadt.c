@@ -979,7 +979,7 @@ static int generate(uint64_t seed, const char *dir, struct qtr_error *err)
             for (int i = 0; i < N_DISTRICTS; i++) {
                 if (d[i].stt != s || d[i].rank != rk)
                     continue;
-                snprintf(d[i].nr, sizeof d[i].nr, "%03d", (++nr) % 1000);
+                snprintf(d[i].nr, sizeof d[i].nr, "%03u", (unsigned)(++nr) % 1000u);
                 if (d[i].tiny)
                     d[i].name = TINY_NAME;
                 else if (s == 0)
