@@ -182,7 +182,7 @@ static void test_shapefile_tessellation(void **state)
     assert_int_equal(OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i_nr)), OFTString);
 
     static OGRGeometryH geom[MAXD];
-    static char nr[MAXD][8], name[MAXD][64];
+    static char nr[MAXD][8], name[MAXD][64], sttnr[MAXD][3];
     int n = 0, umlauts = 0, stt_seen[100] = {0}, n_stt = 0;
     double area_sum = 0.0;
     OGRFeatureH feat;
@@ -203,6 +203,7 @@ static void test_shapefile_tessellation(void **state)
             umlauts++; /* UTF-8 lead byte of ä ö ü ß Ä Ö Ü */
         const char *stt = OGR_F_GetFieldAsString(feat, i_stt);
         assert_int_equal(strlen(stt), 2);
+        snprintf(sttnr[n], sizeof sttnr[n], "%s", stt);
         int s = (stt[0] - '0') * 10 + (stt[1] - '0');
         assert_true(s >= 1 && s <= 99);
         if (!stt_seen[s]++)
@@ -238,6 +239,24 @@ static void test_shapefile_tessellation(void **state)
             OGR_G_DestroyGeometry(x);
         }
     }
+    /* every Stadtteil (the parent level) is one contiguous area */
+    for (int st = 1; st < 100; st++) {
+        if (!stt_seen[st])
+            continue;
+        char code[3];
+        snprintf(code, sizeof code, "%02d", st);
+        OGRGeometryH part = OGR_G_CreateGeometry(wkbMultiPolygon);
+        for (int a = 0; a < n; a++)
+            if (strcmp(sttnr[a], code) == 0)
+                assert_int_equal(OGR_G_AddGeometry(part, geom[a]), OGRERR_NONE);
+        OGRGeometryH u = OGR_G_UnionCascaded(part);
+        assert_non_null(u);
+        if (wkbFlatten(OGR_G_GetGeometryType(u)) != wkbPolygon)
+            fail_msg("Stadtteil %s is not one contiguous area", code);
+        OGR_G_DestroyGeometry(u);
+        OGR_G_DestroyGeometry(part);
+    }
+
     OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
     for (int a = 0; a < n; a++)
         assert_int_equal(OGR_G_AddGeometryDirectly(mp, geom[a]), OGRERR_NONE);
