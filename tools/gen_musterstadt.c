@@ -903,6 +903,51 @@ out:
     return rc;
 }
 
+static const char *const SHP_EXT[] = {"shp", "shx", "dbf", "prj", "cpg"};
+#define N_SHP_EXT (sizeof SHP_EXT / sizeof SHP_EXT[0])
+
+/* Remove the Shapefile parts and the folder tmp (leftovers of an aborted run). */
+static void remove_tmp(const char *tmp)
+{
+    char path[4096];
+    for (size_t e = 0; e < N_SHP_EXT; e++) {
+        snprintf(path, sizeof path, "%s/bezirke.%s", tmp, SHP_EXT[e]);
+        remove(path);
+    }
+    rmdir(tmp);
+}
+
+/* Write the Shapefile into a scratch folder beside the target and move its
+ * parts into place only when all of them were written, so a failed run never
+ * leaves a half-written or half-deleted bezirke.shp behind. */
+static int write_shapefile_atomic(GEOSContextHandle_t h, const char *dir,
+                                  struct district *const *sorted, struct qtr_error *err)
+{
+    int rc = QTR_OK;
+    char *tmp = qtr_asprintf("%s/.gen_musterstadt.tmp", dir);
+    if (!tmp)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    remove_tmp(tmp);
+    if (mkdir(tmp, 0777) != 0) {
+        rc = qtr_error_set(err, QTR_ERR_IO, "cannot create the scratch folder '%s': %s", tmp,
+                           strerror(errno));
+        goto out;
+    }
+    rc = write_shapefile(h, tmp, sorted, err);
+    for (size_t e = 0; rc == QTR_OK && e < N_SHP_EXT; e++) {
+        char from[4096], to[4096];
+        snprintf(from, sizeof from, "%s/bezirke.%s", tmp, SHP_EXT[e]);
+        snprintf(to, sizeof to, "%s/bezirke.%s", dir, SHP_EXT[e]);
+        if (rename(from, to) != 0)
+            rc = qtr_error_set(err, QTR_ERR_IO, "cannot move '%s' to '%s': %s", from, to,
+                               strerror(errno));
+    }
+out:
+    remove_tmp(tmp);
+    free(tmp);
+    return rc;
+}
+
 /* -------------------------------------------------------------- main --- */
 
 static int generate(uint64_t seed, const char *dir, struct qtr_error *err)
@@ -1017,7 +1062,7 @@ static int generate(uint64_t seed, const char *dir, struct qtr_error *err)
         for (int i = 0; i < N_DISTRICTS; i++)
             model_year(sorted[i], k, &rng);
 
-    rc = write_shapefile(h, dir, sorted, err);
+    rc = write_shapefile_atomic(h, dir, sorted, err);
     if (rc)
         goto out;
     rc = write_csvs(dir, sorted, err);
