@@ -32,15 +32,15 @@
 #include "quartier/error.h"
 #include "quartier/strutil.h"
 
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
 #include <errno.h>
+#include <gdal.h>
 #include <geos_c.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
-#include <gdal.h>
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -95,63 +95,65 @@ static double rng_normal(struct rng *r)
 struct stt_def {
     const char *nr;
     const char *name;
-    double mh_shift;   /* added to the migrant-share logit */
-    double dis_shift;  /* added to the disadvantage score */
-    double dens_mult;  /* residential density factor */
-    double villa;      /* 1 = villa suburb (more living space, older residents) */
+    double mh_shift;  /* added to the migrant-share logit */
+    double dis_shift; /* added to the disadvantage score */
+    double dens_mult; /* residential density factor */
+    double villa;     /* 1 = villa suburb (more living space, older residents) */
     const char *names[14];
 };
 
 /* Stadtteil 01 is the centre; 02..10 are sectors of the outer ring, clockwise
  * from north. Names are listed in the order districts are numbered (nearest the
  * Stadtteil's anchor first); every list is longer than its sector can be. */
+/* clang-format off */
 static const struct stt_def STT[N_STT] = {
     {"01", "Innenstadt", 0.0, 0.1, 1.0, 0.0, {NULL}},
     {"02", "Nordstadt", 0.35, 0.35, 1.0, 0.0,
-     {"Nördliche Vorstadt", "Nordstadt-Mitte", "Nordbahnhof", "Am Güterbahnhof", "Nördlicher Ring", "Ziegelei",
-      "Kolonie Glückauf", "Am Nordpark", "Schützenhof", "Hüttenviertel", "Nordfriedhof",
-      "Eisenbahnersiedlung", "Hüttenweg", "Kohlenhof"}},
+     {"Nördliche Vorstadt", "Nordstadt-Mitte", "Nordbahnhof", "Am Güterbahnhof",
+      "Nördlicher Ring", "Ziegelei", "Kolonie Glückauf", "Am Nordpark", "Schützenhof",
+      "Hüttenviertel", "Nordfriedhof", "Eisenbahnersiedlung", "Hüttenweg", "Kohlenhof"}},
     {"03", "Hochfeld", 0.2, 0.3, 1.1, 0.0,
      {"Hochfeld-Zentrum", "Hochfeld-Nord", "Hochfeld-Süd", "Am Hochhausring", "Hochfeld-Ost",
       "Birkenhöhe", "Am Wasserturm", "Ahornweg", "Feldmark", "Kiefernhöhe", "Lerchenberg",
       "Buchenhain", "Krähenwinkel", "Am Sender"}},
     {"04", "Oststadt", 0.1, 0.0, 0.9, 0.0,
-     {"Östliche Vorstadt", "Oststadt-Mitte", "Östlicher Ring", "Am Ostpark", "Großfeld", "Kasernenviertel",
-      "Klinikviertel", "Rosenhöhe", "Heidegrund", "Am Lindenbrunnen", "Eichenau", "Pfaffenwiese",
-      "Ostfriedhof", "Kleine Höhe"}},
+     {"Östliche Vorstadt", "Oststadt-Mitte", "Östlicher Ring", "Am Ostpark", "Großfeld",
+      "Kasernenviertel", "Klinikviertel", "Rosenhöhe", "Heidegrund", "Am Lindenbrunnen",
+      "Eichenau", "Pfaffenwiese", "Ostfriedhof", "Kleine Höhe"}},
     {"05", "Osthafen", 0.3, 0.4, 0.7, 0.0,
      {"Hafenviertel", "Am Kanal", "Werftviertel", "Speicherstadt", "Hafenkolonie",
       "Lagerhausviertel", "Am Zollhof", "Schiffbauerviertel", "Mühlenhof", "Ölmühle",
       "Kranenburg", "Schleusenweg", "Löschplatz", "Am Düker"}},
     {"06", "Südstadt", -0.3, -0.3, 0.9, 0.2,
-     {"Südliche Vorstadt", "Südstadt-Mitte", "Am Südpark", "Südfriedhof", "Stadtwald", "Hirschberg", "Tannenhof",
-      "Im Kirschgarten", "Bürgerpark", "Kleefeld", "Mühlenberg", "Wiesengrund", "Am Weinberg",
-      "Käferberg"}},
+     {"Südliche Vorstadt", "Südstadt-Mitte", "Am Südpark", "Südfriedhof", "Stadtwald",
+      "Hirschberg", "Tannenhof", "Im Kirschgarten", "Bürgerpark", "Kleefeld", "Mühlenberg",
+      "Wiesengrund", "Am Weinberg", "Käferberg"}},
     {"07", "Sonnenberg", -1.0, -0.8, 0.6, 1.0,
      {"Sonnenberg", "Südweststadt", "Villenkolonie", "Am Kurpark", "Rosenhang", "Lindenhöhe",
       "Eichendorffviertel", "Schönblick", "Am Höhenweg", "Waldfrieden", "Sonnenhang",
       "Fürstenberg", "Jägerhöhe", "Am Tiergarten"}},
     {"08", "Weststadt", 0.15, 0.2, 1.0, 0.0,
-     {"Westliche Vorstadt", "Weststadt-Mitte", "Westend", "Am Westbahnhof", "Gartenstadt", "Siedlung Frohe Zukunft",
-      "Lohmühle", "Schäferei", "Am Sportpark", "Fliederweg", "Drosselgasse", "Westring",
-      "Gießerei", "Am Wäldchen"}},
+     {"Westliche Vorstadt", "Weststadt-Mitte", "Westend", "Am Westbahnhof", "Gartenstadt",
+      "Siedlung Frohe Zukunft", "Lohmühle", "Schäferei", "Am Sportpark", "Fliederweg",
+      "Drosselgasse", "Westring", "Gießerei", "Am Wäldchen"}},
     {"09", "Waldau", -0.9, -0.6, 0.5, 0.6,
      {"Alt-Waldau", "Waldau-Süd", "Waldau-Nord", "Forsthaus", "Obermühle", "Untermühle",
-      "Hasenwinkel", "Fuchsbau", "Kreuzäcker", "Am Bruch", "Grüner Weg", "Dorfwiesen",
-      "Köhlerei", "Bärenbach"}},
+      "Hasenwinkel", "Fuchsbau", "Kreuzäcker", "Am Bruch", "Grüner Weg", "Dorfwiesen", "Köhlerei",
+      "Bärenbach"}},
     {"10", "Lindenhof", -0.4, -0.3, 0.8, 0.3,
      {"Lindenhof-Mitte", "Nordweststadt", "Lindenhof-Ost", "Am Flugplatz", "Heideweg",
       "Birkenwäldchen", "Kastanienallee", "Bergfried", "Am Römerhof", "Schwalbennest",
       "Steinbruch", "Am Weiher", "Nußbaumgrund", "Gänseweide"}},
 };
+/* clang-format on */
 
 /* Innenstadt names, nearest the centre first. Index 7 is the gentrifying area. */
 static const char *const CENTRE_NAMES[N_CENTRE] = {
-    "Altstadt", "Marktviertel", "Domviertel", "Rathausviertel", "Schlossviertel",
-    "Bahnhofsviertel", "Theaterviertel", "Gerberviertel", "Am Mühlbach", "Fischerviertel",
-    "Neustadt", "Universitätsviertel", "Wallanlagen", "Am Stadtgraben", "Klosterviertel",
-    "Hospitalviertel", "Zeughausviertel", "Am Stadtpark", "Kaiserplatz",
-    "Lutherviertel", "Brühl", "Holzmarkt", "Am Schlachthof", "Färberviertel"};
+    "Altstadt",        "Marktviertel",        "Domviertel",     "Rathausviertel", "Schlossviertel",
+    "Bahnhofsviertel", "Theaterviertel",      "Gerberviertel",  "Am Mühlbach",    "Fischerviertel",
+    "Neustadt",        "Universitätsviertel", "Wallanlagen",    "Am Stadtgraben", "Klosterviertel",
+    "Hospitalviertel", "Zeughausviertel",     "Am Stadtpark",   "Kaiserplatz",    "Lutherviertel",
+    "Brühl",           "Holzmarkt",           "Am Schlachthof", "Färberviertel"};
 #define GENTRIFY_RANK 7
 #define TINY_NAME "Industriehafen" /* the one district with fewer than 300 residents */
 
@@ -507,7 +509,8 @@ static void model_year(struct district *d, int k, struct rng *rng)
         double dens = (2600.0 + 13000.0 * centre + 10000.0 * d->estate) * s->dens_mult *
                       (1.0 - 0.3 * villa) * exp(0.2 * d->e[0]);
         double t = dens * d->area_km2;
-        y->total = d->tiny ? 150 + (long)(rng_unif(rng) * 60.0) : lround_nonneg(clampd(t, 450.0, 14000.0));
+        y->total =
+            d->tiny ? 150 + (long)(rng_unif(rng) * 60.0) : lround_nonneg(clampd(t, 450.0, 14000.0));
     } else {
         double g = 0.004 + 0.012 * rng_normal(rng) + 0.025 * d->estate - 0.015 * d->gent;
         y->total = d->tiny ? d->yr[0].total + 3 : lround_nonneg(d->yr[0].total * (1.0 + g));
@@ -526,12 +529,11 @@ static void model_year(struct district *d, int k, struct rng *rng)
     y->ohne = y->total - y->mh;
 
     /* age: the estate and migrant areas are younger, villas older */
-    double p65 = clampd(0.21 + 0.07 * villa - 0.06 * centre - 0.04 * pmh + 0.02 * d->e[3] +
-                            0.004 * kk,
-                        0.08, 0.38);
-    double p18 = clampd(0.15 + 0.06 * pmh + 0.03 * d->estate - 0.04 * centre * (1.0 - pmh) +
-                            0.015 * d->e[4],
-                        0.08, 0.30);
+    double p65 = clampd(
+        0.21 + 0.07 * villa - 0.06 * centre - 0.04 * pmh + 0.02 * d->e[3] + 0.004 * kk, 0.08, 0.38);
+    double p18 =
+        clampd(0.15 + 0.06 * pmh + 0.03 * d->estate - 0.04 * centre * (1.0 - pmh) + 0.015 * d->e[4],
+               0.08, 0.30);
     y->a65 = lround_nonneg(y->total * p65);
     y->u18 = lround_nonneg(y->total * p18);
     y->u15 = lround_nonneg(y->u18 * (0.82 + 0.01 * d->e[5]));
@@ -548,7 +550,8 @@ static void model_year(struct district *d, int k, struct rng *rng)
     y->alo = lround_nonneg(y->a15_65 * alq);
     y->sgb2 = lround_nonneg((y->total - y->a65) * sgb);
     y->k_sgb2 = lround_nonneg(y->u15 * kin);
-    y->abg = lround_nonneg(3.0 * y->u18 * (0.062 + 0.006 * d->e[9]) * (1.0 + 0.05 * rng_normal(rng)));
+    y->abg =
+        lround_nonneg(3.0 * y->u18 * (0.062 + 0.006 * d->e[9]) * (1.0 + 0.05 * rng_normal(rng)));
     y->abg_ohne = lround_nonneg(y->abg * ohne);
     y->gs4 = lround_nonneg(y->u18 * (0.058 + 0.005 * d->e[3]) * (1.0 + 0.05 * rng_normal(rng)));
     y->gym = lround_nonneg(y->gs4 * gym);
@@ -557,8 +560,8 @@ static void model_year(struct district *d, int k, struct rng *rng)
     double wfl = 42.0 - 3.5 * dis + 9.0 * villa - 4.0 * d->estate + 1.5 * d->e[2] +
                  kk * (0.3 + 1.8 * d->gent - 0.4 * d->estate + 0.2 * rng_normal(rng));
     y->wfl = round_to(clampd(wfl, 27.0, 75.0), 0.1);
-    double sozw = 3.0 + 30.0 * d->estate + 4.0 * (dis > 0 ? dis : 0) - 3.0 * villa +
-                  2.0 * d->e[5] - kk * (0.4 + 1.5 * d->gent);
+    double sozw = 3.0 + 30.0 * d->estate + 4.0 * (dis > 0 ? dis : 0) - 3.0 * villa + 2.0 * d->e[5] -
+                  kk * (0.4 + 1.5 * d->gent);
     y->sozw = sozw < 1.0 ? 0.0 : round_to(clampd(sozw, 0.0, 70.0), 0.1);
     double alt = 38.0 + 45.0 * centre + 12.0 * d->estate - 8.0 * villa + 6.0 * d->e[4] - 0.3 * kk;
     y->alt70 = round_to(clampd(alt, 5.0, 95.0), 0.1);
@@ -746,11 +749,12 @@ static int write_csvs(const char *dir, struct district *const *sorted, struct qt
 
         /* social data: plain counts, disclosure control on small counts */
         b.len = 0;
-        NOMEM_IF(qtr_buf_puts(&b, "Bezirk-Nr.;Arbeitslose;SGB-II-Empfänger unter 65 Jahren;"
-                                  "Kinder unter 15 Jahren;"
-                                  "Kinder unter 15 Jahren in SGB-II-Bedarfsgemeinschaften;"
-                                  "Schulabgänger insgesamt (3 Jahre);Schulabgänger ohne Abschluss (3 Jahre);"
-                                  "Grundschüler 4. Klasse;Übergänge aufs Gymnasium\n"));
+        NOMEM_IF(qtr_buf_puts(
+            &b, "Bezirk-Nr.;Arbeitslose;SGB-II-Empfänger unter 65 Jahren;"
+                "Kinder unter 15 Jahren;"
+                "Kinder unter 15 Jahren in SGB-II-Bedarfsgemeinschaften;"
+                "Schulabgänger insgesamt (3 Jahre);Schulabgänger ohne Abschluss (3 Jahre);"
+                "Grundschüler 4. Klasse;Übergänge aufs Gymnasium\n"));
         for (int i = 0; i < N_DISTRICTS; i++) {
             const struct district *d = sorted[i];
             const struct year *y = &d->yr[k];
@@ -805,8 +809,8 @@ static int gdal_fail(struct qtr_error *err, const char *what, const char *path)
                          m && *m ? m : "GDAL gave no reason");
 }
 
-static int write_shapefile(GEOSContextHandle_t h, const char *dir,
-                           struct district *const *sorted, struct qtr_error *err)
+static int write_shapefile(GEOSContextHandle_t h, const char *dir, struct district *const *sorted,
+                           struct qtr_error *err)
 {
     int rc = QTR_OK;
     char *path = qtr_asprintf("%s/bezirke.shp", dir);
@@ -1080,9 +1084,10 @@ out:
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: gen_musterstadt [--seed N] [--out DIR]\n"
-               "Writes the synthetic example city Musterstadt (Shapefile and CSV tables)\n"
-               "into DIR (default geodata/musterstadt, must exist). Default seed %u.\n",
+    fprintf(f,
+            "usage: gen_musterstadt [--seed N] [--out DIR]\n"
+            "Writes the synthetic example city Musterstadt (Shapefile and CSV tables)\n"
+            "into DIR (default geodata/musterstadt, must exist). Default seed %u.\n",
             DEFAULT_SEED);
 }
 

@@ -23,9 +23,10 @@
 #define DATA "geodata/musterstadt"
 
 static const char *const FILES[] = {
-    "bezirke.shp",           "bezirke.shx",           "bezirke.dbf",         "bezirke.prj",
-    "bezirke.cpg",           "bevoelkerung_2020.csv", "bevoelkerung_2022.csv", "sozialdaten_2020.csv",
-    "sozialdaten_2022.csv",  "wohnen_2020.csv",       "wohnen_2022.csv"};
+    "bezirke.shp",           "bezirke.shx",          "bezirke.dbf",
+    "bezirke.prj",           "bezirke.cpg",          "bevoelkerung_2020.csv",
+    "bevoelkerung_2022.csv", "sozialdaten_2020.csv", "sozialdaten_2022.csv",
+    "wohnen_2020.csv",       "wohnen_2022.csv"};
 #define NFILES (sizeof FILES / sizeof FILES[0])
 
 /* ------------------------------------------------------------ helpers --- */
@@ -145,8 +146,10 @@ static int shape_keys(char keys[][4], char stt[][3])
     int n = 0;
     OGR_L_ResetReading(lyr);
     while ((feat = OGR_L_GetNextFeature(lyr)) != NULL && n < MAXD) {
-        snprintf(keys[n], 4, "%s", OGR_F_GetFieldAsString(feat, OGR_F_GetFieldIndex(feat, "bez_nr")));
-        snprintf(stt[n], 3, "%s", OGR_F_GetFieldAsString(feat, OGR_F_GetFieldIndex(feat, "stt_nr")));
+        snprintf(keys[n], 4, "%s",
+                 OGR_F_GetFieldAsString(feat, OGR_F_GetFieldIndex(feat, "bez_nr")));
+        snprintf(stt[n], 3, "%s",
+                 OGR_F_GetFieldAsString(feat, OGR_F_GetFieldIndex(feat, "stt_nr")));
         n++;
         OGR_F_Destroy(feat);
     }
@@ -344,7 +347,8 @@ static void test_csv_bytes(void **state)
         free(t.buf);
     }
     table_load(&t, "wohnen_2022.csv");
-    assert_string_equal(t.f[0][1], "Wohnfl\xE4" "che je EW (m\xB2)");
+    assert_string_equal(t.f[0][1], "Wohnfl\xE4"
+                                   "che je EW (m\xB2)");
     assert_non_null(strchr(t.f[1][1], ','));
     free(t.buf);
 }
@@ -424,11 +428,11 @@ static void test_identities(void **state)
                 signs[2] += strcmp(cell, ".") == 0;
                 s[c] = count_of(cell, "sozialdaten", key);
             }
-            assert_true(s[1] >= 0 && s[1] <= a15_65);          /* Arbeitslose */
-            assert_true(s[2] >= 0 && s[2] <= total - a65);     /* SGB II under 65 */
-            assert_true(s[4] <= u15);                          /* children in SGB II */
-            assert_true(s[6] <= s[5]);                         /* without degree */
-            assert_true(s[8] <= s[7] || s[7] < 0);             /* Gymnasium */
+            assert_true(s[1] >= 0 && s[1] <= a15_65);      /* Arbeitslose */
+            assert_true(s[2] >= 0 && s[2] <= total - a65); /* SGB II under 65 */
+            assert_true(s[4] <= u15);                      /* children in SGB II */
+            assert_true(s[6] <= s[5]);                     /* without degree */
+            assert_true(s[8] <= s[7] || s[7] < 0);         /* Gymnasium */
             for (int c = 1; c < 5; c++) {
                 const char *cell = woh.f[rw[i]][c];
                 if (strcmp(cell, "-") == 0) {
@@ -524,7 +528,8 @@ static void test_regenerate(void **state)
         assert_non_null(b);
         if (la != lb || memcmp(a, b, la) != 0)
             fail_msg("%s differs from a fresh run of gen_musterstadt "
-                     "(run scripts/gen-musterstadt and commit)", FILES[i]);
+                     "(run scripts/gen-musterstadt and commit)",
+                     FILES[i]);
         free(a);
         free(b);
     }
@@ -546,7 +551,6 @@ static void test_regenerate(void **state)
     }
     rmdir(dir);
 }
-
 
 /* --------------------------------------------------- analysis.ini --- */
 
@@ -649,27 +653,29 @@ static void test_analysis_file(void **state)
     memset(&cols, 0, sizeof cols);
     assert_int_equal(ini_parse(qtr_test_path(DATA "/analysis.ini"), ini_collect, &kv), 0);
 
-    static const char *const k_analysis[] = {"title", "language", "output", "crs",
-        "min_population", "small_districts", "seed", "permutations", "strict", "min_count",
-        "suppressed_range", NULL};
-    static const char *const k_boundaries[] = {"source", "layer", "key", "name", "crs", "parent",
+    static const char *const k_analysis[] = {
+        "title", "language",     "output", "crs",       "min_population",   "small_districts",
+        "seed",  "permutations", "strict", "min_count", "suppressed_range", NULL};
+    static const char *const k_boundaries[] = {"source", "layer",  "key", "name",
+                                               "crs",    "parent", NULL};
+    static const char *const k_table[] = {"source",     "key",       "join",      "sheet",
+                                          "header_row", "skip_rows", "separator", "encoding",
+                                          "decimal",    "suffix",    "date",      NULL};
+    static const char *const k_population[] = {"total", "date", "previous_total", "previous_date",
                                                NULL};
-    static const char *const k_table[] = {"source", "key", "join", "sheet", "header_row",
-        "skip_rows", "separator", "encoding", "decimal", "suffix", "date", NULL};
-    static const char *const k_population[] = {"total", "date", "previous_total",
-                                               "previous_date", NULL};
-    static const char *const k_group[] = {"column", "label", "label_en", "previous", "multigroup",
-                                          NULL};
-    static const char *const k_indicator[] = {"expr", "previous", "numerator", "denominator",
-        "field", "direction", "unit", "label", "label_en", "status_weight", "dynamics_weight",
-        "classification", "classes", NULL};
-    static const char *const k_renewal[] = {"method", "standardise", "status_thresholds",
-        "dynamics_thresholds", "years", "attention", "exclude", "invalid_column",
-        "segregation_group", NULL};
-    static const char *const k_target[] = {"indicator", "value", "year", "baseline_year",
-                                           "district", NULL};
-    static const char *const fields[] = {"bildung", "arbeit", "wohnen", "jugend", "gesundheit",
-                                         "kultur", "verwaltung", NULL};
+    static const char *const k_group[] = {"column",   "label",      "label_en",
+                                          "previous", "multigroup", NULL};
+    static const char *const k_indicator[] = {
+        "expr",    "previous", "numerator", "denominator",   "field",           "direction",
+        "unit",    "label",    "label_en",  "status_weight", "dynamics_weight", "classification",
+        "classes", NULL};
+    static const char *const k_renewal[] = {
+        "method",    "standardise", "status_thresholds", "dynamics_thresholds", "years",
+        "attention", "exclude",     "invalid_column",    "segregation_group",   NULL};
+    static const char *const k_target[] = {"indicator",     "value",    "year",
+                                           "baseline_year", "district", NULL};
+    static const char *const fields[] = {"bildung",    "arbeit", "wohnen",     "jugend",
+                                         "gesundheit", "kultur", "verwaltung", NULL};
     static const char *const directions[] = {"higher_worse", "higher_better", NULL};
 
     /* known sections and keys, no key twice in a section */
@@ -740,8 +746,7 @@ static void test_analysis_file(void **state)
             colset_add(&cols, full);
         }
         if (!has_key)
-            fail_msg("[%s]: key '%s' is not in header row %d of %s", sec, key, row + 1,
-                     kv.val[i]);
+            fail_msg("[%s]: key '%s' is not in header row %d of %s", sec, key, row + 1, kv.val[i]);
         free(t.buf);
     }
 
