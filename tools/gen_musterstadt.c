@@ -495,7 +495,12 @@ static long lround_nonneg(double v)
 
 /* Residents and social counts of district d at date k (0 = 2020, 1 = 2022).
  * The latent scores move between the dates: the estate worsens, the
- * gentrifying centre area improves, everything else drifts a little. */
+ * gentrifying centre area improves, everything else drifts a little.
+ * The coefficients are invented, tuned only so that the results fall in
+ * ranges seen in German Großstädte: migrant share 7-66 %, SGB II share of the
+ * under-65s 1-31 %, children in SGB II households 2-56 %, unemployed per
+ * 15-64-year-olds 1-13 %, living space 31-62 m² per resident. The per-district
+ * noise terms e[] are drawn once, so a district keeps its character. */
 static void model_year(struct district *d, int k, struct rng *rng)
 {
     const struct stt_def *s = &STT[d->stt];
