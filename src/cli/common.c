@@ -147,7 +147,7 @@ void cli_print_report(FILE *out, const struct qtr_state *st, int verbose)
     if (!f)
         return;
     fprintf(out, "\nColumns (districts per kind of cell):\n");
-    fprintf(out, "  %-40s %-12s %7s %7s %10s %7s\n", "column", "from", "values", "zeros",
+    fprintf(out, "  %-40s %-18s %7s %7s %10s %7s\n", "column", "from", "values", "zeros",
             "suppressed", "missing");
     for (size_t j = 0; j < f->ncols; j++) {
         const struct qtr_column *c = f->cols[j];
@@ -159,7 +159,7 @@ void cli_print_report(FILE *out, const struct qtr_state *st, int verbose)
         fputs("  ", out);
         print_padded(out, c->name, 40);
         fputc(' ', out);
-        print_padded(out, c->origin, 12);
+        print_padded(out, c->origin, 18);
         fprintf(out, " %7zu %7zu %10zu %7zu\n", cls[QTR_CLASS_VALUE], cls[QTR_CLASS_ZERO],
                 cls[QTR_CLASS_SUPPRESSED], cls[QTR_CLASS_MISSING]);
     }

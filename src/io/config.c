@@ -303,13 +303,19 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
     if (!strcmp(name, "min_count"))
         return parse_double(st, name, v, &c->min_count);
     if (!strcmp(name, "suppressed_range")) {
+        /* "1..2": split at ".." first (strtod would read "1." as a number). */
+        const char *dots = strstr(v, "..");
+        char lo_s[64];
         char *end;
-        double lo = strtod(v, &end);
-        if (end == v || strncmp(end, "..", 2) != 0)
+        if (!dots || (size_t)(dots - v) >= sizeof lo_s)
             return fail(st, "suppressed_range must look like '1..2', not '%s'", v);
-        const char *p = end + 2;
-        double hi = strtod(p, &end);
-        if (end == p || *end || hi < lo || lo < 0)
+        memcpy(lo_s, v, (size_t)(dots - v));
+        lo_s[dots - v] = '\0';
+        double lo = strtod(lo_s, &end);
+        if (end == lo_s || *end)
+            return fail(st, "suppressed_range must look like '1..2', not '%s'", v);
+        double hi = strtod(dots + 2, &end);
+        if (end == dots + 2 || *end || hi < lo || lo < 0)
             return fail(st, "suppressed_range must look like '1..2', not '%s'", v);
         c->suppressed_low = lo;
         c->suppressed_high = hi;
