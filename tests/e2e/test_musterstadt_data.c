@@ -779,7 +779,7 @@ static void test_analysis_file(void **state)
             if (strcmp(key, "status_weight") == 0 && strtod(val, NULL) > 0)
                 n_status++;
         } else if (strncmp(sec, "target ", 7) == 0) {
-            char isec[80];
+            char isec[256];
             if (strcmp(key, "indicator") == 0) {
                 snprintf(isec, sizeof isec, "indicator %s", val);
                 if (!ini_get(&kv, isec, "expr"))
