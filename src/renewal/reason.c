@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Number with one decimal, decimal comma in German ("2,1"). */
+/* Number with one decimal, decimal comma in German ("2,1"). Halves round
+ * away from zero (kaufmännisches Runden, DIN 1333), not to even as printf
+ * does: a council reader expects 1,25 -> 1,3. */
 static void fmt1(double v, enum qtr_lang lang, char buf[32])
 {
-    snprintf(buf, 32, "%.1f", v);
+    snprintf(buf, 32, "%.1f", round(v * 10.0) / 10.0);
     if (lang == QTR_LANG_DE)
         for (char *p = buf; *p; p++)
             if (*p == '.')
