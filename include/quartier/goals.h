@@ -44,8 +44,7 @@ struct qtr_goal {
  * or current value is missing (NaN) (state UNKNOWN).
  */
 int qtr_goal_assess(const struct qtr_goal *goal, double baseline_value, double current_value,
-                    double current_year, int *state_out, double *path_out,
-                    struct qtr_error *err);
+                    double current_year, int *state_out, double *path_out, struct qtr_error *err);
 
 /**
  * Assess the same goal for n districts (baseline[i], current[i]); a NaN value

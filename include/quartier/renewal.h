@@ -71,8 +71,8 @@ int qtr_renewal_mask(size_t n, const double *population, double min_population,
  * weights sum to zero.
  */
 int qtr_standardise(size_t n, const double *restrict x, const uint8_t *restrict valid,
-                    const double *restrict weight, enum qtr_std_method method,
-                    double *restrict out, struct qtr_error *err);
+                    const double *restrict weight, enum qtr_std_method method, double *restrict out,
+                    struct qtr_error *err);
 
 /**
  * Change of an indicator between two dates, in the indicator's units
@@ -81,8 +81,7 @@ int qtr_standardise(size_t n, const double *restrict x, const uint8_t *restrict 
  * per_years > 0. NaN in either input gives NaN (a missing change).
  */
 int qtr_renewal_change(size_t n, const double *restrict current, const double *restrict previous,
-                       double years, double per_years, double *restrict out,
-                       struct qtr_error *err);
+                       double years, double per_years, double *restrict out, struct qtr_error *err);
 
 /**
  * Composite index (status index from the status indicators' values, dynamics
@@ -97,11 +96,10 @@ int qtr_renewal_change(size_t n, const double *restrict current, const double *r
  * reasons; index_out (n): the composite index, NaN where valid[i] = 0.
  * Errors as qtr_standardise, naming the indicator by position (1-based).
  */
-int qtr_renewal_composite(size_t n, size_t nind, const double *const *values,
-                          const double *weights, const uint8_t *higher_better,
-                          const uint8_t *valid, const double *population,
-                          enum qtr_std_method method, double **z_out, double *index_out,
-                          struct qtr_error *err);
+int qtr_renewal_composite(size_t n, size_t nind, const double *const *values, const double *weights,
+                          const uint8_t *higher_better, const uint8_t *valid,
+                          const double *population, enum qtr_std_method method, double **z_out,
+                          double *index_out, struct qtr_error *err);
 
 /** MSS status classes (1..4); 0 = no class (invalid district). */
 enum qtr_status_class {
@@ -121,8 +119,10 @@ enum qtr_dynamics_class {
 };
 
 /** MSS default thresholds (in SD of the standardised index). */
+/* clang-format off */
 #define QTR_MSS_STATUS_THRESHOLDS {-1.0, 1.0, 1.5}
 #define QTR_MSS_DYNAMICS_THRESHOLDS {-1.0, 1.0}
+/* clang-format on */
 
 /**
  * Status class of a standardised status index with ascending thresholds t:
@@ -132,7 +132,7 @@ enum qtr_dynamics_class {
  * MSS text); MSS classifies the unrounded index (see qtr_renewal_composite and
  * tests/e2e/test_mss2021.c: rounding the index to 2 decimals before
  * classifying does not reproduce the published classes, the unrounded index
- * does, and no published PLR lies within 0.002 SD of a limit).
+ * does, and no published PLR lies within 0.001 SD of a limit).
  */
 int qtr_renewal_status_class(double x, const double t[3]);
 

@@ -266,8 +266,8 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
         }
         if (i != n) {
             rc = qtr_error_set(err, QTR_ERR_INTERNAL,
-                               "indicator expression %zu gave %zu rows for %zu districts", e + 1,
-                               i, n);
+                               "indicator expression %zu gave %zu rows for %zu districts", e + 1, i,
+                               n);
             goto out;
         }
         sqlite3_finalize(st);

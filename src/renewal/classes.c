@@ -136,7 +136,8 @@ int qtr_renewal_rank(size_t n, const double *status_index, const double *dyn_ind
             continue;
         if (isnan(status_index[i]) || isnan(dyn_index[i]))
             return qtr_error_set(err, QTR_ERR_DATA,
-                                 "district %zu is valid but has no status or dynamics index", i + 1);
+                                 "district %zu is valid but has no status or dynamics index",
+                                 i + 1);
         m++;
     }
     if (m == 0)

@@ -13,13 +13,11 @@ static int check_goal(const struct qtr_goal *g, double current_year, struct qtr_
                              "a target needs a finite value, target year, baseline year and "
                              "current year");
     if (!(g->target_year > g->baseline_year))
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "target year %g is not after the baseline year %g", g->target_year,
-                             g->baseline_year);
+        return qtr_error_set(err, QTR_ERR_USAGE, "target year %g is not after the baseline year %g",
+                             g->target_year, g->baseline_year);
     if (current_year < g->baseline_year)
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "current year %g is before the baseline year %g", current_year,
-                             g->baseline_year);
+        return qtr_error_set(err, QTR_ERR_USAGE, "current year %g is before the baseline year %g",
+                             current_year, g->baseline_year);
     return QTR_OK;
 }
 
@@ -43,8 +41,7 @@ static int assess(const struct qtr_goal *g, double base, double cur, double year
 }
 
 int qtr_goal_assess(const struct qtr_goal *goal, double baseline_value, double current_value,
-                    double current_year, int *state_out, double *path_out,
-                    struct qtr_error *err)
+                    double current_year, int *state_out, double *path_out, struct qtr_error *err)
 {
     *state_out = QTR_GOAL_UNKNOWN;
     if (path_out)

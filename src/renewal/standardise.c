@@ -110,8 +110,8 @@ static size_t mean_ranks(size_t n, const double *x, const uint8_t *valid, double
 }
 
 int qtr_standardise(size_t n, const double *restrict x, const uint8_t *restrict valid,
-                    const double *restrict weight, enum qtr_std_method method,
-                    double *restrict out, struct qtr_error *err)
+                    const double *restrict weight, enum qtr_std_method method, double *restrict out,
+                    struct qtr_error *err)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -181,8 +181,7 @@ int qtr_standardise(size_t n, const double *restrict x, const uint8_t *restrict 
 }
 
 int qtr_renewal_change(size_t n, const double *restrict current, const double *restrict previous,
-                       double years, double per_years, double *restrict out,
-                       struct qtr_error *err)
+                       double years, double per_years, double *restrict out, struct qtr_error *err)
 {
     double f = 1.0;
     if (per_years > 0) {
@@ -194,17 +193,15 @@ int qtr_renewal_change(size_t n, const double *restrict current, const double *r
         f = per_years / years;
     }
     for (size_t i = 0; i < n; i++)
-        out[i] = (isfinite(current[i]) && isfinite(previous[i]))
-                     ? (current[i] - previous[i]) * f
-                     : NAN;
+        out[i] =
+            (isfinite(current[i]) && isfinite(previous[i])) ? (current[i] - previous[i]) * f : NAN;
     return QTR_OK;
 }
 
-int qtr_renewal_composite(size_t n, size_t nind, const double *const *values,
-                          const double *weights, const uint8_t *higher_better,
-                          const uint8_t *valid, const double *population,
-                          enum qtr_std_method method, double **z_out, double *index_out,
-                          struct qtr_error *err)
+int qtr_renewal_composite(size_t n, size_t nind, const double *const *values, const double *weights,
+                          const uint8_t *higher_better, const uint8_t *valid,
+                          const double *population, enum qtr_std_method method, double **z_out,
+                          double *index_out, struct qtr_error *err)
 {
     int rc = QTR_OK;
     double *z = NULL;

@@ -24,8 +24,8 @@ static void test_rate_with_zero_denominator(void **state)
 {
     (void)state;
     const char *ex[] = {"100.0 * \"SGB II\" / \"EW 15 bis 65\"",
-                        "\"Bevölkerung\" / 3   -- one third",
-                        "\"Zahl \"\"x\"\"\" + 1", "bev\u00f6lkerung * 2"};
+                        "\"Bevölkerung\" / 3   -- one third", "\"Zahl \"\"x\"\"\" + 1",
+                        "bev\u00f6lkerung * 2"};
     double o0[4], o1[4], o2[4], o3[4];
     uint8_t m0[4], m1[4], m2[4], m3[4];
     double *out[] = {o0, o1, o2, o3};
@@ -112,8 +112,7 @@ static void test_bad_column_names(void **state)
     double *out[] = {o};
     uint8_t *miss[] = {m};
     struct qtr_error err = {0};
-    assert_int_equal(qtr_indicators_eval(1, 2, nm, v, NULL, 1, ex, out, miss, &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(qtr_indicators_eval(1, 2, nm, v, NULL, 1, ex, out, miss, &err), QTR_ERR_DATA);
     assert_non_null(strstr(err.msg, "'EW' and 'ew'"));
     /* no columns at all: constants still evaluate once per district */
     assert_int_equal(qtr_indicators_eval(1, 0, NULL, NULL, NULL, 1, ex, out, miss, &err), QTR_OK);

@@ -40,8 +40,8 @@ static void test_reason_orientation_and_weights(void **state)
     struct qtr_buf b = {0};
     struct qtr_error err = {0};
     assert_int_equal(qtr_renewal_reason(QTR_STATUS_NIEDRIG, 4, st, QTR_DYN_NEGATIV, 1, dy,
-                                        QTR_ATTN_STATUS | QTR_ATTN_SEGREGATION, 5, QTR_LANG_DE,
-                                        &b, &err),
+                                        QTR_ATTN_STATUS | QTR_ATTN_SEGREGATION, 5, QTR_LANG_DE, &b,
+                                        &err),
                      QTR_OK);
     assert_string_equal(b.data,
                         "Status niedrig (Erwerbsquote 2,5 SD unter Mittel, Kinderarmut 1,8 SD "

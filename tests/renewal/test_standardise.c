@@ -54,10 +54,8 @@ static void test_z_weighted(void **state)
     assert_close((3 * z[0] * z[0] + z[1] * z[1]) / 4, 1, 1e-12);
     /* a negative weight is a data error */
     const double bad[] = {3, -1};
-    assert_int_equal(qtr_standardise(2, x, NULL, bad, QTR_STD_Z_WEIGHTED, z, &err),
-                     QTR_ERR_DATA);
-    assert_int_equal(qtr_standardise(2, x, NULL, NULL, QTR_STD_Z_WEIGHTED, z, &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(qtr_standardise(2, x, NULL, bad, QTR_STD_Z_WEIGHTED, z, &err), QTR_ERR_DATA);
+    assert_int_equal(qtr_standardise(2, x, NULL, NULL, QTR_STD_Z_WEIGHTED, z, &err), QTR_ERR_DATA);
 }
 
 static void test_percentile(void **state)
@@ -151,8 +149,7 @@ static void test_composite(void **state)
     const double c = 1 / sqrt(2.0 / 3.0);
     struct qtr_error err = {0};
     assert_int_equal(
-        qtr_renewal_composite(3, 2, vals, NULL, hb, NULL, NULL, QTR_STD_Z, zo, idx, &err),
-        QTR_OK);
+        qtr_renewal_composite(3, 2, vals, NULL, hb, NULL, NULL, QTR_STD_Z, zo, idx, &err), QTR_OK);
     assert_close(za[0], -c, 1e-12);
     assert_close(zb[0], c, 1e-12); /* own direction, not flipped */
     assert_close(idx[0], -sqrt(2.0), 1e-12);
@@ -191,10 +188,14 @@ static void test_composite(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_z_population_sd), cmocka_unit_test(test_z_excludes_invalid),
-        cmocka_unit_test(test_z_weighted),      cmocka_unit_test(test_percentile),
-        cmocka_unit_test(test_standardise_errors), cmocka_unit_test(test_mask),
-        cmocka_unit_test(test_change),          cmocka_unit_test(test_composite),
+        cmocka_unit_test(test_z_population_sd),
+        cmocka_unit_test(test_z_excludes_invalid),
+        cmocka_unit_test(test_z_weighted),
+        cmocka_unit_test(test_percentile),
+        cmocka_unit_test(test_standardise_errors),
+        cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_change),
+        cmocka_unit_test(test_composite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
