@@ -149,13 +149,15 @@ const char *qtr_dynamics_class_name(int cls, enum qtr_lang lang);
 int qtr_dynamics_mss_code(int dyn_class);
 
 /**
- * Status/dynamics group as MSS publishes it, 12 groups: number 10*status +
- * mss_code (11, 13, 15, 21, ..., 45; column SDI_N) and label "1+", "1+/-",
- * "1-", ..., "4-" (column SDI; + = positive, +/- = stable, - = negative
- * dynamics). *number_out may be NULL. Returns 0, or QTR_ERR_DOMAIN when a
- * class is 0 (label "" and number 0).
+ * Status/dynamics group (12 groups). MSS 2021 publishes it as number
+ * 10*status + mss_code (11, 13, 15, 21, ..., 45; column SDI_N) and label
+ * "1+", "1+/-", "1-", ..., "4-" (column SDI; + = positive, +/- = stable,
+ * - = negative dynamics); dotted_out gets the short form "status.dynamics"
+ * with dynamics 1..3 ("1.1" ... "4.3"). number_out and dotted_out may be NULL.
+ * Returns 0, or QTR_ERR_DOMAIN when a class is 0 (labels "" and number 0).
  */
-int qtr_renewal_group(int status_class, int dyn_class, int *number_out, char label_out[8]);
+int qtr_renewal_group(int status_class, int dyn_class, int *number_out, char label_out[8],
+                      char dotted_out[8]);
 
 /** Attention flags (bit set). */
 enum qtr_attention_flag {

@@ -60,15 +60,20 @@ int qtr_dynamics_mss_code(int dyn_class)
     return (dyn_class >= 1 && dyn_class <= 3) ? 2 * dyn_class - 1 : 0;
 }
 
-int qtr_renewal_group(int status_class, int dyn_class, int *number_out, char label_out[8])
+int qtr_renewal_group(int status_class, int dyn_class, int *number_out, char label_out[8],
+                      char dotted_out[8])
 {
     static const char *const mark[] = {"", "+", "+/-", "-"};
     label_out[0] = '\0';
+    if (dotted_out)
+        dotted_out[0] = '\0';
     if (number_out)
         *number_out = 0;
     if (status_class < 1 || status_class > 4 || dyn_class < 1 || dyn_class > 3)
         return QTR_ERR_DOMAIN;
     snprintf(label_out, 8, "%d%s", status_class, mark[dyn_class]);
+    if (dotted_out)
+        snprintf(dotted_out, 8, "%d.%d", status_class, dyn_class);
     if (number_out)
         *number_out = 10 * status_class + qtr_dynamics_mss_code(dyn_class);
     return QTR_OK;

@@ -253,7 +253,7 @@ static void test_mss2021(void **state)
         same_d += qtr_dynamics_mss_code(cd) == di_n[i];
         char label[8];
         int gnum;
-        assert_int_equal(qtr_renewal_group(cs, cd, &gnum, label), QTR_OK);
+        assert_int_equal(qtr_renewal_group(cs, cd, &gnum, label, NULL), QTR_OK);
         same_g += strcmp(label, cell(&tx, xrow[i], X_SDI)) == 0 &&
                   gnum == inum(cell(&tx, xrow[i], X_SDIN));
         for (int k = 0; k < 3; k++)

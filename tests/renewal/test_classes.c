@@ -40,26 +40,29 @@ static void test_dynamics_class_limits(void **state)
 static void test_groups(void **state)
 {
     (void)state;
-    char label[8];
+    char label[8], dotted[8];
     int num = -1;
     /* MSS 2021 columns SDI / SDI_N, e.g. "2-" / 25, "1+/-" / 13, "4+" / 41 */
-    assert_int_equal(qtr_renewal_group(2, QTR_DYN_NEGATIV, &num, label), QTR_OK);
+    assert_int_equal(qtr_renewal_group(2, QTR_DYN_NEGATIV, &num, label, dotted), QTR_OK);
+    assert_string_equal(dotted, "2.3");
     assert_string_equal(label, "2-");
     assert_int_equal(num, 25);
-    assert_int_equal(qtr_renewal_group(1, QTR_DYN_STABIL, &num, label), QTR_OK);
+    assert_int_equal(qtr_renewal_group(1, QTR_DYN_STABIL, &num, label, NULL), QTR_OK);
     assert_string_equal(label, "1+/-");
     assert_int_equal(num, 13);
-    assert_int_equal(qtr_renewal_group(4, QTR_DYN_POSITIV, &num, label), QTR_OK);
+    assert_int_equal(qtr_renewal_group(4, QTR_DYN_POSITIV, &num, label, dotted), QTR_OK);
+    assert_string_equal(dotted, "4.1");
     assert_string_equal(label, "4+");
     assert_int_equal(num, 41);
-    assert_int_equal(qtr_renewal_group(0, QTR_DYN_POSITIV, &num, label), QTR_ERR_DOMAIN);
+    assert_int_equal(qtr_renewal_group(0, QTR_DYN_POSITIV, &num, label, dotted), QTR_ERR_DOMAIN);
+    assert_string_equal(dotted, "");
     assert_string_equal(label, "");
     assert_int_equal(num, 0);
     /* all 12 groups are distinct */
     int seen[64] = {0};
     for (int s = 1; s <= 4; s++)
         for (int d = 1; d <= 3; d++) {
-            assert_int_equal(qtr_renewal_group(s, d, &num, label), QTR_OK);
+            assert_int_equal(qtr_renewal_group(s, d, &num, label, NULL), QTR_OK);
             assert_true(num > 10 && num < 46);
             assert_int_equal(seen[num], 0);
             seen[num] = 1;
