@@ -216,4 +216,79 @@ int qtr_renewal_rank(size_t n, const double *status_index, const double *dyn_ind
                      const uint8_t *valid, double *status_rank_out, double *dyn_rank_out,
                      double *score_out, uint8_t *flag_out, struct qtr_error *err);
 
+/* ---- the whole identification in one call ------------------------------ */
+
+/** One indicator as the renewal identification sees it. */
+struct qtr_renewal_indicator {
+    const char *label;      /* label in the report language (reasons) */
+    const double *value;    /* n values at the current date (NaN = missing) */
+    const double *previous; /* n values at the previous date; NULL when dynamics_weight = 0 */
+    double status_weight;   /* weight in the status index, 0 = not a status indicator */
+    double dynamics_weight; /* weight of its change in the dynamics index, 0 = not used */
+    int higher_better;      /* 1 when a high value is good */
+};
+
+enum qtr_renewal_method {
+    QTR_RENEWAL_MSS = 0, /* z-scores and thresholds */
+    QTR_RENEWAL_RANK = 1 /* MSS 2007: ranks 3:2, worst decile */
+};
+
+struct qtr_renewal_config {
+    enum qtr_renewal_method method;
+    enum qtr_std_method standardise;
+    double status_thresholds[3];
+    double dynamics_thresholds[2];
+    double min_population; /* districts with fewer residents are invalid */
+    double years;          /* years between the two dates (needed when per_years > 0) */
+    double per_years;      /* changes per this many years; 0 = plain difference */
+    enum qtr_lang lang;
+    size_t max_reason_items; /* indicators named per part of a reason */
+};
+
+/** MSS defaults: method mss, z, thresholds -1/1/1.5 and -1/1, 300 residents,
+ * plain differences, German, 2 items per reason. */
+void qtr_renewal_config_init(struct qtr_renewal_config *cfg);
+
+/** Per-district results; arrays of n owned by the struct (qtr_renewal_result_release). */
+struct qtr_renewal_result {
+    size_t n, nvalid;
+    uint8_t *validity;       /* enum qtr_renewal_validity */
+    double *status_index;    /* NaN when invalid */
+    double *dynamics_index;  /* NaN when invalid or no dynamics indicator */
+    uint8_t *status_class;   /* enum qtr_status_class */
+    uint8_t *dynamics_class; /* enum qtr_dynamics_class (0 without dynamics indicators) */
+    int *group;              /* MSS SDI_N number (0 when no group) */
+    char (*group_label)[8];  /* MSS SDI label "2+/-" ("" when no group) */
+    unsigned *attention;     /* enum qtr_attention_flag bits; QTR_ATTN_RANK with method rank */
+    double *rank_score;      /* method rank: (3 status rank + 2 dynamics rank) / 5; else NULL */
+    char **reason;           /* one malloc'ed text per district */
+};
+
+/** With method rank: the district is in the worst decile of the combined rank. */
+#define QTR_ATTN_RANK 8u
+
+/**
+ * Run the identification: validity mask (population, outlier flags, missing
+ * indicator values or changes), status index over the indicators with
+ * status_weight != 0, dynamics index over the changes (qtr_renewal_change) of
+ * those with dynamics_weight != 0, classes, groups, attention (default MSS
+ * rule; the segregation overlay when lq_high and share_change are given, both
+ * may be NULL), the rank variant when cfg->method is rank, and a reason per
+ * district (invalid ones say why). With method rank the worst-decile flag
+ * (QTR_ATTN_RANK) replaces the MSS class rule; the overlay still applies.
+ * population may be NULL (no minimum), outlier may be NULL.
+ * res is filled on success and must be released with
+ * qtr_renewal_result_release (also after a failure: it is then empty).
+ * Errors: QTR_ERR_USAGE (no status indicator, bad weights/thresholds/years),
+ * QTR_ERR_DOMAIN (fewer than 2 valid districts, an indicator without spread),
+ * QTR_ERR_NOMEM.
+ */
+int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *ind,
+                    const double *population, const uint8_t *outlier, const uint8_t *lq_high,
+                    const double *share_change, const struct qtr_renewal_config *cfg,
+                    struct qtr_renewal_result *res, struct qtr_error *err);
+
+/** Free the arrays of res and zero it. NULL-safe. */
+void qtr_renewal_result_release(struct qtr_renewal_result *res);
+
 #endif
