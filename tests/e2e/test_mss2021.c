@@ -319,6 +319,38 @@ static void test_mss2021(void **state)
     assert_int_equal(dq[1], 1);
     assert_int_equal(dq[2], 0);
 
+    /* the same through qtr_renewal_run: MSS publishes the dynamics
+     * indicators as changes already, so their "previous" value is 0 */
+    double *zero = calloc(n, sizeof *zero);
+    assert_non_null(zero);
+    const char *labels[6] = {"Arbeitslosigkeit", "Transferbezug", "Kinderarmut",
+                             "Arbeitslosigkeit", "Transferbezug", "Kinderarmut"};
+    struct qtr_renewal_indicator ri[6];
+    for (int k = 0; k < 6; k++)
+        ri[k] = (struct qtr_renewal_indicator){labels[k], val[k], zero, k < 3, k >= 3, 0};
+    struct qtr_renewal_config cfg;
+    qtr_renewal_config_init(&cfg);
+    struct qtr_renewal_result rr;
+    assert_int_equal(qtr_renewal_run(n, 6, ri, ew, outlier, NULL, NULL, &cfg, &rr, &err), QTR_OK);
+    assert_int_equal(rr.nvalid, 536);
+    int run_same = 0, attention = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!valid[i])
+            continue;
+        run_same += rr.status_class[i] == si_n[i] &&
+                    qtr_dynamics_mss_code(rr.dynamics_class[i]) == di_n[i] &&
+                    strcmp(rr.group_label[i], cell(&tx, xrow[i], X_SDI)) == 0;
+        attention += rr.attention[i] != 0;
+        if (strcmp(cell(&ti, i, C_ID), "01100101") == 0)
+            print_message("01100101 Stülerstraße: %s\n", rr.reason[i]);
+    }
+    /* attention by the MSS rule: niedrig 46 + sehr niedrig 49 + mittel/negativ 34 */
+    print_message("qtr_renewal_run: %d/536 equal, %d PLR need attention\n", run_same, attention);
+    assert_int_equal(run_same, 536);
+    assert_int_equal(attention, 46 + 49 + 34);
+    qtr_renewal_result_release(&rr);
+    free(zero);
+
     for (int k = 0; k < 6; k++) {
         free(val[k]);
         free(z[k]);
