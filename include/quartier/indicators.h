@@ -50,4 +50,25 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
                         const char *const *exprs, double **out, uint8_t **out_missing,
                         struct qtr_error *err);
 
+/** The analysis file's default attention condition (MSS rule). */
+#define QTR_ATTENTION_DEFAULT                                                                      \
+    "status_class IN ('niedrig','sehr niedrig') OR (status_class = 'mittel' AND "                  \
+    "dynamics_class = 'negativ')"
+
+/**
+ * Evaluate the analysis file's `attention` condition (an SQL condition) for n
+ * districts. The condition sees the columns status_class ('hoch', 'mittel',
+ * 'niedrig', 'sehr niedrig'), dynamics_class ('positiv', 'stabil',
+ * 'negativ'), status_index and dynamics_index (REAL); a class 0 or a NaN index
+ * is NULL. status_cls/dyn_cls are enum qtr_status_class/qtr_dynamics_class
+ * values; the index arrays may be NULL (all NULL). out[i] (caller-allocated)
+ * is 1 when the condition is true, 0 when it is false or NULL (invalid
+ * districts are never flagged).
+ * Errors: QTR_ERR_USAGE when the condition is not valid SQL or gives text (the
+ * message lists the columns); QTR_ERR_NOMEM; QTR_ERR_INTERNAL.
+ */
+int qtr_indicators_attention(size_t n, const uint8_t *status_cls, const uint8_t *dyn_cls,
+                             const double *status_index, const double *dyn_index,
+                             const char *condition, uint8_t *out, struct qtr_error *err);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quartier/renewal.h"
 #include "quartier/strutil.h"
 
 /* State shared with the authorizer while one expression is prepared. */
@@ -148,6 +149,43 @@ static int only_blanks(const char *s)
     return len == 0;
 }
 
+/* Prepare `SELECT (<ex>) FROM t ORDER BY rowid` and check that it is one
+ * expression with one result column. `what` and `pos` name it in messages. */
+static int prepare_expr(sqlite3 *db, const char *what, size_t pos, const char *ex, const char *cols,
+                        sqlite3_stmt **st, struct qtr_error *err)
+{
+    struct qtr_buf sql = {0};
+    const char *tail = NULL;
+    int rc = QTR_OK;
+    *st = NULL;
+    if (only_blanks(ex))
+        return qtr_error_set(err, QTR_ERR_USAGE, "%s %zu is empty", what, pos);
+    /* newlines keep a trailing "-- comment" in the expression from
+     * swallowing the rest of the statement */
+    if (qtr_buf_printf(&sql, "SELECT (\n%s\n) FROM t ORDER BY rowid", ex))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    if (sqlite3_prepare_v2(db, sql.data, (int)sql.len, st, &tail) != SQLITE_OK) {
+        rc = qtr_error_set(err, QTR_ERR_USAGE,
+                           "%s %zu '%s' is not valid SQL: %s (columns: %s; quote names with "
+                           "blanks as \"EW 15 bis 65\")",
+                           what, pos, ex, sqlite3_errmsg(db), cols);
+        goto out;
+    }
+    if (!*st || !only_blanks(tail) || sqlite3_column_count(*st) != 1 ||
+        sqlite3_bind_parameter_count(*st) != 0)
+        rc = qtr_error_set(err, QTR_ERR_USAGE,
+                           "%s %zu '%s' must be one expression giving one value per district, "
+                           "without ';' or parameters (columns: %s)",
+                           what, pos, ex, cols);
+out:
+    if (rc) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
+    qtr_buf_release(&sql);
+    return rc;
+}
+
 int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
                         const double *const *values, const uint8_t *const *missing, size_t nexpr,
                         const char *const *exprs, double **out, uint8_t **out_missing,
@@ -156,7 +194,6 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
     int rc = QTR_OK;
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    struct qtr_buf sql = {0};
     uint8_t *reads = NULL;
     char cols[1024];
 
@@ -195,35 +232,10 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
 
     for (size_t e = 0; e < nexpr; e++) {
         const char *ex = exprs[e] ? exprs[e] : "";
-        const char *tail = NULL;
-        if (only_blanks(ex)) {
-            rc = qtr_error_set(err, QTR_ERR_USAGE, "indicator expression %zu is empty", e + 1);
-            goto out;
-        }
         memset(reads, 0, ncols ? ncols : 1);
-        qtr_buf_release(&sql);
-        /* newlines keep a trailing "-- comment" in the expression from
-         * swallowing the rest of the statement */
-        if (qtr_buf_printf(&sql, "SELECT (\n%s\n) FROM t ORDER BY rowid", ex)) {
-            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        rc = prepare_expr(db, "indicator expression", e + 1, ex, cols, &st, err);
+        if (rc)
             goto out;
-        }
-        if (sqlite3_prepare_v2(db, sql.data, (int)sql.len, &st, &tail) != SQLITE_OK) {
-            rc = qtr_error_set(err, QTR_ERR_USAGE,
-                               "indicator expression %zu '%s' is not valid SQL: %s "
-                               "(columns: %s; quote names with blanks as \"EW 15 bis 65\")",
-                               e + 1, ex, sqlite3_errmsg(db), cols);
-            goto out;
-        }
-        if (!st || !only_blanks(tail) || sqlite3_column_count(st) != 1 ||
-            sqlite3_bind_parameter_count(st) != 0) {
-            rc = qtr_error_set(err, QTR_ERR_USAGE,
-                               "indicator expression %zu '%s' must be one expression giving "
-                               "one number per district, without ';' or parameters "
-                               "(columns: %s)",
-                               e + 1, ex, cols);
-            goto out;
-        }
         size_t i = 0;
         int s;
         while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -276,7 +288,81 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
 out:
     sqlite3_finalize(st);
     sqlite3_close(db);
-    qtr_buf_release(&sql);
     free(reads);
+    return rc;
+}
+
+int qtr_indicators_attention(size_t n, const uint8_t *status_cls, const uint8_t *dyn_cls,
+                             const double *status_index, const double *dyn_index,
+                             const char *condition, uint8_t *out, struct qtr_error *err)
+{
+    static const char cols[] = "status_class, dynamics_class, status_index, dynamics_index";
+    int rc = QTR_OK;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        rc = qtr_error_set(err, QTR_ERR_INTERNAL, "sqlite cannot open an in-memory database: %s",
+                           db ? sqlite3_errmsg(db) : "out of memory");
+        goto out;
+    }
+    if (sqlite3_exec(db,
+                     "CREATE TABLE t(status_class TEXT, dynamics_class TEXT, status_index REAL, "
+                     "dynamics_index REAL); BEGIN",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO t VALUES(?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
+        rc = qtr_error_set(err, QTR_ERR_INTERNAL, "sqlite: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *sc = status_cls[i] ? qtr_status_class_name(status_cls[i], QTR_LANG_DE) : "";
+        const char *dc = dyn_cls[i] ? qtr_dynamics_class_name(dyn_cls[i], QTR_LANG_DE) : "";
+        double si = status_index ? status_index[i] : NAN;
+        double di = dyn_index ? dyn_index[i] : NAN;
+        int b = (*sc ? sqlite3_bind_text(st, 1, sc, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1));
+        b |= (*dc ? sqlite3_bind_text(st, 2, dc, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2));
+        b |= (isfinite(si) ? sqlite3_bind_double(st, 3, si) : sqlite3_bind_null(st, 3));
+        b |= (isfinite(di) ? sqlite3_bind_double(st, 4, di) : sqlite3_bind_null(st, 4));
+        if (b != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+            rc = qtr_error_set(err, QTR_ERR_INTERNAL, "sqlite: %s", sqlite3_errmsg(db));
+            goto out;
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = qtr_error_set(err, QTR_ERR_INTERNAL, "sqlite: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    sqlite3_set_authorizer(db, authorize, NULL);
+    rc = prepare_expr(db, "attention condition", 1, condition ? condition : "", cols, &st, err);
+    if (rc)
+        goto out;
+    size_t i = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && i < n) {
+        int type = sqlite3_column_type(st, 0);
+        if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+            rc = qtr_error_set(err, QTR_ERR_USAGE,
+                               "attention condition '%s' gives text, not true/false "
+                               "(columns: %s; compare classes as status_class = 'mittel')",
+                               condition, cols);
+            goto out;
+        }
+        out[i++] = type != SQLITE_NULL && sqlite3_column_double(st, 0) != 0;
+    }
+    if (s != SQLITE_DONE && s != SQLITE_ROW) {
+        rc = qtr_error_set(err, QTR_ERR_USAGE, "attention condition '%s' failed: %s", condition,
+                           sqlite3_errmsg(db));
+        goto out;
+    }
+    if (i != n)
+        rc = qtr_error_set(err, QTR_ERR_INTERNAL,
+                           "attention condition gave %zu rows for %zu districts", i, n);
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
     return rc;
 }

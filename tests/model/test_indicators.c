@@ -2,6 +2,7 @@
 #include "test_util.h"
 
 #include "quartier/indicators.h"
+#include "quartier/renewal.h"
 
 /* four districts; "SGB II" has no value in district 3, the age group is 0 in
  * district 2 */
@@ -119,6 +120,53 @@ static void test_bad_column_names(void **state)
     assert_close(o[0], 1, 0);
 }
 
+static void test_attention_condition(void **state)
+{
+    (void)state;
+    /* the default condition agrees with the MSS rule in the kernel for all
+     * 12 groups; a district without classes is never flagged */
+    uint8_t sc[13], dc[13], out[13];
+    double si[13];
+    for (int s = 1; s <= 4; s++)
+        for (int d = 1; d <= 3; d++) {
+            sc[(s - 1) * 3 + d - 1] = (uint8_t)s;
+            dc[(s - 1) * 3 + d - 1] = (uint8_t)d;
+            si[(s - 1) * 3 + d - 1] = s - 2.5;
+        }
+    sc[12] = dc[12] = 0;
+    si[12] = NAN;
+    struct qtr_error err = {0};
+    assert_int_equal(
+        qtr_indicators_attention(13, sc, dc, si, NULL, QTR_ATTENTION_DEFAULT, out, &err), QTR_OK);
+    for (int i = 0; i < 12; i++) {
+        unsigned want = qtr_renewal_attention(sc[i], dc[i], 0, NAN);
+        assert_int_equal(out[i], want != 0);
+    }
+    assert_int_equal(out[12], 0);
+    /* niedrig x3 + sehr niedrig x3 + mittel/negativ = 7 of the 12 groups */
+    int cnt = 0;
+    for (int i = 0; i < 12; i++)
+        cnt += out[i];
+    assert_int_equal(cnt, 7);
+
+    /* a custom rule over the index values */
+    assert_int_equal(qtr_indicators_attention(13, sc, dc, si, NULL,
+                                              "status_index > 0 AND dynamics_class <> 'positiv'",
+                                              out, &err),
+                     QTR_OK);
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(out[i], si[i] > 0 && dc[i] != 1);
+    assert_int_equal(out[12], 0);
+
+    assert_int_equal(qtr_indicators_attention(13, sc, dc, si, NULL, "status_class", out, &err),
+                     QTR_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "gives text"));
+    assert_int_equal(qtr_indicators_attention(13, sc, dc, si, NULL, "status = 'hoch'", out, &err),
+                     QTR_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "no such column: status"));
+    assert_non_null(strstr(err.msg, "status_class, dynamics_class"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_nonfinite_and_order),
         cmocka_unit_test(test_errors_name_expression_and_columns),
         cmocka_unit_test(test_bad_column_names),
+        cmocka_unit_test(test_attention_condition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
