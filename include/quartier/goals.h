@@ -59,4 +59,16 @@ int qtr_goal_assess_n(const struct qtr_goal *goal, size_t n, const double *basel
 /** "erreicht"/"met", "auf Kurs"/"on track", "nicht auf Kurs"/"off track", "unbekannt"/"unknown". */
 const char *qtr_goal_state_name(int state, int english);
 
+/**
+ * Citywide value of a rate for a citywide goal: scale * sum(numerator) /
+ * sum(denominator) over the districts where both are present (a rate's
+ * citywide value is the pooled rate, not the mean of the district rates).
+ * Districts with a missing (NaN) numerator or denominator are left out and
+ * counted in *nskipped_out (may be NULL). Compensated sums.
+ * Errors: QTR_ERR_DOMAIN when the pooled denominator is 0 or no district has
+ * both values; QTR_ERR_DATA for a negative count.
+ */
+int qtr_goal_citywide_rate(size_t n, const double *numerator, const double *denominator,
+                           double scale, double *out, size_t *nskipped_out, struct qtr_error *err);
+
 #endif

@@ -92,3 +92,39 @@ const char *qtr_goal_state_name(int state, int english)
         state = 0;
     return english ? en[state] : de[state];
 }
+
+int qtr_goal_citywide_rate(size_t n, const double *numerator, const double *denominator,
+                           double scale, double *out, size_t *nskipped_out, struct qtr_error *err)
+{
+    /* Neumaier sums: hundreds of counts of very different size */
+    double sn = 0, cn = 0, sd = 0, cd = 0;
+    size_t used = 0, skipped = 0;
+    *out = NAN;
+    for (size_t i = 0; i < n; i++) {
+        double a = numerator[i], b = denominator[i];
+        if (isnan(a) || isnan(b)) {
+            skipped++;
+            continue;
+        }
+        if (a < 0 || b < 0 || isinf(a) || isinf(b))
+            return qtr_error_set(err, QTR_ERR_DATA,
+                                 "district %zu has a negative or infinite count (%g / %g)", i + 1,
+                                 a, b);
+        double t = sn + a;
+        cn += fabs(sn) >= fabs(a) ? (sn - t) + a : (a - t) + sn;
+        sn = t;
+        t = sd + b;
+        cd += fabs(sd) >= fabs(b) ? (sd - t) + b : (b - t) + sd;
+        sd = t;
+        used++;
+    }
+    if (nskipped_out)
+        *nskipped_out = skipped;
+    if (used == 0 || !(sd + cd > 0))
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "the citywide rate is undefined: the denominators of the %zu "
+                             "districts with values sum to 0",
+                             used);
+    *out = scale * (sn + cn) / (sd + cd);
+    return QTR_OK;
+}

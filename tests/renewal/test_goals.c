@@ -72,12 +72,42 @@ static void test_errors_and_districts(void **state)
     assert_int_equal(unk, 1);
 }
 
+static void test_citywide_rate(void **state)
+{
+    (void)state;
+    /* pooled: 100 * (10 + 30 + 5) / (100 + 100 + 0) = 22.5 %, not a mean of
+     * district rates (the district with denominator 0 has no rate of its own
+     * but its 5 cases count); the NaN district is left out and counted */
+    const double num[] = {10, 30, NAN, 5};
+    const double den[] = {100, 100, 50, 0};
+    double v;
+    size_t skipped = 9;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_goal_citywide_rate(4, num, den, 100, &v, &skipped, &err), QTR_OK);
+    assert_close(v, 100.0 * 45 / 200, 1e-12);
+    assert_int_equal(skipped, 1);
+    const double zero[] = {0, 0};
+    assert_int_equal(qtr_goal_citywide_rate(2, num, zero, 100, &v, NULL, &err), QTR_ERR_DOMAIN);
+    assert_true(isnan(v));
+    const double neg[] = {-1, 3};
+    assert_int_equal(qtr_goal_citywide_rate(2, neg, den, 100, &v, NULL, &err), QTR_ERR_DATA);
+    /* citywide goal: 22.5 % in 2020 -> 15 % in 2030; 20 % in 2024 is behind
+     * the path (22.5 - 0.4 * 7.5 = 19.5 %): off track */
+    const struct qtr_goal g = {2020, 15, 2030, 0};
+    int s;
+    double path;
+    assert_int_equal(qtr_goal_assess(&g, 22.5, 20, 2024, &s, &path, &err), QTR_OK);
+    assert_close(path, 19.5, 1e-12);
+    assert_int_equal(s, QTR_GOAL_OFF_TRACK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lower_better),
         cmocka_unit_test(test_higher_better),
         cmocka_unit_test(test_errors_and_districts),
+        cmocka_unit_test(test_citywide_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
