@@ -209,6 +209,17 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
             res->dynamics_index[i] = NAN;
     }
 
+    /* Reasons speak of "SD above the mean": with percentile ranks the
+     * per-indicator scores are percentiles, so the reasons get plain z-scores. */
+    if (cfg->standardise == QTR_STD_PERCENTILE) {
+        for (size_t k = 0; k < ns && rc == QTR_OK; k++)
+            rc = qtr_standardise(n, sv[k], valid, NULL, QTR_STD_Z, zs[k], err);
+        for (size_t k = 0; k < nd && rc == QTR_OK; k++)
+            rc = qtr_standardise(n, chg[k], valid, NULL, QTR_STD_Z, zd[k], err);
+        if (rc)
+            goto out;
+    }
+
     if (cfg->method == QTR_RENEWAL_RANK) {
         uint8_t *flag = calloc(nn, 1);
         if (!flag)

@@ -121,12 +121,40 @@ static void test_run_errors(void **state)
     assert_null(r.status_index);
 }
 
+static void test_run_percentile(void **state)
+{
+    (void)state;
+    /* percentiles over the 5 valid: status ranks {2.5 x4, 5} ->
+     * 100 * (r - 0.5) / 5 = {40 x4, 90}; the sum of one indicator is ranked
+     * again to the same values. With thresholds at the 20th/80th/85th
+     * percentile district 5 is sehr niedrig; the reason still speaks in SD. */
+    const struct qtr_renewal_indicator ind[] = {{"Arbeitslosigkeit", cur, prev, 1, 0, 0}};
+    struct qtr_renewal_config cfg;
+    qtr_renewal_config_init(&cfg);
+    cfg.standardise = QTR_STD_PERCENTILE;
+    cfg.status_thresholds[0] = 20;
+    cfg.status_thresholds[1] = 80;
+    cfg.status_thresholds[2] = 85;
+    struct qtr_renewal_result r;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_renewal_run(6, 1, ind, pop, NULL, NULL, NULL, &cfg, &r, &err), QTR_OK);
+    assert_close(r.status_index[0], 40, 1e-12);
+    assert_close(r.status_index[4], 90, 1e-12);
+    assert_int_equal(r.status_class[0], QTR_STATUS_MITTEL);
+    assert_int_equal(r.status_class[4], QTR_STATUS_SEHR_NIEDRIG);
+    assert_int_equal(r.dynamics_class[4], QTR_DYN_NONE);
+    assert_true(isnan(r.dynamics_index[4]));
+    assert_string_equal(r.reason[4], "Status sehr niedrig (Arbeitslosigkeit 2,0 SD über Mittel)");
+    qtr_renewal_result_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_mss),
         cmocka_unit_test(test_run_rank_and_outlier),
         cmocka_unit_test(test_run_errors),
+        cmocka_unit_test(test_run_percentile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
