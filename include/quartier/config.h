@@ -28,6 +28,7 @@ struct qtr_table_spec {
     char decimal;      /* 0 = detect */
     char *suffix;
     char *columns;     /* comma-separated columns to take (NULL = all) */
+    char *na_values;   /* comma-separated cell texts meaning 'no value' (e.g. -9999) */
     char *date;
     unsigned line;     /* line of the section header */
 };
@@ -46,6 +47,7 @@ struct qtr_indicator_spec {
     char *id;
     char *expr;
     char *previous;
+    char *change;      /* expression giving the change directly (instead of expr - previous) */
     char *numerator;
     char *denominator;
     char *field;
@@ -114,6 +116,7 @@ struct qtr_config {
     char *attention;
     char *exclude;
     char *invalid_column;
+    char *renewal_population; /* column of residents for the minimum (default: total) */
     char *segregation_group;
     /* [target ...] */
     size_t ntargets;

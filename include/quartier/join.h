@@ -26,6 +26,7 @@ struct qtr_join_table {
     enum qtr_join_mode mode;
     const char *suffix;      /* appended to the table's column names, or NULL */
     const char *columns;     /* comma-separated columns to take, or NULL for all */
+    const char *na_values;   /* comma-separated cell texts meaning no value, or NULL */
     char decimal_mark;       /* '.' or ',' */
 };
 

@@ -21,6 +21,7 @@
 #include "quartier/frame.h"
 #include "quartier/indices.h"
 #include "quartier/layer.h"
+#include "quartier/renewal.h"
 #include "quartier/report.h"
 #include "quartier/table.h"
 
@@ -29,6 +30,19 @@ struct qtr_loaded_table {
     struct qtr_table *table;
     struct qtr_csv_info info;  /* CSV: separator, encoding, decimal mark; sheets: '.' */
     int is_sheet;
+};
+
+/** One row of the goals table: a target, where it stands and whether it is on track. */
+struct qtr_goal_row {
+    char target[64];
+    char indicator[64];
+    char field[32];
+    char district[64];       /* "" = citywide */
+    double baseline_year, baseline;
+    double current_year, current;
+    double target_year, target_value;
+    double path;             /* value on the straight path to the target at current_year */
+    int state;               /* enum qtr_goal_state */
 };
 
 /** Everything a run produces, owned by the state. */
@@ -42,6 +56,13 @@ struct qtr_state {
     size_t nusable;
     struct qtr_index_value *indices;
     size_t nindices;
+    /* indicators (one entry per [indicator]; the columns live in the frame) */
+    struct qtr_column **ind_cur, **ind_prev, **ind_change;
+    /* renewal identification */
+    int renewal_done;
+    struct qtr_renewal_result renewal;
+    struct qtr_goal_row *goals;
+    size_t ngoals;
     char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write) */
     char *geojson_path;
 };
@@ -60,6 +81,27 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
 /** Citywide single-group (and multigroup) indices, group shares and location quotients. */
 int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          struct qtr_error *err);
+
+/**
+ * Evaluate the [indicator] expressions (SQLite) over the joined columns and
+ * add them to the frame as `<id>`, `<id>_previous` and `<id>_change`. A
+ * missing or suppressed input gives a missing indicator, never a number; the
+ * counts go to the report.
+ */
+int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                            struct qtr_error *err);
+
+/**
+ * Status and dynamics indices, classes, attention and reasons ([renewal] and
+ * the indicators' weights), as district columns. No-op without status
+ * indicators.
+ */
+int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                         struct qtr_error *err);
+
+/** Where each [target] stands (st->goals) and per-district goal states as columns. */
+int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                       struct qtr_error *err);
 
 /**
  * Write quartier.gpkg (districts, city_indices, join_report, run_info) and

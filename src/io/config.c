@@ -50,6 +50,7 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->sheet);
     free(t->suffix);
     free(t->columns);
+    free(t->na_values);
     free(t->date);
 }
 
@@ -67,6 +68,7 @@ static void free_indicator_spec(struct qtr_indicator_spec *s)
     free(s->id);
     free(s->expr);
     free(s->previous);
+    free(s->change);
     free(s->numerator);
     free(s->denominator);
     free(s->field);
@@ -86,7 +88,7 @@ void qtr_config_release(struct qtr_config *cfg)
                      &cfg->bnd_name,     &cfg->bnd_crs,       &cfg->bnd_parent,
                      &cfg->total,        &cfg->date,          &cfg->previous_total,
                      &cfg->previous_date, &cfg->renewal_method, &cfg->standardise,
-                     &cfg->attention,    &cfg->exclude,       &cfg->invalid_column,
+                     &cfg->attention,    &cfg->exclude,       &cfg->invalid_column, &cfg->renewal_population,
                      &cfg->segregation_group};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
@@ -427,10 +429,12 @@ static int on_table(struct parse_state *st, const char *sec, const char *id, con
         return set_str(st, &cur->suffix, sec, name, v);
     if (!strcmp(name, "columns"))
         return set_str(st, &cur->columns, sec, name, v);
+    if (!strcmp(name, "na_values"))
+        return set_str(st, &cur->na_values, sec, name, v);
     if (!strcmp(name, "date"))
         return set_str(st, &cur->date, sec, name, v);
     return fail(st, "unknown key '%s' in [%s] (known: source, key, join, sheet, header_row, "
-                    "skip_rows, separator, encoding, decimal, suffix, columns, date)",
+                    "skip_rows, separator, encoding, decimal, suffix, columns, na_values, date)",
                 name, sec);
 }
 
@@ -489,6 +493,8 @@ static int on_indicator(struct parse_state *st, const char *sec, const char *id,
         return set_str(st, &cur->expr, sec, name, v);
     if (!strcmp(name, "previous"))
         return set_str(st, &cur->previous, sec, name, v);
+    if (!strcmp(name, "change"))
+        return set_str(st, &cur->change, sec, name, v);
     if (!strcmp(name, "numerator"))
         return set_str(st, &cur->numerator, sec, name, v);
     if (!strcmp(name, "denominator"))
@@ -534,7 +540,7 @@ static int on_indicator(struct parse_state *st, const char *sec, const char *id,
         cur->classes = (int)u;
         return 1;
     }
-    return fail(st, "unknown key '%s' in [%s] (known: expr, previous, numerator, denominator, "
+    return fail(st, "unknown key '%s' in [%s] (known: expr, previous, change, numerator, denominator, "
                     "field, direction, unit, label, label_en, status_weight, dynamics_weight, "
                     "classification, classes)",
                 name, sec);
@@ -566,11 +572,13 @@ static int on_renewal(struct parse_state *st, const char *sec, const char *name,
         return set_str(st, &c->exclude, sec, name, v);
     if (!strcmp(name, "invalid_column"))
         return set_str(st, &c->invalid_column, sec, name, v);
+    if (!strcmp(name, "population"))
+        return set_str(st, &c->renewal_population, sec, name, v);
     if (!strcmp(name, "segregation_group"))
         return set_str(st, &c->segregation_group, sec, name, v);
     return fail(st, "unknown key '%s' in [renewal] (known: method, standardise, "
                     "status_thresholds, dynamics_thresholds, years, attention, exclude, "
-                    "invalid_column, segregation_group)",
+                    "invalid_column, population, segregation_group)",
                 name);
 }
 

@@ -166,6 +166,30 @@ static size_t split_merged(const char *name, char parts[][128], size_t max)
     return k;
 }
 
+/* Is the (trimmed) cell one of the comma-separated texts in `list`? */
+static int is_na_value(const char *list, const char *cell)
+{
+    if (!list)
+        return 0;
+    size_t cl;
+    const char *c = qtr_trim_span(cell, &cl);
+    const char *p = list;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[128];
+        snprintf(item, sizeof item, "%.*s", (int)len, p);
+        size_t il;
+        const char *it = qtr_trim_span(item, &il);
+        if (il == cl && il > 0 && strncmp(it, c, il) == 0)
+            return 1;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return 0;
+}
+
 /* Mark the columns to take: all, or the comma-separated list in jt->columns. */
 static int select_columns(const struct qtr_table *t, const struct qtr_join_table *jt,
                           uint8_t *take, struct qtr_error *err)
@@ -343,6 +367,10 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                 continue;
             }
             struct qtr_cell pc = qtr_cell_parse(cell, fmt);
+            if (is_na_value(jt->na_values, cell)) {
+                pc.value = NAN;
+                pc.kind = QTR_CELL_MISSING;
+            }
             c->v[i] = pc.value;
             c->kind[i] = (uint8_t)pc.kind;
             if (pc.kind == QTR_CELL_INVALID &&

@@ -22,6 +22,11 @@ void qtr_state_free(struct qtr_state *st)
     qtr_report_release(&st->report);
     free(st->usable);
     free(st->indices);
+    free(st->ind_cur);
+    free(st->ind_prev);
+    free(st->ind_change);
+    qtr_renewal_result_release(&st->renewal);
+    free(st->goals);
     free(st->gpkg_path);
     free(st->geojson_path);
     free(st);
@@ -118,6 +123,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         jt[t].mode = ts->join;
         jt[t].suffix = ts->suffix;
         jt[t].columns = ts->columns;
+        jt[t].na_values = ts->na_values;
         jt[t].decimal_mark = st->tables[t].info.decimal_mark;
         if (ts->join == QTR_JOIN_NAME && !cfg->bnd_name) {
             rc = qtr_error_set(err, QTR_ERR_USAGE,

@@ -1,0 +1,567 @@
+/*
+ * The social-monitoring stages: indicators (SQLite expressions over the joined columns),
+ * status/dynamics identification (src/renewal kernels) and goals per action field.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "quartier/goals.h"
+#include "quartier/indicators.h"
+#include "quartier/pipeline.h"
+#include "quartier/strutil.h"
+
+/* The frame's numeric columns as SQLite sees them (names unique ignoring case). */
+struct sql_view {
+    size_t ncols;
+    const char **names;
+    const double **values;
+    uint8_t **missing;
+};
+
+static void view_release(struct sql_view *v)
+{
+    if (v->missing)
+        for (size_t j = 0; j < v->ncols; j++)
+            free(v->missing[j]);
+    free(v->names);
+    free(v->values);
+    free(v->missing);
+    memset(v, 0, sizeof *v);
+}
+
+static int view_build(const struct qtr_frame *f, struct sql_view *v, struct qtr_error *err)
+{
+    memset(v, 0, sizeof *v);
+    size_t cap = f->ncols ? f->ncols : 1;
+    v->names = calloc(cap, sizeof *v->names);
+    v->values = calloc(cap, sizeof *v->values);
+    v->missing = calloc(cap, sizeof *v->missing);
+    if (!v->names || !v->values || !v->missing)
+        goto nomem;
+    for (size_t j = 0; j < f->ncols; j++) {
+        const struct qtr_column *c = f->cols[j];
+        if (c->is_text)
+            continue;
+        int dup = 0;
+        for (size_t k = 0; k < v->ncols && !dup; k++)
+            dup = strcasecmp(v->names[k], c->name) == 0;
+        if (dup)
+            continue; /* the first of two names that differ only in case is the one SQL sees */
+        uint8_t *m = malloc(f->n ? f->n : 1);
+        if (!m)
+            goto nomem;
+        for (size_t i = 0; i < f->n; i++)
+            m[i] = !(c->kind[i] == QTR_CELL_VALUE || c->kind[i] == QTR_CELL_ZERO);
+        v->names[v->ncols] = c->name;
+        v->values[v->ncols] = c->v;
+        v->missing[v->ncols] = m;
+        v->ncols++;
+    }
+    return QTR_OK;
+nomem:
+    view_release(v);
+    return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+}
+
+/* Evaluate one expression into a new frame column `name`. */
+static int eval_into(struct qtr_state *st, const struct sql_view *v, const char *id,
+                     const char *what, const char *expr, const char *name,
+                     struct qtr_column **out, struct qtr_error *err)
+{
+    struct qtr_frame *f = st->frame;
+    if (qtr_frame_find(f, name))
+        return qtr_error_set(err, QTR_ERR_USAGE,
+                             "indicator '%s' would create column '%s', which the data already "
+                             "has; rename the [indicator] section",
+                             id, name);
+    double *val = malloc((f->n ? f->n : 1) * sizeof *val);
+    uint8_t *miss = malloc(f->n ? f->n : 1);
+    if (!val || !miss) {
+        free(val);
+        free(miss);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    int rc = qtr_indicators_eval(f->n, v->ncols, v->names, v->values,
+                                 (const uint8_t *const *)v->missing, 1, &expr, &val, &miss, err);
+    if (rc) {
+        qtr_error_prefix(err, "[indicator %s] %s", id, what);
+        free(val);
+        free(miss);
+        return rc;
+    }
+    struct qtr_column *c = qtr_frame_add_column(f, name, "quartier", 0);
+    if (!c) {
+        free(val);
+        free(miss);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    size_t counts[4] = {0};
+    for (size_t i = 0; i < f->n; i++) {
+        counts[miss[i] < 4 ? miss[i] : 0]++;
+        if (miss[i] == QTR_IND_OK) {
+            c->v[i] = val[i];
+            c->kind[i] = QTR_CELL_VALUE;
+        }
+    }
+    qtr_column_recount(c, f->n);
+    free(val);
+    free(miss);
+    if (counts[QTR_IND_NO_INPUT] + counts[QTR_IND_UNDEFINED] + counts[QTR_IND_NONFINITE] > 0 &&
+        qtr_report_add(&st->report, QTR_ISSUE_MISSING_COUNT, QTR_INFO, "", "", id,
+                       "%s '%s' has no value in %zu districts: %zu with a missing or suppressed "
+                       "input, %zu undefined (e.g. division by zero), %zu infinite",
+                       what, name,
+                       counts[QTR_IND_NO_INPUT] + counts[QTR_IND_UNDEFINED] +
+                           counts[QTR_IND_NONFINITE],
+                       counts[QTR_IND_NO_INPUT], counts[QTR_IND_UNDEFINED],
+                       counts[QTR_IND_NONFINITE]))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    *out = c;
+    return QTR_OK;
+}
+
+int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                            struct qtr_error *err)
+{
+    (void)ctx;
+    size_t ni = cfg->nindicators;
+    if (ni == 0)
+        return QTR_OK;
+    st->ind_cur = calloc(ni, sizeof *st->ind_cur);
+    st->ind_prev = calloc(ni, sizeof *st->ind_prev);
+    st->ind_change = calloc(ni, sizeof *st->ind_change);
+    if (!st->ind_cur || !st->ind_prev || !st->ind_change)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    struct sql_view v;
+    int rc = view_build(st->frame, &v, err);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < ni && !rc; k++) {
+        const struct qtr_indicator_spec *s = &cfg->indicators[k];
+        char name[160];
+        rc = eval_into(st, &v, s->id, "expr", s->expr, s->id, &st->ind_cur[k], err);
+        if (!rc && s->previous) {
+            snprintf(name, sizeof name, "%s_previous", s->id);
+            rc = eval_into(st, &v, s->id, "previous", s->previous, name, &st->ind_prev[k], err);
+        }
+        if (!rc && s->change) {
+            snprintf(name, sizeof name, "%s_change", s->id);
+            rc = eval_into(st, &v, s->id, "change", s->change, name, &st->ind_change[k], err);
+        } else if (!rc && st->ind_prev[k]) {
+            /* change = current - previous, in the indicator's unit (percentage points). */
+            snprintf(name, sizeof name, "%s_change", s->id);
+            struct qtr_column *c = qtr_frame_add_column(st->frame, name, "quartier", 0);
+            if (!c) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                break;
+            }
+            for (size_t i = 0; i < st->frame->n; i++)
+                if (st->ind_cur[k]->kind[i] == QTR_CELL_VALUE &&
+                    st->ind_prev[k]->kind[i] == QTR_CELL_VALUE) {
+                    c->v[i] = st->ind_cur[k]->v[i] - st->ind_prev[k]->v[i];
+                    c->kind[i] = QTR_CELL_VALUE;
+                }
+            qtr_column_recount(c, st->frame->n);
+            st->ind_change[k] = c;
+        }
+    }
+    view_release(&v);
+    return rc;
+}
+
+/* "ungültig ..." / "invalid ..." in the invalid column marks a district invalid. */
+static int marks_invalid(const char *text)
+{
+    size_t n;
+    const char *t = qtr_trim_span(text, &n);
+    return (n >= 9 && strncasecmp(t, "ungültig", 9) == 0) ||
+           (n >= 7 && strncasecmp(t, "invalid", 7) == 0);
+}
+
+static int is_listed(const char *list, const char *key)
+{
+    if (!list)
+        return 0;
+    size_t kl = strlen(key);
+    const char *p = list;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',' && *e != ' ')
+            e++;
+        if ((size_t)(e - p) == kl && strncmp(p, key, kl) == 0)
+            return 1;
+        p = e;
+    }
+    return 0;
+}
+
+static const char *validity_name(int v, enum qtr_lang lang)
+{
+    static const char *de[] = {"gültig", "zu wenige Einwohner", "Ausreißer", "Indikator fehlt"};
+    static const char *en[] = {"valid", "too few residents", "outlier", "indicator missing"};
+    if (v < 0 || v > 3)
+        return "";
+    return lang == QTR_LANG_EN ? en[v] : de[v];
+}
+
+static struct qtr_column *add_col(struct qtr_frame *f, const char *name, int is_text,
+                                  struct qtr_error *err)
+{
+    struct qtr_column *c = qtr_frame_find(f, name) ? NULL
+                                                   : qtr_frame_add_column(f, name, "quartier",
+                                                                          is_text);
+    if (!c)
+        qtr_error_set(err, qtr_frame_find(f, name) ? QTR_ERR_USAGE : QTR_ERR_NOMEM,
+                      qtr_frame_find(f, name) ? "the data already has a column '%s', which the "
+                                                "renewal results need"
+                                              : "out of memory (%s)",
+                      name);
+    return c;
+}
+
+static void set_num(struct qtr_column *c, size_t i, double v)
+{
+    if (isfinite(v)) {
+        c->v[i] = v;
+        c->kind[i] = QTR_CELL_VALUE;
+    }
+}
+
+static int set_text(struct qtr_column *c, size_t i, const char *s)
+{
+    if (!s || !*s)
+        return QTR_OK;
+    c->text[i] = qtr_strdup(s);
+    if (!c->text[i])
+        return QTR_ERR_NOMEM;
+    c->kind[i] = QTR_CELL_VALUE;
+    return QTR_OK;
+}
+
+int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                         struct qtr_error *err)
+{
+    (void)ctx;
+    struct qtr_frame *f = st->frame;
+    size_t n = f->n, nuse = 0;
+    for (size_t k = 0; k < cfg->nindicators; k++)
+        nuse += cfg->indicators[k].status_weight != 0 || cfg->indicators[k].dynamics_weight != 0;
+    if (nuse == 0)
+        return QTR_OK;
+    int rc = QTR_OK;
+    enum qtr_lang lang = cfg->language && !strcmp(cfg->language, "en") ? QTR_LANG_EN
+                                                                        : QTR_LANG_DE;
+    struct qtr_renewal_indicator *ind = calloc(nuse, sizeof *ind);
+    double **prev = calloc(nuse, sizeof *prev);
+    uint8_t *outlier = calloc(n ? n : 1, 1);
+    double *pop = malloc((n ? n : 1) * sizeof *pop);
+    double **vals = calloc(nuse, sizeof *vals);
+    if (!ind || !prev || !outlier || !pop || !vals) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < cfg->nindicators; k++) {
+        const struct qtr_indicator_spec *s = &cfg->indicators[k];
+        if (s->status_weight == 0 && s->dynamics_weight == 0)
+            continue;
+        vals[m] = malloc(n * sizeof **vals);
+        if (!vals[m]) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            vals[m][i] = st->ind_cur[k]->kind[i] == QTR_CELL_VALUE ? st->ind_cur[k]->v[i] : NAN;
+        ind[m].label = lang == QTR_LANG_EN && s->label_en ? s->label_en
+                       : s->label                          ? s->label
+                                                           : s->id;
+        ind[m].value = vals[m];
+        ind[m].status_weight = s->status_weight;
+        ind[m].dynamics_weight = s->dynamics_weight;
+        ind[m].higher_better = !s->higher_worse;
+        if (s->dynamics_weight != 0) {
+            if (!st->ind_change[k]) {
+                rc = qtr_error_set(err, QTR_ERR_USAGE,
+                                   "[indicator %s] has a dynamics_weight but neither 'previous =' "
+                                   "nor 'change =': its change cannot be computed",
+                                   s->id);
+                goto out;
+            }
+            /* The kernel takes the previous value and forms value - previous itself; with a
+             * published change (MSS D1, ...) the previous value is value - change. */
+            prev[m] = malloc(n * sizeof **prev);
+            if (!prev[m]) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            for (size_t i = 0; i < n; i++)
+                prev[m][i] = st->ind_change[k]->kind[i] == QTR_CELL_VALUE
+                                 ? vals[m][i] - st->ind_change[k]->v[i]
+                                 : NAN;
+            ind[m].previous = prev[m];
+        }
+        m++;
+    }
+
+    /* Population for the minimum rule; invalid marks and declared outliers. */
+    const char *popcol = cfg->renewal_population ? cfg->renewal_population : cfg->total;
+    struct qtr_column *pc;
+    if ((rc = qtr_frame_require(f, popcol, "[renewal] population column", &pc, err)))
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        pop[i] = (pc->kind[i] == QTR_CELL_VALUE || pc->kind[i] == QTR_CELL_ZERO) ? pc->v[i] : NAN;
+    struct qtr_column *inv = NULL;
+    if (cfg->invalid_column) {
+        inv = qtr_frame_find(f, cfg->invalid_column);
+        if (!inv || !inv->is_text) {
+            rc = qtr_error_set(err, QTR_ERR_DATA,
+                               "[renewal] invalid_column '%s' is not a text column of the joined "
+                               "data",
+                               cfg->invalid_column);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        outlier[i] = (uint8_t)((inv && inv->text[i] && marks_invalid(inv->text[i])) ||
+                               is_listed(cfg->exclude, f->key[i]) || !f->has_stats[i]);
+
+    struct qtr_renewal_config rc_cfg;
+    qtr_renewal_config_init(&rc_cfg);
+    rc_cfg.method = cfg->renewal_method && !strcmp(cfg->renewal_method, "rank") ? QTR_RENEWAL_RANK
+                                                                                : QTR_RENEWAL_MSS;
+    rc_cfg.standardise = !cfg->standardise || !strcmp(cfg->standardise, "z") ? QTR_STD_Z
+                         : !strcmp(cfg->standardise, "z_weighted")           ? QTR_STD_Z_WEIGHTED
+                                                                              : QTR_STD_PERCENTILE;
+    memcpy(rc_cfg.status_thresholds, cfg->status_thresholds, sizeof rc_cfg.status_thresholds);
+    memcpy(rc_cfg.dynamics_thresholds, cfg->dynamics_thresholds,
+           sizeof rc_cfg.dynamics_thresholds);
+    rc_cfg.min_population = cfg->min_population;
+    rc_cfg.lang = lang;
+    if ((rc = qtr_renewal_run(n, m, ind, pop, outlier, NULL, NULL, &rc_cfg, &st->renewal, err))) {
+        qtr_error_prefix(err, "renewal identification");
+        goto out;
+    }
+    st->renewal_done = 1;
+    struct qtr_renewal_result *r = &st->renewal;
+
+    /* A configured attention rule (SQL over the classes) replaces the default MSS rule. */
+    if (cfg->attention && rc_cfg.method == QTR_RENEWAL_MSS) {
+        uint8_t *att = malloc(n);
+        if (!att) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        rc = qtr_indicators_attention(n, r->status_class, r->dynamics_class, r->status_index,
+                                      r->dynamics_index, cfg->attention, att, err);
+        if (!rc)
+            for (size_t i = 0; i < n; i++) {
+                unsigned keep = r->attention[i] & ~(QTR_ATTN_STATUS | QTR_ATTN_DYNAMICS);
+                r->attention[i] = keep | (att[i] ? QTR_ATTN_STATUS : 0);
+            }
+        free(att);
+        if (rc) {
+            qtr_error_prefix(err, "[renewal] attention");
+            goto out;
+        }
+    }
+
+    struct qtr_column *c_valid = add_col(f, "renewal_validity", 1, err);
+    struct qtr_column *c_si = c_valid ? add_col(f, "status_index", 0, err) : NULL;
+    struct qtr_column *c_sc = c_si ? add_col(f, "status_class", 1, err) : NULL;
+    struct qtr_column *c_sn = c_sc ? add_col(f, "status_code", 0, err) : NULL;
+    struct qtr_column *c_di = c_sn ? add_col(f, "dynamics_index", 0, err) : NULL;
+    struct qtr_column *c_dc = c_di ? add_col(f, "dynamics_class", 1, err) : NULL;
+    struct qtr_column *c_dn = c_dc ? add_col(f, "dynamics_code", 0, err) : NULL;
+    struct qtr_column *c_g = c_dn ? add_col(f, "status_dynamics_group", 1, err) : NULL;
+    struct qtr_column *c_a = c_g ? add_col(f, "attention", 0, err) : NULL;
+    struct qtr_column *c_r = c_a ? add_col(f, "reason", 1, err) : NULL;
+    if (!c_r) {
+        rc = err->code ? err->code : QTR_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (set_text(c_valid, i, validity_name(r->validity[i], lang)) ||
+            set_text(c_r, i, r->reason ? r->reason[i] : NULL)) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        set_num(c_a, i, r->attention[i] ? 1.0 : 0.0);
+        if (r->validity[i] != QTR_RENEWAL_VALID)
+            continue;
+        set_num(c_si, i, r->status_index[i]);
+        set_num(c_di, i, r->dynamics_index[i]);
+        if (r->status_class[i]) {
+            set_num(c_sn, i, r->status_class[i]);
+            if (set_text(c_sc, i, qtr_status_class_name(r->status_class[i], lang)))
+                rc = QTR_ERR_NOMEM;
+        }
+        if (r->dynamics_class[i]) {
+            set_num(c_dn, i, r->dynamics_class[i]);
+            if (set_text(c_dc, i, qtr_dynamics_class_name(r->dynamics_class[i], lang)))
+                rc = QTR_ERR_NOMEM;
+        }
+        if (r->group_label[i][0] && set_text(c_g, i, r->group_label[i]))
+            rc = QTR_ERR_NOMEM;
+        if (rc) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    struct qtr_column *all[] = {c_valid, c_si, c_sc, c_sn, c_di, c_dc, c_dn, c_g, c_a, c_r};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        qtr_column_recount(all[k], n);
+out:
+    if (vals)
+        for (size_t k = 0; k < nuse; k++)
+            free(vals[k]);
+    if (prev)
+        for (size_t k = 0; k < nuse; k++)
+            free(prev[k]);
+    free(vals);
+    free(prev);
+    free(ind);
+    free(outlier);
+    free(pop);
+    return rc;
+}
+
+/* "2022-12-31" -> 2022.99...; 0 when not a date. */
+static double decimal_year(const char *date)
+{
+    int y, mo, d;
+    if (!date || sscanf(date, "%d-%d-%d", &y, &mo, &d) != 3 || mo < 1 || mo > 12 || d < 1 ||
+        d > 31)
+        return 0;
+    static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int doy = before[mo - 1] + d + (leap && mo > 2);
+    return y + (doy - 0.5) / (leap ? 366.0 : 365.0);
+}
+
+/* Population-weighted mean of an indicator over the usable districts. */
+static double weighted_mean(const struct qtr_state *st, const struct qtr_column *c,
+                            const struct qtr_column *w)
+{
+    double sw = 0, sx = 0;
+    for (size_t i = 0; i < st->frame->n; i++) {
+        if (!st->usable[i] || c->kind[i] != QTR_CELL_VALUE || !w ||
+            !(w->kind[i] == QTR_CELL_VALUE || w->kind[i] == QTR_CELL_ZERO))
+            continue;
+        sw += w->v[i];
+        sx += w->v[i] * c->v[i];
+    }
+    return sw > 0 ? sx / sw : NAN;
+}
+
+int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                       struct qtr_error *err)
+{
+    (void)ctx;
+    if (cfg->ntargets == 0)
+        return QTR_OK;
+    struct qtr_frame *f = st->frame;
+    double now = decimal_year(cfg->date);
+    double before = decimal_year(cfg->previous_date);
+    if (now == 0)
+        return qtr_error_set(err, QTR_ERR_USAGE,
+                             "targets need the reference date: set 'date = YYYY-MM-DD' in "
+                             "[population]");
+    st->goals = calloc(cfg->ntargets, sizeof *st->goals);
+    if (!st->goals)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    struct qtr_column *tot = qtr_frame_find(f, cfg->total);
+    struct qtr_column *ptot = cfg->previous_total ? qtr_frame_find(f, cfg->previous_total) : NULL;
+    int rc = QTR_OK;
+    for (size_t t = 0; t < cfg->ntargets && !rc; t++) {
+        const struct qtr_target_spec *ts = &cfg->targets[t];
+        size_t k = 0;
+        while (k < cfg->nindicators && strcmp(cfg->indicators[k].id, ts->indicator))
+            k++;
+        const struct qtr_indicator_spec *is = &cfg->indicators[k];
+        struct qtr_goal g = {
+            .baseline_year = ts->baseline_year ? ts->baseline_year : before,
+            .target_value = ts->value,
+            .target_year = ts->year,
+            .higher_better = !is->higher_worse,
+        };
+        if (g.baseline_year == 0 || !st->ind_prev[k]) {
+            rc = qtr_error_set(err, QTR_ERR_USAGE,
+                               "[target %s] needs a baseline: indicator '%s' needs 'previous =' "
+                               "and [population] 'previous_date ='",
+                               ts->id, is->id);
+            break;
+        }
+        struct qtr_goal_row *row = &st->goals[st->ngoals++];
+        snprintf(row->target, sizeof row->target, "%s", ts->id);
+        snprintf(row->indicator, sizeof row->indicator, "%s", is->id);
+        snprintf(row->field, sizeof row->field, "%s", is->field ? is->field : "");
+        snprintf(row->district, sizeof row->district, "%s", ts->district ? ts->district : "");
+        row->baseline_year = g.baseline_year;
+        row->current_year = now;
+        row->target_year = ts->year;
+        row->target_value = ts->value;
+        if (ts->district) {
+            size_t i = 0;
+            while (i < f->n && strcmp(f->key[i], ts->district))
+                i++;
+            if (i == f->n) {
+                rc = qtr_error_set(err, QTR_ERR_USAGE,
+                                   "[target %s] names district '%s', which the boundaries do not "
+                                   "have",
+                                   ts->id, ts->district);
+                break;
+            }
+            row->baseline = st->ind_prev[k]->kind[i] == QTR_CELL_VALUE ? st->ind_prev[k]->v[i]
+                                                                       : NAN;
+            row->current = st->ind_cur[k]->kind[i] == QTR_CELL_VALUE ? st->ind_cur[k]->v[i] : NAN;
+        } else {
+            /* Citywide: the population-weighted mean over the districts in the indices. */
+            row->baseline = weighted_mean(st, st->ind_prev[k], ptot ? ptot : tot);
+            row->current = weighted_mean(st, st->ind_cur[k], tot);
+        }
+        if (!isfinite(row->baseline) || !isfinite(row->current)) {
+            row->state = QTR_GOAL_UNKNOWN;
+            row->path = NAN;
+        } else if ((rc = qtr_goal_assess(&g, row->baseline, row->current, now, &row->state,
+                                         &row->path, err))) {
+            qtr_error_prefix(err, "[target %s]", ts->id);
+            break;
+        }
+        /* Per district: the same target applied to each district's own values. */
+        if (!ts->district) {
+            char name[160];
+            snprintf(name, sizeof name, "goal_%s", ts->id);
+            struct qtr_column *c = qtr_frame_add_column(f, name, "quartier", 1);
+            double *base = malloc(f->n * sizeof *base), *cur = malloc(f->n * sizeof *cur);
+            uint8_t *state = malloc(f->n);
+            if (!c || !base || !cur || !state) {
+                free(base);
+                free(cur);
+                free(state);
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                break;
+            }
+            for (size_t i = 0; i < f->n; i++) {
+                base[i] = st->ind_prev[k]->kind[i] == QTR_CELL_VALUE ? st->ind_prev[k]->v[i] : NAN;
+                cur[i] = st->ind_cur[k]->kind[i] == QTR_CELL_VALUE ? st->ind_cur[k]->v[i] : NAN;
+            }
+            size_t unknown = 0;
+            rc = qtr_goal_assess_n(&g, f->n, base, cur, now, state, NULL, &unknown, err);
+            int en = cfg->language && !strcmp(cfg->language, "en");
+            for (size_t i = 0; !rc && i < f->n; i++)
+                if (state[i] != QTR_GOAL_UNKNOWN &&
+                    set_text(c, i, qtr_goal_state_name(state[i], en)))
+                    rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            qtr_column_recount(c, f->n);
+            free(base);
+            free(cur);
+            free(state);
+        }
+    }
+    return rc;
+}
