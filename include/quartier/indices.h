@@ -129,15 +129,24 @@ int qtr_bias_corrected_dissimilarity(const struct qtr_units *u, double *out,
 
 /**
  * Allen et al. (2015) density-corrected dissimilarity D_dc = 1/2 Σ σ_j n(θ_j) with
- * σ_j² = p1(1-p1)/Y + p0(1-p0)/X, θ_j = |p1 - p0|/σ_j and n(θ) the maximiser of the
- * folded-normal density φ(v-θ) + φ(v+θ), found exactly as PySAL does (SciPy Nelder-Mead
- * from 0 with xatol = `xtol`, fatol 1e-4, returning the second vertex of the final simplex).
- * Districts with no residents (σ_j = 0) are skipped (PySAL returns NaN there).
+ * σ_j² = p1(1-p1)/Y + p0(1-p0)/X (p0 = x_j/X, p1 = y_j/Y), θ_j = |p1 - p0|/σ_j and n(θ)
+ * the maximiser of the folded-normal density φ(v-θ) + φ(v+θ), computed exactly (0 for
+ * θ <= 1, else the root of v = θ tanh(θ v)). Districts with no residents (σ_j = 0) are
+ * skipped. This is the published definition; see the _pysal variant for PySAL's numbers.
  */
-int qtr_density_corrected_dissimilarity_xtol(const struct qtr_units *u, double xtol, double *out,
-                                             struct qtr_error *err);
 int qtr_density_corrected_dissimilarity(const struct qtr_units *u, double *out,
                                         struct qtr_error *err);
+
+/**
+ * D_dc exactly as PySAL 2.5.4 computes it: n(θ) from SciPy's Nelder-Mead started at 0 with
+ * xatol = `xtol` (PySAL: QTR_DCD_DEFAULT_XTOL), fatol 1e-4, returning the second vertex of
+ * the final simplex. Departure from the definition: for θ above about 38.6 the density
+ * underflows to 0 over the whole search, the simplex shrinks around 0, and the district
+ * contributes about 0 instead of σ_j θ_j; this hits districts whose group shares differ by
+ * more than ~38 standard errors, i.e. most districts of a few thousand residents.
+ */
+int qtr_density_corrected_dissimilarity_pysal(const struct qtr_units *u, double xtol, double *out,
+                                              struct qtr_error *err);
 
 /** Correlation ratio V = (xPx - P)/(1 - P) (Bell 1954; Massey & Denton 1988 eq. 9). */
 int qtr_correlation_ratio(const struct qtr_units *u, double *out, struct qtr_error *err);

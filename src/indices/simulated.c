@@ -351,12 +351,37 @@ static double pysal_optimal_theta(double theta, double xatol)
     return s1;
 }
 
-int qtr_density_corrected_dissimilarity_xtol(const struct qtr_units *u, double xtol, double *out,
-                                             struct qtr_error *err)
+/*
+ * The exact maximiser of φ(v-θ) + φ(v+θ) over v >= 0: 0 for θ <= 1, else the positive root
+ * of g(v) = v - θ tanh(θ v) (setting the derivative to 0). g is convex on v > 0 with
+ * g(0+) < 0 <= g(θ), so Newton from v = θ, kept inside the bracket by bisection, converges.
+ */
+static double exact_optimal_theta(double theta)
 {
-    if (!(xtol > 0))
-        return qtr_error_set(err, QTR_ERR_DOMAIN,
-                             "the optimisation tolerance must be positive (got %g)", xtol);
+    if (!(theta > 1.0))
+        return 0.0;
+    double lo = 0.0, hi = theta, v = theta;
+    for (int it = 0; it < 200; it++) {
+        double th = tanh(theta * v);
+        double g = v - theta * th;
+        if (g > 0)
+            hi = v;
+        else
+            lo = v;
+        double dg = 1.0 - theta * theta * (1.0 - th * th);
+        double nv = dg > 0 ? v - g / dg : 0.5 * (lo + hi);
+        if (!(nv > lo && nv < hi))
+            nv = 0.5 * (lo + hi);
+        if (fabs(nv - v) <= 1e-15 * theta)
+            return nv;
+        v = nv;
+    }
+    return v;
+}
+
+static int density_corrected(const struct qtr_units *u, int pysal, double xtol, double *out,
+                             struct qtr_error *err)
+{
     struct qtr_sg_sums s;
     int rc = qtr_sg_check(u, &s, err);
     if (rc)
@@ -372,14 +397,24 @@ int qtr_density_corrected_dissimilarity_xtol(const struct qtr_units *u, double x
         if (!(sigma > 0))
             continue; /* no residents: no information, no weight */
         double theta = fabs(p1 - p0) / sigma;
-        qtr_ksum_add(&k, sigma * pysal_optimal_theta(theta, xtol));
+        qtr_ksum_add(&k, sigma * (pysal ? pysal_optimal_theta(theta, xtol)
+                                        : exact_optimal_theta(theta)));
     }
     *out = qtr_ksum_get(&k) / 2.0;
     return QTR_OK;
 }
 
+int qtr_density_corrected_dissimilarity_pysal(const struct qtr_units *u, double xtol, double *out,
+                                              struct qtr_error *err)
+{
+    if (!(xtol > 0))
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "the optimisation tolerance must be positive (got %g)", xtol);
+    return density_corrected(u, 1, xtol, out, err);
+}
+
 int qtr_density_corrected_dissimilarity(const struct qtr_units *u, double *out,
                                         struct qtr_error *err)
 {
-    return qtr_density_corrected_dissimilarity_xtol(u, QTR_DCD_DEFAULT_XTOL, out, err);
+    return density_corrected(u, 0, 0.0, out, err);
 }
