@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "quartier/csr.h"
 #include "quartier/error.h"
 
 /** Districts as arrays. Units with total 0 are allowed (they carry no weight). */
@@ -214,6 +215,17 @@ const struct qtr_index_def *qtr_single_index_defs(size_t *n);
  */
 int qtr_local_share_lq(const struct qtr_units *u, int percent, double *share, double *lq,
                        uint8_t *defined, struct qtr_error *err);
+
+/**
+ * Local relative centralization (Folch & Rey 2016, Papers in Regional Science 95(3), eq. 5;
+ * PySAL LocalRelativeCentralization): for district i, RCE over i and its neighbours in
+ * `nb` (PySAL: the 5 nearest centroids), centred on i's centroid. Neighbours at equal
+ * distance keep the CSR order, i goes after its neighbours at distance 0. Entries whose
+ * local context has no group member or nobody else get defined[i] = 0 and out[i] = 0.
+ * Needs u->cx/cy. out, defined: caller-allocated arrays of n.
+ */
+int qtr_local_relative_centralization(const struct qtr_units *u, const struct qtr_csr *nb,
+                                      double *out, uint8_t *defined, struct qtr_error *err);
 
 /* ---- the battery ------------------------------------------------------------- */
 

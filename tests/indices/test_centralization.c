@@ -151,6 +151,45 @@ static void test_properties_random(void **state)
     }
 }
 
+static void test_local_relative_centralization(void **state)
+{
+    (void)state;
+    /* City B, every district the neighbour of every other (the diagonal is ignored).
+     * i = 0, centre (1,0): order 0, 1, 2 -> X = {.5, 1, 1}, Y = {.125, .5, 1}: 0.625.
+     * i = 1, centre (2,0): order 1, 0, 2 -> X = {.5, 1, 1}, Y = {.375, .5, 1}:
+     *   (.25 - .375) + (1 - .5) = 0.375.
+     * i = 2, centre (6,0): order 2, 1, 0 -> X = {0, .5, 1}, Y = {.5, .875, 1}:
+     *   (0 - .25) + (.5 - .875) = -0.625. */
+    size_t row[4] = {0, 3, 5, 7};
+    uint32_t col[7] = {0, 1, 2, 0, 2, 0, 1};
+    double w[7] = {1, 1, 1, 1, 1, 1, 1};
+    struct qtr_csr nb = {.n = 3, .row = row, .col = col, .w = w};
+    struct qtr_units u = city_b(0);
+    double out[3];
+    uint8_t def[3];
+    struct qtr_error e;
+    assert_int_equal(qtr_local_relative_centralization(&u, &nb, out, def, &e), QTR_OK);
+    assert_close(out[0], 0.625, 1e-15);
+    assert_close(out[1], 0.375, 1e-15);
+    assert_close(out[2], -0.625, 1e-15);
+    assert_int_equal(def[0] + def[1] + def[2], 3);
+    /* district 2 alone with neighbour 1 has a group member and others: defined;
+     * a context of district 2 alone (no group member) is undefined */
+    size_t row2[4] = {0, 1, 2, 2};
+    uint32_t col2[2] = {1, 0};
+    struct qtr_csr nb2 = {.n = 3, .row = row2, .col = col2, .w = w};
+    assert_int_equal(qtr_local_relative_centralization(&u, &nb2, out, def, &e), QTR_OK);
+    assert_int_equal(def[0], 1);
+    assert_int_equal(def[2], 0);
+    /* context {1, 0} for i = 0: order 0, 1 -> X = {.5, 1}, Y = {.25, 1}: .5 - .25 */
+    assert_close(out[0], 0.25, 1e-15);
+    /* a neighbour index out of range and a missing list are refused */
+    uint32_t bad[2] = {1, 9};
+    struct qtr_csr nb3 = {.n = 3, .row = row2, .col = bad, .w = w};
+    assert_int_equal(qtr_local_relative_centralization(&u, &nb3, out, def, &e), QTR_ERR_DOMAIN);
+    assert_int_equal(qtr_local_relative_centralization(&u, NULL, out, def, &e), QTR_ERR_DOMAIN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_hand_proportion_central),
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_properties_random),
+        cmocka_unit_test(test_local_relative_centralization),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
