@@ -36,7 +36,7 @@ static const double ec_xneg[3] = {1, -2, 3};
 static const double ec_xover[3] = {1, 25, 3};
 static const double ec_tone[3] = {0, 20, 0}, ec_xone[3] = {0, 5, 0};
 
-static void run_edge_cases(const char *const *names, const qtr_index_fn *fns, size_t nfns)
+static inline void run_edge_cases(const char *const *names, const qtr_index_fn *fns, size_t nfns)
 {
     const struct edge_case cases[] = {
         {"n = 0", EC_UNITS(0, ec_t, ec_xabsent), "no districts"},
@@ -65,7 +65,7 @@ static void run_edge_cases(const char *const *names, const qtr_index_fn *fns, si
 
 /* A random city of n districts: totals 0..2000 (about 5 % empty), group share drawn from a
  * beta-like mix so that segregation is moderate. Arrays are caller-owned. */
-static void random_city(struct qtr_rng *r, size_t n, double *t, double *x)
+static inline void random_city(struct qtr_rng *r, size_t n, double *t, double *x)
 {
     for (size_t i = 0; i < n; i++) {
         double ti = qtr_rng_uniform(r) < 0.05 ? 0.0 : (double)(1 + qtr_rng_below(r, 2000));
