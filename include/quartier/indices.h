@@ -35,7 +35,7 @@ struct qtr_units {
 /**
  * Every single-group index has this shape, so inference code can take any of them as a
  * function pointer. Returns QTR_OK and *out, or QTR_ERR_DOMAIN with a planner-readable
- * reason in err (*out is then left unchanged). Never returns a NaN in *out.
+ * reason in err (*out is then left unchanged; QTR_ERR_NOMEM likewise). Never a NaN in *out.
  */
 typedef int (*qtr_index_fn)(const struct qtr_units *u, double *out, struct qtr_error *err);
 
@@ -75,7 +75,7 @@ int qtr_dissimilarity(const struct qtr_units *u, double *out, struct qtr_error *
 /** Gini coefficient of the group share (James & Taeuber 1985), O(n log n). */
 int qtr_gini(const struct qtr_units *u, double *out, struct qtr_error *err);
 
-/** Theil's information theory index H (Theil & Finezza 1971). */
+/** Theil's information theory index H (Theil & Finizza 1971; Massey & Denton 1988 eq. 4). */
 int qtr_entropy(const struct qtr_units *u, double *out, struct qtr_error *err);
 
 /** Isolation xPx = Σ (x_i/X)(x_i/t_i) (Bell 1954). */
