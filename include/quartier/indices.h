@@ -237,7 +237,8 @@ int qtr_local_relative_centralization(const struct qtr_units *u, const struct qt
  * centralization indices get "needs district centroids"). The simulated indices
  * (modified_dissimilarity, modified_gini, bias_corrected_dissimilarity) use
  * opt->permutations draws (0: QTR_SIM_DEFAULT_ITERATIONS) and opt->seed, and report the
- * simulated mean in `expected`. opt may be NULL (defaults). Returns QTR_OK unless out of
+ * simulated mean in `expected`; opt->threads sets their OpenMP team (results do not depend
+ * on it). opt may be NULL (defaults). Returns QTR_OK unless out of
  * memory.
  */
 int qtr_indices_single(const struct qtr_units *u, const char *group_label,

@@ -13,6 +13,21 @@
 #include "quartier/rng.h"
 #include "single_internal.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* threads <= 0: the OpenMP default */
+static int team_size(int threads)
+{
+#ifdef _OPENMP
+    return threads > 0 ? threads : omp_get_max_threads();
+#else
+    (void)threads;
+    return 1;
+#endif
+}
+
 /* Counts enter the simulations as integers (PySAL casts with astype(int)); we round to
  * the nearest integer so that 2.9999999 from a weighted table stays 3. */
 static uint64_t as_count(double v)
@@ -24,7 +39,7 @@ enum sim_kind { SIM_DISSIM, SIM_GINI };
 
 /* Mean of the index over `iterations` cities with x_i ~ Binomial(t_i, P0). */
 static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
-                                  unsigned iterations, uint64_t seed, double *mean,
+                                  unsigned iterations, uint64_t seed, int threads, double *mean,
                                   struct qtr_error *err)
 {
     size_t n = u->n;
@@ -48,7 +63,7 @@ static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
     }
     const double p0 = (double)Xi / (double)Ti;
     int failed = 0;
-#pragma omp parallel
+#pragma omp parallel num_threads(team_size(threads))
     {
         double *xs = malloc(n * sizeof *xs);
         size_t *order = kind == SIM_GINI ? malloc(n * sizeof *order) : NULL;
@@ -107,7 +122,8 @@ static int carrington_troske(double D, double Dstar, double *out, const char *na
 }
 
 static int modified_common(const struct qtr_units *u, enum sim_kind kind, unsigned iterations,
-                           uint64_t seed, double *out, double *expected, struct qtr_error *err)
+                           uint64_t seed, int threads, double *out, double *expected,
+                           struct qtr_error *err)
 {
     const char *name = kind == SIM_DISSIM ? "dissimilarity" : "Gini index";
     if (iterations < 2)
@@ -119,7 +135,7 @@ static int modified_common(const struct qtr_units *u, enum sim_kind kind, unsign
     if (rc)
         return rc;
     double Dstar = 0.0;
-    rc = random_allocation_mean(u, kind, iterations, seed, &Dstar, err);
+    rc = random_allocation_mean(u, kind, iterations, seed, threads, &Dstar, err);
     if (rc)
         return rc;
     double v = 0.0;
@@ -135,29 +151,44 @@ static int modified_common(const struct qtr_units *u, enum sim_kind kind, unsign
 int qtr_modified_dissimilarity_sim(const struct qtr_units *u, unsigned iterations, uint64_t seed,
                                    double *out, double *expected, struct qtr_error *err)
 {
-    return modified_common(u, SIM_DISSIM, iterations, seed, out, expected, err);
+    return modified_common(u, SIM_DISSIM, iterations, seed, 0, out, expected, err);
 }
 
 int qtr_modified_dissimilarity(const struct qtr_units *u, double *out, struct qtr_error *err)
 {
-    return modified_common(u, SIM_DISSIM, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, out,
-                           NULL, err);
+    return modified_common(u, SIM_DISSIM, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, 0,
+                           out, NULL, err);
 }
 
 int qtr_modified_gini_sim(const struct qtr_units *u, unsigned iterations, uint64_t seed,
                           double *out, double *expected, struct qtr_error *err)
 {
-    return modified_common(u, SIM_GINI, iterations, seed, out, expected, err);
+    return modified_common(u, SIM_GINI, iterations, seed, 0, out, expected, err);
 }
 
 int qtr_modified_gini(const struct qtr_units *u, double *out, struct qtr_error *err)
 {
-    return modified_common(u, SIM_GINI, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, out,
-                           NULL, err);
+    return modified_common(u, SIM_GINI, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, 0,
+                           out, NULL, err);
+}
+
+int qtr_sg_modified_threads(const struct qtr_units *u, int gini, unsigned iterations,
+                            uint64_t seed, int threads, double *out, double *expected,
+                            struct qtr_error *err)
+{
+    return modified_common(u, gini ? SIM_GINI : SIM_DISSIM, iterations, seed, threads, out,
+                           expected, err);
 }
 
 int qtr_bias_corrected_dissimilarity_sim(const struct qtr_units *u, unsigned B, uint64_t seed,
                                          double *out, double *expected, struct qtr_error *err)
+{
+    return qtr_sg_bias_corrected_threads(u, B, seed, 0, out, expected, err);
+}
+
+int qtr_sg_bias_corrected_threads(const struct qtr_units *u, unsigned B, uint64_t seed,
+                                  int threads, double *out, double *expected,
+                                  struct qtr_error *err)
 {
     if (B < 2)
         return qtr_error_set(err, QTR_ERR_DOMAIN,
@@ -194,7 +225,7 @@ int qtr_bias_corrected_dissimilarity_sim(const struct qtr_units *u, unsigned B, 
     /* Allen, Burgess, Davidson & Windmeijer (2015), Econometrics J. 18(1), eq. (9):
      * D_bc = 2 D - mean_b D(b), the bootstrap cities drawn from Multinomial(X; x_i/X) and
      * Multinomial(Y; y_i/Y) (p need not be normalised for qtr_rng_multinomial). */
-#pragma omp parallel
+#pragma omp parallel num_threads(team_size(threads))
     {
         uint64_t *s0 = malloc(n * sizeof *s0);
         uint64_t *s1 = malloc(n * sizeof *s1);

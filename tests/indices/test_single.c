@@ -103,6 +103,14 @@ static void test_battery_bad_input_gives_reasons(void **state)
     free(v);
 }
 
+static double call_dissim(const struct qtr_units *u)
+{
+    double d = NAN;
+    struct qtr_error e;
+    assert_int_equal(qtr_dissimilarity(u, &d, &e), QTR_OK);
+    return d;
+}
+
 static void test_simulation_independent_of_threads(void **state)
 {
     (void)state;
@@ -126,6 +134,20 @@ static void test_simulation_independent_of_threads(void **state)
     omp_set_num_threads(saved);
     for (int k = 0; k < 3; k++)
         assert_true(a[k] == b[k]);
+    /* the battery's team size (opt.threads) changes nothing either */
+    struct qtr_index_value *v1 = NULL, *v2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    struct qtr_index_options o1 = {.permutations = 40, .seed = 9, .threads = 1};
+    struct qtr_index_options o2 = {.permutations = 40, .seed = 9, .threads = 2};
+    assert_int_equal(qtr_indices_single(&u, "g", &o1, &v1, &n1, &e), QTR_OK);
+    assert_int_equal(qtr_indices_single(&u, "g", &o2, &v2, &n2, &e), QTR_OK);
+    assert_int_equal(n1, n2);
+    for (size_t k = 0; k < n1; k++)
+        if (v1[k].status == QTR_OK)
+            assert_true(v1[k].value == v2[k].value);
+    assert_close(v1[0].value, call_dissim(&u), 0);
+    free(v1);
+    free(v2);
 }
 
 int main(void)
