@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "quartier/csr.h"
 #include "quartier/error.h"
 
 /** Districts as arrays. Units with total 0 are allowed (they carry no weight). */
@@ -34,7 +35,7 @@ struct qtr_units {
 /**
  * Every single-group index has this shape, so inference code can take any of them as a
  * function pointer. Returns QTR_OK and *out, or QTR_ERR_DOMAIN with a planner-readable
- * reason in err (*out is then left unchanged). Never returns a NaN in *out.
+ * reason in err (*out is then left unchanged; QTR_ERR_NOMEM likewise). Never a NaN in *out.
  */
 typedef int (*qtr_index_fn)(const struct qtr_units *u, double *out, struct qtr_error *err);
 
@@ -74,7 +75,7 @@ int qtr_dissimilarity(const struct qtr_units *u, double *out, struct qtr_error *
 /** Gini coefficient of the group share (James & Taeuber 1985), O(n log n). */
 int qtr_gini(const struct qtr_units *u, double *out, struct qtr_error *err);
 
-/** Theil's information theory index H (Theil & Finezza 1971). */
+/** Theil's information theory index H (Theil & Finizza 1971; Massey & Denton 1988 eq. 4). */
 int qtr_entropy(const struct qtr_units *u, double *out, struct qtr_error *err);
 
 /** Isolation xPx = Σ (x_i/X)(x_i/t_i) (Bell 1954). */
@@ -129,15 +130,24 @@ int qtr_bias_corrected_dissimilarity(const struct qtr_units *u, double *out,
 
 /**
  * Allen et al. (2015) density-corrected dissimilarity D_dc = 1/2 Σ σ_j n(θ_j) with
- * σ_j² = p1(1-p1)/Y + p0(1-p0)/X, θ_j = |p1 - p0|/σ_j and n(θ) the maximiser of the
- * folded-normal density φ(v-θ) + φ(v+θ), found exactly as PySAL does (SciPy Nelder-Mead
- * from 0 with xatol = `xtol`, fatol 1e-4, returning the second vertex of the final simplex).
- * Districts with no residents (σ_j = 0) are skipped (PySAL returns NaN there).
+ * σ_j² = p1(1-p1)/Y + p0(1-p0)/X (p0 = x_j/X, p1 = y_j/Y), θ_j = |p1 - p0|/σ_j and n(θ)
+ * the maximiser of the folded-normal density φ(v-θ) + φ(v+θ), computed exactly (0 for
+ * θ <= 1, else the root of v = θ tanh(θ v)). Districts with no residents (σ_j = 0) are
+ * skipped. This is the published definition; see the _pysal variant for PySAL's numbers.
  */
-int qtr_density_corrected_dissimilarity_xtol(const struct qtr_units *u, double xtol, double *out,
-                                             struct qtr_error *err);
 int qtr_density_corrected_dissimilarity(const struct qtr_units *u, double *out,
                                         struct qtr_error *err);
+
+/**
+ * D_dc exactly as PySAL 2.5.4 computes it: n(θ) from SciPy's Nelder-Mead started at 0 with
+ * xatol = `xtol` (PySAL: QTR_DCD_DEFAULT_XTOL), fatol 1e-4, returning the second vertex of
+ * the final simplex. Departure from the definition: for θ above about 38.6 the density
+ * underflows to 0 over the whole search, the simplex shrinks around 0, and the district
+ * contributes about 0 instead of σ_j θ_j; this hits districts whose group shares differ by
+ * more than ~38 standard errors, i.e. most districts of a few thousand residents.
+ */
+int qtr_density_corrected_dissimilarity_pysal(const struct qtr_units *u, double xtol, double *out,
+                                              struct qtr_error *err);
 
 /** Correlation ratio V = (xPx - P)/(1 - P) (Bell 1954; Massey & Denton 1988 eq. 9). */
 int qtr_correlation_ratio(const struct qtr_units *u, double *out, struct qtr_error *err);
@@ -206,6 +216,17 @@ const struct qtr_index_def *qtr_single_index_defs(size_t *n);
 int qtr_local_share_lq(const struct qtr_units *u, int percent, double *share, double *lq,
                        uint8_t *defined, struct qtr_error *err);
 
+/**
+ * Local relative centralization (Folch & Rey 2016, Papers in Regional Science 95(3), eq. 5;
+ * PySAL LocalRelativeCentralization): for district i, RCE over i and its neighbours in
+ * `nb` (PySAL: the 5 nearest centroids), centred on i's centroid. Neighbours at equal
+ * distance keep the CSR order, i goes after its neighbours at distance 0. Entries whose
+ * local context has no group member or nobody else get defined[i] = 0 and out[i] = 0.
+ * Needs u->cx/cy. out, defined: caller-allocated arrays of n.
+ */
+int qtr_local_relative_centralization(const struct qtr_units *u, const struct qtr_csr *nb,
+                                      double *out, uint8_t *defined, struct qtr_error *err);
+
 /* ---- the battery ------------------------------------------------------------- */
 
 /**
@@ -216,7 +237,8 @@ int qtr_local_share_lq(const struct qtr_units *u, int percent, double *share, do
  * centralization indices get "needs district centroids"). The simulated indices
  * (modified_dissimilarity, modified_gini, bias_corrected_dissimilarity) use
  * opt->permutations draws (0: QTR_SIM_DEFAULT_ITERATIONS) and opt->seed, and report the
- * simulated mean in `expected`. opt may be NULL (defaults). Returns QTR_OK unless out of
+ * simulated mean in `expected`; opt->threads sets their OpenMP team (results do not depend
+ * on it). opt may be NULL (defaults). Returns QTR_OK unless out of
  * memory.
  */
 int qtr_indices_single(const struct qtr_units *u, const char *group_label,

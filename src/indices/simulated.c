@@ -13,6 +13,21 @@
 #include "quartier/rng.h"
 #include "single_internal.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* threads <= 0: the OpenMP default */
+static int team_size(int threads)
+{
+#ifdef _OPENMP
+    return threads > 0 ? threads : omp_get_max_threads();
+#else
+    (void)threads;
+    return 1;
+#endif
+}
+
 /* Counts enter the simulations as integers (PySAL casts with astype(int)); we round to
  * the nearest integer so that 2.9999999 from a weighted table stays 3. */
 static uint64_t as_count(double v)
@@ -24,7 +39,7 @@ enum sim_kind { SIM_DISSIM, SIM_GINI };
 
 /* Mean of the index over `iterations` cities with x_i ~ Binomial(t_i, P0). */
 static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
-                                  unsigned iterations, uint64_t seed, double *mean,
+                                  unsigned iterations, uint64_t seed, int threads, double *mean,
                                   struct qtr_error *err)
 {
     size_t n = u->n;
@@ -48,7 +63,7 @@ static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
     }
     const double p0 = (double)Xi / (double)Ti;
     int failed = 0;
-#pragma omp parallel
+#pragma omp parallel num_threads(team_size(threads))
     {
         double *xs = malloc(n * sizeof *xs);
         size_t *order = kind == SIM_GINI ? malloc(n * sizeof *order) : NULL;
@@ -107,7 +122,8 @@ static int carrington_troske(double D, double Dstar, double *out, const char *na
 }
 
 static int modified_common(const struct qtr_units *u, enum sim_kind kind, unsigned iterations,
-                           uint64_t seed, double *out, double *expected, struct qtr_error *err)
+                           uint64_t seed, int threads, double *out, double *expected,
+                           struct qtr_error *err)
 {
     const char *name = kind == SIM_DISSIM ? "dissimilarity" : "Gini index";
     if (iterations < 2)
@@ -119,7 +135,7 @@ static int modified_common(const struct qtr_units *u, enum sim_kind kind, unsign
     if (rc)
         return rc;
     double Dstar = 0.0;
-    rc = random_allocation_mean(u, kind, iterations, seed, &Dstar, err);
+    rc = random_allocation_mean(u, kind, iterations, seed, threads, &Dstar, err);
     if (rc)
         return rc;
     double v = 0.0;
@@ -135,29 +151,44 @@ static int modified_common(const struct qtr_units *u, enum sim_kind kind, unsign
 int qtr_modified_dissimilarity_sim(const struct qtr_units *u, unsigned iterations, uint64_t seed,
                                    double *out, double *expected, struct qtr_error *err)
 {
-    return modified_common(u, SIM_DISSIM, iterations, seed, out, expected, err);
+    return modified_common(u, SIM_DISSIM, iterations, seed, 0, out, expected, err);
 }
 
 int qtr_modified_dissimilarity(const struct qtr_units *u, double *out, struct qtr_error *err)
 {
-    return modified_common(u, SIM_DISSIM, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, out,
-                           NULL, err);
+    return modified_common(u, SIM_DISSIM, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, 0,
+                           out, NULL, err);
 }
 
 int qtr_modified_gini_sim(const struct qtr_units *u, unsigned iterations, uint64_t seed,
                           double *out, double *expected, struct qtr_error *err)
 {
-    return modified_common(u, SIM_GINI, iterations, seed, out, expected, err);
+    return modified_common(u, SIM_GINI, iterations, seed, 0, out, expected, err);
 }
 
 int qtr_modified_gini(const struct qtr_units *u, double *out, struct qtr_error *err)
 {
-    return modified_common(u, SIM_GINI, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, out,
-                           NULL, err);
+    return modified_common(u, SIM_GINI, QTR_SIM_DEFAULT_ITERATIONS, QTR_SIM_DEFAULT_SEED, 0,
+                           out, NULL, err);
+}
+
+int qtr_sg_modified_threads(const struct qtr_units *u, int gini, unsigned iterations,
+                            uint64_t seed, int threads, double *out, double *expected,
+                            struct qtr_error *err)
+{
+    return modified_common(u, gini ? SIM_GINI : SIM_DISSIM, iterations, seed, threads, out,
+                           expected, err);
 }
 
 int qtr_bias_corrected_dissimilarity_sim(const struct qtr_units *u, unsigned B, uint64_t seed,
                                          double *out, double *expected, struct qtr_error *err)
+{
+    return qtr_sg_bias_corrected_threads(u, B, seed, 0, out, expected, err);
+}
+
+int qtr_sg_bias_corrected_threads(const struct qtr_units *u, unsigned B, uint64_t seed,
+                                  int threads, double *out, double *expected,
+                                  struct qtr_error *err)
 {
     if (B < 2)
         return qtr_error_set(err, QTR_ERR_DOMAIN,
@@ -194,7 +225,7 @@ int qtr_bias_corrected_dissimilarity_sim(const struct qtr_units *u, unsigned B, 
     /* Allen, Burgess, Davidson & Windmeijer (2015), Econometrics J. 18(1), eq. (9):
      * D_bc = 2 D - mean_b D(b), the bootstrap cities drawn from Multinomial(X; x_i/X) and
      * Multinomial(Y; y_i/Y) (p need not be normalised for qtr_rng_multinomial). */
-#pragma omp parallel
+#pragma omp parallel num_threads(team_size(threads))
     {
         uint64_t *s0 = malloc(n * sizeof *s0);
         uint64_t *s1 = malloc(n * sizeof *s1);
@@ -351,12 +382,37 @@ static double pysal_optimal_theta(double theta, double xatol)
     return s1;
 }
 
-int qtr_density_corrected_dissimilarity_xtol(const struct qtr_units *u, double xtol, double *out,
-                                             struct qtr_error *err)
+/*
+ * The exact maximiser of φ(v-θ) + φ(v+θ) over v >= 0: 0 for θ <= 1, else the positive root
+ * of g(v) = v - θ tanh(θ v) (setting the derivative to 0). g is convex on v > 0 with
+ * g(0+) < 0 <= g(θ), so Newton from v = θ, kept inside the bracket by bisection, converges.
+ */
+static double exact_optimal_theta(double theta)
 {
-    if (!(xtol > 0))
-        return qtr_error_set(err, QTR_ERR_DOMAIN,
-                             "the optimisation tolerance must be positive (got %g)", xtol);
+    if (!(theta > 1.0))
+        return 0.0;
+    double lo = 0.0, hi = theta, v = theta;
+    for (int it = 0; it < 200; it++) {
+        double th = tanh(theta * v);
+        double g = v - theta * th;
+        if (g > 0)
+            hi = v;
+        else
+            lo = v;
+        double dg = 1.0 - theta * theta * (1.0 - th * th);
+        double nv = dg > 0 ? v - g / dg : 0.5 * (lo + hi);
+        if (!(nv > lo && nv < hi))
+            nv = 0.5 * (lo + hi);
+        if (fabs(nv - v) <= 1e-15 * theta)
+            return nv;
+        v = nv;
+    }
+    return v;
+}
+
+static int density_corrected(const struct qtr_units *u, int pysal, double xtol, double *out,
+                             struct qtr_error *err)
+{
     struct qtr_sg_sums s;
     int rc = qtr_sg_check(u, &s, err);
     if (rc)
@@ -372,14 +428,24 @@ int qtr_density_corrected_dissimilarity_xtol(const struct qtr_units *u, double x
         if (!(sigma > 0))
             continue; /* no residents: no information, no weight */
         double theta = fabs(p1 - p0) / sigma;
-        qtr_ksum_add(&k, sigma * pysal_optimal_theta(theta, xtol));
+        qtr_ksum_add(&k, sigma * (pysal ? pysal_optimal_theta(theta, xtol)
+                                        : exact_optimal_theta(theta)));
     }
     *out = qtr_ksum_get(&k) / 2.0;
     return QTR_OK;
 }
 
+int qtr_density_corrected_dissimilarity_pysal(const struct qtr_units *u, double xtol, double *out,
+                                              struct qtr_error *err)
+{
+    if (!(xtol > 0))
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "the optimisation tolerance must be positive (got %g)", xtol);
+    return density_corrected(u, 1, xtol, out, err);
+}
+
 int qtr_density_corrected_dissimilarity(const struct qtr_units *u, double *out,
                                         struct qtr_error *err)
 {
-    return qtr_density_corrected_dissimilarity_xtol(u, QTR_DCD_DEFAULT_XTOL, out, err);
+    return density_corrected(u, 0, 0.0, out, err);
 }

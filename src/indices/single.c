@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "quartier/indices.h"
+#include "single_internal.h"
 
 static const struct qtr_index_def defs[] = {
     {"dissimilarity", qtr_dissimilarity, 0, "Duncan & Duncan 1955"},
@@ -48,18 +49,19 @@ const struct qtr_index_def *qtr_single_index_defs(size_t *n)
 }
 
 static int run_one(const struct qtr_index_def *d, const struct qtr_units *u, unsigned iters,
-                   uint64_t seed, double *value, double *expected, struct qtr_error *err)
+                   uint64_t seed, int threads, double *value, double *expected,
+                   struct qtr_error *err)
 {
     if ((d->flags & QTR_INDEX_NEEDS_AREA) && !u->area)
         return qtr_error_set(err, QTR_ERR_DOMAIN, "needs district areas");
     if ((d->flags & QTR_INDEX_NEEDS_CENTROIDS) && (!u->cx || !u->cy))
         return qtr_error_set(err, QTR_ERR_DOMAIN, "needs district centroids");
     if (d->fn == qtr_modified_dissimilarity)
-        return qtr_modified_dissimilarity_sim(u, iters, seed, value, expected, err);
+        return qtr_sg_modified_threads(u, 0, iters, seed, threads, value, expected, err);
     if (d->fn == qtr_modified_gini)
-        return qtr_modified_gini_sim(u, iters, seed, value, expected, err);
+        return qtr_sg_modified_threads(u, 1, iters, seed, threads, value, expected, err);
     if (d->fn == qtr_bias_corrected_dissimilarity)
-        return qtr_bias_corrected_dissimilarity_sim(u, iters, seed, value, expected, err);
+        return qtr_sg_bias_corrected_threads(u, iters, seed, threads, value, expected, err);
     return d->fn(u, value, err);
 }
 
@@ -74,6 +76,7 @@ int qtr_indices_single(const struct qtr_units *u, const char *group_label,
     *out = v;
     unsigned iters = opt && opt->permutations ? opt->permutations : QTR_SIM_DEFAULT_ITERATIONS;
     uint64_t seed = opt ? opt->seed : QTR_SIM_DEFAULT_SEED;
+    int threads = opt ? opt->threads : 0;
     for (size_t k = 0; k < nd; k++) {
         struct qtr_index_value *r = &v[*nout + k];
         memset(r, 0, sizeof *r);
@@ -84,7 +87,7 @@ int qtr_indices_single(const struct qtr_units *u, const char *group_label,
         struct qtr_error e;
         qtr_error_clear(&e);
         double value = NAN, expected = NAN;
-        int rc = run_one(&defs[k], u, iters, seed, &value, &expected, &e);
+        int rc = run_one(&defs[k], u, iters, seed, threads, &value, &expected, &e);
         if (rc == QTR_ERR_NOMEM)
             return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing %s",
                                  defs[k].name);

@@ -188,7 +188,7 @@ void qtr_sg_argsort(const double *key, size_t *idx, size_t n)
     enum { BITS = 11, RADIX = 1 << BITS };
     uint64_t *a = malloc(2 * n * sizeof *a);
     uint64_t *b = malloc(2 * n * sizeof *b);
-    size_t *cnt = malloc(RADIX * sizeof *cnt);
+    size_t *cnt = malloc(((64 + BITS - 1) / BITS) * (size_t)RADIX * sizeof *cnt);
     if (!a || !b || !cnt) {
         /* fall back to an in-place sort of what we have: insertion sort keeps it correct
          * (slow only for huge n on an out-of-memory machine) */
@@ -224,22 +224,30 @@ void qtr_sg_argsort(const double *key, size_t *idx, size_t n)
             sorted_idx = a[2 * i - 1] < a[2 * i + 1];
         if (!sorted_idx)
             qsort(a, n, 2 * sizeof *a, cmp_pair);
-        else
-            for (int shift = 0; shift < 64; shift += BITS) {
-                memset(cnt, 0, RADIX * sizeof *cnt);
-                for (size_t i = 0; i < n; i++)
-                    cnt[(a[2 * i] >> shift) & (RADIX - 1)]++;
-                if (cnt[(a[0] >> shift) & (RADIX - 1)] == n)
+        else {
+            /* all digit histograms in one read pass */
+            enum { PASSES = (64 + BITS - 1) / BITS };
+            for (size_t i = 0; i < PASSES * (size_t)RADIX; i++)
+                cnt[i] = 0;
+            for (size_t i = 0; i < n; i++) {
+                uint64_t k = a[2 * i];
+                for (int p = 0; p < PASSES; p++)
+                    cnt[(size_t)p * RADIX + ((k >> (p * BITS)) & (RADIX - 1))]++;
+            }
+            for (int p = 0; p < PASSES; p++) {
+                size_t *c = cnt + (size_t)p * RADIX;
+                int shift = p * BITS;
+                if (c[(a[0] >> shift) & (RADIX - 1)] == n)
                     continue; /* every key has this digit: the pass would change nothing */
                 size_t sum = 0;
                 for (size_t d = 0; d < RADIX; d++) {
-                    size_t c = cnt[d];
-                    cnt[d] = sum;
-                    sum += c;
+                    size_t v = c[d];
+                    c[d] = sum;
+                    sum += v;
                 }
                 for (size_t i = 0; i < n; i++) {
                     size_t d = (a[2 * i] >> shift) & (RADIX - 1);
-                    size_t pos = cnt[d]++;
+                    size_t pos = c[d]++;
                     b[2 * pos] = a[2 * i];
                     b[2 * pos + 1] = a[2 * i + 1];
                 }
@@ -247,6 +255,7 @@ void qtr_sg_argsort(const double *key, size_t *idx, size_t n)
                 a = b;
                 b = tmp;
             }
+        }
     }
     for (size_t i = 0; i < n; i++)
         idx[i] = (size_t)a[2 * i + 1];

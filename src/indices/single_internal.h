@@ -57,6 +57,15 @@ double qtr_sg_dissim_raw(size_t n, const double *x, const double *t);
 double qtr_sg_gini_raw(size_t n, const double *x, const double *t, size_t *order,
                        double *shares);
 
+/* The simulated indices with an explicit OpenMP team size (threads <= 0: default);
+ * gini = 0 for modified D, 1 for modified Gini. */
+int qtr_sg_modified_threads(const struct qtr_units *u, int gini, unsigned iterations,
+                            uint64_t seed, int threads, double *out, double *expected,
+                            struct qtr_error *err);
+int qtr_sg_bias_corrected_threads(const struct qtr_units *u, unsigned B, uint64_t seed,
+                                  int threads, double *out, double *expected,
+                                  struct qtr_error *err);
+
 /* Sort idx[0..n) by key[idx] ascending (ties by index, so the result is deterministic). */
 void qtr_sg_argsort(const double *key, size_t *idx, size_t n);
 
