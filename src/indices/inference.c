@@ -840,16 +840,16 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
         return rc;
     if (!b)
         return qtr_error_set(err, QTR_ERR_USAGE, "comparison needs two data sets");
+    if (method == QTR_COMPARE_COMPOSITION && opt->multigroup)
+        return qtr_error_set(err, QTR_ERR_USAGE,
+                             "the counterfactual composition test is defined for one group "
+                             "against the rest only (as in PySAL); use random labelling");
     if (opt->multigroup && (a->ngroups != b->ngroups || !a->groups || !b->groups))
         return qtr_error_set(err, QTR_ERR_DATA,
                              "the two data sets must list the same groups (%zu vs %zu)",
                              a->ngroups, b->ngroups);
     if (!opt->multigroup && (!a->group || !a->total || !b->group || !b->total))
         return qtr_error_set(err, QTR_ERR_USAGE, "single-group comparison needs group and total");
-    if (method == QTR_COMPARE_COMPOSITION && opt->multigroup)
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "the counterfactual composition test is defined for one group "
-                             "against the rest only (as in PySAL); use random labelling");
     if (method != QTR_COMPARE_RANDOM_LABEL && method != QTR_COMPARE_COMPOSITION)
         return qtr_error_set(err, QTR_ERR_USAGE, "unknown comparison method %d", (int)method);
     double va, vb;
