@@ -220,6 +220,52 @@ static void test_null_margins_and_moments(void **state)
     assert_close(r.expected, X * n0 / T, 4.0 * sd / sqrt(4000.0));
 }
 
+/* Index returning the group count of district 0 (no checks). */
+static int count0(const struct qtr_units *u, double *out, struct qtr_error *err)
+{
+    (void)err;
+    *out = u->group[0];
+    return QTR_OK;
+}
+
+/* Whole distributions for small parameters, where the search covers the full support. */
+static void test_small_exact_distributions(void **state)
+{
+    (void)state;
+    struct single s;
+    single_init(&s, 2);
+    s.t[0] = s.t[1] = 5;
+    s.g[0] = 4; /* group total 4 of 10 */
+    enum { N = 20000 };
+    static double sims[N];
+    struct qtr_infer_options o = {.draws = N, .seed = 31, .threads = 2};
+    struct qtr_infer_result r;
+    struct qtr_error err = {0};
+    /* Permutation: x_0 ~ Hypergeometric(N=10, K=4, n=5): C(4,k) C(6,5-k) / 252. */
+    const double hyp[5] = {6 / 252.0, 60 / 252.0, 120 / 252.0, 60 / 252.0, 6 / 252.0};
+    /* Evenness: x_0 ~ Binomial(5, 0.4). */
+    double bin[6];
+    for (int k = 0; k <= 5; k++)
+        bin[k] = exp(lgamma(6.0) - lgamma(k + 1.0) - lgamma(6.0 - k) + k * log(0.4) +
+                     (5 - k) * log(0.6));
+    for (int pass = 0; pass < 2; pass++) {
+        enum qtr_null_model null = pass ? QTR_NULL_EVENNESS : QTR_NULL_PERMUTATION;
+        const double *pr = pass ? bin : hyp;
+        int kmax = pass ? 5 : 4;
+        assert_int_equal(qtr_infer_null(&s.u, count0, null, &o, &r, sims, &err), QTR_OK);
+        int hist[6] = {0};
+        for (int d = 0; d < N; d++) {
+            int k = (int)sims[d];
+            assert_true(k >= 0 && k <= kmax);
+            hist[k]++;
+        }
+        for (int k = 0; k <= kmax; k++) {
+            double se = sqrt(pr[k] * (1 - pr[k]) / N);
+            assert_close(hist[k] / (double)N, pr[k], 4.5 * se);
+        }
+    }
+}
+
 static void test_bootstrap_ci(void **state)
 {
     (void)state;
@@ -435,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_random_layout_uniform_p),
         cmocka_unit_test(test_expected_d_under_null),
         cmocka_unit_test(test_null_margins_and_moments),
+        cmocka_unit_test(test_small_exact_distributions),
         cmocka_unit_test(test_bootstrap_ci),
         cmocka_unit_test(test_thread_independence),
         cmocka_unit_test(test_multigroup_null),
