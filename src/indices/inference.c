@@ -114,7 +114,7 @@ static inline double lfact(const struct lfact *lf, int64_t k)
 }
 
 /* Binomial(n, p) by inversion from the mode. */
-static int64_t rbinom(struct rng *r, const struct lfact *lf, int64_t n, double p)
+static int64_t rbinom_search(struct rng *r, const struct lfact *lf, int64_t n, double p)
 {
     if (n <= 0 || p <= 0.0)
         return 0;
@@ -155,7 +155,7 @@ static int64_t rbinom(struct rng *r, const struct lfact *lf, int64_t n, double p
 }
 
 /* Hypergeometric: successes among `draws` taken without replacement from N holding K. */
-static int64_t rhyper(struct rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)
+static int64_t rhyper_search(struct rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)
 {
     if (draws <= 0 || K <= 0)
         return 0;
@@ -205,6 +205,123 @@ static int64_t rhyper(struct rng *r, const struct lfact *lf, int64_t N, int64_t 
         if (!moved)
             return m;
     }
+}
+
+/*
+ * Ratio of uniforms with the table-mountain hat (Stadlober 1990, "The ratio of
+ * uniforms approach for generating discrete random variates", J. Comput. Appl.
+ * Math. 31; Stadlober & Zechner 1999): for a unimodal log-concave pmf f with
+ * mean μ and variance σ², W = a + s (Y - 1/2) / X with a = μ + 1/2,
+ * s = 2 sqrt(2/e) sqrt(σ² + 1/2) + 3 - 2 sqrt(3/e), X, Y uniform, is accepted
+ * as floor(W) when X² <= f(floor W) / f(mode). Exact, O(1) expected time; used
+ * when σ² is large and the search from the mode would take O(σ) steps.
+ * The squeezes 2 ln X <= 4X - X² - 3 and 2 ln X >= X - 1/X avoid most logs.
+ */
+#define RUA_D1 1.7155277699214135 /* 2 sqrt(2/e) */
+#define RUA_D2 0.8989161620588988 /* 3 - 2 sqrt(3/e) */
+#define RUA_MIN_VAR 20.0
+
+static inline int rua_accept(double X, double T)
+{
+    if (X * (4.0 - X) - 3.0 <= T)
+        return 1;
+    if (X * (X - T) >= 1.0)
+        return 0;
+    return 2.0 * log(X) <= T;
+}
+
+static int64_t rbinom_rua(struct rng *r, const struct lfact *lf, int64_t n, double p)
+{
+    int flip = p > 0.5;
+    double pp = flip ? 1.0 - p : p, qq = 1.0 - pp;
+    double var = (double)n * pp * qq;
+    double a = (double)n * pp + 0.5, sd = sqrt(var + 0.5);
+    double s = RUA_D1 * sd + RUA_D2;
+    double bound = fmin((double)n + 1.0, floor(a + 16.0 * sd));
+    int64_t m = (int64_t)floor((double)(n + 1) * pp);
+    if (m > n)
+        m = n;
+    double lodds = log(pp / qq);
+    /* ln f(k) up to a constant: -ln k! - ln (n-k)! + k ln(p/q) */
+    double lfm = -lfact(lf, m) - lfact(lf, n - m) + (double)m * lodds;
+    int64_t z;
+    for (;;) {
+        double X = rng_uniform(r), Y = rng_uniform(r);
+        if (X <= 0.0)
+            continue;
+        double W = a + s * (Y - 0.5) / X;
+        if (W < 0.0 || W >= bound)
+            continue;
+        z = (int64_t)floor(W);
+        double T = -lfact(lf, z) - lfact(lf, n - z) + (double)z * lodds - lfm;
+        if (rua_accept(X, T))
+            break;
+    }
+    return flip ? n - z : z;
+}
+
+/* Stadlober's HRUA as in numpy's legacy generator, with the exact variance in s. */
+static int64_t rhyper_rua(struct rng *r, const struct lfact *lf, int64_t N, int64_t K,
+                          int64_t draws)
+{
+    int64_t F = N - K;
+    int64_t mingb = K < F ? K : F, maxgb = K < F ? F : K;
+    int64_t m = draws < N - draws ? draws : N - draws;
+    double d4 = (double)mingb / (double)N, d5 = 1.0 - d4;
+    double a = (double)m * d4 + 0.5;
+    double sd = sqrt((double)m * d4 * d5 * (double)(N - m) / (double)(N - 1) + 0.5);
+    double s = RUA_D1 * sd + RUA_D2;
+    int64_t mode = (int64_t)floor((double)(m + 1) * (double)(mingb + 1) / (double)(N + 2));
+    double lfm = lfact(lf, mode) + lfact(lf, mingb - mode) + lfact(lf, m - mode) +
+                 lfact(lf, maxgb - m + mode);
+    double hi = (double)(m < mingb ? m : mingb) + 1.0;
+    double bound = fmin(hi, floor(a + 16.0 * sd));
+    int64_t z;
+    for (;;) {
+        double X = rng_uniform(r), Y = rng_uniform(r);
+        if (X <= 0.0)
+            continue;
+        double W = a + s * (Y - 0.5) / X;
+        if (W < 0.0 || W >= bound)
+            continue;
+        z = (int64_t)floor(W);
+        double T = lfm - (lfact(lf, z) + lfact(lf, mingb - z) + lfact(lf, m - z) +
+                          lfact(lf, maxgb - m + z));
+        if (rua_accept(X, T))
+            break;
+    }
+    /* z counts the smaller kind among the smaller side of the split; map back. */
+    if (K > F)
+        z = m - z;
+    if (m < draws)
+        z = K - z;
+    return z;
+}
+
+static int64_t rbinom(struct rng *r, const struct lfact *lf, int64_t n, double p)
+{
+    if (n <= 0 || p <= 0.0)
+        return 0;
+    if (p >= 1.0)
+        return n;
+    if ((double)n * p * (1.0 - p) >= RUA_MIN_VAR)
+        return rbinom_rua(r, lf, n, p);
+    return rbinom_search(r, lf, n, p);
+}
+
+static int64_t rhyper(struct rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)
+{
+    if (draws <= 0 || K <= 0)
+        return 0;
+    if (K >= N)
+        return draws;
+    if (draws >= N)
+        return K;
+    double p = (double)K / (double)N;
+    double var = (double)draws * p * (1.0 - p) * (double)(N - draws) / (double)(N - 1);
+    if (var >= RUA_MIN_VAR)
+        return rhyper_rua(r, lf, N, K, draws);
+    return rhyper_search(r, lf, N, K, draws);
 }
 
 /* ---- the data as whole people ------------------------------------------------------ */

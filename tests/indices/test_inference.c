@@ -266,6 +266,80 @@ static void test_small_exact_distributions(void **state)
     }
 }
 
+/*
+ * Chi-square goodness of fit of x_0 in a two-district city against the exact
+ * hypergeometric (permutation null) and binomial (evenness null) laws, for
+ * parameters that take the ratio-of-uniforms path (variance >= 20) on both
+ * sides of every symmetry it uses, and the search path (small variance).
+ */
+static double lchoose(double n, double k)
+{
+    return lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0);
+}
+
+static void check_fit(const double *sims, int draws, const double *pmf, int kmax, const char *what)
+{
+    static int hist[1100];
+    memset(hist, 0, sizeof hist);
+    for (int d = 0; d < draws; d++) {
+        int k = (int)sims[d];
+        if (k < 0 || k > kmax)
+            fail_msg("%s: draw %d outside the support", what, k);
+        hist[k]++;
+    }
+    double chi2 = 0.0, e = 0.0, o = 0.0;
+    int bins = 0;
+    for (int k = 0; k <= kmax; k++) {
+        e += draws * pmf[k];
+        o += hist[k];
+        if (e >= 5.0 || k == kmax) {
+            chi2 += (o - e) * (o - e) / (e > 0 ? e : 1);
+            bins++;
+            e = o = 0.0;
+        }
+    }
+    double df = bins - 1, limit = df + 6.0 * sqrt(2.0 * df);
+    print_message("%s: chi2 %.1f on %.0f df (limit %.1f)\n", what, chi2, df, limit);
+    assert_true(chi2 < limit);
+}
+
+static void test_sampler_goodness_of_fit(void **state)
+{
+    (void)state;
+    enum { D = 20000 };
+    static double sims[D], pmf[1100];
+    const int cases[][3] = {{1000, 300, 200}, {1000, 700, 200}, {1000, 300, 800},
+                            {1000, 700, 800}, {60, 20, 10}};
+    struct qtr_error err = {0};
+    struct qtr_infer_result r;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int N = cases[c][0], K = cases[c][1], n = cases[c][2];
+        struct single s;
+        single_init(&s, 2);
+        s.t[0] = n;
+        s.t[1] = N - n;
+        s.g[0] = K < n ? K : n;
+        s.g[1] = K - s.g[0];
+        struct qtr_infer_options o = {.draws = D, .seed = 500 + c, .threads = 2};
+        char what[64];
+        int kmax = K < n ? K : n;
+        for (int k = 0; k <= kmax; k++)
+            pmf[k] = (n - k > N - K) ? 0.0 : exp(lchoose(K, k) + lchoose(N - K, n - k) -
+                                                  lchoose(N, n));
+        assert_int_equal(qtr_infer_null(&s.u, count0, QTR_NULL_PERMUTATION, &o, &r, sims, &err),
+                         QTR_OK);
+        snprintf(what, sizeof what, "hypergeometric(%d, %d, %d)", N, K, n);
+        check_fit(sims, D, pmf, kmax, what);
+        double p = (double)K / N;
+        for (int k = 0; k <= n; k++)
+            pmf[k] = exp(lchoose(n, k) + k * log(p) + (n - k) * log(1.0 - p));
+        assert_int_equal(qtr_infer_null(&s.u, count0, QTR_NULL_EVENNESS, &o, &r, sims, &err),
+                         QTR_OK);
+        snprintf(what, sizeof what, "binomial(%d, %.2f)", n, p);
+        check_fit(sims, D, pmf, n, what);
+    }
+}
+
 static void test_bootstrap_ci(void **state)
 {
     (void)state;
@@ -482,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_expected_d_under_null),
         cmocka_unit_test(test_null_margins_and_moments),
         cmocka_unit_test(test_small_exact_distributions),
+        cmocka_unit_test(test_sampler_goodness_of_fit),
         cmocka_unit_test(test_bootstrap_ci),
         cmocka_unit_test(test_thread_independence),
         cmocka_unit_test(test_multigroup_null),
