@@ -8,10 +8,10 @@
  * through rng_seed / rng_u64 / rng_uniform / rng_below only, so a project-wide
  * rng.h can replace them.
  *
- * Discrete variates are drawn exactly by inversion starting at the mode and
- * searching outwards (Kemp 1986, "chop-down search from the mode"): expected
- * cost O(sd) per variate, so a draw costs O(n K sqrt(t)) rather than O(T),
- * with O(n K) memory per thread whatever the population.
+ * Discrete variates are exact: inversion searching outwards from the mode
+ * (Kemp 1986) when the variance is small, Stadlober's ratio of uniforms when
+ * it is large, so a variate costs O(1) expected time, a simulated city
+ * O(n K) (never O(T)), with O(n K) memory per thread whatever the population.
  */
 #include "quartier/inference.h"
 
