@@ -1127,7 +1127,7 @@ static int ipf(const double *seed, size_t n, size_t K, const double *r, const do
                double *out, double *rows, double *cols)
 {
     memcpy(out, seed, n * K * sizeof *out);
-    for (int it = 0; it < 100000; it++) {
+    for (int it = 0; it < 10000; it++) {
         for (size_t i = 0; i < n; i++) {
             double s = 0.0;
             for (size_t k = 0; k < K; k++)

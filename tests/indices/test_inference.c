@@ -466,6 +466,19 @@ static void test_compare(void **state)
     assert_close(r.difference, 0.0, 0.0);
     assert_close(r.expected, 0.0, 0.01);
     assert_true(r.p_value > 0.05);
+    /* Same seed, one or two threads: identical simulated differences. */
+    double s1[199], s2[199];
+    struct qtr_compare_result q1, q2;
+    o.threads = 1;
+    assert_int_equal(
+        qtr_infer_compare(&c.u, &a.u, local_d, QTR_COMPARE_COMPOSITION, &o, &q1, s1, &err),
+        QTR_OK);
+    o.threads = 2;
+    assert_int_equal(
+        qtr_infer_compare(&c.u, &a.u, local_d, QTR_COMPARE_COMPOSITION, &o, &q2, s2, &err),
+        QTR_OK);
+    assert_memory_equal(s1, s2, sizeof s1);
+    assert_true(q1.p_value == q2.p_value);
     /* Composition is single-group only. */
     o.multigroup = 1;
     assert_int_equal(
@@ -490,6 +503,36 @@ static void table_set(struct table *t, size_t n, const double *rows)
     t->u.n = n;
     t->u.ngroups = 3;
     t->u.groups = t->gp;
+}
+
+/* Multigroup random labelling with M: a separated city against a mixed one. */
+static void test_compare_multigroup(void **state)
+{
+    (void)state;
+    double a0[8] = {60, 0, 0, 60, 0, 0, 20, 20}, a1[8] = {0, 60, 0, 0, 60, 0, 20, 20},
+           a2[8] = {0, 0, 60, 0, 0, 60, 20, 20};
+    double b0[8], b1[8], b2[8];
+    for (int i = 0; i < 8; i++)
+        b0[i] = b1[i] = b2[i] = 20;
+    const double *ga[3] = {a0, a1, a2}, *gb[3] = {b0, b1, b2};
+    struct qtr_units a = {.n = 8, .ngroups = 3, .groups = ga};
+    struct qtr_units b = {.n = 8, .ngroups = 3, .groups = gb};
+    struct qtr_infer_options o = {.draws = 199, .seed = 77, .threads = 2, .multigroup = 1};
+    struct qtr_compare_result r;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_infer_compare(&a, &b, qtr_mutual_information, QTR_COMPARE_RANDOM_LABEL,
+                                       &o, &r, NULL, &err),
+                     QTR_OK);
+    assert_close(r.value_b, 0.0, 1e-15);
+    assert_true(r.value_a > 0.8);
+    print_message("M %.4f vs %.4f: p = %.3f, expected difference %.4f\n", r.value_a, r.value_b,
+                  r.p_value, r.expected);
+    assert_true(r.p_value < 0.05);
+    /* different numbers of groups cannot be compared */
+    b.ngroups = 2;
+    assert_int_equal(qtr_infer_compare(&a, &b, qtr_mutual_information, QTR_COMPARE_RANDOM_LABEL,
+                                       &o, &r, NULL, &err),
+                     QTR_ERR_DATA);
 }
 
 static void test_shapley(void **state)
@@ -543,6 +586,25 @@ static void test_shapley(void **state)
     assert_close(s.unit_marginal + s.group_marginal + s.structural, 0.0, 1e-12);
     assert_close(s.additions, s.difference, 1e-12);
 
+    /* Swapping the dates negates every component. */
+    struct qtr_m_shapley t;
+    const double e2[] = {40, 20, 5, 45, 15, 5, 10, 5, 50, 20, 20, 40};
+    table_set(&a, 4, r1);
+    table_set(&b, 4, e2);
+    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, &s, &err), QTR_OK);
+    assert_int_equal(qtr_mutual_information_shapley(&b.u, &a.u, &t, &err), QTR_OK);
+    assert_close(s.difference, -t.difference, 1e-15);
+    assert_close(s.unit_marginal, -t.unit_marginal, 1e-12);
+    assert_close(s.group_marginal, -t.group_marginal, 1e-12);
+    assert_close(s.structural, -t.structural, 1e-12);
+    assert_close(s.additions, -t.removals, 1e-15);
+    /* A district living only from one group at one date while that group shrinks: no
+     * table has that pattern of empty cells and the other date's margins. */
+    table_set(&a, 4, r1);
+    table_set(&b, 4, d2);
+    assert_int_equal(qtr_mutual_information_shapley(&b.u, &a.u, &t, &err), QTR_ERR_DOMAIN);
+    assert_non_null(strstr(err.msg, "proportional fitting"));
+    table_set(&a, 4, d1);
     /* Shapes must match. */
     table_set(&b, 3, d2);
     assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, &s, &err), QTR_ERR_DATA);
@@ -561,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_thread_independence),
         cmocka_unit_test(test_multigroup_null),
         cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_compare_multigroup),
         cmocka_unit_test(test_shapley),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
