@@ -45,10 +45,10 @@ enum qtr_null_model {
 };
 
 struct qtr_infer_options {
-    unsigned draws;  /* number of simulated data sets (e.g. 999) */
-    uint64_t seed;   /* reproducible: same seed, same results */
-    int threads;     /* 0 = OpenMP default */
-    int multigroup;  /* see "mode" above */
+    unsigned draws; /* number of simulated data sets (e.g. 999) */
+    uint64_t seed;  /* reproducible: same seed, same results */
+    int threads;    /* 0 = OpenMP default */
+    int multigroup; /* see "mode" above */
 };
 
 struct qtr_infer_result {
@@ -68,8 +68,8 @@ struct qtr_infer_result {
  * when no draw gives a defined value, QTR_ERR_USAGE for draws = 0.
  */
 int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_model null,
-                   const struct qtr_infer_options *opt, struct qtr_infer_result *res,
-                   double *sims, struct qtr_error *err);
+                   const struct qtr_infer_options *opt, struct qtr_infer_result *res, double *sims,
+                   struct qtr_error *err);
 
 /**
  * Percentile bootstrap confidence interval: each draw resamples the residents

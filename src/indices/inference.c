@@ -155,7 +155,8 @@ static int64_t rbinom_search(struct rng *r, const struct lfact *lf, int64_t n, d
 }
 
 /* Hypergeometric: successes among `draws` taken without replacement from N holding K. */
-static int64_t rhyper_search(struct rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)
+static int64_t rhyper_search(struct rng *r, const struct lfact *lf, int64_t N, int64_t K,
+                             int64_t draws)
 {
     if (draws <= 0 || K <= 0)
         return 0;
@@ -327,11 +328,11 @@ static int64_t rhyper(struct rng *r, const struct lfact *lf, int64_t N, int64_t 
 /* ---- the data as whole people ------------------------------------------------------ */
 
 struct base {
-    size_t n, K;       /* districts, categories (2 in single-group mode) */
+    size_t n, K; /* districts, categories (2 in single-group mode) */
     int multigroup;
-    int64_t *cnt;      /* n*K, row-major */
-    int64_t *tot;      /* n */
-    int64_t *gtot;     /* K */
+    int64_t *cnt;  /* n*K, row-major */
+    int64_t *tot;  /* n */
+    int64_t *gtot; /* K */
     int64_t T;
     const struct qtr_units *src;
 };
@@ -424,11 +425,11 @@ static int base_init(const struct qtr_units *u, int multigroup, struct base *b,
 /* Per-thread buffers for one simulated data set. */
 struct work {
     size_t n, K;
-    double *g;           /* K*n, column per category */
-    double *tot;         /* n */
-    const double **gp;   /* K pointers into g (multigroup) */
+    double *g;         /* K*n, column per category */
+    double *tot;       /* n */
+    const double **gp; /* K pointers into g (multigroup) */
     double *area, *cx, *cy;
-    int64_t *left;       /* K */
+    int64_t *left; /* K */
     struct qtr_units su;
 };
 
@@ -608,8 +609,8 @@ enum sim_kind { SIM_NULL, SIM_BOOT_CI };
 
 /* Run the draws in parallel; sims[d] = index on draw d, or NAN. */
 static int run_draws(const struct base *b, qtr_index_fn fn, enum sim_kind kind,
-                     enum qtr_null_model null, const struct qtr_infer_options *opt,
-                     double *sims, struct qtr_error *err)
+                     enum qtr_null_model null, const struct qtr_infer_options *opt, double *sims,
+                     struct qtr_error *err)
 {
     struct lfact *lf = malloc(sizeof *lf);
     double *P = malloc(b->K * sizeof *P);
@@ -671,14 +672,14 @@ static int check_opts(const struct qtr_units *u, qtr_index_fn fn,
 }
 
 int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_model null,
-                   const struct qtr_infer_options *opt, struct qtr_infer_result *res,
-                   double *sims, struct qtr_error *err)
+                   const struct qtr_infer_options *opt, struct qtr_infer_result *res, double *sims,
+                   struct qtr_error *err)
 {
     int rc = check_opts(u, fn, opt, err);
     if (rc)
         return rc;
-    if (null != QTR_NULL_PERMUTATION && null != QTR_NULL_EVENNESS &&
-        null != QTR_NULL_SYSTEMATIC && null != QTR_NULL_BOOTSTRAP)
+    if (null != QTR_NULL_PERMUTATION && null != QTR_NULL_EVENNESS && null != QTR_NULL_SYSTEMATIC &&
+        null != QTR_NULL_BOOTSTRAP)
         return qtr_error_set(err, QTR_ERR_USAGE, "unknown null model %d", (int)null);
     double obs;
     rc = fn(u, &obs, err);
@@ -801,9 +802,9 @@ out:
 struct pooled {
     size_t n, K;
     int multigroup;
-    double *g;                /* K*n column-major */
-    double *tot;              /* n (single-group mode) */
-    double *area, *cx, *cy;   /* n or NULL */
+    double *g;              /* K*n column-major */
+    double *tot;            /* n (single-group mode) */
+    double *area, *cx, *cy; /* n or NULL */
 };
 
 static void pooled_release(struct pooled *p)
@@ -879,8 +880,7 @@ static void gather(const struct pooled *p, const size_t *idx, size_t m, struct w
     }
 }
 
-static int work_for(struct work *w, const struct pooled *p, size_t m,
-                    const struct qtr_units *like)
+static int work_for(struct work *w, const struct pooled *p, size_t m, const struct qtr_units *like)
 {
     struct qtr_units l = *like;
     l.area = p->area;
@@ -963,8 +963,8 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
                              "against the rest only (as in PySAL); use random labelling");
     if (opt->multigroup && (a->ngroups != b->ngroups || !a->groups || !b->groups))
         return qtr_error_set(err, QTR_ERR_DATA,
-                             "the two data sets must list the same groups (%zu vs %zu)",
-                             a->ngroups, b->ngroups);
+                             "the two data sets must list the same groups (%zu vs %zu)", a->ngroups,
+                             b->ngroups);
     if (!opt->multigroup && (!a->group || !a->total || !b->group || !b->total))
         return qtr_error_set(err, QTR_ERR_USAGE, "single-group comparison needs group and total");
     if (method != QTR_COMPARE_RANDOM_LABEL && method != QTR_COMPARE_COMPOSITION)
@@ -1075,9 +1075,9 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
         le += sims[d] <= diff;
     }
     if (valid == 0) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                           "the index was not defined on any of the %u simulated pairs",
-                           opt->draws);
+        rc =
+            qtr_error_set(err, QTR_ERR_DOMAIN,
+                          "the index was not defined on any of the %u simulated pairs", opt->draws);
         goto out;
     }
     res->value_a = va;

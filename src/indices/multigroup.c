@@ -33,10 +33,10 @@ static double ksum_get(const struct ksum *k)
 
 /* City marginals shared by every index. */
 struct marg {
-    size_t n, K;   /* districts, groups listed */
-    size_t kpres;  /* groups with a positive city total */
-    double T;      /* city total */
-    double *P;     /* K: city shares P_k (0 for absent groups) */
+    size_t n, K;  /* districts, groups listed */
+    size_t kpres; /* groups with a positive city total */
+    double T;     /* city total */
+    double *P;    /* K: city shares P_k (0 for absent groups) */
 };
 
 static void marg_release(struct marg *m)
@@ -57,8 +57,8 @@ static double unit_total(const struct qtr_units *u, size_t i)
  * Validate the counts and compute the city marginals. min_groups: how many
  * groups must be present for the index to be defined.
  */
-static int marg_init(const struct qtr_units *u, size_t min_groups, const char *name,
-                     struct marg *m, struct qtr_error *err)
+static int marg_init(const struct qtr_units *u, size_t min_groups, const char *name, struct marg *m,
+                     struct qtr_error *err)
 {
     memset(m, 0, sizeof *m);
     if (!u || !u->groups || u->ngroups == 0)
@@ -275,8 +275,7 @@ int qtr_multigroup_normalized_exposure(const struct qtr_units *u, double *out,
     return QTR_OK;
 }
 
-int qtr_multigroup_relative_diversity(const struct qtr_units *u, double *out,
-                                      struct qtr_error *err)
+int qtr_multigroup_relative_diversity(const struct qtr_units *u, double *out, struct qtr_error *err)
 {
     struct marg m;
     int rc = marg_init(u, 2, "multigroup_relative_diversity", &m, err);

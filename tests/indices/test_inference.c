@@ -63,9 +63,8 @@ static void test_segregated_layout_small_p(void **state)
     struct qtr_infer_result r;
     struct qtr_error err = {0};
     for (int null = QTR_NULL_PERMUTATION; null <= QTR_NULL_SYSTEMATIC; null++) {
-        assert_int_equal(qtr_infer_null(&s.u, local_d, (enum qtr_null_model)null, &o, &r, NULL,
-                                         &err),
-                         QTR_OK);
+        assert_int_equal(
+            qtr_infer_null(&s.u, local_d, (enum qtr_null_model)null, &o, &r, NULL, &err), QTR_OK);
         assert_close(r.observed, 1.0, 1e-15);
         assert_int_equal(r.valid, 199);
         /* No simulated D reaches 1: p = 1 / (1 + 199). */
@@ -97,8 +96,8 @@ static void test_random_layout_uniform_p(void **state)
         random_layout(&s, 30, 40, 0.3);
         struct qtr_infer_options o = {.draws = 99, .seed = 1000 + (uint64_t)rep, .threads = 2};
         struct qtr_infer_result r;
-        assert_int_equal(
-            qtr_infer_null(&s.u, local_d, QTR_NULL_EVENNESS, &o, &r, NULL, &err), QTR_OK);
+        assert_int_equal(qtr_infer_null(&s.u, local_d, QTR_NULL_EVENNESS, &o, &r, NULL, &err),
+                         QTR_OK);
         mean += r.p_value / reps;
         below10 += r.p_value <= 0.1;
     }
@@ -139,14 +138,12 @@ static void test_expected_d_under_null(void **state)
         ed += binom_mad(t, p) * sqrt(1.0 - t / T) / (2.0 * T * p * q);
         /* permutation null: hypergeometric, normal approximation with the finite
          * population correction (T - t)/(T - 1) */
-        ed_perm += s.t[i] * sqrt(2.0 * p * q * (T - t) / ((T - 1) * PI_ * t)) /
-                   (2.0 * T * p * q);
+        ed_perm += s.t[i] * sqrt(2.0 * p * q * (T - t) / ((T - 1) * PI_ * t)) / (2.0 * T * p * q);
     }
     struct qtr_infer_options o = {.draws = 999, .seed = 7, .threads = 2};
     struct qtr_infer_result r;
     struct qtr_error err = {0};
-    assert_int_equal(qtr_infer_null(&s.u, local_d, QTR_NULL_EVENNESS, &o, &r, NULL, &err),
-                     QTR_OK);
+    assert_int_equal(qtr_infer_null(&s.u, local_d, QTR_NULL_EVENNESS, &o, &r, NULL, &err), QTR_OK);
     print_message("evenness: E[D] sim %.5f exact %.5f (sd %.5f)\n", r.expected, ed, r.sd);
     assert_close(r.expected, ed, 0.01 * ed);
     assert_int_equal(qtr_infer_null(&s.u, local_d, QTR_NULL_PERMUTATION, &o, &r, NULL, &err),
@@ -308,8 +305,8 @@ static void test_sampler_goodness_of_fit(void **state)
     (void)state;
     enum { D = 20000 };
     static double sims[D], pmf[1100];
-    const int cases[][3] = {{1000, 300, 200}, {1000, 700, 200}, {1000, 300, 800},
-                            {1000, 700, 800}, {60, 20, 10}};
+    const int cases[][3] = {
+        {1000, 300, 200}, {1000, 700, 200}, {1000, 300, 800}, {1000, 700, 800}, {60, 20, 10}};
     struct qtr_error err = {0};
     struct qtr_infer_result r;
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -324,8 +321,8 @@ static void test_sampler_goodness_of_fit(void **state)
         char what[64];
         int kmax = K < n ? K : n;
         for (int k = 0; k <= kmax; k++)
-            pmf[k] = (n - k > N - K) ? 0.0 : exp(lchoose(K, k) + lchoose(N - K, n - k) -
-                                                  lchoose(N, n));
+            pmf[k] =
+                (n - k > N - K) ? 0.0 : exp(lchoose(K, k) + lchoose(N - K, n - k) - lchoose(N, n));
         assert_int_equal(qtr_infer_null(&s.u, count0, QTR_NULL_PERMUTATION, &o, &r, sims, &err),
                          QTR_OK);
         snprintf(what, sizeof what, "hypergeometric(%d, %d, %d)", N, K, n);
@@ -355,8 +352,7 @@ static void test_bootstrap_ci(void **state)
     assert_int_equal(local_d(&s.u, &obs, &err), QTR_OK);
     struct qtr_infer_options o = {.draws = 499, .seed = 3, .threads = 2};
     double lo, hi;
-    assert_int_equal(qtr_infer_bootstrap_ci(&s.u, local_d, &o, 0.95, &lo, &hi, NULL, &err),
-                     QTR_OK);
+    assert_int_equal(qtr_infer_bootstrap_ci(&s.u, local_d, &o, 0.95, &lo, &hi, NULL, &err), QTR_OK);
     print_message("D = %.4f, 95%% CI [%.4f, %.4f]\n", obs, lo, hi);
     assert_true(lo <= obs && obs <= hi);
     assert_true(hi - lo < 0.02);
@@ -382,9 +378,8 @@ static void test_thread_independence(void **state)
         assert_int_equal(
             qtr_infer_null(&s.u, local_d, (enum qtr_null_model)null, &o2, &r2, b, &err), QTR_OK);
         assert_memory_equal(a, b, sizeof a);
-        assert_true(r1.observed == r2.observed && r1.expected == r2.expected &&
-                    r1.sd == r2.sd && r1.p_value == r2.p_value && r1.p_lower == r2.p_lower &&
-                    r1.valid == r2.valid);
+        assert_true(r1.observed == r2.observed && r1.expected == r2.expected && r1.sd == r2.sd &&
+                    r1.p_value == r2.p_value && r1.p_lower == r2.p_lower && r1.valid == r2.valid);
         /* another seed gives other draws */
         o2.seed = 2025;
         assert_int_equal(
@@ -394,10 +389,8 @@ static void test_thread_independence(void **state)
     struct qtr_infer_options o1 = {.draws = N, .seed = 5, .threads = 1};
     struct qtr_infer_options o2 = {.draws = N, .seed = 5, .threads = 2};
     double lo1, hi1, lo2, hi2;
-    assert_int_equal(qtr_infer_bootstrap_ci(&s.u, local_d, &o1, 0.9, &lo1, &hi1, a, &err),
-                     QTR_OK);
-    assert_int_equal(qtr_infer_bootstrap_ci(&s.u, local_d, &o2, 0.9, &lo2, &hi2, b, &err),
-                     QTR_OK);
+    assert_int_equal(qtr_infer_bootstrap_ci(&s.u, local_d, &o1, 0.9, &lo1, &hi1, a, &err), QTR_OK);
+    assert_int_equal(qtr_infer_bootstrap_ci(&s.u, local_d, &o2, 0.9, &lo2, &hi2, b, &err), QTR_OK);
     assert_memory_equal(a, b, sizeof a);
     assert_true(lo1 == lo2 && hi1 == hi2);
 }
@@ -412,16 +405,16 @@ static void test_multigroup_null(void **state)
     struct qtr_infer_options o = {.draws = 99, .seed = 11, .threads = 2, .multigroup = 1};
     struct qtr_infer_result r;
     struct qtr_error err = {0};
-    assert_int_equal(qtr_infer_null(&u, qtr_mutual_information, QTR_NULL_PERMUTATION, &o, &r, NULL,
-                                    &err),
-                     QTR_OK);
+    assert_int_equal(
+        qtr_infer_null(&u, qtr_mutual_information, QTR_NULL_PERMUTATION, &o, &r, NULL, &err),
+        QTR_OK);
     assert_close(r.observed, log(3.0), 1e-15);
     assert_close(r.p_value, 0.01, 1e-15);
     /* Fractional counts cannot be simulated as people. */
     g0[0] = 40.5;
-    assert_int_equal(qtr_infer_null(&u, qtr_mutual_information, QTR_NULL_PERMUTATION, &o, &r, NULL,
-                                    &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(
+        qtr_infer_null(&u, qtr_mutual_information, QTR_NULL_PERMUTATION, &o, &r, NULL, &err),
+        QTR_ERR_DATA);
     assert_non_null(strstr(err.msg, "whole"));
 }
 
@@ -471,12 +464,10 @@ static void test_compare(void **state)
     struct qtr_compare_result q1, q2;
     o.threads = 1;
     assert_int_equal(
-        qtr_infer_compare(&c.u, &a.u, local_d, QTR_COMPARE_COMPOSITION, &o, &q1, s1, &err),
-        QTR_OK);
+        qtr_infer_compare(&c.u, &a.u, local_d, QTR_COMPARE_COMPOSITION, &o, &q1, s1, &err), QTR_OK);
     o.threads = 2;
     assert_int_equal(
-        qtr_infer_compare(&c.u, &a.u, local_d, QTR_COMPARE_COMPOSITION, &o, &q2, s2, &err),
-        QTR_OK);
+        qtr_infer_compare(&c.u, &a.u, local_d, QTR_COMPARE_COMPOSITION, &o, &q2, s2, &err), QTR_OK);
     assert_memory_equal(s1, s2, sizeof s1);
     assert_true(q1.p_value == q2.p_value);
     /* Composition is single-group only. */
@@ -520,8 +511,8 @@ static void test_compare_multigroup(void **state)
     struct qtr_infer_options o = {.draws = 199, .seed = 77, .threads = 2, .multigroup = 1};
     struct qtr_compare_result r;
     struct qtr_error err = {0};
-    assert_int_equal(qtr_infer_compare(&a, &b, qtr_mutual_information, QTR_COMPARE_RANDOM_LABEL,
-                                       &o, &r, NULL, &err),
+    assert_int_equal(qtr_infer_compare(&a, &b, qtr_mutual_information, QTR_COMPARE_RANDOM_LABEL, &o,
+                                       &r, NULL, &err),
                      QTR_OK);
     assert_close(r.value_b, 0.0, 1e-15);
     assert_true(r.value_a > 0.8);
@@ -530,8 +521,8 @@ static void test_compare_multigroup(void **state)
     assert_true(r.p_value < 0.05);
     /* different numbers of groups cannot be compared */
     b.ngroups = 2;
-    assert_int_equal(qtr_infer_compare(&a, &b, qtr_mutual_information, QTR_COMPARE_RANDOM_LABEL,
-                                       &o, &r, NULL, &err),
+    assert_int_equal(qtr_infer_compare(&a, &b, qtr_mutual_information, QTR_COMPARE_RANDOM_LABEL, &o,
+                                       &r, NULL, &err),
                      QTR_ERR_DATA);
 }
 

@@ -102,22 +102,33 @@ static void test_global_distortion_hand(void **state)
 }
 
 static const index_fn seg_fns[] = {
-    qtr_multigroup_dissimilarity, qtr_multigroup_gini,          qtr_multigroup_entropy,
-    qtr_multigroup_normalized_exposure, qtr_multigroup_relative_diversity,
-    qtr_multigroup_squared_cv,    qtr_multigroup_divergence,    qtr_mutual_information,
+    qtr_multigroup_dissimilarity,
+    qtr_multigroup_gini,
+    qtr_multigroup_entropy,
+    qtr_multigroup_normalized_exposure,
+    qtr_multigroup_relative_diversity,
+    qtr_multigroup_squared_cv,
+    qtr_multigroup_divergence,
+    qtr_mutual_information,
 };
 static const index_fn all_fns[] = {
-    qtr_multigroup_dissimilarity, qtr_multigroup_gini,          qtr_multigroup_entropy,
-    qtr_multigroup_normalized_exposure, qtr_multigroup_relative_diversity,
-    qtr_multigroup_squared_cv,    qtr_multigroup_divergence,    qtr_mutual_information,
-    qtr_multigroup_diversity,     qtr_multigroup_diversity_normalized,
-    qtr_simpsons_interaction,     qtr_simpsons_concentration,
+    qtr_multigroup_dissimilarity,
+    qtr_multigroup_gini,
+    qtr_multigroup_entropy,
+    qtr_multigroup_normalized_exposure,
+    qtr_multigroup_relative_diversity,
+    qtr_multigroup_squared_cv,
+    qtr_multigroup_divergence,
+    qtr_mutual_information,
+    qtr_multigroup_diversity,
+    qtr_multigroup_diversity_normalized,
+    qtr_simpsons_interaction,
+    qtr_simpsons_concentration,
 };
 #define NSEG (sizeof seg_fns / sizeof seg_fns[0])
 #define NALL (sizeof all_fns / sizeof all_fns[0])
 
-static const double five_rows[] = {120, 30, 50,  10, 80, 10, 40, 40, 20,
-                                   5,   5,  190, 70, 20, 10};
+static const double five_rows[] = {120, 30, 50, 10, 80, 10, 40, 40, 20, 5, 5, 190, 70, 20, 10};
 
 static void test_even_layout_is_zero(void **state)
 {
@@ -205,8 +216,8 @@ static void test_m_decomposition(void **state)
 {
     (void)state;
     /* Eight districts in three parents (one parent empty of residents except zeros). */
-    const double rows[] = {50, 10, 5,  40, 20, 5,  5,  5,  60, 10, 30, 30,
-                           0,  0,  0,  70, 5,  20, 15, 45, 10, 30, 30, 30};
+    const double rows[] = {50, 10, 5, 40, 20, 5,  5,  5,  60, 10, 30, 30,
+                           0,  0,  0, 70, 5,  20, 15, 45, 10, 30, 30, 30};
     const uint32_t parent[] = {0, 0, 1, 1, 2, 3, 3, 3};
     struct layout l;
     layout_set(&l, 8, 3, rows);
