@@ -112,7 +112,7 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
 
 /**
  * Shapley decomposition of the change in M between two data sets with the
- * same districts (matched by position) and groups (Elbers 2021, "A method for
+ * same districts (matched by position) and groups (Elbers 2023, online 2021, "A method for
  * studying differences in segregation across time and space", Sociological
  * Methods & Research; R `segregation::mutual_difference(method = "shapley")`):
  *

@@ -1251,7 +1251,7 @@ int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_u
         }
     /*
      * v[s][u][g]: M of the table with the structure of data set s, district sizes of
-     * u and group sizes of g (index 0 = first, 1 = second); Elbers (2021) sec. 3.
+     * u and group sizes of g (index 0 = first, 1 = second); Elbers (2023), Shapley decomposition.
      */
     double v[2][2][2];
     for (int s = 0; s < 2; s++)

@@ -276,7 +276,7 @@ static double lchoose(double n, double k)
 
 static void check_fit(const double *sims, int draws, const double *pmf, int kmax, const char *what)
 {
-    static int hist[1100];
+    static int hist[3100];
     memset(hist, 0, sizeof hist);
     for (int d = 0; d < draws; d++) {
         int k = (int)sims[d];
@@ -304,9 +304,9 @@ static void test_sampler_goodness_of_fit(void **state)
 {
     (void)state;
     enum { D = 20000 };
-    static double sims[D], pmf[1100];
-    const int cases[][3] = {
-        {1000, 300, 200}, {1000, 700, 200}, {1000, 300, 800}, {1000, 700, 800}, {60, 20, 10}};
+    static double sims[D], pmf[3100];
+    const int cases[][3] = {{1000, 300, 200}, {1000, 700, 200}, {1000, 300, 800},
+                            {1000, 700, 800}, {60, 20, 10},     {200000, 60000, 3000}};
     struct qtr_error err = {0};
     struct qtr_infer_result r;
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
