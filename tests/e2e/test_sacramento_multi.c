@@ -199,6 +199,35 @@ static void test_county_decomposition(void **state)
     sac_free(&s);
 }
 
+/* The battery on real data: every index defined, strongly significant, intervals around it. */
+static void test_battery_with_inference(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    struct sac s;
+    assert_int_equal(sac_load(shared, &s), 0);
+    struct qtr_index_options opt = {.permutations = 99, .seed = 20240601};
+    struct qtr_index_value *v = NULL;
+    size_t nv = 0;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_indices_multi(&s.u, &opt, &v, &nv, &err), QTR_OK);
+    assert_int_equal(nv, 13);
+    for (size_t j = 0; j < nv; j++) {
+        print_message("%-32s %.6f  p %.3f  E0 %.5f  CI [%.5f, %.5f]\n", v[j].name, v[j].value,
+                      v[j].p_value, v[j].expected, v[j].ci_low, v[j].ci_high);
+        assert_int_equal(v[j].status, QTR_OK);
+        if (!isnan(v[j].p_value)) {
+            assert_close(v[j].p_value, 0.01, 1e-15);
+            assert_true(v[j].expected < 0.1 * v[j].value);
+            assert_true(v[j].ci_low <= v[j].value + 0.01 && v[j].value - 0.01 <= v[j].ci_high);
+        }
+        if (strcmp(v[j].name, "global_distortion") == 0)
+            assert_close(v[j].value, 15.28564652573017, 1e-9);
+    }
+    free(v);
+    sac_free(&s);
+}
+
 static int cmp_vtx(const void *a, const void *b)
 {
     const struct vtx *p = a, *q = b;
@@ -365,10 +394,9 @@ static void test_local_values(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_global_values),
-        cmocka_unit_test(test_local_values),
-        cmocka_unit_test(test_queen_egohood_values),
-        cmocka_unit_test(test_county_decomposition),
+        cmocka_unit_test(test_global_values),          cmocka_unit_test(test_local_values),
+        cmocka_unit_test(test_queen_egohood_values),   cmocka_unit_test(test_county_decomposition),
+        cmocka_unit_test(test_battery_with_inference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
