@@ -77,6 +77,10 @@ int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_mod
  * district total fixed); [low, high] are the (1-level)/2 and (1+level)/2
  * quantiles of the simulated values (linear interpolation as numpy's
  * default). level in (0, 1), e.g. 0.95. sims as in qtr_infer_null.
+ * No bias correction: plug-in M and H are biased upwards when districts are
+ * small, so the interval sits slightly above the value; Elbers' R package
+ * (se = TRUE) reports 2 M - mean(sims) as the bias-corrected estimate, which a
+ * caller can form from sims.
  */
 int qtr_infer_bootstrap_ci(const struct qtr_units *u, qtr_index_fn fn,
                            const struct qtr_infer_options *opt, double level, double *low,
