@@ -45,10 +45,10 @@ enum qtr_null_model {
 };
 
 struct qtr_infer_options {
-    unsigned draws;  /* number of simulated data sets (e.g. 999) */
-    uint64_t seed;   /* reproducible: same seed, same results */
-    int threads;     /* 0 = OpenMP default */
-    int multigroup;  /* see "mode" above */
+    unsigned draws; /* number of simulated data sets (e.g. 999) */
+    uint64_t seed;  /* reproducible: same seed, same results */
+    int threads;    /* 0 = OpenMP default */
+    int multigroup; /* see "mode" above */
 };
 
 struct qtr_infer_result {
@@ -68,8 +68,8 @@ struct qtr_infer_result {
  * when no draw gives a defined value, QTR_ERR_USAGE for draws = 0.
  */
 int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_model null,
-                   const struct qtr_infer_options *opt, struct qtr_infer_result *res,
-                   double *sims, struct qtr_error *err);
+                   const struct qtr_infer_options *opt, struct qtr_infer_result *res, double *sims,
+                   struct qtr_error *err);
 
 /**
  * Percentile bootstrap confidence interval: each draw resamples the residents
@@ -77,6 +77,10 @@ int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_mod
  * district total fixed); [low, high] are the (1-level)/2 and (1+level)/2
  * quantiles of the simulated values (linear interpolation as numpy's
  * default). level in (0, 1), e.g. 0.95. sims as in qtr_infer_null.
+ * No bias correction: plug-in M and H are biased upwards when districts are
+ * small, so the interval sits slightly above the value; Elbers' R package
+ * (se = TRUE) reports 2 M - mean(sims) as the bias-corrected estimate, which a
+ * caller can form from sims.
  */
 int qtr_infer_bootstrap_ci(const struct qtr_units *u, qtr_index_fn fn,
                            const struct qtr_infer_options *opt, double level, double *low,
@@ -112,7 +116,7 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
 
 /**
  * Shapley decomposition of the change in M between two data sets with the
- * same districts (matched by position) and groups (Elbers 2021, "A method for
+ * same districts (matched by position) and groups (Elbers 2023, online 2021, "A method for
  * studying differences in segregation across time and space", Sociological
  * Methods & Research; R `segregation::mutual_difference(method = "shapley")`):
  *

@@ -39,28 +39,32 @@ int qtr_multigroup_dissimilarity(const struct qtr_units *u, double *out, struct 
  */
 int qtr_multigroup_gini(const struct qtr_units *u, double *out, struct qtr_error *err);
 
-/** Theil's information theory index H = M / E (Reardon & Firebaugh 2002, eq. 12). */
+/** Theil's information theory index H = M / E (Theil & Finizza 1971; Reardon & Firebaugh 2002). */
 int qtr_multigroup_entropy(const struct qtr_units *u, double *out, struct qtr_error *err);
 
-/** Normalized exposure P = Σ_i Σ_k t_i (p_ik - P_k)² / (T (1 - P_k)) (R&F 2002, eq. 8). */
+/** Normalized exposure P = Σ_i Σ_k t_i (p_ik - P_k)² / (T (1 - P_k)) (Reardon & Firebaugh 2002). */
 int qtr_multigroup_normalized_exposure(const struct qtr_units *u, double *out,
                                        struct qtr_error *err);
 
-/** Relative diversity R = Σ_i Σ_k t_i (p_ik - P_k)² / (T I) (Reardon 1998; R&F 2002 eq. 10). */
+/** Relative diversity R = Σ_i Σ_k t_i (p_ik - P_k)² / (T I) (Reardon 1998; Reardon & Firebaugh
+ * 2002). */
 int qtr_multigroup_relative_diversity(const struct qtr_units *u, double *out,
                                       struct qtr_error *err);
 
-/** Squared coefficient of variation C = Σ_i Σ_k t_i (p_ik - P_k)² / (T (K-1) P_k) (R&F eq. 6). */
+/** Squared coefficient of variation C = Σ_i Σ_k t_i (p_ik - P_k)² / (T (K-1) P_k) (Reardon &
+ * Firebaugh 2002). */
 int qtr_multigroup_squared_cv(const struct qtr_units *u, double *out, struct qtr_error *err);
 
-/** City diversity (entropy) E = -Σ_k P_k ln P_k (Theil 1972; R&F 2002 eq. 2). */
+/** City diversity (entropy) E = -Σ_k P_k ln P_k (Theil 1972; Reardon & Firebaugh 2002 p. 37 eq. 2).
+ */
 int qtr_multigroup_diversity(const struct qtr_units *u, double *out, struct qtr_error *err);
 
 /** Normalized diversity E / ln K (K = groups present). */
 int qtr_multigroup_diversity_normalized(const struct qtr_units *u, double *out,
                                         struct qtr_error *err);
 
-/** Simpson (1949) interaction I = Σ_k P_k (1 - P_k) (R&F 2002 eq. 1). High = diverse. */
+/** Simpson (1949) interaction I = Σ_k P_k (1 - P_k) (Reardon & Firebaugh 2002 p. 37 eq. 1). High =
+ * diverse. */
 int qtr_simpsons_interaction(const struct qtr_units *u, double *out, struct qtr_error *err);
 
 /** Simpson (1949) concentration λ = Σ_k P_k² = 1 - I. */
@@ -74,7 +78,8 @@ int qtr_multigroup_divergence(const struct qtr_units *u, double *out, struct qtr
 
 /**
  * Mutual information index M = Σ_i Σ_k p_ik^joint ln(p_ik^joint / (p_i p_k)) in nats
- * (Theil & Finizza 1971; Mora & Ruiz-Castillo 2011; Elbers 2021 eq. 1).
+ * (Theil & Finizza 1971; Mora & Ruiz-Castillo 2011; Elbers 2023, online 2021,
+ * Sociological Methods & Research).
  */
 int qtr_mutual_information(const struct qtr_units *u, double *out, struct qtr_error *err);
 
@@ -91,8 +96,8 @@ int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_err
 
 /**
  * Exact within/between decomposition of M over a hierarchy (chain rule of
- * mutual information; Theil 1972; Mora & Ruiz-Castillo 2011 eq. 4; Elbers
- * 2021 sec. 2): M = M_between + Σ_p w_p M_p, where M_between is M computed
+ * mutual information; Theil 1972; Mora & Ruiz-Castillo 2011, decomposability
+ * property; Elbers 2023): M = M_between + Σ_p w_p M_p, where M_between is M computed
  * on the parents as units, w_p = T_p / T and M_p is M computed among the
  * districts of parent p against p's own composition.
  *
@@ -116,7 +121,7 @@ int qtr_mutual_information_decompose(const struct qtr_units *u, const uint32_t *
  *                2004 eq. 6; PySAL MultiLocalEntropy)
  *  - simpson_concentration: Σ_k p_ik²; simpson_interaction: Σ_k p_ik (1 - p_ik)
  *  - ls:         Elbers' local segregation score Σ_k p_ik ln(p_ik / P_k), with
- *                Σ_i (t_i / T) ls_i = M (Elbers 2021 eq. 3; R mutual_local)
+ *                Σ_i (t_i / T) ls_i = M (Elbers 2023; R segregation::mutual_local)
  *  - lq:         location quotient p_ik / P_k (0 where P_k = 0)
  * defined[i] (may be NULL) is 0 for a district without residents; its values are 0.
  */

@@ -8,10 +8,10 @@
  * through rng_seed / rng_u64 / rng_uniform / rng_below only, so a project-wide
  * rng.h can replace them.
  *
- * Discrete variates are drawn exactly by inversion starting at the mode and
- * searching outwards (Kemp 1986, "chop-down search from the mode"): expected
- * cost O(sd) per variate, so a draw costs O(n K sqrt(t)) rather than O(T),
- * with O(n K) memory per thread whatever the population.
+ * Discrete variates are exact: inversion searching outwards from the mode
+ * (Kemp 1986) when the variance is small, Stadlober's ratio of uniforms when
+ * it is large, so a variate costs O(1) expected time, a simulated city
+ * O(n K) (never O(T)), with O(n K) memory per thread whatever the population.
  */
 #include "quartier/inference.h"
 
@@ -114,7 +114,7 @@ static inline double lfact(const struct lfact *lf, int64_t k)
 }
 
 /* Binomial(n, p) by inversion from the mode. */
-static int64_t rbinom(struct rng *r, const struct lfact *lf, int64_t n, double p)
+static int64_t rbinom_search(struct rng *r, const struct lfact *lf, int64_t n, double p)
 {
     if (n <= 0 || p <= 0.0)
         return 0;
@@ -155,7 +155,8 @@ static int64_t rbinom(struct rng *r, const struct lfact *lf, int64_t n, double p
 }
 
 /* Hypergeometric: successes among `draws` taken without replacement from N holding K. */
-static int64_t rhyper(struct rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)
+static int64_t rhyper_search(struct rng *r, const struct lfact *lf, int64_t N, int64_t K,
+                             int64_t draws)
 {
     if (draws <= 0 || K <= 0)
         return 0;
@@ -207,14 +208,131 @@ static int64_t rhyper(struct rng *r, const struct lfact *lf, int64_t N, int64_t 
     }
 }
 
+/*
+ * Ratio of uniforms with the table-mountain hat (Stadlober 1990, "The ratio of
+ * uniforms approach for generating discrete random variates", J. Comput. Appl.
+ * Math. 31; Stadlober & Zechner 1999): for a unimodal log-concave pmf f with
+ * mean μ and variance σ², W = a + s (Y - 1/2) / X with a = μ + 1/2,
+ * s = 2 sqrt(2/e) sqrt(σ² + 1/2) + 3 - 2 sqrt(3/e), X, Y uniform, is accepted
+ * as floor(W) when X² <= f(floor W) / f(mode). Exact, O(1) expected time; used
+ * when σ² is large and the search from the mode would take O(σ) steps.
+ * The squeezes 2 ln X <= 4X - X² - 3 and 2 ln X >= X - 1/X avoid most logs.
+ */
+#define RUA_D1 1.7155277699214135 /* 2 sqrt(2/e) */
+#define RUA_D2 0.8989161620588988 /* 3 - 2 sqrt(3/e) */
+#define RUA_MIN_VAR 20.0
+
+static inline int rua_accept(double X, double T)
+{
+    if (X * (4.0 - X) - 3.0 <= T)
+        return 1;
+    if (X * (X - T) >= 1.0)
+        return 0;
+    return 2.0 * log(X) <= T;
+}
+
+static int64_t rbinom_rua(struct rng *r, const struct lfact *lf, int64_t n, double p)
+{
+    int flip = p > 0.5;
+    double pp = flip ? 1.0 - p : p, qq = 1.0 - pp;
+    double var = (double)n * pp * qq;
+    double a = (double)n * pp + 0.5, sd = sqrt(var + 0.5);
+    double s = RUA_D1 * sd + RUA_D2;
+    double bound = fmin((double)n + 1.0, floor(a + 16.0 * sd));
+    int64_t m = (int64_t)floor((double)(n + 1) * pp);
+    if (m > n)
+        m = n;
+    double lodds = log(pp / qq);
+    /* ln f(k) up to a constant: -ln k! - ln (n-k)! + k ln(p/q) */
+    double lfm = -lfact(lf, m) - lfact(lf, n - m) + (double)m * lodds;
+    int64_t z;
+    for (;;) {
+        double X = rng_uniform(r), Y = rng_uniform(r);
+        if (X <= 0.0)
+            continue;
+        double W = a + s * (Y - 0.5) / X;
+        if (W < 0.0 || W >= bound)
+            continue;
+        z = (int64_t)floor(W);
+        double T = -lfact(lf, z) - lfact(lf, n - z) + (double)z * lodds - lfm;
+        if (rua_accept(X, T))
+            break;
+    }
+    return flip ? n - z : z;
+}
+
+/* Stadlober's HRUA as in numpy's legacy generator, with the exact variance in s. */
+static int64_t rhyper_rua(struct rng *r, const struct lfact *lf, int64_t N, int64_t K,
+                          int64_t draws)
+{
+    int64_t F = N - K;
+    int64_t mingb = K < F ? K : F, maxgb = K < F ? F : K;
+    int64_t m = draws < N - draws ? draws : N - draws;
+    double d4 = (double)mingb / (double)N, d5 = 1.0 - d4;
+    double a = (double)m * d4 + 0.5;
+    double sd = sqrt((double)m * d4 * d5 * (double)(N - m) / (double)(N - 1) + 0.5);
+    double s = RUA_D1 * sd + RUA_D2;
+    int64_t mode = (int64_t)floor((double)(m + 1) * (double)(mingb + 1) / (double)(N + 2));
+    double lfm = lfact(lf, mode) + lfact(lf, mingb - mode) + lfact(lf, m - mode) +
+                 lfact(lf, maxgb - m + mode);
+    double hi = (double)(m < mingb ? m : mingb) + 1.0;
+    double bound = fmin(hi, floor(a + 16.0 * sd));
+    int64_t z;
+    for (;;) {
+        double X = rng_uniform(r), Y = rng_uniform(r);
+        if (X <= 0.0)
+            continue;
+        double W = a + s * (Y - 0.5) / X;
+        if (W < 0.0 || W >= bound)
+            continue;
+        z = (int64_t)floor(W);
+        double T = lfm - (lfact(lf, z) + lfact(lf, mingb - z) + lfact(lf, m - z) +
+                          lfact(lf, maxgb - m + z));
+        if (rua_accept(X, T))
+            break;
+    }
+    /* z counts the smaller kind among the smaller side of the split; map back. */
+    if (K > F)
+        z = m - z;
+    if (m < draws)
+        z = K - z;
+    return z;
+}
+
+static int64_t rbinom(struct rng *r, const struct lfact *lf, int64_t n, double p)
+{
+    if (n <= 0 || p <= 0.0)
+        return 0;
+    if (p >= 1.0)
+        return n;
+    if ((double)n * p * (1.0 - p) >= RUA_MIN_VAR)
+        return rbinom_rua(r, lf, n, p);
+    return rbinom_search(r, lf, n, p);
+}
+
+static int64_t rhyper(struct rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)
+{
+    if (draws <= 0 || K <= 0)
+        return 0;
+    if (K >= N)
+        return draws;
+    if (draws >= N)
+        return K;
+    double p = (double)K / (double)N;
+    double var = (double)draws * p * (1.0 - p) * (double)(N - draws) / (double)(N - 1);
+    if (var >= RUA_MIN_VAR)
+        return rhyper_rua(r, lf, N, K, draws);
+    return rhyper_search(r, lf, N, K, draws);
+}
+
 /* ---- the data as whole people ------------------------------------------------------ */
 
 struct base {
-    size_t n, K;       /* districts, categories (2 in single-group mode) */
+    size_t n, K; /* districts, categories (2 in single-group mode) */
     int multigroup;
-    int64_t *cnt;      /* n*K, row-major */
-    int64_t *tot;      /* n */
-    int64_t *gtot;     /* K */
+    int64_t *cnt;  /* n*K, row-major */
+    int64_t *tot;  /* n */
+    int64_t *gtot; /* K */
     int64_t T;
     const struct qtr_units *src;
 };
@@ -307,11 +425,11 @@ static int base_init(const struct qtr_units *u, int multigroup, struct base *b,
 /* Per-thread buffers for one simulated data set. */
 struct work {
     size_t n, K;
-    double *g;           /* K*n, column per category */
-    double *tot;         /* n */
-    const double **gp;   /* K pointers into g (multigroup) */
+    double *g;         /* K*n, column per category */
+    double *tot;       /* n */
+    const double **gp; /* K pointers into g (multigroup) */
     double *area, *cx, *cy;
-    int64_t *left;       /* K */
+    int64_t *left; /* K */
     struct qtr_units su;
 };
 
@@ -491,8 +609,8 @@ enum sim_kind { SIM_NULL, SIM_BOOT_CI };
 
 /* Run the draws in parallel; sims[d] = index on draw d, or NAN. */
 static int run_draws(const struct base *b, qtr_index_fn fn, enum sim_kind kind,
-                     enum qtr_null_model null, const struct qtr_infer_options *opt,
-                     double *sims, struct qtr_error *err)
+                     enum qtr_null_model null, const struct qtr_infer_options *opt, double *sims,
+                     struct qtr_error *err)
 {
     struct lfact *lf = malloc(sizeof *lf);
     double *P = malloc(b->K * sizeof *P);
@@ -554,14 +672,14 @@ static int check_opts(const struct qtr_units *u, qtr_index_fn fn,
 }
 
 int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_model null,
-                   const struct qtr_infer_options *opt, struct qtr_infer_result *res,
-                   double *sims, struct qtr_error *err)
+                   const struct qtr_infer_options *opt, struct qtr_infer_result *res, double *sims,
+                   struct qtr_error *err)
 {
     int rc = check_opts(u, fn, opt, err);
     if (rc)
         return rc;
-    if (null != QTR_NULL_PERMUTATION && null != QTR_NULL_EVENNESS &&
-        null != QTR_NULL_SYSTEMATIC && null != QTR_NULL_BOOTSTRAP)
+    if (null != QTR_NULL_PERMUTATION && null != QTR_NULL_EVENNESS && null != QTR_NULL_SYSTEMATIC &&
+        null != QTR_NULL_BOOTSTRAP)
         return qtr_error_set(err, QTR_ERR_USAGE, "unknown null model %d", (int)null);
     double obs;
     rc = fn(u, &obs, err);
@@ -684,9 +802,9 @@ out:
 struct pooled {
     size_t n, K;
     int multigroup;
-    double *g;                /* K*n column-major */
-    double *tot;              /* n (single-group mode) */
-    double *area, *cx, *cy;   /* n or NULL */
+    double *g;              /* K*n column-major */
+    double *tot;            /* n (single-group mode) */
+    double *area, *cx, *cy; /* n or NULL */
 };
 
 static void pooled_release(struct pooled *p)
@@ -762,8 +880,7 @@ static void gather(const struct pooled *p, const size_t *idx, size_t m, struct w
     }
 }
 
-static int work_for(struct work *w, const struct pooled *p, size_t m,
-                    const struct qtr_units *like)
+static int work_for(struct work *w, const struct pooled *p, size_t m, const struct qtr_units *like)
 {
     struct qtr_units l = *like;
     l.area = p->area;
@@ -840,16 +957,16 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
         return rc;
     if (!b)
         return qtr_error_set(err, QTR_ERR_USAGE, "comparison needs two data sets");
-    if (opt->multigroup && (a->ngroups != b->ngroups || !a->groups || !b->groups))
-        return qtr_error_set(err, QTR_ERR_DATA,
-                             "the two data sets must list the same groups (%zu vs %zu)",
-                             a->ngroups, b->ngroups);
-    if (!opt->multigroup && (!a->group || !a->total || !b->group || !b->total))
-        return qtr_error_set(err, QTR_ERR_USAGE, "single-group comparison needs group and total");
     if (method == QTR_COMPARE_COMPOSITION && opt->multigroup)
         return qtr_error_set(err, QTR_ERR_USAGE,
                              "the counterfactual composition test is defined for one group "
                              "against the rest only (as in PySAL); use random labelling");
+    if (opt->multigroup && (a->ngroups != b->ngroups || !a->groups || !b->groups))
+        return qtr_error_set(err, QTR_ERR_DATA,
+                             "the two data sets must list the same groups (%zu vs %zu)", a->ngroups,
+                             b->ngroups);
+    if (!opt->multigroup && (!a->group || !a->total || !b->group || !b->total))
+        return qtr_error_set(err, QTR_ERR_USAGE, "single-group comparison needs group and total");
     if (method != QTR_COMPARE_RANDOM_LABEL && method != QTR_COMPARE_COMPOSITION)
         return qtr_error_set(err, QTR_ERR_USAGE, "unknown comparison method %d", (int)method);
     double va, vb;
@@ -958,9 +1075,9 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
         le += sims[d] <= diff;
     }
     if (valid == 0) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                           "the index was not defined on any of the %u simulated pairs",
-                           opt->draws);
+        rc =
+            qtr_error_set(err, QTR_ERR_DOMAIN,
+                          "the index was not defined on any of the %u simulated pairs", opt->draws);
         goto out;
     }
     res->value_a = va;
@@ -1010,7 +1127,7 @@ static int ipf(const double *seed, size_t n, size_t K, const double *r, const do
                double *out, double *rows, double *cols)
 {
     memcpy(out, seed, n * K * sizeof *out);
-    for (int it = 0; it < 100000; it++) {
+    for (int it = 0; it < 10000; it++) {
         for (size_t i = 0; i < n; i++) {
             double s = 0.0;
             for (size_t k = 0; k < K; k++)
@@ -1134,7 +1251,7 @@ int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_u
         }
     /*
      * v[s][u][g]: M of the table with the structure of data set s, district sizes of
-     * u and group sizes of g (index 0 = first, 1 = second); Elbers (2021) sec. 3.
+     * u and group sizes of g (index 0 = first, 1 = second); Elbers (2023), Shapley decomposition.
      */
     double v[2][2][2];
     for (int s = 0; s < 2; s++)

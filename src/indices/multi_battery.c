@@ -83,6 +83,8 @@ int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options 
             if (rc == QTR_OK) {
                 r->p_value = ir.p_value;
                 r->expected = ir.expected;
+                /* other streams than the permutation test's, so the two are independent */
+                io.seed = opt->seed ^ 0xB5AD4ECEDA1CE2A9ULL;
                 rc = qtr_infer_bootstrap_ci(u, me->fn, &io, 0.95, &r->ci_low, &r->ci_high, NULL,
                                             &e2);
                 if (rc == QTR_ERR_NOMEM)

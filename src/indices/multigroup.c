@@ -33,10 +33,10 @@ static double ksum_get(const struct ksum *k)
 
 /* City marginals shared by every index. */
 struct marg {
-    size_t n, K;   /* districts, groups listed */
-    size_t kpres;  /* groups with a positive city total */
-    double T;      /* city total */
-    double *P;     /* K: city shares P_k (0 for absent groups) */
+    size_t n, K;  /* districts, groups listed */
+    size_t kpres; /* groups with a positive city total */
+    double T;     /* city total */
+    double *P;    /* K: city shares P_k (0 for absent groups) */
 };
 
 static void marg_release(struct marg *m)
@@ -57,8 +57,8 @@ static double unit_total(const struct qtr_units *u, size_t i)
  * Validate the counts and compute the city marginals. min_groups: how many
  * groups must be present for the index to be defined.
  */
-static int marg_init(const struct qtr_units *u, size_t min_groups, const char *name,
-                     struct marg *m, struct qtr_error *err)
+static int marg_init(const struct qtr_units *u, size_t min_groups, const char *name, struct marg *m,
+                     struct qtr_error *err)
 {
     memset(m, 0, sizeof *m);
     if (!u || !u->groups || u->ngroups == 0)
@@ -129,7 +129,8 @@ static double city_entropy(const struct marg *m)
     return ksum_get(&s);
 }
 
-/* Σ_i t_i Σ_k p_ik ln(p_ik/P_k) / T = M (Elbers 2021 eq. 1 written per unit, eq. 3). */
+/* Σ_i t_i Σ_k p_ik ln(p_ik/P_k) / T = M (Elbers 2023: M as the p_i-weighted sum of local scores).
+ */
 static double mutual_info(const struct qtr_units *u, const struct marg *m)
 {
     struct ksum s = {0, 0};
@@ -176,7 +177,7 @@ int qtr_multigroup_dissimilarity(const struct qtr_units *u, double *out, struct 
     int rc = marg_init(u, 2, "multigroup_dissimilarity", &m, err);
     if (rc)
         return rc;
-    /* Sakoda (1981) eq. 5; PySAL _multi_dissim. */
+    /* Sakoda (1981), "A generalized index of dissimilarity"; PySAL _multi_dissim. */
     struct ksum s = {0, 0};
     for (size_t i = 0; i < m.n; i++) {
         double t = unit_total(u, i);
@@ -214,7 +215,7 @@ int qtr_multigroup_gini(const struct qtr_units *u, double *out, struct qtr_error
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing multigroup_gini");
     }
     /*
-     * Reardon & Firebaugh (2002) eq. 4. Σ_i Σ_j t_i t_j |p_i - p_j| = 2 Σ_j t_j Σ_{i<j}
+     * Reardon & Firebaugh (2002), multigroup Gini. Σ_i Σ_j t_i t_j |p_i - p_j| = 2 Σ_j t_j Σ_{i<j}
      * t_i (p_j - p_i) after sorting by p, so each group costs O(n log n).
      */
     struct ksum total = {0, 0};
@@ -275,8 +276,7 @@ int qtr_multigroup_normalized_exposure(const struct qtr_units *u, double *out,
     return QTR_OK;
 }
 
-int qtr_multigroup_relative_diversity(const struct qtr_units *u, double *out,
-                                      struct qtr_error *err)
+int qtr_multigroup_relative_diversity(const struct qtr_units *u, double *out, struct qtr_error *err)
 {
     struct marg m;
     int rc = marg_init(u, 2, "multigroup_relative_diversity", &m, err);
@@ -368,7 +368,7 @@ int qtr_multigroup_divergence(const struct qtr_units *u, double *out, struct qtr
     int rc = marg_init(u, 2, "multigroup_divergence", &m, err);
     if (rc)
         return rc;
-    /* Roberto (2015) eq. 7; PySAL _multi_divergence. */
+    /* Roberto (2015), arXiv:1508.01167; PySAL _multi_divergence. */
     *out = mutual_info(u, &m);
     marg_release(&m);
     return QTR_OK;
@@ -431,9 +431,9 @@ int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_err
         }
     }
     /*
-     * Olteanu, Randon-Furling & Clark (2019) eq. 2-3; PySAL _global_distortion via
-     * compute_divergence_profiles: coefficient_i = Σ_s KL(q_i(s) || P) over the
-     * neighbourhoods s = 1..n of i ordered by distance.
+     * Olteanu, Randon-Furling & Clark (2019), PNAS 116(25), distortion coefficients; PySAL
+     * _global_distortion via compute_divergence_profiles: coefficient_i = Σ_s KL(q_i(s) || P) over
+     * the neighbourhoods s = 1..n of i ordered by distance.
      */
     struct ksum stat = {0, 0};
     for (size_t i = 0; i < n; i++) {

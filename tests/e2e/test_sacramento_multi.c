@@ -14,23 +14,54 @@
 #include "quartier/multigroup.h"
 
 #define NG 4
+
+struct vtx {
+    double x, y;
+    size_t owner;
+};
 static const char *group_names[NG] = {"WHITE_", "BLACK_", "ASIAN_", "HISP_"};
 
 struct sac {
     size_t n;
     char (*fips)[16];
+    long *polyid;
     double *g[NG];
     double *cx, *cy;
+    struct vtx *v; /* every ring vertex in the file's coordinates, with its district */
+    size_t nv, capv;
     struct qtr_units u;
 };
 
 static void sac_free(struct sac *s)
 {
     free(s->fips);
+    free(s->polyid);
     for (int k = 0; k < NG; k++)
         free(s->g[k]);
     free(s->cx);
     free(s->cy);
+    free(s->v);
+}
+
+static void collect_vertices(struct sac *s, OGRGeometryH g, size_t owner)
+{
+    int parts = OGR_G_GetGeometryCount(g);
+    if (parts > 0) {
+        for (int p = 0; p < parts; p++)
+            collect_vertices(s, OGR_G_GetGeometryRef(g, p), owner);
+        return;
+    }
+    int np = OGR_G_GetPointCount(g);
+    for (int j = 0; j < np; j++) {
+        if (s->nv == s->capv) {
+            s->capv = s->capv ? 2 * s->capv : 4096;
+            s->v = realloc(s->v, s->capv * sizeof *s->v);
+        }
+        s->v[s->nv].x = OGR_G_GetX(g, j);
+        s->v[s->nv].y = OGR_G_GetY(g, j);
+        s->v[s->nv].owner = owner;
+        s->nv++;
+    }
 }
 
 static int sac_load(const char *shared, struct sac *s)
@@ -45,6 +76,7 @@ static int sac_load(const char *shared, struct sac *s)
     OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
     size_t cap = (size_t)OGR_L_GetFeatureCount(lyr, 1);
     s->fips = calloc(cap, sizeof *s->fips);
+    s->polyid = calloc(cap, sizeof *s->polyid);
     for (int k = 0; k < NG; k++)
         s->g[k] = calloc(cap, sizeof(double));
     s->cx = calloc(cap, sizeof(double));
@@ -61,8 +93,10 @@ static int sac_load(const char *shared, struct sac *s)
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL && s->n < cap) {
         snprintf(s->fips[s->n], sizeof s->fips[0], "%s",
                  OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "FIPS")));
+        s->polyid[s->n] = (long)OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "POLYID"));
         for (int k = 0; k < NG; k++)
             s->g[k][s->n] = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, group_names[k]));
+        collect_vertices(s, OGR_F_GetGeometryRef(f), s->n);
         OGRGeometryH geom = OGR_G_Clone(OGR_F_GetGeometryRef(f));
         OGR_G_Transform(geom, ct);
         OGRGeometryH c = OGR_G_CreateGeometry(wkbPoint);
@@ -124,6 +158,140 @@ static void test_global_values(void **state)
     check(&s.u, qtr_global_distortion, 15.28564652573017, "global_distortion");
     /* M equals Roberto's divergence (same formula); Elbers' H equals PySAL's entropy. */
     check(&s.u, qtr_mutual_information, 0.16645182134289443, "mutual_information");
+    sac_free(&s);
+}
+
+/* M between the four counties (FIPS digits 1-5) and within them adds up to M. */
+static void test_county_decomposition(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    struct sac s;
+    assert_int_equal(sac_load(shared, &s), 0);
+    char county[8][8];
+    size_t nc = 0;
+    uint32_t *parent = calloc(s.n, sizeof *parent);
+    for (size_t i = 0; i < s.n; i++) {
+        size_t c = 0;
+        while (c < nc && strncmp(county[c], s.fips[i], 5) != 0)
+            c++;
+        if (c == nc) {
+            assert_true(nc < 8);
+            memcpy(county[nc], s.fips[i], 5);
+            county[nc][5] = '\0';
+            nc++;
+        }
+        parent[i] = (uint32_t)c;
+    }
+    print_message("%zu counties\n", nc);
+    assert_true(nc >= 2);
+    double tot, bet, wit, w[8], mp[8], contrib[8];
+    struct qtr_error err = {0};
+    assert_int_equal(
+        qtr_mutual_information_decompose(&s.u, parent, nc, &tot, &bet, &wit, w, mp, contrib, &err),
+        QTR_OK);
+    assert_close(tot, 0.16645182134289443, 1e-9);
+    assert_close(bet + wit, tot, 1e-12);
+    for (size_t c = 0; c < nc; c++)
+        print_message("county %s: weight %.4f, M within %.5f\n", county[c], w[c], mp[c]);
+    print_message("M = %.6f = between %.6f + within %.6f\n", tot, bet, wit);
+    free(parent);
+    sac_free(&s);
+}
+
+/* The battery on real data: every index defined, strongly significant, intervals around it. */
+static void test_battery_with_inference(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    struct sac s;
+    assert_int_equal(sac_load(shared, &s), 0);
+    struct qtr_index_options opt = {.permutations = 99, .seed = 20240601};
+    struct qtr_index_value *v = NULL;
+    size_t nv = 0;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_indices_multi(&s.u, &opt, &v, &nv, &err), QTR_OK);
+    assert_int_equal(nv, 13);
+    for (size_t j = 0; j < nv; j++) {
+        print_message("%-32s %.6f  p %.3f  E0 %.5f  CI [%.5f, %.5f]\n", v[j].name, v[j].value,
+                      v[j].p_value, v[j].expected, v[j].ci_low, v[j].ci_high);
+        assert_int_equal(v[j].status, QTR_OK);
+        if (!isnan(v[j].p_value)) {
+            assert_close(v[j].p_value, 0.01, 1e-15);
+            assert_true(v[j].expected < 0.1 * v[j].value);
+            assert_true(v[j].ci_low <= v[j].value + 0.01 && v[j].value - 0.01 <= v[j].ci_high);
+        }
+        if (strcmp(v[j].name, "global_distortion") == 0)
+            assert_close(v[j].value, 15.28564652573017, 1e-9);
+    }
+    free(v);
+    sac_free(&s);
+}
+
+static int cmp_vtx(const void *a, const void *b)
+{
+    const struct vtx *p = a, *q = b;
+    if (p->x != q->x)
+        return (p->x > q->x) - (p->x < q->x);
+    if (p->y != q->y)
+        return (p->y > q->y) - (p->y < q->y);
+    return (p->owner > q->owner) - (p->owner < q->owner);
+}
+
+/*
+ * PySAL's "spatially implicit" variant with queen weights (sacramento_pysal.json,
+ * variant "queen_egohood"): counts replaced by the sum over the district and its
+ * queen neighbours (w_ii = 1), then the aspatial formula. Queen neighbours as
+ * libpysal builds them from a data frame: districts sharing at least one vertex
+ * (exact coordinates). Binary weights keep the lagged counts whole, so PySAL's
+ * rounding changes nothing. This exercises the multigroup kernels on a second,
+ * independent set of counts; building weights belongs to the weights module.
+ */
+static void test_queen_egohood_values(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    struct sac s;
+    assert_int_equal(sac_load(shared, &s), 0);
+    size_t n = s.n;
+    uint8_t *adj = calloc(n * n, 1);
+    qsort(s.v, s.nv, sizeof *s.v, cmp_vtx);
+    for (size_t a = 0; a < s.nv;) {
+        size_t b = a;
+        while (b < s.nv && s.v[b].x == s.v[a].x && s.v[b].y == s.v[a].y)
+            b++;
+        for (size_t i = a; i < b; i++)
+            for (size_t j = a; j < b; j++)
+                if (s.v[i].owner != s.v[j].owner)
+                    adj[s.v[i].owner * n + s.v[j].owner] = 1;
+        a = b;
+    }
+    double *lag[NG];
+    for (int k = 0; k < NG; k++) {
+        lag[k] = calloc(n, sizeof(double));
+        for (size_t i = 0; i < n; i++) {
+            lag[k][i] = s.g[k][i];
+            for (size_t j = 0; j < n; j++)
+                if (adj[i * n + j])
+                    lag[k][i] += s.g[k][j];
+        }
+    }
+    struct qtr_units u = {.n = n, .ngroups = NG, .groups = (const double *const *)lag};
+    check(&u, qtr_multigroup_dissimilarity, 0.35602365027344185, "queen multigroup_dissimilarity");
+    check(&u, qtr_multigroup_divergence, 0.11976966683235048, "queen multigroup_divergence");
+    check(&u, qtr_multigroup_diversity, 0.9725919687324428, "queen multigroup_diversity");
+    check(&u, qtr_multigroup_gini, 0.47544402440287387, "queen multigroup_gini");
+    check(&u, qtr_multigroup_entropy, 0.12314482401951517, "queen multigroup_entropy");
+    check(&u, qtr_multigroup_normalized_exposure, 0.14502884951282638,
+          "queen multigroup_normalized_exposure");
+    check(&u, qtr_multigroup_relative_diversity, 0.11754139809536478,
+          "queen multigroup_relative_diversity");
+    check(&u, qtr_multigroup_squared_cv, 0.08106867804938842, "queen multigroup_squared_cv");
+    check(&u, qtr_simpsons_concentration, 0.4928216552932263, "queen simpsons_concentration");
+    check(&u, qtr_simpsons_interaction, 0.5071783447067737, "queen simpsons_interaction");
+    for (int k = 0; k < NG; k++)
+        free(lag[k]);
+    free(adj);
     sac_free(&s);
 }
 
@@ -226,8 +394,9 @@ static void test_local_values(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_global_values),
-        cmocka_unit_test(test_local_values),
+        cmocka_unit_test(test_global_values),          cmocka_unit_test(test_local_values),
+        cmocka_unit_test(test_queen_egohood_values),   cmocka_unit_test(test_county_decomposition),
+        cmocka_unit_test(test_battery_with_inference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

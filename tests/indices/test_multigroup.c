@@ -102,22 +102,33 @@ static void test_global_distortion_hand(void **state)
 }
 
 static const index_fn seg_fns[] = {
-    qtr_multigroup_dissimilarity, qtr_multigroup_gini,          qtr_multigroup_entropy,
-    qtr_multigroup_normalized_exposure, qtr_multigroup_relative_diversity,
-    qtr_multigroup_squared_cv,    qtr_multigroup_divergence,    qtr_mutual_information,
+    qtr_multigroup_dissimilarity,
+    qtr_multigroup_gini,
+    qtr_multigroup_entropy,
+    qtr_multigroup_normalized_exposure,
+    qtr_multigroup_relative_diversity,
+    qtr_multigroup_squared_cv,
+    qtr_multigroup_divergence,
+    qtr_mutual_information,
 };
 static const index_fn all_fns[] = {
-    qtr_multigroup_dissimilarity, qtr_multigroup_gini,          qtr_multigroup_entropy,
-    qtr_multigroup_normalized_exposure, qtr_multigroup_relative_diversity,
-    qtr_multigroup_squared_cv,    qtr_multigroup_divergence,    qtr_mutual_information,
-    qtr_multigroup_diversity,     qtr_multigroup_diversity_normalized,
-    qtr_simpsons_interaction,     qtr_simpsons_concentration,
+    qtr_multigroup_dissimilarity,
+    qtr_multigroup_gini,
+    qtr_multigroup_entropy,
+    qtr_multigroup_normalized_exposure,
+    qtr_multigroup_relative_diversity,
+    qtr_multigroup_squared_cv,
+    qtr_multigroup_divergence,
+    qtr_mutual_information,
+    qtr_multigroup_diversity,
+    qtr_multigroup_diversity_normalized,
+    qtr_simpsons_interaction,
+    qtr_simpsons_concentration,
 };
 #define NSEG (sizeof seg_fns / sizeof seg_fns[0])
 #define NALL (sizeof all_fns / sizeof all_fns[0])
 
-static const double five_rows[] = {120, 30, 50,  10, 80, 10, 40, 40, 20,
-                                   5,   5,  190, 70, 20, 10};
+static const double five_rows[] = {120, 30, 50, 10, 80, 10, 40, 40, 20, 5, 5, 190, 70, 20, 10};
 
 static void test_even_layout_is_zero(void **state)
 {
@@ -205,8 +216,8 @@ static void test_m_decomposition(void **state)
 {
     (void)state;
     /* Eight districts in three parents (one parent empty of residents except zeros). */
-    const double rows[] = {50, 10, 5,  40, 20, 5,  5,  5,  60, 10, 30, 30,
-                           0,  0,  0,  70, 5,  20, 15, 45, 10, 30, 30, 30};
+    const double rows[] = {50, 10, 5, 40, 20, 5,  5,  5,  60, 10, 30, 30,
+                           0,  0,  0, 70, 5,  20, 15, 45, 10, 30, 30, 30};
     const uint32_t parent[] = {0, 0, 1, 1, 2, 3, 3, 3};
     struct layout l;
     layout_set(&l, 8, 3, rows);
@@ -273,6 +284,52 @@ static void test_local(void **state)
     assert_close(0.5 * ls[0] + 0.5 * ls[1], val(&l.u, qtr_mutual_information), 1e-15);
 }
 
+static void test_battery(void **state)
+{
+    (void)state;
+    struct layout l;
+    layout_set(&l, 5, 3, five_rows);
+    struct qtr_index_value *v = NULL;
+    size_t nv = 0;
+    struct qtr_index_options opt = {0};
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_indices_multi(&l.u, &opt, &v, &nv, &err), QTR_OK);
+    assert_int_equal(nv, 13);
+    int seen = 0;
+    for (size_t j = 0; j < nv; j++) {
+        assert_string_equal(v[j].group, "");
+        if (strcmp(v[j].name, "mutual_information") == 0) {
+            seen++;
+            assert_int_equal(v[j].status, QTR_OK);
+            assert_close(v[j].value, val(&l.u, qtr_mutual_information), 0.0);
+            assert_true(isnan(v[j].p_value) && isnan(v[j].ci_low));
+        }
+        if (strcmp(v[j].name, "global_distortion") == 0) {
+            seen++;
+            /* no centroids: listed with a reason, not dropped */
+            assert_int_equal(v[j].status, QTR_ERR_DOMAIN);
+            assert_true(isnan(v[j].value));
+            assert_non_null(strstr(v[j].reason, "centroid"));
+        }
+    }
+    assert_int_equal(seen, 2);
+    /* With permutations: p-values, expectations and intervals for the segregation indices. */
+    opt.permutations = 99;
+    opt.seed = 5;
+    assert_int_equal(qtr_indices_multi(&l.u, &opt, &v, &nv, &err), QTR_OK);
+    assert_int_equal(nv, 26);
+    for (size_t j = 13; j < nv; j++) {
+        if (strcmp(v[j].name, "multigroup_dissimilarity") == 0) {
+            assert_close(v[j].p_value, 0.01, 1e-15);
+            assert_true(v[j].expected < v[j].value);
+            assert_true(v[j].ci_low <= v[j].ci_high);
+        }
+        if (strcmp(v[j].name, "simpsons_interaction") == 0)
+            assert_true(isnan(v[j].p_value));
+    }
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_domain_errors),
         cmocka_unit_test(test_m_decomposition),
         cmocka_unit_test(test_local),
+        cmocka_unit_test(test_battery),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
