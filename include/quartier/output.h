@@ -13,6 +13,7 @@
 #include "quartier/frame.h"
 #include "quartier/indices.h"
 #include "quartier/layer.h"
+#include "quartier/pipeline.h"
 #include "quartier/report.h"
 
 struct qtr_output_request {
@@ -24,6 +25,8 @@ struct qtr_output_request {
     const struct qtr_report *report;
     const struct qtr_index_value *indices;
     size_t nindices;
+    const struct qtr_goal_row *goals;
+    size_t ngoals;
     const char *command_line;
 };
 

@@ -9,7 +9,8 @@
 #include "quartier/pipeline.h"
 
 static const char run_help[] =
-    "usage: quartier run ANALYSIS.ini [-o OUTDIR] [--seed N] [--threads N] [--strict] [-q]\n"
+    "usage: quartier run ANALYSIS.ini [-o OUTDIR] [--seed N] [--permutations N] [--threads N]\n"
+    "                    [--strict] [-q]\n"
     "\n"
     "Runs the whole analysis described by ANALYSIS.ini (see docs/analysis-file.md): reads the\n"
     "boundaries and statistics tables, joins them, computes the indices and writes\n"
@@ -20,6 +21,8 @@ static const char run_help[] =
     "options:\n"
     "  -o, --output DIR   output folder (default: 'output' in the analysis file)\n"
     "      --seed N       seed for all simulations (default: 'seed' in the analysis file)\n"
+    "      --permutations N  draws for p-values and intervals (default: 'permutations' in the\n"
+    "                     analysis file, else 999; 0 = none)\n"
     "      --threads N    worker threads (default: all cores)\n"
     "      --strict       join and data-quality warnings are errors\n"
     "  -q, --quiet        no progress on stderr\n"
@@ -46,6 +49,7 @@ struct run_args {
     const char *outdir;
     int have_seed;
     unsigned long long seed;
+    long permutations; /* -1 = from the analysis file */
     int threads;
     int quiet;
     int strict;
@@ -54,15 +58,17 @@ struct run_args {
 
 static int parse(int argc, char **argv, const char *cmd, const char *help, struct run_args *a)
 {
-    enum { OPT_SEED = 256, OPT_THREADS, OPT_STRICT };
+    enum { OPT_SEED = 256, OPT_THREADS, OPT_STRICT, OPT_PERM };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},  {"seed", required_argument, NULL, OPT_SEED},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"strict", no_argument, NULL, OPT_STRICT}, {"quiet", no_argument, NULL, 'q'},
+        {"permutations", required_argument, NULL, OPT_PERM},
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
+    a->permutations = -1;
     optind = 1;
     opterr = 0;
     int c;
@@ -91,6 +97,15 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, struc
         }
         case OPT_STRICT:
             a->strict = 1;
+            break;
+        case OPT_PERM:
+            errno = 0;
+            a->permutations = strtol(optarg, &end, 10);
+            if (end == optarg || *end || errno || a->permutations < 0 ||
+                a->permutations > 1000000)
+                return cli_usage_error(cmd, "--permutations takes a number from 0 to 1000000, "
+                                            "not '%s'",
+                                       optarg);
             break;
         case 'q':
             a->quiet = 1;
@@ -123,6 +138,8 @@ static int load(const struct run_args *a, struct qtr_config *cfg, struct qtr_ctx
         cfg->strict = 1;
     if (a->have_seed)
         cfg->seed = a->seed;
+    if (a->permutations >= 0)
+        cfg->permutations = (unsigned)a->permutations;
     if ((rc = cli_ctx_init(ctx, prog, a->quiet, err)))
         return rc;
     ctx->seed = cfg->seed;
@@ -148,6 +165,12 @@ int cmd_run(int argc, char **argv)
         rc = qtr_pipeline_load(&ctx, &cfg, &st, &err);
     if (!rc)
         rc = qtr_pipeline_compute(&ctx, &cfg, st, &err);
+    if (!rc)
+        rc = qtr_pipeline_indicators(&ctx, &cfg, st, &err);
+    if (!rc)
+        rc = qtr_pipeline_renewal(&ctx, &cfg, st, &err);
+    if (!rc)
+        rc = qtr_pipeline_goals(&ctx, &cfg, st, &err);
     if (!rc)
         rc = qtr_pipeline_write(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, cmdline, &err);
     if (rc) {

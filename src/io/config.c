@@ -703,10 +703,6 @@ static int check_required(struct qtr_config *c, struct qtr_error *err)
         return qtr_error_set(err, QTR_ERR_USAGE,
                              "%s: [population] needs 'total = ' (the column with all residents)",
                              f);
-    if (c->ngroups == 0)
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "%s: no population group: add a [group ID] section with 'column = '",
-                             f);
     for (size_t i = 0; i < c->ngroups; i++)
         if (!c->groups[i].column)
             return qtr_error_set(err, QTR_ERR_USAGE, "%s: [group %s] needs 'column = '", f,

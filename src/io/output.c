@@ -19,6 +19,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "quartier/goals.h"
 #include "quartier/strutil.h"
 
 int qtr_mkdir_p(const char *dir, struct qtr_error *err)
@@ -327,6 +328,41 @@ static int write_report(GDALDatasetH ds, const struct qtr_output_request *req,
     return QTR_OK;
 }
 
+static int write_goals(GDALDatasetH ds, const struct qtr_output_request *req,
+                       struct qtr_error *err)
+{
+    if (req->ngoals == 0)
+        return QTR_OK;
+    const char *fields[] = {"target",   "indicator", "action_field", "district",
+                            "baseline_year", "baseline", "current_year", "current",
+                            "target_year",   "target_value", "path_value", "state"};
+    const OGRFieldType types[] = {OFTString, OFTString, OFTString, OFTString, OFTReal, OFTReal,
+                                  OFTReal,   OFTReal,   OFTReal,   OFTReal,   OFTReal, OFTString};
+    OGRLayerH lyr = create_table(ds, "goals", fields, types, 12, err);
+    if (!lyr)
+        return err->code;
+    int en = req->cfg->language && !strcmp(req->cfg->language, "en");
+    for (size_t k = 0; k < req->ngoals; k++) {
+        const struct qtr_goal_row *g = &req->goals[k];
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(f, 0, g->target);
+        OGR_F_SetFieldString(f, 1, g->indicator);
+        OGR_F_SetFieldString(f, 2, g->field);
+        OGR_F_SetFieldString(f, 3, g->district);
+        set_double_or_null(f, 4, g->baseline_year);
+        set_double_or_null(f, 5, g->baseline);
+        set_double_or_null(f, 6, g->current_year);
+        set_double_or_null(f, 7, g->current);
+        set_double_or_null(f, 8, g->target_year);
+        set_double_or_null(f, 9, g->target_value);
+        set_double_or_null(f, 10, g->path);
+        OGR_F_SetFieldString(f, 11, qtr_goal_state_name(g->state, en));
+        if (put(lyr, f, err))
+            return err->code;
+    }
+    return QTR_OK;
+}
+
 static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
                           struct qtr_error *err)
 {
@@ -405,6 +441,8 @@ static int write_gpkg(struct qtr_ctx *ctx, const struct qtr_output_request *req,
         rc = write_indices(ds, req, err);
     if (!rc)
         rc = write_report(ds, req, err);
+    if (!rc)
+        rc = write_goals(ds, req, err);
     if (!rc)
         rc = write_run_info(ds, req, err);
     CPLErrorReset();

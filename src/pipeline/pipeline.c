@@ -374,6 +374,8 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         .report = &st->report,
         .indices = st->indices,
         .nindices = st->nindices,
+        .goals = st->goals,
+        .ngoals = st->ngoals,
         .command_line = command_line,
     };
     return qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);

@@ -489,7 +489,20 @@ int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
             .target_year = ts->year,
             .higher_better = !is->higher_worse,
         };
-        if (g.baseline_year == 0 || !st->ind_prev[k]) {
+        /* The baseline is one of the two reference dates: the previous one by default, the
+         * current one when the target is set from now on (baseline_year = year of date). */
+        int from_now = ts->baseline_year && ts->baseline_year == (int)now;
+        if (ts->baseline_year && !from_now && ts->baseline_year != (int)before) {
+            rc = qtr_error_set(err, QTR_ERR_USAGE,
+                               "[target %s] baseline_year = %d is neither the year of 'date' nor "
+                               "of 'previous_date' in [population]; quartier has values only for "
+                               "those",
+                               ts->id, ts->baseline_year);
+            break;
+        }
+        if (from_now)
+            g.baseline_year = now;
+        if (g.baseline_year == 0 || (!from_now && !st->ind_prev[k])) {
             rc = qtr_error_set(err, QTR_ERR_USAGE,
                                "[target %s] needs a baseline: indicator '%s' needs 'previous =' "
                                "and [population] 'previous_date ='",
@@ -516,12 +529,13 @@ int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
                                    ts->id, ts->district);
                 break;
             }
-            row->baseline = st->ind_prev[k]->kind[i] == QTR_CELL_VALUE ? st->ind_prev[k]->v[i]
-                                                                       : NAN;
+            const struct qtr_column *bc = from_now ? st->ind_cur[k] : st->ind_prev[k];
+            row->baseline = bc->kind[i] == QTR_CELL_VALUE ? bc->v[i] : NAN;
             row->current = st->ind_cur[k]->kind[i] == QTR_CELL_VALUE ? st->ind_cur[k]->v[i] : NAN;
         } else {
             /* Citywide: the population-weighted mean over the districts in the indices. */
-            row->baseline = weighted_mean(st, st->ind_prev[k], ptot ? ptot : tot);
+            row->baseline = from_now ? weighted_mean(st, st->ind_cur[k], tot)
+                                     : weighted_mean(st, st->ind_prev[k], ptot ? ptot : tot);
             row->current = weighted_mean(st, st->ind_cur[k], tot);
         }
         if (!isfinite(row->baseline) || !isfinite(row->current)) {
@@ -546,8 +560,9 @@ int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 break;
             }
+            const struct qtr_column *bc = from_now ? st->ind_cur[k] : st->ind_prev[k];
             for (size_t i = 0; i < f->n; i++) {
-                base[i] = st->ind_prev[k]->kind[i] == QTR_CELL_VALUE ? st->ind_prev[k]->v[i] : NAN;
+                base[i] = bc->kind[i] == QTR_CELL_VALUE ? bc->v[i] : NAN;
                 cur[i] = st->ind_cur[k]->kind[i] == QTR_CELL_VALUE ? st->ind_cur[k]->v[i] : NAN;
             }
             size_t unknown = 0;
