@@ -91,34 +91,87 @@ static int collect_ring(void *ctx, const double *xy, size_t npts, int hole)
     return 0;
 }
 
-static int vtx_cmp(const void *pa, const void *pb)
+/*
+ * LSD radix sort of 64-bit keys (by their low `bits` bits) with an optional
+ * 32-bit payload, 8 bits per pass; passes in which every key has the same byte are skipped. Stable,
+ * O(n), no comparisons: sorting millions of vertices this way is several
+ * times faster than qsort. Returns -1 when out of memory.
+ */
+static int radix_sort(uint64_t *key, uint32_t *val, size_t n, int bits)
 {
-    const struct vtx *a = pa, *b = pb;
-    if (a->x != b->x)
-        return a->x < b->x ? -1 : 1;
-    if (a->y != b->y)
-        return a->y < b->y ? -1 : 1;
-    return (a->id > b->id) - (a->id < b->id);
+    if (n < 2)
+        return 0;
+    uint64_t *ks = malloc(n * sizeof *ks);
+    uint32_t *vs = val ? malloc(n * sizeof *vs) : NULL;
+    if (!ks || (val && !vs)) {
+        free(ks);
+        free(vs);
+        return -1;
+    }
+    uint64_t *kin = key, *kout = ks;
+    uint32_t *vin = val, *vout = vs;
+    for (int shift = 0; shift < bits; shift += 8) {
+        size_t cnt[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            cnt[(kin[i] >> shift) & 0xff]++;
+        if (cnt[(kin[0] >> shift) & 0xff] == n)
+            continue;
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t p = cnt[(kin[i] >> shift) & 0xff]++;
+            kout[p] = kin[i];
+            if (val)
+                vout[p] = vin[i];
+        }
+        uint64_t *tk = kin;
+        kin = kout;
+        kout = tk;
+        uint32_t *tv = vin;
+        vin = vout;
+        vout = tv;
+    }
+    if (kin != key) { /* odd number of passes: the result is in the scratch arrays */
+        memcpy(key, kin, n * sizeof *key);
+        if (val)
+            memcpy(val, vin, n * sizeof *val);
+    }
+    free(ks);
+    free(vs);
+    return 0;
 }
 
-static int seg_cmp(const void *pa, const void *pb)
+/* splitmix64 finaliser: spreads coordinate bits over the whole key. */
+static uint64_t mix64(uint64_t z)
 {
-    const struct seg *a = pa, *b = pb;
-    if (a->x0 != b->x0)
-        return a->x0 < b->x0 ? -1 : 1;
-    if (a->y0 != b->y0)
-        return a->y0 < b->y0 ? -1 : 1;
-    if (a->x1 != b->x1)
-        return a->x1 < b->x1 ? -1 : 1;
-    if (a->y1 != b->y1)
-        return a->y1 < b->y1 ? -1 : 1;
-    return (a->id > b->id) - (a->id < b->id);
+    z ^= z >> 30;
+    z *= 0xBF58476D1CE4E5B9ULL;
+    z ^= z >> 27;
+    z *= 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return z;
 }
 
-static int u64_cmp(const void *pa, const void *pb)
+static uint64_t dbits(double d)
 {
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return (a > b) - (a < b);
+    d += 0.0; /* -0.0 becomes +0.0, so equal coordinates hash equally */
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static uint64_t hash_pt(double x, double y)
+{
+    return mix64(dbits(x) ^ mix64(dbits(y) + 0x9E3779B97F4A7C15ULL));
+}
+
+static uint64_t hash_seg(const struct seg *s)
+{
+    return mix64(hash_pt(s->x0, s->y0) ^ (hash_pt(s->x1, s->y1) * 0x2545F4914F6CDD1DULL));
 }
 
 static uint64_t pair_key(uint32_t a, uint32_t b)
@@ -146,16 +199,18 @@ static int pairs_push(struct pairs *p, uint64_t key)
 }
 
 /* Sort and remove duplicates. */
-static void pairs_unique(struct pairs *p)
+static int pairs_unique(struct pairs *p)
 {
     if (p->len == 0)
-        return;
-    qsort(p->k, p->len, sizeof *p->k, u64_cmp);
+        return 0;
+    if (radix_sort(p->k, NULL, p->len, 64))
+        return -1;
     size_t w = 1;
     for (size_t r = 1; r < p->len; r++)
         if (p->k[r] != p->k[w - 1])
             p->k[w++] = p->k[r];
     p->len = w;
+    return 0;
 }
 
 static int pairs_has(const struct pairs *p, uint64_t key)
@@ -171,18 +226,88 @@ static int pairs_has(const struct pairs *p, uint64_t key)
     return lo < p->len && p->k[lo] == key;
 }
 
-/* Every pair of distinct ids in the sorted run ids[0..len) (ids ascending, may repeat). */
-static int pairs_from_run(struct pairs *p, const uint32_t *ids, size_t len, size_t stride)
+/* Every pair of distinct ids among ids[0..len). */
+static int pairs_from_ids(struct pairs *p, const uint32_t *ids, size_t len)
 {
-    for (size_t a = 0; a < len; a++) {
-        uint32_t ia = *(const uint32_t *)((const char *)ids + a * stride);
-        for (size_t b = a + 1; b < len; b++) {
-            uint32_t ib = *(const uint32_t *)((const char *)ids + b * stride);
-            if (ia != ib && pairs_push(p, pair_key(ia, ib)))
+    for (size_t a = 0; a < len; a++)
+        for (size_t b = a + 1; b < len; b++)
+            if (ids[a] != ids[b] && pairs_push(p, pair_key(ids[a], ids[b])))
                 return -1;
-        }
-    }
     return 0;
+}
+
+/*
+ * Group items with equal coordinates: hash[] (sorted, with item index in
+ * idx[]) brings candidates together; within a run of equal hashes, same(a, b)
+ * confirms equality (hash collisions are split apart). Each group of two or
+ * more items adds the pairs of their district ids.
+ */
+struct grouping {
+    const struct collect *c;
+    int segs;
+};
+
+static int same_item(const struct grouping *g, uint32_t a, uint32_t b)
+{
+    if (g->segs) {
+        const struct seg *s = &g->c->s[a], *t = &g->c->s[b];
+        return s->x0 == t->x0 && s->y0 == t->y0 && s->x1 == t->x1 && s->y1 == t->y1;
+    }
+    const struct vtx *v = &g->c->v[a], *w = &g->c->v[b];
+    return v->x == w->x && v->y == w->y;
+}
+
+static uint32_t item_id(const struct grouping *g, uint32_t a)
+{
+    return g->segs ? g->c->s[a].id : g->c->v[a].id;
+}
+
+static int pairs_from_groups(struct pairs *p, const struct grouping *g, const uint64_t *hash,
+                             uint32_t *idx, size_t n)
+{
+    uint32_t small[64];
+    uint32_t *ids = small;
+    size_t idcap = 64;
+    int rc = 0;
+    for (size_t a = 0; a < n && !rc;) {
+        size_t b = a + 1;
+        /* only the low 32 bits were sorted: a run is equal low bits, and the
+         * rare collisions inside it are split by same_item() */
+        while (b < n && (uint32_t)hash[b] == (uint32_t)hash[a])
+            b++;
+        /* run [a, b): split by true equality; UINT32_MAX marks a handled item */
+        for (size_t i = a; i < b && !rc; i++) {
+            if (idx[i] == UINT32_MAX)
+                continue;
+            size_t k = 0;
+            uint32_t first = idx[i];
+            for (size_t j = i; j < b; j++) {
+                if (idx[j] == UINT32_MAX || !same_item(g, first, idx[j]))
+                    continue;
+                if (k == idcap) {
+                    size_t cap = 2 * idcap;
+                    uint32_t *ni = ids == small ? malloc(cap * sizeof *ni)
+                                                : realloc(ids, cap * sizeof *ni);
+                    if (!ni) {
+                        rc = -1;
+                        break;
+                    }
+                    if (ids == small)
+                        memcpy(ni, small, sizeof small);
+                    ids = ni;
+                    idcap = cap;
+                }
+                ids[k++] = item_id(g, idx[j]);
+                idx[j] = UINT32_MAX;
+            }
+            if (!rc && k > 1)
+                rc = pairs_from_ids(p, ids, k);
+        }
+        a = b;
+    }
+    if (ids != small)
+        free(ids);
+    return rc;
 }
 
 /* ---- GEOS measurements -------------------------------------------------- */
@@ -239,6 +364,77 @@ static double shared_len(struct geo *G, uint32_t i, uint32_t j)
     return 0.5 * (a + b);
 }
 
+/* ---- rook prefilter ------------------------------------------------------ */
+
+struct segbuf {
+    double *s; /* x0 y0 x1 y1 per segment */
+    size_t len, cap;
+};
+
+static int segbuf_ring(void *ctx, const double *xy, size_t npts, int hole)
+{
+    struct segbuf *b = ctx;
+    (void)hole;
+    if (npts < 2)
+        return 0;
+    if (b->len + npts > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + npts)
+            cap *= 2;
+        double *ns = realloc(b->s, 4 * cap * sizeof *ns);
+        if (!ns)
+            return QTR_ERR_NOMEM;
+        b->s = ns;
+        b->cap = cap;
+    }
+    for (size_t p = 0; p + 1 < npts; p++) {
+        memcpy(&b->s[4 * b->len], &xy[2 * p], 4 * sizeof(double));
+        b->len++;
+    }
+    return 0;
+}
+
+/*
+ * 0 when polygons A and B (their segments) certainly share no boundary
+ * stretch of positive length: no segment of B lies within a relative 1e-9 of
+ * the line of a segment of A with overlapping projections. 1 when such a
+ * pair exists (GEOS then decides exactly). A shared stretch needs collinear,
+ * overlapping segments, so the filter never rejects a true rook pair; it
+ * spares the costly GEOS call for the many pairs that meet only at a corner.
+ */
+static int may_share_stretch(const struct segbuf *A, const struct segbuf *B)
+{
+    for (size_t i = 0; i < A->len; i++) {
+        const double *p = &A->s[4 * i];
+        double dx = p[2] - p[0], dy = p[3] - p[1];
+        double l2 = dx * dx + dy * dy;
+        if (!(l2 > 0))
+            continue;
+        double ax0 = fmin(p[0], p[2]), ax1 = fmax(p[0], p[2]);
+        double ay0 = fmin(p[1], p[3]), ay1 = fmax(p[1], p[3]);
+        double scale = fabs(p[0]) + fabs(p[1]) + fabs(p[2]) + fabs(p[3]) + sqrt(l2);
+        double eps = 1e-9 * scale;
+        for (size_t j = 0; j < B->len; j++) {
+            const double *q = &B->s[4 * j];
+            if (fmax(q[0], q[2]) < ax0 - eps || fmin(q[0], q[2]) > ax1 + eps ||
+                fmax(q[1], q[3]) < ay0 - eps || fmin(q[1], q[3]) > ay1 + eps)
+                continue;
+            double c1 = dx * (q[1] - p[1]) - dy * (q[0] - p[0]);
+            double c2 = dx * (q[3] - p[1]) - dy * (q[2] - p[0]);
+            double tol = eps * sqrt(l2); /* |cross| = distance * |d| */
+            if (fabs(c1) > tol || fabs(c2) > tol)
+                continue;
+            double t1 = (dx * (q[0] - p[0]) + dy * (q[1] - p[1])) / l2;
+            double t2 = (dx * (q[2] - p[0]) + dy * (q[3] - p[1])) / l2;
+            double lo = fmax(0.0, fmin(t1, t2)), hi = fmin(1.0, fmax(t1, t2));
+            if (hi - lo > -1e-9) /* overlap, or touching within rounding: let GEOS decide */
+                if (hi - lo > 1e-12)
+                    return 1;
+        }
+    }
+    return 0;
+}
+
 struct cand {
     uint32_t *v;
     size_t len, cap;
@@ -279,6 +475,9 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
     struct pairs vp = {0}, sp = {0}, fin = {0};
     struct geo G = {h, geoms, snap_tolerance, NULL, NULL};
     struct cand cand = {0};
+    struct segbuf sa = {0}, sb = {0};
+    uint64_t *hk = NULL;
+    uint32_t *hi = NULL;
     GEOSSTRtree *tree = NULL;
     uint32_t *ids = NULL;
     double *len = NULL, *plen = NULL;
@@ -305,32 +504,45 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
         if (rc)
             goto out;
     }
-    qsort(col.v, col.nv, sizeof *col.v, vtx_cmp);
-    for (size_t a = 0; a < col.nv;) {
-        size_t b = a + 1;
-        while (b < col.nv && col.v[b].x == col.v[a].x && col.v[b].y == col.v[a].y)
-            b++;
-        if (b - a > 1 && pairs_from_run(&vp, &col.v[a].id, b - a, sizeof *col.v))
+    {
+        size_t nitems = col.nv > col.ns ? col.nv : col.ns;
+        hk = malloc((nitems ? nitems : 1) * sizeof *hk);
+        hi = malloc((nitems ? nitems : 1) * sizeof *hi);
+        if (!hk || !hi)
             goto nomem;
-        a = b;
-    }
-    free(col.v);
-    col.v = NULL;
-    pairs_unique(&vp);
-    if (!queen) {
-        qsort(col.s, col.ns, sizeof *col.s, seg_cmp);
-        for (size_t a = 0; a < col.ns;) {
-            size_t b = a + 1;
-            while (b < col.ns && col.s[b].x0 == col.s[a].x0 && col.s[b].y0 == col.s[a].y0 &&
-                   col.s[b].x1 == col.s[a].x1 && col.s[b].y1 == col.s[a].y1)
-                b++;
-            if (b - a > 1 && pairs_from_run(&sp, &col.s[a].id, b - a, sizeof *col.s))
-                goto nomem;
-            a = b;
+        if (col.nv >= UINT32_MAX || col.ns >= UINT32_MAX) {
+            rc = qtr_error_set(err, QTR_ERR_USAGE, "too many vertices (%zu) for one layer",
+                               col.nv);
+            goto out;
         }
-        free(col.s);
-        col.s = NULL;
-        pairs_unique(&sp);
+        struct grouping gv = {&col, 0};
+        for (size_t e = 0; e < col.nv; e++) {
+            hk[e] = hash_pt(col.v[e].x, col.v[e].y);
+            hi[e] = (uint32_t)e;
+        }
+        if (radix_sort(hk, hi, col.nv, 32) || pairs_from_groups(&vp, &gv, hk, hi, col.nv))
+            goto nomem;
+        free(col.v);
+        col.v = NULL;
+        if (pairs_unique(&vp))
+            goto nomem;
+        if (!queen) {
+            struct grouping gs = {&col, 1};
+            for (size_t e = 0; e < col.ns; e++) {
+                hk[e] = hash_seg(&col.s[e]);
+                hi[e] = (uint32_t)e;
+            }
+            if (radix_sort(hk, hi, col.ns, 32) || pairs_from_groups(&sp, &gs, hk, hi, col.ns))
+                goto nomem;
+            free(col.s);
+            col.s = NULL;
+            if (pairs_unique(&sp))
+                goto nomem;
+        }
+        free(hk);
+        free(hi);
+        hk = NULL;
+        hi = NULL;
     }
 
     G.bnd = calloc(n ? n : 1, sizeof *G.bnd);
@@ -408,7 +620,8 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
     for (size_t e = 0; e < vp.len; e++)
         if (pairs_push(&fin, vp.k[e]))
             goto nomem;
-    pairs_unique(&fin);
+    if (pairs_unique(&fin))
+        goto nomem;
 
     /* rook: keep pairs with an exactly shared segment or a measured shared stretch */
     int need_len = shared_length != NULL;
@@ -422,7 +635,31 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
         uint32_t a = (uint32_t)(fin.k[e] >> 32), b = (uint32_t)(fin.k[e] & 0xffffffffu);
         int exact_seg = !queen && pairs_has(&sp, fin.k[e]);
         double L = 0;
-        if (need_len || (!queen && !exact_seg)) {
+        if (!need_len && !queen && !exact_seg && snap_tolerance == 0) {
+            sa.len = sb.len = 0;
+            int vr = qtr_geos_visit_rings(h, geoms[a], a, segbuf_ring, &sa, err);
+            if (!vr)
+                vr = qtr_geos_visit_rings(h, geoms[b], b, segbuf_ring, &sb, err);
+            if (vr == QTR_ERR_NOMEM)
+                goto nomem;
+            if (vr) {
+                rc = vr;
+                goto out;
+            }
+            /* the filter is quadratic in the vertex counts: keep it for small polygons */
+            if ((double)sa.len * (double)sb.len <= 40000.0 && !may_share_stretch(&sa, &sb))
+                continue;
+            /* no length wanted: DE-9IM boundary/boundary of dimension 1 */
+            char rel = GEOSRelatePattern_r(h, geoms[a], geoms[b], "****1****");
+            if (rel == 2) {
+                rc = qtr_error_set(err, QTR_ERR_INTERNAL,
+                                   "GEOS failed relating districts %u and %u (invalid geometry? "
+                                   "try repairing the boundary layer)",
+                                   a, b);
+                goto out;
+            }
+            L = rel ? 1 : 0;
+        } else if (need_len || (!queen && !exact_seg)) {
             L = shared_len(&G, a, b);
             if (L < 0) {
                 rc = qtr_error_set(err, QTR_ERR_INTERNAL,
@@ -496,6 +733,10 @@ out:
     free(sp.k);
     free(fin.k);
     free(cand.v);
+    free(sa.s);
+    free(sb.s);
+    free(hk);
+    free(hi);
     free(ids);
     free(len);
     free(plen);
