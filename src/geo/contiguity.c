@@ -585,7 +585,8 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
         GEOSGeom_destroy_r(h, env);
         if (cand.oom)
             goto nomem;
-        qsort(cand.v, cand.len, sizeof *cand.v, u32_cmp);
+        if (cand.len > 1)
+            qsort(cand.v, cand.len, sizeof *cand.v, u32_cmp);
         const GEOSPreparedGeometry *prep = NULL;
         for (size_t c = 0; c < cand.len; c++) {
             uint32_t j = cand.v[c];
