@@ -36,25 +36,32 @@ struct GEOSGeom_t;
  * boundary point; queen == 0 (rook): they share a boundary stretch of
  * positive length. Weights are binary (w = 1), rows sorted, no diagonal.
  *
- * Method: vertices and segments of all rings are sorted by their exact
- * coordinates, so districts with a clean shared topology (the normal case
- * for official boundary files) are paired without any geometry operation;
- * this is exactly PySAL's vertex-based Queen/Rook. Pairs whose envelopes,
- * expanded by snap_tolerance, intersect in a GEOS STRtree but that share no
- * exact vertex are then tested with GEOS: queen when the polygons are within
- * snap_tolerance of each other (T-junctions, slightly mismatching
- * digitisation). For rook, a pair without an exactly shared segment is a
- * neighbour when its shared boundary length (below) is positive for
- * snap_tolerance == 0, or exceeds 2 * snap_tolerance otherwise (the part of a
- * boundary within the tolerance of a mere corner contact is at most about
- * 2 * tolerance long).
+ * Method: vertices and segments of all rings are grouped by their exact
+ * coordinates (radix-sorted hashes, equality confirmed), so districts with a
+ * clean shared topology (the normal case for official boundary files) are
+ * paired without any geometry operation; for queen this is exactly PySAL's
+ * vertex-based Queen. Pairs whose envelopes, expanded by snap_tolerance,
+ * intersect in a GEOS STRtree but that share no exact vertex are then tested
+ * with prepared GEOS predicates: queen when the polygons come within
+ * snap_tolerance of each other (T-junctions, boundaries digitised slightly
+ * apart; overlapping polygons count as neighbours too).
+ * Rook: a queen pair is a rook pair when it shares an exact segment, or when
+ * the GEOS intersection of the two boundaries has positive length
+ * (T-junctions). Only pairs without any exact contact (no shared vertex, no
+ * boundary overlap) are judged by the tolerance: they are rook neighbours
+ * when their tolerance-measured shared length (below) exceeds
+ * 2 * snap_tolerance, the most a mere corner contact can produce at right
+ * angles. A pair that touches exactly at a corner stays a corner contact
+ * whatever the tolerance.
  *
  * shared_length (may be NULL): receives a malloc'ed array, one value per CSR
  * entry, of the length of the common boundary in CRS units (0 for a corner
- * contact). With snap_tolerance == 0 it is the length of the linear part of
- * the intersection of both boundaries; with a tolerance it is the mean of the
- * lengths of each boundary inside the other boundary's tolerance buffer.
- * Caller frees. *out is owned by the caller (qtr_csr_free).
+ * contact): the length of the linear part of the intersection of both
+ * boundaries; for pairs that are neighbours only through the tolerance, the
+ * mean of the lengths of each boundary inside the other boundary's
+ * tolerance buffer (this overstates the true stretch by up to about
+ * 2 * tolerance per end). Asking for lengths costs one GEOS intersection per
+ * pair. Caller frees. *out is owned by the caller (qtr_csr_free).
  *
  * Errors: QTR_ERR_USAGE (negative tolerance, n >= 2^32), QTR_ERR_DATA (a
  * geometry that is not polygonal; the message names its index),

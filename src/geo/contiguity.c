@@ -353,10 +353,21 @@ static double inter_length(GEOSContextHandle_t h, const GEOSGeometry *a, const G
 }
 
 /* Shared boundary length of i and j (weights.h); -1 on GEOS failure. */
-static double shared_len(struct geo *G, uint32_t i, uint32_t j)
+/*
+ * Shared boundary length of i and j; -1 on GEOS failure. *exact is set to 1
+ * when the value is the exact intersection length: always for tol == 0, and
+ * for tol > 0 when the boundaries intersect along a positive length or the
+ * pair already shares a vertex exactly (clean topology: the tolerance is not
+ * needed there, and buffering would inflate corner contacts at acute
+ * angles). Otherwise the tolerance measure of weights.h is returned.
+ */
+static double shared_len(struct geo *G, uint32_t i, uint32_t j, int vertex_pair, int *exact)
 {
-    if (G->tol == 0)
-        return inter_length(G->h, boundary(G, i), boundary(G, j));
+    double L0 = inter_length(G->h, boundary(G, i), boundary(G, j));
+    *exact = 1;
+    if (G->tol == 0 || L0 != 0 || vertex_pair)
+        return L0;
+    *exact = 0;
     double a = inter_length(G->h, boundary(G, i), boundary_buffer(G, j));
     double b = inter_length(G->h, boundary(G, j), boundary_buffer(G, i));
     if (a < 0 || b < 0)
@@ -636,6 +647,7 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
         uint32_t a = (uint32_t)(fin.k[e] >> 32), b = (uint32_t)(fin.k[e] & 0xffffffffu);
         int exact_seg = !queen && pairs_has(&sp, fin.k[e]);
         double L = 0;
+        int exact_len = 1;
         if (!need_len && !queen && !exact_seg && snap_tolerance == 0) {
             sa.len = sb.len = 0;
             int vr = qtr_geos_visit_rings(h, geoms[a], a, segbuf_ring, &sa, err);
@@ -661,7 +673,7 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
             }
             L = rel ? 1 : 0;
         } else if (need_len || (!queen && !exact_seg)) {
-            L = shared_len(&G, a, b);
+            L = shared_len(&G, a, b, pairs_has(&vp, fin.k[e]), &exact_len);
             if (L < 0) {
                 rc = qtr_error_set(err, QTR_ERR_INTERNAL,
                                    "GEOS failed measuring the common boundary of districts %u "
@@ -670,7 +682,7 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
                 goto out;
             }
         }
-        if (!queen && !exact_seg && !(snap_tolerance > 0 ? L > 2 * snap_tolerance : L > 0))
+        if (!queen && !exact_seg && !(exact_len ? L > 0 : L > 2 * snap_tolerance))
             continue;
         fin.k[kept] = fin.k[e];
         if (len)
