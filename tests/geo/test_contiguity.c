@@ -264,6 +264,49 @@ static void test_near_miss(void **state)
     layout_free(&l);
 }
 
+/* An exact corner contact stays a corner contact under a tolerance, even where
+ * the two boundaries leave the corner at a very acute angle. */
+static void test_acute_corner_with_tolerance(void **state)
+{
+    (void)state;
+    struct layout l = {0};
+    layout_add(&l, "POLYGON((0 0,10 -1,10 0,0 0))");
+    layout_add(&l, "POLYGON((0 0,10 0.05,10 1,0 0))"); /* within 0.01 of A for 2 units */
+    double *len = NULL;
+    struct qtr_csr *q = contig(&l, 1, 0.01, &len);
+    assert_true(has(q, 0, 1));
+    assert_close(length_of(q, len, 0, 1), 0.0, 0);
+    free(len);
+    qtr_csr_free(q);
+    struct qtr_csr *r = contig(&l, 0, 0.01, NULL);
+    assert_int_equal(qtr_csr_nnz(r), 0);
+    qtr_csr_free(r);
+    layout_free(&l);
+}
+
+static void test_empty_and_null(void **state)
+{
+    (void)state;
+    struct layout l = {0};
+    layout_add(&l, "POLYGON((0 0,1 0,1 1,0 1,0 0))");
+    layout_add(&l, "POLYGON EMPTY");
+    layout_add(&l, "MULTIPOLYGON(((1 0,2 0,2 1,1 1,1 0)),((5 5,6 5,6 6,5 6,5 5)))");
+    GEOSGeometry *g[4] = {l.g[0], l.g[1], l.g[2], NULL};
+    struct qtr_csr *w = NULL;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_weights_contiguity(H, (const GEOSGeometry *const *)g, 4, 0, 0, &w,
+                                            NULL, &err),
+                     0);
+    assert_true(has(w, 0, 2));
+    assert_int_equal(card(w, 1), 0);
+    assert_int_equal(card(w, 3), 0);
+    qtr_csr_free(w);
+    assert_int_equal(qtr_weights_contiguity(H, NULL, 0, 1, 0, &w, NULL, &err), 0);
+    assert_int_equal(w->n, 0);
+    qtr_csr_free(w);
+    layout_free(&l);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -413,6 +456,8 @@ int main(void)
         cmocka_unit_test(test_ring_and_hole),   cmocka_unit_test(test_point_contact),
         cmocka_unit_test(test_t_junction),      cmocka_unit_test(test_near_miss),
         cmocka_unit_test(test_bad_input),       cmocka_unit_test(test_sacramento_pysal),
+        cmocka_unit_test(test_acute_corner_with_tolerance),
+        cmocka_unit_test(test_empty_and_null),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
