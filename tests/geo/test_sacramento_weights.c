@@ -1,9 +1,13 @@
 /*
- * test_kernel_sacramento.c - kernel and kNN weights on real centroids,
+ * test_sacramento_weights.c - kernel, kNN and boundary-length weights on real data,
  * checked against PySAL segregation's published numbers for Sacramento
  * (../shared/reference/sacramento_pysal.json): the dissimilarity of HISP_
  * with counts replaced by their triangular-kernel sums within 2000 m
- * (w_ii = 1), rounded to integers: 0.29234472975484926.
+ * (w_ii = 1), rounded to integers: 0.29234472975484926; and the boundary
+ * spatial dissimilarity (Wong 1993, PySAL BoundarySpatialDissim with
+ * standardize=True): D - sum_ij c_ij |p_i - p_j| / sum_ij c_ij with c the rook
+ * weights holding shared boundary lengths, row-standardised:
+ * 0.2638781237840983.
  */
 #include "test_util.h"
 
@@ -64,6 +68,7 @@ static void test_kernel_dissimilarity(void **state)
     double *x = calloc(n, sizeof *x), *y = calloc(n, sizeof *y);
     double *hisp = calloc(n, sizeof *hisp), *tot = calloc(n, sizeof *tot);
     double *lh = calloc(n, sizeof *lh), *lt = calloc(n, sizeof *lt);
+    GEOSGeometry **geoms = calloc(n, sizeof *geoms);
     int fh = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), "HISP_");
     int ft = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), "TOT_POP");
     OGR_L_ResetReading(lyr);
@@ -80,7 +85,7 @@ static void test_kernel_dissimilarity(void **state)
         assert_int_equal(GEOSGeomGetX_r(h, c, &x[i]), 1);
         assert_int_equal(GEOSGeomGetY_r(h, c, &y[i]), 1);
         GEOSGeom_destroy_r(h, c);
-        GEOSGeom_destroy_r(h, g);
+        geoms[i] = g;
         free(buf);
         hisp[i] = OGR_F_GetFieldAsDouble(f, fh);
         tot[i] = OGR_F_GetFieldAsDouble(f, ft);
@@ -100,6 +105,27 @@ static void test_kernel_dissimilarity(void **state)
     /* the aspatial value as a control: 0.32184656076566864 (PySAL's own test) */
     assert_close(dissim(hisp, tot, n), 0.32184656076566864, 1e-12);
     qtr_csr_free(w);
+
+    /* boundary spatial dissimilarity from shared boundary lengths */
+    double *len = NULL;
+    if (qtr_weights_contiguity(h, (const GEOSGeometry *const *)geoms, n, 0, 0, &w, &len, &err))
+        fail_msg("%s", err.msg);
+    for (size_t e = 0; e < qtr_csr_nnz(w); e++)
+        w->w[e] = len[e];
+    free(len);
+    assert_int_equal(qtr_weights_row_standardize(w, &err), 0);
+    double num = 0, den = 0;
+    for (i = 0; i < n; i++)
+        for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
+            size_t j = w->col[e];
+            num += w->w[e] * fabs(hisp[i] / tot[i] - hisp[j] / tot[j]);
+            den += w->w[e];
+        }
+    assert_close(dissim(hisp, tot, n) - num / den, 0.2638781237840983, 1e-9);
+    qtr_csr_free(w);
+    for (i = 0; i < n; i++)
+        GEOSGeom_destroy_r(h, geoms[i]);
+    free(geoms);
 
     /* kNN on the same centroids: every row has k entries and none is its own */
     assert_int_equal(qtr_weights_knn(x, y, n, 6, &w, &err), 0);
