@@ -438,9 +438,8 @@ static int may_share_stretch(const struct segbuf *A, const struct segbuf *B)
             double t1 = (dx * (q[0] - p[0]) + dy * (q[1] - p[1])) / l2;
             double t2 = (dx * (q[2] - p[0]) + dy * (q[3] - p[1])) / l2;
             double lo = fmax(0.0, fmin(t1, t2)), hi = fmin(1.0, fmax(t1, t2));
-            if (hi - lo > -1e-9) /* overlap, or touching within rounding: let GEOS decide */
-                if (hi - lo > 1e-12)
-                    return 1;
+            if (hi - lo > 1e-12) /* overlap of positive length: let GEOS decide */
+                return 1;
         }
     }
     return 0;
