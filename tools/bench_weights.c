@@ -140,8 +140,8 @@ int main(int argc, char **argv)
             return 1;
         }
         t1 = now();
-        printf("rook            %8.2f s   peak RSS %7.0f MiB   %zu entries\n", t1 - t0,
-               peak_mib(), qtr_csr_nnz(w));
+        printf("rook            %8.2f s   peak RSS %7.0f MiB   %zu entries\n", t1 - t0, peak_mib(),
+               qtr_csr_nnz(w));
         qtr_csr_free(w);
     }
     for (size_t i = 0; i < n; i++)

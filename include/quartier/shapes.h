@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 struct qtr_shapes {
-    size_t n;           /* features */
+    size_t n; /* features */
     size_t nrings;
     size_t npoints;
     size_t *feat_ring;  /* n + 1 */

@@ -109,7 +109,7 @@ enum qtr_kernel_fn {
 enum qtr_kernel_self {
     QTR_KERNEL_SELF_NONE,   /* no diagonal entry */
     QTR_KERNEL_SELF_KERNEL, /* w_ii = K(0): PySAL Kernel's default */
-    QTR_KERNEL_SELF_ONE     /* w_ii = 1: PySAL Kernel(diagonal=True), segregation's spatial indices */
+    QTR_KERNEL_SELF_ONE /* w_ii = 1: PySAL Kernel(diagonal=True), segregation's spatial indices */
 };
 
 /**
@@ -208,7 +208,7 @@ int qtr_weights_write_gwt(const char *path, const struct qtr_csr *w, const char 
  * are 1. Errors: QTR_ERR_IO (cannot open), QTR_ERR_DATA (malformed line,
  * unknown id, count mismatch: file and line named), QTR_ERR_NOMEM.
  */
-int qtr_weights_read_gal(const char *path, const char *const *keys, size_t n,
-                         struct qtr_csr **out, struct qtr_error *err);
+int qtr_weights_read_gal(const char *path, const char *const *keys, size_t n, struct qtr_csr **out,
+                         struct qtr_error *err);
 
 #endif

@@ -368,8 +368,7 @@ out:
 }
 
 int qtr_weights_distance_band(const double *x, const double *y, size_t n, double threshold,
-                              int binary, double alpha, struct qtr_csr **out,
-                              struct qtr_error *err)
+                              int binary, double alpha, struct qtr_csr **out, struct qtr_error *err)
 {
     struct kdtree t = {0};
     struct rowbuild b = {0};

@@ -286,8 +286,8 @@ static int pairs_from_groups(struct pairs *p, const struct grouping *g, const ui
                     continue;
                 if (k == idcap) {
                     size_t cap = 2 * idcap;
-                    uint32_t *ni = ids == small ? malloc(cap * sizeof *ni)
-                                                : realloc(ids, cap * sizeof *ni);
+                    uint32_t *ni =
+                        ids == small ? malloc(cap * sizeof *ni) : realloc(ids, cap * sizeof *ni);
                     if (!ni) {
                         rc = -1;
                         break;
@@ -521,8 +521,7 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
         if (!hk || !hi)
             goto nomem;
         if (col.nv >= UINT32_MAX || col.ns >= UINT32_MAX) {
-            rc = qtr_error_set(err, QTR_ERR_USAGE, "too many vertices (%zu) for one layer",
-                               col.nv);
+            rc = qtr_error_set(err, QTR_ERR_USAGE, "too many vertices (%zu) for one layer", col.nv);
             goto out;
         }
         struct grouping gv = {&col, 0};
@@ -578,8 +577,10 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
             continue;
         double x0, y0, x1, y1;
         if (!GEOSGeom_getExtent_r(h, geoms[i], &x0, &y0, &x1, &y1)) {
-            rc = qtr_error_set(err, QTR_ERR_INTERNAL, "GEOS could not compute the extent of "
-                               "district %zu", i);
+            rc = qtr_error_set(err, QTR_ERR_INTERNAL,
+                               "GEOS could not compute the extent of "
+                               "district %zu",
+                               i);
             goto out;
         }
         GEOSGeometry *env = GEOSGeom_createRectangle_r(h, x0 - snap_tolerance, y0 - snap_tolerance,
@@ -604,8 +605,7 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
             if (pairs_has(&vp, key))
                 continue;
             if (!prep && !(prep = GEOSPrepare_r(h, geoms[i]))) {
-                rc = qtr_error_set(err, QTR_ERR_INTERNAL, "GEOS could not prepare district %zu",
-                                   i);
+                rc = qtr_error_set(err, QTR_ERR_INTERNAL, "GEOS could not prepare district %zu", i);
                 goto out;
             }
             char hit = snap_tolerance > 0
@@ -724,8 +724,8 @@ int qtr_weights_contiguity(struct GEOSContextHandle_HS *h, const struct GEOSGeom
     }
     goto out;
 nomem:
-    rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing contiguity of %zu districts",
-                       n);
+    rc =
+        qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing contiguity of %zu districts", n);
 out:
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);

@@ -117,13 +117,15 @@ int qtr_dissolve_adjacent(struct GEOSContextHandle_HS *h, const struct GEOSGeom_
             }
             k++;
         }
-        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts,
-                                                         (unsigned)k);
+        GEOSGeometry *coll =
+            GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)k);
         if (!coll) {
             for (size_t q = 0; q < k; q++)
                 GEOSGeom_destroy_r(h, parts[q]);
-            rc = qtr_error_set(err, QTR_ERR_INTERNAL, "GEOS could not collect the area of "
-                               "district %u", d->member[d->member_off[a]]);
+            rc = qtr_error_set(err, QTR_ERR_INTERNAL,
+                               "GEOS could not collect the area of "
+                               "district %u",
+                               d->member[d->member_off[a]]);
             goto out;
         }
         d->geoms[a] = GEOSUnaryUnion_r(h, coll);

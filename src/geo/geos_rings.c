@@ -17,8 +17,8 @@ static int visit_ring(struct walk *w, const GEOSGeometry *ring, int hole)
     const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(w->h, ring);
     unsigned int npts = 0;
     if (!cs || !GEOSCoordSeq_getSize_r(w->h, cs, &npts))
-        return qtr_error_set(w->err, QTR_ERR_INTERNAL,
-                             "GEOS could not read a ring of district %zu", w->feature);
+        return qtr_error_set(w->err, QTR_ERR_INTERNAL, "GEOS could not read a ring of district %zu",
+                             w->feature);
     if (npts == 0)
         return 0;
     if (2 * (size_t)npts > w->cap) {
@@ -68,10 +68,10 @@ static int visit_any(struct walk *w, const GEOSGeometry *g, int depth)
         int k = GEOSGetNumGeometries_r(w->h, g);
         for (int p = 0; p < k; p++) {
             const GEOSGeometry *part = GEOSGetGeometryN_r(w->h, g, p);
-            int rc = part ? visit_any(w, part, depth + 1)
-                          : qtr_error_set(w->err, QTR_ERR_INTERNAL,
-                                          "GEOS could not read part %d of district %zu", p,
-                                          w->feature);
+            int rc =
+                part ? visit_any(w, part, depth + 1)
+                     : qtr_error_set(w->err, QTR_ERR_INTERNAL,
+                                     "GEOS could not read part %d of district %zu", p, w->feature);
             if (rc)
                 return rc;
         }

@@ -35,8 +35,7 @@ static void fmt_double(char *buf, size_t size, double v)
 }
 
 static int write_weights(const char *path, const struct qtr_csr *w, const char *const *keys,
-                         const char *shapefile, const char *keyvar, int gwt,
-                         struct qtr_error *err)
+                         const char *shapefile, const char *keyvar, int gwt, struct qtr_error *err)
 {
     char *tmp = NULL;
     FILE *f = NULL;
@@ -62,8 +61,8 @@ static int write_weights(const char *path, const struct qtr_csr *w, const char *
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = qtr_error_set(err, QTR_ERR_IO, "cannot create a temporary file beside '%s': %s",
-                           path, strerror(errno));
+        rc = qtr_error_set(err, QTR_ERR_IO, "cannot create a temporary file beside '%s': %s", path,
+                           strerror(errno));
         goto out;
     }
     f = fdopen(fd, "w");
@@ -97,8 +96,8 @@ static int write_weights(const char *path, const struct qtr_csr *w, const char *
     }
     f = NULL;
     if (rename(tmp, path)) {
-        rc = qtr_error_set(err, QTR_ERR_IO, "cannot move the new %s file to '%s': %s", what,
-                           path, strerror(errno));
+        rc = qtr_error_set(err, QTR_ERR_IO, "cannot move the new %s file to '%s': %s", what, path,
+                           strerror(errno));
         unlink(tmp);
     }
 out:
@@ -167,8 +166,8 @@ static int parse_count(const char *s, size_t *v)
     return 0;
 }
 
-int qtr_weights_read_gal(const char *path, const char *const *keys, size_t n,
-                         struct qtr_csr **out, struct qtr_error *err)
+int qtr_weights_read_gal(const char *path, const char *const *keys, size_t n, struct qtr_csr **out,
+                         struct qtr_error *err)
 {
     FILE *f = NULL;
     char *line = NULL;
@@ -197,8 +196,7 @@ int qtr_weights_read_gal(const char *path, const char *const *keys, size_t n,
         }
     f = fopen(path, "r");
     if (!f) {
-        rc = qtr_error_set(err, QTR_ERR_IO, "cannot open GAL file '%s': %s", path,
-                           strerror(errno));
+        rc = qtr_error_set(err, QTR_ERR_IO, "cannot open GAL file '%s': %s", path, strerror(errno));
         goto out;
     }
     char *hdr[5] = {0};
@@ -214,8 +212,7 @@ int qtr_weights_read_gal(const char *path, const char *const *keys, size_t n,
     }
     /* GeoDa/PySAL header "0 n shapefile keyvar"; older files have just "n" */
     size_t nfile = 0, first = 0;
-    if (parse_count(hdr[0], &first) ||
-        (nh > 1 && (first != 0 || parse_count(hdr[1], &nfile)))) {
+    if (parse_count(hdr[0], &first) || (nh > 1 && (first != 0 || parse_count(hdr[1], &nfile)))) {
         rc = qtr_error_set(err, QTR_ERR_DATA,
                            "GAL file '%s' line %zu: header is neither 'n' nor '0 n layer key'",
                            path, lineno);
@@ -240,8 +237,8 @@ int qtr_weights_read_gal(const char *path, const char *const *keys, size_t n,
             continue;
         size_t cnt;
         if (k != 2 || parse_count(t2[1], &cnt)) {
-            rc = qtr_error_set(err, QTR_ERR_DATA,
-                               "GAL file '%s' line %zu: expected 'id count'", path, lineno);
+            rc = qtr_error_set(err, QTR_ERR_DATA, "GAL file '%s' line %zu: expected 'id count'",
+                               path, lineno);
             goto out;
         }
         long src = lookup(tab, n, t2[0]);
@@ -273,8 +270,8 @@ int qtr_weights_read_gal(const char *path, const char *const *keys, size_t n,
         size_t got = tokens(line, tok, tokcap);
         if (got != cnt) {
             rc = qtr_error_set(err, QTR_ERR_DATA,
-                               "GAL file '%s' line %zu: %zu neighbours listed, %zu announced",
-                               path, lineno, got, cnt);
+                               "GAL file '%s' line %zu: %zu neighbours listed, %zu announced", path,
+                               lineno, got, cnt);
             goto out;
         }
         for (size_t e = 0; e < cnt; e++) {

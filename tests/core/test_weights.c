@@ -42,8 +42,7 @@ static void test_knn(void **state)
 
     assert_int_equal(qtr_weights_knn(LX, LY, 5, 2, &w, &err), 0);
     /* point 2 has 0 and 3 both at distance 3: the lower index wins */
-    static const uint32_t k0[] = {1, 2}, k1[] = {0, 2}, k2[] = {0, 1}, k3[] = {2, 4},
-                          k4[] = {2, 3};
+    static const uint32_t k0[] = {1, 2}, k1[] = {0, 2}, k2[] = {0, 1}, k3[] = {2, 4}, k4[] = {2, 3};
     expect_row(w, 0, k0, 2);
     expect_row(w, 1, k1, 2);
     expect_row(w, 2, k2, 2);
@@ -134,9 +133,9 @@ static void test_kernel(void **state)
     qtr_csr_free(w);
 
     /* gaussian, diagonal 1 (segregation), adaptive k = 1: h_0 = 1 * (1 + 1e-7) */
-    assert_int_equal(qtr_weights_kernel(LX, LY, 5, QTR_KERNEL_GAUSSIAN, 0, 1, 1,
-                                        QTR_KERNEL_SELF_ONE, &w, &err),
-                     0);
+    assert_int_equal(
+        qtr_weights_kernel(LX, LY, 5, QTR_KERNEL_GAUSSIAN, 0, 1, 1, QTR_KERNEL_SELF_ONE, &w, &err),
+        0);
     double z = 1.0 / 1.0000001;
     assert_close(entry(w, 0, 1), exp(-z * z / 2) / sqrt(2 * 3.14159265358979323846), 1e-15);
     assert_close(entry(w, 0, 0), 1.0, 0);
@@ -145,9 +144,9 @@ static void test_kernel(void **state)
     qtr_csr_free(w);
 
     /* fixed bandwidth from k = 1: h = max nn distance (4) * (1 + 1e-7) */
-    assert_int_equal(qtr_weights_kernel(LX, LY, 5, QTR_KERNEL_UNIFORM, 0, 1, 0,
-                                        QTR_KERNEL_SELF_NONE, &w, &err),
-                     0);
+    assert_int_equal(
+        qtr_weights_kernel(LX, LY, 5, QTR_KERNEL_UNIFORM, 0, 1, 0, QTR_KERNEL_SELF_NONE, &w, &err),
+        0);
     assert_close(entry(w, 4, 3), 0.5, 0);
     assert_close(entry(w, 1, 2), 0.5, 0);
     assert_close(entry(w, 0, 3), -1, 0); /* 6 > 4 */
@@ -244,10 +243,8 @@ static void test_triplets(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_knn),
-        cmocka_unit_test(test_band_and_helpers),
-        cmocka_unit_test(test_kernel),
-        cmocka_unit_test(test_kdtree_vs_brute_force),
+        cmocka_unit_test(test_knn),      cmocka_unit_test(test_band_and_helpers),
+        cmocka_unit_test(test_kernel),   cmocka_unit_test(test_kdtree_vs_brute_force),
         cmocka_unit_test(test_triplets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

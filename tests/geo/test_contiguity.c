@@ -42,8 +42,9 @@ static void layout_add(struct layout *l, const char *wkt)
 static void layout_square(struct layout *l, double x, double y, double s)
 {
     char wkt[256];
-    snprintf(wkt, sizeof wkt, "POLYGON((%.17g %.17g, %.17g %.17g, %.17g %.17g, %.17g %.17g, %.17g %.17g))",
-             x, y, x + s, y, x + s, y + s, x, y + s, x, y);
+    snprintf(wkt, sizeof wkt,
+             "POLYGON((%.17g %.17g, %.17g %.17g, %.17g %.17g, %.17g %.17g, %.17g %.17g))", x, y,
+             x + s, y, x + s, y + s, x, y + s, x, y);
     layout_add(l, wkt);
 }
 
@@ -58,8 +59,8 @@ static struct qtr_csr *contig(struct layout *l, int queen, double tol, double **
 {
     struct qtr_csr *w = NULL;
     struct qtr_error err = {0};
-    int rc = qtr_weights_contiguity(H, (const GEOSGeometry *const *)l->g, l->n, queen, tol, &w,
-                                    len, &err);
+    int rc = qtr_weights_contiguity(H, (const GEOSGeometry *const *)l->g, l->n, queen, tol, &w, len,
+                                    &err);
     if (rc)
         fail_msg("contiguity failed: %s", err.msg);
     assert_true(qtr_weights_is_symmetric(w, 0));
@@ -294,9 +295,8 @@ static void test_empty_and_null(void **state)
     GEOSGeometry *g[4] = {l.g[0], l.g[1], l.g[2], NULL};
     struct qtr_csr *w = NULL;
     struct qtr_error err = {0};
-    assert_int_equal(qtr_weights_contiguity(H, (const GEOSGeometry *const *)g, 4, 0, 0, &w,
-                                            NULL, &err),
-                     0);
+    assert_int_equal(
+        qtr_weights_contiguity(H, (const GEOSGeometry *const *)g, 4, 0, 0, &w, NULL, &err), 0);
     assert_true(has(w, 0, 2));
     assert_int_equal(card(w, 1), 0);
     assert_int_equal(card(w, 3), 0);
@@ -315,14 +315,14 @@ static void test_bad_input(void **state)
     layout_add(&l, "LINESTRING(0 0,1 1)");
     struct qtr_csr *w = NULL;
     struct qtr_error err = {0};
-    assert_int_equal(qtr_weights_contiguity(H, (const GEOSGeometry *const *)l.g, 2, 1, 0, &w,
-                                            NULL, &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(
+        qtr_weights_contiguity(H, (const GEOSGeometry *const *)l.g, 2, 1, 0, &w, NULL, &err),
+        QTR_ERR_DATA);
     assert_null(w);
     assert_non_null(strstr(err.msg, "district 1"));
-    assert_int_equal(qtr_weights_contiguity(H, (const GEOSGeometry *const *)l.g, 1, 1, -1, &w,
-                                            NULL, &err),
-                     QTR_ERR_USAGE);
+    assert_int_equal(
+        qtr_weights_contiguity(H, (const GEOSGeometry *const *)l.g, 1, 1, -1, &w, NULL, &err),
+        QTR_ERR_USAGE);
     layout_free(&l);
 }
 
@@ -452,10 +452,14 @@ static void test_sacramento_pysal(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grid_queen_rook), cmocka_unit_test(test_checkerboard),
-        cmocka_unit_test(test_ring_and_hole),   cmocka_unit_test(test_point_contact),
-        cmocka_unit_test(test_t_junction),      cmocka_unit_test(test_near_miss),
-        cmocka_unit_test(test_bad_input),       cmocka_unit_test(test_sacramento_pysal),
+        cmocka_unit_test(test_grid_queen_rook),
+        cmocka_unit_test(test_checkerboard),
+        cmocka_unit_test(test_ring_and_hole),
+        cmocka_unit_test(test_point_contact),
+        cmocka_unit_test(test_t_junction),
+        cmocka_unit_test(test_near_miss),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_sacramento_pysal),
         cmocka_unit_test(test_acute_corner_with_tolerance),
         cmocka_unit_test(test_empty_and_null),
     };

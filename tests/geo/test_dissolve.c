@@ -30,8 +30,8 @@ static int setup(void **state)
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++) {
             char s[200];
-            snprintf(s, sizeof s, "POLYGON((%d %d,%d %d,%d %d,%d %d,%d %d))", c, r, c + 1, r,
-                     c + 1, r + 1, c, r + 1, c, r);
+            snprintf(s, sizeof s, "POLYGON((%d %d,%d %d,%d %d,%d %d,%d %d))", c, r, c + 1, r, c + 1,
+                     r + 1, c, r + 1, c, r);
             G[r * 3 + c] = wkt(s);
         }
     struct qtr_error err = {0};
@@ -128,9 +128,9 @@ static void test_corner_contact(void **state)
     size_t row[2] = {0, 0};
     small.n = 1;
     small.row = row;
-    assert_int_equal(qtr_dissolve_adjacent(H, (const GEOSGeometry *const *)G, 9, &small, label,
-                                           &d, &err),
-                     QTR_ERR_USAGE);
+    assert_int_equal(
+        qtr_dissolve_adjacent(H, (const GEOSGeometry *const *)G, 9, &small, label, &d, &err),
+        QTR_ERR_USAGE);
     assert_null(d);
 }
 
