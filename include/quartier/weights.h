@@ -122,7 +122,7 @@ enum qtr_kernel_self {
  * h = max_i of that distance * (1 + 1e-7). The factor is PySAL's eps, which
  * keeps the k-th neighbour inside the band.
  * Errors: QTR_ERR_USAGE (no bandwidth and k == 0 or k >= n, unknown fn),
- * QTR_ERR_DATA (non-finite coordinate; adaptive bandwidth 0 because of
+ * QTR_ERR_DATA (non-finite coordinate; derived bandwidth 0 because of
  * duplicate points), QTR_ERR_NOMEM.
  */
 int qtr_weights_kernel(const double *x, const double *y, size_t n, enum qtr_kernel_fn fn,

@@ -498,6 +498,13 @@ int qtr_weights_kernel(const double *x, const double *y, size_t n, enum qtr_kern
                 goto out;
             }
         }
+        if (!adaptive && !(hmax > 0)) {
+            rc = qtr_error_set(err, QTR_ERR_DATA,
+                               "all districts share their centroid with at least %zu others, "
+                               "so the bandwidth from k = %zu is 0; give a bandwidth in metres",
+                               k, k);
+            goto out;
+        }
         if (!adaptive)
             for (size_t i = 0; i < n; i++)
                 bw[i] = hmax;

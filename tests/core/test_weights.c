@@ -221,6 +221,37 @@ static void test_kdtree_vs_brute_force(void **state)
     qtr_csr_free(b);
 }
 
+/* All points equal: the k-d tree must still terminate, ties go to the lowest indices. */
+static void test_identical_points(void **state)
+{
+    (void)state;
+    enum { N = 100 };
+    double x[N], y[N];
+    for (size_t i = 0; i < N; i++) {
+        x[i] = 5;
+        y[i] = -3;
+    }
+    struct qtr_csr *w = NULL;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_weights_knn(x, y, N, 3, &w, &err), 0);
+    static const uint32_t r0[] = {1, 2, 3}, r50[] = {0, 1, 2};
+    expect_row(w, 0, r0, 3);
+    expect_row(w, 50, r50, 3);
+    qtr_csr_free(w);
+    assert_int_equal(qtr_weights_distance_band(x, y, N, 1.0, 1, -1, &w, &err), 0);
+    assert_int_equal(qtr_csr_nnz(w), N * (N - 1));
+    qtr_csr_free(w);
+    /* adaptive bandwidth 0 is refused, with a reason */
+    assert_int_equal(qtr_weights_kernel(x, y, N, QTR_KERNEL_TRIANGULAR, 0, 2, 1,
+                                        QTR_KERNEL_SELF_NONE, &w, &err),
+                     QTR_ERR_DATA);
+    assert_null(w);
+    assert_int_equal(qtr_weights_kernel(x, y, N, QTR_KERNEL_TRIANGULAR, 0, 2, 0,
+                                        QTR_KERNEL_SELF_NONE, &w, &err),
+                     QTR_ERR_DATA);
+    assert_null(w);
+}
+
 static void test_triplets(void **state)
 {
     (void)state;
@@ -245,6 +276,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_knn),      cmocka_unit_test(test_band_and_helpers),
         cmocka_unit_test(test_kernel),   cmocka_unit_test(test_kdtree_vs_brute_force),
+        cmocka_unit_test(test_identical_points),
         cmocka_unit_test(test_triplets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
