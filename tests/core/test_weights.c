@@ -242,13 +242,13 @@ static void test_identical_points(void **state)
     assert_int_equal(qtr_csr_nnz(w), N * (N - 1));
     qtr_csr_free(w);
     /* adaptive bandwidth 0 is refused, with a reason */
-    assert_int_equal(qtr_weights_kernel(x, y, N, QTR_KERNEL_TRIANGULAR, 0, 2, 1,
-                                        QTR_KERNEL_SELF_NONE, &w, &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(
+        qtr_weights_kernel(x, y, N, QTR_KERNEL_TRIANGULAR, 0, 2, 1, QTR_KERNEL_SELF_NONE, &w, &err),
+        QTR_ERR_DATA);
     assert_null(w);
-    assert_int_equal(qtr_weights_kernel(x, y, N, QTR_KERNEL_TRIANGULAR, 0, 2, 0,
-                                        QTR_KERNEL_SELF_NONE, &w, &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(
+        qtr_weights_kernel(x, y, N, QTR_KERNEL_TRIANGULAR, 0, 2, 0, QTR_KERNEL_SELF_NONE, &w, &err),
+        QTR_ERR_DATA);
     assert_null(w);
 }
 
@@ -274,8 +274,10 @@ static void test_triplets(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_knn),      cmocka_unit_test(test_band_and_helpers),
-        cmocka_unit_test(test_kernel),   cmocka_unit_test(test_kdtree_vs_brute_force),
+        cmocka_unit_test(test_knn),
+        cmocka_unit_test(test_band_and_helpers),
+        cmocka_unit_test(test_kernel),
+        cmocka_unit_test(test_kdtree_vs_brute_force),
         cmocka_unit_test(test_identical_points),
         cmocka_unit_test(test_triplets),
     };
