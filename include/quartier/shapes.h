@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 struct qtr_shapes {
-    size_t n;           /* features */
+    size_t n; /* features */
     size_t nrings;
     size_t npoints;
     size_t *feat_ring;  /* n + 1 */
@@ -28,5 +28,20 @@ void qtr_shapes_free(struct qtr_shapes *s);
 /** Bounding box of all features; returns 0 when there are no points. */
 int qtr_shapes_bbox(const struct qtr_shapes *s, double *minx, double *miny, double *maxx,
                     double *maxy);
+
+struct GEOSContextHandle_HS; /* GEOSContextHandle_t, without including geos_c.h */
+struct GEOSGeom_t;           /* GEOSGeometry */
+struct qtr_error;
+
+/**
+ * Convert n GEOS geometries (Polygon, MultiPolygon, or collections of them)
+ * to plain rings (src/geo/shapes_geos.c). Coordinates are copied as they
+ * are; ring orientation is kept, holes are flagged in ring_hole. NULL or
+ * empty geometries become features without rings. *out is owned by the
+ * caller (qtr_shapes_free). Errors: QTR_ERR_DATA (non-polygonal geometry,
+ * index named), QTR_ERR_INTERNAL (GEOS failed), QTR_ERR_NOMEM.
+ */
+int qtr_shapes_from_geos(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *const *geoms,
+                         size_t n, struct qtr_shapes **out, struct qtr_error *err);
 
 #endif
