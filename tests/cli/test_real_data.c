@@ -1,0 +1,195 @@
+/*
+ * End-to-end runs on the real open data in ../shared/data (skipped where it is absent):
+ * Berlin 2020 (448 Planungsräume with a duplicated key), Berlin 2021 (542 + MSS 2021,
+ * reproducing the published status and dynamics classes), Hamburg (join by name), and the
+ * project's own Musterstadt.
+ */
+#include "test_util.h"
+
+#include "cli/cli_util.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+static long count_features(const char *path, const char *layer)
+{
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    if (!ds)
+        return -1;
+    OGRLayerH l = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
+    long n = l ? (long)OGR_L_GetFeatureCount(l, 1) : -1;
+    GDALClose(ds);
+    return n;
+}
+
+/* GDAL's GeoPackage validator (python3-gdal), when installed. */
+static void validate_gpkg(const char *path)
+{
+    const char *v = "/usr/share/doc/python3-gdal/examples/validate_gpkg.py";
+    if (!qtr_file_exists(v)) {
+        print_message("note: %s not installed, GeoPackage validation skipped\n", v);
+        return;
+    }
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s '%s' 2>&1", v, path);
+    int rc = system(cmd);
+    assert_int_equal(rc, 0);
+}
+
+/* Count the join-report rows of a kind, optionally only for a key or name. */
+static int report_count(const char *gpkg, const char *kind, const char *key, const char *name)
+{
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "join_report");
+    assert_non_null(l);
+    int c = 0;
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, 0), kind) &&
+            (!key || !strcmp(OGR_F_GetFieldAsString(f, 2), key)) &&
+            (!name || !strcmp(OGR_F_GetFieldAsString(f, 3), name)))
+            c++;
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return c;
+}
+
+static void run_ok(const char *ini, const char *outdir)
+{
+    char args[10000];
+    snprintf(args, sizeof args, "run %s -o %s -q --permutations 19", qtr_test_path(ini), outdir);
+    char *out = NULL;
+    int rc = qtr_run_cli(args, &out);
+    if (rc != 0)
+        fail_msg("quartier %s failed (%d):\n%s", args, rc, out);
+    free(out);
+}
+
+static void test_berlin_2020(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    const char *tmp = qtr_temp_dir();
+    char gpkg[512], json[512];
+    snprintf(gpkg, sizeof gpkg, "%s/quartier.gpkg", tmp);
+    snprintf(json, sizeof json, "%s/districts.geojson", tmp);
+    run_ok("geodata/berlin/berlin-2020.ini", tmp);
+    validate_gpkg(gpkg);
+    /* Every feature is present, the duplicate too. */
+    assert_int_equal(count_features(gpkg, "districts"), 448);
+    assert_int_equal(count_features(json, NULL), 448);
+    /* The duplicated key and the statistics key that has no boundary are named. */
+    assert_int_equal(report_count(gpkg, "duplicate_boundary_key", "06010102", NULL), 1);
+    assert_int_equal(report_count(gpkg, "no_boundary", "04030417", NULL), 2);
+    /* 09041403 did not exist in 2015: reported for the 2015 table only. */
+    assert_int_equal(report_count(gpkg, "no_statistics", "09041403", NULL), 1);
+    assert_true(count_features(gpkg, "city_indices") > 20);
+}
+
+static void test_berlin_2021_mss(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    const char *tmp = qtr_temp_dir();
+    char gpkg[512];
+    snprintf(gpkg, sizeof gpkg, "%s/quartier.gpkg", tmp);
+    run_ok("geodata/berlin/berlin-2021.ini", tmp);
+    validate_gpkg(gpkg);
+    assert_int_equal(count_features(gpkg, "districts"), 542);
+    /* The published MSS 2021 classes (SI_N 1..4, DI_N coded 1/3/5) for all 536 valid ones. */
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "districts");
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+    int iv = OGR_FD_GetFieldIndex(d, "renewal_validity");
+    int is = OGR_FD_GetFieldIndex(d, "status_code"), isn = OGR_FD_GetFieldIndex(d, "SI_N");
+    int id = OGR_FD_GetFieldIndex(d, "dynamics_code"), idn = OGR_FD_GetFieldIndex(d, "DI_N");
+    assert_true(iv >= 0 && is >= 0 && isn >= 0 && id >= 0 && idn >= 0);
+    int valid = 0, status_ok = 0, dyn_ok = 0, invalid = 0;
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, iv), "gültig")) {
+            valid++;
+            status_ok += OGR_F_GetFieldAsInteger(f, is) == OGR_F_GetFieldAsInteger(f, isn);
+            dyn_ok += OGR_F_GetFieldAsInteger(f, id) == (OGR_F_GetFieldAsInteger(f, idn) + 1) / 2;
+        } else {
+            invalid++;
+            assert_false(OGR_F_IsFieldSetAndNotNull(f, is));
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    assert_int_equal(valid, 536);
+    assert_int_equal(invalid, 6);
+    assert_int_equal(status_ok, 536);
+    assert_int_equal(dyn_ok, 536);
+}
+
+static void test_hamburg_names(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    char args[10000];
+    snprintf(args, sizeof args, "check %s -q",
+             qtr_test_path("geodata/hamburg/hamburg-2013.ini"));
+    char *out = NULL;
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    /* Every Stadtteil without a row ... */
+    const char *unmatched[] = {"0117 \"Kleiner Grasbrook\"", "0118 \"Steinwerder\"",
+                               "0119 \"Waltershof\"",        "0120 \"Finkenwerder\"",
+                               "0121 \"Neuwerk\"",           "0702 \"Neuland\"",
+                               "0703 \"Gut Moor\"",          "0711 \"Moorburg\"",
+                               "0712 \"Altenwerder\""};
+    for (size_t i = 0; i < sizeof unmatched / sizeof unmatched[0]; i++)
+        if (!strstr(out, unmatched[i]))
+            fail_msg("'%s' missing from the report:\n%s", unmatched[i], out);
+    /* ... the rows covering two Stadtteile, the ambiguous Bezirk names, the city row. */
+    const char *named[] = {"\"Kleiner Grasbrook und Steinwerder\" [profile] line",
+                           "\"Waltershof und Finkenwerder\" [profile] line",
+                           "\"Neuland und Gut Moor\" [profile] line",
+                           "\"Moorburg und Altenwerder\" [profile] line",
+                           "\"Eimsbüttel\" [profile] name 'Eimsbüttel'",
+                           "\"Wandsbek\" [profile] name 'Wandsbek'",
+                           "\"Bergedorf\" [profile] name 'Bergedorf'",
+                           "\"Harburg\" [profile] name 'Harburg'",
+                           "\"Hamburg\" [profile] line 108 of table 'profile' matches no district"};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (!strstr(out, named[i]))
+            fail_msg("'%s' missing from the report:\n%s", named[i], out);
+    assert_non_null(strstr(out, "row covering several districts (4)"));
+    assert_non_null(strstr(out, "name shared by several rows or districts (4)"));
+    assert_non_null(strstr(out, "Joined: 95 of 104 districts"));
+    free(out);
+    /* Strict mode refuses the ambiguous join. */
+    snprintf(args, sizeof args, "check %s -q --strict",
+             qtr_test_path("geodata/hamburg/hamburg-2013.ini"));
+    assert_int_equal(qtr_run_cli(args, &out), 1);
+    free(out);
+}
+
+static void test_musterstadt(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    char gpkg[512];
+    snprintf(gpkg, sizeof gpkg, "%s/quartier.gpkg", tmp);
+    run_ok("geodata/musterstadt/analysis.ini", tmp);
+    validate_gpkg(gpkg);
+    assert_int_equal(count_features(gpkg, "districts"), 120);
+    assert_int_equal(count_features(gpkg, "goals"), 3);
+    /* The small harbour district is reported and kept out. */
+    assert_int_equal(report_count(gpkg, "small_population", "068", NULL), 1);
+}
+
+int main(void)
+{
+    GDALAllRegister();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_berlin_2020),
+        cmocka_unit_test(test_berlin_2021_mss),
+        cmocka_unit_test(test_hamburg_names),
+        cmocka_unit_test(test_musterstadt),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
