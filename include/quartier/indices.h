@@ -246,6 +246,18 @@ int qtr_indices_single(const struct qtr_units *u, const char *group_label,
                        size_t *nout, struct qtr_error *err);
 
 /**
+ * Add inference to single-group values computed by qtr_indices_single for the
+ * same units: permutation p-value and expected value under random allocation
+ * of residents (district and group totals kept) and a bootstrap 95% interval,
+ * with opt->permutations draws (0 = nothing to do). Indices that simulate by
+ * definition (modified, bias-corrected) and density-corrected D are left as
+ * they are. Only QTR_ERR_NOMEM is an error; an index for which simulation is
+ * not possible (e.g. fractional counts) keeps NAN.
+ */
+int qtr_indices_single_infer(const struct qtr_units *u, const struct qtr_index_options *opt,
+                             struct qtr_index_value *vals, size_t nvals, struct qtr_error *err);
+
+/**
  * Compute every multigroup index over u->groups (their sum per district is
  * the total, as in PySAL), appending to *out as above.
  */

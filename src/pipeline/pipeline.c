@@ -301,7 +301,11 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             .cy = have_geom ? cy : NULL,
         };
         const char *label = cfg->groups[g].id;
+        size_t first = st->nindices;
         if ((rc = qtr_indices_single(&u, label, &io, &st->indices, &st->nindices, err)))
+            goto out;
+        if ((rc = qtr_indices_single_infer(&u, &io, st->indices + first, st->nindices - first,
+                                           err)))
             goto out;
         if ((rc = local_columns(st, cfg->groups[g].id, tot, grp, err)))
             goto out;
