@@ -27,6 +27,8 @@ struct qtr_output_request {
     size_t nindices;
     const struct qtr_goal_row *goals;
     size_t ngoals;
+    const struct qtr_change_row *changes;
+    size_t nchanges;
     const char *command_line;
 };
 

@@ -45,6 +45,19 @@ struct qtr_goal_row {
     int state;               /* enum qtr_goal_state */
 };
 
+/** One row of the change table: an index at two reference dates and the test of the difference. */
+struct qtr_change_row {
+    char index[48];
+    char group[64];
+    char component[32];      /* "" for the index itself; Shapley parts of M otherwise */
+    double previous, current, difference;
+    double expected;         /* mean simulated difference under the null (NAN: none) */
+    double p_value;          /* two-sided (NAN: none) */
+    char method[32];         /* "random_label", "composition", "shapley" */
+    size_t n_previous, n_current;
+    char note[200];
+};
+
 /** Everything a run produces, owned by the state. */
 struct qtr_state {
     struct qtr_layer *layer;
@@ -63,6 +76,8 @@ struct qtr_state {
     struct qtr_renewal_result renewal;
     struct qtr_goal_row *goals;
     size_t ngoals;
+    struct qtr_change_row *changes;
+    size_t nchanges;
     char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write) */
     char *geojson_path;
 };
@@ -81,6 +96,15 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
 /** Citywide single-group (and multigroup) indices, group shares and location quotients. */
 int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          struct qtr_error *err);
+
+/**
+ * Compare the two reference dates ([population] previous_total and the
+ * groups' previous columns): each core index at both dates with a random-
+ * label test of the difference, and the Shapley decomposition of the change
+ * in M. Districts with values at one date only are named in the report.
+ */
+int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                        struct qtr_error *err);
 
 /**
  * Evaluate the [indicator] expressions (SQLite) over the joined columns and

@@ -166,6 +166,8 @@ int cmd_run(int argc, char **argv)
     if (!rc)
         rc = qtr_pipeline_compute(&ctx, &cfg, st, &err);
     if (!rc)
+        rc = qtr_pipeline_change(&ctx, &cfg, st, &err);
+    if (!rc)
         rc = qtr_pipeline_indicators(&ctx, &cfg, st, &err);
     if (!rc)
         rc = qtr_pipeline_renewal(&ctx, &cfg, st, &err);

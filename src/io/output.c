@@ -363,6 +363,41 @@ static int write_goals(GDALDatasetH ds, const struct qtr_output_request *req,
     return QTR_OK;
 }
 
+static int write_changes(GDALDatasetH ds, const struct qtr_output_request *req,
+                         struct qtr_error *err)
+{
+    if (req->nchanges == 0)
+        return QTR_OK;
+    const char *fields[] = {"index",   "group",      "component", "previous",   "current",
+                            "difference", "expected", "p_value",  "method",     "n_previous",
+                            "n_current",  "note"};
+    const OGRFieldType types[] = {OFTString, OFTString, OFTString, OFTReal,    OFTReal,
+                                  OFTReal,   OFTReal,   OFTReal,   OFTString,  OFTInteger,
+                                  OFTInteger, OFTString};
+    OGRLayerH lyr = create_table(ds, "change", fields, types, 12, err);
+    if (!lyr)
+        return err->code;
+    for (size_t k = 0; k < req->nchanges; k++) {
+        const struct qtr_change_row *c = &req->changes[k];
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(f, 0, c->index);
+        OGR_F_SetFieldString(f, 1, c->group);
+        OGR_F_SetFieldString(f, 2, c->component);
+        set_double_or_null(f, 3, c->previous);
+        set_double_or_null(f, 4, c->current);
+        set_double_or_null(f, 5, c->difference);
+        set_double_or_null(f, 6, c->expected);
+        set_double_or_null(f, 7, c->p_value);
+        OGR_F_SetFieldString(f, 8, c->method);
+        OGR_F_SetFieldInteger(f, 9, (int)c->n_previous);
+        OGR_F_SetFieldInteger(f, 10, (int)c->n_current);
+        OGR_F_SetFieldString(f, 11, c->note);
+        if (put(lyr, f, err))
+            return err->code;
+    }
+    return QTR_OK;
+}
+
 static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
                           struct qtr_error *err)
 {
@@ -441,6 +476,8 @@ static int write_gpkg(struct qtr_ctx *ctx, const struct qtr_output_request *req,
         rc = write_indices(ds, req, err);
     if (!rc)
         rc = write_report(ds, req, err);
+    if (!rc)
+        rc = write_changes(ds, req, err);
     if (!rc)
         rc = write_goals(ds, req, err);
     if (!rc)

@@ -27,6 +27,7 @@ void qtr_state_free(struct qtr_state *st)
     free(st->ind_change);
     qtr_renewal_result_release(&st->renewal);
     free(st->goals);
+    free(st->changes);
     free(st->gpkg_path);
     free(st->geojson_path);
     free(st);
@@ -380,6 +381,8 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         .nindices = st->nindices,
         .goals = st->goals,
         .ngoals = st->ngoals,
+        .changes = st->changes,
+        .nchanges = st->nchanges,
         .command_line = command_line,
     };
     return qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);

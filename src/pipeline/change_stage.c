@@ -1,0 +1,269 @@
+/*
+ * Change between two reference dates: each core index at the previous and the current date,
+ * the difference and its random-label test (inference.h), and the Shapley decomposition of the
+ * change in the mutual information index M over the districts present at both dates.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quartier/inference.h"
+#include "quartier/multigroup.h"
+#include "quartier/pipeline.h"
+#include "quartier/strutil.h"
+
+static int count_ok(uint8_t kind)
+{
+    return kind == QTR_CELL_VALUE || kind == QTR_CELL_ZERO;
+}
+
+/* Districts usable at the previous date: previous total and counts present, total > 0. */
+static int usable_prev(const struct qtr_column *tot, const struct qtr_column *const *g, size_t ng,
+                       size_t i, double min_population, int exclude_small)
+{
+    if (!count_ok(tot->kind[i]) || !(tot->v[i] > 0))
+        return 0;
+    if (exclude_small && tot->v[i] < min_population)
+        return 0;
+    for (size_t k = 0; k < ng; k++)
+        if (!count_ok(g[k]->kind[i]) || g[k]->v[i] < 0 || g[k]->v[i] > tot->v[i])
+            return 0;
+    return 1;
+}
+
+static struct qtr_change_row *new_row(struct qtr_state *st, size_t *cap)
+{
+    if (st->nchanges == *cap) {
+        size_t nc = *cap ? 2 * *cap : 16;
+        struct qtr_change_row *r = realloc(st->changes, nc * sizeof *r);
+        if (!r)
+            return NULL;
+        st->changes = r;
+        *cap = nc;
+    }
+    struct qtr_change_row *row = &st->changes[st->nchanges++];
+    memset(row, 0, sizeof *row);
+    row->expected = row->p_value = NAN;
+    return row;
+}
+
+int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                        struct qtr_error *err)
+{
+    if (!cfg->previous_total)
+        return QTR_OK;
+    struct qtr_frame *f = st->frame;
+    size_t n = f->n, cap = 0;
+    struct qtr_column *tot, *ptot;
+    int rc;
+    if ((rc = qtr_frame_require(f, cfg->total, "total column", &tot, err)) ||
+        (rc = qtr_frame_require(f, cfg->previous_total, "previous_total column", &ptot, err)))
+        return rc;
+    double *ta = malloc(n * sizeof *ta), *xa = malloc(n * sizeof *xa);
+    double *tb = malloc(n * sizeof *tb), *xb = malloc(n * sizeof *xb);
+    if (!ta || !xa || !tb || !xb) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    struct qtr_infer_options io = {
+        .draws = cfg->permutations, .seed = ctx->seed ? ctx->seed : cfg->seed,
+        .threads = ctx->threads};
+    static const struct {
+        const char *name;
+        qtr_index_fn fn;
+    } core[] = {{"dissimilarity", qtr_dissimilarity}, {"gini", qtr_gini},
+                {"entropy", qtr_entropy},             {"isolation", qtr_isolation},
+                {"exposure", qtr_exposure}};
+
+    for (size_t g = 0; g < cfg->ngroups; g++) {
+        const struct qtr_group_spec *gs = &cfg->groups[g];
+        if (!gs->previous || gs->multigroup_only)
+            continue;
+        struct qtr_column *cur, *prev;
+        if ((rc = qtr_frame_require(f, gs->column, "group column", &cur, err)) ||
+            (rc = qtr_frame_require(f, gs->previous, "previous group column", &prev, err)))
+            goto out;
+        size_t na = 0, nb = 0, only_now = 0, only_before = 0;
+        char only_now_keys[160] = "", only_before_keys[160] = "";
+        for (size_t i = 0; i < n; i++) {
+            int a = st->usable[i];
+            const struct qtr_column *pg = prev;
+            int b = usable_prev(ptot, &pg, 1, i, cfg->min_population, cfg->small_exclude);
+            if (a) {
+                ta[na] = tot->v[i];
+                xa[na++] = cur->v[i];
+            }
+            if (b) {
+                tb[nb] = ptot->v[i];
+                xb[nb++] = prev->v[i];
+            }
+            if (a != b) {
+                char *keys = a ? only_now_keys : only_before_keys;
+                size_t *cnt = a ? &only_now : &only_before;
+                if (*cnt < 5) {
+                    size_t len = strlen(keys);
+                    snprintf(keys + len, sizeof only_now_keys - len, "%s%s", len ? ", " : "",
+                             f->key[i]);
+                }
+                (*cnt)++;
+            }
+        }
+        if (g == 0 && (only_now || only_before) &&
+            qtr_report_add(&st->report, QTR_ISSUE_MISSING_COUNT, QTR_INFO, "", "", "change",
+                           "comparison %s to %s: %zu districts enter only the current indices "
+                           "(%s%s), %zu only the previous ones (%s%s); each date's indices use "
+                           "its own districts",
+                           cfg->previous_date ? cfg->previous_date : "previous",
+                           cfg->date ? cfg->date : "current", only_now, only_now_keys,
+                           only_now > 5 ? ", ..." : "", only_before, only_before_keys,
+                           only_before > 5 ? ", ..." : "")) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        struct qtr_units ua = {.n = na, .total = ta, .group = xa};
+        struct qtr_units ub = {.n = nb, .total = tb, .group = xb};
+        for (size_t k = 0; k < sizeof core / sizeof core[0]; k++) {
+            struct qtr_change_row *row = new_row(st, &cap);
+            if (!row) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            snprintf(row->index, sizeof row->index, "%s", core[k].name);
+            snprintf(row->group, sizeof row->group, "%s", gs->id);
+            row->n_previous = nb;
+            row->n_current = na;
+            struct qtr_error e = {0};
+            double va = NAN, vb = NAN;
+            int ra = core[k].fn(&ua, &va, &e);
+            int rb = ra ? ra : core[k].fn(&ub, &vb, &e);
+            if (ra || rb) {
+                row->previous = row->current = row->difference = NAN;
+                snprintf(row->note, sizeof row->note, "%.190s", e.msg);
+                continue;
+            }
+            row->previous = vb;
+            row->current = va;
+            row->difference = va - vb;
+            snprintf(row->method, sizeof row->method, "random_label");
+            if (io.draws > 0) {
+                struct qtr_compare_result cr;
+                io.seed = (ctx->seed ? ctx->seed : cfg->seed) + 1000003u * (k + 1) + g;
+                if (qtr_infer_compare(&ua, &ub, core[k].fn, QTR_COMPARE_RANDOM_LABEL, &io, &cr,
+                                      NULL, &e) == QTR_OK) {
+                    row->expected = cr.expected;
+                    row->p_value = cr.p_value;
+                } else {
+                    snprintf(row->note, sizeof row->note, "no test: %.180s", e.msg);
+                }
+            }
+        }
+    }
+
+    /* Shapley decomposition of the change in M over the mutually exclusive groups, on the
+     * districts usable at both dates (the decomposition needs the same units). */
+    size_t nm = 0;
+    for (size_t g = 0; g < cfg->ngroups; g++)
+        nm += cfg->groups[g].multigroup && cfg->groups[g].previous;
+    size_t nmg = 0;
+    for (size_t g = 0; g < cfg->ngroups; g++)
+        nmg += cfg->groups[g].multigroup;
+    if (nm >= 2 && nm == nmg) {
+        struct qtr_column **gc = calloc(nm, sizeof *gc), **gp = calloc(nm, sizeof *gp);
+        double *buf = malloc(2 * nm * n * sizeof *buf);
+        double *sa = malloc(n * sizeof *sa), *sb = malloc(n * sizeof *sb);
+        const double **pa = calloc(nm, sizeof *pa), **pb = calloc(nm, sizeof *pb);
+        if (!gc || !gp || !buf || !sa || !sb || !pa || !pb) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        } else {
+            size_t k = 0;
+            for (size_t g = 0; g < cfg->ngroups && !rc; g++)
+                if (cfg->groups[g].multigroup) {
+                    rc = qtr_frame_require(f, cfg->groups[g].column, "group column", &gc[k], err);
+                    if (!rc)
+                        rc = qtr_frame_require(f, cfg->groups[g].previous,
+                                               "previous group column", &gp[k], err);
+                    k++;
+                }
+            size_t m = 0;
+            for (size_t i = 0; i < n && !rc; i++) {
+                if (!st->usable[i] ||
+                    !usable_prev(ptot, (const struct qtr_column *const *)gp, nm, i,
+                                 cfg->min_population, cfg->small_exclude))
+                    continue;
+                int ok = 1;
+                for (size_t j = 0; j < nm; j++)
+                    ok &= count_ok(gc[j]->kind[i]);
+                if (!ok)
+                    continue;
+                sa[m] = sb[m] = 0;
+                for (size_t j = 0; j < nm; j++) {
+                    buf[j * n + m] = gc[j]->v[i];
+                    buf[(nm + j) * n + m] = gp[j]->v[i];
+                    sa[m] += gc[j]->v[i];
+                    sb[m] += gp[j]->v[i];
+                }
+                m++;
+            }
+            for (size_t j = 0; j < nm; j++) {
+                pa[j] = buf + j * n;
+                pb[j] = buf + (nm + j) * n;
+            }
+            struct qtr_units ua = {.n = m, .total = sa, .ngroups = nm, .groups = pa};
+            struct qtr_units ub = {.n = m, .total = sb, .ngroups = nm, .groups = pb};
+            struct qtr_m_shapley sh;
+            struct qtr_error e = {0};
+            if (!rc && qtr_mutual_information_shapley(&ub, &ua, &sh, &e) == QTR_OK) {
+                const struct {
+                    const char *component;
+                    double v;
+                } parts[] = {{"", sh.difference},
+                             {"additions", sh.additions},
+                             {"removals", sh.removals},
+                             {"district_composition", sh.unit_marginal},
+                             {"group_composition", sh.group_marginal},
+                             {"distribution", sh.structural}};
+                for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+                    struct qtr_change_row *row = new_row(st, &cap);
+                    if (!row) {
+                        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                        break;
+                    }
+                    snprintf(row->index, sizeof row->index, "mutual_information");
+                    snprintf(row->component, sizeof row->component, "%s", parts[p].component);
+                    row->previous = p == 0 ? sh.m1 : NAN;
+                    row->current = p == 0 ? sh.m2 : NAN;
+                    row->difference = parts[p].v;
+                    row->n_previous = row->n_current = m;
+                    snprintf(row->method, sizeof row->method, "shapley");
+                    if (p == 0)
+                        snprintf(row->note, sizeof row->note,
+                                 "Elbers (2021) decomposition over the %zu districts present at "
+                                 "both dates",
+                                 m);
+                }
+            } else if (!rc) {
+                struct qtr_change_row *row = new_row(st, &cap);
+                if (row) {
+                    snprintf(row->index, sizeof row->index, "mutual_information");
+                    row->previous = row->current = row->difference = NAN;
+                    snprintf(row->method, sizeof row->method, "shapley");
+                    snprintf(row->note, sizeof row->note, "not decomposed: %.180s", e.msg);
+                }
+            }
+        }
+        free(gc);
+        free(gp);
+        free(buf);
+        free(sa);
+        free(sb);
+        free(pa);
+        free(pb);
+    }
+out:
+    free(ta);
+    free(xa);
+    free(tb);
+    free(xb);
+    return rc;
+}
