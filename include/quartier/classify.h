@@ -98,4 +98,19 @@ const char *qtr_class_method_name(enum qtr_class_method m);
  */
 int qtr_class_method_parse(const char *name, enum qtr_class_method *m, struct qtr_error *err);
 
+/**
+ * Format v with `decimals` (0..10) digits after the decimal comma in German
+ * convention: "1.234,5", "-0,25", "12,0"; negative zero prints as "0,0".
+ * Writes at most size bytes including the NUL; returns 0, or QTR_ERR_USAGE
+ * when v is not finite, decimals is out of range or buf is too small.
+ */
+int qtr_format_de(double v, int decimals, char *buf, size_t size);
+
+/**
+ * Legend label of a class in German format, "12,5 – 20,0 %" (en dash, the
+ * unit after a space; unit may be NULL or ""). Same errors as qtr_format_de.
+ */
+int qtr_class_label_de(double lo, double hi, int decimals, const char *unit, char *buf,
+                       size_t size);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -345,4 +346,63 @@ out:
     free(sample);
     free(end);
     return rc;
+}
+
+int qtr_format_de(double v, int decimals, char *buf, size_t size)
+{
+    char raw[64];
+    if (!isfinite(v) || decimals < 0 || decimals > 10 || fabs(v) >= 1e18 || size == 0)
+        return QTR_ERR_USAGE;
+    int len = snprintf(raw, sizeof raw, "%.*f", decimals, v);
+    if (len < 0 || (size_t)len >= sizeof raw)
+        return QTR_ERR_USAGE;
+    const char *p = raw;
+    int neg = 0;
+    if (*p == '-') {
+        neg = 1;
+        p++;
+        /* "-0,00" after rounding: print without the sign */
+        int allzero = 1;
+        for (const char *q = p; *q; q++)
+            if (*q >= '1' && *q <= '9')
+                allzero = 0;
+        if (allzero)
+            neg = 0;
+    }
+    const char *dot = strchr(p, '.');
+    size_t nint = dot ? (size_t)(dot - p) : strlen(p);
+    char tmp[96];
+    size_t w = 0;
+    if (neg)
+        tmp[w++] = '-';
+    for (size_t i = 0; i < nint; i++) {
+        if (i > 0 && (nint - i) % 3 == 0)
+            tmp[w++] = '.';
+        tmp[w++] = p[i];
+    }
+    if (dot) {
+        tmp[w++] = ',';
+        for (const char *q = dot + 1; *q; q++)
+            tmp[w++] = *q;
+    }
+    tmp[w] = '\0';
+    if (w + 1 > size)
+        return QTR_ERR_USAGE;
+    memcpy(buf, tmp, w + 1);
+    return QTR_OK;
+}
+
+int qtr_class_label_de(double lo, double hi, int decimals, const char *unit, char *buf,
+                       size_t size)
+{
+    char a[64], b[64];
+    int rc = qtr_format_de(lo, decimals, a, sizeof a);
+    if (rc == QTR_OK)
+        rc = qtr_format_de(hi, decimals, b, sizeof b);
+    if (rc != QTR_OK)
+        return rc;
+    /* U+2013 EN DASH between the limits */
+    int len = snprintf(buf, size, "%s \xe2\x80\x93 %s%s%s", a, b, unit && *unit ? " " : "",
+                       unit ? unit : "");
+    return len < 0 || (size_t)len >= size ? QTR_ERR_USAGE : QTR_OK;
 }

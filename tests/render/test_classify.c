@@ -209,6 +209,28 @@ static void test_degenerate_and_errors(void **state)
     assert_int_equal(qtr_class_of(lim, 2, 2), 1);
 }
 
+static void test_german_format(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_int_equal(qtr_format_de(12.5, 1, b, sizeof b), 0);
+    assert_string_equal(b, "12,5");
+    assert_int_equal(qtr_format_de(1234567.891, 2, b, sizeof b), 0);
+    assert_string_equal(b, "1.234.567,89");
+    assert_int_equal(qtr_format_de(-1234, 0, b, sizeof b), 0);
+    assert_string_equal(b, "-1.234");
+    assert_int_equal(qtr_format_de(-0.004, 2, b, sizeof b), 0);
+    assert_string_equal(b, "0,00");
+    assert_int_equal(qtr_format_de(999.96, 1, b, sizeof b), 0);
+    assert_string_equal(b, "1.000,0");
+    assert_int_equal(qtr_format_de(NAN, 1, b, sizeof b), QTR_ERR_USAGE);
+    assert_int_equal(qtr_format_de(123456, 0, b, 4), QTR_ERR_USAGE);
+    assert_int_equal(qtr_class_label_de(12.5, 20, 1, "%", b, sizeof b), 0);
+    assert_string_equal(b, "12,5 \xe2\x80\x93 20,0 %");
+    assert_int_equal(qtr_class_label_de(0, 0.25, 2, NULL, b, sizeof b), 0);
+    assert_string_equal(b, "0,00 \xe2\x80\x93 0,25");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_jenks_brute_force),
         cmocka_unit_test(test_jenks_sampled),
         cmocka_unit_test(test_degenerate_and_errors),
+        cmocka_unit_test(test_german_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
