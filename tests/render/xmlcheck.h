@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int xmlcheck_entity(const char *p, size_t *len)
+static inline int xmlcheck_entity(const char *p, size_t *len)
 {
     static const char *const ents[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
     for (size_t i = 0; i < 5; i++) {
@@ -38,7 +38,7 @@ static int xmlcheck_entity(const char *p, size_t *len)
     return 0;
 }
 
-static const char *xmlcheck(const char *doc)
+static inline const char *xmlcheck(const char *doc)
 {
     static char msg[256];
     const char *stack[256];
@@ -147,7 +147,7 @@ static const char *xmlcheck(const char *doc)
     return roots == 1 ? NULL : "no root element";
 }
 
-static size_t count_substr(const char *s, const char *needle)
+static inline size_t count_substr(const char *s, const char *needle)
 {
     size_t n = 0;
     for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
