@@ -20,17 +20,15 @@
 static char tmpdir[64];
 static char gpkg[128];
 
+/* Layers with the same data, one per renderer type checked in QGIS. */
+static const char *const layer_names[] = {"districts", "districts_ew", "districts_cand"};
+
 /* 4 squares of 1 km in EPSG:25833; migr_anteil has one NULL. */
-static void make_gpkg(const char *path)
+static void make_layer(GDALDatasetH ds, const char *name)
 {
-    GDALAllRegister();
-    GDALDriverH drv = GDALGetDriverByName("GPKG");
-    assert_non_null(drv);
-    GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
-    assert_non_null(ds);
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     assert_int_equal(OSRImportFromEPSG(srs, 25833), OGRERR_NONE);
-    OGRLayerH lyr = GDALDatasetCreateLayer(ds, "districts", srs, wkbPolygon, NULL);
+    OGRLayerH lyr = GDALDatasetCreateLayer(ds, name, srs, wkbPolygon, NULL);
     assert_non_null(lyr);
     OSRRelease(srs);
     OGRFieldDefnH f = OGR_Fld_Create("district_id", OFTString);
@@ -40,6 +38,9 @@ static void make_gpkg(const char *path)
     OGR_L_CreateField(lyr, f, 1);
     OGR_Fld_Destroy(f);
     f = OGR_Fld_Create("migr_anteil", OFTReal);
+    OGR_L_CreateField(lyr, f, 1);
+    OGR_Fld_Destroy(f);
+    f = OGR_Fld_Create("einwohner", OFTInteger);
     OGR_L_CreateField(lyr, f, 1);
     OGR_Fld_Destroy(f);
     f = OGR_Fld_Create("renewal_candidate", OFTInteger);
@@ -58,7 +59,8 @@ static void make_gpkg(const char *path)
             OGR_F_SetFieldDouble(ft, 2, val[i]);
         else
             OGR_F_SetFieldNull(ft, 2);
-        OGR_F_SetFieldInteger(ft, 3, i == 3);
+        OGR_F_SetFieldInteger(ft, 3, 1000 * (i + 1) + 7);
+        OGR_F_SetFieldInteger(ft, 4, i == 3);
         double x = 390000 + 1000.0 * (i % 2), y = 5820000 + 1000.0 * (i / 2);
         snprintf(wkt, sizeof wkt, "POLYGON ((%g %g,%g %g,%g %g,%g %g,%g %g))", x, y, x + 1000, y,
                  x + 1000, y + 1000, x, y + 1000, x, y);
@@ -69,6 +71,17 @@ static void make_gpkg(const char *path)
         assert_int_equal(OGR_L_CreateFeature(lyr, ft), OGRERR_NONE);
         OGR_F_Destroy(ft);
     }
+}
+
+static void make_gpkg(const char *path)
+{
+    GDALAllRegister();
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    assert_non_null(drv);
+    GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    for (size_t i = 0; i < 3; i++)
+        make_layer(ds, layer_names[i]);
     GDALClose(ds);
 }
 
@@ -158,8 +171,9 @@ static void write_styles(void)
     assert_int_equal(qtr_qml_categorized(&cat, &q2, &err), 0);
     struct qtr_gpkg_style st[] = {
         {"districts", "migr_anteil_quantile", q1, "Anteil Migration, Quantile", 1, NULL},
-        {"districts", "kandidaten", q2, NULL, 0, "2026-01-01T00:00:00.000Z"}};
-    int rc = qtr_gpkg_add_styles(gpkg, st, 2, &err);
+        {"districts", "kandidaten", q2, NULL, 0, "2026-01-01T00:00:00.000Z"},
+        {"districts_cand", "kandidaten", q2, NULL, 1, NULL}};
+    int rc = qtr_gpkg_add_styles(gpkg, st, 3, &err);
     if (rc)
         fail_msg("%s", err.msg);
     free(q1);
@@ -188,20 +202,27 @@ static void test_styles_and_docs(void **state)
 
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(gpkg, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM layer_styles"), 2);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM layer_styles WHERE useAsDefault = 1"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM layer_styles WHERE f_table_name = "
+                                   "'districts'"),
+                     2);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM layer_styles WHERE useAsDefault = 1 "
+                                   "AND f_table_name = 'districts'"),
+                     1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM layer_styles WHERE f_table_schema = '' "
                                    "AND f_table_catalog = '' AND f_table_name = 'districts' AND "
                                    "f_geometry_column = 'geom' AND styleSLD = '' AND owner = '' "
                                    "AND ui IS NULL"),
                      2);
-    char *t = query_text(db, "SELECT styleName FROM layer_styles WHERE useAsDefault = 1");
+    char *t = query_text(db, "SELECT styleName FROM layer_styles WHERE useAsDefault = 1 AND "
+                             "f_table_name = 'districts'");
     assert_string_equal(t, "migr_anteil_quantile");
     free(t);
-    t = query_text(db, "SELECT update_time FROM layer_styles WHERE styleName = 'kandidaten'");
+    t = query_text(db, "SELECT update_time FROM layer_styles WHERE styleName = 'kandidaten' AND "
+                       "f_table_name = 'districts'");
     assert_string_equal(t, "2026-01-01T00:00:00.000Z");
     free(t);
-    t = query_text(db, "SELECT update_time FROM layer_styles WHERE useAsDefault = 1");
+    t = query_text(db, "SELECT update_time FROM layer_styles WHERE useAsDefault = 1 AND "
+                       "f_table_name = 'districts'");
     assert_int_equal(strlen(t), 24); /* YYYY-MM-DDTHH:MM:SS.sssZ */
     assert_int_equal(t[23], 'Z');
     free(t);
@@ -253,6 +274,32 @@ static int run(const char *cmd)
     return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
 }
 
+/* Run check_outputs.py --require-style --strict; QGIS must apply renderer[i] to layer i. */
+static void qgis_check(const char *shared, const char *const *renderer)
+{
+    char cmd[1024];
+    int applied = 0;
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 '%s/tools/qgis/check_outputs.py' --gpkg '%s' --expect-features 4 "
+             "--require-style --strict > '%s/q.txt' 2>&1",
+             shared, gpkg, tmpdir);
+    int st = run(cmd);
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "grep -q \"ok    layer '%s': QGIS applied the default style from layer_styles "
+                 "(renderer '%s'\" '%s/q.txt'",
+                 layer_names[i], renderer[i], tmpdir);
+        applied |= run(cmd);
+    }
+    snprintf(cmd, sizeof cmd, "tail -n 25 '%s/q.txt'; rm -f '%s/q.txt'", tmpdir, tmpdir);
+    if (st != 0 || applied != 0) {
+        run(cmd);
+        fail_msg("check_outputs.py failed (exit %d) or did not apply the styles", st);
+    }
+    snprintf(cmd, sizeof cmd, "tail -n 1 '%s/q.txt'; rm -f '%s/q.txt'", tmpdir, tmpdir);
+    run(cmd);
+}
+
 static void test_gdal_validator_and_qgis(void **state)
 {
     (void)state;
@@ -288,17 +335,26 @@ static void test_gdal_validator_and_qgis(void **state)
         print_message("skipped QGIS check: PyQGIS or check_outputs.py not available\n");
         return;
     }
-    snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 '%s/tools/qgis/check_outputs.py' --gpkg '%s' --expect-features 4 "
-             "--require-style --strict > '%s/q.txt' 2>&1",
-             shared, gpkg, tmpdir);
-    st = run(cmd);
-    snprintf(cmd, sizeof cmd, "tail -n 30 '%s/q.txt'; rm -f '%s/q.txt'", tmpdir, tmpdir);
-    if (st != 0) {
-        run(cmd);
-        fail_msg("check_outputs.py --require-style --strict failed (exit %d)", st);
-    }
-    run(cmd);
+    /* a plain graduated default on a column without NULLs for districts_ew */
+    double ew[] = {1007, 2007, 3007, 4007};
+    struct qtr_classes c;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_classify(ew, 4, QTR_CLASS_JENKS, 2, 0, &c, &err), 0);
+    struct qtr_rgb col[2];
+    assert_int_equal(qtr_palette_colors(QTR_PAL_BLUES, c.k, col, &err), 0);
+    struct qtr_qml_graduated g = {.field = "einwohner", .k = c.k, .limits = c.limits,
+                                  .colors = col, .decimals = 0, .unit = "Einw.",
+                                  .method_id = "Jenks"};
+    char *q = NULL;
+    assert_int_equal(qtr_qml_graduated(&g, &q, &err), 0);
+    struct qtr_gpkg_style sty = {"districts_ew", "einwohner_jenks", q, NULL, 1, NULL};
+    assert_int_equal(qtr_gpkg_add_styles(gpkg, &sty, 1, &err), 0);
+    free(q);
+    qtr_classes_release(&c);
+    /* rule-based graduated (migr_anteil has a NULL), plain graduated, categorized BOOLEAN
+     * with its catch-all category */
+    const char *const want[] = {"RuleRenderer", "graduatedSymbol", "categorizedSymbol"};
+    qgis_check(shared, want);
 }
 
 static void test_errors(void **state)
@@ -314,7 +370,7 @@ static void test_errors(void **state)
                                    {"districts", "b", "<qgis/>", NULL, 1, NULL}};
     assert_int_equal(qtr_gpkg_add_styles(gpkg, two, 2, &err), QTR_ERR_USAGE);
     assert_non_null(strstr(err.msg, "both marked as default"));
-    struct qtr_gpkg_column_doc bad_col = {"districts", "einwohner", "Einwohner", NULL, NULL};
+    struct qtr_gpkg_column_doc bad_col = {"districts", "bewohner", "Bewohner", NULL, NULL};
     assert_int_equal(qtr_gpkg_add_column_docs(gpkg, &bad_col, 1, &err), QTR_ERR_USAGE);
     assert_non_null(strstr(err.msg, "columns: fid, geom, district_id"));
     struct qtr_gpkg_column_doc dup[] = {{"districts", "name", "Name", NULL, NULL},
