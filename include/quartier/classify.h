@@ -93,6 +93,13 @@ double qtr_class_sdcm(const double *sorted, size_t n, const size_t *end, size_t 
 const char *qtr_class_method_name(enum qtr_class_method m);
 
 /**
+ * The id QGIS uses for the method in a QML <classificationMethod id="...">:
+ * "Quantile", "Jenks", "StdDev", "EqualInterval"; NULL if unknown. Lets a
+ * planner re-classify the style in QGIS with the same method.
+ */
+const char *qtr_class_method_qgis_id(enum qtr_class_method m);
+
+/**
  * Parse a method name (as above; also "natural", "equal_interval", "sd");
  * returns 0 on success or QTR_ERR_USAGE.
  */

@@ -53,6 +53,8 @@ struct qtr_map {
     size_t nlabels;
     double width_pt, height_pt; /* page size in points (1/72 in); 0: A4 landscape 842 x 595 */
     double dpi;                 /* PNG resolution; 0: 150 (PNG size = page * dpi / 72) */
+    const char *created;        /* PDF creation date, ISO 8601 "2024-02-01T00:00:00Z", for
+                                   byte-identical PDFs; NULL: cairo writes the current time */
 };
 
 /* Where things went on the page, in points from the top-left corner. */

@@ -31,6 +31,21 @@ const char *qtr_class_method_name(enum qtr_class_method m)
     return "?";
 }
 
+const char *qtr_class_method_qgis_id(enum qtr_class_method m)
+{
+    switch (m) {
+    case QTR_CLASS_QUANTILE:
+        return "Quantile";
+    case QTR_CLASS_JENKS:
+        return "Jenks";
+    case QTR_CLASS_STDDEV:
+        return "StdDev";
+    case QTR_CLASS_EQUAL:
+        return "EqualInterval";
+    }
+    return NULL;
+}
+
 int qtr_class_method_parse(const char *name, enum qtr_class_method *m, struct qtr_error *err)
 {
     static const struct {

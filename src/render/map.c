@@ -471,6 +471,8 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
         cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "quartier");
         if (m->title)
             cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, m->title);
+        if (m->created)
+            cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, m->created);
     }
     if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
         rc = qtr_error_set(err, QTR_ERR_INTERNAL, "cairo cannot create the map surface: %s",

@@ -203,6 +203,8 @@ static void test_degenerate_and_errors(void **state)
     assert_int_equal(qtr_class_method_parse("natural", &m, &err), 0);
     assert_int_equal(m, QTR_CLASS_JENKS);
     assert_int_equal(qtr_class_method_parse("kmeans", &m, &err), QTR_ERR_USAGE);
+    assert_string_equal(qtr_class_method_qgis_id(QTR_CLASS_EQUAL), "EqualInterval");
+    assert_string_equal(qtr_class_method_qgis_id(QTR_CLASS_STDDEV), "StdDev");
     double lim[] = {0, 1, 2};
     assert_int_equal(qtr_class_of(lim, 2, 2.0000001), -1);
     assert_int_equal(qtr_class_of(lim, 2, 1), 0);

@@ -218,6 +218,51 @@ static void test_categorical_lisa(void **state)
     qtr_shapes_free(s);
 }
 
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    while (same) {
+        int ca = fgetc(fa), cb = fgetc(fb);
+        if (ca != cb)
+            same = 0;
+        if (ca == EOF || cb == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+/* Same input, same bytes (PNG always; PDF with a fixed creation date). */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    struct qtr_shapes *s = grid(0);
+    int cls[9] = {0, 1, 2, 0, 1, 2, 0, 1, 2};
+    struct qtr_rgb col[3];
+    assert_int_equal(qtr_palette_colors(QTR_PAL_CIVIDIS, 3, col, NULL), 0);
+    const char *labels[] = {"a", "b", "c"};
+    struct qtr_map m = {.shapes = s, .cls = cls, .nclass = 3, .colors = col,
+                        .class_labels = labels, .title = "T", .width_pt = 300,
+                        .height_pt = 200, .dpi = 72, .created = "2024-02-01T00:00:00Z"};
+    const char *ext[] = {"png", "pdf"};
+    enum qtr_map_format fmt[] = {QTR_MAP_PNG, QTR_MAP_PDF};
+    for (int i = 0; i < 2; i++) {
+        char a[128], b[128];
+        snprintf(a, sizeof a, "%s/det1.%s", dir, ext[i]);
+        snprintf(b, sizeof b, "%s/det2.%s", dir, ext[i]);
+        assert_int_equal(qtr_map_render(&m, fmt[i], a, NULL, NULL), 0);
+        assert_int_equal(qtr_map_render(&m, fmt[i], b, NULL, NULL), 0);
+        assert_true(same_file(a, b));
+        unlink(a);
+        unlink(b);
+    }
+    qtr_shapes_free(s);
+}
+
 static void test_helpers(void **state)
 {
     (void)state;
@@ -252,6 +297,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grid_png_svg_pdf),
         cmocka_unit_test(test_categorical_lisa),
+        cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_helpers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
