@@ -41,10 +41,13 @@ enum qtr_class_method {
     QTR_CLASS_JENKS = 1,
     /*
      * Standard deviation: inner limits at mean + j * step * sd for every
-     * integer j whose limit lies strictly between minimum and maximum
-     * (sd = population standard deviation, divisor n, as QGIS's
-     * QgsClassificationStandardDeviation). `k` is ignored; the number of
-     * classes follows from the data. step defaults to 1 SD.
+     * integer j with |j * step| <= 3 whose limit lies strictly between
+     * minimum and maximum (sd = population standard deviation, divisor n, as
+     * QGIS's QgsClassificationStandardDeviation). `k` is ignored; the number
+     * of classes follows from the data (at most 8 with step 1). step
+     * defaults to 1 SD. QGIS instead spreads "pretty" breaks in SD units over
+     * the requested number of classes; fixed 1-SD steps read more easily in
+     * a council report.
      */
     QTR_CLASS_STDDEV = 2,
     /* Equal interval: limits[i] = min + i (max - min) / k (QGIS "Equal Interval"). */

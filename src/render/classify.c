@@ -267,8 +267,11 @@ int qtr_classify(const double *x, size_t n, enum qtr_class_method m, size_t k, d
         size_t cap = 2;
         double jlo = 0, jhi = -1;
         if (sd > 0) {
-            jlo = ceil((vmin - mean) / (step * sd));
-            jhi = floor((vmax - mean) / (step * sd));
+            /* limits only within mean +- 3 SD: a far outlier must not create dozens of
+             * classes; values beyond fall into the two outer classes */
+            double jmax = floor(3.0 / step + 1e-9);
+            jlo = fmax(ceil((vmin - mean) / (step * sd)), -jmax);
+            jhi = fmin(floor((vmax - mean) / (step * sd)), jmax);
             if (jhi >= jlo)
                 cap += (size_t)(jhi - jlo) + 1;
         }

@@ -23,7 +23,7 @@ static char gpkg[128];
 /* Layers with the same data, one per renderer type checked in QGIS. */
 static const char *const layer_names[] = {"districts", "districts_ew", "districts_cand"};
 
-/* 4 squares of 1 km in EPSG:25833; migr_anteil has one NULL. */
+/* 4 squares of 1 km in EPSG:25833; migr_anteil and renewal_candidate have a NULL. */
 static void make_layer(GDALDatasetH ds, const char *name)
 {
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
@@ -60,7 +60,10 @@ static void make_layer(GDALDatasetH ds, const char *name)
         else
             OGR_F_SetFieldNull(ft, 2);
         OGR_F_SetFieldInteger(ft, 3, 1000 * (i + 1) + 7);
-        OGR_F_SetFieldInteger(ft, 4, i == 3);
+        if (i == 2)
+            OGR_F_SetFieldNull(ft, 4); /* drawn only through the catch-all category */
+        else
+            OGR_F_SetFieldInteger(ft, 4, i == 3);
         double x = 390000 + 1000.0 * (i % 2), y = 5820000 + 1000.0 * (i / 2);
         snprintf(wkt, sizeof wkt, "POLYGON ((%g %g,%g %g,%g %g,%g %g,%g %g))", x, y, x + 1000, y,
                  x + 1000, y + 1000, x, y + 1000, x, y);

@@ -77,6 +77,24 @@ static void test_stddev(void **state)
     assert_close(c.limits[1], 3, 1e-12);
     assert_close(c.limits[6], 8, 1e-12);
     qtr_classes_release(&c);
+    /* an outlier: 20 values of 0 and one of 100 -> mean 100/21, population SD
+     * sqrt(20 (100/21)^2 + (2000/21)^2) / sqrt(21) = 100 sqrt(20) / 21 = 21.296...;
+     * the outlier is 4.47 SD away, but limits stop at +3 SD */
+    double out[21] = {0};
+    out[20] = 100;
+    assert_int_equal(qtr_classify(out, 21, QTR_CLASS_STDDEV, 0, 0, &c, NULL), 0);
+    double mean = 100.0 / 21, sd = 100.0 * sqrt(20.0) / 21;
+    assert_close(c.sd, sd, 1e-12);
+    /* limits 0, mean, mean + sd, mean + 2 sd, mean + 3 sd (68.65), 100; without the
+     * 3-SD cap mean + 4 sd (89.95) would add a sixth class */
+    assert_int_equal(c.k, 5);
+    assert_close(c.limits[1], mean, 1e-12);
+    assert_close(c.limits[3], mean + 2 * sd, 1e-12);
+    assert_close(c.limits[4], mean + 3 * sd, 1e-12);
+    assert_close(c.limits[5], 100, 0);
+    assert_int_equal(c.cls[20], 4);
+    assert_int_equal(c.cls[0], 0);
+    qtr_classes_release(&c);
 }
 
 static void test_jenks_hand(void **state)
