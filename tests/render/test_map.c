@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "font_cleanup.h"
 #include "quartier/map.h"
 #include "xmlcheck.h"
 
@@ -29,6 +30,8 @@ static int teardown(void **state)
         }
         rmdir(dir);
     }
+    /* free process-wide font data for LeakSanitizer */
+    qtr_test_font_cleanup();
     return 0;
 }
 

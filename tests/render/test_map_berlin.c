@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "quartier/classify.h"
+#include "font_cleanup.h"
 #include "quartier/map.h"
 
 #define NMAX 600
@@ -242,6 +243,8 @@ static void test_berlin_status_map(void **state)
         rmdir(dir);
     }
     qtr_shapes_free(b.s);
+    /* free process-wide font data for LeakSanitizer */
+    qtr_test_font_cleanup();
 }
 
 int main(void)
