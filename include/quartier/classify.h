@@ -58,10 +58,10 @@ enum qtr_class_method {
 #define QTR_JENKS_MAX_VALUES 5000
 
 struct qtr_classes {
-    size_t k;       /* number of classes */
-    double *limits; /* k + 1 ascending limits */
-    size_t n;       /* number of input values */
-    int *cls;       /* n: class 0..k-1 of each value, -1 for NaN */
+    size_t k;        /* number of classes */
+    double *limits;  /* k + 1 ascending limits */
+    size_t n;        /* number of input values */
+    int *cls;        /* n: class 0..k-1 of each value, -1 for NaN */
     double mean, sd; /* set by QTR_CLASS_STDDEV (population SD), else NaN */
 };
 

@@ -36,18 +36,18 @@ struct qtr_map {
     const struct qtr_shapes *shapes; /* the features, in metres */
     const int *cls;                  /* shapes->n: class of each feature, -1 = no data */
     size_t nclass;
-    const struct qtr_rgb *colors;      /* nclass fill colours */
-    const char *const *class_labels;   /* nclass legend labels */
-    const char *legend_title;          /* may be NULL */
-    const char *nodata_label;          /* legend text for -1 (NULL: "keine Angabe"); shown
-                                          only when a feature has class -1 */
-    struct qtr_rgb nodata_color;       /* e.g. qtr_palette_nodata() */
-    const char *title;                 /* may be NULL */
-    const char *subtitle;              /* may be NULL */
-    const char *source;                /* e.g. "Quelle: Amt für Statistik Berlin-Brandenburg" */
-    const char *date;                  /* e.g. "Stand: 31.12.2023" */
-    const struct qtr_shapes *overlay;  /* optional outlines drawn on top (candidate areas) */
-    const char *overlay_label;         /* legend text of the overlay */
+    const struct qtr_rgb *colors;     /* nclass fill colours */
+    const char *const *class_labels;  /* nclass legend labels */
+    const char *legend_title;         /* may be NULL */
+    const char *nodata_label;         /* legend text for -1 (NULL: "keine Angabe"); shown
+                                         only when a feature has class -1 */
+    struct qtr_rgb nodata_color;      /* e.g. qtr_palette_nodata() */
+    const char *title;                /* may be NULL */
+    const char *subtitle;             /* may be NULL */
+    const char *source;               /* e.g. "Quelle: Amt für Statistik Berlin-Brandenburg" */
+    const char *date;                 /* e.g. "Stand: 31.12.2023" */
+    const struct qtr_shapes *overlay; /* optional outlines drawn on top (candidate areas) */
+    const char *overlay_label;        /* legend text of the overlay */
     struct qtr_rgb overlay_color;
     const struct qtr_map_label *labels; /* optional labels, most important first */
     size_t nlabels;
@@ -59,10 +59,10 @@ struct qtr_map {
 
 /* Where things went on the page, in points from the top-left corner. */
 struct qtr_map_layout {
-    double scale;        /* points per metre */
-    double tx, ty;       /* page x = tx + scale * X, page y = ty - scale * Y */
+    double scale;  /* points per metre */
+    double tx, ty; /* page x = tx + scale * X, page y = ty - scale * Y */
     double frame_x, frame_y, frame_w, frame_h; /* map frame */
-    double scalebar_m;   /* scale bar length in metres */
+    double scalebar_m;                         /* scale bar length in metres */
     size_t labels_placed;
 };
 

@@ -40,7 +40,8 @@ enum qtr_palette {
  */
 int qtr_palette_colors(enum qtr_palette p, size_t k, struct qtr_rgb *out, struct qtr_error *err);
 
-/** Palette from its name ("viridis", "cividis", "blues", "purples", "oranges", "puor", "okabe_ito"). */
+/** Palette from its name ("viridis", "cividis", "blues", "purples", "oranges", "puor",
+ * "okabe_ito"). */
 int qtr_palette_parse(const char *name, enum qtr_palette *p, struct qtr_error *err);
 
 /** Colour of "no data" areas on maps and in styles (light grey, 220,220,220). */

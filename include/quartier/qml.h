@@ -30,17 +30,17 @@ struct qtr_qml_alias {
 };
 
 struct qtr_qml_graduated {
-    const char *field;             /* attribute (a field name of the layer) */
-    size_t k;                      /* classes */
-    const double *limits;          /* k + 1 ascending limits */
-    const struct qtr_rgb *colors;  /* k fill colours */
-    const char *const *labels;     /* k legend labels, or NULL: German "lo – hi unit" */
-    int decimals;                  /* decimals of generated labels */
-    const char *unit;              /* unit of generated labels ("%"), may be NULL */
-    const char *method_id;         /* QGIS classificationMethod id ("Quantile", "Jenks",
-                                      "StdDev", "EqualInterval") or NULL */
-    const char *null_label;        /* non-NULL: the field has NULLs; they are drawn in
-                                      null_color with this legend label */
+    const char *field;            /* attribute (a field name of the layer) */
+    size_t k;                     /* classes */
+    const double *limits;         /* k + 1 ascending limits */
+    const struct qtr_rgb *colors; /* k fill colours */
+    const char *const *labels;    /* k legend labels, or NULL: German "lo – hi unit" */
+    int decimals;                 /* decimals of generated labels */
+    const char *unit;             /* unit of generated labels ("%"), may be NULL */
+    const char *method_id;        /* QGIS classificationMethod id ("Quantile", "Jenks",
+                                     "StdDev", "EqualInterval") or NULL */
+    const char *null_label;       /* non-NULL: the field has NULLs; they are drawn in
+                                     null_color with this legend label */
     struct qtr_rgb null_color;
     const struct qtr_qml_alias *aliases;
     size_t naliases;

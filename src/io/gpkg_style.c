@@ -166,8 +166,7 @@ int qtr_gpkg_add_styles(const char *path, const struct qtr_gpkg_style *styles, s
     if (sqlite3_prepare_v2(db,
                            "DELETE FROM layer_styles WHERE f_table_name = ?1 AND styleName = ?2",
                            -1, &del, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ?1",
+        sqlite3_prepare_v2(db, "UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ?1",
                            -1, &clr, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, "

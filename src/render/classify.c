@@ -51,9 +51,9 @@ int qtr_class_method_parse(const char *name, enum qtr_class_method *m, struct qt
     static const struct {
         const char *name;
         enum qtr_class_method m;
-    } tab[] = {{"quantile", QTR_CLASS_QUANTILE}, {"jenks", QTR_CLASS_JENKS},
-               {"natural", QTR_CLASS_JENKS},     {"stddev", QTR_CLASS_STDDEV},
-               {"sd", QTR_CLASS_STDDEV},         {"equal", QTR_CLASS_EQUAL},
+    } tab[] = {{"quantile", QTR_CLASS_QUANTILE},   {"jenks", QTR_CLASS_JENKS},
+               {"natural", QTR_CLASS_JENKS},       {"stddev", QTR_CLASS_STDDEV},
+               {"sd", QTR_CLASS_STDDEV},           {"equal", QTR_CLASS_EQUAL},
                {"equal_interval", QTR_CLASS_EQUAL}};
     for (size_t i = 0; name && i < sizeof tab / sizeof tab[0]; i++) {
         if (strcmp(name, tab[i].name) == 0) {
@@ -238,8 +238,8 @@ int qtr_classify(const double *x, size_t n, enum qtr_class_method m, size_t k, d
             nv++;
     }
     if (nv == 0)
-        return qtr_error_set(err, QTR_ERR_DOMAIN,
-                             "no values to classify (%zu values, all missing)", n);
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "no values to classify (%zu values, all missing)",
+                             n);
     v = malloc(nv * sizeof *v);
     cls = malloc((n ? n : 1) * sizeof *cls);
     if (!v || !cls) {
@@ -410,8 +410,7 @@ int qtr_format_de(double v, int decimals, char *buf, size_t size)
     return QTR_OK;
 }
 
-int qtr_class_label_de(double lo, double hi, int decimals, const char *unit, char *buf,
-                       size_t size)
+int qtr_class_label_de(double lo, double hi, int decimals, const char *unit, char *buf, size_t size)
 {
     char a[64], b[64];
     int rc = qtr_format_de(lo, decimals, a, sizeof a);

@@ -425,8 +425,7 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
     if ((rc = layout(m, &pg, &l, err)))
         return rc;
     if (!m->cls || (m->nclass && !m->colors))
-        return qtr_error_set(err, QTR_ERR_USAGE, "map '%s': classes or colours missing",
-                             path);
+        return qtr_error_set(err, QTR_ERR_USAGE, "map '%s': classes or colours missing", path);
     for (size_t f = 0; f < m->shapes->n; f++) {
         if (m->cls[f] >= (int)m->nclass || m->cls[f] < -1)
             return qtr_error_set(err, QTR_ERR_USAGE,

@@ -55,7 +55,8 @@ static const struct scheme puor[] = {
 static const struct scheme viridis_anchor = {
     9, "440154 472d7b 3b528b 2c728e 21908c 27ad81 5dc863 aadc32 fde725"};
 static const struct scheme cividis_anchor = {5, "00204d 414d6b 7c7b78 bcaf6f ffea46"};
-static const struct scheme okabe_ito = {8, "e69f00 56b4e9 009e73 f0e442 0072b2 d55e00 cc79a7 000000"};
+static const struct scheme okabe_ito = {8,
+                                        "e69f00 56b4e9 009e73 f0e442 0072b2 d55e00 cc79a7 000000"};
 
 static int hexval(char c)
 {

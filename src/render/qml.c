@@ -14,7 +14,8 @@
 
 #define QML_HEAD                                                                                   \
     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"                                 \
-    "<qgis version=\"3.22.16-Bia\xc5\x82owie\xc5\xbc\x61\" styleCategories=\"AllStyleCategories\">\n"
+    "<qgis version=\"3.22.16-Bia\xc5\x82owie\xc5\xbc\x61\" "                                       \
+    "styleCategories=\"AllStyleCategories\">\n"
 
 static const struct qtr_rgb outline_default = {35, 35, 35};
 
@@ -118,9 +119,9 @@ static int attr(struct qtr_buf *b, const char *name, const char *value, struct q
 
 static int put(struct qtr_buf *b, const char *s, struct qtr_error *err)
 {
-    return qtr_buf_puts(b, s) ? qtr_error_set(err, QTR_ERR_NOMEM, "out of memory writing a QGIS "
-                                                                   "style")
-                              : QTR_OK;
+    if (qtr_buf_puts(b, s))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory writing a QGIS style");
+    return QTR_OK;
 }
 
 static int fill_symbol(struct qtr_buf *b, size_t name, int filled, struct qtr_rgb fill,
@@ -245,11 +246,10 @@ int qtr_qml_graduated(const struct qtr_qml_graduated *g, char **out, struct qtr_
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
-            if ((rc = qtr_buf_printf(&b, "   <rule key=\"{quartier-class-%zu}\" symbol=\"%zu\"",
-                                     i, i)
-                          ? qtr_error_set(err, QTR_ERR_NOMEM, "out of memory")
-                          : QTR_OK))
+            if (qtr_buf_printf(&b, "   <rule key=\"{quartier-class-%zu}\" symbol=\"%zu\"", i, i)) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
+            }
             if ((rc = attr(&b, "label", label, err)) || (rc = attr(&b, "filter", expr.data, err)) ||
                 (rc = put(&b, "/>\n", err)))
                 goto out;
@@ -259,8 +259,7 @@ int qtr_qml_graduated(const struct qtr_qml_graduated *g, char **out, struct qtr_
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
-            if ((rc = attr(&b, "label", label, err)) ||
-                (rc = put(&b, " render=\"true\"/>\n", err)))
+            if ((rc = attr(&b, "label", label, err)) || (rc = put(&b, " render=\"true\"/>\n", err)))
                 goto out;
         }
     }
@@ -312,8 +311,7 @@ static int category_value(enum qtr_qml_kind kind, const char *v, char *buf, size
             v = "false";
         else
             return qtr_error_set(err, QTR_ERR_USAGE,
-                                 "category value '%s' is not a boolean (use 1/0 or true/false)",
-                                 v);
+                                 "category value '%s' is not a boolean (use 1/0 or true/false)", v);
         snprintf(buf, size, "%s", v);
         return QTR_OK;
     }
@@ -360,9 +358,9 @@ int qtr_qml_categorized(const struct qtr_qml_categorized *c, char **out, struct 
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(norm[j], v) == 0) {
-                rc = qtr_error_set(err, QTR_ERR_USAGE,
-                                   "style for '%s': category value '%s' appears twice", c->field,
-                                   v);
+                rc =
+                    qtr_error_set(err, QTR_ERR_USAGE,
+                                  "style for '%s': category value '%s' appears twice", c->field, v);
                 goto out;
             }
         }
@@ -373,9 +371,9 @@ int qtr_qml_categorized(const struct qtr_qml_categorized *c, char **out, struct 
     }
     if ((rc = put(&b, QML_HEAD " <renderer-v2 type=\"categorizedSymbol\"", err)) ||
         (rc = attr(&b, "attr", c->field, err)) ||
-        (rc = put(&b,
-                  " symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n  <categories>\n",
-                  err)))
+        (rc =
+             put(&b, " symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n  <categories>\n",
+                 err)))
         goto out;
     for (size_t i = 0; i <= c->n; i++) {
         const char *value, *label;

@@ -48,7 +48,10 @@ static void make_layer(GDALDatasetH ds, const char *name)
     OGR_L_CreateField(lyr, f, 1);
     OGR_Fld_Destroy(f);
     const double val[] = {12.5, 31.0, NAN, 47.25};
-    const char *names[] = {"Mitte", "Nord & S\xc3\xbc" "d", "Gr\xc3\xbcnau", "K\xc3\xb6penick"};
+    const char *names[] = {"Mitte",
+                           "Nord & S\xc3\xbc"
+                           "d",
+                           "Gr\xc3\xbcnau", "K\xc3\xb6penick"};
     for (int i = 0; i < 4; i++) {
         OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
         char id[16], wkt[256];
@@ -345,8 +348,12 @@ static void test_gdal_validator_and_qgis(void **state)
     assert_int_equal(qtr_classify(ew, 4, QTR_CLASS_JENKS, 2, 0, &c, &err), 0);
     struct qtr_rgb col[2];
     assert_int_equal(qtr_palette_colors(QTR_PAL_BLUES, c.k, col, &err), 0);
-    struct qtr_qml_graduated g = {.field = "einwohner", .k = c.k, .limits = c.limits,
-                                  .colors = col, .decimals = 0, .unit = "Einw.",
+    struct qtr_qml_graduated g = {.field = "einwohner",
+                                  .k = c.k,
+                                  .limits = c.limits,
+                                  .colors = col,
+                                  .decimals = 0,
+                                  .unit = "Einw.",
                                   .method_id = "Jenks"};
     char *q = NULL;
     assert_int_equal(qtr_qml_graduated(&g, &q, &err), 0);

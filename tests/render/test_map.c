@@ -100,7 +100,9 @@ static void test_grid_png_svg_pdf(void **state)
     struct qtr_map_label lab[] = {{"Mitte", 390500, 5820500},
                                   {"Mitte-Duplikat", 390500, 5820500}, /* collides: skipped */
                                   {"K\xc3\xb6penick", 392500, 5822500},
-                                  {"Au\xc3\x9f" "en", 380000, 5820500}}; /* outside the frame */
+                                  {"Au\xc3\x9f"
+                                   "en",
+                                   380000, 5820500}}; /* outside the frame */
     struct qtr_map m = {.shapes = s,
                         .cls = cls,
                         .nclass = 3,
@@ -191,11 +193,17 @@ static void test_categorical_lisa(void **state)
     struct qtr_rgb col[5];
     for (int i = 0; i < 5; i++)
         col[i] = qtr_palette_lisa(i);
-    const char *labels[] = {"nicht signifikant", "Hoch-Hoch", "Niedrig-Niedrig",
-                            "Niedrig-Hoch", "Hoch-Niedrig"};
-    struct qtr_map m = {.shapes = s, .cls = cls, .nclass = 5, .colors = col,
-                        .class_labels = labels, .legend_title = "LISA-Cluster (p < 0,05)",
-                        .width_pt = 400, .height_pt = 300, .dpi = 72};
+    const char *labels[] = {"nicht signifikant", "Hoch-Hoch", "Niedrig-Niedrig", "Niedrig-Hoch",
+                            "Hoch-Niedrig"};
+    struct qtr_map m = {.shapes = s,
+                        .cls = cls,
+                        .nclass = 5,
+                        .colors = col,
+                        .class_labels = labels,
+                        .legend_title = "LISA-Cluster (p < 0,05)",
+                        .width_pt = 400,
+                        .height_pt = 300,
+                        .dpi = 72};
     char path[128];
     struct qtr_map_layout l;
     struct qtr_error err = {0};
@@ -248,9 +256,16 @@ static void test_deterministic(void **state)
     struct qtr_rgb col[3];
     assert_int_equal(qtr_palette_colors(QTR_PAL_CIVIDIS, 3, col, NULL), 0);
     const char *labels[] = {"a", "b", "c"};
-    struct qtr_map m = {.shapes = s, .cls = cls, .nclass = 3, .colors = col,
-                        .class_labels = labels, .title = "T", .width_pt = 300,
-                        .height_pt = 200, .dpi = 72, .created = "2024-02-01T00:00:00Z"};
+    struct qtr_map m = {.shapes = s,
+                        .cls = cls,
+                        .nclass = 3,
+                        .colors = col,
+                        .class_labels = labels,
+                        .title = "T",
+                        .width_pt = 300,
+                        .height_pt = 200,
+                        .dpi = 72,
+                        .created = "2024-02-01T00:00:00Z"};
     const char *ext[] = {"png", "pdf"};
     enum qtr_map_format fmt[] = {QTR_MAP_PNG, QTR_MAP_PDF};
     for (int i = 0; i < 2; i++) {

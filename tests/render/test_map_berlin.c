@@ -11,8 +11,8 @@
 #include <ogr_api.h>
 #include <unistd.h>
 
-#include "quartier/classify.h"
 #include "font_cleanup.h"
+#include "quartier/classify.h"
 #include "quartier/map.h"
 
 #define NMAX 600
@@ -212,9 +212,8 @@ static void test_berlin_status_map(void **state)
     const char *lp[5];
     assert_int_equal(qtr_palette_colors(QTR_PAL_VIRIDIS, c.k, vc, NULL), 0);
     for (size_t i = 0; i < c.k; i++) {
-        assert_int_equal(qtr_class_label_de(c.limits[i], c.limits[i + 1], 0, "Einw.", lt[i],
-                                            sizeof lt[i]),
-                         0);
+        assert_int_equal(
+            qtr_class_label_de(c.limits[i], c.limits[i + 1], 0, "Einw.", lt[i], sizeof lt[i]), 0);
         lp[i] = lt[i];
     }
     struct qtr_map p = m;

@@ -50,7 +50,8 @@ static void test_graduated(void **state)
     assert_non_null(strstr(q, "name=\"Name &quot;Bezirk&quot; &amp; &lt;Ortsteil&gt;\""));
     assert_non_null(strstr(q, "<classificationMethod id=\"Quantile\"/>"));
     assert_non_null(strstr(q, "value=\"165,15,21,255\""));
-    assert_non_null(strstr(q, "Bia\xc5\x82owie\xc5\xbc" "a"));
+    assert_non_null(strstr(q, "Bia\xc5\x82owie\xc5\xbc"
+                              "a"));
     free(q);
 
     /* bad input */
@@ -60,8 +61,8 @@ static void test_graduated(void **state)
     assert_null(q);
     const char *labels[] = {"ok", "bad \x01 label"};
     double okl[] = {0, 1, 2};
-    struct qtr_qml_graduated c = {.field = "x", .k = 2, .limits = okl, .colors = five,
-                                  .labels = labels};
+    struct qtr_qml_graduated c = {
+        .field = "x", .k = 2, .limits = okl, .colors = five, .labels = labels};
     assert_int_equal(qtr_qml_graduated(&c, &q, &err), QTR_ERR_DATA);
     const char *labels2[] = {"ok", "bad \xc3\x28 utf8"};
     c.labels = labels2;
@@ -147,13 +148,16 @@ static void test_categorized(void **state)
     c.values = nb;
     c.n = 1;
     assert_int_equal(qtr_qml_categorized(&c, &q, &err), QTR_ERR_USAGE);
-    const char *txt[] = {"Nord & S\xc3\xbc" "d", "<West>"};
+    const char *txt[] = {"Nord & S\xc3\xbc"
+                         "d",
+                         "<West>"};
     c.kind = QTR_QML_TEXT;
     c.values = txt;
     c.n = 2;
     assert_int_equal(qtr_qml_categorized(&c, &q, &err), 0);
     assert_null(xmlcheck(q));
-    assert_non_null(strstr(q, "value=\"Nord &amp; S\xc3\xbc" "d\""));
+    assert_non_null(strstr(q, "value=\"Nord &amp; S\xc3\xbc"
+                              "d\""));
     assert_non_null(strstr(q, "value=\"&lt;West&gt;\""));
     free(q);
 }

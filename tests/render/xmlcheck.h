@@ -65,8 +65,7 @@ static inline const char *xmlcheck(const char *doc)
             int closing = p[1] == '/';
             const char *name = p + 1 + closing;
             size_t n = 0;
-            while (name[n] && !isspace((unsigned char)name[n]) && name[n] != '>' &&
-                   name[n] != '/')
+            while (name[n] && !isspace((unsigned char)name[n]) && name[n] != '>' && name[n] != '/')
                 n++;
             if (n == 0)
                 return "empty tag name";
@@ -140,8 +139,7 @@ static inline const char *xmlcheck(const char *doc)
         p++;
     }
     if (depth != 0) {
-        snprintf(msg, sizeof msg, "<%.*s> is not closed", (int)stlen[depth - 1],
-                 stack[depth - 1]);
+        snprintf(msg, sizeof msg, "<%.*s> is not closed", (int)stlen[depth - 1], stack[depth - 1]);
         return msg;
     }
     return roots == 1 ? NULL : "no root element";
