@@ -99,7 +99,7 @@ static double text_width(cairo_t *cr, const char *s)
  * after the last line. Words longer than maxw stay on their own line.
  */
 static double wrapped(cairo_t *cr, const char *text, double x, double y, double maxw,
-                      double leading)
+                      double leading, int draw)
 {
     struct qtr_buf line = {0};
     const char *p = text;
@@ -116,8 +116,10 @@ static double wrapped(cairo_t *cr, const char *text, double x, double y, double 
         qtr_buf_append(&line, p, wl);
         if (line.data && keep > 0 && text_width(cr, line.data) > maxw) {
             line.data[keep] = '\0';
-            cairo_move_to(cr, x, y);
-            cairo_show_text(cr, line.data);
+            if (draw) {
+                cairo_move_to(cr, x, y);
+                cairo_show_text(cr, line.data);
+            }
             y += leading;
             line.len = 0;
             qtr_buf_append(&line, p, wl);
@@ -125,8 +127,10 @@ static double wrapped(cairo_t *cr, const char *text, double x, double y, double 
         p += wl;
     }
     if (line.len && line.data) {
-        cairo_move_to(cr, x, y);
-        cairo_show_text(cr, line.data);
+        if (draw) {
+            cairo_move_to(cr, x, y);
+            cairo_show_text(cr, line.data);
+        }
         y += leading;
     }
     qtr_buf_release(&line);
@@ -198,10 +202,10 @@ static int layout(const struct qtr_map *m, struct page *pg, struct qtr_map_layou
     return QTR_OK;
 }
 
-static void legend_box(cairo_t *cr, double x, double y, struct qtr_rgb fill, int filled,
+static void legend_box(cairo_t *cr, double x, double y, double f, struct qtr_rgb fill, int filled,
                        struct qtr_rgb line, double lw)
 {
-    cairo_rectangle(cr, x, y, 16, 11);
+    cairo_rectangle(cr, x, y, 16 * f, 11 * f);
     if (filled) {
         set_rgb(cr, fill);
         cairo_fill_preserve(cr);
@@ -209,6 +213,34 @@ static void legend_box(cairo_t *cr, double x, double y, struct qtr_rgb fill, int
     set_rgb(cr, line);
     cairo_set_line_width(cr, lw);
     cairo_stroke(cr);
+}
+
+/* Height of a legend entry: box and wrapped label at size factor f in a column of width colw. */
+static double entry_height(cairo_t *cr, const char *text, double colw, double f)
+{
+    font(cr, 8.5 * f, 0);
+    /* wrapped() returns the baseline after the last line: 9 f + lines * 10.5 f */
+    double h = wrapped(cr, text, 0, 9 * f, colw - 22 * f - 4, 10.5 * f, 0) + 5 * f;
+    return fmax(h, 16 * f);
+}
+
+/* Number of columns the entries need at size f when a column may be `avail` high. */
+static int legend_columns(cairo_t *cr, const char **text, size_t ne, double colw, double f,
+                          double avail, double *height)
+{
+    int cols = 1;
+    double h = 0;
+    for (size_t e = 0; e < ne; e++) {
+        double eh = entry_height(cr, text[e], colw, f);
+        if (h > 0 && h + eh > avail) {
+            cols++;
+            h = 0;
+        }
+        h += eh;
+    }
+    if (height)
+        *height = h;
+    return cols;
 }
 
 static void draw_north_arrow(cairo_t *cr, double cx, double top)
@@ -362,27 +394,70 @@ static void draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     if (m->legend_title) {
         font(cr, 9.5, 1);
-        ly = wrapped(cr, m->legend_title, lx, ly + 10, pg->legend_w, 12) + 2;
+        ly = wrapped(cr, m->legend_title, lx, ly + 10, pg->legend_w, 12, 1) + 2;
     }
-    font(cr, 8.5, 0);
-    for (size_t i = 0; i <= m->nclass + 1; i++) {
-        const char *text;
-        if (i < m->nclass) {
-            legend_box(cr, lx, ly, m->colors[i], 1, outline, 0.35);
-            text = m->class_labels && m->class_labels[i] ? m->class_labels[i] : "";
-        } else if (i == m->nclass && any_nodata) {
-            legend_box(cr, lx, ly, m->nodata_color, 1, outline, 0.35);
-            text = m->nodata_label ? m->nodata_label : "keine Angabe";
-        } else if (i == m->nclass + 1 && m->overlay) {
-            legend_box(cr, lx, ly, m->overlay_color, 0, m->overlay_color, 1.8);
-            text = m->overlay_label ? m->overlay_label : "";
-        } else {
-            continue;
+    /* Legend entries: one column at full size if they fit above the north arrow,
+     * else smaller type and up to three columns (many categories). */
+    size_t ne = 0;
+    const char *etext[3];
+    const char **text = NULL;
+    const struct qtr_rgb **efill = NULL;
+    text = malloc((m->nclass + 2) * sizeof *text);
+    efill = malloc((m->nclass + 2) * sizeof *efill);
+    int *ekind = malloc((m->nclass + 2) * sizeof *ekind);
+    if (text && efill && ekind) {
+        for (size_t i = 0; i < m->nclass; i++) {
+            text[ne] = m->class_labels && m->class_labels[i] ? m->class_labels[i] : "";
+            efill[ne] = &m->colors[i];
+            ekind[ne++] = 0;
         }
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        font(cr, 8.5, 0);
-        ly = wrapped(cr, text, lx + 22, ly + 9, pg->legend_w - 22, 10.5) + 5;
+        if (any_nodata) {
+            etext[0] = m->nodata_label ? m->nodata_label : "keine Angabe";
+            text[ne] = etext[0];
+            efill[ne] = &m->nodata_color;
+            ekind[ne++] = 0;
+        }
+        if (m->overlay) {
+            text[ne] = m->overlay_label ? m->overlay_label : "";
+            efill[ne] = &m->overlay_color;
+            ekind[ne++] = 1;
+        }
+        double avail = pg->h - pg->footer - 95 - ly, f = 0.6;
+        int cols = 3;
+        static const double sizes[] = {1, 0.9, 0.8, 0.7, 0.6};
+        for (int c = 1; c <= 3; c++) {
+            size_t si = 0;
+            for (; si < sizeof sizes / sizeof sizes[0]; si++)
+                if (legend_columns(cr, text, ne, pg->legend_w / c, sizes[si], avail, NULL) <= c)
+                    break;
+            if (si < sizeof sizes / sizeof sizes[0]) {
+                cols = c;
+                f = sizes[si];
+                break;
+            }
+        }
+        double colw = pg->legend_w / cols, ey = ly;
+        int col = 0;
+        for (size_t e = 0; e < ne; e++) {
+            double eh = entry_height(cr, text[e], colw, f);
+            if (ey > ly && ey + eh - ly > avail && col + 1 < cols) {
+                col++;
+                ey = ly;
+            }
+            double ex = lx + col * colw;
+            if (ekind[e] == 0)
+                legend_box(cr, ex, ey, f, *efill[e], 1, outline, 0.35);
+            else
+                legend_box(cr, ex, ey, f, *efill[e], 0, *efill[e], 1.8);
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            font(cr, 8.5 * f, 0);
+            wrapped(cr, text[e], ex + 22 * f, ey + 9 * f, colw - 22 * f - 4, 10.5 * f, 1);
+            ey += eh;
+        }
     }
+    free(text);
+    free(efill);
+    free(ekind);
     /* north arrow and scale bar at the bottom of the legend column */
     double bottom = pg->h - pg->footer;
     draw_north_arrow(cr, lx + 8, bottom - 80);
@@ -397,7 +472,7 @@ static void draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
     if (foot.len && foot.data) {
         font(cr, 7.5, 0);
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-        wrapped(cr, foot.data, pg->margin, pg->h - pg->margin - 2, pg->w - 2 * pg->margin, 9);
+        wrapped(cr, foot.data, pg->margin, pg->h - pg->margin - 2, pg->w - 2 * pg->margin, 9, 1);
     }
     qtr_buf_release(&foot);
 }
