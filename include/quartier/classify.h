@@ -76,6 +76,16 @@ struct qtr_classes {
 int qtr_classify(const double *x, size_t n, enum qtr_class_method m, size_t k, double sd_step,
                  struct qtr_classes *out, struct qtr_error *err);
 
+/**
+ * Optional "pretty" limits for legends: round the inner limits of c to
+ * `decimals` decimal places (half away from zero), the lowest limit down and
+ * the highest up (so every value stays covered), merge limits that became
+ * equal, and reclassify x[0..c->n-1] (the values c was computed from). The
+ * labels then show exactly the limits the classes use. Errors: QTR_ERR_USAGE
+ * (decimals outside -6..10).
+ */
+int qtr_classes_round(struct qtr_classes *c, const double *x, int decimals, struct qtr_error *err);
+
 /** Free the arrays in c and zero it. NULL-safe. */
 void qtr_classes_release(struct qtr_classes *c);
 

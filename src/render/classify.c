@@ -203,6 +203,28 @@ out:
     return rc;
 }
 
+int qtr_classes_round(struct qtr_classes *c, const double *x, int decimals, struct qtr_error *err)
+{
+    if (decimals < -6 || decimals > 10)
+        return qtr_error_set(err, QTR_ERR_USAGE, "cannot round class limits to %d decimals",
+                             decimals);
+    double p = pow(10.0, decimals);
+    size_t k = c->k;
+    /* outer limits outward so the extreme values stay inside */
+    c->limits[0] = floor(c->limits[0] * p) / p;
+    c->limits[k] = ceil(c->limits[k] * p) / p;
+    for (size_t i = 1; i < k; i++)
+        c->limits[i] = round(c->limits[i] * p) / p;
+    /* rounding can make a limit fall below its predecessor only by merging; keep order */
+    for (size_t i = 1; i <= k; i++)
+        if (c->limits[i] < c->limits[i - 1])
+            c->limits[i] = c->limits[i - 1];
+    c->k = merge_limits(c->limits, k);
+    for (size_t i = 0; i < c->n; i++)
+        c->cls[i] = qtr_class_of(c->limits, c->k, x[i]);
+    return QTR_OK;
+}
+
 void qtr_classes_release(struct qtr_classes *c)
 {
     if (!c)

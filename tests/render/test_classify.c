@@ -229,6 +229,35 @@ static void test_degenerate_and_errors(void **state)
     assert_int_equal(qtr_class_of(lim, 2, 2), 1);
 }
 
+static void test_round_limits(void **state)
+{
+    (void)state;
+    /* quantiles of 1.04 .. 10.04 (step 1): a = 2.25, 4.5, 6.75 -> 3.29, 5.54, 7.79 */
+    double x[10];
+    for (int i = 0; i < 10; i++)
+        x[i] = 1.04 + i;
+    struct qtr_classes c;
+    assert_int_equal(qtr_classify(x, 10, QTR_CLASS_QUANTILE, 4, 0, &c, NULL), 0);
+    assert_close(c.limits[1], 3.29, 1e-12);
+    assert_int_equal(qtr_classes_round(&c, x, 1, NULL), 0);
+    double want[] = {1.0, 3.3, 5.5, 7.8, 10.1}; /* min down, max up, inner to nearest */
+    for (int i = 0; i < 5; i++)
+        assert_close(c.limits[i], want[i], 1e-12);
+    /* 5.04 <= 5.5 now belongs to class 1; 7.04 to class 2; every value has a class */
+    assert_int_equal(c.cls[4], 1);
+    assert_int_equal(c.cls[6], 2);
+    for (int i = 0; i < 10; i++)
+        assert_true(c.cls[i] >= 0);
+    /* rounding to whole tens merges limits: 0, 10, 10, 10, 20 -> 0, 10, 20 */
+    assert_int_equal(qtr_classes_round(&c, x, -1, NULL), 0);
+    assert_int_equal(c.k, 2);
+    assert_close(c.limits[1], 10, 0);
+    assert_close(c.limits[2], 20, 0);
+    assert_int_equal(c.cls[9], 1);
+    assert_int_equal(qtr_classes_round(&c, x, 11, NULL), QTR_ERR_USAGE);
+    qtr_classes_release(&c);
+}
+
 static void test_german_format(void **state)
 {
     (void)state;
@@ -262,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_jenks_brute_force),
         cmocka_unit_test(test_jenks_sampled),
         cmocka_unit_test(test_degenerate_and_errors),
+        cmocka_unit_test(test_round_limits),
         cmocka_unit_test(test_german_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
