@@ -215,6 +215,15 @@ int qtr_classes_round(struct qtr_classes *c, const double *x, int decimals, stru
     c->limits[k] = ceil(c->limits[k] * p) / p;
     for (size_t i = 1; i < k; i++)
         c->limits[i] = round(c->limits[i] * p) / p;
+    /* x * p can round so that floor/ceil land just inside the data: never cut off a value */
+    for (size_t i = 0; i < c->n; i++) {
+        if (isnan(x[i]))
+            continue;
+        if (x[i] < c->limits[0])
+            c->limits[0] = x[i];
+        if (x[i] > c->limits[k])
+            c->limits[k] = x[i];
+    }
     /* rounding can make a limit fall below its predecessor only by merging; keep order */
     for (size_t i = 1; i <= k; i++)
         if (c->limits[i] < c->limits[i - 1])
