@@ -48,10 +48,7 @@ static void make_layer(GDALDatasetH ds, const char *name)
     OGR_L_CreateField(lyr, f, 1);
     OGR_Fld_Destroy(f);
     const double val[] = {12.5, 31.0, NAN, 47.25};
-    const char *names[] = {"Mitte",
-                           "Nord & S\xc3\xbc"
-                           "d",
-                           "Gr\xc3\xbcnau", "K\xc3\xb6penick"};
+    const char *names[] = {"Mitte", "Nord & S\u00fcd", "Gr\xc3\xbcnau", "K\xc3\xb6penick"};
     for (int i = 0; i < 4; i++) {
         OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
         char id[16], wkt[256];

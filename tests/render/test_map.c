@@ -100,9 +100,7 @@ static void test_grid_png_svg_pdf(void **state)
     struct qtr_map_label lab[] = {{"Mitte", 390500, 5820500},
                                   {"Mitte-Duplikat", 390500, 5820500}, /* collides: skipped */
                                   {"K\xc3\xb6penick", 392500, 5822500},
-                                  {"Au\xc3\x9f"
-                                   "en",
-                                   380000, 5820500}}; /* outside the frame */
+                                  {"Au\u00dfen", 380000, 5820500}}; /* outside the frame */
     struct qtr_map m = {.shapes = s,
                         .cls = cls,
                         .nclass = 3,
