@@ -156,9 +156,12 @@ int qtr_gpkg_add_styles(const char *path, const struct qtr_gpkg_style *styles, s
                            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, "
                            "identifier, description, last_change, srs_id) VALUES "
                            "('layer_styles', 'attributes', 'layer_styles', '', "
-                           "strftime('%Y-%m-%dT%H:%M:%fZ','now'), (SELECT srs_id FROM "
-                           "gpkg_spatial_ref_sys WHERE srs_id = 0))",
+                           "coalesce(?1, strftime('%Y-%m-%dT%H:%M:%fZ','now')), (SELECT srs_id "
+                           "FROM gpkg_spatial_ref_sys WHERE srs_id = 0))",
                            -1, &srs, NULL) != SQLITE_OK ||
+        /* a fixed update_time also fixes last_change, for reproducible files */
+        sqlite3_bind_text(srs, 1, n > 0 ? styles[0].update_time : NULL, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
         sqlite3_step(srs) != SQLITE_DONE) {
         rc = db_error(db, path, "registering layer_styles in gpkg_contents", err);
         goto out;

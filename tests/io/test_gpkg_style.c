@@ -404,12 +404,36 @@ static void test_errors(void **state)
     unlink(path);
 }
 
+/* A fixed update_time also fixes gpkg_contents.last_change of layer_styles. */
+static void test_fixed_timestamps(void **state)
+{
+    (void)state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/fixed.gpkg", tmpdir);
+    make_gpkg(path);
+    struct qtr_error err = {0};
+    struct qtr_gpkg_style st = {"districts", "s", "<qgis/>", NULL, 1, "2024-02-01T00:00:00.000Z"};
+    assert_int_equal(qtr_gpkg_add_styles(path, &st, 1, &err), 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    char *t = query_text(db, "SELECT last_change FROM gpkg_contents WHERE table_name = "
+                             "'layer_styles'");
+    assert_string_equal(t, "2024-02-01T00:00:00.000Z");
+    free(t);
+    t = query_text(db, "SELECT update_time FROM layer_styles");
+    assert_string_equal(t, "2024-02-01T00:00:00.000Z");
+    free(t);
+    sqlite3_close(db);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_styles_and_docs),
         cmocka_unit_test(test_gdal_validator_and_qgis),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_fixed_timestamps),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
