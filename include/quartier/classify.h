@@ -35,8 +35,11 @@ enum qtr_class_method {
      * QTR_JENKS_MAX_VALUES finite values the optimum is computed on a
      * deterministic sample of that many order statistics spread evenly over
      * the sorted values (always including minimum and maximum); QGIS samples
-     * too (randomly, 3000 values by default). Limits are the largest value of
-     * each class, as in QGIS.
+     * too (3000 values by default: at random in 3.22, evenly spread over the
+     * sorted values in current QgsClassificationJenks). Limits are the largest
+     * value of each class, as in QGIS. QGIS's own DP (from R classInt) does
+     * not forbid splits between equal values; ours does, so a value never
+     * straddles two classes.
      */
     QTR_CLASS_JENKS = 1,
     /*
