@@ -205,8 +205,30 @@ static void test_berlin_status_map(void **state)
     assert_true(l.labels_placed > 20 && l.labels_placed < b.n);
 
     /* population as a Jenks choropleth, PDF */
+    /* Reference: QGIS 3.22.16 classes on the same 541 EW values (QgsClassificationJenks,
+     * QgsClassificationQuantile, QgsClassificationEqualInterval .classes(values, 5), run
+     * through PyQGIS on mss_2021_indizes.csv) */
+    size_t nvalid = 0;
+    for (size_t i = 0; i < b.n; i++)
+        nvalid += !isnan(pop[i]);
+    assert_int_equal(nvalid, 541);
     struct qtr_classes c;
+    const double q_quant[] = {0, 3965, 6064, 7733, 9832, 16111};
+    const double q_equal[] = {0, 3222.2, 6444.4, 9666.6, 12888.8, 16111};
+    assert_int_equal(qtr_classify(pop, b.n, QTR_CLASS_QUANTILE, 5, 0, &c, &err), 0);
+    assert_int_equal(c.k, 5);
+    for (int i = 0; i <= 5; i++)
+        assert_close(c.limits[i], q_quant[i], 1e-9);
+    qtr_classes_release(&c);
+    assert_int_equal(qtr_classify(pop, b.n, QTR_CLASS_EQUAL, 5, 0, &c, &err), 0);
+    for (int i = 0; i <= 5; i++)
+        assert_close(c.limits[i], q_equal[i], 1e-9);
+    qtr_classes_release(&c);
     assert_int_equal(qtr_classify(pop, b.n, QTR_CLASS_JENKS, 5, 0, &c, &err), 0);
+    const double q_jenks[] = {0, 4125, 6623, 9013, 11788, 16111};
+    assert_int_equal(c.k, 5);
+    for (int i = 0; i <= 5; i++)
+        assert_close(c.limits[i], q_jenks[i], 0);
     struct qtr_rgb vc[5];
     char lt[5][64];
     const char *lp[5];
