@@ -10,7 +10,9 @@
  * label per class. Coordinates are metres of the projected work CRS; the
  * north arrow shows grid north (equal to true north up to the meridian
  * convergence, below 2 degrees inside a UTM zone at German latitudes).
- * Text uses the DejaVu Sans font through cairo's toy font API.
+ * Text uses the DejaVu Sans font through cairo's toy font API; in SVG it is
+ * written as outlines, because Qt's SVG renderer (QGIS print layouts, many
+ * office programs) cannot resolve cairo's glyph symbols.
  *
  * Files are written atomically: a temporary file in the target folder, then
  * rename(2).

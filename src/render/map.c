@@ -87,6 +87,24 @@ static void font(cairo_t *cr, double size, int bold)
     cairo_set_font_size(cr, size);
 }
 
+/*
+ * SVG gets text as outlines: cairo's SVG text refers to <symbol> glyphs by
+ * <use>, which Qt's SVG renderer (QGIS print layouts, many office tools)
+ * does not resolve, so the text would vanish there. PNG and PDF keep real
+ * text (selectable and searchable in the PDF).
+ */
+static const cairo_user_data_key_t text_as_path_key;
+
+static void show_text(cairo_t *cr, const char *s)
+{
+    if (cairo_get_user_data(cr, &text_as_path_key)) {
+        cairo_text_path(cr, s);
+        cairo_fill(cr);
+    } else {
+        cairo_show_text(cr, s);
+    }
+}
+
 static double text_width(cairo_t *cr, const char *s)
 {
     cairo_text_extents_t e;
@@ -118,7 +136,7 @@ static double wrapped(cairo_t *cr, const char *text, double x, double y, double 
             line.data[keep] = '\0';
             if (draw) {
                 cairo_move_to(cr, x, y);
-                cairo_show_text(cr, line.data);
+                show_text(cr, line.data);
             }
             y += leading;
             line.len = 0;
@@ -129,7 +147,7 @@ static double wrapped(cairo_t *cr, const char *text, double x, double y, double 
     if (line.len && line.data) {
         if (draw) {
             cairo_move_to(cr, x, y);
-            cairo_show_text(cr, line.data);
+            show_text(cr, line.data);
         }
         y += leading;
     }
@@ -249,7 +267,7 @@ static void draw_north_arrow(cairo_t *cr, double cx, double top)
     font(cr, 10, 1);
     double w = text_width(cr, "N");
     cairo_move_to(cr, cx - w / 2, top + 10);
-    cairo_show_text(cr, "N");
+    show_text(cr, "N");
     /* half-filled arrow, the classic two-tone north arrow */
     cairo_move_to(cr, cx, top + 14);
     cairo_line_to(cr, cx + 7, top + 38);
@@ -285,10 +303,10 @@ static void draw_scalebar(cairo_t *cr, double x, double y, const struct qtr_map_
     char lab[64];
     font(cr, 8, 0);
     cairo_move_to(cr, x - text_width(cr, "0") / 2, y + h + 10);
-    cairo_show_text(cr, "0");
+    show_text(cr, "0");
     if (qtr_map_length_label(l->scalebar_m, lab, sizeof lab) == QTR_OK) {
         cairo_move_to(cr, x + len - text_width(cr, lab) / 2, y + h + 10);
-        cairo_show_text(cr, lab);
+        show_text(cr, lab);
     }
 }
 
@@ -351,14 +369,14 @@ static void draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
     if (m->title) {
         font(cr, 16, 1);
         cairo_move_to(cr, pg->margin, y + 16);
-        cairo_show_text(cr, m->title);
+        show_text(cr, m->title);
         y += 24;
     }
     if (m->subtitle) {
         font(cr, 10.5, 0);
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
         cairo_move_to(cr, pg->margin, y + 11);
-        cairo_show_text(cr, m->subtitle);
+        show_text(cr, m->subtitle);
     }
 
     /* features, clipped to the frame */
@@ -554,6 +572,8 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
         goto out;
     }
     cr = cairo_create(surf);
+    if (fmt == QTR_MAP_SVG)
+        cairo_set_user_data(cr, &text_as_path_key, (void *)&text_as_path_key, NULL);
     cairo_scale(cr, px, px);
     draw(cr, m, &pg, &l);
     cairo_status_t cs = cairo_status(cr);
