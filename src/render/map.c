@@ -244,7 +244,7 @@ static double entry_height(cairo_t *cr, const char *text, double colw, double f)
 
 /* Number of columns the entries need at size f when a column may be `avail` high. */
 static int legend_columns(cairo_t *cr, const char **text, size_t ne, double colw, double f,
-                          double avail, double *height)
+                          double avail)
 {
     int cols = 1;
     double h = 0;
@@ -256,8 +256,6 @@ static int legend_columns(cairo_t *cr, const char **text, size_t ne, double colw
         }
         h += eh;
     }
-    if (height)
-        *height = h;
     return cols;
 }
 
@@ -310,12 +308,13 @@ static void draw_scalebar(cairo_t *cr, double x, double y, const struct qtr_map_
     }
 }
 
-static void draw_labels(cairo_t *cr, const struct qtr_map *m, struct qtr_map_layout *l)
+static int draw_labels(cairo_t *cr, const struct qtr_map *m, struct qtr_map_layout *l)
 {
     size_t n = m->nlabels;
     double *b = calloc(4 * n + 1, sizeof *b);
     unsigned char *placed = calloc(n + 1, 1);
-    if (!b || !placed)
+    int rc = b && placed ? QTR_OK : QTR_ERR_NOMEM;
+    if (rc != QTR_OK)
         goto out;
     font(cr, 7, 0);
     cairo_font_extents_t fe;
@@ -353,10 +352,12 @@ static void draw_labels(cairo_t *cr, const struct qtr_map *m, struct qtr_map_lay
 out:
     free(b);
     free(placed);
+    return rc;
 }
 
-static void draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
-                 struct qtr_map_layout *l)
+/* Draw the page; returns QTR_OK or QTR_ERR_NOMEM (cairo errors are in cr's status). */
+static int draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
+                struct qtr_map_layout *l)
 {
     const struct qtr_shapes *s = m->shapes;
     struct qtr_rgb outline = {90, 90, 90};
@@ -404,8 +405,8 @@ static void draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
         cairo_stroke(cr);
     }
     cairo_restore(cr);
-    if (m->labels && m->nlabels)
-        draw_labels(cr, m, l);
+    if (m->labels && m->nlabels && draw_labels(cr, m, l) != QTR_OK)
+        return QTR_ERR_NOMEM;
 
     /* legend */
     double lx = pg->legend_x, ly = pg->header + 4;
@@ -417,21 +418,18 @@ static void draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
     /* Legend entries: one column at full size if they fit above the north arrow,
      * else smaller type and up to three columns (many categories). */
     size_t ne = 0;
-    const char *etext[3];
-    const char **text = NULL;
-    const struct qtr_rgb **efill = NULL;
-    text = malloc((m->nclass + 2) * sizeof *text);
-    efill = malloc((m->nclass + 2) * sizeof *efill);
+    const char **text = malloc((m->nclass + 2) * sizeof *text);
+    const struct qtr_rgb **efill = malloc((m->nclass + 2) * sizeof *efill);
     int *ekind = malloc((m->nclass + 2) * sizeof *ekind);
-    if (text && efill && ekind) {
+    int rc = text && efill && ekind ? QTR_OK : QTR_ERR_NOMEM;
+    if (rc == QTR_OK) {
         for (size_t i = 0; i < m->nclass; i++) {
             text[ne] = m->class_labels && m->class_labels[i] ? m->class_labels[i] : "";
             efill[ne] = &m->colors[i];
             ekind[ne++] = 0;
         }
         if (any_nodata) {
-            etext[0] = m->nodata_label ? m->nodata_label : "keine Angabe";
-            text[ne] = etext[0];
+            text[ne] = m->nodata_label ? m->nodata_label : "keine Angabe";
             efill[ne] = &m->nodata_color;
             ekind[ne++] = 0;
         }
@@ -446,7 +444,7 @@ static void draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
         for (int c = 1; c <= 3; c++) {
             size_t si = 0;
             for (; si < sizeof sizes / sizeof sizes[0]; si++)
-                if (legend_columns(cr, text, ne, pg->legend_w / c, sizes[si], avail, NULL) <= c)
+                if (legend_columns(cr, text, ne, pg->legend_w / c, sizes[si], avail) <= c)
                     break;
             if (si < sizeof sizes / sizeof sizes[0]) {
                 cols = c;
@@ -493,6 +491,7 @@ static void draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
         wrapped(cr, foot.data, pg->margin, pg->h - pg->margin - 2, pg->w - 2 * pg->margin, 9, 1);
     }
     qtr_buf_release(&foot);
+    return rc;
 }
 
 static cairo_status_t write_file(void *closure, const unsigned char *data, unsigned int len)
@@ -575,7 +574,10 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
     if (fmt == QTR_MAP_SVG)
         cairo_set_user_data(cr, &text_as_path_key, (void *)&text_as_path_key, NULL);
     cairo_scale(cr, px, px);
-    draw(cr, m, &pg, &l);
+    if (draw(cr, m, &pg, &l) != QTR_OK) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory drawing map '%s'", path);
+        goto out;
+    }
     cairo_status_t cs = cairo_status(cr);
     if (cs == CAIRO_STATUS_SUCCESS) {
         cairo_show_page(cr);
