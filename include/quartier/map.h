@@ -1,0 +1,103 @@
+/*
+ * map.h - choropleth and category maps with cairo (PNG, SVG, PDF).
+ *
+ * One page: title and subtitle on top, the map frame on the left, a legend
+ * column on the right (legend title, one box per class or category, "no data"
+ * and the overlay outline when present, north arrow, scale bar), and a
+ * source/date line at the bottom. The same function draws graduated maps
+ * (labels are class ranges) and categorical maps (status/dynamics groups, LISA
+ * clusters): the caller passes a class index per feature and a colour and
+ * label per class. Coordinates are metres of the projected work CRS; the
+ * north arrow shows grid north (equal to true north up to the meridian
+ * convergence, below 2 degrees inside a UTM zone at German latitudes).
+ * Text uses the DejaVu Sans font through cairo's toy font API; in SVG it is
+ * written as outlines, because Qt's SVG renderer (QGIS print layouts, many
+ * office programs) cannot resolve cairo's glyph symbols.
+ *
+ * Files are written atomically: a temporary file in the target folder, then
+ * rename(2).
+ */
+#ifndef QUARTIER_MAP_H
+#define QUARTIER_MAP_H
+
+#include <stddef.h>
+
+#include "quartier/error.h"
+#include "quartier/palette.h"
+#include "quartier/shapes.h"
+
+enum qtr_map_format { QTR_MAP_PNG = 0, QTR_MAP_SVG, QTR_MAP_PDF };
+
+/* A district label at a representative point (work CRS, e.g. from GEOSPointOnSurface). */
+struct qtr_map_label {
+    const char *text;
+    double x, y;
+};
+
+struct qtr_map {
+    const struct qtr_shapes *shapes; /* the features, in metres */
+    const int *cls;                  /* shapes->n: class of each feature, -1 = no data */
+    size_t nclass;
+    const struct qtr_rgb *colors;     /* nclass fill colours */
+    const char *const *class_labels;  /* nclass legend labels */
+    const char *legend_title;         /* may be NULL */
+    const char *nodata_label;         /* legend text for -1 (NULL: "keine Angabe"); shown
+                                         only when a feature has class -1 */
+    struct qtr_rgb nodata_color;      /* e.g. qtr_palette_nodata() */
+    const char *title;                /* may be NULL */
+    const char *subtitle;             /* may be NULL */
+    const char *source;               /* e.g. "Quelle: Amt für Statistik Berlin-Brandenburg" */
+    const char *date;                 /* e.g. "Stand: 31.12.2023" */
+    const struct qtr_shapes *overlay; /* optional outlines drawn on top (candidate areas) */
+    const char *overlay_label;        /* legend text of the overlay */
+    struct qtr_rgb overlay_color;
+    const struct qtr_map_label *labels; /* optional labels, most important first */
+    size_t nlabels;
+    double width_pt, height_pt; /* page size in points (1/72 in); 0: A4 landscape 842 x 595 */
+    double dpi;                 /* PNG resolution; 0: 150 (PNG size = page * dpi / 72) */
+    const char *created;        /* PDF creation date, ISO 8601 "2024-02-01T00:00:00Z", for
+                                   byte-identical PDFs; NULL: cairo writes the current time */
+};
+
+/* Where things went on the page, in points from the top-left corner. */
+struct qtr_map_layout {
+    double scale;  /* points per metre */
+    double tx, ty; /* page x = tx + scale * X, page y = ty - scale * Y */
+    double frame_x, frame_y, frame_w, frame_h; /* map frame */
+    double scalebar_m;                         /* scale bar length in metres */
+    size_t labels_placed;
+};
+
+/**
+ * Draw map m to path in format fmt. When lay is not NULL it receives the
+ * page layout (for tests and for placing extra marks). Errors: QTR_ERR_USAGE
+ * (no shapes or features, cls or colours missing, a class index >= nclass,
+ * bad page size), QTR_ERR_IO (cannot write, message names the path),
+ * QTR_ERR_INTERNAL (cairo error, with cairo's reason), QTR_ERR_NOMEM.
+ */
+int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char *path,
+                   struct qtr_map_layout *lay, struct qtr_error *err);
+
+/**
+ * Largest "nice" length 1, 2 or 5 x 10^k metres that is <= max_m (for the
+ * scale bar); 0 when max_m <= 0.
+ */
+double qtr_map_nice_length(double max_m);
+
+/**
+ * Scale bar text for a length in metres, German format: "500 m", "2 km",
+ * "2,5 km" is never produced by qtr_map_nice_length but formatted right.
+ */
+int qtr_map_length_label(double m, char *buf, size_t size);
+
+/**
+ * Greedy label placement: box i is [x0[i], x1[i]] x [y0[i], y1[i]] in page
+ * units; boxes are taken in order, and placed[i] = 1 when box i lies inside
+ * the frame [fx0, fx1] x [fy0, fy1] and overlaps no box placed before.
+ * Returns the number placed. O(n^2), fine for a few hundred districts.
+ */
+size_t qtr_label_place(const double *x0, const double *y0, const double *x1, const double *y1,
+                       size_t n, double fx0, double fy0, double fx1, double fy1,
+                       unsigned char *placed);
+
+#endif
