@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "quartier/join.h"
+#include "quartier/multigroup.h"
 #include "quartier/output.h"
 #include "quartier/sheet.h"
 #include "quartier/strutil.h"
@@ -254,6 +255,104 @@ out:
     return rc;
 }
 
+/* Append an index value (no inference) to the state's list. */
+static int push_index(struct qtr_state *st, const char *name, double value, int status,
+                      const char *reason, struct qtr_error *err)
+{
+    struct qtr_index_value *v = realloc(st->indices, (st->nindices + 1) * sizeof *v);
+    if (!v)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    st->indices = v;
+    v = &v[st->nindices++];
+    memset(v, 0, sizeof *v);
+    snprintf(v->name, sizeof v->name, "%s", name);
+    v->value = status == QTR_OK ? value : NAN;
+    v->status = status;
+    snprintf(v->reason, sizeof v->reason, "%s", reason ? reason : "");
+    v->ci_low = v->ci_high = v->p_value = v->expected = NAN;
+    return QTR_OK;
+}
+
+/*
+ * Within/between decomposition of M over the parent level ([boundaries] parent = a column or
+ * prefix:N of the key, e.g. Planungsraum within Bezirk): M = M_between + sum_p w_p M_p.
+ */
+static int decompose_m(const struct qtr_config *cfg, const struct qtr_state *cst,
+                       const struct qtr_units *u, struct qtr_error *err)
+{
+    struct qtr_state *st = (struct qtr_state *)cst;
+    const struct qtr_frame *f = st->frame;
+    int rc = QTR_OK;
+    char **pname = calloc(f->n ? f->n : 1, sizeof *pname);
+    uint32_t *parent = malloc((u->n ? u->n : 1) * sizeof *parent);
+    if (!pname || !parent) {
+        free(pname);
+        free(parent);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    const struct qtr_column *pc = NULL;
+    size_t prefix = 0;
+    if (!strncmp(cfg->bnd_parent, "prefix:", 7)) {
+        char *end;
+        prefix = strtoul(cfg->bnd_parent + 7, &end, 10);
+        if (*end || prefix == 0) {
+            rc = qtr_error_set(err, QTR_ERR_USAGE,
+                               "[boundaries] parent = '%s': use a column name or prefix:N",
+                               cfg->bnd_parent);
+            goto out;
+        }
+    } else {
+        pc = qtr_frame_find(f, cfg->bnd_parent);
+        if (!pc) {
+            rc = qtr_error_set(err, QTR_ERR_DATA,
+                               "[boundaries] parent column '%s' not found in the joined data",
+                               cfg->bnd_parent);
+            goto out;
+        }
+    }
+    size_t np = 0, k = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (!st->usable[i])
+            continue;
+        char buf[64];
+        if (pc && pc->is_text)
+            snprintf(buf, sizeof buf, "%s", pc->text[i] ? pc->text[i] : "");
+        else if (pc)
+            snprintf(buf, sizeof buf, "%.17g", pc->v[i]);
+        else
+            snprintf(buf, sizeof buf, "%.*s", (int)prefix, f->key[i]);
+        size_t p = 0;
+        while (p < np && strcmp(pname[p], buf))
+            p++;
+        if (p == np && !(pname[np++] = qtr_strdup(buf))) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        parent[k++] = (uint32_t)p;
+    }
+    double total, between, within;
+    struct qtr_error e = {0};
+    char reason[200];
+    if (qtr_mutual_information_decompose(u, parent, np, &total, &between, &within, NULL, NULL,
+                                         NULL, &e) == QTR_OK) {
+        snprintf(reason, sizeof reason, "M = between + within over %zu parent areas (%s)", np,
+                 cfg->bnd_parent);
+        if (!(rc = push_index(st, "mutual_information_between", between, QTR_OK, "", err)))
+            rc = push_index(st, "mutual_information_within", within, QTR_OK, "", err);
+    } else {
+        snprintf(reason, sizeof reason, "%.190s", e.msg);
+        if (!(rc = push_index(st, "mutual_information_between", NAN, QTR_ERR_DOMAIN, reason,
+                              err)))
+            rc = push_index(st, "mutual_information_within", NAN, QTR_ERR_DOMAIN, reason, err);
+    }
+out:
+    for (size_t p = 0; p < f->n; p++)
+        free(pname[p]);
+    free(pname);
+    free(parent);
+    return rc;
+}
+
 int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          struct qtr_error *err)
 {
@@ -350,6 +449,8 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         const double *const *gp = (const double *const *)mg;
         struct qtr_units u = {.n = k, .total = mt, .ngroups = nm, .groups = gp};
         if ((rc = qtr_indices_multi(&u, &io, &st->indices, &st->nindices, err)))
+            goto out;
+        if (cfg->bnd_parent && (rc = decompose_m(cfg, st, &u, err)))
             goto out;
     }
     qtr_progress(ctx, 1.0, "indices");
