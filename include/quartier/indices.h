@@ -62,6 +62,9 @@ struct qtr_index_value {
     char reason[200];             /* why status != QTR_OK, for the report */
     /* inference (NAN when not computed) */
     double ci_low, ci_high, p_value, expected;
+    /* with suppressed counts (`*`): the value with each at the low and at the high end of
+     * its allowed range (NAN when no count of the input was suppressed) */
+    double suppressed_low, suppressed_high;
 };
 
 /* ---- single group against the rest ---------------------------------------- */

@@ -59,6 +59,9 @@ struct qtr_population_spec {
     const char *const *groups;   /* column names */
     double min_population;       /* districts below it are reported (and flagged) */
     int exclude_small;           /* 1: small districts are not usable for indices */
+    int suppressed_usable;       /* 1: a group count suppressed with '*' (a small count in a
+                                    known range) keeps the district usable */
+    double suppressed_low, suppressed_high; /* that range, for the report */
 };
 
 /**

@@ -98,6 +98,12 @@ static void print_indices(FILE *out, const struct qtr_state *st, enum fmt f)
             json_number(out, v->p_value);
             fputs(", \"expected\": ", out);
             json_number(out, v->expected);
+            if (isfinite(v->suppressed_low)) {
+                fputs(", \"suppressed_low\": ", out);
+                json_number(out, v->suppressed_low);
+                fputs(", \"suppressed_high\": ", out);
+                json_number(out, v->suppressed_high);
+            }
             if (v->status != QTR_OK) {
                 fputs(", \"reason\": ", out);
                 json_string(out, v->reason);

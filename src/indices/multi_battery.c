@@ -62,6 +62,7 @@ int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options 
         snprintf(r->name, sizeof r->name, "%s", me->name);
         r->value = NAN;
         r->ci_low = r->ci_high = r->p_value = r->expected = NAN;
+        r->suppressed_low = r->suppressed_high = NAN;
         struct qtr_error e1 = {0};
         int rc = me->fn(u, &r->value, &e1);
         if (rc == QTR_ERR_NOMEM)

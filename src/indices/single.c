@@ -83,6 +83,7 @@ int qtr_indices_single(const struct qtr_units *u, const char *group_label,
         snprintf(r->name, sizeof r->name, "%s", defs[k].name);
         snprintf(r->group, sizeof r->group, "%s", group_label ? group_label : "");
         r->ci_low = r->ci_high = r->p_value = r->expected = NAN;
+        r->suppressed_low = r->suppressed_high = NAN;
         r->value = NAN;
         struct qtr_error e;
         qtr_error_clear(&e);

@@ -271,11 +271,12 @@ static void set_double_or_null(OGRFeatureH f, int i, double v)
 static int write_indices(GDALDatasetH ds, const struct qtr_output_request *req,
                          struct qtr_error *err)
 {
-    const char *fields[] = {"index", "group", "value", "ci_low", "ci_high",
-                            "p_value", "expected", "status", "reason"};
-    const OGRFieldType types[] = {OFTString, OFTString, OFTReal, OFTReal, OFTReal,
-                                  OFTReal,   OFTReal,   OFTString, OFTString};
-    OGRLayerH lyr = create_table(ds, "city_indices", fields, types, 9, err);
+    const char *fields[] = {"index",    "group",  "value",           "ci_low",
+                            "ci_high",  "p_value", "expected",        "suppressed_low",
+                            "suppressed_high", "status", "reason"};
+    const OGRFieldType types[] = {OFTString, OFTString, OFTReal, OFTReal,   OFTReal,  OFTReal,
+                                  OFTReal,   OFTReal,   OFTReal, OFTString, OFTString};
+    OGRLayerH lyr = create_table(ds, "city_indices", fields, types, 11, err);
     if (!lyr)
         return err->code;
     GDALDatasetStartTransaction(ds, 0);
@@ -289,8 +290,10 @@ static int write_indices(GDALDatasetH ds, const struct qtr_output_request *req,
         set_double_or_null(f, 4, v->ci_high);
         set_double_or_null(f, 5, v->p_value);
         set_double_or_null(f, 6, v->expected);
-        OGR_F_SetFieldString(f, 7, v->status == QTR_OK ? "ok" : "not defined");
-        OGR_F_SetFieldString(f, 8, v->reason);
+        set_double_or_null(f, 7, v->suppressed_low);
+        set_double_or_null(f, 8, v->suppressed_high);
+        OGR_F_SetFieldString(f, 9, v->status == QTR_OK ? "ok" : "not defined");
+        OGR_F_SetFieldString(f, 10, v->reason);
         if (put(lyr, f, err)) {
             GDALDatasetRollbackTransaction(ds);
             return err->code;

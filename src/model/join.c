@@ -586,7 +586,8 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
         if (!f->has_stats[i]) {
             int all = count_ok(tot->kind[i]);
             for (size_t g = 0; g < spec->ngroups; g++)
-                all &= count_ok(grp[g]->kind[i]);
+                all &= count_ok(grp[g]->kind[i]) ||
+                       (spec->suppressed_usable && grp[g]->kind[i] == QTR_CELL_SUPPRESSED);
             if (!all)
                 continue;
         }
@@ -621,6 +622,15 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
         }
         for (size_t g = 0; g < spec->ngroups; g++) {
             struct qtr_column *c = grp[g];
+            if (spec->suppressed_usable && c->kind[i] == QTR_CELL_SUPPRESSED) {
+                if (qtr_report_add(rep, QTR_ISSUE_MISSING_COUNT, QTR_INFO, f->key[i], f->name[i],
+                                   c->origin,
+                                   "group '%s' is suppressed (*); the indices take it as %g to "
+                                   "%g and show the range",
+                                   c->name, spec->suppressed_low, spec->suppressed_high))
+                    goto nomem;
+                continue;
+            }
             if (!count_ok(c->kind[i])) {
                 ok = 0;
                 if (qtr_report_add(rep, QTR_ISSUE_MISSING_COUNT, QTR_WARNING, f->key[i],

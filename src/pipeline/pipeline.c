@@ -167,6 +167,9 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         .groups = gcols,
         .min_population = cfg->min_population,
         .exclude_small = cfg->small_exclude,
+        .suppressed_usable = 1,
+        .suppressed_low = cfg->suppressed_low,
+        .suppressed_high = cfg->suppressed_high,
     };
     if ((rc = qtr_population_check(st->frame, &ps, st->usable, &st->report, err)))
         goto out;
@@ -194,23 +197,87 @@ out:
     return rc;
 }
 
-/* Gather the usable districts' counts of one group into dense arrays. */
-static size_t gather(const struct qtr_state *st, const struct qtr_column *tot,
-                     const struct qtr_column *grp, double *t, double *x)
+/*
+ * Gather the usable districts' counts of one group into dense arrays. A count suppressed
+ * with '*' is known only to lie in [suppressed_low, suppressed_high]: `which` picks the
+ * middle (0), the low end (1) or the high end (2) of that range. Returns the number of
+ * districts; *nsup (may be NULL) receives how many counts were suppressed.
+ */
+static size_t gather_range(const struct qtr_state *st, const struct qtr_config *cfg,
+                           const struct qtr_column *tot, const struct qtr_column *grp, int which,
+                           double *t, double *x, size_t *nsup)
 {
-    size_t k = 0;
+    size_t k = 0, s = 0;
+    double lo = cfg ? cfg->suppressed_low : 1, hi = cfg ? cfg->suppressed_high : 2;
+    /* The middle is rounded to a whole person so that the simulations (which need counts)
+     * still run. */
+    double pick = which == 1 ? lo : which == 2 ? hi : floor(0.5 * (lo + hi) + 0.5);
     for (size_t i = 0; i < st->frame->n; i++)
         if (st->usable[i]) {
             t[k] = tot->v[i];
-            x[k] = grp ? grp->v[i] : 0;
+            if (grp && grp->kind[i] == QTR_CELL_SUPPRESSED) {
+                x[k] = pick;
+                s++;
+            } else {
+                x[k] = grp ? grp->v[i] : 0;
+            }
             k++;
         }
+    if (nsup)
+        *nsup = s;
     return k;
 }
 
+/*
+ * The deterministic single-group indices with every suppressed count at the low and at the
+ * high end of its range: whether a conclusion depends on hidden data. Values [first, end).
+ */
+static int suppressed_range(const struct qtr_config *cfg, const struct qtr_state *st,
+                            const struct qtr_column *tot, const struct qtr_column *grp,
+                            const struct qtr_units *base, size_t first, double *x,
+                            struct qtr_error *err)
+{
+    (void)err;
+    size_t ndefs;
+    const struct qtr_index_def *defs = qtr_single_index_defs(&ndefs);
+    double *t = (double *)base->total;
+    for (int which = 1; which <= 2; which++) {
+        gather_range(st, cfg, tot, grp, which, t, x, NULL);
+        for (size_t k = first; k < st->nindices; k++) {
+            struct qtr_index_value *v = &st->indices[k];
+            if (v->status != QTR_OK)
+                continue;
+            for (size_t j = 0; j < ndefs; j++) {
+                if (strcmp(defs[j].name, v->name) || !defs[j].fn ||
+                    (defs[j].flags & QTR_INDEX_SIMULATED))
+                    continue;
+                struct qtr_error e = {0};
+                double val;
+                if (defs[j].fn(base, &val, &e) == QTR_OK) {
+                    if (which == 1)
+                        v->suppressed_low = val;
+                    else
+                        v->suppressed_high = val;
+                }
+            }
+        }
+    }
+    /* Order the two ends: an index may fall when suppressed counts rise. */
+    for (size_t k = first; k < st->nindices; k++) {
+        struct qtr_index_value *v = &st->indices[k];
+        if (v->suppressed_low > v->suppressed_high) {
+            double tmp = v->suppressed_low;
+            v->suppressed_low = v->suppressed_high;
+            v->suppressed_high = tmp;
+        }
+    }
+    return QTR_OK;
+}
+
 /* Add "<id>_share" (percent) and "<id>_lq" columns for a group. */
-static int local_columns(struct qtr_state *st, const char *id, const struct qtr_column *tot,
-                         const struct qtr_column *grp, struct qtr_error *err)
+static int local_columns(struct qtr_state *st, const struct qtr_config *cfg, const char *id,
+                         const struct qtr_column *tot, const struct qtr_column *grp,
+                         struct qtr_error *err)
 {
     size_t n = st->frame->n;
     char *sname = qtr_asprintf("%s_share", id), *lname = qtr_asprintf("%s_lq", id);
@@ -222,7 +289,7 @@ static int local_columns(struct qtr_state *st, const char *id, const struct qtr_
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    size_t k = gather(st, tot, grp, t, x);
+    size_t k = gather_range(st, cfg, tot, grp, 0, t, x, NULL);
     struct qtr_units u = {.n = k, .total = t, .group = x};
     if ((rc = qtr_local_share_lq(&u, 1, share, lq, def, err)))
         goto out;
@@ -235,7 +302,10 @@ static int local_columns(struct qtr_state *st, const char *id, const struct qtr_
     for (size_t i = 0, j = 0; i < n; i++) {
         if (!st->usable[i])
             continue;
-        if (def[j]) {
+        if (grp->kind[i] == QTR_CELL_SUPPRESSED) {
+            /* the share of a suppressed count would reveal it: suppressed too */
+            cs->kind[i] = cl->kind[i] = QTR_CELL_SUPPRESSED;
+        } else if (def[j]) {
             cs->v[i] = share[j];
             cl->v[i] = lq[j];
             cs->kind[i] = cl->kind[i] = QTR_CELL_VALUE;
@@ -270,6 +340,7 @@ static int push_index(struct qtr_state *st, const char *name, double value, int 
     v->status = status;
     snprintf(v->reason, sizeof v->reason, "%s", reason ? reason : "");
     v->ci_low = v->ci_high = v->p_value = v->expected = NAN;
+    v->suppressed_low = v->suppressed_high = NAN;
     return QTR_OK;
 }
 
@@ -391,7 +462,8 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             continue;
         if ((rc = qtr_frame_require(st->frame, cfg->groups[g].column, "group column", &grp, err)))
             goto out;
-        size_t k = gather(st, tot, grp, t, x);
+        size_t nsup = 0;
+        size_t k = gather_range(st, cfg, tot, grp, 0, t, x, &nsup);
         struct qtr_units u = {
             .n = k,
             .total = t,
@@ -407,7 +479,9 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         if ((rc = qtr_indices_single_infer(&u, &io, st->indices + first, st->nindices - first,
                                            err)))
             goto out;
-        if ((rc = local_columns(st, cfg->groups[g].id, tot, grp, err)))
+        if (nsup && (rc = suppressed_range(cfg, st, tot, grp, &u, first, x, err)))
+            goto out;
+        if ((rc = local_columns(st, cfg, cfg->groups[g].id, tot, grp, err)))
             goto out;
         if (!qtr_progress(ctx, (double)(g + 1) / (double)(cfg->ngroups + 1), "indices")) {
             rc = qtr_error_set(err, QTR_ERR_USAGE, "cancelled");
@@ -427,7 +501,7 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
-        gather(st, tot, grp, t, mg[nm]);
+        gather_range(st, cfg, tot, grp, 0, t, mg[nm], NULL);
         nm++;
     }
     if (nm >= 2) {

@@ -296,6 +296,50 @@ static void test_bad_counts(void **state)
     assert_false(qtr_file_exists(path));
 }
 
+/* A suppressed group count ('*' = 1..2) keeps the district in and turns each index into a
+ * range: D with the count at 1 and at 2, computed here from the definition. */
+static double dissim(const double *x, const double *t, int n)
+{
+    double X = 0, T = 0, s = 0;
+    for (int i = 0; i < n; i++) {
+        X += x[i];
+        T += t[i];
+    }
+    for (int i = 0; i < n; i++)
+        s += fabs(x[i] / X - (t[i] - x[i]) / (T - X));
+    return s / 2;
+}
+
+static void test_suppressed_range(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    char path[4096], args[10000];
+    snprintf(path, sizeof path, "%s/s.csv", tmp);
+    FILE *f = fopen(path, "w");
+    fputs("Bezirk;Einwohner;MH\n01;1000;400\n02;900;*\n03;800;100\n04;700;50\n", f);
+    fclose(f);
+    snprintf(args, sizeof args,
+             "indices %s %s --key nr --stats-key Bezirk --group MH --total Einwohner --format "
+             "json -q --permutations 0",
+             qtr_test_path("tests/data/mini/bezirke.geojson"), path);
+    char *out = NULL;
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    double t[] = {1000, 900, 800, 700};
+    double x1[] = {400, 1, 100, 50}, x2[] = {400, 2, 100, 50};
+    double d1 = dissim(x1, t, 4), d2 = dissim(x2, t, 4);
+    const char *p = strstr(out, "\"suppressed_low\": ");
+    assert_non_null(p);
+    assert_close(strtod(p + 18, NULL), d1 < d2 ? d1 : d2, 1e-12);
+    p = strstr(out, "\"suppressed_high\": ");
+    assert_non_null(p);
+    assert_close(strtod(p + 19, NULL), d1 < d2 ? d2 : d1, 1e-12);
+    /* the value itself takes the middle of the range, rounded to a person: 2 */
+    assert_close(qtr_json_index(out, "dissimilarity", "MH"), d2, 1e-12);
+    assert_non_null(strstr(out, "\"units\": 4"));
+    free(out);
+}
+
 /* Outputs never go over an input. */
 static void test_never_over_input(void **state)
 {
@@ -329,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_usage_and_version),  cmocka_unit_test(test_sacramento_indices),
         cmocka_unit_test(test_mini_run),           cmocka_unit_test(test_bad_analysis_files),
         cmocka_unit_test(test_bad_counts),         cmocka_unit_test(test_never_over_input),
+        cmocka_unit_test(test_suppressed_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
