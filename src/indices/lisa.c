@@ -450,6 +450,8 @@ out:
 
 enum local_kind { LOCAL_MORAN, LOCAL_GSTAR };
 
+#define BATCH 16u
+
 struct local_ctx {
     enum local_kind kind;
     const struct qtr_csr *w;
@@ -458,31 +460,42 @@ struct local_ctx {
     double xbar, s;      /* Gi* */
 };
 
-/* Statistic of district i given the neighbour values vals[] (in w's order,
- * diagonal entries skipped). Observed and simulated go through this same
- * function so ties compare exactly. */
-static double local_stat(const struct local_ctx *c, size_t i, const double *wts,
-                         const double *vals, size_t k, double *lag_out)
+/*
+ * Per-district constants: the statistic is affine in acc = Σ_e w_e v_e,
+ * stat = a + b·acc, so a permutation only needs the weighted sum of the
+ * drawn values. Observed and simulated go through stat_of() alike, so ties
+ * compare exactly.
+ */
+struct local_row {
+    double a, b;
+};
+
+static struct local_row local_row(const struct local_ctx *c, size_t i, const double *wts,
+                                  size_t k)
 {
-    double acc = 0.0, W = 0.0, S1 = 0.0;
+    double W = 0.0, S1 = 0.0;
     for (size_t e = 0; e < k; e++) {
-        acc += wts[e] * vals[e];
         W += wts[e];
         S1 += wts[e] * wts[e];
     }
+    struct local_row r;
     if (c->kind == LOCAL_MORAN) {
-        double lag = acc / W;
-        if (lag_out)
-            *lag_out = lag;
-        return c->scaling * c->v[i] * lag;
+        /* Anselin (1995) eq. 7, esda scaling: I_i = (n-1)/Σz² · z_i · acc/W_i */
+        r.a = 0.0;
+        r.b = c->scaling * c->v[i] / W;
+        return r;
     }
-    /* Gi*: self weight 1 (Getis & Ord 1992, eq. 14 with w_ii = 1). */
+    /* Getis & Ord (1992) Gi* with w_ii = 1 (Ord & Getis 1995, eq. 14) */
     double n = (double)c->w->n, Wi = W + 1.0, S1i = S1 + 1.0;
-    double sum = acc + c->v[i];
-    if (lag_out)
-        *lag_out = sum;
     double den = c->s * sqrt((n * S1i - Wi * Wi) / (n - 1.0));
-    return (sum - c->xbar * Wi) / den;
+    r.a = (c->v[i] - c->xbar * Wi) / den;
+    r.b = 1.0 / den;
+    return r;
+}
+
+static double stat_of(struct local_row r, double acc)
+{
+    return r.a + r.b * acc;
 }
 
 static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *opt,
@@ -503,11 +516,10 @@ static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *o
 #pragma omp parallel num_threads(set_threads(opt)) reduction(| : failed)
     {
         uint32_t *scratch = malloc(n * sizeof *scratch);
-        uint32_t *ids = malloc((kmax + 1) * sizeof *ids);
+        uint32_t *ids = malloc((kmax + 1) * BATCH * sizeof *ids);
         uint32_t *log = malloc((kmax + 1) * sizeof *log);
         double *wts = malloc((kmax + 1) * sizeof *wts);
-        double *vals = malloc((kmax + 1) * sizeof *vals);
-        if (!scratch || !ids || !log || !wts || !vals)
+        if (!scratch || !ids || !log || !wts)
             failed = 1;
         else
             for (size_t a = 0; a < n; a++)
@@ -518,11 +530,12 @@ static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *o
             if (failed)
                 continue;
             size_t k = 0;
+            double acc = 0.0;
             for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
                 if (w->col[e] == i || !(w->w[e] > 0))
                     continue;
                 wts[k] = w->w[e];
-                vals[k] = c->v[w->col[e]];
+                acc += wts[k] * c->v[w->col[e]];
                 k++;
             }
             if (k == 0) {
@@ -533,16 +546,34 @@ static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *o
                 continue;
             }
             excluded[i] = QTR_LOCAL_INCLUDED;
-            double obs = local_stat(c, i, wts, vals, k, &lag[i]);
-            stat[i] = obs;
-            struct rng r;
-            rng_seed(&r, opt->seed, (uint64_t)i);
-            size_t larger = 0;
-            for (unsigned p = 0; p < perms; p++) {
-                draw_others(&r, n, i, k, ids, scratch, log);
+            struct local_row r = local_row(c, i, wts, k);
+            if (c->kind == LOCAL_MORAN) {
+                double W = 0.0;
                 for (size_t e = 0; e < k; e++)
-                    vals[e] = c->v[ids[e]];
-                larger += local_stat(c, i, wts, vals, k, NULL) >= obs;
+                    W += wts[e];
+                lag[i] = acc / W;
+            } else {
+                lag[i] = acc + c->v[i];
+            }
+            double obs = stat_of(r, acc);
+            stat[i] = obs;
+            struct rng g;
+            rng_seed(&g, opt->seed, (uint64_t)i);
+            size_t larger = 0;
+            /* Draw a batch of permutations first, then gather: the random
+             * loads of v are then independent of any branch and overlap
+             * (on 10^6 districts v no longer fits in cache). */
+            for (unsigned p0 = 0; p0 < perms; p0 += BATCH) {
+                unsigned nb = perms - p0 < BATCH ? perms - p0 : BATCH;
+                for (unsigned b = 0; b < nb; b++)
+                    draw_others(&g, n, i, k, ids + (size_t)b * k, scratch, log);
+                for (unsigned b = 0; b < nb; b++) {
+                    const uint32_t *id = ids + (size_t)b * k;
+                    double sacc = 0.0;
+                    for (size_t e = 0; e < k; e++)
+                        sacc += wts[e] * c->v[id[e]];
+                    larger += stat_of(r, sacc) >= obs;
+                }
             }
             p_sim[i] = folded_p(larger, perms);
         }
@@ -550,7 +581,6 @@ static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *o
         free(ids);
         free(log);
         free(wts);
-        free(vals);
     }
     if (failed)
         return qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory for %zu districts", name,
