@@ -6,10 +6,12 @@
  *
  * Randomness: every district i draws from its own stream derived from
  * (seed, i), so results are identical for any number of OpenMP threads.
- * Pseudo p-values follow esda's default ("directed", i.e. folded) rule:
- * L = #{sims >= observed}; if permutations - L < L then L = permutations - L;
- * p = (L + 1) / (permutations + 1). The smallest attainable p is
- * 1/(permutations+1), so use at least 99 (999 for reports).
+ * Pseudo p-values follow esda's default ("directed", i.e. folded) rule,
+ * p = (min(#{sims >= observed}, #{sims <= observed}) + 1) / (permutations + 1),
+ * which equals esda's L = #{sims >= obs}, L = min(L, permutations - L) when
+ * no simulated value ties the observed one. With ties (z_i = 0, a perfect
+ * checkerboard) esda reports the smallest p; here ties count on both sides.
+ * The smallest attainable p is 1/(permutations+1): use 999 for reports.
  *
  * Districts without neighbours (islands) are never given a NaN: their local
  * statistic is 0, p = 1, they are "not significant", and `excluded[i]` says

@@ -109,12 +109,18 @@ static int check_inputs(const struct qtr_csr *w, const double *y, const char *na
     return QTR_OK;
 }
 
-static double folded_p(size_t larger, unsigned perms)
+/*
+ * esda's default ("directed") pseudo p folds the count of sims >= observed:
+ * L = #{sim >= obs}, L = min(L, P - L), p = (L + 1)/(P + 1). Without ties
+ * P - L = #{sim <= obs}, so min(#{>=}, #{<=}) is the same number; with ties
+ * (an observed value equal to many simulated ones, e.g. z_i = 0 or a
+ * checkerboard) esda's rule calls the observation extreme, this one counts
+ * the ties on both sides and does not.
+ */
+static double folded_p(size_t ge, size_t le, unsigned perms)
 {
-    /* esda _permutation_significance, alternative "directed" (its default). */
-    if ((size_t)perms - larger < larger)
-        larger = (size_t)perms - larger;
-    return ((double)larger + 1.0) / ((double)perms + 1.0);
+    size_t m = ge < le ? ge : le;
+    return ((double)m + 1.0) / ((double)perms + 1.0);
 }
 
 /*
@@ -426,10 +432,11 @@ int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory for permutations", name);
         goto out;
     }
-    size_t larger = 0;
+    size_t ge = 0, le = 0;
     double s = 0.0, ss = 0.0;
     for (unsigned p = 0; p < perms; p++) {
-        larger += sims[p] >= out->I;
+        ge += sims[p] >= out->I;
+        le += sims[p] <= out->I;
         s += sims[p];
     }
     out->mean_sim = s / perms;
@@ -437,7 +444,7 @@ int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_
         ss += (sims[p] - out->mean_sim) * (sims[p] - out->mean_sim);
     out->sd_sim = sqrt(ss / perms);
     out->z_sim = out->sd_sim > 0 ? (out->I - out->mean_sim) / out->sd_sim : 0.0;
-    out->p_sim = folded_p(larger, perms);
+    out->p_sim = folded_p(ge, le, perms);
 out:
     free(rowsum);
     free(colsum);
@@ -559,7 +566,7 @@ static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *o
             stat[i] = obs;
             struct rng g;
             rng_seed(&g, opt->seed, (uint64_t)i);
-            size_t larger = 0;
+            size_t ge = 0, le = 0;
             /* Draw a batch of permutations first, then gather: the random
              * loads of v are then independent of any branch and overlap
              * (on 10^6 districts v no longer fits in cache). */
@@ -572,10 +579,12 @@ static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *o
                     double sacc = 0.0;
                     for (size_t e = 0; e < k; e++)
                         sacc += wts[e] * c->v[id[e]];
-                    larger += stat_of(r, sacc) >= obs;
+                    double sim = stat_of(r, sacc);
+                    ge += sim >= obs;
+                    le += sim <= obs;
                 }
             }
-            p_sim[i] = folded_p(larger, perms);
+            p_sim[i] = folded_p(ge, le, perms);
         }
         free(scratch);
         free(ids);

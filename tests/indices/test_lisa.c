@@ -391,6 +391,73 @@ static void test_lq_hypergeometric(void **state)
     assert_int_equal(sig[0], 1);
 }
 
+/*
+ * Ties. 4×4 checkerboard, corner district with y = 1 (z = +1): both
+ * neighbours are opposite, the observed lag (-1) is the smallest possible.
+ * A simulation ties it when both draws come from the 8 opposite districts
+ * among the 15 others: C(8,2)/C(15,2) = 28/105 ≈ 0.267 of the draws. esda's
+ * folded rule would call that p = 0.001; counting ties on both sides gives
+ * p ≈ 0.267. And a district with z_i = 0 (y equal to the mean: 3×3 grid,
+ * y = 0..8, centre y = 4) ties every simulation: p = 1.
+ */
+static void test_ties(void **state)
+{
+    (void)state;
+    double check[16], halves[16];
+    fill_layouts(check, halves);
+    struct qtr_csr *w = grid_csr(4, 4, 0, 1.0, 0.0);
+    double p[16];
+    struct qtr_local_out out = {NULL, NULL, p, NULL, NULL, NULL, NULL, NULL};
+    struct qtr_lisa_options o = {999, 11, 0, 0.05, QTR_MT_NONE};
+    struct qtr_error err;
+    assert_int_equal(qtr_moran_local(w, check, &o, &out, &err), QTR_OK);
+    assert_true(check[3] == 1.0);
+    assert_true(p[3] > 0.2 && p[3] < 0.34);
+    qtr_csr_free(w);
+
+    w = grid_csr(3, 3, 0, 1.0, 0.0);
+    double y[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, p9[9];
+    struct qtr_local_out o9 = {NULL, NULL, p9, NULL, NULL, NULL, NULL, NULL};
+    assert_int_equal(qtr_moran_local(w, y, &o, &o9, &err), QTR_OK);
+    assert_close(p9[4], 1.0, 0);
+    qtr_csr_free(w);
+}
+
+/* Many neighbours (40 of 60) take the Fisher-Yates path of the sampler: the
+ * result must still be independent of the thread count. */
+static void test_determinism_dense(void **state)
+{
+    (void)state;
+    enum { N = 60, K = 40 };
+    struct qtr_csr *w = qtr_csr_new(N, N * K);
+    size_t e = 0;
+    for (size_t i = 0; i < N; i++) {
+        w->row[i] = e;
+        for (size_t j = 0; j < N; j++) {
+            size_t d = (j + N - i) % N;
+            if (j != i && (d <= K / 2 || d >= N - K / 2)) {
+                w->col[e] = (uint32_t)j;
+                w->w[e++] = 1.0;
+            }
+        }
+    }
+    w->row[N] = e;
+    double y[N], p1[N], p2[N];
+    for (int i = 0; i < N; i++)
+        y[i] = cos(i * 0.3) + (i % 7) * 0.1;
+    struct qtr_lisa_options o = {499, 99, 1, 0.05, QTR_MT_NONE};
+    struct qtr_error err;
+    struct qtr_local_out a = {NULL, NULL, p1, NULL, NULL, NULL, NULL, NULL};
+    struct qtr_local_out b = {NULL, NULL, p2, NULL, NULL, NULL, NULL, NULL};
+    assert_int_equal(qtr_moran_local(w, y, &o, &a, &err), QTR_OK);
+    o.threads = 2;
+    assert_int_equal(qtr_moran_local(w, y, &o, &b, &err), QTR_OK);
+    assert_memory_equal(p1, p2, sizeof p1);
+    for (int i = 0; i < N; i++)
+        assert_true(p1[i] > 0 && p1[i] <= 1);
+    qtr_csr_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +468,8 @@ int main(void)
         cmocka_unit_test(test_gi_star_values),
         cmocka_unit_test(test_determinism_threads),
         cmocka_unit_test(test_null_calibration),
+        cmocka_unit_test(test_ties),
+        cmocka_unit_test(test_determinism_dense),
         cmocka_unit_test(test_fdr_known_list),
         cmocka_unit_test(test_lq_hypergeometric),
     };
