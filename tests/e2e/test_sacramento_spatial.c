@@ -17,6 +17,7 @@
 #include <ogr_srs_api.h>
 
 #include "quartier/csr.h"
+#include "quartier/lisa.h"
 #include "quartier/spatial.h"
 
 struct sac {
@@ -448,6 +449,40 @@ static double isolation(const double *x, const double *t, size_t n)
     return s;
 }
 
+/* PySAL _gini_seg: Σ_ij t_i t_j |p_i - p_j| / (2 T² P (1-P)). */
+static double gini(const double *x, const double *t, size_t n)
+{
+    double T = 0, X = 0, num = 0;
+    for (size_t i = 0; i < n; i++) {
+        T += t[i];
+        X += x[i];
+    }
+    double P = X / T;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            num += t[i] * t[j] * fabs(x[i] / t[i] - x[j] / t[j]);
+    return num / (2 * T * T * P * (1 - P));
+}
+
+/* Theil's H: Σ t_i (E - E_i) / (E T), E(p) = p ln(1/p) + (1-p) ln(1/(1-p)). */
+static double ent(double p)
+{
+    return (p > 0 ? p * log(1 / p) : 0) + (p < 1 ? (1 - p) * log(1 / (1 - p)) : 0);
+}
+
+static double entropy(const double *x, const double *t, size_t n)
+{
+    double T = 0, X = 0, num = 0;
+    for (size_t i = 0; i < n; i++) {
+        T += t[i];
+        X += x[i];
+    }
+    double E = ent(X / T);
+    for (size_t i = 0; i < n; i++)
+        num += t[i] * (E - ent(x[i] / t[i]));
+    return num / (E * T);
+}
+
 static void test_egohood(void **state)
 {
     (void)state;
@@ -459,6 +494,8 @@ static void test_egohood(void **state)
     assert_int_equal(qtr_spatial_lag_counts(S.queen, S.t, 1, lt, &err), QTR_OK);
     CHECK_REF("dissimilarity", "queen_egohood", dissim(lx, lt, S.n));
     CHECK_REF("isolation", "queen_egohood", isolation(lx, lt, S.n));
+    CHECK_REF("gini", "queen_egohood", gini(lx, lt, S.n));
+    CHECK_REF("entropy", "queen_egohood", entropy(lx, lt, S.n));
 
     /* Triangular kernel, fixed 2000 m bandwidth over centroids (libpysal
      * Kernel): w_ij = 1 - d_ij/2000 for d_ij <= 2000. */
@@ -484,6 +521,8 @@ static void test_egohood(void **state)
     assert_int_equal(qtr_spatial_lag_counts(k, S.t, 1, lt, &err), QTR_OK);
     CHECK_REF("dissimilarity", "kernel_triangular_2000m", dissim(lx, lt, S.n));
     CHECK_REF("isolation", "kernel_triangular_2000m", isolation(lx, lt, S.n));
+    CHECK_REF("gini", "kernel_triangular_2000m", gini(lx, lt, S.n));
+    CHECK_REF("entropy", "kernel_triangular_2000m", entropy(lx, lt, S.n));
     qtr_csr_free(k);
     free(lx);
     free(lt);
@@ -518,6 +557,53 @@ static void test_gal_vs_vertices(void **state)
     assert_true(only_vtx > 0);
 }
 
+/*
+ * Moran's I of the Hispanic share over the 403 tracts: under the
+ * randomisation null the permutation distribution has mean E[I] = -1/402 and
+ * variance Var_R (Cliff & Ord 1981), so 999 shuffles must agree with the
+ * analytic moments: mean within 4 standard errors, sd within 10 %.
+ */
+static void test_moran_sacramento(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    (void)shared;
+    double *share = malloc(S.n * sizeof *share);
+    for (size_t i = 0; i < S.n; i++)
+        share[i] = S.t[i] > 0 ? S.x[i] / S.t[i] : 0.0;
+    struct qtr_lisa_options o = {999, 20261125, 0, 0.05, QTR_MT_FDR_BH};
+    struct qtr_moran m;
+    struct qtr_error err;
+    assert_int_equal(qtr_moran_global(S.queen, share, &o, &m, &err), QTR_OK);
+    print_message("Moran I %.6f, E %.6f, z_rand %.2f, sim mean %.6f sd %.6f (analytic sd %.6f)\n",
+                  m.I, m.expected, m.z_rand, m.mean_sim, m.sd_sim, sqrt(m.var_rand));
+    assert_close(m.expected, -1.0 / 402.0, 1e-15);
+    assert_true(fabs(m.mean_sim - m.expected) < 4 * m.sd_sim / sqrt(999.0));
+    assert_true(fabs(m.sd_sim / sqrt(m.var_rand) - 1.0) < 0.1);
+    assert_true(m.I > 0.3 && m.p_sim <= 0.001 + 1e-15);
+
+    double *I = malloc(S.n * sizeof *I), *p = malloc(S.n * sizeof *p);
+    uint8_t *cl = malloc(S.n), *ex = malloc(S.n);
+    struct qtr_local_out out = {I, NULL, p, NULL, NULL, cl, NULL, ex};
+    assert_int_equal(qtr_moran_local(S.queen, share, &o, &out, &err), QTR_OK);
+    /* Σ_i I_i = (n-1)/n · n · I_global · S0/n with S0 = n for row-standardised W */
+    double sum = 0;
+    size_t sig = 0;
+    for (size_t i = 0; i < S.n; i++) {
+        sum += I[i];
+        sig += cl[i] != 0;
+        assert_int_equal(ex[i], QTR_LOCAL_INCLUDED);
+    }
+    assert_close(sum, (S.n - 1.0) / S.n * S.n * m.I, 1e-9);
+    print_message("LISA: %zu of %zu tracts in a significant cluster after FDR\n", sig, S.n);
+    assert_true(sig > 0 && sig < S.n);
+    free(share);
+    free(I);
+    free(p);
+    free(cl);
+    free(ex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -526,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_distance_decay_pysal),
         cmocka_unit_test(test_distance_decay_published_cutoff),
         cmocka_unit_test(test_egohood),
+        cmocka_unit_test(test_moran_sacramento),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
