@@ -341,6 +341,7 @@ struct prox {
     const double *cx, *cy;
     double *cself;  /* n: c_ii */
     double *colsum; /* PySAL: n: S_j */
+    int dense;      /* every pair, computed on the fly (PySAL, or published without cut-off) */
     size_t *row;    /* published: CSR of pairs within the cut-off (without i) */
     uint32_t *col;
     double *c;
@@ -397,19 +398,16 @@ static int build_published(struct prox *p, double cutoff, const char *name,
         miny = fmin(miny, p->cy[i]);
         maxy = fmax(maxy, p->cy[i]);
     }
-    int all = !(cutoff > 0);
-    double cell = all ? 1.0 : cutoff;
-    uint64_t nx = 1, ny = 1;
-    if (!all) {
-        for (;;) {
-            double fx = floor((maxx - minx) / cell) + 1, fy = floor((maxy - miny) / cell) + 1;
-            if (fx * fy <= 4.0 * (double)n + 16.0) {
-                nx = (uint64_t)fx;
-                ny = (uint64_t)fy;
-                break;
-            }
-            cell *= 2.0;
+    double cell = cutoff;
+    uint64_t nx, ny;
+    for (;;) {
+        double fx = floor((maxx - minx) / cell) + 1, fy = floor((maxy - miny) / cell) + 1;
+        if (fx * fy <= 4.0 * (double)n + 16.0) {
+            nx = (uint64_t)fx;
+            ny = (uint64_t)fy;
+            break;
         }
+        cell *= 2.0;
     }
     items = malloc(n * sizeof *items);
     p->row = calloc(n + 1, sizeof *p->row);
@@ -418,8 +416,8 @@ static int build_published(struct prox *p, double cutoff, const char *name,
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        uint64_t gx = all ? 0 : (uint64_t)((p->cx[i] - minx) / cell);
-        uint64_t gy = all ? 0 : (uint64_t)((p->cy[i] - miny) / cell);
+        uint64_t gx = (uint64_t)((p->cx[i] - minx) / cell);
+        uint64_t gy = (uint64_t)((p->cy[i] - miny) / cell);
         items[i] = (struct cell_item){gy * nx + gx, (uint32_t)i};
     }
     qsort(items, n, sizeof *items, cmp_cell);
@@ -428,15 +426,13 @@ static int build_published(struct prox *p, double cutoff, const char *name,
         for (size_t i = 0; i < n; i++) {
             if (pass == 1)
                 nnz = p->row[i];
-            uint64_t gx = all ? 0 : (uint64_t)((p->cx[i] - minx) / cell);
-            uint64_t gy = all ? 0 : (uint64_t)((p->cy[i] - miny) / cell);
+            uint64_t gx = (uint64_t)((p->cx[i] - minx) / cell);
+            uint64_t gy = (uint64_t)((p->cy[i] - miny) / cell);
             size_t cnt = 0;
             for (int dy = -1; dy <= 1; dy++) {
                 for (int dx = -1; dx <= 1; dx++) {
                     if ((dx < 0 && gx == 0) || (dy < 0 && gy == 0) ||
                         (dx > 0 && gx + 1 >= nx) || (dy > 0 && gy + 1 >= ny))
-                        continue;
-                    if (all && (dx || dy))
                         continue;
                     uint64_t c = (gy + (uint64_t)(int64_t)dy) * nx + gx + (uint64_t)(int64_t)dx;
                     for (size_t k = find_cell(items, n, c); k < n && items[k].cell == c; k++) {
@@ -444,7 +440,7 @@ static int build_published(struct prox *p, double cutoff, const char *name,
                         if (j == i)
                             continue;
                         double d = hypot(p->cx[i] - p->cx[j], p->cy[i] - p->cy[j]);
-                        if (!all && d > cutoff)
+                        if (d > cutoff)
                             continue;
                         if (pass == 1) {
                             p->col[nnz + cnt] = j;
@@ -516,6 +512,7 @@ static int prox_init(struct prox *p, const struct qtr_units *u, const struct qtr
                                name, n, max_n);
             goto fail;
         }
+        p->dense = 1;
         p->colsum = malloc(n * sizeof *p->colsum);
         if (!p->colsum) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
@@ -546,8 +543,20 @@ static int prox_init(struct prox *p, const struct qtr_units *u, const struct qtr
                                name);
             goto fail;
         }
-        if ((rc = build_published(p, o->cutoff_m, name, err)))
-            goto fail;
+        if (o->cutoff_m > 0) {
+            if ((rc = build_published(p, o->cutoff_m, name, err)))
+                goto fail;
+        } else {
+            size_t max_n = o->max_n ? o->max_n : 5000;
+            if (n > max_n) {
+                rc = qtr_error_set(err, QTR_ERR_DOMAIN,
+                                   "%s: without a cut-off distance all %zu² district pairs are "
+                                   "needed; above %zu districts set a cut-off",
+                                   name, n, max_n);
+                goto fail;
+            }
+            p->dense = 1;
+        }
     } else {
         rc = qtr_error_set(err, QTR_ERR_USAGE, "%s: unknown decay variant %d", name,
                            (int)o->variant);
@@ -563,14 +572,15 @@ fail:
 static size_t prox_row(const struct prox *p, size_t i, uint32_t *cols, double *c)
 {
     size_t k = 0;
-    if (p->variant == QTR_DECAY_PYSAL) {
+    if (p->dense) {
+        int pysal = p->variant == QTR_DECAY_PYSAL;
         for (size_t j = 0; j < p->n; j++) {
             cols[k] = (uint32_t)j;
             if (j == i) {
                 c[k] = p->cself[i];
             } else {
                 double d = hypot(p->cx[i] - p->cx[j], p->cy[i] - p->cy[j]);
-                c[k] = 1.0 - exp(-(d / p->colsum[j]));
+                c[k] = pysal ? 1.0 - exp(-(d / p->colsum[j])) : exp(-d / 1000.0);
             }
             k++;
         }
@@ -587,7 +597,7 @@ static size_t prox_row(const struct prox *p, size_t i, uint32_t *cols, double *c
 
 static size_t prox_max_row(const struct prox *p)
 {
-    if (p->variant == QTR_DECAY_PYSAL)
+    if (p->dense)
         return p->n;
     size_t mx = 0;
     for (size_t i = 0; i < p->n; i++)
