@@ -106,6 +106,14 @@ static int check_inputs(const struct qtr_csr *w, const double *y, const char *na
             return qtr_error_set(err, QTR_ERR_DOMAIN,
                                  "%s: weight entry %zu is out of range, negative or not finite",
                                  name, e);
+    /* The sampler draws k_i distinct others, so a row must not repeat a column. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t e = w->row[i] + 1; e < w->row[i + 1]; e++)
+            if (w->col[e] <= w->col[e - 1])
+                return qtr_error_set(err, QTR_ERR_DOMAIN,
+                                     "%s: the neighbours of district %zu are not sorted or repeat "
+                                     "one (%u after %u); rebuild the weights",
+                                     name, i, (unsigned)w->col[e], (unsigned)w->col[e - 1]);
     return QTR_OK;
 }
 

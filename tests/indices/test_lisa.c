@@ -104,6 +104,12 @@ static void test_moran_local_values(void **state)
     assert_int_equal(qtr_moran_local(w, check, &o, &out, &err), QTR_OK);
     for (int i = 0; i < 16; i++)
         assert_int_equal(q[i], check[i] > 0.5 ? QTR_LISA_HL : QTR_LISA_LH);
+    /* a repeated neighbour is refused, not sampled twice */
+    w->col[1] = w->col[0];
+    o.permutations = 99;
+    assert_int_equal(qtr_moran_local(w, check, &o, &out, &err), QTR_ERR_DOMAIN);
+    assert_non_null(strstr(err.msg, "district 0"));
+    w->col[1] = 4;
     /* no permutations: refused with a reason */
     o.permutations = 0;
     assert_int_equal(qtr_moran_local(w, check, &o, &out, &err), QTR_ERR_USAGE);
