@@ -28,23 +28,23 @@
 #include "quartier/indices.h"
 
 enum qtr_multiple_testing {
-    QTR_MT_NONE = 0,       /* compare each p with alpha */
-    QTR_MT_FDR_BH = 1,     /* Benjamini & Hochberg (1995) false discovery rate */
-    QTR_MT_BONFERRONI = 2  /* family-wise error rate, p·m */
+    QTR_MT_NONE = 0,      /* compare each p with alpha */
+    QTR_MT_FDR_BH = 1,    /* Benjamini & Hochberg (1995) false discovery rate */
+    QTR_MT_BONFERRONI = 2 /* family-wise error rate, p·m */
 };
 
 struct qtr_lisa_options {
-    unsigned permutations;              /* conditional permutations (>= 1; 999 typical) */
-    uint64_t seed;                      /* RNG seed */
-    int threads;                        /* 0 = OpenMP default */
-    double alpha;                       /* significance level (0 = 0.05) */
+    unsigned permutations; /* conditional permutations (>= 1; 999 typical) */
+    uint64_t seed;         /* RNG seed */
+    int threads;           /* 0 = OpenMP default */
+    double alpha;          /* significance level (0 = 0.05) */
     enum qtr_multiple_testing correction;
 };
 
 /* Why a district has no local result. */
 enum qtr_local_exclusion {
     QTR_LOCAL_INCLUDED = 0,
-    QTR_LOCAL_ISLAND = 1,      /* no neighbours in the weights */
+    QTR_LOCAL_ISLAND = 1,       /* no neighbours in the weights */
     QTR_LOCAL_NO_RESIDENTS = 2, /* location quotient: t_i = 0 */
     QTR_LOCAL_UNDEFINED = 3     /* Gi*: n S1_i = W_i² (equal weights on every district) */
 };
@@ -59,20 +59,20 @@ enum qtr_lisa_cluster {
 };
 
 struct qtr_moran {
-    double I;          /* Moran (1950) I with row-standardised weights */
-    double expected;   /* E[I] = -1/(n-1) */
+    double I;                        /* Moran (1950) I with row-standardised weights */
+    double expected;                 /* E[I] = -1/(n-1) */
     double var_norm, z_norm, p_norm; /* normality assumption, two-sided p */
     double var_rand, z_rand, p_rand; /* randomisation assumption (Cliff & Ord 1981) */
-    double p_sim;      /* folded permutation pseudo p (NAN when permutations = 0) */
+    double p_sim;                    /* folded permutation pseudo p (NAN when permutations = 0) */
     double mean_sim, sd_sim, z_sim;
     unsigned permutations;
-    size_t islands;    /* districts without neighbours (their lag is 0) */
+    size_t islands; /* districts without neighbours (their lag is 0) */
 };
 
 /**
  * Global Moran's I of y over w (row-standardised here, as esda's default
- * transformation 'r'; stored diagonal entries are ignored). The inference matches esda.Moran (two-tailed analytic
- * p-values). opt may be NULL (no permutations). QTR_ERR_DOMAIN for n < 4, a
+ * transformation 'r'; stored diagonal entries are ignored). The inference matches esda.Moran
+ * (two-tailed analytic p-values). opt may be NULL (no permutations). QTR_ERR_DOMAIN for n < 4, a
  * constant y, non-finite values or weights that connect nothing.
  */
 int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_lisa_options *opt,
@@ -83,14 +83,14 @@ int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_
  * pointer (all are optional except where a function says otherwise).
  */
 struct qtr_local_out {
-    double *stat;       /* local Moran I_i, or Gi* z-score */
-    double *lag;        /* Moran: Σ_j w_ij z_j (row-standardised); Gi*: Σ_j w_ij x_j incl. self */
-    double *p_sim;      /* folded pseudo p; 1 for excluded districts */
-    double *p_adj;      /* p after the chosen correction; 1 for excluded districts */
-    uint8_t *quadrant;  /* Moran: enum qtr_lisa_cluster 1..4 regardless of significance */
-    uint8_t *cluster;   /* Moran: quadrant if significant, else 0 */
-    int8_t *spot;       /* Gi*: +1 hot spot, -1 cold spot (significant), else 0 */
-    uint8_t *excluded;  /* enum qtr_local_exclusion */
+    double *stat;      /* local Moran I_i, or Gi* z-score */
+    double *lag;       /* Moran: Σ_j w_ij z_j (row-standardised); Gi*: Σ_j w_ij x_j incl. self */
+    double *p_sim;     /* folded pseudo p; 1 for excluded districts */
+    double *p_adj;     /* p after the chosen correction; 1 for excluded districts */
+    uint8_t *quadrant; /* Moran: enum qtr_lisa_cluster 1..4 regardless of significance */
+    uint8_t *cluster;  /* Moran: quadrant if significant, else 0 */
+    int8_t *spot;      /* Gi*: +1 hot spot, -1 cold spot (significant), else 0 */
+    uint8_t *excluded; /* enum qtr_local_exclusion */
 };
 
 /**
@@ -127,8 +127,8 @@ int qtr_fdr_bh(const double *p, const uint8_t *include, size_t n, double alpha, 
                uint8_t *reject, struct qtr_error *err);
 
 /** Bonferroni: p_adj = min(1, m·p), reject where p_adj <= alpha; as qtr_fdr_bh. */
-int qtr_bonferroni(const double *p, const uint8_t *include, size_t n, double alpha,
-                   double *p_adj, uint8_t *reject, struct qtr_error *err);
+int qtr_bonferroni(const double *p, const uint8_t *include, size_t n, double alpha, double *p_adj,
+                   uint8_t *reject, struct qtr_error *err);
 
 /**
  * Is district i's group share significantly above the city's, given its size?

@@ -93,10 +93,10 @@ enum qtr_decay_variant {
 
 struct qtr_decay_options {
     enum qtr_decay_variant variant;
-    double alpha;     /* self-distance coefficient; 0.6 (White 1983) */
-    double beta;      /* self-distance exponent; 0.5 */
-    double cutoff_m;  /* published variant: neighbour cut-off in metres, 0 = all pairs */
-    size_t max_n;     /* all-pairs evaluation: refuse larger inputs (0 = 5000) */
+    double alpha;    /* self-distance coefficient; 0.6 (White 1983) */
+    double beta;     /* self-distance exponent; 0.5 */
+    double cutoff_m; /* published variant: neighbour cut-off in metres, 0 = all pairs */
+    size_t max_n;    /* all-pairs evaluation: refuse larger inputs (0 = 5000) */
 };
 
 /** Defaults: published variant, alpha 0.6, beta 0.5, cut-off 20 km. */

@@ -91,8 +91,8 @@ static int check_inputs(const struct qtr_csr *w, const double *y, const char *na
         return qtr_error_set(err, QTR_ERR_USAGE, "%s: missing weights or values", name);
     size_t n = w->n;
     if (n < 4)
-        return qtr_error_set(err, QTR_ERR_DOMAIN,
-                             "%s: needs at least 4 districts (got %zu)", name, n);
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs at least 4 districts (got %zu)", name,
+                             n);
     if (n > UINT32_MAX)
         return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: too many districts", name);
     for (size_t i = 0; i < n; i++)
@@ -203,8 +203,8 @@ static int adjust(const double *p, const uint8_t *include, size_t n, double alph
         if (include && !include[i])
             continue;
         if (!(p[i] >= 0 && p[i] <= 1))
-            return qtr_error_set(err, QTR_ERR_DOMAIN,
-                                 "%s: district %zu has p = %g, outside [0, 1]", name, i, p[i]);
+            return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: district %zu has p = %g, outside [0, 1]",
+                                 name, i, p[i]);
         m++;
     }
     double *adj = malloc((n ? n : 1) * sizeof *adj);
@@ -254,16 +254,16 @@ int qtr_fdr_bh(const double *p, const uint8_t *include, size_t n, double alpha, 
     return adjust(p, include, n, alpha, 1, p_adj, reject, err);
 }
 
-int qtr_bonferroni(const double *p, const uint8_t *include, size_t n, double alpha,
-                   double *p_adj, uint8_t *reject, struct qtr_error *err)
+int qtr_bonferroni(const double *p, const uint8_t *include, size_t n, double alpha, double *p_adj,
+                   uint8_t *reject, struct qtr_error *err)
 {
     return adjust(p, include, n, alpha, 0, p_adj, reject, err);
 }
 
 /* p after the chosen correction and the significance flag per district. */
 static int significance(const double *p, const uint8_t *excluded, size_t n,
-                        enum qtr_multiple_testing mt, double alpha, double *p_adj,
-                        uint8_t *sig, struct qtr_error *err)
+                        enum qtr_multiple_testing mt, double alpha, double *p_adj, uint8_t *sig,
+                        struct qtr_error *err)
 {
     uint8_t *inc = malloc(n);
     if (!inc)
@@ -282,8 +282,7 @@ static int significance(const double *p, const uint8_t *excluded, size_t n,
         }
         rc = QTR_OK;
     } else {
-        rc = qtr_error_set(err, QTR_ERR_USAGE, "unknown multiple-testing correction %d",
-                           (int)mt);
+        rc = qtr_error_set(err, QTR_ERR_USAGE, "unknown multiple-testing correction %d", (int)mt);
     }
     free(inc);
     return rc;
@@ -350,8 +349,8 @@ int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_
         m4 += z[i] * z[i] * z[i] * z[i];
     }
     if (!(m2 > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                           "%s: the variable is constant across all districts", name);
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the variable is constant across all districts",
+                           name);
         goto out;
     }
     for (size_t i = 0; i < n; i++)
@@ -470,9 +469,9 @@ enum local_kind { LOCAL_MORAN, LOCAL_GSTAR };
 struct local_ctx {
     enum local_kind kind;
     const struct qtr_csr *w;
-    const double *v;     /* Moran: z; Gi*: x */
-    double scaling;      /* Moran: (n-1)/Σz² */
-    double xbar, s;      /* Gi* */
+    const double *v; /* Moran: z; Gi*: x */
+    double scaling;  /* Moran: (n-1)/Σz² */
+    double xbar, s;  /* Gi* */
 };
 
 /*
@@ -485,8 +484,7 @@ struct local_row {
     double a, b;
 };
 
-static struct local_row local_row(const struct local_ctx *c, size_t i, const double *wts,
-                                  size_t k)
+static struct local_row local_row(const struct local_ctx *c, size_t i, const double *wts, size_t k)
 {
     double W = 0.0, S1 = 0.0;
     for (size_t e = 0; e < k; e++) {
@@ -513,9 +511,9 @@ static double stat_of(struct local_row r, double acc)
     return r.a + r.b * acc;
 }
 
-static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *opt,
-                     double *stat, double *lag, double *p_sim, uint8_t *excluded,
-                     const char *name, struct qtr_error *err)
+static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *opt, double *stat,
+                     double *lag, double *p_sim, uint8_t *excluded, const char *name,
+                     struct qtr_error *err)
 {
     const struct qtr_csr *w = c->w;
     size_t n = w->n, kmax = 0;
@@ -600,8 +598,7 @@ static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *o
         free(wts);
     }
     if (failed)
-        return qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory for %zu districts", name,
-                             n);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory for %zu districts", name, n);
     return QTR_OK;
 }
 
@@ -672,8 +669,8 @@ int qtr_moran_local(const struct qtr_csr *w, const double *y, const struct qtr_l
     for (size_t i = 0; i < n; i++)
         m2 += (y[i] - mean) * (y[i] - mean);
     if (!(m2 > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                           "%s: the variable is constant across all districts", name);
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the variable is constant across all districts",
+                           name);
         goto out;
     }
     double sd = sqrt(m2 / (double)n), zz = 0.0;
@@ -725,8 +722,8 @@ int qtr_getis_ord_local(const struct qtr_csr *w, const double *x,
     for (size_t i = 0; i < n; i++)
         m2 += (x[i] - mean) * (x[i] - mean);
     if (!(m2 > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                           "%s: the variable is constant across all districts", name);
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the variable is constant across all districts",
+                           name);
         goto out;
     }
     struct local_ctx c = {LOCAL_GSTAR, w, x, 0.0, mean, sqrt(m2 / (double)n)};
@@ -809,8 +806,8 @@ int qtr_lq_significance(const struct qtr_units *u, double alpha,
         double x = u->group[i], t = u->total[i];
         if (!isfinite(x) || !isfinite(t) || x < 0 || x > t)
             return qtr_error_set(err, QTR_ERR_DOMAIN,
-                                 "%s: district %zu has an invalid count (group %g, total %g)",
-                                 name, i, x, t);
+                                 "%s: district %zu has an invalid count (group %g, total %g)", name,
+                                 i, x, t);
         X += nearbyint(x);
         T += nearbyint(t);
     }

@@ -143,8 +143,8 @@ int qtr_boundary_spatial_dissimilarity(const struct qtr_units *u, const struct q
         }
     }
     if (!(ks_get(&den) > 0))
-        return qtr_error_set(err, QTR_ERR_DOMAIN,
-                             "%s: no district shares a boundary with another", name);
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: no district shares a boundary with another",
+                             name);
     *out = d - ks_get(&num) / ks_get(&den);
     return QTR_OK;
 }
@@ -159,8 +159,7 @@ int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
     if (rc || (rc = check_csr(len, u->n, name, err)))
         return rc;
     if (!u->area || !perimeter)
-        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs district areas and perimeters",
-                             name);
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs district areas and perimeters", name);
     double d;
     if ((rc = aspatial_d(u, name, &d, err)))
         return rc;
@@ -181,14 +180,14 @@ int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
         ks_add(&total, len->w[e]);
     double tl = ks_get(&total);
     if (!(tl > 0))
-        return qtr_error_set(err, QTR_ERR_DOMAIN,
-                             "%s: no district shares a boundary with another", name);
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: no district shares a boundary with another",
+                             name);
     for (size_t i = 0; i < u->n; i++) {
         double pi = share(u, i), pai = perimeter[i] / u->area[i];
         for (size_t e = len->row[i]; e < len->row[i + 1]; e++) {
             uint32_t j = len->col[e];
-            ks_add(&num, fabs(pi - share(u, j)) * (len->w[e] / tl) *
-                             (pai + perimeter[j] / u->area[j]));
+            ks_add(&num,
+                   fabs(pi - share(u, j)) * (len->w[e] / tl) * (pai + perimeter[j] / u->area[j]));
         }
     }
     *out = d - ks_get(&num) / (2.0 * max_pa);
@@ -220,8 +219,8 @@ int qtr_spatial_proximity_profile(const struct qtr_units *u, const struct qtr_cs
     if (rc || (rc = check_csr(w, u->n, name, err)))
         return rc;
     if (m < 2)
-        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs at least 2 thresholds (got %zu)",
-                             name, m);
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs at least 2 thresholds (got %zu)", name,
+                             m);
     size_t n = u->n;
     struct ksum T = {0, 0}, X = {0, 0};
     for (size_t i = 0; i < n; i++) {
@@ -385,8 +384,7 @@ static size_t find_cell(const struct cell_item *items, size_t n, uint64_t cell)
 
 /* Pairs within `cutoff` metres via a uniform grid (cell ≥ cutoff, so the
  * 3×3 block around a point covers its disc): O(n·k) after an O(n log n) sort. */
-static int build_published(struct prox *p, double cutoff, const char *name,
-                           struct qtr_error *err)
+static int build_published(struct prox *p, double cutoff, const char *name, struct qtr_error *err)
 {
     size_t n = p->n;
     int rc = QTR_OK;
@@ -431,8 +429,8 @@ static int build_published(struct prox *p, double cutoff, const char *name,
             size_t cnt = 0;
             for (int dy = -1; dy <= 1; dy++) {
                 for (int dx = -1; dx <= 1; dx++) {
-                    if ((dx < 0 && gx == 0) || (dy < 0 && gy == 0) ||
-                        (dx > 0 && gx + 1 >= nx) || (dy > 0 && gy + 1 >= ny))
+                    if ((dx < 0 && gx == 0) || (dy < 0 && gy == 0) || (dx > 0 && gx + 1 >= nx) ||
+                        (dy > 0 && gy + 1 >= ny))
                         continue;
                     uint64_t c = (gy + (uint64_t)(int64_t)dy) * nx + gx + (uint64_t)(int64_t)dx;
                     for (size_t k = find_cell(items, n, c); k < n && items[k].cell == c; k++) {
@@ -483,8 +481,7 @@ static int prox_init(struct prox *p, const struct qtr_units *u, const struct qtr
         return qtr_error_set(err, QTR_ERR_USAGE, "%s: no decay options given", name);
     if (!u->cx || !u->cy || !u->area)
         return qtr_error_set(err, QTR_ERR_DOMAIN,
-                             "%s: needs district centroids and areas (distance-based index)",
-                             name);
+                             "%s: needs district centroids and areas (distance-based index)", name);
     if (!(o->alpha >= 0) || !(o->beta >= 0))
         return qtr_error_set(err, QTR_ERR_USAGE,
                              "%s: alpha (%g) and beta (%g) must not be negative", name, o->alpha,
@@ -539,8 +536,7 @@ static int prox_init(struct prox *p, const struct qtr_units *u, const struct qtr
         for (size_t i = 0; i < n; i++)
             p->cself[i] = exp(-pow(o->alpha * u->area[i] / 1e6, o->beta));
         if (!(o->cutoff_m >= 0)) {
-            rc = qtr_error_set(err, QTR_ERR_USAGE, "%s: the cut-off distance must be >= 0",
-                               name);
+            rc = qtr_error_set(err, QTR_ERR_USAGE, "%s: the cut-off distance must be >= 0", name);
             goto fail;
         }
         if (o->cutoff_m > 0) {
@@ -689,11 +685,9 @@ int qtr_spatial_proximity(const struct qtr_units *u, const struct qtr_decay_opti
         ks_add(&pyy, yi * ks_get(&ry));
         ks_add(&ptt, ti * ks_get(&rt));
     }
-    double Pxx = ks_get(&pxx) / (X * X), Pyy = ks_get(&pyy) / (Y * Y),
-           Ptt = ks_get(&ptt) / (T * T);
+    double Pxx = ks_get(&pxx) / (X * X), Pyy = ks_get(&pyy) / (Y * Y), Ptt = ks_get(&ptt) / (T * T);
     if (!(Ptt > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the proximity of all residents is zero",
-                           name);
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the proximity of all residents is zero", name);
         goto out;
     }
     *out = (X * Pxx + Y * Pyy) / (T * Ptt);
@@ -783,8 +777,8 @@ out:
 }
 
 /* Morgan (1983) DPxx (other = 0) or DPxy (other = 1). */
-static int distance_decay(const struct qtr_units *u, const struct qtr_decay_options *opt,
-                          int other, const char *name, double *out, struct qtr_error *err)
+static int distance_decay(const struct qtr_units *u, const struct qtr_decay_options *opt, int other,
+                          const char *name, double *out, struct qtr_error *err)
 {
     struct prox p;
     struct rowbuf b = {NULL, NULL};

@@ -350,7 +350,7 @@ static struct qtr_units units(void)
         double want_ = ref_value(name, variant, &tol_);                                            \
         assert_true(tol_ <= 1e-6);                                                                 \
         print_message("%-45s %-25s got %.15g want %.15g diff %.2e\n", name,                        \
-                      variant ? variant : "-", got, want_, fabs((got) - want_));                   \
+                      variant ? variant : "-", got, want_, fabs((got)-want_));                     \
         assert_close(got, want_, tol_);                                                            \
     } while (0)
 
@@ -366,8 +366,8 @@ static void test_contiguity_dissimilarity(void **state)
     CHECK_REF("spatial_dissimilarity", NULL, v);
     assert_int_equal(qtr_boundary_spatial_dissimilarity(&u, S.len, &v, &err), QTR_OK);
     CHECK_REF("boundary_spatial_dissimilarity", NULL, v);
-    assert_int_equal(
-        qtr_perimeter_area_ratio_spatial_dissimilarity(&u, S.len, S.perim, &v, &err), QTR_OK);
+    assert_int_equal(qtr_perimeter_area_ratio_spatial_dissimilarity(&u, S.len, S.perim, &v, &err),
+                     QTR_OK);
     CHECK_REF("perimeter_area_ratio_spatial_dissimilarity", NULL, v);
     assert_int_equal(qtr_spatial_proximity_profile(&u, S.queen, 1000, &v, NULL, &err), QTR_OK);
     CHECK_REF("spatial_proximity_profile", NULL, v);
@@ -549,8 +549,9 @@ static void test_gal_vs_vertices(void **state)
             only_vtx += !found;
         }
     }
-    print_message("queen links: gal %zu, shared vertices %zu; only in gal %zu, only by vertices %zu\n",
-                  S.gal->row[S.n], S.queen->row[S.n], only_gal, only_vtx);
+    print_message(
+        "queen links: gal %zu, shared vertices %zu; only in gal %zu, only by vertices %zu\n",
+        S.gal->row[S.n], S.queen->row[S.n], only_gal, only_vtx);
     /* Every GAL link shares a vertex; the GAL lacks some vertex-only (and
      * other) links, so PySAL's numbers need the vertex pattern. */
     assert_int_equal(only_gal, 0);

@@ -90,7 +90,7 @@ static void test_moran_local_values(void **state)
     for (int r = 0; r < 4; r++) {
         for (int c = 0; c < 4; c++) {
             int i = r * 4 + c;
-            double want = (c == 0 || c == 3) ? 15.0 / 16.0
+            double want = (c == 0 || c == 3)   ? 15.0 / 16.0
                           : (r == 0 || r == 3) ? 5.0 / 16.0
                                                : 15.0 / 32.0;
             assert_close(I[i], want, 1e-14);
@@ -467,16 +467,11 @@ static void test_determinism_dense(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_moran_global_grid),
-        cmocka_unit_test(test_moran_local_values),
-        cmocka_unit_test(test_lisa_finds_cluster),
-        cmocka_unit_test(test_island),
-        cmocka_unit_test(test_gi_star_values),
-        cmocka_unit_test(test_determinism_threads),
-        cmocka_unit_test(test_null_calibration),
-        cmocka_unit_test(test_ties),
-        cmocka_unit_test(test_determinism_dense),
-        cmocka_unit_test(test_fdr_known_list),
+        cmocka_unit_test(test_moran_global_grid),  cmocka_unit_test(test_moran_local_values),
+        cmocka_unit_test(test_lisa_finds_cluster), cmocka_unit_test(test_island),
+        cmocka_unit_test(test_gi_star_values),     cmocka_unit_test(test_determinism_threads),
+        cmocka_unit_test(test_null_calibration),   cmocka_unit_test(test_ties),
+        cmocka_unit_test(test_determinism_dense),  cmocka_unit_test(test_fdr_known_list),
         cmocka_unit_test(test_lq_hypergeometric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -164,8 +164,7 @@ static void test_spatial_proximity_profile(void **state)
 static void test_distance_decay_two_units(void **state)
 {
     (void)state;
-    double x[2] = {60, 20}, t[2] = {100, 100}, a[2] = {1e6, 1e6}, cx[2] = {0, 1000},
-           cy[2] = {0, 0};
+    double x[2] = {60, 20}, t[2] = {100, 100}, a[2] = {1e6, 1e6}, cx[2] = {0, 1000}, cy[2] = {0, 0};
     struct qtr_units u;
     memset(&u, 0, sizeof u);
     u.n = 2;
@@ -398,8 +397,7 @@ static void test_multiscalar_profile(void **state)
     int st[3];
     struct qtr_error err;
     assert_int_equal(
-        qtr_multiscalar_profile(&u, bw, 3, line_builder, &n, test_dissim, val, st, &err),
-        QTR_OK);
+        qtr_multiscalar_profile(&u, bw, 3, line_builder, &n, test_dissim, val, st, &err), QTR_OK);
     assert_int_equal(st[0], QTR_OK);
     assert_int_equal(st[1], QTR_OK);
     assert_int_equal(st[2], QTR_OK);
