@@ -1,0 +1,858 @@
+/*
+ * lisa.c - global and local spatial autocorrelation with conditional
+ * permutation inference, Gi*, the location-quotient test and multiple-testing
+ * corrections. Conventions (esda parity, folded p, islands) are in lisa.h.
+ */
+#include "quartier/lisa.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* ---- RNG: three static functions, to be switched to quartier/rng.h ---------- */
+
+/* xoshiro256** (Blackman & Vigna 2018), seeded by splitmix64 from (seed, stream). */
+struct rng {
+    uint64_t s[4];
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
+{
+    uint64_t x = seed;
+    uint64_t mix = splitmix64(&x) ^ (stream * 0xD1B54A32D192ED03ULL);
+    for (int k = 0; k < 4; k++)
+        r->s[k] = splitmix64(&mix);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t rng_next(struct rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+/* Uniform integer in [0, bound), bound >= 1: Lemire (2019) without bias. */
+static uint32_t rng_below(struct rng *r, uint32_t bound)
+{
+    uint64_t m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * bound;
+    uint32_t lo = (uint32_t)m;
+    if (lo < bound) {
+        uint32_t thresh = (uint32_t)(-bound) % bound;
+        while (lo < thresh) {
+            m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * bound;
+            lo = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
+}
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+#define GLOBAL_STREAM 0x8000000000000000ULL
+
+static int set_threads(const struct qtr_lisa_options *opt)
+{
+#ifdef _OPENMP
+    return opt && opt->threads > 0 ? opt->threads : omp_get_max_threads();
+#else
+    (void)opt;
+    return 1;
+#endif
+}
+
+static int check_inputs(const struct qtr_csr *w, const double *y, const char *name,
+                        struct qtr_error *err)
+{
+    if (!w || !y)
+        return qtr_error_set(err, QTR_ERR_USAGE, "%s: missing weights or values", name);
+    size_t n = w->n;
+    if (n < 4)
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs at least 4 districts (got %zu)", name,
+                             n);
+    if (n > UINT32_MAX)
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: too many districts", name);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(y[i]))
+            return qtr_error_set(err, QTR_ERR_DOMAIN,
+                                 "%s: district %zu has a missing value; exclude it or fill it "
+                                 "before the analysis",
+                                 name, i);
+    for (size_t e = 0; e < w->row[n]; e++)
+        if (w->col[e] >= n || !isfinite(w->w[e]) || w->w[e] < 0)
+            return qtr_error_set(err, QTR_ERR_DOMAIN,
+                                 "%s: weight entry %zu is out of range, negative or not finite",
+                                 name, e);
+    /* The sampler draws k_i distinct others, so a row must not repeat a column. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t e = w->row[i] + 1; e < w->row[i + 1]; e++)
+            if (w->col[e] <= w->col[e - 1])
+                return qtr_error_set(err, QTR_ERR_DOMAIN,
+                                     "%s: the neighbours of district %zu are not sorted or repeat "
+                                     "one (%u after %u); rebuild the weights",
+                                     name, i, (unsigned)w->col[e], (unsigned)w->col[e - 1]);
+    return QTR_OK;
+}
+
+/*
+ * esda's default ("directed") pseudo p folds the count of sims >= observed:
+ * L = #{sim >= obs}, L = min(L, P - L), p = (L + 1)/(P + 1). Without ties
+ * P - L = #{sim <= obs}, so min(#{>=}, #{<=}) is the same number; with ties
+ * (an observed value equal to many simulated ones, e.g. z_i = 0 or a
+ * checkerboard) esda's rule calls the observation extreme, this one counts
+ * the ties on both sides and does not.
+ */
+static double folded_p(size_t ge, size_t le, unsigned perms)
+{
+    size_t m = ge < le ? ge : le;
+    return ((double)m + 1.0) / ((double)perms + 1.0);
+}
+
+/*
+ * Draw k distinct district indices from the n-1 others (all but i) into out.
+ * Few neighbours: rejection (no state). Many: partial Fisher-Yates on the
+ * identity permutation in `scratch`, undone afterwards so the next draw
+ * starts from the same state whichever thread ran before.
+ */
+static void draw_others(struct rng *r, size_t n, size_t i, size_t k, uint32_t *out,
+                        uint32_t *scratch, uint32_t *log)
+{
+    uint32_t m = (uint32_t)(n - 1);
+    if (k <= 32 && 4 * k <= m) {
+        for (size_t e = 0; e < k; e++) {
+            for (;;) {
+                uint32_t c = rng_below(r, m);
+                if (c >= i)
+                    c++;
+                int dup = 0;
+                for (size_t f = 0; f < e; f++)
+                    dup |= out[f] == c;
+                if (!dup) {
+                    out[e] = c;
+                    break;
+                }
+            }
+        }
+        return;
+    }
+    uint32_t t = scratch[i];
+    scratch[i] = scratch[n - 1];
+    scratch[n - 1] = t;
+    for (size_t e = 0; e < k; e++) {
+        uint32_t j = (uint32_t)e + rng_below(r, m - (uint32_t)e);
+        t = scratch[e];
+        scratch[e] = scratch[j];
+        scratch[j] = t;
+        log[e] = j;
+        out[e] = scratch[e];
+    }
+    for (size_t e = k; e-- > 0;) {
+        t = scratch[e];
+        scratch[e] = scratch[log[e]];
+        scratch[log[e]] = t;
+    }
+    t = scratch[i];
+    scratch[i] = scratch[n - 1];
+    scratch[n - 1] = t;
+}
+
+static int cmp_pidx(const void *a, const void *b)
+{
+    const double *const *x = a, *const *y = b;
+    if (**x < **y)
+        return -1;
+    if (**x > **y)
+        return 1;
+    return (*x > *y) - (*x < *y);
+}
+
+static int adjust(const double *p, const uint8_t *include, size_t n, double alpha, int bh,
+                  double *p_adj, uint8_t *reject, struct qtr_error *err)
+{
+    const char *name = bh ? "Benjamini-Hochberg" : "Bonferroni";
+    if (!p && n)
+        return qtr_error_set(err, QTR_ERR_USAGE, "%s: no p-values given", name);
+    if (!(alpha > 0 && alpha < 1))
+        return qtr_error_set(err, QTR_ERR_USAGE, "%s: alpha must be in (0, 1), got %g", name,
+                             alpha);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (include && !include[i])
+            continue;
+        if (!(p[i] >= 0 && p[i] <= 1))
+            return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: district %zu has p = %g, outside [0, 1]",
+                                 name, i, p[i]);
+        m++;
+    }
+    double *adj = malloc((n ? n : 1) * sizeof *adj);
+    const double **ord = malloc((m ? m : 1) * sizeof *ord);
+    if (!adj || !ord) {
+        free(adj);
+        free(ord);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
+    }
+    for (size_t i = 0; i < n; i++)
+        adj[i] = 1.0;
+    if (bh) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!include || include[i])
+                ord[k++] = &p[i];
+        qsort(ord, m, sizeof *ord, cmp_pidx);
+        /* Benjamini & Hochberg (1995): p_adj(r) = min_{s>=r} min(1, m p_(s)/s);
+         * rejecting p_adj <= alpha is their step-up rule. */
+        double run = 1.0;
+        for (size_t r = m; r-- > 0;) {
+            double v = (double)m * *ord[r] / (double)(r + 1);
+            if (v < run)
+                run = v;
+            adj[ord[r] - p] = run;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (!include || include[i])
+                adj[i] = fmin(1.0, (double)m * p[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int inc = !include || include[i];
+        if (p_adj)
+            p_adj[i] = adj[i];
+        if (reject)
+            reject[i] = (uint8_t)(inc && adj[i] <= alpha);
+    }
+    free(adj);
+    free(ord);
+    return QTR_OK;
+}
+
+int qtr_fdr_bh(const double *p, const uint8_t *include, size_t n, double alpha, double *p_adj,
+               uint8_t *reject, struct qtr_error *err)
+{
+    return adjust(p, include, n, alpha, 1, p_adj, reject, err);
+}
+
+int qtr_bonferroni(const double *p, const uint8_t *include, size_t n, double alpha, double *p_adj,
+                   uint8_t *reject, struct qtr_error *err)
+{
+    return adjust(p, include, n, alpha, 0, p_adj, reject, err);
+}
+
+/* p after the chosen correction and the significance flag per district. */
+static int significance(const double *p, const uint8_t *excluded, size_t n,
+                        enum qtr_multiple_testing mt, double alpha, double *p_adj, uint8_t *sig,
+                        struct qtr_error *err)
+{
+    uint8_t *inc = malloc(n);
+    if (!inc)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        inc[i] = excluded[i] == QTR_LOCAL_INCLUDED;
+    int rc;
+    if (mt == QTR_MT_FDR_BH) {
+        rc = qtr_fdr_bh(p, inc, n, alpha, p_adj, sig, err);
+    } else if (mt == QTR_MT_BONFERRONI) {
+        rc = qtr_bonferroni(p, inc, n, alpha, p_adj, sig, err);
+    } else if (mt == QTR_MT_NONE) {
+        for (size_t i = 0; i < n; i++) {
+            p_adj[i] = inc[i] ? p[i] : 1.0;
+            sig[i] = (uint8_t)(inc[i] && p[i] <= alpha);
+        }
+        rc = QTR_OK;
+    } else {
+        rc = qtr_error_set(err, QTR_ERR_USAGE, "unknown multiple-testing correction %d", (int)mt);
+    }
+    free(inc);
+    return rc;
+}
+
+/* ---- global Moran's I -------------------------------------------------------- */
+
+static double find_w(const struct qtr_csr *w, const double *rowsum, size_t i, uint32_t j)
+{
+    size_t lo = w->row[i], hi = w->row[i + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->col[mid] < j)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < w->row[i + 1] && w->col[lo] == j && rowsum[i] > 0)
+        return w->w[lo] / rowsum[i];
+    return 0.0;
+}
+
+/* Σ_i z_i Σ_j w_ij z_j with row-standardised w. */
+static double cross(const struct qtr_csr *w, const double *rowsum, const double *z)
+{
+    double acc = 0.0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (!(rowsum[i] > 0))
+            continue;
+        double l = 0.0;
+        for (size_t e = w->row[i]; e < w->row[i + 1]; e++)
+            if (w->col[e] != i)
+                l += w->w[e] * z[w->col[e]];
+        acc += z[i] * (l / rowsum[i]);
+    }
+    return acc;
+}
+
+int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_lisa_options *opt,
+                     struct qtr_moran *out, struct qtr_error *err)
+{
+    static const char *name = "Moran's I";
+    int rc = check_inputs(w, y, name, err);
+    if (rc)
+        return rc;
+    size_t n = w->n;
+    double *rowsum = NULL, *colsum = NULL, *z = NULL, *sims = NULL;
+    rowsum = calloc(n, sizeof *rowsum);
+    colsum = calloc(n, sizeof *colsum);
+    z = malloc(n * sizeof *z);
+    if (!rowsum || !colsum || !z) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    memset(out, 0, sizeof *out);
+    double mean = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += y[i];
+    mean /= (double)n;
+    double m2 = 0.0, m4 = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        z[i] = y[i] - mean;
+        m2 += z[i] * z[i];
+        m4 += z[i] * z[i] * z[i] * z[i];
+    }
+    if (!(m2 > 0)) {
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the variable is constant across all districts",
+                           name);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t e = w->row[i]; e < w->row[i + 1]; e++)
+            if (w->col[e] != i)
+                rowsum[i] += w->w[e];
+    for (size_t i = 0; i < n; i++) {
+        if (!(rowsum[i] > 0))
+            out->islands++;
+        for (size_t e = w->row[i]; e < w->row[i + 1]; e++)
+            if (w->col[e] != i)
+                colsum[w->col[e]] += rowsum[i] > 0 ? w->w[e] / rowsum[i] : 0.0;
+    }
+    double S0 = (double)(n - out->islands), S1 = 0.0, S2 = 0.0;
+    if (!(S0 > 0)) {
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: no district has a neighbour", name);
+        goto out;
+    }
+    /* Cliff & Ord (1981): S1 = ½ Σ (w_ij + w_ji)², S2 = Σ (w_i. + w_.i)². */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
+            uint32_t j = w->col[e];
+            if (j == i)
+                continue;
+            double wij = rowsum[i] > 0 ? w->w[e] / rowsum[i] : 0.0;
+            double wji = find_w(w, rowsum, j, (uint32_t)i);
+            /* pairs stored in both directions are visited twice: count ½ each */
+            if (wji > 0)
+                S1 += 0.5 * (wij + wji) * (wij + wji);
+            else
+                S1 += wij * wij;
+        }
+        double rs = rowsum[i] > 0 ? 1.0 : 0.0;
+        S2 += (rs + colsum[i]) * (rs + colsum[i]);
+    }
+    double dn = (double)n;
+    out->I = dn / S0 * cross(w, rowsum, z) / m2;
+    out->expected = -1.0 / (dn - 1.0);
+    double EI2 = out->expected * out->expected;
+    out->var_norm = (dn * dn * S1 - dn * S2 + 3.0 * S0 * S0) / ((dn * dn - 1.0) * S0 * S0) - EI2;
+    double k = (m4 / dn) / ((m2 / dn) * (m2 / dn));
+    out->var_rand = (dn * ((dn * dn - 3.0 * dn + 3.0) * S1 - dn * S2 + 3.0 * S0 * S0) -
+                     k * ((dn * dn - dn) * S1 - 2.0 * dn * S2 + 6.0 * S0 * S0)) /
+                        ((dn - 1.0) * (dn - 2.0) * (dn - 3.0) * S0 * S0) -
+                    EI2;
+    out->z_norm = (out->I - out->expected) / sqrt(out->var_norm);
+    out->z_rand = (out->I - out->expected) / sqrt(out->var_rand);
+    out->p_norm = erfc(fabs(out->z_norm) / sqrt(2.0));
+    out->p_rand = erfc(fabs(out->z_rand) / sqrt(2.0));
+    out->p_sim = out->mean_sim = out->sd_sim = out->z_sim = NAN;
+    unsigned perms = opt ? opt->permutations : 0;
+    out->permutations = perms;
+    if (perms == 0)
+        goto out;
+    sims = malloc(perms * sizeof *sims);
+    if (!sims) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory for permutations", name);
+        goto out;
+    }
+    int failed = 0;
+#pragma omp parallel num_threads(set_threads(opt)) reduction(| : failed)
+    {
+        double *zp = malloc(n * sizeof *zp);
+        if (!zp)
+            failed = 1;
+#pragma omp for schedule(static)
+        for (long p = 0; p < (long)perms; p++) {
+            if (!zp)
+                continue;
+            /* Total randomisation: a fresh uniform shuffle of z per draw,
+             * from its own stream so the result ignores the thread count. */
+            struct rng r;
+            rng_seed(&r, opt->seed, GLOBAL_STREAM | (uint64_t)p);
+            memcpy(zp, z, n * sizeof *zp);
+            for (size_t a = n - 1; a > 0; a--) {
+                uint32_t b = rng_below(&r, (uint32_t)(a + 1));
+                double t = zp[a];
+                zp[a] = zp[b];
+                zp[b] = t;
+            }
+            sims[p] = dn / S0 * cross(w, rowsum, zp) / m2;
+        }
+        free(zp);
+    }
+    if (failed) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory for permutations", name);
+        goto out;
+    }
+    size_t ge = 0, le = 0;
+    double s = 0.0, ss = 0.0;
+    for (unsigned p = 0; p < perms; p++) {
+        ge += sims[p] >= out->I;
+        le += sims[p] <= out->I;
+        s += sims[p];
+    }
+    out->mean_sim = s / perms;
+    for (unsigned p = 0; p < perms; p++)
+        ss += (sims[p] - out->mean_sim) * (sims[p] - out->mean_sim);
+    out->sd_sim = sqrt(ss / perms);
+    out->z_sim = out->sd_sim > 0 ? (out->I - out->mean_sim) / out->sd_sim : 0.0;
+    out->p_sim = folded_p(ge, le, perms);
+out:
+    free(rowsum);
+    free(colsum);
+    free(z);
+    free(sims);
+    return rc;
+}
+
+/* ---- local statistics: one conditional-permutation engine -------------------- */
+
+enum local_kind { LOCAL_MORAN, LOCAL_GSTAR };
+
+#define BATCH 16u
+
+struct local_ctx {
+    enum local_kind kind;
+    const struct qtr_csr *w;
+    const double *v; /* Moran: z; Gi*: x */
+    double scaling;  /* Moran: (n-1)/Σz² */
+    double xbar, s;  /* Gi* */
+};
+
+/*
+ * Per-district constants: the statistic is affine in acc = Σ_e w_e v_e,
+ * stat = a + b·acc, so a permutation only needs the weighted sum of the
+ * drawn values. Observed and simulated go through stat_of() alike, so ties
+ * compare exactly.
+ */
+struct local_row {
+    double a, b;
+};
+
+static struct local_row local_row(const struct local_ctx *c, size_t i, const double *wts, size_t k)
+{
+    double W = 0.0, S1 = 0.0;
+    for (size_t e = 0; e < k; e++) {
+        W += wts[e];
+        S1 += wts[e] * wts[e];
+    }
+    struct local_row r;
+    if (c->kind == LOCAL_MORAN) {
+        /* Anselin (1995) eq. 7, esda scaling: I_i = (n-1)/Σz² · z_i · acc/W_i */
+        r.a = 0.0;
+        r.b = c->scaling * c->v[i] / W;
+        return r;
+    }
+    /* Getis & Ord (1992) Gi* with w_ii = 1 (Ord & Getis 1995, eq. 14) */
+    double n = (double)c->w->n, Wi = W + 1.0, S1i = S1 + 1.0;
+    double den = c->s * sqrt((n * S1i - Wi * Wi) / (n - 1.0));
+    r.a = (c->v[i] - c->xbar * Wi) / den;
+    r.b = 1.0 / den;
+    return r;
+}
+
+static double stat_of(struct local_row r, double acc)
+{
+    return r.a + r.b * acc;
+}
+
+static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *opt, double *stat,
+                     double *lag, double *p_sim, uint8_t *excluded, const char *name,
+                     struct qtr_error *err)
+{
+    const struct qtr_csr *w = c->w;
+    size_t n = w->n, kmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        for (size_t e = w->row[i]; e < w->row[i + 1]; e++)
+            k += w->col[e] != i && w->w[e] > 0;
+        if (k > kmax)
+            kmax = k;
+    }
+    unsigned perms = opt->permutations;
+    int failed = 0;
+#pragma omp parallel num_threads(set_threads(opt)) reduction(| : failed)
+    {
+        uint32_t *scratch = malloc(n * sizeof *scratch);
+        uint32_t *ids = malloc((kmax + 1) * BATCH * sizeof *ids);
+        uint32_t *log = malloc((kmax + 1) * sizeof *log);
+        double *wts = malloc((kmax + 1) * sizeof *wts);
+        if (!scratch || !ids || !log || !wts)
+            failed = 1;
+        else
+            for (size_t a = 0; a < n; a++)
+                scratch[a] = (uint32_t)a;
+#pragma omp for schedule(dynamic, 1024)
+        for (long li = 0; li < (long)n; li++) {
+            size_t i = (size_t)li;
+            if (failed)
+                continue;
+            size_t k = 0;
+            double acc = 0.0;
+            for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
+                if (w->col[e] == i || !(w->w[e] > 0))
+                    continue;
+                wts[k] = w->w[e];
+                acc += wts[k] * c->v[w->col[e]];
+                k++;
+            }
+            if (k == 0) {
+                stat[i] = 0.0;
+                lag[i] = c->kind == LOCAL_GSTAR ? c->v[i] : 0.0;
+                p_sim[i] = 1.0;
+                excluded[i] = QTR_LOCAL_ISLAND;
+                continue;
+            }
+            excluded[i] = QTR_LOCAL_INCLUDED;
+            struct local_row r = local_row(c, i, wts, k);
+            if (c->kind == LOCAL_MORAN) {
+                double W = 0.0;
+                for (size_t e = 0; e < k; e++)
+                    W += wts[e];
+                lag[i] = acc / W;
+            } else {
+                lag[i] = acc + c->v[i];
+            }
+            double obs = stat_of(r, acc);
+            stat[i] = obs;
+            struct rng g;
+            rng_seed(&g, opt->seed, (uint64_t)i);
+            size_t ge = 0, le = 0;
+            /* Draw a batch of permutations first, then gather: the random
+             * loads of v are then independent of any branch and overlap
+             * (on 10^6 districts v no longer fits in cache). */
+            for (unsigned p0 = 0; p0 < perms; p0 += BATCH) {
+                unsigned nb = perms - p0 < BATCH ? perms - p0 : BATCH;
+                for (unsigned b = 0; b < nb; b++)
+                    draw_others(&g, n, i, k, ids + (size_t)b * k, scratch, log);
+                for (unsigned b = 0; b < nb; b++) {
+                    const uint32_t *id = ids + (size_t)b * k;
+                    double sacc = 0.0;
+                    for (size_t e = 0; e < k; e++)
+                        sacc += wts[e] * c->v[id[e]];
+                    double sim = stat_of(r, sacc);
+                    ge += sim >= obs;
+                    le += sim <= obs;
+                }
+            }
+            p_sim[i] = folded_p(ge, le, perms);
+        }
+        free(scratch);
+        free(ids);
+        free(log);
+        free(wts);
+    }
+    if (failed)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory for %zu districts", name, n);
+    return QTR_OK;
+}
+
+struct local_bufs {
+    double *stat, *lag, *p_sim, *p_adj;
+    uint8_t *excluded, *sig;
+};
+
+static void bufs_release(struct local_bufs *b, const struct qtr_local_out *out)
+{
+    if (b->stat != out->stat)
+        free(b->stat);
+    if (b->lag != out->lag)
+        free(b->lag);
+    if (b->p_sim != out->p_sim)
+        free(b->p_sim);
+    if (b->p_adj != out->p_adj)
+        free(b->p_adj);
+    if (b->excluded != out->excluded)
+        free(b->excluded);
+    free(b->sig);
+}
+
+static int bufs_init(struct local_bufs *b, const struct qtr_local_out *out, size_t n)
+{
+    memset(b, 0, sizeof *b);
+    b->stat = out->stat ? out->stat : malloc(n * sizeof(double));
+    b->lag = out->lag ? out->lag : malloc(n * sizeof(double));
+    b->p_sim = out->p_sim ? out->p_sim : malloc(n * sizeof(double));
+    b->p_adj = out->p_adj ? out->p_adj : malloc(n * sizeof(double));
+    b->excluded = out->excluded ? out->excluded : malloc(n);
+    b->sig = malloc(n);
+    return b->stat && b->lag && b->p_sim && b->p_adj && b->excluded && b->sig ? 0 : -1;
+}
+
+static int check_local_opt(const struct qtr_lisa_options *opt, double *alpha, const char *name,
+                           struct qtr_error *err)
+{
+    if (!opt || opt->permutations == 0)
+        return qtr_error_set(err, QTR_ERR_USAGE,
+                             "%s: local inference needs permutations (e.g. 999)", name);
+    *alpha = opt->alpha > 0 ? opt->alpha : 0.05;
+    if (!(*alpha < 1))
+        return qtr_error_set(err, QTR_ERR_USAGE, "%s: alpha must be below 1 (got %g)", name,
+                             *alpha);
+    return QTR_OK;
+}
+
+int qtr_moran_local(const struct qtr_csr *w, const double *y, const struct qtr_lisa_options *opt,
+                    struct qtr_local_out *out, struct qtr_error *err)
+{
+    static const char *name = "local Moran's I";
+    double alpha;
+    int rc = check_inputs(w, y, name, err);
+    if (rc || (rc = check_local_opt(opt, &alpha, name, err)))
+        return rc;
+    size_t n = w->n;
+    struct local_bufs b;
+    double *z = malloc(n * sizeof *z);
+    if (bufs_init(&b, out, n) || !z) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    double mean = 0.0, m2 = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += y[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        m2 += (y[i] - mean) * (y[i] - mean);
+    if (!(m2 > 0)) {
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the variable is constant across all districts",
+                           name);
+        goto out;
+    }
+    double sd = sqrt(m2 / (double)n), zz = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        z[i] = (y[i] - mean) / sd;
+        zz += z[i] * z[i];
+    }
+    struct local_ctx c = {LOCAL_MORAN, w, z, ((double)n - 1.0) / zz, 0.0, 0.0};
+    if ((rc = run_local(&c, opt, b.stat, b.lag, b.p_sim, b.excluded, name, err)))
+        goto out;
+    if ((rc = significance(b.p_sim, b.excluded, n, opt->correction, alpha, b.p_adj, b.sig, err)))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        /* esda Moran_Local.q: 1 HH, 2 LH, 3 LL, 4 HL (z > 0 is "high"). */
+        int zp = z[i] > 0, lp = b.lag[i] > 0;
+        uint8_t q = zp ? (lp ? QTR_LISA_HH : QTR_LISA_HL) : (lp ? QTR_LISA_LH : QTR_LISA_LL);
+        if (out->quadrant)
+            out->quadrant[i] = q;
+        if (out->cluster)
+            out->cluster[i] = b.sig[i] ? q : QTR_LISA_NS;
+        if (out->spot)
+            out->spot[i] = 0;
+    }
+out:
+    bufs_release(&b, out);
+    free(z);
+    return rc;
+}
+
+int qtr_getis_ord_local(const struct qtr_csr *w, const double *x,
+                        const struct qtr_lisa_options *opt, struct qtr_local_out *out,
+                        struct qtr_error *err)
+{
+    static const char *name = "Getis-Ord Gi*";
+    double alpha;
+    int rc = check_inputs(w, x, name, err);
+    if (rc || (rc = check_local_opt(opt, &alpha, name, err)))
+        return rc;
+    size_t n = w->n;
+    struct local_bufs b;
+    if (bufs_init(&b, out, n)) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    double mean = 0.0, m2 = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += x[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        m2 += (x[i] - mean) * (x[i] - mean);
+    if (!(m2 > 0)) {
+        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the variable is constant across all districts",
+                           name);
+        goto out;
+    }
+    struct local_ctx c = {LOCAL_GSTAR, w, x, 0.0, mean, sqrt(m2 / (double)n)};
+    if ((rc = run_local(&c, opt, b.stat, b.lag, b.p_sim, b.excluded, name, err)))
+        goto out;
+    /* n S1_i = W_i² only if district i neighbours every other with equal
+     * weight: Gi* is then 0/0. */
+    for (size_t i = 0; i < n; i++) {
+        if (b.excluded[i] == QTR_LOCAL_INCLUDED && !isfinite(b.stat[i])) {
+            b.stat[i] = 0.0;
+            b.p_sim[i] = 1.0;
+            b.excluded[i] = QTR_LOCAL_UNDEFINED;
+        }
+    }
+    if ((rc = significance(b.p_sim, b.excluded, n, opt->correction, alpha, b.p_adj, b.sig, err)))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (out->spot)
+            out->spot[i] = (int8_t)(b.sig[i] ? (b.stat[i] > 0) - (b.stat[i] < 0) : 0);
+        if (out->quadrant)
+            out->quadrant[i] = 0;
+        if (out->cluster)
+            out->cluster[i] = 0;
+    }
+out:
+    bufs_release(&b, out);
+    return rc;
+}
+
+/* ---- location quotient: exact hypergeometric upper tail ----------------------- */
+
+static double lchoose(double a, double b)
+{
+    return lgamma(a + 1.0) - lgamma(b + 1.0) - lgamma(a - b + 1.0);
+}
+
+/* P(H >= x), H ~ Hypergeom(N population, K successes, t draws). */
+static double hyper_upper(double N, double K, double t, double x)
+{
+    double lo = fmax(0.0, t - (N - K)), hi = fmin(t, K);
+    if (x <= lo)
+        return 1.0;
+    if (x > hi)
+        return 0.0;
+    double mode = floor((t + 1.0) * (K + 1.0) / (N + 2.0));
+    double lbase = -lchoose(N, t);
+    if (x > mode) {
+        /* terms fall from x upward: sum until they no longer matter */
+        double term = exp(lchoose(K, x) + lchoose(N - K, t - x) + lbase), sum = term;
+        for (double k = x; k < hi && term > sum * 1e-17; k++) {
+            term *= (K - k) * (t - k) / ((k + 1.0) * (N - K - t + k + 1.0));
+            sum += term;
+        }
+        return fmin(1.0, sum);
+    }
+    /* x at or below the mode: 1 - P(H <= x-1), those terms fall downward */
+    double k = x - 1.0;
+    double term = exp(lchoose(K, k) + lchoose(N - K, t - k) + lbase), sum = term;
+    for (; k > lo && term > sum * 1e-17; k--) {
+        /* pmf(k-1) = pmf(k) · k (N-K-t+k) / ((K-k+1)(t-k+1)) */
+        term *= k * (N - K - t + k) / ((K - k + 1.0) * (t - k + 1.0));
+        sum += term;
+    }
+    return fmin(1.0, fmax(0.0, 1.0 - sum));
+}
+
+int qtr_lq_significance(const struct qtr_units *u, double alpha,
+                        enum qtr_multiple_testing correction, double *lq, double *p_upper,
+                        double *p_adj, uint8_t *significant, uint8_t *excluded,
+                        struct qtr_error *err)
+{
+    static const char *name = "location quotient test";
+    if (!u || !u->group || !u->total || u->n == 0)
+        return qtr_error_set(err, QTR_ERR_USAGE, "%s: no districts given", name);
+    if (alpha <= 0)
+        alpha = 0.05;
+    size_t n = u->n;
+    double X = 0.0, T = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double x = u->group[i], t = u->total[i];
+        if (!isfinite(x) || !isfinite(t) || x < 0 || x > t)
+            return qtr_error_set(err, QTR_ERR_DOMAIN,
+                                 "%s: district %zu has an invalid count (group %g, total %g)", name,
+                                 i, x, t);
+        X += nearbyint(x);
+        T += nearbyint(t);
+    }
+    if (!(X > 0) || !(X < T))
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "%s: not defined when the group is absent or is the whole "
+                             "population (group %g of %g)",
+                             name, X, T);
+    double *p = malloc(n * sizeof *p), *pa = malloc(n * sizeof *pa);
+    uint8_t *ex = malloc(n), *sig = malloc(n);
+    int rc = QTR_OK;
+    if (!p || !pa || !ex || !sig) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double x = nearbyint(u->group[i]), t = nearbyint(u->total[i]);
+        if (!(t > 0)) {
+            ex[i] = QTR_LOCAL_NO_RESIDENTS;
+            p[i] = 1.0;
+            if (lq)
+                lq[i] = 0.0;
+            continue;
+        }
+        ex[i] = QTR_LOCAL_INCLUDED;
+        if (lq)
+            lq[i] = (x / t) / (X / T);
+        p[i] = hyper_upper(T, X, t, x);
+    }
+    if ((rc = significance(p, ex, n, correction, alpha, pa, sig, err)))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (p_upper)
+            p_upper[i] = p[i];
+        if (p_adj)
+            p_adj[i] = pa[i];
+        if (significant)
+            significant[i] = sig[i];
+        if (excluded)
+            excluded[i] = ex[i];
+    }
+out:
+    free(p);
+    free(pa);
+    free(ex);
+    free(sig);
+    return rc;
+}
