@@ -83,6 +83,7 @@ struct qtr_config {
     uint64_t seed;
     unsigned permutations;
     int strict;
+    int pysal_compatible; /* reproduce PySAL's departures from the published formulas */
     double min_count;
     double suppressed_low, suppressed_high;
     /* [boundaries] */

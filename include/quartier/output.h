@@ -29,6 +29,10 @@ struct qtr_output_request {
     size_t ngoals;
     const struct qtr_change_row *changes;
     size_t nchanges;
+    const struct qtr_profile_row *profile;
+    size_t nprofile;
+    const struct qtr_area_layer *areas;
+    size_t nareas;
     const char *command_line;
 };
 

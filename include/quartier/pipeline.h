@@ -58,6 +58,24 @@ struct qtr_change_row {
     char note[200];
 };
 
+/** One value of the multiscalar profile: a kernel index at one bandwidth. */
+struct qtr_profile_row {
+    char index[48];
+    char group[64];
+    double bandwidth_m;
+    double value;            /* NAN when not defined (see status) */
+    int status;
+};
+
+/** A polygon layer derived from the districts (LISA clusters, candidate areas). */
+struct qtr_area_layer {
+    char name[32];
+    size_t n;
+    struct GEOSGeom_t **geom; /* n, owned (GEOS handle of the run) */
+    char **id;                /* n row ids ("1", "2", ...) */
+    struct qtr_frame *attrs;  /* n rows of attributes */
+};
+
 /** Everything a run produces, owned by the state. */
 struct qtr_state {
     struct qtr_layer *layer;
@@ -78,6 +96,15 @@ struct qtr_state {
     size_t ngoals;
     struct qtr_change_row *changes;
     size_t nchanges;
+    /* spatial: queen contiguity over all districts, shared boundary lengths per entry */
+    struct qtr_csr *queen;
+    double *shared_length;
+    uint8_t *lq_high;          /* n: location quotient significantly high (overlay group) */
+    double *share_change;      /* n: change of the overlay group's share, percentage points */
+    struct qtr_profile_row *profile;
+    size_t nprofile;
+    struct qtr_area_layer *areas;
+    size_t nareas;
     char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write) */
     char *geojson_path;
 };
@@ -96,6 +123,20 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
 /** Citywide single-group (and multigroup) indices, group shares and location quotients. */
 int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          struct qtr_error *err);
+
+/**
+ * Spatial analysis over queen contiguity (built with GEOS in the work CRS):
+ * neighbour counts, islands and separate parts (reported), the spatial
+ * segregation indices and Moran's I (city_indices), the multiscalar kernel
+ * profile, LISA, Gi* and the significance of each location quotient with FDR
+ * (district columns), and the LISA clusters as dissolved polygons.
+ */
+int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                         struct qtr_error *err);
+
+/** Candidate areas: adjacent districts that need attention, dissolved (after renewal). */
+int qtr_pipeline_candidates(struct qtr_ctx *ctx, const struct qtr_config *cfg,
+                            struct qtr_state *st, struct qtr_error *err);
 
 /**
  * Compare the two reference dates ([population] previous_total and the

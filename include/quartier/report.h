@@ -26,6 +26,8 @@ enum qtr_issue_kind {
     QTR_ISSUE_REPAIRED_GEOMETRY,
     QTR_ISSUE_NO_GEOMETRY,
     QTR_ISSUE_KEY_FORMAT,         /* e.g. keys that lost their leading zeros */
+    QTR_ISSUE_ISLAND,             /* district without neighbours */
+    QTR_ISSUE_DISCONNECTED,       /* the districts form several separate parts */
     QTR_ISSUE_KIND_COUNT
 };
 

@@ -33,6 +33,8 @@ static const char help[] =
     "  --permutations N     draws for p-values and intervals (default 999, 0 = none)\n"
     "  --seed N             seed for the draws (default 1)\n"
     "  --format F           text (default), csv or json\n"
+    "  --pysal-compatible   reproduce PySAL segregation 2.5.4 where it departs from the\n"
+    "                       published formulas (distance-decay family, density-corrected D)\n"
     "  -q, --quiet          no progress on stderr\n"
     "\n"
     "Join warnings (duplicate or unmatched keys) go to stderr by key.\n"
@@ -188,6 +190,7 @@ int cmd_indices(int argc, char **argv)
         OPT_PERM,
         OPT_SEED,
         OPT_FORMAT,
+        OPT_PYSAL,
     };
     static const struct option opts[] = {
         {"key", required_argument, NULL, OPT_KEY},
@@ -201,6 +204,7 @@ int cmd_indices(int argc, char **argv)
         {"permutations", required_argument, NULL, OPT_PERM},
         {"seed", required_argument, NULL, OPT_SEED},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"pysal-compatible", no_argument, NULL, OPT_PYSAL},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -278,6 +282,9 @@ int cmd_indices(int argc, char **argv)
                 ex = cli_usage_error("indices", "--format is text, csv or json, not '%s'",
                                      optarg);
             break;
+        case OPT_PYSAL:
+            cfg.pysal_compatible = 1;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -353,6 +360,8 @@ int cmd_indices(int argc, char **argv)
         }
     if (!rc)
         rc = qtr_pipeline_compute(&ctx, &cfg, st, &err);
+    if (!rc)
+        rc = qtr_pipeline_spatial(&ctx, &cfg, st, &err);
     if (rc)
         ex = cli_fail(&err);
     else

@@ -166,6 +166,8 @@ int cmd_run(int argc, char **argv)
     if (!rc)
         rc = qtr_pipeline_compute(&ctx, &cfg, st, &err);
     if (!rc)
+        rc = qtr_pipeline_spatial(&ctx, &cfg, st, &err);
+    if (!rc)
         rc = qtr_pipeline_change(&ctx, &cfg, st, &err);
     if (!rc)
         rc = qtr_pipeline_indicators(&ctx, &cfg, st, &err);
@@ -173,6 +175,8 @@ int cmd_run(int argc, char **argv)
         rc = qtr_pipeline_renewal(&ctx, &cfg, st, &err);
     if (!rc)
         rc = qtr_pipeline_goals(&ctx, &cfg, st, &err);
+    if (!rc)
+        rc = qtr_pipeline_candidates(&ctx, &cfg, st, &err);
     if (!rc)
         rc = qtr_pipeline_write(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, cmdline, &err);
     if (rc) {

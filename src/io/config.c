@@ -302,6 +302,8 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
     }
     if (!strcmp(name, "strict"))
         return parse_bool(st, name, v, &c->strict);
+    if (!strcmp(name, "pysal_compatible"))
+        return parse_bool(st, name, v, &c->pysal_compatible);
     if (!strcmp(name, "min_count"))
         return parse_double(st, name, v, &c->min_count);
     if (!strcmp(name, "suppressed_range")) {
@@ -324,7 +326,8 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
         return 1;
     }
     return fail(st, "unknown key '%s' in [analysis] (known: title, language, output, crs, "
-                    "min_population, small_districts, seed, permutations, strict, min_count, "
+                    "min_population, small_districts, seed, permutations, strict, pysal_compatible, "
+                    "min_count, "
                     "suppressed_range)",
                 name);
 }

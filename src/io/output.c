@@ -160,7 +160,8 @@ static OGRGeometryH to_ogr(GEOSContextHandle_t h, const GEOSGeometry *g)
 }
 
 static int write_districts(struct qtr_ctx *ctx, GDALDatasetH ds, const struct qtr_output_request *req,
-                           OGRSpatialReferenceH srs, char **lco, struct qtr_error *err)
+                           OGRSpatialReferenceH srs, OGRCoordinateTransformationH ct, char **lco,
+                           struct qtr_error *err)
 {
     const struct qtr_frame *f = req->frame;
     const struct qtr_layer *l = req->layer;
@@ -208,6 +209,10 @@ static int write_districts(struct qtr_ctx *ctx, GDALDatasetH ds, const struct qt
         }
         if (l->geom[i]) {
             OGRGeometryH og = to_ogr(h, (const GEOSGeometry *)l->geom[i]);
+            if (og && ct && OGR_G_Transform(og, ct) != OGRERR_NONE) {
+                OGR_G_DestroyGeometry(og);
+                og = NULL;
+            }
             if (!og) {
                 OGR_F_Destroy(feat);
                 rc = qtr_error_set(err, QTR_ERR_INTERNAL,
@@ -401,6 +406,78 @@ static int write_changes(GDALDatasetH ds, const struct qtr_output_request *req,
     return QTR_OK;
 }
 
+static int write_profile(GDALDatasetH ds, const struct qtr_output_request *req,
+                         struct qtr_error *err)
+{
+    if (req->nprofile == 0)
+        return QTR_OK;
+    const char *fields[] = {"index", "group", "bandwidth_m", "value", "status"};
+    const OGRFieldType types[] = {OFTString, OFTString, OFTReal, OFTReal, OFTString};
+    OGRLayerH lyr = create_table(ds, "multiscalar_profile", fields, types, 5, err);
+    if (!lyr)
+        return err->code;
+    for (size_t k = 0; k < req->nprofile; k++) {
+        const struct qtr_profile_row *r = &req->profile[k];
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(f, 0, r->index);
+        OGR_F_SetFieldString(f, 1, r->group);
+        set_double_or_null(f, 2, r->bandwidth_m);
+        set_double_or_null(f, 3, r->value);
+        OGR_F_SetFieldString(f, 4, r->status == QTR_OK ? "ok" : "not defined");
+        if (put(lyr, f, err))
+            return err->code;
+    }
+    return QTR_OK;
+}
+
+/* A derived polygon layer (clusters, candidate areas): its attribute frame and geometries. */
+static int write_area_layer(struct qtr_ctx *ctx, GDALDatasetH ds, const struct qtr_area_layer *a,
+                            OGRSpatialReferenceH srs, struct qtr_error *err)
+{
+    GEOSContextHandle_t h = (GEOSContextHandle_t)ctx->geos;
+    char **lco = CSLSetNameValue(NULL, "GEOMETRY_NAME", "geom");
+    lco = CSLSetNameValue(lco, "FID", "fid");
+    OGRLayerH lyr = GDALDatasetCreateLayer(ds, a->name, srs, wkbMultiPolygon, lco);
+    CSLDestroy(lco);
+    if (!lyr)
+        return qtr_error_set(err, QTR_ERR_IO, "cannot create layer '%s' (%s)", a->name,
+                             qtr_gdal_last_error());
+    const struct qtr_frame *fr = a->attrs;
+    OGRFieldDefnH fd = OGR_Fld_Create("id", OFTInteger);
+    OGRErr e = OGR_L_CreateField(lyr, fd, 1);
+    OGR_Fld_Destroy(fd);
+    for (size_t j = 0; j < fr->ncols && e == OGRERR_NONE; j++) {
+        const struct qtr_column *c = fr->cols[j];
+        fd = OGR_Fld_Create(c->name, c->is_text ? OFTString : OFTReal);
+        e = OGR_L_CreateField(lyr, fd, 1);
+        OGR_Fld_Destroy(fd);
+    }
+    if (e != OGRERR_NONE)
+        return qtr_error_set(err, QTR_ERR_IO, "cannot create the fields of '%s' (%s)", a->name,
+                             qtr_gdal_last_error());
+    for (size_t k = 0; k < a->n; k++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldInteger(f, 0, (int)(k + 1));
+        for (size_t j = 0; j < fr->ncols; j++) {
+            const struct qtr_column *c = fr->cols[j];
+            if (c->is_text && c->text[k])
+                OGR_F_SetFieldString(f, (int)j + 1, c->text[k]);
+            else if (!c->is_text && c->kind[k] == QTR_CELL_VALUE)
+                OGR_F_SetFieldDouble(f, (int)j + 1, c->v[k]);
+            else
+                OGR_F_SetFieldNull(f, (int)j + 1);
+        }
+        if (a->geom[k]) {
+            OGRGeometryH og = to_ogr(h, (const GEOSGeometry *)a->geom[k]);
+            if (og)
+                OGR_F_SetGeometryDirectly(f, og);
+        }
+        if (put(lyr, f, err))
+            return err->code;
+    }
+    return QTR_OK;
+}
+
 static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
                           struct qtr_error *err)
 {
@@ -473,12 +550,16 @@ static int write_gpkg(struct qtr_ctx *ctx, const struct qtr_output_request *req,
     lco = CSLSetNameValue(lco, "FID", "fid");
     lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "YES");
     lco = CSLSetNameValue(lco, "IDENTIFIER", "districts");
-    int rc = write_districts(ctx, ds, req, srs, lco, err);
+    int rc = write_districts(ctx, ds, req, srs, NULL, lco, err);
     CSLDestroy(lco);
     if (!rc)
         rc = write_indices(ds, req, err);
     if (!rc)
         rc = write_report(ds, req, err);
+    for (size_t a = 0; !rc && a < req->nareas; a++)
+        rc = write_area_layer(ctx, ds, &req->areas[a], srs, err);
+    if (!rc)
+        rc = write_profile(ds, req, err);
     if (!rc)
         rc = write_changes(ds, req, err);
     if (!rc)
@@ -503,12 +584,27 @@ static int write_geojson(struct qtr_ctx *ctx, const struct qtr_output_request *r
     if (!ds)
         return qtr_error_set(err, QTR_ERR_IO, "cannot create '%s' (%s)", tmp,
                              qtr_gdal_last_error());
-    /* RFC 7946: GDAL reprojects to EPSG:4326 lon/lat, orients exteriors counter-clockwise
-     * and writes 7 decimals. */
+    /* RFC 7946: lon/lat on WGS 84, exteriors counter-clockwise, 7 decimals. The geometries are
+     * transformed here (plain PROJ transformation): left to the driver, GDAL also checks every
+     * polygon for the antimeridian with GEOS overlay operations, which cost more than the whole
+     * analysis and cannot apply to a German municipality's districts. GDAL still orients the
+     * rings and rounds the coordinates (RFC7946=YES). */
+    OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(wgs, 4326);
+    OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(srs, wgs);
+    if (!ct) {
+        OSRDestroySpatialReference(wgs);
+        GDALClose(ds);
+        return qtr_error_set(err, QTR_ERR_INTERNAL, "cannot transform to EPSG:4326 (%s)",
+                             qtr_gdal_last_error());
+    }
     char **lco = CSLSetNameValue(NULL, "RFC7946", "YES");
     lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
-    int rc = write_districts(ctx, ds, req, srs, lco, err);
+    int rc = write_districts(ctx, ds, req, wgs, ct, lco, err);
     CSLDestroy(lco);
+    OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(wgs);
     CPLErrorReset();
     GDALClose(ds);
     if (!rc && CPLGetLastErrorType() >= CE_Failure)

@@ -75,6 +75,8 @@ static const struct {
     [QTR_ISSUE_REPAIRED_GEOMETRY] = {"repaired_geometry", "invalid polygon repaired"},
     [QTR_ISSUE_NO_GEOMETRY] = {"no_geometry", "district without geometry"},
     [QTR_ISSUE_KEY_FORMAT] = {"key_format", "keys that differ only in format"},
+    [QTR_ISSUE_ISLAND] = {"island", "district without neighbours"},
+    [QTR_ISSUE_DISCONNECTED] = {"disconnected", "districts in separate parts"},
 };
 
 const char *qtr_issue_kind_name(enum qtr_issue_kind kind)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <geos_c.h>
+
 #include "quartier/join.h"
 #include "quartier/multigroup.h"
 #include "quartier/output.h"
@@ -15,6 +17,8 @@ void qtr_state_free(struct qtr_state *st)
 {
     if (!st)
         return;
+    /* the GEOS handle belongs to the run's context and outlives the layer */
+    GEOSContextHandle_t geos = st->layer ? (GEOSContextHandle_t)st->layer->geos : NULL;
     qtr_frame_free(st->frame);
     for (size_t i = 0; i < st->ntables; i++)
         qtr_table_free(st->tables[i].table);
@@ -29,6 +33,24 @@ void qtr_state_free(struct qtr_state *st)
     qtr_renewal_result_release(&st->renewal);
     free(st->goals);
     free(st->changes);
+    qtr_csr_free(st->queen);
+    free(st->shared_length);
+    free(st->lq_high);
+    free(st->share_change);
+    free(st->profile);
+    for (size_t a = 0; a < st->nareas; a++) {
+        struct qtr_area_layer *al = &st->areas[a];
+        for (size_t k = 0; k < al->n; k++) {
+            if (al->geom && al->geom[k] && geos)
+                GEOSGeom_destroy_r(geos, (GEOSGeometry *)al->geom[k]);
+            if (al->id)
+                free(al->id[k]);
+        }
+        free(al->geom);
+        free(al->id);
+        qtr_frame_free(al->attrs);
+    }
+    free(st->areas);
     free(st->gpkg_path);
     free(st->geojson_path);
     free(st);
@@ -424,6 +446,25 @@ out:
     return rc;
 }
 
+/* PySAL's density-corrected D (its optimiser, which loses districts; indices.h) in place of
+ * the exact one, for cross-checking with pysal_compatible = yes. */
+static void pysal_density_corrected(const struct qtr_units *u, struct qtr_state *st, size_t first)
+{
+    for (size_t k = first; k < st->nindices; k++) {
+        struct qtr_index_value *v = &st->indices[k];
+        if (strcmp(v->name, "density_corrected_dissimilarity") != 0)
+            continue;
+        struct qtr_error e = {0};
+        double val;
+        /* xtol as in PySAL's DensityCorrectedDissim default (1e-5) */
+        if (qtr_density_corrected_dissimilarity_pysal(u, 1e-5, &val, &e) == QTR_OK) {
+            v->value = val;
+            v->status = QTR_OK;
+            snprintf(v->reason, sizeof v->reason, "PySAL 2.5.4 optimiser (pysal_compatible)");
+        }
+    }
+}
+
 int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          struct qtr_error *err)
 {
@@ -481,6 +522,8 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             goto out;
         if (nsup && (rc = suppressed_range(cfg, st, tot, grp, &u, first, x, err)))
             goto out;
+        if (cfg->pysal_compatible)
+            pysal_density_corrected(&u, st, first);
         if ((rc = local_columns(st, cfg, cfg->groups[g].id, tot, grp, err)))
             goto out;
         if (!qtr_progress(ctx, (double)(g + 1) / (double)(cfg->ngroups + 1), "indices")) {
@@ -558,6 +601,10 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         .ngoals = st->ngoals,
         .changes = st->changes,
         .nchanges = st->nchanges,
+        .profile = st->profile,
+        .nprofile = st->nprofile,
+        .areas = st->areas,
+        .nareas = st->nareas,
         .command_line = command_line,
     };
     return qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);

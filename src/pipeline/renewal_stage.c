@@ -342,7 +342,9 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
            sizeof rc_cfg.dynamics_thresholds);
     rc_cfg.min_population = cfg->min_population;
     rc_cfg.lang = lang;
-    if ((rc = qtr_renewal_run(n, m, ind, pop, outlier, NULL, NULL, &rc_cfg, &st->renewal, err))) {
+    if ((rc = qtr_renewal_run(n, m, ind, pop, outlier, st->lq_high,
+                              st->lq_high ? st->share_change : NULL, &rc_cfg, &st->renewal,
+                              err))) {
         qtr_error_prefix(err, "renewal identification");
         goto out;
     }

@@ -57,6 +57,32 @@ static void test_sacramento_indices(void **state)
     assert_close(qtr_json_index(out, "entropy", "HISP_"), 0.09626774479970558, 1e-9);
     assert_close(qtr_json_index(out, "isolation", "HISP_"), 0.2319615486459151, 1e-9);
     assert_close(qtr_json_index(out, "exposure", "HISP_"), 0.7680384513540848, 1e-9);
+    /* spatial indices on queen contiguity built from the polygons (shared vertices, as
+     * libpysal), in EPSG:32610 */
+    assert_close(qtr_json_index(out, "spatial_dissimilarity", "HISP_"), 0.2611974332919437, 1e-9);
+    assert_close(qtr_json_index(out, "boundary_spatial_dissimilarity", "HISP_"),
+                 0.2638781237840983, 1e-9);
+    assert_close(qtr_json_index(out, "perimeter_area_ratio_spatial_dissimilarity", "HISP_"),
+                 0.3112698489030513, 1e-9);
+    assert_close(qtr_json_index(out, "spatial_proximity_profile", "HISP_"), 0.22847334404621394,
+                 1e-9);
+    free(out);
+
+    /* PySAL's own departures from the published formulas, on request. */
+    snprintf(args, sizeof args,
+             "indices %s/data/sacramento/sacramentot2.shp --key FIPS --group HISP_ --total "
+             "TOT_POP --crs EPSG:4326 --format json -q --permutations 0 --pysal-compatible",
+             shared);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    assert_close(qtr_json_index(out, "spatial_proximity", "HISP_"), 1.0467806527410615, 1e-9);
+    assert_close(qtr_json_index(out, "absolute_clustering", "HISP_"), 0.06070154031429173, 1e-9);
+    assert_close(qtr_json_index(out, "relative_clustering", "HISP_"), 0.5172753899054514, 1e-9);
+    assert_close(qtr_json_index(out, "distance_decay_isolation", "HISP_"), 0.20144710843905295,
+                 1e-9);
+    assert_close(qtr_json_index(out, "distance_decay_exposure", "HISP_"), 0.8620769567792763,
+                 1e-9);
+    assert_close(qtr_json_index(out, "density_corrected_dissimilarity", "HISP_"),
+                 0.295205155464069, 1e-9);
     free(out);
 
     /* Without --crs the shapefile has no CRS: an error naming the file, exit 1. */

@@ -1,0 +1,654 @@
+/*
+ * The spatial stages: contiguity weights over the districts (src/geo), spatial segregation
+ * indices, Moran's I, the multiscalar profile, LISA / Gi* / location-quotient significance
+ * with FDR (src/indices kernels), LISA clusters and renewal candidate areas as dissolved
+ * polygons.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <geos_c.h>
+
+#include "quartier/dissolve.h"
+#include "quartier/lisa.h"
+#include "quartier/pipeline.h"
+#include "quartier/spatial.h"
+#include "quartier/strutil.h"
+#include "quartier/weights.h"
+
+/* Kernel bandwidths of the multiscalar profile, metres. */
+static const double profile_bandwidths[] = {250, 500, 1000, 2000, 4000};
+
+/* The sub-matrix of w over the kept districts (rows and columns renumbered), with the
+ * matching entries of `len` (may be NULL). */
+static int csr_subset(const struct qtr_csr *w, const double *len, const uint8_t *keep,
+                      struct qtr_csr **out, struct qtr_csr **out_len, struct qtr_error *err)
+{
+    size_t n = w->n, m = 0, nnz = 0;
+    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        idx[i] = keep[i] ? (uint32_t)m++ : UINT32_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (keep[i])
+            for (size_t e = w->row[i]; e < w->row[i + 1]; e++)
+                nnz += keep[w->col[e]];
+    struct qtr_csr *a = qtr_csr_new(m, nnz);
+    struct qtr_csr *b = len ? qtr_csr_new(m, nnz) : NULL;
+    if (!a || (len && !b)) {
+        free(idx);
+        qtr_csr_free(a);
+        qtr_csr_free(b);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    size_t k = 0, r = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!keep[i])
+            continue;
+        a->row[r] = k;
+        if (b)
+            b->row[r] = k;
+        for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
+            if (!keep[w->col[e]])
+                continue;
+            a->col[k] = idx[w->col[e]];
+            a->w[k] = w->w[e];
+            if (b) {
+                b->col[k] = idx[w->col[e]];
+                b->w[k] = len[e];
+            }
+            k++;
+        }
+        r++;
+    }
+    a->row[m] = k;
+    if (b)
+        b->row[m] = k;
+    free(idx);
+    *out = a;
+    if (out_len)
+        *out_len = b;
+    return QTR_OK;
+}
+
+static int push_value(struct qtr_state *st, const char *name, const char *group, double value,
+                      int status, const char *reason, double p, double expected,
+                      struct qtr_error *err)
+{
+    struct qtr_index_value *v = realloc(st->indices, (st->nindices + 1) * sizeof *v);
+    if (!v)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    st->indices = v;
+    v = &v[st->nindices++];
+    memset(v, 0, sizeof *v);
+    snprintf(v->name, sizeof v->name, "%s", name);
+    snprintf(v->group, sizeof v->group, "%s", group);
+    v->status = status;
+    v->value = status == QTR_OK ? value : NAN;
+    snprintf(v->reason, sizeof v->reason, "%.199s", reason ? reason : "");
+    v->ci_low = v->ci_high = v->suppressed_low = v->suppressed_high = NAN;
+    v->p_value = p;
+    v->expected = expected;
+    return QTR_OK;
+}
+
+/* Call an index and append its value or its reason. */
+#define SPATIAL_INDEX(name, call)                                                                  \
+    do {                                                                                           \
+        struct qtr_error e_ = {0};                                                                 \
+        double v_ = NAN;                                                                           \
+        int s_ = (call);                                                                           \
+        if (s_ == QTR_ERR_NOMEM)                                                                   \
+            return qtr_error_set(err, s_, "out of memory");                                        \
+        if ((rc = push_value(st, name, gid, v_, s_ ? QTR_ERR_DOMAIN : QTR_OK, e_.msg, NAN, NAN,     \
+                             err)))                                                                \
+            return rc;                                                                             \
+    } while (0)
+
+struct kernel_ctx {
+    const double *x, *y;
+    size_t n;
+};
+
+/* Triangular kernel with w_ii = 1, as PySAL's segregation builds its "surface" indices. */
+static int build_kernel(double bandwidth, void *vctx, struct qtr_csr **out, struct qtr_error *err)
+{
+    const struct kernel_ctx *c = vctx;
+    return qtr_weights_kernel(c->x, c->y, c->n, QTR_KERNEL_TRIANGULAR, bandwidth, 0, 0,
+                              QTR_KERNEL_SELF_ONE, out, err);
+}
+
+static const char *cluster_name(int code, int en)
+{
+    static const char *de[] = {"nicht signifikant", "hoch-hoch", "niedrig-hoch",
+                               "niedrig-niedrig", "hoch-niedrig"};
+    static const char *enl[] = {"not significant", "high-high", "low-high", "low-low",
+                                "high-low"};
+    if (code < 0 || code > 4)
+        return "";
+    return en ? enl[code] : de[code];
+}
+
+static struct qtr_column *new_col(struct qtr_frame *f, const char *fmt, const char *id,
+                                  int is_text, struct qtr_error *err)
+{
+    char name[160];
+    snprintf(name, sizeof name, fmt, id);
+    if (qtr_frame_find(f, name)) {
+        qtr_error_set(err, QTR_ERR_USAGE,
+                      "the data already has a column '%s', which the spatial analysis writes; "
+                      "rename it or the group",
+                      name);
+        return NULL;
+    }
+    struct qtr_column *c = qtr_frame_add_column(f, name, "quartier", is_text);
+    if (!c)
+        qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    return c;
+}
+
+static int set_text(struct qtr_column *c, size_t i, const char *s)
+{
+    c->text[i] = qtr_strdup(s);
+    c->kind[i] = QTR_CELL_VALUE;
+    return c->text[i] ? QTR_OK : QTR_ERR_NOMEM;
+}
+
+static void set_num(struct qtr_column *c, size_t i, double v)
+{
+    if (isfinite(v)) {
+        c->v[i] = v;
+        c->kind[i] = QTR_CELL_VALUE;
+    }
+}
+
+/* Build an area layer from dissolved districts; takes ownership of d's geometries. */
+static int area_layer(struct qtr_ctx *ctx, struct qtr_state *st, const char *name,
+                      struct qtr_dissolved *d, struct qtr_area_layer **out,
+                      struct qtr_error *err)
+{
+    struct qtr_area_layer *a = realloc(st->areas, (st->nareas + 1) * sizeof *a);
+    if (!a)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    st->areas = a;
+    a = &a[st->nareas];
+    memset(a, 0, sizeof *a);
+    snprintf(a->name, sizeof a->name, "%s", name);
+    a->n = d->n;
+    a->geom = d->geoms;
+    d->geoms = NULL;
+    d->n = d->n; /* members stay with d for the caller */
+    a->id = calloc(a->n ? a->n : 1, sizeof *a->id);
+    if (!a->id)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < a->n; k++) {
+        a->id[k] = qtr_asprintf("%zu", k + 1);
+        if (!a->id[k])
+            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    a->attrs = qtr_frame_new(a->n, a->id, a->id);
+    if (!a->attrs)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    st->nareas++;
+    (void)ctx;
+    *out = a;
+    return QTR_OK;
+}
+
+/* Member keys of area k, comma-separated (long lists end in ", ..."). */
+static char *member_keys(const struct qtr_frame *f, const struct qtr_dissolved *d, size_t k)
+{
+    struct qtr_buf b = {0};
+    for (size_t m = d->member_off[k]; m < d->member_off[k + 1]; m++) {
+        if (b.len > 900) {
+            qtr_buf_puts(&b, ", ...");
+            break;
+        }
+        qtr_buf_printf(&b, "%s%s", m > d->member_off[k] ? ", " : "", f->key[d->member[m]]);
+    }
+    return b.data ? b.data : qtr_strdup("");
+}
+
+/* The attributes every area layer has: districts, their keys, residents, group share. */
+static int area_common(const struct qtr_config *cfg, struct qtr_state *st,
+                       const struct qtr_dissolved *d, struct qtr_area_layer *a,
+                       const struct qtr_column *grp, struct qtr_error *err)
+{
+    struct qtr_frame *f = st->frame;
+    struct qtr_column *tot = qtr_frame_find(f, cfg->total);
+    struct qtr_column *c_n = qtr_frame_add_column(a->attrs, "districts", "quartier", 0);
+    struct qtr_column *c_k = qtr_frame_add_column(a->attrs, "district_keys", "quartier", 1);
+    struct qtr_column *c_r = qtr_frame_add_column(a->attrs, "residents", "quartier", 0);
+    struct qtr_column *c_s = grp ? qtr_frame_add_column(a->attrs, "group_share", "quartier", 0)
+                                 : NULL;
+    struct qtr_column *c_a = qtr_frame_add_column(a->attrs, "area_ha", "quartier", 0);
+    if (!c_n || !c_k || !c_r || !c_a || (grp && !c_s))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    GEOSContextHandle_t h = (GEOSContextHandle_t)st->layer->geos;
+    for (size_t k = 0; k < d->n; k++) {
+        double res = 0, g = 0, area = 0;
+        for (size_t m = d->member_off[k]; m < d->member_off[k + 1]; m++) {
+            size_t i = d->member[m];
+            if (tot && (tot->kind[i] == QTR_CELL_VALUE || tot->kind[i] == QTR_CELL_ZERO)) {
+                res += tot->v[i];
+                if (grp && (grp->kind[i] == QTR_CELL_VALUE || grp->kind[i] == QTR_CELL_ZERO))
+                    g += grp->v[i];
+            }
+        }
+        if (a->geom[k])
+            GEOSArea_r(h, (const GEOSGeometry *)a->geom[k], &area);
+        set_num(c_n, k, (double)(d->member_off[k + 1] - d->member_off[k]));
+        char *keys = member_keys(f, d, k);
+        if (!keys || set_text(c_k, k, keys)) {
+            free(keys);
+            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        }
+        free(keys);
+        set_num(c_r, k, res);
+        if (c_s && res > 0)
+            set_num(c_s, k, 100.0 * g / res);
+        set_num(c_a, k, area / 10000.0);
+    }
+    return QTR_OK;
+}
+
+int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                         struct qtr_error *err)
+{
+    struct qtr_frame *f = st->frame;
+    struct qtr_layer *l = st->layer;
+    size_t n = f->n;
+    int en = cfg->language && !strcmp(cfg->language, "en");
+    int rc;
+    for (size_t i = 0; i < n; i++)
+        if (!l->geom[i])
+            return QTR_OK; /* reported as no_geometry; spatial analysis needs every polygon */
+    qtr_progress(ctx, 0.0, "neighbours");
+    /* Queen contiguity by shared vertices, as libpysal builds it (PySAL's numbers need it),
+     * plus boundaries that touch without a shared vertex (T-junctions). No snapping
+     * tolerance: a tolerance costs a GEOS distance per candidate pair and changed nothing on
+     * the Berlin and Musterstadt boundaries (docs/weights.md). */
+    if ((rc = qtr_weights_contiguity(ctx->geos, (const struct GEOSGeom_t *const *)l->geom, n, 1,
+                                     0.0, &st->queen, &st->shared_length, err)))
+        return rc;
+    qtr_progress(ctx, 1.0, "neighbours");
+
+    struct qtr_column *c_nb = new_col(f, "%sneighbours", "", 0, err);
+    if (!c_nb)
+        return err->code;
+    for (size_t i = 0; i < n; i++)
+        set_num(c_nb, i, (double)(st->queen->row[i + 1] - st->queen->row[i]));
+    qtr_column_recount(c_nb, n);
+    uint32_t *buf = malloc((n ? n : 1) * sizeof *buf);
+    if (!buf)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    size_t nisl = qtr_weights_islands(st->queen, buf);
+    for (size_t k = 0; k < nisl; k++)
+        if (qtr_report_add(&st->report, QTR_ISSUE_ISLAND, QTR_INFO, f->key[buf[k]],
+                           f->name[buf[k]], "boundaries",
+                           "no neighbour shares a boundary point; left out of LISA and "
+                           "contiguity-based indices as a district of its own")) {
+            free(buf);
+            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        }
+    size_t ncomp = 0;
+    rc = qtr_weights_components(st->queen, buf, &ncomp, err);
+    if (!rc && ncomp > 1 + nisl)
+        rc = qtr_report_add(&st->report, QTR_ISSUE_DISCONNECTED, QTR_INFO, "", "", "boundaries",
+                            "the districts form %zu separate parts (%zu of them single "
+                            "districts); neighbourhood effects do not cross between parts",
+                            ncomp, nisl)
+                 ? qtr_error_set(err, QTR_ERR_NOMEM, "out of memory")
+                 : QTR_OK;
+    free(buf);
+    if (rc)
+        return rc;
+
+    /* Districts in the indices, and the weights among them. */
+    struct qtr_csr *w = NULL, *len = NULL, *wr = NULL;
+    size_t m = st->nusable;
+    double *t = malloc((m ? m : 1) * sizeof *t), *x = malloc((m ? m : 1) * sizeof *x);
+    double *area = malloc((m ? m : 1) * sizeof *area), *cx = malloc((m ? m : 1) * sizeof *cx);
+    double *cy = malloc((m ? m : 1) * sizeof *cy), *per = malloc((m ? m : 1) * sizeof *per);
+    double *share = malloc((m ? m : 1) * sizeof *share);
+    double *lqv = malloc((m ? m : 1) * sizeof *lqv), *lqp = malloc((m ? m : 1) * sizeof *lqp);
+    double *lqa = malloc((m ? m : 1) * sizeof *lqa);
+    uint8_t *lqs = malloc(m ? m : 1), *lqx = malloc(m ? m : 1);
+    struct qtr_local_out lo = {0}, go = {0};
+    int *label = malloc((n ? n : 1) * sizeof *label);
+    struct qtr_dissolved *dis = NULL;
+    size_t *idx = malloc((m ? m : 1) * sizeof *idx);
+#define LOCAL_ALLOC(o)                                                                             \
+    (o.stat = malloc((m ? m : 1) * sizeof(double)), o.lag = malloc((m ? m : 1) * sizeof(double)),  \
+     o.p_sim = malloc((m ? m : 1) * sizeof(double)), o.p_adj = malloc((m ? m : 1) * sizeof(double)), \
+     o.quadrant = malloc(m ? m : 1), o.cluster = malloc(m ? m : 1),                                \
+     o.spot = malloc(m ? m : 1), o.excluded = malloc(m ? m : 1))
+    LOCAL_ALLOC(lo);
+    LOCAL_ALLOC(go);
+    if (!t || !x || !area || !cx || !cy || !per || !share || !lqv || !lqp || !lqa || !lqs ||
+        !lqx || !label || !idx || !lo.stat || !lo.lag || !lo.p_sim || !lo.p_adj ||
+        !lo.quadrant || !lo.cluster || !lo.spot || !lo.excluded || !go.stat || !go.lag ||
+        !go.p_sim || !go.p_adj || !go.quadrant || !go.cluster || !go.spot || !go.excluded) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = csr_subset(st->queen, st->shared_length, st->usable, &w, &len, err)) ||
+        (rc = csr_subset(st->queen, NULL, st->usable, &wr, NULL, err)) ||
+        (rc = qtr_weights_row_standardize(wr, err)))
+        goto out;
+    GEOSContextHandle_t h = (GEOSContextHandle_t)ctx->geos;
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (st->usable[i]) {
+            idx[k] = i;
+            area[k] = l->area[i];
+            cx[k] = l->cx[i];
+            cy[k] = l->cy[i];
+            per[k] = 0;
+            GEOSLength_r(h, (const GEOSGeometry *)l->geom[i], &per[k]);
+            k++;
+        }
+    struct qtr_column *tot = qtr_frame_find(f, cfg->total);
+    struct qtr_lisa_options lopt = {
+        .permutations = cfg->permutations ? cfg->permutations : 999,
+        .seed = ctx->seed ? ctx->seed : cfg->seed,
+        .threads = ctx->threads,
+        .alpha = 0.05,
+        .correction = QTR_MT_FDR_BH,
+    };
+    struct qtr_decay_options dopt;
+    qtr_decay_options_default(&dopt);
+    if (cfg->pysal_compatible)
+        dopt.variant = QTR_DECAY_PYSAL;
+    struct kernel_ctx kctx = {cx, cy, m};
+    const char *overlay = cfg->segregation_group ? cfg->segregation_group
+                          : cfg->ngroups         ? cfg->groups[0].id
+                                                 : NULL;
+
+    for (size_t g = 0; g < cfg->ngroups; g++) {
+        const struct qtr_group_spec *gs = &cfg->groups[g];
+        if (gs->multigroup_only)
+            continue;
+        const char *gid = gs->id;
+        struct qtr_column *grp = qtr_frame_find(f, gs->column);
+        double lo_s = cfg->suppressed_low, hi_s = cfg->suppressed_high;
+        for (size_t k = 0; k < m; k++) {
+            size_t i = idx[k];
+            t[k] = tot->v[i];
+            x[k] = grp->kind[i] == QTR_CELL_SUPPRESSED ? floor(0.5 * (lo_s + hi_s) + 0.5)
+                                                       : grp->v[i];
+            share[k] = t[k] > 0 ? 100.0 * x[k] / t[k] : 0;
+        }
+        struct qtr_units u = {.n = m, .total = t, .group = x, .area = area, .cx = cx, .cy = cy};
+
+        /* Spatial segregation indices (published definitions; docs/spatial.md). */
+        SPATIAL_INDEX("spatial_dissimilarity", qtr_spatial_dissimilarity(&u, w, &v_, &e_));
+        SPATIAL_INDEX("boundary_spatial_dissimilarity",
+                      qtr_boundary_spatial_dissimilarity(&u, len, &v_, &e_));
+        SPATIAL_INDEX("perimeter_area_ratio_spatial_dissimilarity",
+                      qtr_perimeter_area_ratio_spatial_dissimilarity(&u, len, per, &v_, &e_));
+        SPATIAL_INDEX("spatial_proximity", qtr_spatial_proximity(&u, &dopt, &v_, &e_));
+        SPATIAL_INDEX("absolute_clustering", qtr_absolute_clustering(&u, &dopt, &v_, &e_));
+        SPATIAL_INDEX("relative_clustering", qtr_relative_clustering(&u, &dopt, &v_, &e_));
+        SPATIAL_INDEX("distance_decay_isolation",
+                      qtr_distance_decay_isolation(&u, &dopt, &v_, &e_));
+        SPATIAL_INDEX("distance_decay_exposure",
+                      qtr_distance_decay_exposure(&u, &dopt, &v_, &e_));
+        if (m <= 20000)
+            SPATIAL_INDEX("spatial_proximity_profile",
+                          qtr_spatial_proximity_profile(&u, w, 1000, &v_, NULL, &e_));
+
+        /* Multiscalar profile of D over kernel bandwidths. */
+        size_t nb = sizeof profile_bandwidths / sizeof profile_bandwidths[0];
+        double pv[8];
+        int ps[8];
+        struct qtr_error pe = {0};
+        if (qtr_multiscalar_profile(&u, profile_bandwidths, nb, build_kernel, &kctx,
+                                    qtr_dissimilarity, pv, ps, &pe) == QTR_OK) {
+            struct qtr_profile_row *pr =
+                realloc(st->profile, (st->nprofile + nb) * sizeof *pr);
+            if (!pr) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            st->profile = pr;
+            for (size_t b = 0; b < nb; b++) {
+                struct qtr_profile_row *r = &st->profile[st->nprofile++];
+                memset(r, 0, sizeof *r);
+                snprintf(r->index, sizeof r->index, "dissimilarity");
+                snprintf(r->group, sizeof r->group, "%s", gid);
+                r->bandwidth_m = profile_bandwidths[b];
+                r->value = ps[b] == QTR_OK ? pv[b] : NAN;
+                r->status = ps[b];
+            }
+        }
+
+        /* Global Moran's I of the group's share. */
+        struct qtr_moran mo;
+        struct qtr_error me = {0};
+        if (qtr_moran_global(wr, share, &lopt, &mo, &me) == QTR_OK)
+            rc = push_value(st, "morans_i", gid, mo.I, QTR_OK, "", mo.p_sim, mo.expected, err);
+        else
+            rc = push_value(st, "morans_i", gid, NAN, QTR_ERR_DOMAIN, me.msg, NAN, NAN, err);
+        if (rc)
+            goto out;
+
+        /* Local: LISA, Gi*, location-quotient significance; FDR over the districts. */
+        struct qtr_column *c_li = new_col(f, "%s_lisa_i", gid, 0, err);
+        struct qtr_column *c_lp = c_li ? new_col(f, "%s_lisa_p", gid, 0, err) : NULL;
+        struct qtr_column *c_lc = c_lp ? new_col(f, "%s_lisa_cluster", gid, 1, err) : NULL;
+        struct qtr_column *c_gz = c_lc ? new_col(f, "%s_gi_z", gid, 0, err) : NULL;
+        struct qtr_column *c_gs = c_gz ? new_col(f, "%s_hotspot", gid, 1, err) : NULL;
+        struct qtr_column *c_qp = c_gs ? new_col(f, "%s_lq_p", gid, 0, err) : NULL;
+        struct qtr_column *c_qh = c_qp ? new_col(f, "%s_lq_high", gid, 0, err) : NULL;
+        if (!c_qh) {
+            rc = err->code;
+            goto out;
+        }
+        struct qtr_error le = {0};
+        int lrc = qtr_moran_local(wr, share, &lopt, &lo, &le);
+        int grc = qtr_getis_ord_local(w, share, &lopt, &go, &le);
+        int qrc = qtr_lq_significance(&u, 0.05, QTR_MT_FDR_BH, lqv, lqp, lqa, lqs, lqx, &le);
+        if (lrc == QTR_ERR_NOMEM || grc == QTR_ERR_NOMEM || qrc == QTR_ERR_NOMEM) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            label[i] = -1;
+        for (size_t k = 0; k < m; k++) {
+            size_t i = idx[k];
+            int suppressed = grp->kind[i] == QTR_CELL_SUPPRESSED;
+            if (lrc == QTR_OK && !suppressed) {
+                if (lo.excluded[k] == QTR_LOCAL_ISLAND) {
+                    rc = set_text(c_lc, i, en ? "no neighbours" : "ohne Nachbarn");
+                } else {
+                    set_num(c_li, i, lo.stat[k]);
+                    set_num(c_lp, i, lo.p_adj[k]);
+                    rc = set_text(c_lc, i, cluster_name(lo.cluster[k], en));
+                    if (lo.cluster[k])
+                        label[i] = lo.cluster[k];
+                }
+            }
+            if (!rc && grc == QTR_OK && !suppressed && go.excluded[k] == QTR_LOCAL_INCLUDED) {
+                set_num(c_gz, i, go.stat[k]);
+                rc = set_text(c_gs, i,
+                              go.spot[k] > 0   ? (en ? "hot spot" : "Hotspot")
+                              : go.spot[k] < 0 ? (en ? "cold spot" : "Coldspot")
+                                               : (en ? "not significant" : "nicht signifikant"));
+            }
+            if (!rc && qrc == QTR_OK && !suppressed && lqx[k] == QTR_LOCAL_INCLUDED) {
+                set_num(c_qp, i, lqa[k]);
+                set_num(c_qh, i, lqs[k] ? 1.0 : 0.0);
+            }
+            if (rc) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+        }
+        struct qtr_column *cols[] = {c_li, c_lp, c_lc, c_gz, c_gs, c_qp, c_qh};
+        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+            qtr_column_recount(cols[k], n);
+
+        /* Segregation overlay for the renewal stage. */
+        if (overlay && !strcmp(overlay, gid) && qrc == QTR_OK) {
+            st->lq_high = calloc(n, 1);
+            st->share_change = malloc(n * sizeof *st->share_change);
+            if (!st->lq_high || !st->share_change) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            struct qtr_column *pg = gs->previous ? qtr_frame_find(f, gs->previous) : NULL;
+            struct qtr_column *pt = cfg->previous_total ? qtr_frame_find(f, cfg->previous_total)
+                                                        : NULL;
+            for (size_t i = 0; i < n; i++)
+                st->share_change[i] = NAN;
+            for (size_t k = 0; k < m; k++) {
+                size_t i = idx[k];
+                st->lq_high[i] = lqs[k];
+                if (pg && pt && pg->kind[i] == QTR_CELL_VALUE && pt->kind[i] == QTR_CELL_VALUE &&
+                    pt->v[i] > 0)
+                    st->share_change[i] = share[k] - 100.0 * pg->v[i] / pt->v[i];
+            }
+        }
+
+        /* LISA clusters of the same type, dissolved into areas. */
+        if (lrc == QTR_OK) {
+            if ((rc = qtr_dissolve_adjacent(ctx->geos, (const struct GEOSGeom_t *const *)l->geom,
+                                            n, st->queen, label, &dis, err)))
+                goto out;
+            if (dis->n > 0) {
+                char lname[32];
+                snprintf(lname, sizeof lname, "clusters_%.20s", gid);
+                struct qtr_area_layer *a;
+                if ((rc = area_layer(ctx, st, lname, dis, &a, err)) ||
+                    (rc = area_common(cfg, st, dis, a, grp, err)))
+                    goto out;
+                struct qtr_column *c_t = qtr_frame_add_column(a->attrs, "cluster", "quartier", 1);
+                if (!c_t) {
+                    rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                    goto out;
+                }
+                for (size_t k = 0; k < dis->n; k++)
+                    if (set_text(c_t, k, cluster_name(dis->label[k], en))) {
+                        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                        goto out;
+                    }
+                for (size_t j = 0; j < a->attrs->ncols; j++)
+                    qtr_column_recount(a->attrs->cols[j], a->n);
+            }
+            qtr_dissolved_free(ctx->geos, dis);
+            dis = NULL;
+        }
+        qtr_progress(ctx, (double)(g + 1) / (double)cfg->ngroups, "spatial analysis");
+    }
+    rc = QTR_OK;
+out:
+    qtr_dissolved_free(ctx->geos, dis);
+    qtr_csr_free(w);
+    qtr_csr_free(len);
+    qtr_csr_free(wr);
+    free(t);
+    free(x);
+    free(area);
+    free(cx);
+    free(cy);
+    free(per);
+    free(share);
+    free(lqv);
+    free(lqp);
+    free(lqa);
+    free(lqs);
+    free(lqx);
+    free(label);
+    free(idx);
+    struct qtr_local_out *outs[] = {&lo, &go};
+    for (size_t k = 0; k < 2; k++) {
+        free(outs[k]->stat);
+        free(outs[k]->lag);
+        free(outs[k]->p_sim);
+        free(outs[k]->p_adj);
+        free(outs[k]->quadrant);
+        free(outs[k]->cluster);
+        free(outs[k]->spot);
+        free(outs[k]->excluded);
+    }
+    return rc;
+}
+
+int qtr_pipeline_candidates(struct qtr_ctx *ctx, const struct qtr_config *cfg,
+                            struct qtr_state *st, struct qtr_error *err)
+{
+    if (!st->renewal_done || !st->queen)
+        return QTR_OK;
+    struct qtr_frame *f = st->frame;
+    size_t n = f->n;
+    int en = cfg->language && !strcmp(cfg->language, "en");
+    int *label = malloc((n ? n : 1) * sizeof *label);
+    if (!label)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    size_t flagged = 0;
+    for (size_t i = 0; i < n; i++) {
+        label[i] = st->renewal.attention[i] ? 1 : -1;
+        flagged += st->renewal.attention[i] != 0;
+    }
+    struct qtr_dissolved *d = NULL;
+    int rc = QTR_OK;
+    if (flagged == 0)
+        goto out;
+    if ((rc = qtr_dissolve_adjacent(ctx->geos, (const struct GEOSGeom_t *const *)st->layer->geom,
+                                    n, st->queen, label, &d, err)))
+        goto out;
+    const char *overlay = cfg->segregation_group ? cfg->segregation_group
+                          : cfg->ngroups         ? cfg->groups[0].id
+                                                 : NULL;
+    const struct qtr_column *grp = NULL;
+    for (size_t g = 0; overlay && g < cfg->ngroups; g++)
+        if (!strcmp(cfg->groups[g].id, overlay))
+            grp = qtr_frame_find(f, cfg->groups[g].column);
+    struct qtr_area_layer *a;
+    if ((rc = area_layer(ctx, st, "candidate_areas", d, &a, err)) ||
+        (rc = area_common(cfg, st, d, a, grp, err)))
+        goto out;
+    /* The combined evidence: how many districts of which status and dynamics. */
+    struct qtr_column *c_e = qtr_frame_add_column(a->attrs, "evidence", "quartier", 1);
+    if (!c_e) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < d->n; k++) {
+        size_t cnt[5] = {0}, neg = 0, seg = 0;
+        for (size_t mm = d->member_off[k]; mm < d->member_off[k + 1]; mm++) {
+            size_t i = d->member[mm];
+            if (st->renewal.status_class[i] < 5)
+                cnt[st->renewal.status_class[i]]++;
+            neg += st->renewal.dynamics_class[i] == QTR_DYN_NEGATIV;
+            seg += (st->renewal.attention[i] & QTR_ATTN_SEGREGATION) != 0;
+        }
+        struct qtr_buf b = {0};
+        for (int c = 4; c >= 1; c--)
+            if (cnt[c])
+                qtr_buf_printf(&b, "%s%zu × %s %s", b.len ? ", " : "", cnt[c],
+                               en ? "status" : "Status",
+                               qtr_status_class_name(c, en ? QTR_LANG_EN : QTR_LANG_DE));
+        if (neg)
+            qtr_buf_printf(&b, "%s%zu × %s", b.len ? "; " : "", neg,
+                           en ? "dynamics negative" : "Dynamik negativ");
+        if (seg)
+            qtr_buf_printf(&b, "%s%zu × %s", b.len ? "; " : "", seg,
+                           en ? "at risk of segregation" : "Segregationsrisiko");
+        rc = set_text(c_e, k, b.data ? b.data : "");
+        qtr_buf_release(&b);
+        if (rc) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    for (size_t j = 0; j < a->attrs->ncols; j++)
+        qtr_column_recount(a->attrs->cols[j], a->n);
+out:
+    qtr_dissolved_free(ctx->geos, d);
+    free(label);
+    return rc;
+}
