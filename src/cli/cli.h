@@ -44,6 +44,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_indices(int argc, char **argv);
+int cmd_weights(int argc, char **argv);
 
 /** The command line as one string (for run_info). Caller frees. */
 char *cli_join_args(int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct {
     {"run", cmd_run, "run the whole analysis of an analysis file and write the outputs"},
     {"check", cmd_check, "read and join everything, print the join and data-quality report"},
     {"indices", cmd_indices, "segregation indices of a boundary layer, without an analysis file"},
+    {"weights", cmd_weights, "spatial weights of a boundary layer as GeoDa/PySAL .gal or .gwt"},
 };
 
 static void usage(FILE *out)

@@ -366,6 +366,80 @@ static void test_suppressed_range(void **state)
     free(out);
 }
 
+/* GAL file as a sorted list of "key: neighbour neighbour ..." lines (order-free compare). */
+static int load_gal(const char *path, char lines[][512], int max)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char head[256], key[64];
+    int count, n = 0;
+    if (!fgets(head, sizeof head, f)) {
+        fclose(f);
+        return -1;
+    }
+    while (n < max && fscanf(f, "%63s %d", key, &count) == 2) {
+        long nb[64];
+        for (int j = 0; j < count && j < 64; j++)
+            if (fscanf(f, "%ld", &nb[j]) != 1)
+                count = j;
+        for (int a = 1; a < count && a < 64; a++)
+            for (int b = a; b > 0 && nb[b - 1] > nb[b]; b--) {
+                long t = nb[b];
+                nb[b] = nb[b - 1];
+                nb[b - 1] = t;
+            }
+        int len = snprintf(lines[n], 512, "%s:", key);
+        for (int j = 0; j < count && j < 64 && len < 500; j++)
+            len += snprintf(lines[n] + len, (size_t)(512 - len), " %ld", nb[j]);
+        n++;
+    }
+    fclose(f);
+    qsort(lines, (size_t)n, 512, (int (*)(const void *, const void *))strcmp);
+    return n;
+}
+
+/* quartier weights: rook contiguity of the Sacramento tracts equals the GAL file that
+ * libpysal ships (which holds rook neighbours, though labelled queen: docs/weights.md). */
+static void test_weights_gal(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    const char *tmp = qtr_temp_dir();
+    char args[10000], gal[4096], ref[4096];
+    snprintf(gal, sizeof gal, "%s/rook.gal", tmp);
+    snprintf(ref, sizeof ref, "%s/data/sacramento/sacramentot2.gal", shared);
+    snprintf(args, sizeof args,
+             "weights %s/data/sacramento/sacramentot2.shp --key POLYID --crs EPSG:4326 --type "
+             "rook -o %s -q",
+             shared, gal);
+    char *out = NULL;
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    assert_non_null(strstr(out, "403 districts, 2128 neighbour pairs"));
+    free(out);
+    static char a[450][512], b[450][512];
+    int na = load_gal(gal, a, 450), nb = load_gal(ref, b, 450);
+    assert_int_equal(na, 403);
+    assert_int_equal(nb, 403);
+    for (int i = 0; i < na; i++)
+        assert_string_equal(a[i], b[i]);
+    /* queen adds the 197 pairs that touch at a corner only (2522 entries, as libpysal) */
+    snprintf(args, sizeof args,
+             "weights %s/data/sacramento/sacramentot2.shp --key POLYID --crs EPSG:4326 --type "
+             "queen -o %s -q",
+             shared, gal);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    assert_non_null(strstr(out, "403 districts, 2522 neighbour pairs"));
+    free(out);
+    /* kernel weights carry values: .gal is refused */
+    snprintf(args, sizeof args,
+             "weights %s/data/sacramento/sacramentot2.shp --key POLYID --crs EPSG:4326 --type "
+             "kernel --bandwidth 2000 -o %s -q",
+             shared, gal);
+    assert_int_equal(qtr_run_cli(args, &out), 2);
+    free(out);
+}
+
 /* Outputs never go over an input. */
 static void test_never_over_input(void **state)
 {
@@ -400,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_mini_run),           cmocka_unit_test(test_bad_analysis_files),
         cmocka_unit_test(test_bad_counts),         cmocka_unit_test(test_never_over_input),
         cmocka_unit_test(test_suppressed_range),
+        cmocka_unit_test(test_weights_gal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
