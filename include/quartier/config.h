@@ -84,6 +84,9 @@ struct qtr_config {
     unsigned permutations;
     int strict;
     int pysal_compatible; /* reproduce PySAL's departures from the published formulas */
+    int centre_mode;      /* 0 mean of centroids, 1 a point, 2 population-weighted centre */
+    double centre_x, centre_y; /* centre_mode 1: work CRS metres */
+    double central_radius;     /* metres around the centre for proportion_central (0 = none) */
     double min_count;
     double suppressed_low, suppressed_high;
     /* [boundaries] */

@@ -1,6 +1,8 @@
 #include "quartier/layer.h"
 
+#include <errno.h>
 #include <math.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +172,13 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
     l->source = qtr_strdup(opt->source);
 
     CPLErrorReset();
+    if (!qtr_starts_with(opt->source, "PG:") && access(opt->source, R_OK) != 0) {
+        rc = qtr_error_set(err, QTR_ERR_IO,
+                           "boundaries '%s' cannot be read (%s); check the path in [boundaries] "
+                           "source",
+                           opt->source, strerror(errno));
+        goto out;
+    }
     ds = GDALOpenEx(opt->source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
         rc = qtr_error_set(err, QTR_ERR_IO,

@@ -304,6 +304,37 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
         return parse_bool(st, name, v, &c->strict);
     if (!strcmp(name, "pysal_compatible"))
         return parse_bool(st, name, v, &c->pysal_compatible);
+    if (!strcmp(name, "centre") || !strcmp(name, "center")) {
+        if (!strcmp(v, "mean")) {
+            c->centre_mode = 0;
+            return 1;
+        }
+        if (!strcmp(v, "population")) {
+            c->centre_mode = 2;
+            return 1;
+        }
+        double xy[2];
+        char *end;
+        xy[0] = strtod(v, &end);
+        if (end == v || *end != ',')
+            return fail(st, "centre is 'mean', 'population' or 'X, Y' in metres of the work CRS "
+                            "(e.g. the town hall), not '%s'",
+                        v);
+        const char *p2 = end + 1;
+        xy[1] = strtod(p2, &end);
+        while (*end == ' ')
+            end++;
+        if (end == p2 || *end)
+            return fail(st, "centre is 'mean', 'population' or 'X, Y' in metres of the work CRS "
+                            "(e.g. the town hall), not '%s'",
+                        v);
+        c->centre_mode = 1;
+        c->centre_x = xy[0];
+        c->centre_y = xy[1];
+        return 1;
+    }
+    if (!strcmp(name, "central_radius"))
+        return parse_double(st, name, v, &c->central_radius);
     if (!strcmp(name, "min_count"))
         return parse_double(st, name, v, &c->min_count);
     if (!strcmp(name, "suppressed_range")) {
@@ -327,7 +358,7 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
     }
     return fail(st, "unknown key '%s' in [analysis] (known: title, language, output, crs, "
                     "min_population, small_districts, seed, permutations, strict, pysal_compatible, "
-                    "min_count, "
+                    "centre, central_radius, min_count, "
                     "suppressed_range)",
                 name);
 }

@@ -512,7 +512,26 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             .area = have_geom ? area : NULL,
             .cx = have_geom ? cx : NULL,
             .cy = have_geom ? cy : NULL,
+            .central_radius = cfg->central_radius,
         };
+        if (cfg->centre_mode == 1) {
+            u.has_center = 1;
+            u.center_x = cfg->centre_x;
+            u.center_y = cfg->centre_y;
+        } else if (cfg->centre_mode == 2 && have_geom) {
+            /* population-weighted centre of the districts in the indices */
+            double sw = 0, sx = 0, sy = 0;
+            for (size_t j = 0; j < k; j++) {
+                sw += t[j];
+                sx += t[j] * cx[j];
+                sy += t[j] * cy[j];
+            }
+            if (sw > 0) {
+                u.has_center = 1;
+                u.center_x = sx / sw;
+                u.center_y = sy / sw;
+            }
+        }
         const char *label = cfg->groups[g].id;
         size_t first = st->nindices;
         if ((rc = qtr_indices_single(&u, label, &io, &st->indices, &st->nindices, err)))
