@@ -11,6 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The last output buffers (see qtr_run_cli); one test executable includes this header once. */
+char *qtr_cli_recent[32];
+unsigned qtr_cli_next;
+
 /* Run `quartier ARGS` (a shell fragment), stdout and stderr together into *out (caller frees).
  * Returns the exit status, or -1 when it could not run. */
 static inline int qtr_run_cli(const char *args, char **out)
@@ -47,9 +51,7 @@ static inline int qtr_run_cli(const char *args, char **out)
     int st = pclose(p);
     /* Keep the last buffers reachable: a failed assertion jumps out of the test before its
      * free(), and LeakSanitizer would report that as a leak of quartier's. */
-    static char *recent[32];
-    static unsigned next;
-    recent[next++ % 32] = buf;
+    qtr_cli_recent[qtr_cli_next++ % 32] = buf;
     *out = buf;
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
