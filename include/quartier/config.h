@@ -82,6 +82,7 @@ struct qtr_config {
     int small_exclude; /* 1 = exclude small districts from indices */
     uint64_t seed;
     unsigned permutations;
+    int null_model;    /* enum qtr_null_model: permutation, evenness, systematic, bootstrap */
     int strict;
     int pysal_compatible; /* reproduce PySAL's departures from the published formulas */
     int centre_mode;      /* 0 mean of centroids, 1 a point, 2 population-weighted centre */
@@ -138,6 +139,12 @@ int qtr_config_load(const char *path, struct qtr_config *cfg, struct qtr_error *
 
 /** Free everything cfg owns and reset it to the defaults. */
 void qtr_config_release(struct qtr_config *cfg);
+
+/**
+ * The null model named `name` for inference ("permutation", "evenness",
+ * "systematic", "bootstrap" = enum qtr_null_model, inference.h), or -1.
+ */
+int qtr_null_model_parse(const char *name);
 
 /**
  * Make `path` absolute relative to `dir` (unless it is absolute or a "PG:"

@@ -52,6 +52,7 @@ struct qtr_index_options {
     unsigned permutations;        /* inference draws (0 = none) */
     uint64_t seed;                /* RNG seed for every simulation */
     int threads;                  /* 0 = OpenMP default */
+    int null_model;               /* enum qtr_null_model (inference.h); 0 = permutation */
 };
 
 struct qtr_index_value {

@@ -32,6 +32,9 @@ static const char help[] =
     "  --min-population N   leave districts with fewer residents out (default 0)\n"
     "  --permutations N     draws for p-values and intervals (default 999, 0 = none)\n"
     "  --seed N             seed for the draws (default 1)\n"
+    "  --null MODEL         null model of the p-values: permutation (default; residents\n"
+    "                       allocated at random, district and group totals kept), evenness,\n"
+    "                       systematic or bootstrap (as PySAL's inference)\n"
     "  --format F           text (default), csv or json\n"
     "  --pysal-compatible   reproduce PySAL segregation 2.5.4 where it departs from the\n"
     "                       published formulas (distance-decay family, density-corrected D)\n"
@@ -191,6 +194,7 @@ int cmd_indices(int argc, char **argv)
         OPT_SEED,
         OPT_FORMAT,
         OPT_PYSAL,
+        OPT_NULL,
     };
     static const struct option opts[] = {
         {"key", required_argument, NULL, OPT_KEY},
@@ -205,6 +209,7 @@ int cmd_indices(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"pysal-compatible", no_argument, NULL, OPT_PYSAL},
+        {"null", required_argument, NULL, OPT_NULL},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -284,6 +289,14 @@ int cmd_indices(int argc, char **argv)
             break;
         case OPT_PYSAL:
             cfg.pysal_compatible = 1;
+            break;
+        case OPT_NULL:
+            cfg.null_model = qtr_null_model_parse(optarg);
+            if (cfg.null_model < 0)
+                ex = cli_usage_error("indices",
+                                     "--null is permutation, evenness, systematic or bootstrap, "
+                                     "not '%s'",
+                                     optarg);
             break;
         case 'q':
             quiet = 1;

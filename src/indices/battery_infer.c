@@ -61,7 +61,7 @@ int qtr_indices_single_infer(const struct qtr_units *u, const struct qtr_index_o
         struct qtr_infer_result r;
         /* Each index gets its own seed offset so the draws differ between indices. */
         io.seed = opt->seed + 0x9E3779B97F4A7C15ull * (k + 1);
-        int rc = qtr_infer_null(u, d->fn, QTR_NULL_PERMUTATION, &io, &r, NULL, &e);
+        int rc = qtr_infer_null(u, d->fn, (enum qtr_null_model)opt->null_model, &io, &r, NULL, &e);
         if (rc == QTR_ERR_NOMEM)
             return qtr_error_set(err, rc, "%s", e.msg);
         if (rc == QTR_OK && r.valid > 0) {

@@ -78,7 +78,7 @@ int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options 
                                            .multigroup = 1};
             struct qtr_infer_result ir;
             struct qtr_error e2 = {0};
-            rc = qtr_infer_null(u, me->fn, QTR_NULL_PERMUTATION, &io, &ir, NULL, &e2);
+            rc = qtr_infer_null(u, me->fn, (enum qtr_null_model)opt->null_model, &io, &ir, NULL, &e2);
             if (rc == QTR_ERR_NOMEM)
                 return qtr_error_set(err, rc, "%s", e2.msg);
             if (rc == QTR_OK) {

@@ -110,6 +110,15 @@ void qtr_config_release(struct qtr_config *cfg)
     qtr_config_init(cfg);
 }
 
+int qtr_null_model_parse(const char *name)
+{
+    static const char *names[] = {"permutation", "evenness", "systematic", "bootstrap"};
+    for (int k = 0; k < 4; k++)
+        if (!strcmp(name, names[k]))
+            return k;
+    return -1;
+}
+
 char *qtr_path_resolve(const char *dir, const char *path)
 {
     if (!path)
@@ -302,6 +311,15 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
     }
     if (!strcmp(name, "strict"))
         return parse_bool(st, name, v, &c->strict);
+    if (!strcmp(name, "null")) {
+        int m = qtr_null_model_parse(v);
+        if (m < 0)
+            return fail(st, "null must be permutation, evenness, systematic or bootstrap, not "
+                            "'%s'",
+                        v);
+        c->null_model = m;
+        return 1;
+    }
     if (!strcmp(name, "pysal_compatible"))
         return parse_bool(st, name, v, &c->pysal_compatible);
     if (!strcmp(name, "centre") || !strcmp(name, "center")) {
@@ -357,7 +375,7 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
         return 1;
     }
     return fail(st, "unknown key '%s' in [analysis] (known: title, language, output, crs, "
-                    "min_population, small_districts, seed, permutations, strict, pysal_compatible, "
+                    "min_population, small_districts, seed, permutations, null, strict, pysal_compatible, "
                     "centre, central_radius, min_count, "
                     "suppressed_range)",
                 name);

@@ -76,6 +76,21 @@ static const struct {
     {"attention", "Besondere Aufmerksamkeit", "Needs attention",
      "1, wenn die Aufmerksamkeitsregel der Analyse greift", "1 when the attention rule applies",
      "", 0},
+    {"local_diversity", "Lokale Diversität", "Local diversity",
+     "Theil-Diversität der Gruppen im Gebiet: -Σ p ln p", "Theil diversity of the groups: -Σ p ln p",
+     "", 3},
+    {"local_entropy", "Lokale Entropie", "Local entropy",
+     "Diversität geteilt durch ln(Anzahl Gruppen): 0 = eine Gruppe, 1 = alle gleich stark",
+     "Diversity divided by ln(number of groups)", "", 3},
+    {"local_simpson_interaction", "Simpson-Interaktion (lokal)", "Simpson interaction (local)",
+     "Wahrscheinlichkeit, dass zwei zufällig gewählte Einwohner verschiedenen Gruppen angehören",
+     "Probability that two residents drawn at random belong to different groups", "", 3},
+    {"local_m_contribution", "Beitrag zum M-Index", "Contribution to M",
+     "Lokaler Segregationswert nach Elbers: gewichtet mit dem Einwohneranteil ergibt die Summe M",
+     "Elbers' local segregation score; weighted by population share it sums to M", "", 3},
+    {"neighbours", "Nachbargebiete", "Neighbours",
+     "Zahl der Gebiete mit gemeinsamem Grenzpunkt (Queen-Nachbarschaft)",
+     "Number of districts sharing a boundary point (queen contiguity)", "", 0},
     {"reason", "Begründung", "Reason", "Warum das Gebiet so eingestuft ist",
      "Why the district is classified as it is", "", 0},
 };
@@ -112,6 +127,17 @@ void qtr_column_label(const struct qtr_config *cfg, const char *name, const char
                              : "%s in Prozent aller Einwohner",
                      gl);
             set(out, a, d, "%", 1);
+            return;
+        }
+        if (!strcmp(name + il, "_share_diff")) {
+            snprintf(a, sizeof a,
+                     english ? "Share %s, difference to the city (pp)"
+                             : "Anteil %s, Abstand zur Gesamtstadt (Pp.)",
+                     gl);
+            snprintf(d, sizeof d,
+                     english ? "District share minus the city's share, percentage points"
+                             : "Anteil im Gebiet minus Anteil in der Gesamtstadt, in Prozentpunkten");
+            set(out, a, d, english ? "pp" : "Pp.", 1);
             return;
         }
         if (!strcmp(name + il, "_lq")) {

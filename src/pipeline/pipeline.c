@@ -303,21 +303,29 @@ static int local_columns(struct qtr_state *st, const struct qtr_config *cfg, con
 {
     size_t n = st->frame->n;
     char *sname = qtr_asprintf("%s_share", id), *lname = qtr_asprintf("%s_lq", id);
+    char *dname = qtr_asprintf("%s_share_diff", id);
     double *t = malloc(n * sizeof *t), *x = malloc(n * sizeof *x);
     double *share = malloc(n * sizeof *share), *lq = malloc(n * sizeof *lq);
     uint8_t *def = malloc(n);
     int rc = QTR_OK;
-    if (!sname || !lname || !t || !x || !share || !lq || !def) {
+    if (!sname || !lname || !dname || !t || !x || !share || !lq || !def) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
     size_t k = gather_range(st, cfg, tot, grp, 0, t, x, NULL);
     struct qtr_units u = {.n = k, .total = t, .group = x};
+    double sx = 0, stot = 0;
+    for (size_t j = 0; j < k; j++) {
+        sx += x[j];
+        stot += t[j];
+    }
+    const double city = stot > 0 ? 100.0 * sx / stot : 0;
     if ((rc = qtr_local_share_lq(&u, 1, share, lq, def, err)))
         goto out;
     struct qtr_column *cs = qtr_frame_add_column(st->frame, sname, "quartier", 0);
     struct qtr_column *cl = cs ? qtr_frame_add_column(st->frame, lname, "quartier", 0) : NULL;
-    if (!cs || !cl) {
+    struct qtr_column *cd = cl ? qtr_frame_add_column(st->frame, dname, "quartier", 0) : NULL;
+    if (!cs || !cl || !cd) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -330,15 +338,19 @@ static int local_columns(struct qtr_state *st, const struct qtr_config *cfg, con
         } else if (def[j]) {
             cs->v[i] = share[j];
             cl->v[i] = lq[j];
-            cs->kind[i] = cl->kind[i] = QTR_CELL_VALUE;
+            /* the city's share is the district's share divided by its location quotient */
+            cd->v[i] = lq[j] > 0 ? share[j] - share[j] / lq[j] : share[j] - city;
+            cs->kind[i] = cl->kind[i] = cd->kind[i] = QTR_CELL_VALUE;
         }
         j++;
     }
     qtr_column_recount(cs, n);
     qtr_column_recount(cl, n);
+    qtr_column_recount(cd, n);
 out:
     free(sname);
     free(lname);
+    free(dname);
     free(t);
     free(x);
     free(share);
@@ -465,6 +477,56 @@ static void pysal_density_corrected(const struct qtr_units *u, struct qtr_state 
     }
 }
 
+/*
+ * Per-district multigroup measures over the mutually exclusive groups: local diversity and
+ * entropy (Theil; Reardon & O'Sullivan), Simpson's interaction, and Elbers' local
+ * contribution to M (ls: sum over districts of (t_i/T) ls_i = M).
+ */
+static int local_multigroup(struct qtr_state *st, const struct qtr_units *u, struct qtr_error *err)
+{
+    size_t k = u->n, n = st->frame->n;
+    double *div = malloc((k ? k : 1) * sizeof *div), *ent = malloc((k ? k : 1) * sizeof *ent);
+    double *sim = malloc((k ? k : 1) * sizeof *sim), *ls = malloc((k ? k : 1) * sizeof *ls);
+    uint8_t *def = malloc(k ? k : 1);
+    int rc = QTR_OK;
+    if (!div || !ent || !sim || !ls || !def) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    struct qtr_error e = {0};
+    if (qtr_multigroup_local(u, div, ent, NULL, sim, ls, NULL, def, &e) != QTR_OK)
+        goto out; /* not defined for these data: the citywide indices say why */
+    const char *names[] = {"local_diversity", "local_entropy", "local_simpson_interaction",
+                           "local_m_contribution"};
+    const double *vals[] = {div, ent, sim, ls};
+    for (size_t c = 0; c < 4; c++) {
+        if (qtr_frame_find(st->frame, names[c]))
+            continue;
+        struct qtr_column *col = qtr_frame_add_column(st->frame, names[c], "quartier", 0);
+        if (!col) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0, j = 0; i < n; i++) {
+            if (!st->usable[i])
+                continue;
+            if (def[j] && isfinite(vals[c][j])) {
+                col->v[i] = vals[c][j];
+                col->kind[i] = QTR_CELL_VALUE;
+            }
+            j++;
+        }
+        qtr_column_recount(col, n);
+    }
+out:
+    free(div);
+    free(ent);
+    free(sim);
+    free(ls);
+    free(def);
+    return rc;
+}
+
 int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          struct qtr_error *err)
 {
@@ -496,6 +558,7 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         .permutations = cfg->permutations,
         .seed = ctx->seed ? ctx->seed : cfg->seed,
         .threads = ctx->threads,
+        .null_model = cfg->null_model,
     };
     for (size_t g = 0; g < cfg->ngroups; g++) {
         struct qtr_column *grp;
@@ -587,6 +650,8 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         if ((rc = qtr_indices_multi(&u, &io, &st->indices, &st->nindices, err)))
             goto out;
         if (cfg->bnd_parent && (rc = decompose_m(cfg, st, &u, err)))
+            goto out;
+        if ((rc = local_multigroup(st, &u, err)))
             goto out;
     }
     qtr_progress(ctx, 1.0, "indices");

@@ -405,8 +405,13 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         double pv[8];
         int ps[8];
         struct qtr_error pe = {0};
+        static const struct {
+            const char *name;
+            qtr_aspatial_index fn;
+        } prof_idx[] = {{"dissimilarity", qtr_dissimilarity}, {"entropy", qtr_entropy}};
+        for (size_t pi = 0; pi < 2; pi++) {
         if (qtr_multiscalar_profile(&u, profile_bandwidths, nb, build_kernel, &kctx,
-                                    qtr_dissimilarity, pv, ps, &pe) == QTR_OK) {
+                                    prof_idx[pi].fn, pv, ps, &pe) == QTR_OK) {
             struct qtr_profile_row *pr =
                 realloc(st->profile, (st->nprofile + nb) * sizeof *pr);
             if (!pr) {
@@ -417,12 +422,13 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             for (size_t b = 0; b < nb; b++) {
                 struct qtr_profile_row *r = &st->profile[st->nprofile++];
                 memset(r, 0, sizeof *r);
-                snprintf(r->index, sizeof r->index, "dissimilarity");
+                snprintf(r->index, sizeof r->index, "%s", prof_idx[pi].name);
                 snprintf(r->group, sizeof r->group, "%s", gid);
                 r->bandwidth_m = profile_bandwidths[b];
                 r->value = ps[b] == QTR_OK ? pv[b] : NAN;
                 r->status = ps[b];
             }
+        }
         }
 
         /* Global Moran's I of the group's share. */
