@@ -50,6 +50,7 @@ struct qtr_indicator_spec {
     char *change;      /* expression giving the change directly (instead of expr - previous) */
     char *numerator;
     char *denominator;
+    double min_denominator; /* small-number rule: no value below this denominator (0 = off) */
     char *field;
     int higher_worse;  /* 1 higher_worse, 0 higher_better */
     char *unit;

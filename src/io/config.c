@@ -578,6 +578,8 @@ static int on_indicator(struct parse_state *st, const char *sec, const char *id,
         return set_str(st, &cur->label_en, sec, name, v);
     if (!strcmp(name, "status_weight"))
         return parse_double(st, name, v, &cur->status_weight);
+    if (!strcmp(name, "min_denominator"))
+        return parse_double(st, name, v, &cur->min_denominator);
     if (!strcmp(name, "dynamics_weight"))
         return parse_double(st, name, v, &cur->dynamics_weight);
     if (!strcmp(name, "classification")) {
@@ -594,6 +596,7 @@ static int on_indicator(struct parse_state *st, const char *sec, const char *id,
     }
     return fail(st, "unknown key '%s' in [%s] (known: expr, previous, change, numerator, denominator, "
                     "field, direction, unit, label, label_en, status_weight, dynamics_weight, "
+                    "min_denominator, "
                     "classification, classes)",
                 name, sec);
 }
@@ -759,10 +762,15 @@ static int check_required(struct qtr_config *c, struct qtr_error *err)
         if (!c->groups[i].column)
             return qtr_error_set(err, QTR_ERR_USAGE, "%s: [group %s] needs 'column = '", f,
                                  c->groups[i].id);
-    for (size_t i = 0; i < c->nindicators; i++)
+    for (size_t i = 0; i < c->nindicators; i++) {
         if (!c->indicators[i].expr)
             return qtr_error_set(err, QTR_ERR_USAGE, "%s: [indicator %s] needs 'expr = '", f,
                                  c->indicators[i].id);
+        if (c->indicators[i].min_denominator > 0 && !c->indicators[i].denominator)
+            return qtr_error_set(err, QTR_ERR_USAGE,
+                                 "%s: [indicator %s] has min_denominator but no 'denominator = '",
+                                 f, c->indicators[i].id);
+    }
     for (size_t i = 0; i < c->ntargets; i++) {
         struct qtr_target_spec *t = &c->targets[i];
         if (!t->indicator || isnan(t->value) || !t->year)

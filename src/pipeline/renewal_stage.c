@@ -143,6 +143,34 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
         const struct qtr_indicator_spec *s = &cfg->indicators[k];
         char name[160];
         rc = eval_into(st, &v, s->id, "expr", s->expr, s->id, &st->ind_cur[k], err);
+        struct qtr_column *num = NULL, *den = NULL;
+        if (!rc && s->numerator) {
+            snprintf(name, sizeof name, "%s_numerator", s->id);
+            rc = eval_into(st, &v, s->id, "numerator", s->numerator, name, &num, err);
+        }
+        if (!rc && s->denominator) {
+            snprintf(name, sizeof name, "%s_denominator", s->id);
+            rc = eval_into(st, &v, s->id, "denominator", s->denominator, name, &den, err);
+        }
+        if (!rc && den && s->min_denominator > 0) {
+            /* Small-number rule: a rate on too small a base is not shown (not reliable). */
+            size_t cut = 0;
+            struct qtr_column *c = st->ind_cur[k];
+            for (size_t i = 0; i < st->frame->n; i++)
+                if (c->kind[i] == QTR_CELL_VALUE &&
+                    !(den->kind[i] == QTR_CELL_VALUE && den->v[i] >= s->min_denominator)) {
+                    c->kind[i] = QTR_CELL_UNRELIABLE;
+                    c->v[i] = NAN;
+                    cut++;
+                }
+            qtr_column_recount(c, st->frame->n);
+            if (cut && qtr_report_add(&st->report, QTR_ISSUE_SMALL_POPULATION, QTR_INFO, "", "",
+                                      s->id,
+                                      "indicator '%s' not shown in %zu districts: denominator "
+                                      "below %g (small-number rule)",
+                                      s->id, cut, s->min_denominator))
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        }
         if (!rc && s->previous) {
             snprintf(name, sizeof name, "%s_previous", s->id);
             rc = eval_into(st, &v, s->id, "previous", s->previous, name, &st->ind_prev[k], err);
