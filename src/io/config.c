@@ -793,27 +793,63 @@ static int check_required(struct qtr_config *c, struct qtr_error *err)
     return QTR_OK;
 }
 
-/* Reject lines that inih would truncate. */
-static int check_line_lengths(const char *path, struct qtr_error *err)
+/*
+ * Before inih reads the file: reject lines it would truncate, and keys given twice in a
+ * section. inih hands a continuation line (indented) to the handler like a repeated key, so
+ * only this pass can tell "key twice" from "value continued" and name both lines.
+ */
+static int prescan(const char *path, struct qtr_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return qtr_error_set(err, QTR_ERR_IO, "cannot open analysis file '%s': %s", path,
                              strerror(errno));
-    unsigned line = 1;
-    size_t len = 0;
-    int ch;
+    char line[MAX_LINE + 4];
+    char section[128] = "";
+    struct {
+        char key[64];
+        unsigned line;
+    } seen[256];
+    size_t nseen = 0;
+    unsigned lineno = 0;
     int rc = QTR_OK;
-    while ((ch = fgetc(f)) != EOF) {
-        if (ch == '\n') {
-            line++;
-            len = 0;
-        } else if (++len > MAX_LINE) {
+    while (!rc && fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len > MAX_LINE && line[len - 1] != '\n') {
             rc = qtr_error_set(err, QTR_ERR_USAGE,
                                "%s:%u: line is longer than %d characters; continue a long value "
                                "on the next line, indented",
-                               path, line, MAX_LINE);
+                               path, lineno, MAX_LINE);
             break;
+        }
+        if (line[0] == ' ' || line[0] == '\t')
+            continue; /* continuation of the previous value (or blank) */
+        char *p = qtr_trim_inplace(line);
+        if (!*p || *p == ';' || *p == '#')
+            continue;
+        if (*p == '[') {
+            snprintf(section, sizeof section, "%s", p);
+            nseen = 0;
+            continue;
+        }
+        char *eq = strchr(p, '=');
+        if (!eq)
+            continue; /* inih reports it */
+        *eq = '\0';
+        qtr_trim_inplace(p);
+        for (size_t k = 0; k < nseen; k++)
+            if (!strcmp(seen[k].key, p)) {
+                rc = qtr_error_set(err, QTR_ERR_USAGE,
+                                   "%s:%u: key '%s' appears twice in %s (also on line %u); "
+                                   "keep one, or indent a line to continue a value",
+                                   path, lineno, p, section[0] ? section : "the file",
+                                   seen[k].line);
+                break;
+            }
+        if (!rc && nseen < sizeof seen / sizeof seen[0]) {
+            snprintf(seen[nseen].key, sizeof seen[nseen].key, "%s", p);
+            seen[nseen++].line = lineno;
         }
     }
     fclose(f);
@@ -822,7 +858,7 @@ static int check_line_lengths(const char *path, struct qtr_error *err)
 
 int qtr_config_load(const char *path, struct qtr_config *cfg, struct qtr_error *err)
 {
-    int rc = check_line_lengths(path, err);
+    int rc = prescan(path, err);
     if (rc)
         return rc;
     cfg->path = realpath(path, NULL);
