@@ -2,7 +2,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -24,6 +26,21 @@ int qtr_ctx_init(struct qtr_ctx *ctx, struct qtr_error *err)
      * user there; nothing is printed raw. */
     CPLSetErrorHandler(CPLQuietErrorHandler);
     CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
+    /* Reproducible builds convention: with SOURCE_DATE_EPOCH set, the GeoPackage timestamps
+     * GDAL writes (gpkg_contents.last_change) are that date, so the same inputs and seed give
+     * byte-identical outputs. */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long t = strtoll(sde, &end, 10);
+        if (!*end && t >= 0) {
+            time_t tt = (time_t)t;
+            struct tm tm;
+            char buf[32];
+            if (gmtime_r(&tt, &tm) && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+                CPLSetConfigOption("OGR_CURRENT_DATE", buf);
+        }
+    }
     GEOSContextHandle_t h = GEOS_init_r();
     if (!h)
         return qtr_error_set(err, QTR_ERR_INTERNAL, "cannot start the GEOS geometry library");

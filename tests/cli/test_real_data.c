@@ -182,6 +182,31 @@ static void test_musterstadt(void **state)
     assert_int_equal(report_count(gpkg, "small_population", "068", NULL), 1);
 }
 
+/* The same inputs and seed give byte-identical outputs, whatever the number of threads
+ * (SOURCE_DATE_EPOCH fixes the timestamps GDAL writes). */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    char args[10000], a[4096], b[4096], cmd[10000];
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    setenv("OMP_NUM_THREADS", "1", 1);
+    snprintf(args, sizeof args, "run %s -o %s -q --permutations 19",
+             qtr_test_path("geodata/musterstadt/analysis.ini"), tmp);
+    char *out = NULL;
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    free(out);
+    snprintf(a, sizeof a, "%s/first.gpkg", tmp);
+    snprintf(b, sizeof b, "%s/quartier.gpkg", tmp);
+    assert_int_equal(rename(b, a), 0);
+    setenv("OMP_NUM_THREADS", "2", 1);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    free(out);
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+    assert_int_equal(system(cmd), 0);
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
 int main(void)
 {
     GDALAllRegister();
@@ -190,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_berlin_2021_mss),
         cmocka_unit_test(test_hamburg_names),
         cmocka_unit_test(test_musterstadt),
+        cmocka_unit_test(test_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
