@@ -657,10 +657,11 @@ static void test_analysis_file(void **state)
         "title", "language",     "output", "crs",       "min_population",   "small_districts",
         "seed",  "permutations", "strict", "min_count", "suppressed_range", NULL};
     static const char *const k_boundaries[] = {"source", "layer",  "key", "name",
-                                               "crs",    "parent", NULL};
+                                               "crs",    "parent", "attribution", NULL};
     static const char *const k_table[] = {"source",     "key",       "join",      "sheet",
                                           "header_row", "skip_rows", "separator", "encoding",
-                                          "decimal",    "suffix",    "date",      NULL};
+                                          "decimal",    "suffix",    "date",      "attribution",
+                                          NULL};
     static const char *const k_population[] = {"total", "date", "previous_total", "previous_date",
                                                NULL};
     static const char *const k_group[] = {"column",   "label",      "label_en",
