@@ -30,6 +30,10 @@ struct qtr_output_request {
     const struct qtr_change_row *changes;
     size_t nchanges;
     const char *command_line;
+    /* 1: leave both files under their temporary names in outdir (returned in *gpkg and
+     * *geojson) for a later stage that finishes them and moves them into place itself
+     * (qtr_pipeline_publish); on error they are removed as usual. */
+    int keep_temporary;
 };
 
 /**

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpl_conv.h>
+
+#include "quartier/disclosure.h"
 #include "quartier/join.h"
 #include "quartier/output.h"
 #include "quartier/sheet.h"
@@ -30,6 +33,9 @@ void qtr_state_free(struct qtr_state *st)
     free(st->changes);
     free(st->gpkg_path);
     free(st->geojson_path);
+    for (size_t i = 0; i < st->npublished; i++)
+        free(st->published[i]);
+    free(st->published);
     free(st);
 }
 
@@ -384,6 +390,24 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         .changes = st->changes,
         .nchanges = st->nchanges,
         .command_line = command_line,
+        .keep_temporary = st->keep_temporary,
     };
-    return qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);
+    struct qtr_disclosure d;
+    char date[32];
+    int fixed = 0;
+    int rc = qtr_disclose_frame(st->frame, cfg, &d, err);
+    if (!rc)
+        rc = qtr_run_date(date, &fixed, err);
+    if (rc)
+        return rc;
+    st->disclosure.counts += d.counts;
+    st->disclosure.derived += d.derived;
+    st->disclosure.columns += d.columns;
+    /* GDAL stamps gpkg_contents.last_change with OGR_CURRENT_DATE when set. */
+    if (fixed)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", date);
+    rc = qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);
+    if (fixed)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
+    return rc;
 }
