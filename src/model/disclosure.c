@@ -7,6 +7,37 @@
 
 #include "quartier/strutil.h"
 
+/* Is column c declared in its table's `codes = ` list (name as in the table, or with the
+ * table's suffix)? */
+static int declared_code(const struct qtr_column *c, const struct qtr_config *cfg)
+{
+    for (size_t t = 0; cfg && t < cfg->ntables; t++) {
+        const struct qtr_table_spec *ts = &cfg->tables[t];
+        if (!ts->codes || strcmp(ts->id, c->origin) != 0)
+            continue;
+        const char *p = ts->codes;
+        while (*p) {
+            while (*p == ' ' || *p == ',' || *p == '\t')
+                p++;
+            const char *s = p;
+            while (*p && *p != ',')
+                p++;
+            const char *e = p;
+            while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+                e--;
+            size_t len = (size_t)(e - s), sl = ts->suffix ? strlen(ts->suffix) : 0;
+            if (len == 0)
+                continue;
+            if (strlen(c->name) == len && !strncmp(c->name, s, len))
+                return 1;
+            if (sl && strlen(c->name) == len + sl && !strncmp(c->name, s, len) &&
+                !strcmp(c->name + len, ts->suffix))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 int qtr_is_count_column(const struct qtr_column *c, size_t n)
 {
     if (c->is_text || !strcmp(c->origin, "quartier") || !strcmp(c->origin, "boundaries"))
@@ -150,7 +181,7 @@ int qtr_disclose_frame(struct qtr_frame *f, const struct qtr_config *cfg, struct
     /* Step 1: small counts. */
     for (size_t j = 0; j < f->ncols; j++) {
         struct qtr_column *col = f->cols[j];
-        c.is_count[j] = (uint8_t)qtr_is_count_column(col, n);
+        c.is_count[j] = (uint8_t)(qtr_is_count_column(col, n) && !declared_code(col, cfg));
         if (!c.is_count[j])
             continue;
         for (size_t i = 0; i < n; i++) {
