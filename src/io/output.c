@@ -557,6 +557,7 @@ int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, 
     if ((rc = write_geojson(ctx, req, tmp_json, srs, err)))
         goto out;
     if (req->keep_temporary) {
+        qtr_progress(ctx, 1.0, "writing outputs");
         *gpkg = tmp_gpkg;
         *geojson = tmp_json;
         tmp_gpkg = tmp_json = NULL;

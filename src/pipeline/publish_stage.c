@@ -329,6 +329,13 @@ static int has_hidden(const struct qtr_column *c)
                0;
 }
 
+/* Separator between a description and an added sentence. */
+static const char *sep(const char *d)
+{
+    size_t n = strlen(d);
+    return n == 0 ? "" : d[n - 1] == '.' ? " " : ". ";
+}
+
 static int build_docs(const struct qtr_config *cfg, const struct qtr_state *st,
                       const struct gpkg_info *g, int en, struct doc_list *l)
 {
@@ -358,7 +365,7 @@ static int build_docs(const struct qtr_config *cfg, const struct qtr_state *st,
                          "secret in the source, and values computed from them."
                        : "%s%sEinzelne Werte sind unterdrückt (leer): Fallzahlen unter %g, in der "
                          "Quelle geheim gehaltene Werte und daraus berechnete Werte.",
-                    lab.description, *lab.description ? " " : "", cfg->min_count);
+                    lab.description, sep(lab.description), cfg->min_count);
             int rc = add_doc(l, li->name, name, lab.alias, desc ? desc : lab.description);
             free(desc);
             if (rc)
