@@ -152,13 +152,18 @@ int qtr_run_date(char buf[32], int *fixed, struct qtr_error *err);
 int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                        const char *outdir, const char *command_line, struct qtr_error *err);
 
-/*
- * qtr_pipeline_write first applies disclosure control (disclosure.h) to the
- * frame, so nothing written afterwards (GeoPackage, GeoJSON, annex, maps,
- * report) shows a small count; st->disclosure says what was suppressed. With
- * SOURCE_DATE_EPOCH set the GeoPackage's timestamps are that date, so the
- * same inputs and seed give byte-identical files.
+/**
+ * Disclosure control on everything that will be published (qtr_pipeline_write
+ * calls it first, so nothing written afterwards, GeoPackage, GeoJSON, annex,
+ * maps or report, shows a small count): qtr_disclose_frame() on the frame,
+ * then the goals: where a district's indicator value is now suppressed, its
+ * goal row loses baseline, current value and path (state unknown) and its
+ * goal_<target> state is emptied. Adds to st->disclosure. Idempotent.
+ * With SOURCE_DATE_EPOCH set, qtr_pipeline_write also stamps the GeoPackage
+ * with that date, so the same inputs and seed give byte-identical files.
  */
+int qtr_pipeline_disclose(const struct qtr_config *cfg, struct qtr_state *st,
+                          struct qtr_error *err);
 
 /**
  * Finish the outputs of qtr_pipeline_write (called with st->keep_temporary

@@ -7,7 +7,6 @@
 
 #include <cpl_conv.h>
 
-#include "quartier/disclosure.h"
 #include "quartier/join.h"
 #include "quartier/output.h"
 #include "quartier/sheet.h"
@@ -392,17 +391,13 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         .command_line = command_line,
         .keep_temporary = st->keep_temporary,
     };
-    struct qtr_disclosure d;
     char date[32];
     int fixed = 0;
-    int rc = qtr_disclose_frame(st->frame, cfg, &d, err);
+    int rc = qtr_pipeline_disclose(cfg, st, err);
     if (!rc)
         rc = qtr_run_date(date, &fixed, err);
     if (rc)
         return rc;
-    st->disclosure.counts += d.counts;
-    st->disclosure.derived += d.derived;
-    st->disclosure.columns += d.columns;
     /* GDAL stamps gpkg_contents.last_change with OGR_CURRENT_DATE when set. */
     if (fixed)
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", date);

@@ -26,6 +26,7 @@
 
 #include "quartier/annex.h"
 #include "quartier/classify.h"
+#include "quartier/goals.h"
 #include "quartier/gpkg_style.h"
 #include "quartier/labels.h"
 #include "quartier/output.h"
@@ -57,6 +58,77 @@ int qtr_run_date(char buf[32], int *fixed, struct qtr_error *err)
     struct tm tm;
     if (!gmtime_r(&t, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
         return qtr_error_set(err, QTR_ERR_INTERNAL, "cannot format the date of the run");
+    return QTR_OK;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Disclosure control before anything is written.                                          */
+
+static int cell_hidden(const struct qtr_column *c, size_t i)
+{
+    return c && c->kind[i] == QTR_CELL_SUPPRESSED;
+}
+
+/*
+ * The goals were assessed before disclosure control, on the real values. A district's goal
+ * row and its goal_<target> state must not show what the frame now hides: where the
+ * indicator of the target is suppressed for the district (at either date, to be safe), the
+ * row's baseline, current value and path become missing and the state unknown, and the
+ * district's goal state is left empty.
+ */
+static int disclose_goals(const struct qtr_config *cfg, struct qtr_state *st)
+{
+    const struct qtr_frame *f = st->frame;
+    for (size_t t = 0; t < cfg->ntargets; t++) {
+        const struct qtr_target_spec *ts = &cfg->targets[t];
+        size_t k = 0;
+        while (k < cfg->nindicators && strcmp(cfg->indicators[k].id, ts->indicator) != 0)
+            k++;
+        if (k == cfg->nindicators || !st->ind_cur)
+            continue;
+        const struct qtr_column *cur = st->ind_cur[k], *prev = st->ind_prev ? st->ind_prev[k] : NULL;
+        if (ts->district) {
+            for (size_t g = 0; g < st->ngoals; g++) {
+                struct qtr_goal_row *row = &st->goals[g];
+                if (strcmp(row->target, ts->id) != 0 || strcmp(row->district, ts->district) != 0)
+                    continue;
+                for (size_t i = 0; i < f->n; i++)
+                    if (!strcmp(f->key[i], ts->district) &&
+                        (cell_hidden(cur, i) || cell_hidden(prev, i))) {
+                        row->baseline = row->current = row->path = NAN;
+                        row->state = QTR_GOAL_UNKNOWN;
+                    }
+            }
+            continue;
+        }
+        char *name = qtr_asprintf("goal_%s", ts->id);
+        if (!name)
+            return QTR_ERR_NOMEM;
+        struct qtr_column *gc = qtr_frame_find(f, name);
+        free(name);
+        if (!gc || !gc->is_text || !gc->text)
+            continue;
+        for (size_t i = 0; i < f->n; i++)
+            if ((cell_hidden(cur, i) || cell_hidden(prev, i)) && gc->text[i]) {
+                free(gc->text[i]);
+                gc->text[i] = NULL;
+            }
+    }
+    return QTR_OK;
+}
+
+int qtr_pipeline_disclose(const struct qtr_config *cfg, struct qtr_state *st,
+                          struct qtr_error *err)
+{
+    struct qtr_disclosure d;
+    int rc = qtr_disclose_frame(st->frame, cfg, &d, err);
+    if (rc)
+        return rc;
+    st->disclosure.counts += d.counts;
+    st->disclosure.derived += d.derived;
+    st->disclosure.columns += d.columns;
+    if (disclose_goals(cfg, st))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     return QTR_OK;
 }
 

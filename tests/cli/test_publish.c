@@ -189,6 +189,18 @@ static void test_suppression(void **state)
     assert_non_null(v);
     assert_null(strstr(v, "unterdrückt"));
     free(v);
+    /* goals assessed on the real values must not show the suppressed one: district 02's
+     * target loses its values, and 02's per-district goal state is empty */
+    assert_int_equal(sql_long(ds, "SELECT count(*) FROM goals WHERE target = 'alq_02' AND "
+                                  "current IS NULL AND baseline IS NULL AND path_value IS NULL"),
+                     1);
+    v = sql_text(ds, "SELECT state FROM goals WHERE target = 'alq_02'");
+    assert_string_equal(v, "unbekannt");
+    free(v);
+    assert_null(sql_text(ds, "SELECT goal_alq_stadt FROM districts WHERE key = '02'"));
+    v = sql_text(ds, "SELECT goal_alq_stadt FROM districts WHERE key = '01'");
+    assert_non_null(v);
+    free(v);
     GDALClose(ds);
     ds = open_out(dir, "districts.geojson");
     check_suppressed(GDALDatasetGetLayer(ds, 0));
@@ -198,7 +210,7 @@ static void test_suppression(void **state)
     snprintf(path, sizeof path, "%s/tables/districts.csv", dir);
     char *csv = slurp(path, NULL);
     assert_non_null(csv);
-    assert_non_null(strstr(csv, "\r\n01;Altstadt;1;1;100;1200;;40;800;1;31,5;;;5\r\n"));
+    assert_non_null(strstr(csv, "\r\n01;Altstadt;1;1;100;1200;;40;800;1;31,5;;;5;"));
     assert_non_null(strstr(csv, "\r\n02;Nördliche Vorstadt;1;1;100;1000;100;;700;2;42;10;"));
     free(csv);
 }
