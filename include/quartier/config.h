@@ -31,8 +31,8 @@ struct qtr_table_spec {
     char *na_values;   /* comma-separated cell texts meaning 'no value' (e.g. -9999) */
     char *date;
     char *attribution; /* licence and attribution of the source (run_info), or NULL */
-    char *codes;       /* comma-separated whole-number columns that are codes or classes, not
-                          counts (left alone by disclosure control), or NULL */
+    char *not_counts;  /* comma-separated whole-number columns that are not counts of people
+                          (codes, classes, numbers of schools): no disclosure control; NULL */
     unsigned line;     /* line of the section header */
 };
 

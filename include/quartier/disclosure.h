@@ -10,10 +10,10 @@
  * (origin is a table id, not "boundaries" and not "quartier") whose values
  * are all whole numbers, the rule output.c uses to write a column as
  * Integer64. Shares, rates, areas and sizes with decimals are not counts.
- * Whole-number columns that are codes or classes (MSS status class SI_N
- * 1..4) cannot be told from counts by their values, so the analysis file
- * names them: `codes = SI_N, DI_N` in the [table] section; they are left
- * alone. Everything else whole-numbered is treated as a count: when in
+ * Whole-number columns that are not counts of people (MSS status class
+ * SI_N 1..4, the number of pharmacies) cannot be told from counts by their
+ * values, so the analysis file names them: `not_counts = SI_N, DI_N` in the
+ * [table] section; they are left alone. Everything else whole-numbered is treated as a count: when in
  * doubt quartier suppresses.
  * Boundary attributes are not checked: they are identifiers and codes, not
  * case numbers (a boundary file is published as it is anyway).

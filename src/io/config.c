@@ -53,7 +53,7 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->na_values);
     free(t->date);
     free(t->attribution);
-    free(t->codes);
+    free(t->not_counts);
 }
 
 static void free_group_spec(struct qtr_group_spec *g)
@@ -439,11 +439,11 @@ static int on_table(struct parse_state *st, const char *sec, const char *id, con
         return set_str(st, &cur->date, sec, name, v);
     if (!strcmp(name, "attribution"))
         return set_str(st, &cur->attribution, sec, name, v);
-    if (!strcmp(name, "codes"))
-        return set_str(st, &cur->codes, sec, name, v);
+    if (!strcmp(name, "not_counts"))
+        return set_str(st, &cur->not_counts, sec, name, v);
     return fail(st, "unknown key '%s' in [%s] (known: source, key, join, sheet, header_row, "
                     "skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
-                    "attribution, codes)",
+                    "attribution, not_counts)",
                 name, sec);
 }
 

@@ -7,23 +7,23 @@
 
 #include "quartier/strutil.h"
 
-/* Is column c declared in its table's `codes = ` list (name as in the table, or with the
+/* Is column c declared in its table's `not_counts = ` list (name as in the table, or with the
  * table's suffix)? */
 static int declared_code(const struct qtr_column *c, const struct qtr_config *cfg)
 {
     for (size_t t = 0; cfg && t < cfg->ntables; t++) {
         const struct qtr_table_spec *ts = &cfg->tables[t];
-        if (!ts->codes || strcmp(ts->id, c->origin) != 0)
+        if (!ts->not_counts || strcmp(ts->id, c->origin) != 0)
             continue;
-        const char *p = ts->codes;
+        const char *p = ts->not_counts;
         while (*p) {
-            while (*p == ' ' || *p == ',' || *p == '\t')
+            while (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n' || *p == '\r')
                 p++;
             const char *s = p;
             while (*p && *p != ',')
                 p++;
             const char *e = p;
-            while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
                 e--;
             size_t len = (size_t)(e - s), sl = ts->suffix ? strlen(ts->suffix) : 0;
             if (len == 0)

@@ -334,7 +334,7 @@ static void test_english_aliases(void **state)
     assert_non_null(fp);
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", qtr_test_path("tests/data/publish"));
-    /* absolute paths for the inputs, language = en, no codes = line */
+    /* absolute paths for the inputs, language = en, no not_counts = line */
     fprintf(fp,
             "[analysis]\nlanguage = en\npermutations = 0\nmin_count = 3\n"
             "[boundaries]\nsource = %s/../mini/bezirke.geojson\nkey = nr\nname = bezname\n"
@@ -359,7 +359,7 @@ static void test_english_aliases(void **state)
                      "AND column_name = 'area_ha'");
     assert_string_equal(v, "Area (ha)");
     free(v);
-    /* without codes = Kennziffer the codes 1 and 2 count as counts and are suppressed */
+    /* without not_counts = Kennziffer the codes 1 and 2 count as counts and are suppressed */
     OGRLayerH l = GDALDatasetGetLayerByName(ds, "districts");
     OGRFeatureH f = by_key(l, "01");
     assert_true(is_null(f, "Kennziffer"));

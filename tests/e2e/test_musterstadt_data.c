@@ -661,7 +661,7 @@ static void test_analysis_file(void **state)
     static const char *const k_table[] = {"source",     "key",       "join",      "sheet",
                                           "header_row", "skip_rows", "separator", "encoding",
                                           "decimal",    "suffix",    "date",      "attribution",
-                                          "codes",      NULL};
+                                          "not_counts", NULL};
     static const char *const k_population[] = {"total", "date", "previous_total", "previous_date",
                                                NULL};
     static const char *const k_group[] = {"column",   "label",      "label_en",

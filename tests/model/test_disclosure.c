@@ -48,12 +48,12 @@ static void test_disclose(void **state)
     assert_false(qtr_is_count_column(cb, 3));  /* decimals */
     assert_false(qtr_is_count_column(bnd, 3)); /* boundary attribute */
     assert_false(qtr_is_count_column(share, 3)); /* computed */
-    assert_true(qtr_is_count_column(code, 3)); /* by its values: hence `codes =` */
+    assert_true(qtr_is_count_column(code, 3)); /* by its values: hence `not_counts =` */
 
     struct qtr_config cfg;
     qtr_config_init(&cfg);
     cfg.min_count = 3;
-    struct qtr_table_spec ts = {.id = S("t"), .suffix = S("_2020"), .codes = S(" code ,")};
+    struct qtr_table_spec ts = {.id = S("t"), .suffix = S("_2020"), .not_counts = S(" code ,")};
     cfg.tables = &ts;
     cfg.ntables = 1;
     struct qtr_group_spec gs = {.id = S("g"), .column = S("a")};
