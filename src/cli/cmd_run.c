@@ -194,6 +194,8 @@ int cmd_run(int argc, char **argv)
                     w, a.analysis);
         printf("%zu districts, %zu in the indices\n", st->frame->n, st->nusable);
         printf("GeoPackage: %s\nGeoJSON:    %s\n", st->gpkg_path, st->geojson_path);
+        if (st->npublished > 2)
+            printf("Tables:     %s/tables/\n", a.outdir ? a.outdir : cfg.output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);

@@ -812,6 +812,51 @@ static int districts_styles(const struct style_ctx *sc, const struct qtr_state *
     return QTR_OK; /* no numeric column at all: the caller adds an outline style */
 }
 
+static int layer_has_default(const struct style_list *l, const char *table);
+
+static int contains_ci(const char *s, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *s; s++)
+        if (!strncasecmp(s, needle, n))
+            return 1;
+    return 0;
+}
+
+/*
+ * LISA cluster types (Anselin 1995), in any spatial layer: a field whose name contains
+ * "cluster", numeric with GeoDa's codes (0 not significant, 1 High-High, 2 Low-Low,
+ * 3 Low-High, 4 High-Low) or text "HH", "LL", "LH", "HL", "ns". GeoDa's red/blue colours
+ * (qtr_palette_lisa), never red/green; anything else is drawn grey.
+ */
+static int cluster_styles(const struct style_ctx *sc, int make_default, struct qtr_error *err)
+{
+    static const char *const codes[] = {"0", "1", "2", "3", "4"};
+    static const char *const texts[] = {"ns", "HH", "LL", "LH", "HL"};
+    static const char *const de[] = {"nicht signifikant", "Hoch-Hoch", "Niedrig-Niedrig",
+                                     "Niedrig-Hoch", "Hoch-Niedrig"};
+    static const char *const en[] = {"not significant", "High-High", "Low-Low", "Low-High",
+                                     "High-Low"};
+    struct qtr_rgb col[5];
+    for (int i = 0; i < 5; i++)
+        col[i] = qtr_palette_lisa(i);
+    for (size_t k = 0; k < sc->li->nfields; k++) {
+        const struct field_info *f = &sc->li->fields[k];
+        if (!contains_ci(f->name, "cluster"))
+            continue;
+        int text = f->type == OFTString;
+        if (!text && !numeric(f->type))
+            continue;
+        int rc = categorized(sc, f->name, text ? QTR_QML_TEXT : QTR_QML_INT, 5,
+                             text ? texts : codes, col, sc->en ? en : de, err);
+        if (rc)
+            return rc;
+        if (make_default && !layer_has_default(sc->out, sc->li->name))
+            sc->out->s[sc->out->n - 1].use_as_default = 1;
+    }
+    return QTR_OK;
+}
+
 static int layer_has_default(const struct style_list *l, const char *table)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -835,6 +880,8 @@ static int build_styles(const struct qtr_config *cfg, const struct qtr_state *st
         struct style_ctx sc = {cfg, li, al, en, out, update_time};
         if (!strcmp(li->name, "districts"))
             rc = districts_styles(&sc, st, err);
+        if (!rc)
+            rc = cluster_styles(&sc, strcmp(li->name, "districts") != 0, err);
         if (!rc && !layer_has_default(out, li->name)) {
             /* Nothing better known (e.g. a layer another stage added): outline only, so it
              * can lie over the districts map, and every feature is drawn. */
@@ -1091,6 +1138,19 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                                  sizeof annex_tables / sizeof annex_tables[0], docs.d, docs.n, tmp,
                                  err)))
             goto out;
+    }
+
+    /* never over an input (the GeoPackage and GeoJSON were checked by output.c) */
+    {
+        const char *inputs[64];
+        size_t ni = 0;
+        inputs[ni++] = cfg->path;
+        inputs[ni++] = cfg->bnd_source;
+        for (size_t t = 0; t < cfg->ntables && ni < 64; t++)
+            inputs[ni++] = cfg->tables[t].source;
+        for (size_t i = 0; i < mv.n; i++)
+            if ((rc = qtr_check_not_input(mv.m[i].final, inputs, ni, err)))
+                goto out;
     }
 
     /* 6. everything is complete under temporary names: move it into place */

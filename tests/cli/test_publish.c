@@ -1,7 +1,7 @@
 /*
  * test_publish.c - what `quartier run` publishes: QGIS styles and aliases in the
  * GeoPackage, disclosure control in every output, annex CSV/XLSX bytes, run_info
- * checksums and date, atomic replacement, and the independent QGIS checker.
+ * checksums and date, atomic replacement. The QGIS checks are in test_publish_qgis.c.
  *
  * Fixture tests/data/publish: four districts; "mit Migrationshintergrund" is 2 in
  * district 01 and "Arbeitslose" is 1 in 02 (both below min_count 3), '*' (suppressed
@@ -15,31 +15,10 @@
 #include <ogr_api.h>
 
 #include "cli_util.h"
+#include "publish_util.h"
 #include "quartier/annex.h"
 
 #define FIXTURE "tests/data/publish/analysis.ini"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, fp) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(fp);
-    if (b) {
-        b[n] = '\0';
-        if (len)
-            *len = (size_t)n;
-    }
-    return b;
-}
 
 /* Run the fixture into a fresh folder (static buffer), with an optional environment prefix. */
 static const char *run_fixture(const char *env, const char *extra)
@@ -70,40 +49,6 @@ static const char *run_fixture(const char *env, const char *extra)
     }
     assert_int_equal(rc, 0);
     return tmp;
-}
-
-/* First column of the first row of an SQL query on a GeoPackage, as text (caller frees). */
-static char *sql_text(GDALDatasetH ds, const char *sql)
-{
-    OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
-    if (!l)
-        return NULL;
-    char *r = NULL;
-    OGRFeatureH f = OGR_L_GetNextFeature(l);
-    if (f) {
-        r = OGR_F_IsFieldSetAndNotNull(f, 0) ? strdup(OGR_F_GetFieldAsString(f, 0)) : NULL;
-        OGR_F_Destroy(f);
-    }
-    GDALDatasetReleaseResultSet(ds, l);
-    return r;
-}
-
-static long sql_long(GDALDatasetH ds, const char *sql)
-{
-    char *s = sql_text(ds, sql);
-    long v = s ? strtol(s, NULL, 10) : -1;
-    free(s);
-    return v;
-}
-
-static GDALDatasetH open_out(const char *dir, const char *file)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    GDALAllRegister();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    assert_non_null(ds);
-    return ds;
 }
 
 /* Feature of layer l with key `key` (caller destroys). */
@@ -607,73 +552,6 @@ static void test_reproducible(void **state)
     }
 }
 
-/* The independent checker: GDAL's validator, RFC 7946, and QGIS itself. */
-static int have_qgis(void)
-{
-    return system("/usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1") == 0;
-}
-
-static void run_checker(const char *dir)
-{
-    const char *shared = getenv("QTR_SHARED_DIR");
-    char checker[4096], cmd[16384];
-    snprintf(checker, sizeof checker, "%s/tools/qgis/check_outputs.py",
-             shared ? shared : "../shared");
-    if (!qtr_file_exists(checker)) {
-        print_message("skipped: %s not found\n", checker);
-        skip();
-    }
-    snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 '%s' --gpkg '%s/quartier.gpkg' --geojson '%s/districts.geojson' "
-             "--require-style --strict > '%s/check.txt' 2>&1",
-             checker, dir, dir, dir);
-    int rc = system(cmd);
-    if (rc != 0) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/check.txt", dir);
-        char *log = slurp(path, NULL);
-        print_message("%s\n", log ? log : "(no output)");
-        free(log);
-    }
-    assert_int_equal(rc, 0);
-}
-
-static void test_qgis_musterstadt(void **state)
-{
-    (void)state;
-    if (!have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed "
-                      "(/usr/bin/python3 -c 'import qgis.core' fails)\n");
-        skip();
-    }
-    const char *tmp = qtr_temp_dir();
-    char args[8192];
-    snprintf(args, sizeof args, "run %s -o %s -q --permutations 0",
-             qtr_test_path("geodata/musterstadt/analysis.ini"), tmp);
-    char *out = NULL;
-    assert_int_equal(qtr_run_cli(args, &out), 0);
-    free(out);
-    run_checker(tmp);
-}
-
-static void test_qgis_berlin(void **state)
-{
-    (void)state;
-    QTR_REQUIRE_SHARED(shared);
-    (void)shared;
-    if (!have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed\n");
-        skip();
-    }
-    const char *tmp = qtr_temp_dir();
-    char args[8192];
-    snprintf(args, sizeof args, "run %s -o %s -q --permutations 0",
-             qtr_test_path("geodata/berlin/berlin-2021.ini"), tmp);
-    char *out = NULL;
-    assert_int_equal(qtr_run_cli(args, &out), 0);
-    free(out);
-    run_checker(tmp);
-}
 
 int main(void)
 {
@@ -682,7 +560,6 @@ int main(void)
         cmocka_unit_test(test_styles_and_aliases), cmocka_unit_test(test_english_aliases),
         cmocka_unit_test(test_annex_bytes),    cmocka_unit_test(test_run_info),
         cmocka_unit_test(test_atomic),         cmocka_unit_test(test_reproducible),
-        cmocka_unit_test(test_qgis_musterstadt), cmocka_unit_test(test_qgis_berlin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
