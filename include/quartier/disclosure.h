@@ -13,10 +13,9 @@
  * Whole-number columns that are not counts of people (MSS status class
  * SI_N 1..4, the number of pharmacies) cannot be told from counts by their
  * values, so the analysis file names them: `not_counts = SI_N, DI_N` in the
- * [table] section; they are left alone. Everything else whole-numbered is treated as a count: when in
- * doubt quartier suppresses.
- * Boundary attributes are not checked: they are identifiers and codes, not
- * case numbers (a boundary file is published as it is anyway).
+ * [table] section; they are left alone. Everything else whole-numbered is treated as a count: when
+ * in doubt quartier suppresses. Boundary attributes are not checked: they are identifiers and
+ * codes, not case numbers (a boundary file is published as it is anyway).
  */
 #ifndef QUARTIER_DISCLOSURE_H
 #define QUARTIER_DISCLOSURE_H
@@ -28,9 +27,9 @@
 #include "quartier/frame.h"
 
 struct qtr_disclosure {
-    size_t counts;   /* count cells with 0 < v < min_count set to suppressed */
-    size_t derived;  /* shares, LQs and indicator values set to suppressed */
-    size_t columns;  /* columns in which cells were set to suppressed */
+    size_t counts;  /* count cells with 0 < v < min_count set to suppressed */
+    size_t derived; /* shares, LQs and indicator values set to suppressed */
+    size_t columns; /* columns in which cells were set to suppressed */
 };
 
 /** 1 when c is a count column (see above) of a frame with n rows, else 0. */
@@ -51,7 +50,7 @@ int qtr_is_count_column(const struct qtr_column *c, size_t n);
  *     the numerator: a rate over a tiny denominator reveals as much.
  * Idempotent. Counts go to *out (may be NULL). Errors: QTR_ERR_NOMEM.
  */
-int qtr_disclose_frame(struct qtr_frame *f, const struct qtr_config *cfg, struct qtr_disclosure *out,
-                       struct qtr_error *err);
+int qtr_disclose_frame(struct qtr_frame *f, const struct qtr_config *cfg,
+                       struct qtr_disclosure *out, struct qtr_error *err);
 
 #endif

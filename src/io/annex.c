@@ -245,8 +245,8 @@ int qtr_annex_xlsx(const char *gpkg, const char *const *tables, size_t n,
     CPLErrorReset();
     GDALClose(out);
     if (!rc && CPLGetLastErrorType() >= CE_Failure)
-        rc = qtr_error_set(err, QTR_ERR_IO, "writing '%s' failed (%s)", path,
-                           qtr_gdal_last_error());
+        rc =
+            qtr_error_set(err, QTR_ERR_IO, "writing '%s' failed (%s)", path, qtr_gdal_last_error());
     GDALClose(in);
     return rc;
 }

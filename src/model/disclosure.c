@@ -164,8 +164,8 @@ static struct qtr_column *find_suffixed(const struct qtr_frame *f, const char *i
     return c && !strcmp(c->origin, "quartier") ? c : NULL;
 }
 
-int qtr_disclose_frame(struct qtr_frame *f, const struct qtr_config *cfg, struct qtr_disclosure *out,
-                       struct qtr_error *err)
+int qtr_disclose_frame(struct qtr_frame *f, const struct qtr_config *cfg,
+                       struct qtr_disclosure *out, struct qtr_error *err)
 {
     struct qtr_disclosure d = {0, 0, 0};
     size_t n = f->n;

@@ -86,7 +86,8 @@ static int disclose_goals(const struct qtr_config *cfg, struct qtr_state *st)
             k++;
         if (k == cfg->nindicators || !st->ind_cur)
             continue;
-        const struct qtr_column *cur = st->ind_cur[k], *prev = st->ind_prev ? st->ind_prev[k] : NULL;
+        const struct qtr_column *cur = st->ind_cur[k],
+                                *prev = st->ind_prev ? st->ind_prev[k] : NULL;
         if (ts->district) {
             for (size_t g = 0; g < st->ngoals; g++) {
                 struct qtr_goal_row *row = &st->goals[g];
@@ -117,8 +118,7 @@ static int disclose_goals(const struct qtr_config *cfg, struct qtr_state *st)
     return QTR_OK;
 }
 
-int qtr_pipeline_disclose(const struct qtr_config *cfg, struct qtr_state *st,
-                          struct qtr_error *err)
+int qtr_pipeline_disclose(const struct qtr_config *cfg, struct qtr_state *st, struct qtr_error *err)
 {
     struct qtr_disclosure d;
     int rc = qtr_disclose_frame(st->frame, cfg, &d, err);
@@ -364,8 +364,7 @@ static const struct {
      "Zahl der Gebiete zum vorigen Stichtag", "Districts at the previous date"},
     {"change", "n_current", "Gebiete aktuell", "Districts current",
      "Zahl der Gebiete zum aktuellen Stichtag", "Districts at the current date"},
-    {"change", "note", "Hinweis", "Note", "Hinweis zur Vergleichbarkeit",
-     "Note on comparability"},
+    {"change", "note", "Hinweis", "Note", "Hinweis zur Vergleichbarkeit", "Note on comparability"},
     {"goals", "target", "Ziel", "Target", "Kennung des Ziels", "Target id"},
     {"goals", "indicator", "Indikator", "Indicator", "Indikator des Ziels", "Indicator"},
     {"goals", "action_field", "Handlungsfeld", "Field of action", "Handlungsfeld",
@@ -616,8 +615,8 @@ static int graduated(const struct style_ctx *sc, const struct field_info *f, int
         .decimals = lab.decimals,
         .unit = lab.unit,
         .method_id = qtr_class_method_qgis_id(m),
-        .null_label = any_null ? (sc->en ? "no data or suppressed" : "keine Angabe oder unterdrückt")
-                               : NULL,
+        .null_label =
+            any_null ? (sc->en ? "no data or suppressed" : "keine Angabe oder unterdrückt") : NULL,
         .null_color = qtr_palette_nodata(),
         .aliases = sc->aliases,
         .naliases = sc->li->nfields,
@@ -745,8 +744,8 @@ static int renewal_styles(const struct style_ctx *sc, struct qtr_error *err)
         two[0] = (struct qtr_rgb){240, 240, 240};
         two[1] = oi[1]; /* Okabe-Ito orange */
         const char *v[2] = {"0", "1"};
-        const char *lb[2] = {sc->en ? "no" : "nein", sc->en ? "needs attention"
-                                                            : "besondere Aufmerksamkeit"};
+        const char *lb[2] = {sc->en ? "no" : "nein",
+                             sc->en ? "needs attention" : "besondere Aufmerksamkeit"};
         if ((rc = categorized(sc, "attention", QTR_QML_INT, 2, v, two, lb, err)))
             return rc;
     }
@@ -888,8 +887,8 @@ static int build_styles(const struct qtr_config *cfg, const struct qtr_state *st
             char *qml = NULL;
             rc = qtr_qml_single(0, (struct qtr_rgb){255, 255, 255}, (struct qtr_rgb){35, 35, 35},
                                 0.6, al, li->nfields, &qml, err);
-            if (!rc && add_style(out, li->name, "outline", qml,
-                                 en ? "Outline" : "Umriss", update_time))
+            if (!rc &&
+                add_style(out, li->name, "outline", qml, en ? "Outline" : "Umriss", update_time))
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             if (!rc)
                 out->s[out->n - 1].use_as_default = 1;
@@ -998,8 +997,7 @@ static int run_info_rows(const char *gpkg, const struct qtr_config *cfg, const s
     snprintf(buf, sizeof buf,
              "min_count %g: %zu counts and %zu values computed from them suppressed, in %zu "
              "columns",
-             cfg->min_count, st->disclosure.counts, st->disclosure.derived,
-             st->disclosure.columns);
+             cfg->min_count, st->disclosure.counts, st->disclosure.derived, st->disclosure.columns);
     if ((rc = put_row(&r, "disclosure_control", buf, err)) ||
         (rc = checksum_rows(&r, "analysis_file", cfg->path, err)) ||
         (rc = checksum_rows(&r, "boundaries", cfg->bnd_source, err)) ||
@@ -1012,9 +1010,9 @@ static int run_info_rows(const char *gpkg, const struct qtr_config *cfg, const s
         rc = checksum_rows(&r, what, cfg->tables[t].source, err);
         snprintf(what, sizeof what, "attribution_table_%s", cfg->tables[t].id);
         if (!rc)
-            rc = put_row(&r, what,
-                         cfg->tables[t].attribution ? cfg->tables[t].attribution : "not given",
-                         err);
+            rc =
+                put_row(&r, what,
+                        cfg->tables[t].attribution ? cfg->tables[t].attribution : "not given", err);
     }
     if (!rc && sqlite3_exec(r.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         rc = qtr_error_set(err, QTR_ERR_IO, "cannot write run_info in '%s': %s", gpkg,
@@ -1178,8 +1176,8 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     /* the GeoPackage and GeoJSON first: they are what the planner opens */
     for (size_t i = mv.n; i-- > 0;) {
         if (rename(mv.m[i].tmp, mv.m[i].final) != 0) {
-            rc = qtr_error_set(err, QTR_ERR_IO, "cannot move '%s' into place: %s",
-                               mv.m[i].final, strerror(errno));
+            rc = qtr_error_set(err, QTR_ERR_IO, "cannot move '%s' into place: %s", mv.m[i].final,
+                               strerror(errno));
             free(pub);
             goto out;
         }

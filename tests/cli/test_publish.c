@@ -204,8 +204,9 @@ static void test_styles_and_aliases(void **state)
         for (const char *p = v; (p = strstr(p, "filter=\"")) != NULL; p++) {
             double a, b;
             char op[8];
-            if (sscanf(p, "filter=\"&quot;mh_share&quot; %7[&gt;=] %lf AND &quot;mh_share&quot; "
-                          "&lt;= %lf",
+            if (sscanf(p,
+                       "filter=\"&quot;mh_share&quot; %7[&gt;=] %lf AND &quot;mh_share&quot; "
+                       "&lt;= %lf",
                        op, &a, &b) == 3)
                 inside += (!strcmp(op, "&gt;=") ? vals[k] >= a : vals[k] > a) && vals[k] <= b;
         }
@@ -213,8 +214,8 @@ static void test_styles_and_aliases(void **state)
     }
     free(v);
     /* QML is well-formed XML: written out and parsed by Python's expat */
-    OGRLayerH ls = GDALDatasetExecuteSQL(ds, "SELECT styleName, styleQML FROM layer_styles",
-                                         NULL, NULL);
+    OGRLayerH ls =
+        GDALDatasetExecuteSQL(ds, "SELECT styleName, styleQML FROM layer_styles", NULL, NULL);
     assert_non_null(ls);
     OGRFeatureH f;
     int nstyles = 0;
@@ -353,7 +354,8 @@ static void test_annex_bytes(void **state)
     assert_non_null(l);
     assert_int_equal(OGR_L_GetFeatureCount(l, 1), 4);
     OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
-    int ia = OGR_FD_GetFieldIndex(d, "Fläche (ha)"), iw = OGR_FD_GetFieldIndex(d, "Wohnfläche je EW");
+    int ia = OGR_FD_GetFieldIndex(d, "Fläche (ha)"),
+        iw = OGR_FD_GetFieldIndex(d, "Wohnfläche je EW");
     assert_true(ia >= 0 && iw >= 0);
     assert_int_equal(OGR_Fld_GetType(OGR_FD_GetFieldDefn(d, iw)), OFTReal);
     double sum = 0;
@@ -375,9 +377,14 @@ static void test_number_format(void **state)
     struct {
         double v;
         const char *s;
-    } cases[] = {{31.5, "31,5"},         {42.0, "42"},   {-0.0, "0"},
-                 {0.1 + 0.2, "0,3"},     {1.0 / 3, "0,333333333333333"},
-                 {1234567.25, "1234567,25"}, {-2.5e-3, "-0,0025"}, {1e-9, "1e-09"}};
+    } cases[] = {{31.5, "31,5"},
+                 {42.0, "42"},
+                 {-0.0, "0"},
+                 {0.1 + 0.2, "0,3"},
+                 {1.0 / 3, "0,333333333333333"},
+                 {1234567.25, "1234567,25"},
+                 {-2.5e-3, "-0,0025"},
+                 {1e-9, "1e-09"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(qtr_annex_format_number(cases[i].v, b, sizeof b), 0);
         assert_string_equal(b, cases[i].s);
@@ -528,7 +535,8 @@ static void test_reproducible(void **state)
     for (int pass = 0; pass < 2; pass++) {
         char cmd[16384];
         const char *bin = getenv("QTR_BIN");
-        snprintf(cmd, sizeof cmd, "SOURCE_DATE_EPOCH=1767225600 '%s' run %s -o %s -q >/dev/null 2>&1",
+        snprintf(cmd, sizeof cmd,
+                 "SOURCE_DATE_EPOCH=1767225600 '%s' run %s -o %s -q >/dev/null 2>&1",
                  bin ? bin : "build/quartier", qtr_test_path(FIXTURE), dir);
         assert_int_equal(system(cmd), 0);
         for (int k = 0; k < 4; k++) {
@@ -552,14 +560,17 @@ static void test_reproducible(void **state)
     }
 }
 
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_number_format),  cmocka_unit_test(test_suppression),
-        cmocka_unit_test(test_styles_and_aliases), cmocka_unit_test(test_english_aliases),
-        cmocka_unit_test(test_annex_bytes),    cmocka_unit_test(test_run_info),
-        cmocka_unit_test(test_atomic),         cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_number_format),
+        cmocka_unit_test(test_suppression),
+        cmocka_unit_test(test_styles_and_aliases),
+        cmocka_unit_test(test_english_aliases),
+        cmocka_unit_test(test_annex_bytes),
+        cmocka_unit_test(test_run_info),
+        cmocka_unit_test(test_atomic),
+        cmocka_unit_test(test_reproducible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

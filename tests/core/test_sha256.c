@@ -1,4 +1,5 @@
-/* SHA-256 against the FIPS 180-4 example vectors (NIST CSRC "SHA256.pdf" / "SHA2_Additional.pdf"). */
+/* SHA-256 against the FIPS 180-4 example vectors (NIST CSRC "SHA256.pdf" / "SHA2_Additional.pdf").
+ */
 #include "../test_util.h"
 
 #include "quartier/sha256.h"

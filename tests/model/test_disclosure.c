@@ -45,10 +45,10 @@ static void test_disclose(void **state)
     struct qtr_column *ind_k = col(f, "k", "quartier", any, vals);
 
     assert_true(qtr_is_count_column(ca, 3));
-    assert_false(qtr_is_count_column(cb, 3));  /* decimals */
-    assert_false(qtr_is_count_column(bnd, 3)); /* boundary attribute */
+    assert_false(qtr_is_count_column(cb, 3));    /* decimals */
+    assert_false(qtr_is_count_column(bnd, 3));   /* boundary attribute */
     assert_false(qtr_is_count_column(share, 3)); /* computed */
-    assert_true(qtr_is_count_column(code, 3)); /* by its values: hence `not_counts =` */
+    assert_true(qtr_is_count_column(code, 3));   /* by its values: hence `not_counts =` */
 
     struct qtr_config cfg;
     qtr_config_init(&cfg);
