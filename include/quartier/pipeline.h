@@ -146,7 +146,8 @@ int qtr_run_date(char buf[32], int *fixed, struct qtr_error *err);
 /**
  * Write quartier.gpkg (districts, city_indices, join_report, run_info) and
  * districts.geojson (RFC 7946) into `outdir` (created if needed). Each file is
- * written to a temporary name in that folder and renamed when complete; an
+ * written to a temporary name in that folder and renamed when complete (with
+ * st->keep_temporary set, the renaming is left to qtr_pipeline_publish); an
  * output path that is one of the inputs is an error.
  */
 int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
@@ -176,7 +177,7 @@ int qtr_pipeline_disclose(const struct qtr_config *cfg, struct qtr_state *st,
  *    gpkg_data_columns ([analysis] language);
  *  - run_info rows: date, SHA-256 of every input file, attributions;
  *  - annex tables OUTDIR/tables/<table>.csv (German Excel CSV) and
- *    OUTDIR/tables/quartier-tabellen.xlsx (or quartier-tables.xlsx).
+ *    OUTDIR/tables/quartier.xlsx (one sheet per table).
  * Every file is complete under a temporary name before the first rename; on
  * error all temporary files are removed and the previous outputs stay as
  * they were. The paths written are in st->published. Environment variable

@@ -1109,6 +1109,7 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     if ((rc = qtr_mkdir_p(tables_dir, err)))
         goto out;
     long pid = (long)getpid();
+    int absent[sizeof annex_tables / sizeof annex_tables[0]] = {0};
     for (size_t t = 0; t < sizeof annex_tables / sizeof annex_tables[0]; t++) {
         char *tmp = qtr_asprintf("%s/.tmp-%ld-%s.csv", tables_dir, pid, annex_tables[t]);
         char *fin = qtr_asprintf("%s/%s.csv", tables_dir, annex_tables[t]);
@@ -1120,6 +1121,7 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         if ((rc = qtr_annex_csv(tmp_gpkg, annex_tables[t], docs.d, docs.n, tmp, &written, err)))
             goto out;
         if (!written) { /* the table is not in this run */
+            absent[t] = 1;
             mv.n--;
             free(mv.m[mv.n].tmp);
             free(mv.m[mv.n].final);
@@ -1186,6 +1188,15 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         pub[i] = mv.m[i].final;
         mv.m[i].final = NULL;
     }
+    /* an annex table of an earlier run that this run does not have would contradict the
+     * GeoPackage beside it */
+    for (size_t t = 0; t < sizeof annex_tables / sizeof annex_tables[0]; t++)
+        if (absent[t]) {
+            char *stale = qtr_asprintf("%s/%s.csv", tables_dir, annex_tables[t]);
+            if (stale)
+                unlink(stale);
+            free(stale);
+        }
     st->published = pub;
     st->npublished = mv.n;
     free(st->gpkg_path);

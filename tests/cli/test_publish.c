@@ -522,6 +522,27 @@ static void test_atomic(void **state)
         free(after.data[i]);
 }
 
+static void test_stale_annex(void **state)
+{
+    (void)state;
+    const char *d = run_fixture(NULL, NULL);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tables/change.csv", d);
+    FILE *fp = fopen(path, "wb"); /* as if an earlier run had compared two dates */
+    assert_non_null(fp);
+    fputs("old", fp);
+    fclose(fp);
+    snprintf(path, sizeof path, "%s/tables/goals.csv", d);
+    assert_true(qtr_file_exists(path));
+    char args[8192], *out = NULL;
+    snprintf(args, sizeof args, "run %s -o %s -q", qtr_test_path(FIXTURE), d);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    free(out);
+    assert_true(qtr_file_exists(path)); /* goals are in this run */
+    snprintf(path, sizeof path, "%s/tables/change.csv", d);
+    assert_false(qtr_file_exists(path)); /* change is not: the stale file is gone */
+}
+
 static void test_reproducible(void **state)
 {
     (void)state;
@@ -570,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_annex_bytes),
         cmocka_unit_test(test_run_info),
         cmocka_unit_test(test_atomic),
+        cmocka_unit_test(test_stale_annex),
         cmocka_unit_test(test_reproducible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
