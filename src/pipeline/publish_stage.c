@@ -336,6 +336,22 @@ static const struct {
      "ok or not defined"},
     {"city_indices", "reason", "Grund", "Reason", "Warum der Index nicht definiert ist",
      "Why the index is not defined"},
+    {"city_indices", "suppressed_low", "Untergrenze bei unterdrückten Zellen",
+     "Lower bound (suppressed cells)",
+     "Wert des Index, wenn jede unterdrückte Zelle den kleinsten möglichen Wert hat",
+     "Index value with every suppressed cell at its smallest possible value"},
+    {"city_indices", "suppressed_high", "Obergrenze bei unterdrückten Zellen",
+     "Upper bound (suppressed cells)",
+     "Wert des Index, wenn jede unterdrückte Zelle den größten möglichen Wert hat",
+     "Index value with every suppressed cell at its largest possible value"},
+    {"multiscalar_profile", "index", "Index", "Index", "Name des Segregationsindex", "Index name"},
+    {"multiscalar_profile", "group", "Gruppe", "Group", "Bevölkerungsgruppe", "Population group"},
+    {"multiscalar_profile", "bandwidth_m", "Bandbreite (m)", "Bandwidth (m)",
+     "Radius der lokalen Umgebung (Kernel-Bandbreite)", "Radius of the local environment"},
+    {"multiscalar_profile", "value", "Wert", "Value", "Wert des Index bei dieser Bandbreite",
+     "Index value at this bandwidth"},
+    {"multiscalar_profile", "status", "Berechnung", "Computation", "ok oder nicht definiert",
+     "ok or not defined"},
     {"join_report", "kind", "Art", "Kind", "Art des Befunds", "Kind of finding"},
     {"join_report", "severity", "Gewicht", "Severity", "warning oder info", "warning or info"},
     {"join_report", "key", "Schlüssel", "Key", "Schlüssel des Gebiets oder der Tabellenzeile",
@@ -752,13 +768,16 @@ static int renewal_styles(const struct style_ctx *sc, struct qtr_error *err)
     return QTR_OK;
 }
 
+static int contains_ci(const char *s, const char *needle);
+
 static int is_categorized_field(const char *name)
 {
     static const char *const cat[] = {"status_code", "dynamics_code", "attention"};
     for (size_t i = 0; i < sizeof cat / sizeof cat[0]; i++)
         if (!strcmp(name, cat[i]))
             return 1;
-    return 0;
+    size_t n = strlen(name);
+    return contains_ci(name, "cluster") || (n > 8 && !strcmp(name + n - 8, "_lq_high"));
 }
 
 static int set_default(struct style_list *l, const char *table, const char *name)
@@ -822,32 +841,61 @@ static int contains_ci(const char *s, const char *needle)
     return 0;
 }
 
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
 /*
- * LISA cluster types (Anselin 1995), in any spatial layer: a field whose name contains
- * "cluster", numeric with GeoDa's codes (0 not significant, 1 High-High, 2 Low-Low,
- * 3 Low-High, 4 High-Low) or text "HH", "LL", "LH", "HL", "ns". GeoDa's red/blue colours
- * (qtr_palette_lisa), never red/green; anything else is drawn grey.
+ * Local statistics in any spatial layer, as the spatial stage writes them:
+ *  - LISA cluster types (Anselin 1995) in a field whose name contains "cluster": text
+ *    "hoch-hoch", "niedrig-hoch", "niedrig-niedrig", "hoch-niedrig", "nicht signifikant"
+ *    (English: "high-high", ...), or numbers in esda's coding (1 HH, 2 LH, 3 LL, 4 HL,
+ *    0 not significant); GeoDa's red/blue colours (qtr_palette_lisa), never red/green;
+ *  - Getis-Ord hot and cold spots in "*hotspot" (text "Hotspot", "Coldspot", ...);
+ *  - the 0/1 flag "*_lq_high" (share significantly above the city's).
+ * Any other value is drawn grey. With make_default (a layer other than districts) the
+ * first such style becomes the layer's default.
  */
 static int cluster_styles(const struct style_ctx *sc, int make_default, struct qtr_error *err)
 {
     static const char *const codes[] = {"0", "1", "2", "3", "4"};
-    static const char *const texts[] = {"ns", "HH", "LL", "LH", "HL"};
-    static const char *const de[] = {"nicht signifikant", "Hoch-Hoch", "Niedrig-Niedrig",
-                                     "Niedrig-Hoch", "Hoch-Niedrig"};
-    static const char *const en[] = {"not significant", "High-High", "Low-Low", "Low-High",
-                                     "High-Low"};
-    struct qtr_rgb col[5];
-    for (int i = 0; i < 5; i++)
-        col[i] = qtr_palette_lisa(i);
+    static const char *const lisa_de[] = {"nicht signifikant", "hoch-hoch", "niedrig-hoch",
+                                          "niedrig-niedrig", "hoch-niedrig"};
+    static const char *const lisa_en[] = {"not significant", "high-high", "low-high", "low-low",
+                                          "high-low"};
+    static const char *const spot_de[] = {"Hotspot", "Coldspot", "nicht signifikant"};
+    static const char *const spot_en[] = {"hot spot", "cold spot", "not significant"};
+    static const char *const flag[] = {"0", "1"};
+    const char *flag_de[] = {"nein", "signifikant hoher Anteil"};
+    const char *flag_en[] = {"no", "significantly high share"};
+    /* esda order: ns, HH, LH, LL, HL; qtr_palette_lisa is in GeoDa order ns, HH, LL, LH, HL */
+    const struct qtr_rgb lisa[5] = {qtr_palette_lisa(0), qtr_palette_lisa(1), qtr_palette_lisa(3),
+                                    qtr_palette_lisa(2), qtr_palette_lisa(4)};
+    const struct qtr_rgb spot[3] = {qtr_palette_lisa(1), qtr_palette_lisa(2), qtr_palette_lisa(0)};
+    struct qtr_rgb oi[8];
+    int rc = qtr_palette_colors(QTR_PAL_OKABE_ITO, 8, oi, err);
+    if (rc)
+        return rc;
+    const struct qtr_rgb flags[2] = {{240, 240, 240}, oi[1]};
     for (size_t k = 0; k < sc->li->nfields; k++) {
         const struct field_info *f = &sc->li->fields[k];
-        if (!contains_ci(f->name, "cluster"))
-            continue;
         int text = f->type == OFTString;
         if (!text && !numeric(f->type))
             continue;
-        int rc = categorized(sc, f->name, text ? QTR_QML_TEXT : QTR_QML_INT, 5,
-                             text ? texts : codes, col, sc->en ? en : de, err);
+        if (contains_ci(f->name, "cluster"))
+            rc = categorized(sc, f->name, text ? QTR_QML_TEXT : QTR_QML_INT, 5,
+                             text ? (sc->en ? lisa_en : lisa_de) : codes, lisa,
+                             sc->en ? lisa_en : lisa_de, err);
+        else if (text && ends_with(f->name, "hotspot"))
+            rc = categorized(sc, f->name, QTR_QML_TEXT, 3, sc->en ? spot_en : spot_de, spot, NULL,
+                             err);
+        else if (!text && ends_with(f->name, "_lq_high"))
+            rc = categorized(sc, f->name, QTR_QML_INT, 2, flag, flags, sc->en ? flag_en : flag_de,
+                             err);
+        else
+            continue;
         if (rc)
             return rc;
         if (make_default && !layer_has_default(sc->out, sc->li->name))
@@ -1060,8 +1108,8 @@ static int add_move(struct moves *mv, char *tmp, char *final)
     return QTR_OK;
 }
 
-static const char *const annex_tables[] = {"districts", "city_indices", "change", "goals",
-                                           "join_report"};
+static const char *const annex_tables[] = {"districts", "city_indices", "change",
+                                           "goals",     "join_report",  "multiscalar_profile"};
 
 int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          const char *outdir, struct qtr_error *err)

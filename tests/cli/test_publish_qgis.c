@@ -86,14 +86,17 @@ static void test_qgis_berlin(void **state)
     run_checker(tmp, 1);
 }
 
-/* Copy the geometry of districts feature `fid` into a new feature of `dst`. */
-static void add_copy(OGRLayerH districts, GIntBig fid, OGRLayerH dst, const char *field, int value)
+/* Copy the geometry of districts feature `fid` into a new feature of `dst` with a text and an
+ * integer attribute (text NULL: no text field). */
+static void add_copy(OGRLayerH districts, GIntBig fid, OGRLayerH dst, const char *text, int value)
 {
     OGRFeatureH src = OGR_L_GetFeature(districts, fid);
     assert_non_null(src);
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(dst));
     OGR_F_SetGeometry(f, OGR_F_GetGeometryRef(src));
-    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, field), value);
+    if (text)
+        OGR_F_SetFieldString(f, 0, text);
+    OGR_F_SetFieldInteger(f, text ? 1 : 0, value);
     assert_int_equal(OGR_L_CreateFeature(dst, f), OGRERR_NONE);
     OGR_F_Destroy(f);
     OGR_F_Destroy(src);
@@ -137,16 +140,20 @@ static void test_other_layers(void **state)
     CSLDestroy(lco);
     assert_non_null(cl);
     assert_non_null(ca);
-    OGRFieldDefnH fd = OGR_Fld_Create("lisa_cluster", OFTInteger);
+    /* as the spatial stage writes them: cluster type as text, the LQ flag as a number */
+    OGRFieldDefnH fd = OGR_Fld_Create("cluster", OFTString);
+    assert_int_equal(OGR_L_CreateField(cl, fd, 1), OGRERR_NONE);
+    OGR_Fld_Destroy(fd);
+    fd = OGR_Fld_Create("mh_lq_high", OFTInteger);
     assert_int_equal(OGR_L_CreateField(cl, fd, 1), OGRERR_NONE);
     OGR_Fld_Destroy(fd);
     fd = OGR_Fld_Create("districts", OFTInteger);
     assert_int_equal(OGR_L_CreateField(ca, fd, 1), OGRERR_NONE);
     OGR_Fld_Destroy(fd);
-    add_copy(d, 1, cl, "lisa_cluster", 1); /* High-High */
-    add_copy(d, 2, cl, "lisa_cluster", 0); /* not significant */
-    add_copy(d, 3, cl, "lisa_cluster", 7); /* unknown code: drawn grey */
-    add_copy(d, 1, ca, "districts", 1);
+    add_copy(d, 1, cl, "hoch-hoch", 1);
+    add_copy(d, 2, cl, "nicht signifikant", 0);
+    add_copy(d, 3, cl, "unbekannt", 7); /* unknown values: drawn grey, not hidden */
+    add_copy(d, 1, ca, NULL, 1);
     GDALClose(ds);
 
     if (qtr_pipeline_publish(&ctx, &cfg, st, dir, &err))
@@ -155,18 +162,22 @@ static void test_other_layers(void **state)
     ds = open_out(dir, "quartier.gpkg");
     char *v = sql_text(ds, "SELECT styleName FROM layer_styles WHERE f_table_name = 'clusters' "
                            "AND useAsDefault");
-    assert_string_equal(v, "lisa_cluster");
+    assert_string_equal(v, "cluster");
     free(v);
-    v = sql_text(ds, "SELECT styleQML FROM layer_styles WHERE f_table_name = 'clusters'");
-    assert_non_null(strstr(v, "label=\"Hoch-Hoch\""));
-    assert_non_null(strstr(v, "215,25,28")); /* GeoDa red for High-High */
+    v = sql_text(ds, "SELECT styleQML FROM layer_styles WHERE f_table_name = 'clusters' AND "
+                     "styleName = 'cluster'");
+    assert_non_null(strstr(v, "value=\"hoch-hoch\""));
+    assert_non_null(strstr(v, "215,25,28")); /* GeoDa red for high-high */
     free(v);
+    assert_int_equal(sql_long(ds, "SELECT count(*) FROM layer_styles WHERE f_table_name = "
+                                  "'clusters' AND styleName = 'mh_lq_high' AND NOT useAsDefault"),
+                     1);
     v = sql_text(ds, "SELECT styleName FROM layer_styles WHERE f_table_name = "
                      "'candidate_areas' AND useAsDefault");
     assert_string_equal(v, "outline");
     free(v);
     assert_int_equal(sql_long(ds, "SELECT count(*) FROM gpkg_data_columns WHERE table_name = "
-                                  "'clusters' AND column_name = 'lisa_cluster'"),
+                                  "'clusters' AND column_name = 'cluster'"),
                      1);
     GDALClose(ds);
     qtr_state_free(st);
