@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *slurp(const char *path, size_t *len)
+static inline char *slurp(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp)
@@ -33,7 +33,7 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* First column of the first row of an SQL query on a GeoPackage, as text (caller frees). */
-static char *sql_text(GDALDatasetH ds, const char *sql)
+static inline char *sql_text(GDALDatasetH ds, const char *sql)
 {
     OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
     if (!l)
@@ -48,7 +48,7 @@ static char *sql_text(GDALDatasetH ds, const char *sql)
     return r;
 }
 
-static long sql_long(GDALDatasetH ds, const char *sql)
+static inline long sql_long(GDALDatasetH ds, const char *sql)
 {
     char *s = sql_text(ds, sql);
     long v = s ? strtol(s, NULL, 10) : -1;
@@ -56,9 +56,9 @@ static long sql_long(GDALDatasetH ds, const char *sql)
     return v;
 }
 
-static GDALDatasetH open_out(const char *dir, const char *file)
+static inline GDALDatasetH open_out(const char *dir, const char *file)
 {
-    char path[4096];
+    char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     GDALAllRegister();
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
