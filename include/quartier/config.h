@@ -30,6 +30,9 @@ struct qtr_table_spec {
     char *columns;     /* comma-separated columns to take (NULL = all) */
     char *na_values;   /* comma-separated cell texts meaning 'no value' (e.g. -9999) */
     char *date;
+    char *attribution; /* licence and attribution of the source (run_info), or NULL */
+    char *not_counts;  /* comma-separated whole-number columns that are not counts of people
+                          (codes, classes, numbers of schools): no disclosure control; NULL */
     unsigned line;     /* line of the section header */
 };
 
@@ -98,6 +101,7 @@ struct qtr_config {
     char *bnd_name;
     char *bnd_crs;
     char *bnd_parent;
+    char *bnd_attribution; /* licence and attribution of the boundaries, or NULL */
     /* [table ...] */
     size_t ntables;
     struct qtr_table_spec *tables;

@@ -34,6 +34,10 @@ struct qtr_output_request {
     const struct qtr_area_layer *areas;
     size_t nareas;
     const char *command_line;
+    /* 1: leave both files under their temporary names in outdir (returned in *gpkg and
+     * *geojson) for a later stage that finishes them and moves them into place itself
+     * (qtr_pipeline_publish); on error they are removed as usual. */
+    int keep_temporary;
 };
 
 /**

@@ -17,6 +17,7 @@
 #include "quartier/config.h"
 #include "quartier/csv.h"
 #include "quartier/ctx.h"
+#include "quartier/disclosure.h"
 #include "quartier/error.h"
 #include "quartier/frame.h"
 #include "quartier/indices.h"
@@ -107,6 +108,12 @@ struct qtr_state {
     size_t nareas;
     char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write) */
     char *geojson_path;
+    /* publishing: set keep_temporary before qtr_pipeline_write when qtr_pipeline_publish
+     * follows; gpkg_path/geojson_path are then temporary names until publish succeeds */
+    int keep_temporary;
+    struct qtr_disclosure disclosure; /* what disclosure control suppressed */
+    char **published;          /* npublished paths written by qtr_pipeline_publish */
+    size_t npublished;
 };
 
 /** Free the state. NULL-safe. */
@@ -169,12 +176,56 @@ int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
                        struct qtr_error *err);
 
 /**
+ * The date of the run as "YYYY-MM-DDTHH:MM:SS.000Z" (UTC) in buf: the time
+ * given by the environment variable SOURCE_DATE_EPOCH (seconds since 1970,
+ * the reproducible-builds.org convention) when it is set, else now.
+ * *fixed is 1 when SOURCE_DATE_EPOCH was used. QTR_ERR_USAGE when it is set
+ * but not a whole number of seconds.
+ */
+int qtr_run_date(char buf[32], int *fixed, struct qtr_error *err);
+
+/**
  * Write quartier.gpkg (districts, city_indices, join_report, run_info) and
  * districts.geojson (RFC 7946) into `outdir` (created if needed). Each file is
- * written to a temporary name in that folder and renamed when complete; an
+ * written to a temporary name in that folder and renamed when complete (with
+ * st->keep_temporary set, the renaming is left to qtr_pipeline_publish); an
  * output path that is one of the inputs is an error.
  */
 int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                        const char *outdir, const char *command_line, struct qtr_error *err);
+
+/**
+ * Disclosure control on everything that will be published (qtr_pipeline_write
+ * calls it first, so nothing written afterwards, GeoPackage, GeoJSON, annex,
+ * maps or report, shows a small count): qtr_disclose_frame() on the frame,
+ * then the goals: where a district's indicator value is now suppressed, its
+ * goal row loses baseline, current value and path (state unknown) and its
+ * goal_<target> state is emptied. Adds to st->disclosure. Idempotent.
+ * With SOURCE_DATE_EPOCH set, qtr_pipeline_write also stamps the GeoPackage
+ * with that date, so the same inputs and seed give byte-identical files.
+ */
+int qtr_pipeline_disclose(const struct qtr_config *cfg, struct qtr_state *st,
+                          struct qtr_error *err);
+
+/**
+ * Finish the outputs of qtr_pipeline_write (called with st->keep_temporary
+ * set, so the files still have temporary names) and move everything into
+ * place:
+ *  - QGIS styles in layer_styles for every spatial layer of the GeoPackage
+ *    (a default one each, and named graduated/categorized styles per
+ *    computed column of `districts`), see docs/publish.md;
+ *  - aliases and descriptions of every column of every table in
+ *    gpkg_data_columns ([analysis] language);
+ *  - run_info rows: date, SHA-256 of every input file, attributions;
+ *  - annex tables OUTDIR/tables/<table>.csv (German Excel CSV) and
+ *    OUTDIR/tables/quartier.xlsx (one sheet per table).
+ * Every file is complete under a temporary name before the first rename; on
+ * error all temporary files are removed and the previous outputs stay as
+ * they were. The paths written are in st->published. Environment variable
+ * QTR_TEST_FAIL_STAGE=publish (tests only) makes it fail just before the
+ * renames. Errors: QTR_ERR_IO, QTR_ERR_USAGE, QTR_ERR_NOMEM.
+ */
+int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                         const char *outdir, struct qtr_error *err);
 
 #endif

@@ -16,6 +16,8 @@ static const char run_help[] =
     "boundaries and statistics tables, joins them, computes the indices and writes\n"
     "  OUTDIR/quartier.gpkg      districts layer, city_indices, join_report, run_info\n"
     "  OUTDIR/districts.geojson  RFC 7946 (EPSG:4326) for web maps\n"
+    "  OUTDIR/tables/            annex tables as CSV (German Excel) and XLSX\n"
+    "The GeoPackage opens styled in QGIS. Counts below [analysis] min_count are suppressed.\n"
     "Outputs are written atomically: an interrupted run leaves the previous ones intact.\n"
     "\n"
     "options:\n"
@@ -177,8 +179,12 @@ int cmd_run(int argc, char **argv)
         rc = qtr_pipeline_goals(&ctx, &cfg, st, &err);
     if (!rc)
         rc = qtr_pipeline_candidates(&ctx, &cfg, st, &err);
-    if (!rc)
+    if (!rc) {
+        st->keep_temporary = 1;
         rc = qtr_pipeline_write(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, cmdline, &err);
+    }
+    if (!rc)
+        rc = qtr_pipeline_publish(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, &err);
     if (rc) {
         if (st && st->report.n && !a.quiet)
             cli_print_report(stderr, st, 0);
@@ -192,6 +198,8 @@ int cmd_run(int argc, char **argv)
                     w, a.analysis);
         printf("%zu districts, %zu in the indices\n", st->frame->n, st->nusable);
         printf("GeoPackage: %s\nGeoJSON:    %s\n", st->gpkg_path, st->geojson_path);
+        if (st->npublished > 2)
+            printf("Tables:     %s/tables/\n", a.outdir ? a.outdir : cfg.output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);

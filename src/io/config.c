@@ -52,6 +52,8 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->columns);
     free(t->na_values);
     free(t->date);
+    free(t->attribution);
+    free(t->not_counts);
 }
 
 static void free_group_spec(struct qtr_group_spec *g)
@@ -85,7 +87,7 @@ void qtr_config_release(struct qtr_config *cfg)
     char **strs[] = {&cfg->path,         &cfg->dir,           &cfg->title,
                      &cfg->language,     &cfg->output,        &cfg->crs,
                      &cfg->bnd_source,   &cfg->bnd_layer,     &cfg->bnd_key,
-                     &cfg->bnd_name,     &cfg->bnd_crs,       &cfg->bnd_parent,
+                     &cfg->bnd_name,     &cfg->bnd_crs,       &cfg->bnd_parent,     &cfg->bnd_attribution,
                      &cfg->total,        &cfg->date,          &cfg->previous_total,
                      &cfg->previous_date, &cfg->renewal_method, &cfg->standardise,
                      &cfg->attention,    &cfg->exclude,       &cfg->invalid_column, &cfg->renewal_population,
@@ -400,8 +402,10 @@ static int on_boundaries(struct parse_state *st, const char *sec, const char *na
         return set_str(st, &c->bnd_crs, sec, name, v);
     if (!strcmp(name, "parent"))
         return set_str(st, &c->bnd_parent, sec, name, v);
+    if (!strcmp(name, "attribution"))
+        return set_str(st, &c->bnd_attribution, sec, name, v);
     return fail(st, "unknown key '%s' in [boundaries] (known: source, layer, key, name, crs, "
-                    "parent)",
+                    "parent, attribution)",
                 name);
 }
 
@@ -485,8 +489,13 @@ static int on_table(struct parse_state *st, const char *sec, const char *id, con
         return set_str(st, &cur->na_values, sec, name, v);
     if (!strcmp(name, "date"))
         return set_str(st, &cur->date, sec, name, v);
+    if (!strcmp(name, "attribution"))
+        return set_str(st, &cur->attribution, sec, name, v);
+    if (!strcmp(name, "not_counts"))
+        return set_str(st, &cur->not_counts, sec, name, v);
     return fail(st, "unknown key '%s' in [%s] (known: source, key, join, sheet, header_row, "
-                    "skip_rows, separator, encoding, decimal, suffix, columns, na_values, date)",
+                    "skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
+                    "attribution, not_counts)",
                 name, sec);
 }
 

@@ -655,6 +655,13 @@ int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, 
     qtr_progress(ctx, 0.6, "writing outputs");
     if ((rc = write_geojson(ctx, req, tmp_json, srs, err)))
         goto out;
+    if (req->keep_temporary) {
+        qtr_progress(ctx, 1.0, "writing outputs");
+        *gpkg = tmp_gpkg;
+        *geojson = tmp_json;
+        tmp_gpkg = tmp_json = NULL;
+        goto out;
+    }
     if (rename(tmp_gpkg, final_gpkg) != 0 || rename(tmp_json, final_json) != 0) {
         rc = qtr_error_set(err, QTR_ERR_IO, "cannot move the outputs into place in '%s': %s",
                            req->outdir, strerror(errno));
@@ -665,7 +672,7 @@ int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, 
     *geojson = final_json;
     final_gpkg = final_json = NULL;
 out:
-    if (rc) {
+    if (rc && tmp_gpkg) {
         remove_tmp(tmp_gpkg);
         unlink(tmp_json);
     }

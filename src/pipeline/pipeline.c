@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <geos_c.h>
+#include <cpl_conv.h>
 
 #include "quartier/join.h"
 #include "quartier/multigroup.h"
@@ -53,6 +54,9 @@ void qtr_state_free(struct qtr_state *st)
     free(st->areas);
     free(st->gpkg_path);
     free(st->geojson_path);
+    for (size_t i = 0; i < st->npublished; i++)
+        free(st->published[i]);
+    free(st->published);
     free(st);
 }
 
@@ -690,6 +694,20 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         .areas = st->areas,
         .nareas = st->nareas,
         .command_line = command_line,
+        .keep_temporary = st->keep_temporary,
     };
-    return qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);
+    char date[32];
+    int fixed = 0;
+    int rc = qtr_pipeline_disclose(cfg, st, err);
+    if (!rc)
+        rc = qtr_run_date(date, &fixed, err);
+    if (rc)
+        return rc;
+    /* GDAL stamps gpkg_contents.last_change with OGR_CURRENT_DATE when set. */
+    if (fixed)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", date);
+    rc = qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);
+    if (fixed)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
+    return rc;
 }
