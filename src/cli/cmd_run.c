@@ -16,6 +16,8 @@ static const char run_help[] =
     "boundaries and statistics tables, joins them, computes the indices and writes\n"
     "  OUTDIR/quartier.gpkg      districts layer, city_indices, join_report, run_info\n"
     "  OUTDIR/districts.geojson  RFC 7946 (EPSG:4326) for web maps\n"
+    "  OUTDIR/report.html, report.pdf  council report (language as in the analysis file)\n"
+    "  OUTDIR/maps/              maps as PNG, SVG and PDF\n"
     "Outputs are written atomically: an interrupted run leaves the previous ones intact.\n"
     "\n"
     "options:\n"
@@ -175,6 +177,8 @@ int cmd_run(int argc, char **argv)
         rc = qtr_pipeline_goals(&ctx, &cfg, st, &err);
     if (!rc)
         rc = qtr_pipeline_write(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, cmdline, &err);
+    if (!rc)
+        rc = qtr_pipeline_report(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, &err);
     if (rc) {
         if (st && st->report.n && !a.quiet)
             cli_print_report(stderr, st, 0);
@@ -188,6 +192,8 @@ int cmd_run(int argc, char **argv)
                     w, a.analysis);
         printf("%zu districts, %zu in the indices\n", st->frame->n, st->nusable);
         printf("GeoPackage: %s\nGeoJSON:    %s\n", st->gpkg_path, st->geojson_path);
+        printf("Report:     %s/report.html, report.pdf; maps in %s/maps\n",
+               a.outdir ? a.outdir : cfg.output, a.outdir ? a.outdir : cfg.output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);
