@@ -769,25 +769,110 @@ static const struct qtr_change_row *find_change(const struct rs *r, const char *
     return NULL;
 }
 
+/* Names labels.c does not know yet; qtr_index_label returns the name itself then. */
 static const char *index_short(const struct rs *r, const char *name)
 {
-    return qtr_index_label(name, r->en);
+    static const struct {
+        const char *name, *de, *en;
+    } more[] = {
+        {"min_max", "Min-Max-Index (O'Sullivan und Wong)", "Min-max index (O'Sullivan and Wong)"},
+        {"concentration_profile", "Konzentrationsprofil R (Hong und Sadahiro)",
+         "Concentration profile R (Hong and Sadahiro)"},
+        {"modified_dissimilarity", "D, zufallsbereinigt (Carrington und Troske)",
+         "D, adjusted for randomness (Carrington and Troske)"},
+        {"modified_gini", "Gini, zufallsbereinigt (Carrington und Troske)",
+         "Gini, adjusted for randomness (Carrington and Troske)"},
+        {"bias_corrected_dissimilarity", "D, verzerrungskorrigiert (Allen u. a.)",
+         "D, bias-corrected (Allen et al.)"},
+        {"density_corrected_dissimilarity", "D, dichtekorrigiert (Allen u. a.)",
+         "D, density-corrected (Allen et al.)"},
+        {"delta", "Hoovers Delta (Konzentration)", "Hoover's delta (concentration)"},
+        {"absolute_concentration", "Absolute Konzentration", "Absolute concentration"},
+        {"relative_concentration", "Relative Konzentration", "Relative concentration"},
+        {"absolute_centralization", "Absolute Zentralisierung", "Absolute centralization"},
+        {"relative_centralization", "Relative Zentralisierung", "Relative centralization"},
+        {"proportion_central", "Anteil im Zentrum", "Proportion in the centre"},
+    };
+    const char *l = qtr_index_label(name, r->en);
+    if (l != name)
+        return l;
+    for (size_t k = 0; k < sizeof more / sizeof more[0]; k++)
+        if (!strcmp(name, more[k].name))
+            return r->en ? more[k].en : more[k].de;
+    return name;
+}
+
+/* The indices of the main table; all others go to the annex. */
+static int is_core_index(const char *name)
+{
+    static const char *const core[] = {"dissimilarity", "gini",      "entropy",
+                                       "isolation",     "exposure",  "atkinson_b05",
+                                       "mutual_information", "multigroup_dissimilarity",
+                                       "multigroup_entropy"};
+    for (size_t k = 0; k < sizeof core / sizeof core[0]; k++)
+        if (!strcmp(name, core[k]))
+            return 1;
+    return 0;
+}
+
+static void ci_text(const struct rs *r, double lo, double hi, int dec, char *buf, size_t size)
+{
+    char a[32], b[32];
+    if (!isfinite(lo) || !isfinite(hi)) {
+        snprintf(buf, size, "–");
+        return;
+    }
+    /* one more decimal when the rounded limits would coincide */
+    for (int d = dec; d <= dec + 2; d++) {
+        num(r, lo, d, a, sizeof a);
+        num(r, hi, d, b, sizeof b);
+        if (strcmp(a, b))
+            break;
+    }
+    snprintf(buf, size, "%s – %s", a, b);
+}
+
+static int index_table(struct rs *r, const char *caption, int core)
+{
+    const struct qtr_state *st = r->st;
+    const char *head[6] = {T(r, "Index", "Index"),         T(r, "Gruppe", "Group"),
+                           T(r, "Wert", "Value"),          T(r, "95-%-Intervall", "95% interval"),
+                           T(r, "Zufallserwartung", "Random expectation"), "p"};
+    const unsigned char nm[6] = {0, 0, 1, 1, 1, 1};
+    ADD(qtr_doc_table(r->doc, caption, 6, head, nm));
+    for (size_t i = 0; i < st->nindices; i++) {
+        const struct qtr_index_value *v = &st->indices[i];
+        if (v->status != QTR_OK || (core && !is_core_index(v->name)))
+            continue;
+        char val[32], ci[80], ex[32], p[32];
+        num(r, v->value, 3, val, sizeof val);
+        ci_text(r, v->ci_low, v->ci_high, 3, ci, sizeof ci);
+        num(r, v->expected, 3, ex, sizeof ex);
+        pval(r, v->p_value, p, sizeof p);
+        const char *cells[6] = {index_short(r, v->name),
+                                v->group[0] ? group_label(r, v->group)
+                                            : T(r, "alle Gruppen", "all groups"),
+                                val, ci, ex, p};
+        ADD(qtr_doc_row(r->doc, cells));
+    }
+    return QTR_OK;
 }
 
 /* Plain-language paragraph on the dissimilarity index of one group. */
-static int group_summary(struct rs *r, const struct qtr_group_spec *g, struct qtr_buf *b)
+static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first,
+                         struct qtr_buf *b)
 {
     const struct qtr_index_value *d = find_index(r, "dissimilarity", g->id);
     if (!d)
         return QTR_OK;
-    char v[32], lo[32], hi[32], p[48], pct[32];
+    char v[32], p[48], pct[32];
     num(r, d->value, 2, v, sizeof v);
     qtr_buf_printf(b, T(r, "Der Segregationsindex D für %s beträgt %s", "The dissimilarity index D for %s is %s"),
                    group_label(r, g->id), v);
     if (isfinite(d->ci_low) && isfinite(d->ci_high)) {
-        num(r, d->ci_low, 2, lo, sizeof lo);
-        num(r, d->ci_high, 2, hi, sizeof hi);
-        qtr_buf_printf(b, T(r, " (95-%%-Intervall %s–%s)", " (95%% interval %s–%s)"), lo, hi);
+        char ci[96];
+        ci_text(r, d->ci_low, d->ci_high, 2, ci, sizeof ci);
+        qtr_buf_printf(b, T(r, " (95-%%-Intervall %s)", " (95%% interval %s)"), ci);
     }
     if (isfinite(d->p_value)) {
         ptext(r, d->p_value, p, sizeof p);
@@ -802,17 +887,22 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, struct qt
                            p);
     }
     num(r, 100 * d->value, 0, pct, sizeof pct);
+    const char *level = d->value < 0.3   ? T(r, "gering", "low")
+                        : d->value < 0.6 ? T(r, "mäßig", "moderate")
+                                         : T(r, "hoch", "high");
+    if (!first) {
+        qtr_buf_printf(b, T(r, "; rund %s %% müssten umziehen (%s).", "; about %s%% would have to move (%s)."),
+                       pct, level);
+    } else {
     qtr_buf_printf(b,
                    T(r, ". Anschaulich: rund %s %% von ihnen müssten in ein anderes Gebiet "
                         "ziehen, damit sie überall so verteilt wären wie die übrige Bevölkerung",
                      ". Put simply: about %s%% of them would have to move to another district "
                      "to be distributed like the rest of the population"),
                    pct);
-    const char *level = d->value < 0.3   ? T(r, "gering", "low")
-                        : d->value < 0.6 ? T(r, "mäßig", "moderate")
-                                         : T(r, "hoch", "high");
     qtr_buf_printf(b, T(r, "; nach der üblichen Einteilung ist das %s.", "; by the usual convention that is %s."),
                    level);
+    }
     const struct qtr_change_row *c = find_change(r, "dissimilarity", g->id);
     if (c && isfinite(c->difference) && r->prev_date[0]) {
         char dd[32];
@@ -900,12 +990,14 @@ static int summary(struct rs *r)
         qtr_buf_puts(&b, ".");
     if (!b.data || (rc = para(r, b.data)))
         goto out;
+    size_t shown = 0;
     for (size_t g = 0; g < cfg->ngroups; g++) {
         b.len = 0;
-        if ((rc = group_summary(r, &cfg->groups[g], &b)))
+        if ((rc = group_summary(r, &cfg->groups[g], shown == 0, &b)))
             goto out;
         if (b.len && (rc = para(r, b.data)))
             goto out;
+        shown += b.len > 0;
     }
     const struct qtr_index_value *m = find_index(r, "mutual_information", "");
     if (m) {
@@ -1027,7 +1119,6 @@ out:
 
 static int indices_section(struct rs *r)
 {
-    const struct qtr_state *st = r->st;
     int rc;
     ADD(qtr_doc_heading(r->doc, 1, T(r, "Segregation in der Stadt", "Segregation citywide")));
     if ((rc = para(r, T(r, "Segregationsindizes messen, wie ungleich eine Gruppe über die Gebiete "
@@ -1054,32 +1145,10 @@ static int indices_section(struct rs *r)
                         "allocation gives values slightly above 0 (column 'random "
                         "expectation')."))))
         return rc;
-    const char *head[6] = {T(r, "Index", "Index"),         T(r, "Gruppe", "Group"),
-                           T(r, "Wert", "Value"),          T(r, "95-%-Intervall", "95% interval"),
-                           T(r, "Zufallserwartung", "Random expectation"), "p"};
-    const unsigned char nm[6] = {0, 0, 1, 1, 1, 1};
-    ADD(qtr_doc_table(r->doc, T(r, "Stadtweite Indizes", "Citywide indices"), 6, head, nm));
-    for (size_t i = 0; i < st->nindices; i++) {
-        const struct qtr_index_value *v = &st->indices[i];
-        if (v->status != QTR_OK)
-            continue;
-        char val[32], ci[80], ex[32], p[32], lo[32], hi[32];
-        num(r, v->value, 3, val, sizeof val);
-        if (isfinite(v->ci_low) && isfinite(v->ci_high)) {
-            num(r, v->ci_low, 3, lo, sizeof lo);
-            num(r, v->ci_high, 3, hi, sizeof hi);
-            snprintf(ci, sizeof ci, "%s – %s", lo, hi);
-        } else {
-            snprintf(ci, sizeof ci, "–");
-        }
-        num(r, v->expected, 3, ex, sizeof ex);
-        pval(r, v->p_value, p, sizeof p);
-        const char *cells[6] = {index_short(r, v->name),
-                                v->group[0] ? group_label(r, v->group)
-                                            : T(r, "alle Gruppen", "all groups"),
-                                val, ci, ex, p};
-        ADD(qtr_doc_row(r->doc, cells));
-    }
+    if ((rc = index_table(r, T(r, "Stadtweite Indizes (Auswahl; alle im Methodenanhang)",
+                               "Citywide indices (selection; all in the methods annex)"),
+                          1)))
+        return rc;
     char buf[400];
     snprintf(buf, sizeof buf,
              T(r, "p-Werte aus %u zufälligen Verteilungen der Einwohner auf die Gebiete "
@@ -1406,6 +1475,31 @@ static int goals_section(struct rs *r)
     return QTR_OK;
 }
 
+static const char *issue_title(const struct rs *r, int k)
+{
+    static const char *const de[QTR_ISSUE_KIND_COUNT] = {
+        [QTR_ISSUE_DUPLICATE_BOUNDARY_KEY] = "Schlüssel in der Grenzdatei doppelt",
+        [QTR_ISSUE_DUPLICATE_TABLE_KEY] = "Schlüssel in einer Tabelle doppelt",
+        [QTR_ISSUE_NO_STATISTICS] = "Gebiet ohne Zeile in einer Tabelle",
+        [QTR_ISSUE_NO_BOUNDARY] = "Tabellenzeile ohne Gebiet",
+        [QTR_ISSUE_AMBIGUOUS_NAME] = "Name nicht eindeutig",
+        [QTR_ISSUE_MERGED_ROW] = "eine Zeile nennt mehrere Gebiete",
+        [QTR_ISSUE_NOTE_ROW] = "Fußnote oder Quellenzeile in einer Tabelle",
+        [QTR_ISSUE_GROUP_EXCEEDS_TOTAL] = "Gruppe größer als die Einwohnerzahl",
+        [QTR_ISSUE_NEGATIVE_COUNT] = "negative Zahl",
+        [QTR_ISSUE_ZERO_POPULATION] = "Gebiet ohne Einwohner",
+        [QTR_ISSUE_SMALL_POPULATION] = "Gebiet mit wenigen Einwohnern",
+        [QTR_ISSUE_MISSING_COUNT] = "Zahl fehlt oder ist geheim gehalten",
+        [QTR_ISSUE_NOT_A_NUMBER] = "Text in einer Zahlenspalte",
+        [QTR_ISSUE_REPAIRED_GEOMETRY] = "Geometrie repariert",
+        [QTR_ISSUE_NO_GEOMETRY] = "Gebiet ohne Geometrie",
+        [QTR_ISSUE_KEY_FORMAT] = "Schlüsselformat (z. B. führende Nullen verloren)",
+    };
+    if (!r->en && k >= 0 && k < QTR_ISSUE_KIND_COUNT && de[k])
+        return de[k];
+    return qtr_issue_kind_title((enum qtr_issue_kind)k);
+}
+
 static int quality_section(struct rs *r)
 {
     const struct qtr_report *rep = &r->st->report;
@@ -1442,7 +1536,7 @@ static int quality_section(struct rs *r)
         char a[16], b[16];
         snprintf(a, sizeof a, "%zu", w);
         snprintf(b, sizeof b, "%zu", inf);
-        const char *cells[3] = {qtr_issue_kind_title((enum qtr_issue_kind)k), a, b};
+        const char *cells[3] = {issue_title(r, k), a, b};
         ADD(qtr_doc_row(r->doc, cells));
         any = 1;
     }
@@ -1525,6 +1619,8 @@ static int methods_section(struct rs *r)
         const char *cells[2] = {index_short(r, defs[k].name), r->en ? defs[k].en : defs[k].de};
         ADD(qtr_doc_row(r->doc, cells));
     }
+    if ((rc = index_table(r, T(r, "Alle berechneten Indizes", "All indices computed"), 0)))
+        return rc;
     ADD(qtr_doc_heading(r->doc, 2, T(r, "Statistische Sicherheit", "Statistical inference")));
     snprintf(buf, sizeof buf,
              T(r, "p-Werte: %u Simulationen, in denen die Einwohner bei festen Gebiets- und "

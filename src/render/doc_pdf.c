@@ -241,55 +241,88 @@ static void paragraph(struct pdf *p, const char *text, double size, double lead,
 #define TB_LEAD 9.0
 #define TB_PAD 2.5
 
-/* Column widths: natural widths when they fit, else shrink the widest fairly. */
+/* Width of the widest word of s with the current font. */
+static double widest_word(cairo_t *cr, const char *s)
+{
+    double m = 0;
+    while (s && *s) {
+        size_t wl = strcspn(s, " \n");
+        double x = width_of(cr, s, wl);
+        if (x > m)
+            m = x;
+        s += wl;
+        while (*s == ' ' || *s == '\n')
+            s++;
+    }
+    return m;
+}
+
+/*
+ * Column widths: natural widths (longest cell) when they fit; otherwise every
+ * column keeps at least its widest word (so words are not split where that
+ * can be avoided) and the remaining room is shared by water-filling: each
+ * column gets min(natural, level), the level raised until the widths add up
+ * to the content width.
+ */
 static int table_widths(struct pdf *p, const struct qtr_doc_block *b, double *w)
 {
     size_t nc = b->ncols;
-    double *nat = calloc(nc, sizeof *nat);
-    if (!nat)
+    double *nat = calloc(nc, sizeof *nat), *minw = calloc(nc, sizeof *minw);
+    if (!nat || !minw) {
+        free(nat);
+        free(minw);
         return QTR_ERR_NOMEM;
+    }
     for (size_t c = 0; c < nc; c++) {
         font(p->cr, TB_SIZE, 1);
         nat[c] = width_of(p->cr, b->head[c], strlen(b->head[c]));
+        minw[c] = widest_word(p->cr, b->head[c]);
         font(p->cr, TB_SIZE, 0);
         for (size_t r = 0; r < b->nrows; r++) {
             const char *s = b->cells[r * nc + c];
-            if (s) {
-                double x = width_of(p->cr, s, strlen(s));
-                if (x > nat[c])
-                    nat[c] = x;
-            }
+            if (!s)
+                continue;
+            double x = width_of(p->cr, s, strlen(s));
+            if (x > nat[c])
+                nat[c] = x;
+            x = widest_word(p->cr, s);
+            if (x > minw[c])
+                minw[c] = x;
         }
         nat[c] += 2 * TB_PAD + 1;
+        minw[c] = fmin(minw[c] + 2 * TB_PAD + 1, 0.35 * CONTENT_W);
+        if (minw[c] > nat[c])
+            minw[c] = nat[c];
     }
-    double total = 0;
-    for (size_t c = 0; c < nc; c++)
+    double total = 0, mint = 0;
+    for (size_t c = 0; c < nc; c++) {
         total += nat[c];
+        mint += minw[c];
+    }
     if (total <= CONTENT_W) {
+        /* spread the slack over the columns, so wide tables use the full width */
+        double extra = total > 0.6 * CONTENT_W ? (CONTENT_W - total) / (double)nc : 0;
         for (size_t c = 0; c < nc; c++)
-            w[c] = nat[c];
-        /* spread the slack over the columns, so tables use the full width */
-        double extra = (CONTENT_W - total) / (double)nc;
-        if (total > 0.6 * CONTENT_W)
-            for (size_t c = 0; c < nc; c++)
-                w[c] += extra;
+            w[c] = nat[c] + extra;
+    } else if (mint >= CONTENT_W) {
+        for (size_t c = 0; c < nc; c++)
+            w[c] = minw[c] * CONTENT_W / mint;
     } else {
-        /* water-filling: every column gets min(natural, level), the level is raised until
-         * the widths add up to the content width */
         double lo = 0, hi = CONTENT_W;
-        for (int it = 0; it < 50; it++) {
+        for (int it = 0; it < 60; it++) {
             double mid = (lo + hi) / 2, s = 0;
             for (size_t c = 0; c < nc; c++)
-                s += fmin(nat[c], mid);
+                s += fmax(minw[c], fmin(nat[c], mid));
             if (s > CONTENT_W)
                 hi = mid;
             else
                 lo = mid;
         }
         for (size_t c = 0; c < nc; c++)
-            w[c] = fmin(nat[c], lo);
+            w[c] = fmax(minw[c], fmin(nat[c], lo));
     }
     free(nat);
+    free(minw);
     return QTR_OK;
 }
 
