@@ -38,6 +38,7 @@ struct rs {
     char date[64];      /* "Stand: 31.12.2022" */
     char prev_date[32]; /* "31.12.2020" or "" */
     char cur_date[32];
+    char map_date[160]; /* "Stand: ..." of the tables behind the next map ("" = date) */
     size_t nmaps;
     struct qtr_error *err;
 };
@@ -175,9 +176,14 @@ static int mentions(const char *expr, const char *name)
  * expressions, then the boundary file. Table file names stand in for a
  * publisher's attribution.
  */
-static char *source_line(const struct rs *r, const char *const *expr, size_t nexpr)
+static char *source_line(struct rs *r, const char *const *expr, size_t nexpr)
 {
     struct qtr_buf b = {0};
+    /* the map's date is the reference date of the tables it shows (the MSS tables of a
+     * Berlin run are 31.12.2020 while the population is 31.12.2024) */
+    char dates[4][32];
+    size_t nd = 0;
+    r->map_date[0] = '\0';
     qtr_buf_puts(&b, T(r, "Quelle: ", "Source: "));
     size_t listed = 0;
     for (size_t t = 0; t < r->cfg->ntables; t++) {
@@ -193,6 +199,23 @@ static char *source_line(const struct rs *r, const char *const *expr, size_t nex
         if (!used)
             continue;
         qtr_buf_printf(&b, "%s%s", listed++ ? ", " : "", basename_of(ts->source));
+        if (ts->date) {
+            char d[32];
+            date_text(r, ts->date, d, sizeof d);
+            size_t k = 0;
+            while (k < nd && strcmp(dates[k], d))
+                k++;
+            if (k == nd && nd < 4)
+                snprintf(dates[nd++], sizeof dates[0], "%s", d);
+        }
+    }
+    if (nexpr && nd) {
+        size_t len = (size_t)snprintf(r->map_date, sizeof r->map_date, "%s",
+                                      T(r, "Stand:", "Date:"));
+        for (size_t k = 0; k < nd && len < sizeof r->map_date; k++)
+            len += (size_t)snprintf(r->map_date + len, sizeof r->map_date - len, "%s%s",
+                                    k ? (k + 1 == nd ? T(r, " und ", " and ") : ", ") : " ",
+                                    dates[k]);
     }
     qtr_buf_printf(&b, "%s%s %s; %s", listed ? "; " : "", T(r, "Gebietsgrenzen:", "boundaries:"),
                    basename_of(r->cfg->bnd_source),
@@ -213,7 +236,7 @@ static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_re
     m->shapes = r->shapes;
     m->nodata_color = qtr_palette_nodata();
     if (!m->date)
-        m->date = r->date;
+        m->date = r->map_date[0] ? r->map_date : r->date;
     if (!m->nodata_label)
         m->nodata_label = T(r, "keine Angabe", "no data");
     for (size_t k = 0; k < 3 && !rc; k++) {
@@ -376,11 +399,8 @@ static int overview_map(struct rs *r)
                "%zu districts; names where they fit without overlapping"),
              n);
     const char *labs[1] = {lab};
-    char *src = source_line(r, NULL, 0);
-    /* only the boundary file: source_line with no expression lists every table, so build a
-     * shorter line here */
-    free(src);
-    src = qtr_asprintf("%s%s", T(r, "Gebietsgrenzen: ", "Boundaries: "),
+    r->map_date[0] = '\0';
+    char *src = qtr_asprintf("%s%s", T(r, "Gebietsgrenzen: ", "Boundaries: "),
                        basename_of(r->cfg->bnd_source));
     int rc = src ? category_map(r, "overview", cls, 1, col, labs,
                                 T(r, "Übersicht der Gebiete", "Districts"), sub,
@@ -543,7 +563,7 @@ out:
 }
 
 /* Source line of the renewal maps: the status and dynamics indicators' tables. */
-static char *renewal_source(const struct rs *r)
+static char *renewal_source(struct rs *r)
 {
     const char *ex[64];
     size_t m = 0;
