@@ -249,8 +249,18 @@ static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_re
         else
             free(path);
     }
-    if (!rc && in_report && qtr_doc_map(r->doc, m, svg))
-        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    if (!rc && in_report) {
+        /*
+         * In the A4 portrait report a map is 483 pt wide; drawn from an A4 landscape page
+         * its 7 pt legend would shrink to 4 pt. A smaller page of the same proportions
+         * keeps the text at about 6 pt. The HTML inlines the A4 SVG from maps/.
+         */
+        struct qtr_map pm = *m;
+        pm.width_pt = 600;
+        pm.height_pt = 424;
+        if (qtr_doc_map(r->doc, &pm, svg))
+            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    }
     free(svg);
     r->nmaps += !rc;
     return rc;
