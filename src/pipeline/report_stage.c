@@ -74,11 +74,24 @@ static void pval(const struct rs *r, double p, char *buf, size_t size)
     num(r, p, 3, buf, size);
 }
 
-/* p for a sentence: "p < 0,01", "p = 0,03". */
+/*
+ * p for a sentence: "p < 0,01", "p = 0,03". With few simulations the
+ * smallest attainable p = 1 / (1 + permutations) can be 0,01 or more; the
+ * sentence then says so, because "p = 0,05" would read as a borderline result
+ * when it is only the resolution of the test.
+ */
 static void ptext(const struct rs *r, double p, char *buf, size_t size)
 {
     char b[32];
-    if (p < 0.01) {
+    unsigned perms = r->cfg->permutations;
+    double pmin = perms ? 1.0 / (1.0 + perms) : NAN;
+    if (pmin >= 0.01 && p <= pmin * (1 + 1e-9)) {
+        num(r, p, 2, b, sizeof b);
+        snprintf(buf, size,
+                 T(r, "p = %s, der kleinste mit %u Simulationen mögliche Wert",
+                   "p = %s, the smallest value possible with %u simulations"),
+                 b, perms);
+    } else if (p < 0.01) {
         num(r, 0.01, 2, b, sizeof b);
         snprintf(buf, size, "p < %s", b);
     } else {
@@ -906,7 +919,7 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
     }
     if (isfinite(d->p_value)) {
         ptext(r, d->p_value, p, sizeof p);
-        if (d->p_value < 0.05 && d->value > d->expected)
+        if (d->p_value <= 0.05 && d->value > d->expected)
             qtr_buf_printf(b, T(r, "; das ist deutlich mehr als bei zufälliger Verteilung (%s)",
                                 "; that is clearly more than under a random distribution (%s)"),
                            p);
@@ -945,7 +958,7 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
             qtr_buf_printf(b,
                            T(r, " Seit dem %s ist er um %s %s (%s); ", " Since %s it has %s by %s (%s); "),
                            r->prev_date, r->en ? dir : dd, r->en ? dd : dir, p);
-            qtr_buf_puts(b, c->p_value < 0.05
+            qtr_buf_puts(b, c->p_value <= 0.05
                                 ? T(r, "die Veränderung ist statistisch gesichert.",
                                     "the change is statistically significant.")
                                 : T(r, "die Veränderung kann auch zufällig sein.",
