@@ -908,7 +908,7 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
     const struct qtr_index_value *d = find_index(r, "dissimilarity", g->id);
     if (!d)
         return QTR_OK;
-    char v[32], p[48], pct[32];
+    char v[32], p[200], pct[32];
     num(r, d->value, 2, v, sizeof v);
     qtr_buf_printf(b, T(r, "Der Segregationsindex D für %s beträgt %s", "The dissimilarity index D for %s is %s"),
                    group_label(r, g->id), v);
