@@ -57,6 +57,9 @@ struct qtr_map {
     double dpi;                 /* PNG resolution; 0: 150 (PNG size = page * dpi / 72) */
     const char *created;        /* PDF creation date, ISO 8601 "2024-02-01T00:00:00Z", for
                                    byte-identical PDFs; NULL: cairo writes the current time */
+    int svg_glyphs;             /* SVG only: 1 = text as cairo's glyph symbols (<symbol> +
+                                   <use>, a fraction of the size; browsers render it, Qt does
+                                   not), 0 = text as outlines (default) */
 };
 
 /* Where things went on the page, in points from the top-left corner. */

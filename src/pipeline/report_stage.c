@@ -40,6 +40,8 @@ struct rs {
     char cur_date[32];
     char map_date[160]; /* "Stand: ..." of the tables behind the next map ("" = date) */
     size_t nmaps;
+    char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
+    size_t ntmp;
     struct qtr_error *err;
 };
 
@@ -261,6 +263,32 @@ static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_re
             svg = path;
         else
             free(path);
+    }
+    if (!rc && in_report) {
+        /*
+         * The HTML inlines a second SVG with the text as glyph symbols: browsers render
+         * it, and the outlines of the SVG in maps/ (needed by Qt/QGIS) would more than
+         * double the size of the page (the source line alone is half of a map).
+         */
+        char *inl = qtr_asprintf("%s/.%s.inline.svg", r->mapdir, stem);
+        char **nt = inl ? realloc(r->tmp_svg, (r->ntmp + 1) * sizeof *nt) : NULL;
+        if (!nt) {
+            free(inl);
+            free(svg);
+            return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        }
+        r->tmp_svg = nt;
+        r->tmp_svg[r->ntmp++] = inl;
+        struct qtr_map gm = *m;
+        gm.svg_glyphs = 1;
+        if ((rc = qtr_map_render(&gm, QTR_MAP_SVG, inl, NULL, r->err))) {
+            free(svg);
+            return rc;
+        }
+        free(svg);
+        svg = qtr_strdup(inl);
+        if (!svg)
+            return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
     if (!rc && in_report) {
         /*
@@ -1878,6 +1906,11 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         goto out;
     qtr_progress(ctx, 1.0, "maps and report");
 out:
+    for (size_t k = 0; k < r.ntmp; k++) {
+        remove(r.tmp_svg[k]);
+        free(r.tmp_svg[k]);
+    }
+    free(r.tmp_svg);
     qtr_doc_free(r.doc);
     qtr_shapes_free(r.shapes);
     free(r.labels);

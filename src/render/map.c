@@ -607,7 +607,7 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
         goto out;
     }
     cr = cairo_create(surf);
-    if (fmt == QTR_MAP_SVG)
+    if (fmt == QTR_MAP_SVG && !m->svg_glyphs)
         cairo_set_user_data(cr, &text_as_path_key, (void *)&text_as_path_key, NULL);
     cairo_scale(cr, px, px);
     if (draw(cr, m, &pg, &l) != QTR_OK) {

@@ -142,8 +142,11 @@ static void test_html_selfcontained(void **state)
     snprintf(html, sizeof html, "%s/r.html", dir);
     struct qtr_error err = {0};
     assert_int_equal(qtr_map_render(&m, QTR_MAP_SVG, a, NULL, &err), 0);
+    /* the second map with glyph symbols: <symbol id=...> + <use xlink:href="#..."> */
     m.title = "Karte zwei";
+    m.svg_glyphs = 1;
     assert_int_equal(qtr_map_render(&m, QTR_MAP_SVG, b, NULL, &err), 0);
+    m.svg_glyphs = 0;
 
     struct qtr_doc *d = qtr_doc_new("de", "Bericht <Test> & \"Rat\"", "Stand 2024");
     assert_non_null(d);
@@ -190,6 +193,8 @@ static void test_html_selfcontained(void **state)
     assert_int_equal(count(h, " id=\"") - count(h, " id=\"s"), ids);
     assert_int_equal(count(h, "url(#"), count(h, "url(#m1-") + count(h, "url(#m2-"));
     assert_int_equal(count(h, "href=\"#m"), count(h, "href=\"#") - count(h, "href=\"#s"));
+    assert_true(count(h, "<use xlink:href=\"#m2-") > 0);
+    assert_int_equal(count(h, "<use xlink:href=\"#m1-"), 0); /* map 1 has outlines */
     /* the contents list links the section */
     assert_non_null(strstr(h, "<a href=\"#s1\">Zusammenfassung</a>"));
     assert_non_null(strstr(h, "<h2 id=\"s1\">Zusammenfassung</h2>"));
