@@ -24,6 +24,7 @@
 #include "quartier/palette.h"
 #include "quartier/pipeline.h"
 #include "quartier/strutil.h"
+#include "quartier/table.h"
 
 struct rs {
     struct qtr_ctx *ctx;
@@ -40,6 +41,8 @@ struct rs {
     char cur_date[32];
     char map_date[160]; /* "Stand: ..." of the tables behind the next map ("" = date) */
     size_t nmaps;
+    double tol; /* generalisation tolerance (CRS units) */
+    struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
     char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
     size_t ntmp;
     struct qtr_error *err;
@@ -436,7 +439,116 @@ static int make_labels(struct rs *r)
     return QTR_OK;
 }
 
-static int overview_map(struct rs *r)
+/*
+ * Outlines of the parent areas ([boundaries] parent: a column, or
+ * "prefix:N" = the first N characters of the key), for orientation on the
+ * overview map: each parent's districts united with GEOS. *out stays NULL
+ * when there is no parent level worth drawing (none configured, one parent,
+ * or one parent per district) or GEOS cannot unite them (a warning then).
+ */
+static int parent_outlines(struct rs *r, double tol, struct qtr_shapes **out, char *what,
+                           size_t wsize)
+{
+    const struct qtr_layer *l = r->st->layer;
+    const char *spec = r->cfg->bnd_parent;
+    GEOSContextHandle_t h = (GEOSContextHandle_t)r->ctx->geos;
+    *out = NULL;
+    if (!spec || !l->n)
+        return QTR_OK;
+    size_t n = l->n, prefix = 0;
+    long col = -1;
+    if (!strncmp(spec, "prefix:", 7)) {
+        char *end;
+        long v = strtol(spec + 7, &end, 10);
+        if (end == spec + 7 || *end || v <= 0)
+            return QTR_OK;
+        prefix = (size_t)v;
+        snprintf(what, wsize, "%s", spec);
+    } else {
+        col = qtr_table_find_column(l->attrs, spec);
+        if (col < 0)
+            return QTR_OK;
+        snprintf(what, wsize, "%s", spec);
+    }
+    char **val = calloc(n, sizeof *val);
+    size_t *pid = malloc(n * sizeof *pid);
+    size_t np = 0;
+    GEOSGeometry **parts = NULL, **united = NULL;
+    int rc = QTR_OK;
+    if (!val || !pid) {
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        val[i] = prefix ? qtr_strndup(l->key[i], prefix)
+                        : qtr_strdup(qtr_table_cell(l->attrs, i, (size_t)col));
+        if (!val[i]) {
+            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        size_t j = 0;
+        while (j < i && strcmp(val[j], val[i]))
+            j++;
+        pid[i] = j < i ? pid[j] : np++;
+    }
+    if (np < 2 || np == n)
+        goto out;
+    parts = malloc(n * sizeof *parts);
+    united = calloc(np, sizeof *united);
+    if (!parts || !united) {
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t p = 0; p < np; p++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (pid[i] == p && l->geom[i]) {
+                parts[m] = GEOSGeom_clone_r(h, (const GEOSGeometry *)l->geom[i]);
+                if (parts[m])
+                    m++;
+            }
+        GEOSGeometry *coll =
+            m ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m) : NULL;
+        if (!coll) {
+            for (size_t k = 0; k < m; k++)
+                GEOSGeom_destroy_r(h, parts[k]);
+            continue;
+        }
+        united[p] = GEOSUnaryUnion_r(h, coll);
+        GEOSGeom_destroy_r(h, coll);
+        if (!united[p]) {
+            qtr_warn(r->ctx, "overview map: the districts of %s '%s' cannot be united (%s); "
+                             "drawn without parent outlines",
+                     spec, val[0], r->ctx->geos_msg);
+            goto out;
+        }
+    }
+    struct qtr_shapes *raw = NULL;
+    struct qtr_error e = {0};
+    if (qtr_shapes_from_geos(r->ctx->geos, (const struct GEOSGeom_t *const *)united, np, &raw,
+                             &e) == QTR_OK) {
+        if (qtr_shapes_simplify(raw, tol, out, &e) != QTR_OK)
+            *out = NULL;
+        qtr_shapes_free(raw);
+    } else {
+        qtr_warn(r->ctx, "overview map: parent outlines skipped: %s", e.msg);
+    }
+out:
+    if (val)
+        for (size_t i = 0; i < n; i++)
+            free(val[i]);
+    free(val);
+    free(pid);
+    free(parts);
+    if (united)
+        for (size_t p = 0; p < np; p++)
+            if (united[p])
+                GEOSGeom_destroy_r(h, united[p]);
+    free(united);
+    return rc;
+}
+
+static int overview_map(struct rs *r, double tol)
 {
     size_t n = r->shapes->n;
     int *cls = calloc(n ? n : 1, sizeof *cls);
@@ -453,10 +565,30 @@ static int overview_map(struct rs *r)
     r->map_date[0] = '\0';
     char *src = qtr_asprintf("%s%s", T(r, "Gebietsgrenzen: ", "Boundaries: "),
                        basename_of(r->cfg->bnd_source));
-    int rc = src ? category_map(r, "overview", cls, 1, col, labs,
-                                T(r, "Übersicht der Gebiete", "Districts"), sub,
-                                T(r, "Gebiete", "Districts"), NULL, src, 1, 1)
+    char what[160] = "", olab[256];
+    int rc = src ? parent_outlines(r, tol, &r->parents, what, sizeof what)
                  : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    if (!rc) {
+        snprintf(olab, sizeof olab,
+                 T(r, "Grenze der übergeordneten Gebiete (%s)", "Boundary of the parent areas (%s)"),
+                 what);
+        struct qtr_map m = {
+            .cls = cls,
+            .nclass = 1,
+            .colors = col,
+            .class_labels = labs,
+            .legend_title = T(r, "Gebiete", "Districts"),
+            .title = T(r, "Übersicht der Gebiete", "Districts"),
+            .subtitle = sub,
+            .source = src,
+            .labels = r->labels,
+            .nlabels = r->nlabels,
+            .overlay = r->parents,
+            .overlay_label = r->parents ? olab : NULL,
+            .overlay_color = {40, 50, 90},
+        };
+        rc = emit_map(r, "overview", &m, 1);
+    }
     free(src);
     free(cls);
     return rc;
@@ -1855,8 +1987,8 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         double x0, y0, x1, y1;
         struct qtr_shapes *simple = NULL;
         if (qtr_shapes_bbox(r.shapes, &x0, &y0, &x1, &y1)) {
-            if ((rc = qtr_shapes_simplify(r.shapes, fmax(x1 - x0, y1 - y0) / 2500.0, &simple,
-                                          err)))
+            r.tol = fmax(x1 - x0, y1 - y0) / 2500.0;
+            if ((rc = qtr_shapes_simplify(r.shapes, r.tol, &simple, err)))
                 goto out;
             qtr_shapes_free(r.shapes);
             r.shapes = simple;
@@ -1886,7 +2018,7 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = overview_map(&r)))
+    if ((rc = overview_map(&r, r.tol)))
         goto out;
     qtr_progress(ctx, 0.15, "maps and report");
     if ((rc = indices_section(&r)))
@@ -1913,6 +2045,7 @@ out:
     free(r.tmp_svg);
     qtr_doc_free(r.doc);
     qtr_shapes_free(r.shapes);
+    qtr_shapes_free(r.parents);
     free(r.labels);
     free(r.mapdir);
     free(html);
