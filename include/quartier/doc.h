@@ -28,8 +28,8 @@ enum qtr_doc_kind {
 
 struct qtr_doc_block {
     enum qtr_doc_kind kind;
-    int level;          /* headings */
-    char *text;         /* heading, paragraph, note; table or map caption (may be NULL) */
+    int level;  /* headings */
+    char *text; /* heading, paragraph, note; table or map caption (may be NULL) */
     /* tables */
     size_t ncols, nrows;
     char **head;        /* ncols */
@@ -41,7 +41,7 @@ struct qtr_doc_block {
 };
 
 struct qtr_doc {
-    char *lang;     /* "de" or "en" (html lang, page labels) */
+    char *lang; /* "de" or "en" (html lang, page labels) */
     char *title;
     char *subtitle; /* may be NULL */
     char *footer;   /* left part of the PDF footer, e.g. the title; may be NULL */

@@ -41,9 +41,9 @@ struct rs {
     char cur_date[32];
     char map_date[160]; /* "Stand: ..." of the tables behind the next map ("" = date) */
     size_t nmaps;
-    double tol; /* generalisation tolerance (CRS units) */
+    double tol;                 /* generalisation tolerance (CRS units) */
     struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
-    char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
+    char **tmp_svg;             /* compact SVGs for the HTML, removed at the end */
     size_t ntmp;
     struct qtr_error *err;
 };
@@ -228,16 +228,15 @@ static char *source_line(struct rs *r, const char *const *expr, size_t nexpr)
         }
     }
     if (nexpr && nd) {
-        size_t len = (size_t)snprintf(r->map_date, sizeof r->map_date, "%s",
-                                      T(r, "Stand:", "Date:"));
+        size_t len =
+            (size_t)snprintf(r->map_date, sizeof r->map_date, "%s", T(r, "Stand:", "Date:"));
         for (size_t k = 0; k < nd && len < sizeof r->map_date; k++)
-            len += (size_t)snprintf(r->map_date + len, sizeof r->map_date - len, "%s%s",
-                                    k ? (k + 1 == nd ? T(r, " und ", " and ") : ", ") : " ",
-                                    dates[k]);
+            len +=
+                (size_t)snprintf(r->map_date + len, sizeof r->map_date - len, "%s%s",
+                                 k ? (k + 1 == nd ? T(r, " und ", " and ") : ", ") : " ", dates[k]);
     }
     qtr_buf_printf(&b, "%s%s %s; %s", listed ? "; " : "", T(r, "Gebietsgrenzen:", "boundaries:"),
-                   basename_of(r->cfg->bnd_source),
-                   T(r, "Darstellung: quartier", "map: quartier"));
+                   basename_of(r->cfg->bnd_source), T(r, "Darstellung: quartier", "map: quartier"));
     return b.data;
 }
 
@@ -343,8 +342,7 @@ static int graduated_map(struct rs *r, const char *stem, const double *v,
             num(r, c.limits[j + 1], dec, hi, sizeof hi);
             snprintf(buf, sizeof buf, "%s – %s%s%s", lo, hi, unit && *unit ? " " : "",
                      unit ? unit : "");
-        } else if (qtr_class_label_de(c.limits[j], c.limits[j + 1], dec, unit, buf,
-                                      sizeof buf)) {
+        } else if (qtr_class_label_de(c.limits[j], c.limits[j + 1], dec, unit, buf, sizeof buf)) {
             snprintf(buf, sizeof buf, "?");
         }
         if (!(lab[j] = qtr_strdup(buf))) {
@@ -517,8 +515,9 @@ static int parent_outlines(struct rs *r, double tol, struct qtr_shapes **out, ch
         united[p] = GEOSUnaryUnion_r(h, coll);
         GEOSGeom_destroy_r(h, coll);
         if (!united[p]) {
-            qtr_warn(r->ctx, "overview map: the districts of %s '%s' cannot be united (%s); "
-                             "drawn without parent outlines",
+            qtr_warn(r->ctx,
+                     "overview map: the districts of %s '%s' cannot be united (%s); "
+                     "drawn without parent outlines",
                      spec, val[0], r->ctx->geos_msg);
             goto out;
         }
@@ -564,14 +563,15 @@ static int overview_map(struct rs *r, double tol)
     const char *labs[1] = {lab};
     r->map_date[0] = '\0';
     char *src = qtr_asprintf("%s%s", T(r, "Gebietsgrenzen: ", "Boundaries: "),
-                       basename_of(r->cfg->bnd_source));
+                             basename_of(r->cfg->bnd_source));
     char what[160] = "", olab[256];
     int rc = src ? parent_outlines(r, tol, &r->parents, what, sizeof what)
                  : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     if (!rc) {
-        snprintf(olab, sizeof olab,
-                 T(r, "Grenze der übergeordneten Gebiete (%s)", "Boundary of the parent areas (%s)"),
-                 what);
+        snprintf(
+            olab, sizeof olab,
+            T(r, "Grenze der übergeordneten Gebiete (%s)", "Boundary of the parent areas (%s)"),
+            what);
         struct qtr_map m = {
             .cls = cls,
             .nclass = 1,
@@ -628,9 +628,9 @@ static int lq_map(struct rs *r, const char *gid, const double *lq, const char *s
     num(r, lim[1], 2, b, sizeof b);
     snprintf(l1, sizeof l1, T(r, "%s bis unter %s", "%s to below %s"), a, b);
     num(r, lim[2], 2, a, sizeof a);
-    snprintf(l2, sizeof l2, T(r, "%s bis unter %s (etwa wie die Stadt)",
-                              "%s to below %s (about as the city)"),
-             b, a);
+    snprintf(l2, sizeof l2,
+             T(r, "%s bis unter %s (etwa wie die Stadt)", "%s to below %s (about as the city)"), b,
+             a);
     num(r, lim[3], 2, b, sizeof b);
     snprintf(l3, sizeof l3, T(r, "%s bis unter %s", "%s to below %s"), a, b);
     snprintf(l4, sizeof l4, T(r, "%s und mehr", "%s and more"), b);
@@ -642,8 +642,7 @@ static int lq_map(struct rs *r, const char *gid, const double *lq, const char *s
     int rc = any ? category_map(r, stem, cls, 5, col, labs, title,
                                 T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",
                                   "Share in the district divided by the city's share"),
-                                T(r, "Standortquotient", "Location quotient"), NULL, source, 0,
-                                1)
+                                T(r, "Standortquotient", "Location quotient"), NULL, source, 0, 1)
                  : QTR_OK;
     free(cls);
     return rc;
@@ -678,8 +677,9 @@ static int group_maps(struct rs *r, size_t g)
     snprintf(title, sizeof title, T(r, "Anteil %s", "Share of %s"), group_label(r, gs->id));
     snprintf(stem, sizeof stem, "share_%s", gs->id);
     rc = graduated_map(r, stem, s, QTR_CLASS_QUANTILE, 5, QTR_PAL_BLUES, 1, "%", title,
-                       T(r, "in Prozent der Einwohner; Klassen mit gleicher Anzahl Gebiete "
-                            "(Quantile)",
+                       T(r,
+                         "in Prozent der Einwohner; Klassen mit gleicher Anzahl Gebiete "
+                         "(Quantile)",
                          "percent of residents; classes with equal numbers of districts "
                          "(quantiles)"),
                        T(r, "Anteil", "Share"), src, 1);
@@ -735,10 +735,9 @@ static int indicator_map(struct rs *r, size_t k)
              s->higher_worse ? T(r, "hoch = ungünstig", "high = unfavourable")
                              : T(r, "hoch = günstig", "high = favourable"));
     snprintf(stem, sizeof stem, "indicator_%s", s->id);
-    rc = graduated_map(r, stem, v, meth, nk,
-                       s->higher_worse ? QTR_PAL_ORANGES : QTR_PAL_PURPLES, 1, s->unit,
-                       ind_label(r, s), sub, s->unit && *s->unit ? s->unit : ind_label(r, s),
-                       src, 1);
+    rc = graduated_map(r, stem, v, meth, nk, s->higher_worse ? QTR_PAL_ORANGES : QTR_PAL_PURPLES, 1,
+                       s->unit, ind_label(r, s), sub,
+                       s->unit && *s->unit ? s->unit : ind_label(r, s), src, 1);
 out:
     free(v);
     free(src);
@@ -841,8 +840,9 @@ static int renewal_maps(struct rs *r)
         rc = category_map(r, "attention", cls, nc, ac, al,
                           T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
                             "Districts needing particular attention"),
-                          T(r, "Aufmerksamkeitsregel: niedriger Status oder mittlerer Status mit "
-                               "negativer Dynamik",
+                          T(r,
+                            "Aufmerksamkeitsregel: niedriger Status oder mittlerer Status mit "
+                            "negativer Dynamik",
                             "Attention rule: low status, or medium status with negative "
                             "dynamics"),
                           T(r, "Aufmerksamkeit", "Attention"), inval, src, 0, 1);
@@ -891,8 +891,8 @@ static int lisa_maps(struct rs *r, int *any)
         if (!c)
             continue;
         int *cls = malloc((n ? n : 1) * sizeof *cls);
-        if (!cls || (!*any && qtr_doc_heading(r->doc, 2, T(r, "Räumliche Cluster",
-                                                          "Spatial clusters")))) {
+        if (!cls ||
+            (!*any && qtr_doc_heading(r->doc, 2, T(r, "Räumliche Cluster", "Spatial clusters")))) {
             free(cls);
             return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         }
@@ -911,7 +911,8 @@ static int lisa_maps(struct rs *r, int *any)
                               T(r, "Hoch-Hoch", "High-High"), T(r, "Niedrig-Niedrig", "Low-Low"),
                               T(r, "Niedrig-Hoch", "Low-High"), T(r, "Hoch-Niedrig", "High-Low")};
         char title[256], stem[96];
-        snprintf(title, sizeof title, T(r, "Räumliche Cluster (LISA): %s", "Spatial clusters (LISA): %s"),
+        snprintf(title, sizeof title,
+                 T(r, "Räumliche Cluster (LISA): %s", "Spatial clusters (LISA): %s"),
                  group_label(r, r->cfg->groups[g].id));
         snprintf(stem, sizeof stem, "lisa_%s", r->cfg->groups[g].id);
         const char *ex[2] = {r->cfg->total, r->cfg->groups[g].column};
@@ -932,10 +933,10 @@ static int lisa_maps(struct rs *r, int *any)
 
 /* ---- text ----------------------------------------------------------------- */
 
-#define ADD(call)                                                                              \
-    do {                                                                                       \
-        if ((call))                                                                            \
-            return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory writing the report");   \
+#define ADD(call)                                                                                  \
+    do {                                                                                           \
+        if ((call))                                                                                \
+            return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory writing the report");       \
     } while (0)
 
 static int para(struct rs *r, const char *text)
@@ -1008,9 +1009,14 @@ static const char *index_short(const struct rs *r, const char *name)
 /* The indices of the main table; all others go to the annex. */
 static int is_core_index(const char *name)
 {
-    static const char *const core[] = {"dissimilarity", "gini",      "entropy",
-                                       "isolation",     "exposure",  "atkinson_b05",
-                                       "mutual_information", "multigroup_dissimilarity",
+    static const char *const core[] = {"dissimilarity",
+                                       "gini",
+                                       "entropy",
+                                       "isolation",
+                                       "exposure",
+                                       "atkinson_b05",
+                                       "mutual_information",
+                                       "multigroup_dissimilarity",
                                        "multigroup_entropy"};
     for (size_t k = 0; k < sizeof core / sizeof core[0]; k++)
         if (!strcmp(name, core[k]))
@@ -1038,9 +1044,12 @@ static void ci_text(const struct rs *r, double lo, double hi, int dec, char *buf
 static int index_table(struct rs *r, const char *caption, int core)
 {
     const struct qtr_state *st = r->st;
-    const char *head[6] = {T(r, "Index", "Index"),         T(r, "Gruppe", "Group"),
-                           T(r, "Wert", "Value"),          T(r, "95-%-Intervall", "95% interval"),
-                           T(r, "Zufallserwartung", "Random expectation"), "p"};
+    const char *head[6] = {T(r, "Index", "Index"),
+                           T(r, "Gruppe", "Group"),
+                           T(r, "Wert", "Value"),
+                           T(r, "95-%-Intervall", "95% interval"),
+                           T(r, "Zufallserwartung", "Random expectation"),
+                           "p"};
     const unsigned char nm[6] = {0, 0, 1, 1, 1, 1};
     ADD(qtr_doc_table(r->doc, caption, 6, head, nm));
     for (size_t i = 0; i < st->nindices; i++) {
@@ -1055,23 +1064,27 @@ static int index_table(struct rs *r, const char *caption, int core)
         const char *cells[6] = {index_short(r, v->name),
                                 v->group[0] ? group_label(r, v->group)
                                             : T(r, "alle Gruppen", "all groups"),
-                                val, ci, ex, p};
+                                val,
+                                ci,
+                                ex,
+                                p};
         ADD(qtr_doc_row(r->doc, cells));
     }
     return QTR_OK;
 }
 
 /* Plain-language paragraph on the dissimilarity index of one group. */
-static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first,
-                         struct qtr_buf *b)
+static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first, struct qtr_buf *b)
 {
     const struct qtr_index_value *d = find_index(r, "dissimilarity", g->id);
     if (!d)
         return QTR_OK;
     char v[32], p[200], pct[32];
     num(r, d->value, 2, v, sizeof v);
-    qtr_buf_printf(b, T(r, "Der Segregationsindex D für %s beträgt %s", "The dissimilarity index D for %s is %s"),
-                   group_label(r, g->id), v);
+    qtr_buf_printf(
+        b,
+        T(r, "Der Segregationsindex D für %s beträgt %s", "The dissimilarity index D for %s is %s"),
+        group_label(r, g->id), v);
     if (isfinite(d->ci_low) && isfinite(d->ci_high)) {
         char ci[96];
         ci_text(r, d->ci_low, d->ci_high, 2, ci, sizeof ci);
@@ -1080,13 +1093,16 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
     if (isfinite(d->p_value)) {
         ptext(r, d->p_value, p, sizeof p);
         if (d->p_value <= 0.05 && d->value > d->expected)
-            qtr_buf_printf(b, T(r, "; das ist deutlich mehr als bei zufälliger Verteilung (%s)",
-                                "; that is clearly more than under a random distribution (%s)"),
+            qtr_buf_printf(b,
+                           T(r, "; das ist deutlich mehr als bei zufälliger Verteilung (%s)",
+                             "; that is clearly more than under a random distribution (%s)"),
                            p);
         else
-            qtr_buf_printf(b, T(r, "; das unterscheidet sich nicht deutlich von einer zufälligen "
-                                   "Verteilung (%s)",
-                                "; that does not differ clearly from a random distribution (%s)"),
+            qtr_buf_printf(b,
+                           T(r,
+                             "; das unterscheidet sich nicht deutlich von einer zufälligen "
+                             "Verteilung (%s)",
+                             "; that does not differ clearly from a random distribution (%s)"),
                            p);
     }
     num(r, 100 * d->value, 0, pct, sizeof pct);
@@ -1094,35 +1110,38 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
                         : d->value < 0.6 ? T(r, "mäßig", "moderate")
                                          : T(r, "hoch", "high");
     if (!first) {
-        qtr_buf_printf(b, T(r, "; rund %s %% müssten umziehen (%s).", "; about %s%% would have to move (%s)."),
-                       pct, level);
+        qtr_buf_printf(
+            b, T(r, "; rund %s %% müssten umziehen (%s).", "; about %s%% would have to move (%s)."),
+            pct, level);
     } else {
-    qtr_buf_printf(b,
-                   T(r, ". Anschaulich: rund %s %% von ihnen müssten in ein anderes Gebiet "
-                        "ziehen, damit sie überall so verteilt wären wie die übrige Bevölkerung",
-                     ". Put simply: about %s%% of them would have to move to another district "
-                     "to be distributed like the rest of the population"),
-                   pct);
-    qtr_buf_printf(b, T(r, "; nach der üblichen Einteilung ist das %s.", "; by the usual convention that is %s."),
-                   level);
+        qtr_buf_printf(b,
+                       T(r,
+                         ". Anschaulich: rund %s %% von ihnen müssten in ein anderes Gebiet "
+                         "ziehen, damit sie überall so verteilt wären wie die übrige Bevölkerung",
+                         ". Put simply: about %s%% of them would have to move to another district "
+                         "to be distributed like the rest of the population"),
+                       pct);
+        qtr_buf_printf(b,
+                       T(r, "; nach der üblichen Einteilung ist das %s.",
+                         "; by the usual convention that is %s."),
+                       level);
     }
     const struct qtr_change_row *c = find_change(r, "dissimilarity", g->id);
     if (c && isfinite(c->difference) && r->prev_date[0]) {
         char dd[32];
         double ad = fabs(c->difference);
         num(r, ad, ad < 0.01 ? 3 : 2, dd, sizeof dd);
-        const char *dir = c->difference < 0 ? T(r, "gesunken", "fallen")
-                                            : T(r, "gestiegen", "risen");
+        const char *dir =
+            c->difference < 0 ? T(r, "gesunken", "fallen") : T(r, "gestiegen", "risen");
         if (isfinite(c->p_value)) {
             ptext(r, c->p_value, p, sizeof p);
-            qtr_buf_printf(b,
-                           T(r, " Seit dem %s ist er um %s %s (%s); ", " Since %s it has %s by %s (%s); "),
-                           r->prev_date, r->en ? dir : dd, r->en ? dd : dir, p);
-            qtr_buf_puts(b, c->p_value <= 0.05
-                                ? T(r, "die Veränderung ist statistisch gesichert.",
-                                    "the change is statistically significant.")
-                                : T(r, "die Veränderung kann auch zufällig sein.",
-                                    "the change may be due to chance."));
+            qtr_buf_printf(
+                b, T(r, " Seit dem %s ist er um %s %s (%s); ", " Since %s it has %s by %s (%s); "),
+                r->prev_date, r->en ? dir : dd, r->en ? dd : dir, p);
+            qtr_buf_puts(b, c->p_value <= 0.05 ? T(r, "die Veränderung ist statistisch gesichert.",
+                                                   "the change is statistically significant.")
+                                               : T(r, "die Veränderung kann auch zufällig sein.",
+                                                   "the change may be due to chance."));
         } else {
             qtr_buf_printf(b, T(r, " Seit dem %s ist er um %s %s.", " Since %s it has %s by %s."),
                            r->prev_date, r->en ? dir : dd, r->en ? dd : dir);
@@ -1141,11 +1160,12 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
         if (best != (size_t)-1) {
             char s[32];
             num(r, cell(sc, best), 1, s, sizeof s);
-            qtr_buf_printf(b, T(r, " Den höchsten Anteil hat %s (%s %%).", " The highest share is in %s (%s%%)."),
-                           r->st->frame->name[best] && *r->st->frame->name[best]
-                               ? r->st->frame->name[best]
-                               : r->st->frame->key[best],
-                           s);
+            qtr_buf_printf(
+                b,
+                T(r, " Den höchsten Anteil hat %s (%s %%).", " The highest share is in %s (%s%%)."),
+                r->st->frame->name[best] && *r->st->frame->name[best] ? r->st->frame->name[best]
+                                                                      : r->st->frame->key[best],
+                s);
         }
     }
     return QTR_OK;
@@ -1158,8 +1178,7 @@ static const char *component_label(const struct rs *r, const char *c)
     } comp[] = {
         {"additions", "hinzugekommene Gebiete", "districts added"},
         {"removals", "weggefallene Gebiete", "districts removed"},
-        {"district_composition", "veränderte Größe der Gebiete",
-         "changed size of the districts"},
+        {"district_composition", "veränderte Größe der Gebiete", "changed size of the districts"},
         {"group_composition", "veränderte Größe der Gruppen", "changed size of the groups"},
         {"distribution", "veränderte Verteilung (eigentliche Segregation)",
          "changed distribution (segregation proper)"},
@@ -1179,8 +1198,9 @@ static int summary(struct rs *r)
     ADD(qtr_doc_heading(r->doc, 1, T(r, "Zusammenfassung", "Summary")));
     size_t n = st->frame->n;
     qtr_buf_printf(&b,
-                   T(r, "Ausgewertet wurden %zu Gebiete zum Stichtag %s; %zu davon gehen in die "
-                        "Segregationsindizes ein",
+                   T(r,
+                     "Ausgewertet wurden %zu Gebiete zum Stichtag %s; %zu davon gehen in die "
+                     "Segregationsindizes ein",
                      "The analysis covers %zu districts on %s; %zu of them enter the "
                      "segregation indices"),
                    n, r->cur_date, st->nusable);
@@ -1208,9 +1228,10 @@ static int summary(struct rs *r)
         b.len = 0;
         num(r, m->value, 3, v, sizeof v);
         qtr_buf_printf(&b,
-                       T(r, "Über alle Gruppen der Mehrgruppen-Analyse zusammen beträgt der "
-                            "Index M (Mutual Information) %s; 0 hieße, dass jedes Gebiet die "
-                            "Zusammensetzung der ganzen Stadt hat.",
+                       T(r,
+                         "Über alle Gruppen der Mehrgruppen-Analyse zusammen beträgt der "
+                         "Index M (Mutual Information) %s; 0 hieße, dass jedes Gebiet die "
+                         "Zusammensetzung der ganzen Stadt hat.",
                          "Across all groups of the multigroup analysis the mutual information "
                          "index M is %s; 0 would mean every district has the composition of "
                          "the whole city."),
@@ -1227,8 +1248,7 @@ static int summary(struct rs *r)
             }
             char d[32];
             num(r, fabs(c->difference), 3, d, sizeof d);
-            qtr_buf_printf(&b,
-                           T(r, " Seit dem %s ist M um %s %s", " Since %s M has %s by %s"),
+            qtr_buf_printf(&b, T(r, " Seit dem %s ist M um %s %s", " Since %s M has %s by %s"),
                            r->prev_date, r->en ? (c->difference < 0 ? "fallen" : "risen") : d,
                            r->en ? d : (c->difference < 0 ? "gesunken" : "gestiegen"));
             if (big)
@@ -1257,9 +1277,10 @@ static int summary(struct rs *r)
         }
         b.len = 0;
         qtr_buf_printf(&b,
-                       T(r, "Besondere Aufmerksamkeit brauchen %zu von %zu bewerteten Gebieten: "
-                            "%zu mit niedrigem oder sehr niedrigem Status, %zu mit mittlerem "
-                            "Status und negativer Dynamik.",
+                       T(r,
+                         "Besondere Aufmerksamkeit brauchen %zu von %zu bewerteten Gebieten: "
+                         "%zu mit niedrigem oder sehr niedrigem Status, %zu mit mittlerem "
+                         "Status und negativer Dynamik.",
                          "%zu of %zu assessed districts need particular attention: %zu with low "
                          "or very low status, %zu with medium status and negative dynamics."),
                        na, rr->nvalid, ns, nd);
@@ -1293,8 +1314,9 @@ static int summary(struct rs *r)
             cnt[st->goals[i].state >= 0 && st->goals[i].state < 4 ? st->goals[i].state : 0]++;
         b.len = 0;
         qtr_buf_printf(&b,
-                       T(r, "Von %zu Zielen sind %zu erreicht, %zu auf Kurs und %zu nicht auf "
-                            "Kurs",
+                       T(r,
+                         "Von %zu Zielen sind %zu erreicht, %zu auf Kurs und %zu nicht auf "
+                         "Kurs",
                          "Of %zu targets, %zu are met, %zu on track and %zu off track"),
                        st->ngoals, cnt[QTR_GOAL_MET], cnt[QTR_GOAL_ON_TRACK],
                        cnt[QTR_GOAL_OFF_TRACK]);
@@ -1309,8 +1331,9 @@ static int summary(struct rs *r)
     b.len = 0;
     size_t w = qtr_report_warnings(&st->report);
     qtr_buf_printf(&b,
-                   T(r, "Beim Zusammenführen der Tabellen mit den Gebieten gab es %zu Warnungen "
-                        "und %zu Hinweise (Abschnitt Datenqualität).",
+                   T(r,
+                     "Beim Zusammenführen der Tabellen mit den Gebieten gab es %zu Warnungen "
+                     "und %zu Hinweise (Abschnitt Datenqualität).",
                      "Joining the tables to the districts gave %zu warnings and %zu notes (see "
                      "Data quality)."),
                    w, st->report.n - w);
@@ -1324,18 +1347,19 @@ static int indices_section(struct rs *r)
 {
     int rc;
     ADD(qtr_doc_heading(r->doc, 1, T(r, "Segregation in der Stadt", "Segregation citywide")));
-    if ((rc = para(r, T(r, "Segregationsindizes messen, wie ungleich eine Gruppe über die Gebiete "
-                           "verteilt ist. Der Dissimilaritätsindex D (0 bis 1) gibt den Anteil "
-                           "der Gruppe an, der umziehen müsste, damit sie überall gleich "
-                           "vertreten wäre. Der Isolationsindex ist die Wahrscheinlichkeit, dass "
-                           "ein Nachbar im selben Gebiet derselben Gruppe angehört; der "
-                           "Kontaktindex die Wahrscheinlichkeit, dass er der übrigen Bevölkerung "
-                           "angehört. Das 95-%-Intervall zeigt, wie genau der Wert bestimmt ist "
-                           "(Zufallsschwankung innerhalb der Gebiete); der p-Wert, wie "
-                           "wahrscheinlich ein mindestens so hoher Wert wäre, wenn die Einwohner "
-                           "zufällig auf die Gebiete verteilt wären. Auch bei zufälliger "
-                           "Verteilung sind die Indizes etwas größer als 0 (Spalte "
-                           "„Zufallserwartung“).",
+    if ((rc = para(r, T(r,
+                        "Segregationsindizes messen, wie ungleich eine Gruppe über die Gebiete "
+                        "verteilt ist. Der Dissimilaritätsindex D (0 bis 1) gibt den Anteil "
+                        "der Gruppe an, der umziehen müsste, damit sie überall gleich "
+                        "vertreten wäre. Der Isolationsindex ist die Wahrscheinlichkeit, dass "
+                        "ein Nachbar im selben Gebiet derselben Gruppe angehört; der "
+                        "Kontaktindex die Wahrscheinlichkeit, dass er der übrigen Bevölkerung "
+                        "angehört. Das 95-%-Intervall zeigt, wie genau der Wert bestimmt ist "
+                        "(Zufallsschwankung innerhalb der Gebiete); der p-Wert, wie "
+                        "wahrscheinlich ein mindestens so hoher Wert wäre, wenn die Einwohner "
+                        "zufällig auf die Gebiete verteilt wären. Auch bei zufälliger "
+                        "Verteilung sind die Indizes etwas größer als 0 (Spalte "
+                        "„Zufallserwartung“).",
                         "Segregation indices measure how unevenly a group is spread over the "
                         "districts. The dissimilarity index D (0 to 1) is the share of the group "
                         "that would have to move for it to be equally represented everywhere. "
@@ -1348,15 +1372,17 @@ static int indices_section(struct rs *r)
                         "allocation gives values slightly above 0 (column 'random "
                         "expectation')."))))
         return rc;
-    if ((rc = index_table(r, T(r, "Stadtweite Indizes (Auswahl; alle im Methodenanhang)",
-                               "Citywide indices (selection; all in the methods annex)"),
+    if ((rc = index_table(r,
+                          T(r, "Stadtweite Indizes (Auswahl; alle im Methodenanhang)",
+                            "Citywide indices (selection; all in the methods annex)"),
                           1)))
         return rc;
     char buf[400];
     snprintf(buf, sizeof buf,
-             T(r, "p-Werte aus %u zufälligen Verteilungen der Einwohner auf die Gebiete "
-                  "(Startwert %llu); „–“: nicht berechnet. Indizes, die für diese Daten nicht "
-                  "definiert sind, stehen im Methodenanhang.",
+             T(r,
+               "p-Werte aus %u zufälligen Verteilungen der Einwohner auf die Gebiete "
+               "(Startwert %llu); „–“: nicht berechnet. Indizes, die für diese Daten nicht "
+               "definiert sind, stehen im Methodenanhang.",
                "p-values from %u random allocations of the residents to the districts (seed "
                "%llu); '–': not computed. Indices not defined for these data are listed in the "
                "methods annex."),
@@ -1388,19 +1414,23 @@ static int change_section(struct rs *r)
     char h[200];
     snprintf(h, sizeof h, T(r, "Veränderung seit dem %s", "Change since %s"), r->prev_date);
     ADD(qtr_doc_heading(r->doc, 1, h));
-    if ((rc = para(r, T(r, "Die Indizes wurden für beide Stichtage über dieselben Gebiete "
-                           "berechnet. Der p-Wert prüft, ob die Veränderung größer ist, als wenn "
-                           "die Einwohner zufällig einem der beiden Stichtage zugeordnet wären "
-                           "(zweiseitiger Test). Die Veränderung von M wird nach Elbers (2021) "
-                           "in Beiträge zerlegt.",
+    if ((rc = para(r, T(r,
+                        "Die Indizes wurden für beide Stichtage über dieselben Gebiete "
+                        "berechnet. Der p-Wert prüft, ob die Veränderung größer ist, als wenn "
+                        "die Einwohner zufällig einem der beiden Stichtage zugeordnet wären "
+                        "(zweiseitiger Test). Die Veränderung von M wird nach Elbers (2021) "
+                        "in Beiträge zerlegt.",
                         "The indices were computed at both dates over the same districts. The "
                         "p-value tests whether the change is larger than if residents were "
                         "assigned to either date at random (two-sided). The change of M is "
                         "split into contributions after Elbers (2021)."))))
         return rc;
-    const char *head[7] = {T(r, "Index", "Index"),       T(r, "Gruppe", "Group"),
-                           r->prev_date,                 r->cur_date,
-                           T(r, "Veränderung", "Change"), T(r, "Zufallserwartung", "Random expectation"),
+    const char *head[7] = {T(r, "Index", "Index"),
+                           T(r, "Gruppe", "Group"),
+                           r->prev_date,
+                           r->cur_date,
+                           T(r, "Veränderung", "Change"),
+                           T(r, "Zufallserwartung", "Random expectation"),
                            "p"};
     const unsigned char nm[7] = {0, 0, 1, 1, 1, 1, 1};
     ADD(qtr_doc_table(r->doc, T(r, "Indizes an beiden Stichtagen", "Indices at both dates"), 7,
@@ -1418,17 +1448,23 @@ static int change_section(struct rs *r)
         const char *cells[7] = {index_short(r, c->index),
                                 c->group[0] ? group_label(r, c->group)
                                             : T(r, "alle Gruppen", "all groups"),
-                                a, b, d, e, p};
+                                a,
+                                b,
+                                d,
+                                e,
+                                p};
         ADD(qtr_doc_row(r->doc, cells));
     }
     int comps = 0;
     for (size_t i = 0; i < st->nchanges; i++)
         comps |= st->changes[i].component[0] != 0;
     if (comps) {
-        const char *h2[2] = {T(r, "Beitrag", "Contribution"), T(r, "Veränderung von M", "Change of M")};
+        const char *h2[2] = {T(r, "Beitrag", "Contribution"),
+                             T(r, "Veränderung von M", "Change of M")};
         const unsigned char n2[2] = {0, 1};
-        ADD(qtr_doc_table(r->doc, T(r, "Zerlegung der Veränderung von M (Shapley, Elbers 2021)",
-                                    "Decomposition of the change of M (Shapley, Elbers 2021)"),
+        ADD(qtr_doc_table(r->doc,
+                          T(r, "Zerlegung der Veränderung von M (Shapley, Elbers 2021)",
+                            "Decomposition of the change of M (Shapley, Elbers 2021)"),
                           2, h2, n2));
         for (size_t i = 0; i < st->nchanges; i++) {
             const struct qtr_change_row *c = &st->changes[i];
@@ -1457,8 +1493,9 @@ static int renewal_section(struct rs *r)
     const struct qtr_renewal_result *rr = &st->renewal;
     enum qtr_lang lang = r->en ? QTR_LANG_EN : QTR_LANG_DE;
     int rc;
-    ADD(qtr_doc_heading(r->doc, 1, T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
-                                     "Districts needing particular attention")));
+    ADD(qtr_doc_heading(r->doc, 1,
+                        T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
+                          "Districts needing particular attention")));
     char buf[900];
     char t0[16], t1[16], t2[16], d0[16], d1[16];
     num(r, r->cfg->status_thresholds[0], 1, t0, sizeof t0);
@@ -1467,14 +1504,15 @@ static int renewal_section(struct rs *r)
     num(r, r->cfg->dynamics_thresholds[0], 1, d0, sizeof d0);
     num(r, r->cfg->dynamics_thresholds[1], 1, d1, sizeof d1);
     snprintf(buf, sizeof buf,
-             T(r, "Nach dem Verfahren des Berliner Monitorings Soziale Stadtentwicklung werden "
-                  "die Statusindikatoren standardisiert und zu einem Statusindex addiert, ihre "
-                  "Veränderungen ebenso zu einem Dynamikindex. Klassen: Status hoch unter %s, "
-                  "mittel bis %s, niedrig bis %s, sehr niedrig darüber; Dynamik positiv unter "
-                  "%s, stabil bis %s, negativ darüber (in Standardabweichungen, hoch = "
-                  "ungünstig). Besondere Aufmerksamkeit brauchen Gebiete mit niedrigem oder "
-                  "sehr niedrigem Status und Gebiete mit mittlerem Status und negativer "
-                  "Dynamik.",
+             T(r,
+               "Nach dem Verfahren des Berliner Monitorings Soziale Stadtentwicklung werden "
+               "die Statusindikatoren standardisiert und zu einem Statusindex addiert, ihre "
+               "Veränderungen ebenso zu einem Dynamikindex. Klassen: Status hoch unter %s, "
+               "mittel bis %s, niedrig bis %s, sehr niedrig darüber; Dynamik positiv unter "
+               "%s, stabil bis %s, negativ darüber (in Standardabweichungen, hoch = "
+               "ungünstig). Besondere Aufmerksamkeit brauchen Gebiete mit niedrigem oder "
+               "sehr niedrigem Status und Gebiete mit mittlerem Status und negativer "
+               "Dynamik.",
                "Following Berlin's Monitoring Soziale Stadtentwicklung, the status indicators "
                "are standardised and added up to a status index, their changes to a dynamics "
                "index. Classes: status high below %s, medium up to %s, low up to %s, very low "
@@ -1495,7 +1533,8 @@ static int renewal_section(struct rs *r)
                          qtr_dynamics_class_name(2, lang), qtr_dynamics_class_name(3, lang),
                          T(r, "zusammen", "total")};
     const unsigned char hn[5] = {0, 1, 1, 1, 1};
-    ADD(qtr_doc_table(r->doc, T(r, "Gebiete nach Status und Dynamik", "Districts by status and dynamics"),
+    ADD(qtr_doc_table(r->doc,
+                      T(r, "Gebiete nach Status und Dynamik", "Districts by status and dynamics"),
                       5, hd, hn));
     for (int s = 1; s <= 4; s++) {
         char a[3][16], tot[16];
@@ -1510,11 +1549,12 @@ static int renewal_section(struct rs *r)
     }
     if ((rc = renewal_maps(r)))
         return rc;
-    const char *ah[5] = {T(r, "Nr.", "No."), T(r, "Gebiet", "District"),
-                         T(r, "Gruppe", "Group"), T(r, "Statusindex", "Status index"),
-                         T(r, "Begründung", "Reason")};
+    const char *ah[5] = {T(r, "Nr.", "No."), T(r, "Gebiet", "District"), T(r, "Gruppe", "Group"),
+                         T(r, "Statusindex", "Status index"), T(r, "Begründung", "Reason")};
     const unsigned char an[5] = {0, 0, 0, 1, 0};
-    ADD(qtr_doc_table(r->doc, T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf", "Districts needing particular attention"),
+    ADD(qtr_doc_table(r->doc,
+                      T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
+                        "Districts needing particular attention"),
                       5, ah, an));
     /* worst status first */
     size_t n = rr->n, na = 0;
@@ -1550,8 +1590,9 @@ static int renewal_section(struct rs *r)
     if (!na && (rc = para(r, T(r, "Kein Gebiet erfüllt die Aufmerksamkeitsregel.",
                                "No district meets the attention rule."))))
         return rc;
-    return note(r, T(r, "Gruppe: Status (1 hoch bis 4 sehr niedrig) und Dynamik (+ positiv, +/- "
-                        "stabil, - negativ) wie im MSS.",
+    return note(r, T(r,
+                     "Gruppe: Status (1 hoch bis 4 sehr niedrig) und Dynamik (+ positiv, +/- "
+                     "stabil, - negativ) wie im MSS.",
                      "Group: status (1 high to 4 very low) and dynamics (+ positive, +/- "
                      "stable, - negative) as in the MSS."));
 }
@@ -1562,14 +1603,19 @@ static int indicators_section(struct rs *r)
     if (!cfg->nindicators || !r->st->ind_cur)
         return QTR_OK;
     int rc;
-    ADD(qtr_doc_heading(r->doc, 1, T(r, "Indikatoren nach Handlungsfeldern", "Indicators by action field")));
-    const char *head[7] = {T(r, "Indikator", "Indicator"), T(r, "Handlungsfeld", "Action field"),
-                           T(r, "Minimum", "Minimum"),     T(r, "Median", "Median"),
-                           T(r, "Maximum", "Maximum"),     T(r, "ohne Wert", "no value"),
+    ADD(qtr_doc_heading(r->doc, 1,
+                        T(r, "Indikatoren nach Handlungsfeldern", "Indicators by action field")));
+    const char *head[7] = {T(r, "Indikator", "Indicator"),
+                           T(r, "Handlungsfeld", "Action field"),
+                           T(r, "Minimum", "Minimum"),
+                           T(r, "Median", "Median"),
+                           T(r, "Maximum", "Maximum"),
+                           T(r, "ohne Wert", "no value"),
                            T(r, "Gewicht Status/Dynamik", "Weight status/dynamics")};
     const unsigned char nm[7] = {0, 0, 1, 1, 1, 1, 1};
-    ADD(qtr_doc_table(r->doc, T(r, "Indikatoren über die Gebiete", "Indicators across the districts"),
-                      7, head, nm));
+    ADD(qtr_doc_table(r->doc,
+                      T(r, "Indikatoren über die Gebiete", "Indicators across the districts"), 7,
+                      head, nm));
     size_t n = r->st->frame->n;
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
@@ -1609,8 +1655,9 @@ static int indicators_section(struct rs *r)
     free(v);
     if (rc)
         return rc;
-    if ((rc = note(r, T(r, "„ohne Wert“: Gebiete, in denen eine Eingangszahl fehlt oder geheim "
-                           "gehalten ist; sie werden nie als 0 gezählt.",
+    if ((rc = note(r, T(r,
+                        "„ohne Wert“: Gebiete, in denen eine Eingangszahl fehlt oder geheim "
+                        "gehalten ist; sie werden nie als 0 gezählt.",
                         "'no value': districts where an input count is missing or suppressed; "
                         "they are never counted as 0."))))
         return rc;
@@ -1627,19 +1674,24 @@ static int goals_section(struct rs *r)
         return QTR_OK;
     int rc;
     ADD(qtr_doc_heading(r->doc, 1, T(r, "Ziele je Handlungsfeld", "Targets by action field")));
-    if ((rc = para(r, T(r, "Ein Ziel ist auf Kurs, wenn der aktuelle Wert mindestens so gut ist "
-                           "wie der Wert auf der geraden Linie vom Ausgangswert zum Zielwert "
-                           "(Sollwert heute). Stadtweite Werte sind mit der Einwohnerzahl "
-                           "gewichtete Mittel der Gebiete.",
+    if ((rc = para(r, T(r,
+                        "Ein Ziel ist auf Kurs, wenn der aktuelle Wert mindestens so gut ist "
+                        "wie der Wert auf der geraden Linie vom Ausgangswert zum Zielwert "
+                        "(Sollwert heute). Stadtweite Werte sind mit der Einwohnerzahl "
+                        "gewichtete Mittel der Gebiete.",
                         "A target is on track when the current value is at least as good as the "
                         "value on the straight line from the baseline to the target (expected "
                         "today). Citywide values are population-weighted means of the "
                         "districts."))))
         return rc;
-    const char *head[8] = {T(r, "Handlungsfeld", "Action field"), T(r, "Indikator", "Indicator"),
-                           T(r, "Gebiet", "District"),             T(r, "Ausgang", "Baseline"),
-                           T(r, "Aktuell", "Current"),             T(r, "Soll heute", "Expected"),
-                           T(r, "Ziel", "Target"),                 T(r, "Stand", "State")};
+    const char *head[8] = {T(r, "Handlungsfeld", "Action field"),
+                           T(r, "Indikator", "Indicator"),
+                           T(r, "Gebiet", "District"),
+                           T(r, "Ausgang", "Baseline"),
+                           T(r, "Aktuell", "Current"),
+                           T(r, "Soll heute", "Expected"),
+                           T(r, "Ziel", "Target"),
+                           T(r, "Stand", "State")};
     const unsigned char nm[8] = {0, 0, 0, 1, 1, 1, 1, 0};
     ADD(qtr_doc_table(r->doc, NULL, 8, head, nm));
     /* grouped by action field, in the order the fields first appear */
@@ -1670,7 +1722,13 @@ static int goals_section(struct rs *r)
             num(r, g->path, 1, p, sizeof p);
             num(r, g->target_value, 1, x, sizeof x);
             snprintf(t, sizeof t, "%s (%d)", x, (int)floor(g->target_year));
-            const char *cells[8] = {field_label(r, g->field), il, dist, b, c, p, t,
+            const char *cells[8] = {field_label(r, g->field),
+                                    il,
+                                    dist,
+                                    b,
+                                    c,
+                                    p,
+                                    t,
                                     qtr_goal_state_name(g->state, r->en)};
             ADD(qtr_doc_row(r->doc, cells));
         }
@@ -1713,10 +1771,11 @@ static int quality_section(struct rs *r)
     for (size_t i = 0; i < r->st->frame->n; i++)
         nstat += r->st->frame->has_stats[i] != 0;
     snprintf(buf, sizeof buf,
-             T(r, "%zu von %zu Gebieten haben in jeder Tabelle eine Zeile. Die Tabelle zählt, "
-                  "was beim Zusammenführen auffiel; Warnungen können Ergebnisse verändern, "
-                  "Hinweise dokumentieren bewusste Entscheidungen (etwa geheim gehaltene "
-                  "Zahlen). Alle Einträge stehen in der Tabelle join_report des GeoPackage.",
+             T(r,
+               "%zu von %zu Gebieten haben in jeder Tabelle eine Zeile. Die Tabelle zählt, "
+               "was beim Zusammenführen auffiel; Warnungen können Ergebnisse verändern, "
+               "Hinweise dokumentieren bewusste Entscheidungen (etwa geheim gehaltene "
+               "Zahlen). Alle Einträge stehen in der Tabelle join_report des GeoPackage.",
                "%zu of %zu districts have a row in every table. The table counts what the join "
                "found; warnings can change results, notes document deliberate decisions (such "
                "as suppressed counts). Every entry is in the join_report table of the "
@@ -1749,9 +1808,11 @@ static int quality_section(struct rs *r)
     }
     if (!rep->n)
         return QTR_OK;
-    const char *h2[4] = {T(r, "Schlüssel", "Key"), T(r, "Name", "Name"),
-                         T(r, "Quelle", "Source"), T(r, "Befund", "Finding")};
-    ADD(qtr_doc_table(r->doc, T(r, "Einzelbefunde (Warnungen zuerst, höchstens 60)", "Entries (warnings first, at most 60)"),
+    const char *h2[4] = {T(r, "Schlüssel", "Key"), T(r, "Name", "Name"), T(r, "Quelle", "Source"),
+                         T(r, "Befund", "Finding")};
+    ADD(qtr_doc_table(r->doc,
+                      T(r, "Einzelbefunde (Warnungen zuerst, höchstens 60)",
+                        "Entries (warnings first, at most 60)"),
                       4, h2, NULL));
     size_t shown = 0;
     for (int sev = QTR_WARNING; sev >= QTR_INFO; sev--)
@@ -1797,8 +1858,7 @@ static int methods_section(struct rs *r)
         {"entropy",
          "Theils H: wie stark die Vielfalt der Gebiete unter der der Stadt liegt (0 bis 1).",
          "Theil's H: how far the districts' diversity falls short of the city's (0 to 1)."},
-        {"isolation",
-         "xPx: Anteil der Gruppe im Gebiet eines durchschnittlichen Gruppenmitglieds.",
+        {"isolation", "xPx: Anteil der Gruppe im Gebiet eines durchschnittlichen Gruppenmitglieds.",
          "xPx: the group's share in the district of an average member of the group."},
         {"exposure",
          "xPy: Anteil der übrigen Bevölkerung im Gebiet eines durchschnittlichen "
@@ -1810,7 +1870,8 @@ static int methods_section(struct rs *r)
          "oder großem Anteil.",
          "Atkinson index (Massey and Denton 1988, eq. 5); b weights districts with small or "
          "large shares."},
-        {"correlation_ratio", "Eta² = (xPx − P) / (1 − P): um den Gruppenanteil bereinigte Isolation.",
+        {"correlation_ratio",
+         "Eta² = (xPx − P) / (1 − P): um den Gruppenanteil bereinigte Isolation.",
          "Eta² = (xPx − P) / (1 − P): isolation adjusted for the group's share."},
         {"mutual_information",
          "M: Mutual Information zwischen Gebiet und Gruppe über alle Gruppen (Theil; "
@@ -1826,12 +1887,13 @@ static int methods_section(struct rs *r)
         return rc;
     ADD(qtr_doc_heading(r->doc, 2, T(r, "Statistische Sicherheit", "Statistical inference")));
     snprintf(buf, sizeof buf,
-             T(r, "p-Werte: %u Simulationen, in denen die Einwohner bei festen Gebiets- und "
-                  "Gruppengrößen zufällig auf die Gebiete verteilt werden; p = (1 + Anzahl "
-                  "mindestens so großer Werte) / (1 + Simulationen). Intervalle: 95-%%-"
-                  "Perzentilintervall eines Bootstraps, der die Einwohner innerhalb jedes "
-                  "Gebiets neu zieht. Startwert des Zufallszahlengenerators: %llu; dieselbe "
-                  "Analyse mit demselben Startwert ergibt dieselben Zahlen.",
+             T(r,
+               "p-Werte: %u Simulationen, in denen die Einwohner bei festen Gebiets- und "
+               "Gruppengrößen zufällig auf die Gebiete verteilt werden; p = (1 + Anzahl "
+               "mindestens so großer Werte) / (1 + Simulationen). Intervalle: 95-%%-"
+               "Perzentilintervall eines Bootstraps, der die Einwohner innerhalb jedes "
+               "Gebiets neu zieht. Startwert des Zufallszahlengenerators: %llu; dieselbe "
+               "Analyse mit demselben Startwert ergibt dieselben Zahlen.",
                "p-values: %u simulations allocating residents to districts at random with fixed "
                "district and group sizes; p = (1 + number of values at least as large) / (1 + "
                "simulations). Intervals: 95%% percentile interval of a bootstrap redrawing "
@@ -1840,18 +1902,20 @@ static int methods_section(struct rs *r)
              cfg->permutations, (unsigned long long)cfg->seed);
     if ((rc = para(r, buf)))
         return rc;
-    ADD(qtr_doc_heading(r->doc, 2, T(r, "Schwellen, kleine Zahlen und Ausschlüsse",
-                                     "Thresholds, small numbers and exclusions")));
+    ADD(qtr_doc_heading(r->doc, 2,
+                        T(r, "Schwellen, kleine Zahlen und Ausschlüsse",
+                          "Thresholds, small numbers and exclusions")));
     num(r, cfg->min_population, 0, a, sizeof a);
     num(r, cfg->min_count, 0, b, sizeof b);
     char s0[32], s1[32];
     num(r, cfg->suppressed_low, 0, s0, sizeof s0);
     num(r, cfg->suppressed_high, 0, s1, sizeof s1);
     snprintf(buf, sizeof buf,
-             T(r, "Gebiete mit weniger als %s Einwohnern %s. Veröffentlichte Fallzahlen unter %s "
-                  "sind geheim gehalten („*“, tatsächlich %s bis %s); sie werden nie als 0 "
-                  "gezählt: eine Quote mit geheim gehaltenem Zähler bleibt ohne Wert. Fehlende "
-                  "Werte („.“) bleiben fehlend, „-“ ist eine echte Null.",
+             T(r,
+               "Gebiete mit weniger als %s Einwohnern %s. Veröffentlichte Fallzahlen unter %s "
+               "sind geheim gehalten („*“, tatsächlich %s bis %s); sie werden nie als 0 "
+               "gezählt: eine Quote mit geheim gehaltenem Zähler bleibt ohne Wert. Fehlende "
+               "Werte („.“) bleiben fehlend, „-“ ist eine echte Null.",
                "Districts with fewer than %s residents %s. Published counts below %s are "
                "suppressed ('*', actually %s to %s); they are never counted as 0: a rate with "
                "a suppressed numerator has no value. Missing values ('.') stay missing, '-' is "
@@ -1871,8 +1935,7 @@ static int methods_section(struct rs *r)
     if (nex) {
         const char *he[3] = {T(r, "Schlüssel", "Key"), T(r, "Name", "Name"),
                              T(r, "Grund", "Reason")};
-        ADD(qtr_doc_table(r->doc, T(r, "Nicht in den Indizes", "Not in the indices"), 3, he,
-                          NULL));
+        ADD(qtr_doc_table(r->doc, T(r, "Nicht in den Indizes", "Not in the indices"), 3, he, NULL));
         for (size_t i = 0; i < st->frame->n; i++) {
             if (!st->usable || st->usable[i])
                 continue;
@@ -1904,11 +1967,12 @@ static int methods_section(struct rs *r)
         }
     }
     ADD(qtr_doc_heading(r->doc, 2, T(r, "Karten", "Maps")));
-    return para(r, T(r, "Klassengrenzen stehen in der Legende; ein Wert auf einer Grenze gehört "
-                        "zur unteren Klasse (wie in QGIS). Farben sind für Farbfehlsichtige "
-                        "unterscheidbar (ColorBrewer, Okabe und Ito). Der Nordpfeil zeigt "
-                        "Gitter-Nord des Arbeits-Koordinatensystems. Alle Karten liegen als "
-                        "PNG, SVG und PDF im Ordner maps.",
+    return para(r, T(r,
+                     "Klassengrenzen stehen in der Legende; ein Wert auf einer Grenze gehört "
+                     "zur unteren Klasse (wie in QGIS). Farben sind für Farbfehlsichtige "
+                     "unterscheidbar (ColorBrewer, Okabe und Ito). Der Nordpfeil zeigt "
+                     "Gitter-Nord des Arbeits-Koordinatensystems. Alle Karten liegen als "
+                     "PNG, SVG und PDF im Ordner maps.",
                      "Class limits are in the legend; a value on a limit belongs to the lower "
                      "class (as in QGIS). Colours are distinguishable with colour-vision "
                      "deficiencies (ColorBrewer, Okabe and Ito). The north arrow shows grid "
@@ -1921,8 +1985,7 @@ static int sources_section(struct rs *r)
     const struct qtr_config *cfg = r->cfg;
     int rc;
     ADD(qtr_doc_heading(r->doc, 1, T(r, "Quellen und Lizenzen", "Sources and licences")));
-    const char *head[3] = {T(r, "Daten", "Data"), T(r, "Datei", "File"),
-                           T(r, "Stichtag", "Date")};
+    const char *head[3] = {T(r, "Daten", "Data"), T(r, "Datei", "File"), T(r, "Stichtag", "Date")};
     ADD(qtr_doc_table(r->doc, NULL, 3, head, NULL));
     {
         char crs[200];
@@ -1937,10 +2000,11 @@ static int sources_section(struct rs *r)
         const char *cells[3] = {cfg->tables[t].id, basename_of(cfg->tables[t].source), d};
         ADD(qtr_doc_row(r->doc, cells));
     }
-    if ((rc = para(r, T(r, "Es gelten die Nutzungsbedingungen und Lizenzen der liefernden "
-                           "Stellen; bei Weitergabe der Karten und Tabellen ist die Quelle wie "
-                           "in der Quellenzeile der Karten anzugeben. Berechnung und Karten: "
-                           "quartier " QTR_VERSION ".",
+    if ((rc = para(r, T(r,
+                        "Es gelten die Nutzungsbedingungen und Lizenzen der liefernden "
+                        "Stellen; bei Weitergabe der Karten und Tabellen ist die Quelle wie "
+                        "in der Quellenzeile der Karten anzugeben. Berechnung und Karten: "
+                        "quartier " QTR_VERSION ".",
                         "The terms of use and licences of the data providers apply; when "
                         "passing on maps and tables, name the source as in the maps' source "
                         "line. Computation and maps: quartier " QTR_VERSION "."))))
@@ -1997,16 +2061,17 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     if ((rc = make_labels(&r)))
         goto out;
     if (r.prev_date[0])
-        sub = qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s, Vergleich mit %s · %zu Gebiete",
-                             "Council report · reference date %s, compared with %s · %zu districts"),
-                           r.cur_date, r.prev_date, st->frame->n);
+        sub =
+            qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s, Vergleich mit %s · %zu Gebiete",
+                           "Council report · reference date %s, compared with %s · %zu districts"),
+                         r.cur_date, r.prev_date, st->frame->n);
     else
         sub = qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s · %zu Gebiete",
                              "Council report · reference date %s · %zu districts"),
                            r.cur_date, st->frame->n);
-    r.doc = qtr_doc_new(r.en ? "en" : "de",
-                        cfg->title ? cfg->title : T(&r, "Sozialmonitoring", "Social monitoring"),
-                        sub);
+    r.doc =
+        qtr_doc_new(r.en ? "en" : "de",
+                    cfg->title ? cfg->title : T(&r, "Sozialmonitoring", "Social monitoring"), sub);
     if (!sub || !r.doc) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -2027,8 +2092,8 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     if ((rc = change_section(&r)) || (rc = renewal_section(&r)))
         goto out;
     qtr_progress(ctx, 0.55, "maps and report");
-    if ((rc = indicators_section(&r)) || (rc = goals_section(&r)) ||
-        (rc = quality_section(&r)) || (rc = methods_section(&r)) || (rc = sources_section(&r)))
+    if ((rc = indicators_section(&r)) || (rc = goals_section(&r)) || (rc = quality_section(&r)) ||
+        (rc = methods_section(&r)) || (rc = sources_section(&r)))
         goto out;
     qtr_progress(ctx, 0.75, "maps and report");
     if ((rc = qtr_doc_write_html(r.doc, html, err)))

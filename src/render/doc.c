@@ -186,8 +186,7 @@ int qtr_doc_map(struct qtr_doc *d, const struct qtr_map *m, const char *svg_path
         memcpy(col, m->colors, m->nclass * sizeof *col);
     c->nclass = m->nclass;
     for (size_t k = 0; k < m->nclass; k++)
-        if (!(lab[k] = qtr_strdup(m->class_labels && m->class_labels[k] ? m->class_labels[k]
-                                                                          : "")))
+        if (!(lab[k] = qtr_strdup(m->class_labels && m->class_labels[k] ? m->class_labels[k] : "")))
             return QTR_ERR_NOMEM;
     if ((m->title && !(c->title = qtr_strdup(m->title))) ||
         (m->subtitle && !(c->subtitle = qtr_strdup(m->subtitle))) ||
@@ -326,15 +325,15 @@ static int build_html(const struct qtr_doc *d, struct qtr_buf *h, struct qtr_err
 {
     int en = !strcmp(d->lang, "en");
     int rc = QTR_OK;
-#define PUT(s)                                                                                 \
-    do {                                                                                       \
-        if (qtr_buf_puts(h, (s)))                                                              \
-            goto nomem;                                                                        \
+#define PUT(s)                                                                                     \
+    do {                                                                                           \
+        if (qtr_buf_puts(h, (s)))                                                                  \
+            goto nomem;                                                                            \
     } while (0)
-#define ESC(s)                                                                                 \
-    do {                                                                                       \
-        if (qtr_html_escape(h, (s)))                                                           \
-            goto nomem;                                                                        \
+#define ESC(s)                                                                                     \
+    do {                                                                                           \
+        if (qtr_html_escape(h, (s)))                                                               \
+            goto nomem;                                                                            \
     } while (0)
     PUT("<!DOCTYPE html>\n<html lang=\"");
     ESC(d->lang);

@@ -185,8 +185,7 @@ static void footer(struct pdf *p)
     cairo_line_to(cr, PAGE_W - MARGIN_X, PAGE_H - 44);
     cairo_stroke(cr);
     char num[64];
-    snprintf(num, sizeof num, p->en ? "Page %zu of %zu" : "Seite %zu von %zu", p->page,
-             p->npages);
+    snprintf(num, sizeof num, p->en ? "Page %zu of %zu" : "Seite %zu von %zu", p->page, p->npages);
     double nw = width_of(cr, num, strlen(num));
     text_at(p, PAGE_W - MARGIN_X - nw, PAGE_H - 32, num);
     const char *left = p->d->footer ? p->d->footer : p->d->title;
@@ -383,8 +382,7 @@ static void table(struct pdf *p, const struct qtr_doc_block *b)
     double *w = calloc(nc, sizeof *w);
     struct lines *hl = calloc(nc, sizeof *hl), *cl = calloc(nc, sizeof *cl);
     double hh = 0;
-    if (!w || !hl || !cl || table_widths(p, b, w) ||
-        row_lines(p, b->head, nc, w, 1, hl, &hh)) {
+    if (!w || !hl || !cl || table_widths(p, b, w) || row_lines(p, b->head, nc, w, 1, hl, &hh)) {
         p->rc = QTR_ERR_NOMEM;
         goto out;
     }
@@ -594,8 +592,13 @@ int qtr_doc_write_pdf(const struct qtr_doc *d, const char *path, size_t *npages,
                            cairo_status_to_string(cairo_status(cr)));
         goto out;
     }
-    struct pdf p = {.cr = cr, .d = d, .draw = 0, .en = !strcmp(d->lang, "en"), .nsec = nsec,
-                    .sec_page = sec_page, .err = err};
+    struct pdf p = {.cr = cr,
+                    .d = d,
+                    .draw = 0,
+                    .en = !strcmp(d->lang, "en"),
+                    .nsec = nsec,
+                    .sec_page = sec_page,
+                    .err = err};
     layout(&p);
     if (!p.rc) {
         p.npages = p.page;

@@ -95,9 +95,9 @@ static inline size_t pdf_page_objects(const char *pdf)
 
 static inline void check_outputs(const char *dir, int english)
 {
-    static const char *const maps[] = {"overview", "share_mh", "lq_mh", "indicator_wohnflaeche",
-                                       "indicator_kinderarmut", "status", "dynamics",
-                                       "attention"};
+    static const char *const maps[] = {
+        "overview", "share_mh", "lq_mh",    "indicator_wohnflaeche", "indicator_kinderarmut",
+        "status",   "dynamics", "attention"};
     static const char *const ext[] = {"png", "svg", "pdf"};
     char p[1024];
     for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++)
@@ -166,8 +166,8 @@ static inline void check_outputs(const char *dir, int english)
     }
     if (have("pdftoppm")) {
         char cmd[8192], png[4200];
-        snprintf(cmd, sizeof cmd, "/usr/bin/pdftoppm -r 30 -png -f 1 -l 1 '%s' '%s/page' 2>&1",
-                 p, dir);
+        snprintf(cmd, sizeof cmd, "/usr/bin/pdftoppm -r 30 -png -f 1 -l 1 '%s' '%s/page' 2>&1", p,
+                 dir);
         assert_int_equal(system(cmd), 0);
         snprintf(png, sizeof png, "%s/page-01.png", dir);
         if (!qtr_file_exists(png)) {

@@ -44,7 +44,7 @@ static void test_simplify(void **state)
      * lies 3 above the top edge (kept). Hand result: 0,0 100,0 100,100 50,103
      * 0,100 0,0. The hole is a triangle of 4 points: too small to simplify, kept.
      */
-    static const double outer[][2] = {{0, 0},   {50, 0.4},  {100, 0}, {100, 50},
+    static const double outer[][2] = {{0, 0},     {50, 0.4}, {100, 0}, {100, 50},
                                       {100, 100}, {50, 103}, {0, 100}, {0, 0}};
     static const double hole[][2] = {{10, 10}, {20, 10}, {10, 20}, {10, 10}};
     const double(*const pts[2])[2] = {outer, hole};

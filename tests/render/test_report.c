@@ -132,10 +132,18 @@ static void test_html_selfcontained(void **state)
     int cls[2] = {0, 1};
     struct qtr_rgb col[2] = {{200, 200, 255}, {20, 20, 120}};
     const char *lab[2] = {"A & B", "<C>"};
-    struct qtr_map_label names[2] = {{"Nord<script>", 500500, 5800500}, {"Süd & Ost", 501500, 5800500}};
-    struct qtr_map m = {.shapes = s, .cls = cls, .nclass = 2, .colors = col, .class_labels = lab,
-                        .title = "Karte \"eins\"", .source = "Quelle: test", .labels = names,
-                        .nlabels = 2, .nodata_color = qtr_palette_nodata()};
+    struct qtr_map_label names[2] = {{"Nord<script>", 500500, 5800500},
+                                     {"Süd & Ost", 501500, 5800500}};
+    struct qtr_map m = {.shapes = s,
+                        .cls = cls,
+                        .nclass = 2,
+                        .colors = col,
+                        .class_labels = lab,
+                        .title = "Karte \"eins\"",
+                        .source = "Quelle: test",
+                        .labels = names,
+                        .nlabels = 2,
+                        .nodata_color = qtr_palette_nodata()};
     char a[128], b[128], html[128];
     snprintf(a, sizeof a, "%s/a.svg", dir);
     snprintf(b, sizeof b, "%s/b.svg", dir);
@@ -210,8 +218,13 @@ static void test_pdf_pagination(void **state)
     int cls[2] = {0, -1};
     struct qtr_rgb col[1] = {{200, 200, 255}};
     const char *lab[1] = {"eine Klasse"};
-    struct qtr_map m = {.shapes = s, .cls = cls, .nclass = 1, .colors = col, .class_labels = lab,
-                        .title = "Karte", .nodata_color = qtr_palette_nodata()};
+    struct qtr_map m = {.shapes = s,
+                        .cls = cls,
+                        .nclass = 1,
+                        .colors = col,
+                        .class_labels = lab,
+                        .title = "Karte",
+                        .nodata_color = qtr_palette_nodata()};
     struct qtr_error err = {0};
     char path[128];
 
