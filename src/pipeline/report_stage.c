@@ -244,67 +244,72 @@ static char *source_line(struct rs *r, const char *const *expr, size_t nexpr)
 
 static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_report)
 {
+    /*
+     * maps/<stem>.png, .svg (text as outlines, for Qt/QGIS and office programs), .pdf, and
+     * for the HTML a hidden SVG with the text as glyph symbols: browsers render it, and
+     * outlines would more than double the page (a map's source line alone is half of it).
+     * (Rendering them in parallel with OpenMP was slower on a loaded 2-core machine and
+     * leans on fontconfig's locking; they run one after the other.)
+     */
     static const struct {
         enum qtr_map_format f;
-        const char *ext;
-    } fmts[] = {{QTR_MAP_PNG, "png"}, {QTR_MAP_SVG, "svg"}, {QTR_MAP_PDF, "pdf"}};
-    char *svg = NULL;
-    int rc = QTR_OK;
+        const char *name;
+        int glyphs;
+    } out[4] = {{QTR_MAP_PNG, "%s/%s.png", 0},
+                {QTR_MAP_SVG, "%s/%s.svg", 0},
+                {QTR_MAP_PDF, "%s/%s.pdf", 0},
+                {QTR_MAP_SVG, "%s/.%s.inline.svg", 1}};
+    char *path[4] = {NULL, NULL, NULL, NULL};
+    struct qtr_error e[4];
+    int st[4] = {0, 0, 0, 0};
+    int njob = in_report ? 4 : 3, rc = QTR_OK;
     m->shapes = r->shapes;
     m->nodata_color = qtr_palette_nodata();
     if (!m->date)
         m->date = r->map_date[0] ? r->map_date : r->date;
     if (!m->nodata_label)
         m->nodata_label = T(r, "keine Angabe", "no data");
-    for (size_t k = 0; k < 3 && !rc; k++) {
-        char *path = qtr_asprintf("%s/%s.%s", r->mapdir, stem, fmts[k].ext);
-        if (!path)
-            return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-        rc = qtr_map_render(m, fmts[k].f, path, NULL, r->err);
-        if (fmts[k].f == QTR_MAP_SVG)
-            svg = path;
-        else
-            free(path);
+    for (int k = 0; k < njob; k++) {
+        qtr_error_clear(&e[k]);
+        if (!(path[k] = qtr_asprintf(out[k].name, r->mapdir, stem)))
+            rc = QTR_ERR_NOMEM;
     }
-    if (!rc && in_report) {
-        /*
-         * The HTML inlines a second SVG with the text as glyph symbols: browsers render
-         * it, and the outlines of the SVG in maps/ (needed by Qt/QGIS) would more than
-         * double the size of the page (the source line alone is half of a map).
-         */
-        char *inl = qtr_asprintf("%s/.%s.inline.svg", r->mapdir, stem);
-        char **nt = inl ? realloc(r->tmp_svg, (r->ntmp + 1) * sizeof *nt) : NULL;
-        if (!nt) {
-            free(inl);
-            free(svg);
-            return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-        }
+    char **nt = NULL;
+    if (!rc && in_report && !(nt = realloc(r->tmp_svg, (r->ntmp + 1) * sizeof *nt)))
+        rc = QTR_ERR_NOMEM;
+    if (rc) {
+        for (int k = 0; k < 4; k++)
+            free(path[k]);
+        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    }
+    if (in_report) {
         r->tmp_svg = nt;
-        r->tmp_svg[r->ntmp++] = inl;
-        struct qtr_map gm = *m;
-        gm.svg_glyphs = 1;
-        if ((rc = qtr_map_render(&gm, QTR_MAP_SVG, inl, NULL, r->err))) {
-            free(svg);
-            return rc;
-        }
-        free(svg);
-        svg = qtr_strdup(inl);
-        if (!svg)
-            return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        r->tmp_svg[r->ntmp++] = path[3]; /* removed at the end of the stage */
     }
+    for (int k = 0; k < njob; k++) {
+        struct qtr_map mk = *m;
+        mk.svg_glyphs = out[k].glyphs;
+        st[k] = qtr_map_render(&mk, out[k].f, path[k], NULL, &e[k]);
+    }
+    for (int k = 0; k < njob && !rc; k++)
+        if (st[k]) {
+            *r->err = e[k];
+            rc = st[k];
+        }
     if (!rc && in_report) {
         /*
          * In the A4 portrait report a map is 483 pt wide; drawn from an A4 landscape page
          * its 7 pt legend would shrink to 4 pt. A smaller page of the same proportions
-         * keeps the text at about 6 pt. The HTML inlines the A4 SVG from maps/.
+         * keeps the text at about 6 pt. The HTML inlines the glyph SVG.
          */
         struct qtr_map pm = *m;
         pm.width_pt = 600;
         pm.height_pt = 424;
-        if (qtr_doc_map(r->doc, &pm, svg))
+        if (qtr_doc_map(r->doc, &pm, path[3]))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
-    free(svg);
+    for (int k = 0; k < 3; k++)
+        free(path[k]);
     r->nmaps += !rc;
     return rc;
 }
