@@ -18,6 +18,7 @@
 #include "quartier/classify.h"
 #include "quartier/doc.h"
 #include "quartier/goals.h"
+#include "quartier/gpkg_read.h"
 #include "quartier/labels.h"
 #include "quartier/map.h"
 #include "quartier/output.h"
@@ -43,7 +44,9 @@ struct rs {
     size_t nmaps;
     double tol;                 /* generalisation tolerance (CRS units) */
     struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
-    char **tmp_svg;             /* compact SVGs for the HTML, removed at the end */
+    struct qtr_shapes *cand;    /* candidate areas from the GeoPackage, or NULL (borrowed too) */
+    char cand_layer[128];
+    char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
     size_t ntmp;
     struct qtr_error *err;
 };
@@ -842,15 +845,28 @@ static int renewal_maps(struct rs *r)
                 used[cls[i]]++;
         }
         size_t nc = used[3] ? 4 : 3;
-        rc = category_map(r, "attention", cls, nc, ac, al,
-                          T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
-                            "Districts needing particular attention"),
-                          T(r,
-                            "Aufmerksamkeitsregel: niedriger Status oder mittlerer Status mit "
-                            "negativer Dynamik",
-                            "Attention rule: low status, or medium status with negative "
-                            "dynamics"),
-                          T(r, "Aufmerksamkeit", "Attention"), inval, src, 0, 1);
+        char olab[256];
+        snprintf(olab, sizeof olab, T(r, "Kandidatengebiet (%s)", "Candidate area (%s)"),
+                 r->cand_layer);
+        struct qtr_map am = {
+            .cls = cls,
+            .nclass = nc,
+            .colors = ac,
+            .class_labels = al,
+            .legend_title = T(r, "Aufmerksamkeit", "Attention"),
+            .title = T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
+                       "Districts needing particular attention"),
+            .subtitle = T(r,
+                          "Aufmerksamkeitsregel: niedriger Status oder mittlerer Status mit "
+                          "negativer Dynamik",
+                          "Attention rule: low status, or medium status with negative dynamics"),
+            .source = src,
+            .nodata_label = inval,
+            .overlay = r->cand,
+            .overlay_label = r->cand ? olab : NULL,
+            .overlay_color = {0, 0, 0},
+        };
+        rc = emit_map(r, "attention", &am, 1);
     }
 out:
     free(cls);
@@ -2065,6 +2081,19 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     }
     if ((rc = make_labels(&r)))
         goto out;
+    if (st->gpkg_path) {
+        /* candidate areas, when a stage wrote them as a layer of the GeoPackage */
+        struct qtr_error e = {0};
+        struct qtr_shapes *raw = NULL;
+        if (qtr_gpkg_read_polygons(ctx, st->gpkg_path, "candidate", &raw, r.cand_layer,
+                                   sizeof r.cand_layer, &e) != QTR_OK) {
+            qtr_warn(ctx, "maps: candidate areas not drawn: %s", e.msg);
+        } else if (raw) {
+            if (qtr_shapes_simplify(raw, r.tol, &r.cand, &e) != QTR_OK)
+                r.cand = NULL;
+            qtr_shapes_free(raw);
+        }
+    }
     if (r.prev_date[0])
         sub =
             qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s, Vergleich mit %s · %zu Gebiete",
@@ -2116,6 +2145,7 @@ out:
     qtr_doc_free(r.doc);
     qtr_shapes_free(r.shapes);
     qtr_shapes_free(r.parents);
+    qtr_shapes_free(r.cand);
     free(r.labels);
     free(r.mapdir);
     free(html);
