@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "quartier/classify.h"
 #include "quartier/doc.h"
@@ -40,6 +41,7 @@ struct rs {
     char date[64];      /* "Stand: 31.12.2022" */
     char prev_date[32]; /* "31.12.2020" or "" */
     char cur_date[32];
+    char created[32];   /* PDF creation date from SOURCE_DATE_EPOCH, "" = now */
     char map_date[160]; /* "Stand: ..." of the tables behind the next map ("" = date) */
     size_t nmaps;
     double tol;                 /* generalisation tolerance (CRS units) */
@@ -127,9 +129,11 @@ static const char *basename_of(const char *p)
     return s ? s + 1 : p;
 }
 
+/* A number of a column, NaN when missing, suppressed or not finite (classes need finite values). */
 static double cell(const struct qtr_column *c, size_t i)
 {
-    return c && !c->is_text && (c->kind[i] == QTR_CELL_VALUE || c->kind[i] == QTR_CELL_ZERO)
+    return c && !c->is_text && (c->kind[i] == QTR_CELL_VALUE || c->kind[i] == QTR_CELL_ZERO) &&
+                   isfinite(c->v[i])
                ? c->v[i]
                : NAN;
 }
@@ -272,6 +276,8 @@ static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_re
         m->date = r->map_date[0] ? r->map_date : r->date;
     if (!m->nodata_label)
         m->nodata_label = T(r, "keine Angabe", "no data");
+    if (!m->created && r->created[0])
+        m->created = r->created;
     for (int k = 0; k < njob; k++) {
         qtr_error_clear(&e[k]);
         if (!(path[k] = qtr_asprintf(out[k].name, r->mapdir, stem)))
@@ -737,7 +743,7 @@ static int indicator_map(struct rs *r, size_t k)
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = c->kind[i] == QTR_CELL_VALUE ? c->v[i] : NAN;
+        v[i] = c->kind[i] == QTR_CELL_VALUE && isfinite(c->v[i]) ? c->v[i] : NAN;
     snprintf(sub, sizeof sub, "%s %s; %s: %s; %s", T(r, "Handlungsfeld", "Action field"),
              field_label(r, s->field), T(r, "Klassen", "classes"), method_text(r, meth),
              s->higher_worse ? T(r, "hoch = ungünstig", "high = unfavourable")
@@ -2049,6 +2055,16 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         date_text(&r, cfg->previous_date, r.prev_date, sizeof r.prev_date);
     if (cfg->date)
         snprintf(r.date, sizeof r.date, "%s %s", T(&r, "Stand:", "Date:"), r.cur_date);
+    /* SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the PDFs' creation date */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long t = strtoll(sde, &end, 10);
+        time_t tt = (time_t)t;
+        struct tm tm;
+        if (!*end && t >= 0 && gmtime_r(&tt, &tm))
+            strftime(r.created, sizeof r.created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
     r.mapdir = qtr_asprintf("%s/maps", outdir);
     html = qtr_asprintf("%s/report.html", outdir);
     pdf = qtr_asprintf("%s/report.pdf", outdir);
@@ -2107,6 +2123,10 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         qtr_doc_new(r.en ? "en" : "de",
                     cfg->title ? cfg->title : T(&r, "Sozialmonitoring", "Social monitoring"), sub);
     if (!sub || !r.doc) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (r.created[0] && !(r.doc->created = qtr_strdup(r.created))) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }

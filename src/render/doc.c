@@ -262,11 +262,16 @@ static char *slurp(const char *path, size_t *len, struct qtr_error *err)
  * every file; without the prefix the second map would be clipped by the
  * first map's paths.
  */
-static int inline_svg(struct qtr_buf *out, const char *svg, const char *prefix)
+static int inline_svg(struct qtr_buf *out, const char *svg, const char *prefix, const char *title)
 {
     const char *p = strstr(svg, "<svg");
     if (!p)
         return QTR_ERR_DATA;
+    /* an image with a name for screen readers (the text inside is only paths and glyphs) */
+    if (qtr_buf_puts(out, "<svg role=\"img\" aria-label=\"") || qtr_html_escape(out, title) ||
+        qtr_buf_puts(out, "\""))
+        return QTR_ERR_NOMEM;
+    p += 4;
     static const char *const drop[] = {" xmlns=\"http://www.w3.org/2000/svg\"",
                                        " xmlns:xlink=\"http://www.w3.org/1999/xlink\""};
     static const char *const pre[] = {" id=\"", "url(#", "href=\"#"};
@@ -421,7 +426,7 @@ static int build_html(const struct qtr_doc *d, struct qtr_buf *h, struct qtr_err
             char prefix[32];
             snprintf(prefix, sizeof prefix, "m%zu-", ++nmap);
             PUT("<figure class=\"map\">\n");
-            rc = inline_svg(h, svg, prefix);
+            rc = inline_svg(h, svg, prefix, b->map.title);
             free(svg);
             if (rc == QTR_ERR_NOMEM)
                 goto nomem;

@@ -201,6 +201,7 @@ static void test_html_selfcontained(void **state)
     assert_int_equal(count(h, " id=\"") - count(h, " id=\"s"), ids);
     assert_int_equal(count(h, "url(#"), count(h, "url(#m1-") + count(h, "url(#m2-"));
     assert_int_equal(count(h, "href=\"#m"), count(h, "href=\"#") - count(h, "href=\"#s"));
+    assert_non_null(strstr(h, "<svg role=\"img\" aria-label=\"Karte &quot;eins&quot;\""));
     assert_true(count(h, "<use xlink:href=\"#m2-") > 0);
     assert_int_equal(count(h, "<use xlink:href=\"#m1-"), 0); /* map 1 has outlines */
     /* the contents list links the section */
@@ -261,6 +262,19 @@ static void test_pdf_pagination(void **state)
     assert_int_equal(qtr_doc_write_pdf(d, path, &np, &err), 0);
     assert_true(np >= 6);
     assert_int_equal(pdf_pages(path), np);
+    /* with a fixed creation date the PDF is byte-identical when written again */
+    d->created = strdup("2024-02-01T00:00:00Z");
+    size_t len1 = 0, len2 = 0;
+    assert_int_equal(qtr_doc_write_pdf(d, path, NULL, &err), 0);
+    char *first = slurp(path, &len1);
+    assert_int_equal(qtr_doc_write_pdf(d, path, NULL, &err), 0);
+    char *second = slurp(path, &len2);
+    assert_non_null(first);
+    assert_non_null(second);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(first, second, len1);
+    free(first);
+    free(second);
     qtr_doc_free(d);
     qtr_shapes_free(s);
 }
