@@ -3,6 +3,7 @@
  */
 #include "quartier/doc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,7 +261,7 @@ static char *slurp(const char *path, size_t *len, struct qtr_error *err)
  * xlink:href) and give every id a per-map prefix, because ids are global in
  * an HTML document and cairo numbers its clip paths and glyphs from 1 in
  * every file; without the prefix the second map would be clipped by the
- * first map's paths.
+ * first map's paths. Coordinates are cut to 2 decimals on the way (see below).
  */
 static int inline_svg(struct qtr_buf *out, const char *svg, const char *prefix, const char *title)
 {
@@ -292,8 +293,23 @@ static int inline_svg(struct qtr_buf *out, const char *svg, const char *prefix, 
             }
         if (done)
             continue;
+        if (*p == '.' && p > svg && isdigit((unsigned char)p[-1]) &&
+            isdigit((unsigned char)p[1])) {
+            /*
+             * cairo writes 6 decimals; on a page shown at most about 1000 px wide the
+             * coordinates are points, so 2 decimals (1/100 pt) are far below a pixel and
+             * the page shrinks by about a third.
+             */
+            size_t nd = 0;
+            while (isdigit((unsigned char)p[1 + nd]))
+                nd++;
+            if (qtr_buf_append(out, p, nd > 2 ? 3 : nd + 1))
+                return QTR_ERR_NOMEM;
+            p += 1 + nd;
+            continue;
+        }
         /* copy up to the next character that could start a pattern */
-        size_t run = strcspn(p + 1, " iuh") + 1;
+        size_t run = strcspn(p + 1, " iuh.") + 1;
         if (qtr_buf_append(out, p, run))
             return QTR_ERR_NOMEM;
         p += run;
