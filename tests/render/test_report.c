@@ -5,6 +5,7 @@
  */
 #include "test_util.h"
 
+#include <ctype.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -202,6 +203,17 @@ static void test_html_selfcontained(void **state)
     assert_int_equal(count(h, "url(#"), count(h, "url(#m1-") + count(h, "url(#m2-"));
     assert_int_equal(count(h, "href=\"#m"), count(h, "href=\"#") - count(h, "href=\"#s"));
     assert_non_null(strstr(h, "<svg role=\"img\" aria-label=\"Karte &quot;eins&quot;\""));
+    /* cairo's 6 decimals are cut to 2, and no digit is lost before the decimal point */
+    for (const char *q = h; *q; q++)
+        if (q > h && q[0] == '.' && isdigit((unsigned char)q[-1]) &&
+            isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2]) &&
+            isdigit((unsigned char)q[3]))
+            fail_msg("number with more than 2 decimals: %.20s", q - 4);
+    char *orig = slurp(a, NULL);
+    assert_non_null(orig);
+    assert_non_null(strstr(orig, "width=\"842pt\""));
+    assert_non_null(strstr(h, "width=\"842pt\""));
+    free(orig);
     assert_true(count(h, "<use xlink:href=\"#m2-") > 0);
     assert_int_equal(count(h, "<use xlink:href=\"#m1-"), 0); /* map 1 has outlines */
     /* the contents list links the section */
