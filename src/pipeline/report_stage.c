@@ -1023,6 +1023,22 @@ static const char *index_short(const struct rs *r, const char *name)
         {"absolute_centralization", "Absolute Zentralisierung", "Absolute centralization"},
         {"relative_centralization", "Relative Zentralisierung", "Relative centralization"},
         {"proportion_central", "Anteil im Zentrum", "Proportion in the centre"},
+        {"multigroup_gini", "Mehrgruppen-Gini", "Multigroup Gini"},
+        {"multigroup_normalized_exposure", "Mehrgruppen-Kontakt (normiert, Reardon und Firebaugh)",
+         "Multigroup normalized exposure (Reardon and Firebaugh)"},
+        {"multigroup_relative_diversity", "Relative Vielfalt (Carlson)",
+         "Relative diversity (Carlson)"},
+        {"multigroup_squared_cv", "Quadrierter Variationskoeffizient",
+         "Squared coefficient of variation"},
+        {"multigroup_divergence", "Divergenz (Roberto)", "Divergence (Roberto)"},
+        {"multigroup_diversity", "Vielfalt der Stadt (Entropie)",
+         "Diversity of the city (entropy)"},
+        {"multigroup_diversity_normalized", "Vielfalt der Stadt (normiert)",
+         "Diversity of the city (normalized)"},
+        {"simpsons_interaction", "Simpson-Interaktion", "Simpson's interaction"},
+        {"simpsons_concentration", "Simpson-Konzentration", "Simpson's concentration"},
+        {"global_distortion", "Globale Verzerrung (Olteanu u. a.)",
+         "Global distortion (Olteanu et al.)"},
     };
     const char *l = qtr_index_label(name, r->en);
     if (l != name)
