@@ -57,6 +57,9 @@ struct qtr_map {
     double dpi;                 /* PNG resolution; 0: 150 (PNG size = page * dpi / 72) */
     const char *created;        /* PDF creation date, ISO 8601 "2024-02-01T00:00:00Z", for
                                    byte-identical PDFs; NULL: cairo writes the current time */
+    int svg_glyphs;             /* SVG only: 1 = text as cairo's glyph symbols (<symbol> +
+                                   <use>, a fraction of the size; browsers render it, Qt does
+                                   not), 0 = text as outlines (default) */
 };
 
 /* Where things went on the page, in points from the top-left corner. */
@@ -77,6 +80,20 @@ struct qtr_map_layout {
  */
 int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char *path,
                    struct qtr_map_layout *lay, struct qtr_error *err);
+
+struct _cairo; /* cairo_t, without including cairo.h */
+
+/**
+ * Draw map m as one page into an existing cairo context (e.g. a page of the
+ * council report's PDF), scaled so that the map page (width_pt x height_pt)
+ * fills the box at (x, y) of width w points; the height follows from the
+ * page's aspect ratio. The context's state is saved and restored. Text is
+ * drawn as real text. Same checks and errors as qtr_map_render, except that
+ * nothing is written: QTR_ERR_INTERNAL when cr is in an error state after
+ * drawing.
+ */
+int qtr_map_draw(struct _cairo *cr, const struct qtr_map *m, double x, double y, double w,
+                 struct qtr_map_layout *lay, struct qtr_error *err);
 
 /**
  * Largest "nice" length 1, 2 or 5 x 10^k metres that is <= max_m (for the

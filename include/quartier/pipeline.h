@@ -228,4 +228,17 @@ int qtr_pipeline_disclose(const struct qtr_config *cfg, struct qtr_state *st,
 int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          const char *outdir, struct qtr_error *err);
 
+/**
+ * Maps and the council report (see docs/report.md): OUTDIR/maps/<name>.png,
+ * .svg and .pdf (overview with district names, each group's share and
+ * location quotient, each [indicator] with its classification, status,
+ * dynamics and attention when renewal ran, LISA clusters when the frame has
+ * `<group>_lisa_cluster` columns) and OUTDIR/report.html (self-contained) and
+ * OUTDIR/report.pdf (A4), in the analysis' language. Call after
+ * qtr_pipeline_write. Errors: QTR_ERR_IO (names the file), QTR_ERR_NOMEM,
+ * QTR_ERR_USAGE (bad classification of an indicator), QTR_ERR_INTERNAL.
+ */
+int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                        const char *outdir, struct qtr_error *err);
+
 #endif

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "quartier/error.h"
+
 struct qtr_shapes {
     size_t n; /* features */
     size_t nrings;
@@ -28,6 +30,20 @@ void qtr_shapes_free(struct qtr_shapes *s);
 /** Bounding box of all features; returns 0 when there are no points. */
 int qtr_shapes_bbox(const struct qtr_shapes *s, double *minx, double *miny, double *maxx,
                     double *maxy);
+
+/**
+ * Generalise every ring for drawing at a small scale: Douglas & Peucker
+ * (1973) with tolerance `tol` (CRS units): a point is kept when it lies more
+ * than tol from the chord between the points kept around it. The first
+ * point of a ring (= its last) is always kept; a ring that would keep fewer
+ * than 4 points (3 corners + closing point) keeps its original points, so no
+ * feature disappears. Neighbouring polygons are simplified independently,
+ * so shared edges can move apart by at most tol: choose tol below the width
+ * of a drawn outline. *out is owned by the caller (qtr_shapes_free).
+ * Errors: QTR_ERR_USAGE (tol < 0 or not finite), QTR_ERR_NOMEM.
+ */
+int qtr_shapes_simplify(const struct qtr_shapes *in, double tol, struct qtr_shapes **out,
+                        struct qtr_error *err);
 
 struct GEOSContextHandle_HS; /* GEOSContextHandle_t, without including geos_c.h */
 struct GEOSGeom_t;           /* GEOSGeometry */

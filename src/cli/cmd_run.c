@@ -10,7 +10,7 @@
 
 static const char run_help[] =
     "usage: quartier run ANALYSIS.ini [-o OUTDIR] [--seed N] [--permutations N] [--threads N]\n"
-    "                    [--strict] [-q]\n"
+    "                    [--strict] [--no-report] [-q]\n"
     "\n"
     "Runs the whole analysis described by ANALYSIS.ini (see docs/analysis-file.md): reads the\n"
     "boundaries and statistics tables, joins them, computes the indices and writes\n"
@@ -18,6 +18,8 @@ static const char run_help[] =
     "  OUTDIR/districts.geojson  RFC 7946 (EPSG:4326) for web maps\n"
     "  OUTDIR/tables/            annex tables as CSV (German Excel) and XLSX\n"
     "The GeoPackage opens styled in QGIS. Counts below [analysis] min_count are suppressed.\n"
+    "  OUTDIR/report.html, report.pdf  council report (language as in the analysis file)\n"
+    "  OUTDIR/maps/              maps as PNG, SVG and PDF\n"
     "Outputs are written atomically: an interrupted run leaves the previous ones intact.\n"
     "\n"
     "options:\n"
@@ -27,6 +29,7 @@ static const char run_help[] =
     "                     analysis file, else 999; 0 = none)\n"
     "      --threads N    worker threads (default: all cores)\n"
     "      --strict       join and data-quality warnings are errors\n"
+    "      --no-report    skip the maps and the report (faster reruns)\n"
     "  -q, --quiet        no progress on stderr\n"
     "  -h, --help         this text\n"
     "\n"
@@ -56,17 +59,19 @@ struct run_args {
     int quiet;
     int strict;
     int verbose;
+    int no_report;
 };
 
 static int parse(int argc, char **argv, const char *cmd, const char *help, struct run_args *a)
 {
-    enum { OPT_SEED = 256, OPT_THREADS, OPT_STRICT, OPT_PERM };
+    enum { OPT_SEED = 256, OPT_THREADS, OPT_STRICT, OPT_PERM, OPT_NOREPORT };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},  {"seed", required_argument, NULL, OPT_SEED},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"strict", no_argument, NULL, OPT_STRICT}, {"quiet", no_argument, NULL, 'q'},
         {"permutations", required_argument, NULL, OPT_PERM},
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
+        {"no-report", no_argument, NULL, OPT_NOREPORT},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -99,6 +104,9 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, struc
         }
         case OPT_STRICT:
             a->strict = 1;
+            break;
+        case OPT_NOREPORT:
+            a->no_report = 1;
             break;
         case OPT_PERM:
             errno = 0;
@@ -185,6 +193,8 @@ int cmd_run(int argc, char **argv)
     }
     if (!rc)
         rc = qtr_pipeline_publish(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, &err);
+    if (!rc && !a.no_report)
+        rc = qtr_pipeline_report(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, &err);
     if (rc) {
         if (st && st->report.n && !a.quiet)
             cli_print_report(stderr, st, 0);
@@ -200,6 +210,9 @@ int cmd_run(int argc, char **argv)
         printf("GeoPackage: %s\nGeoJSON:    %s\n", st->gpkg_path, st->geojson_path);
         if (st->npublished > 2)
             printf("Tables:     %s/tables/\n", a.outdir ? a.outdir : cfg.output);
+        if (!a.no_report)
+            printf("Report:     %s/report.html, report.pdf; maps in %s/maps\n",
+                   a.outdir ? a.outdir : cfg.output, a.outdir ? a.outdir : cfg.output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);

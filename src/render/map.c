@@ -500,6 +500,48 @@ static cairo_status_t write_file(void *closure, const unsigned char *data, unsig
                                                         : CAIRO_STATUS_WRITE_ERROR;
 }
 
+static int check_classes(const struct qtr_map *m, const char *what, struct qtr_error *err)
+{
+    if (!m->cls || (m->nclass && !m->colors))
+        return qtr_error_set(err, QTR_ERR_USAGE, "map '%s': classes or colours missing", what);
+    for (size_t f = 0; f < m->shapes->n; f++) {
+        if (m->cls[f] >= (int)m->nclass || m->cls[f] < -1)
+            return qtr_error_set(err, QTR_ERR_USAGE,
+                                 "map '%s': feature %zu has class %d, but there are %zu classes",
+                                 what, f, m->cls[f], m->nclass);
+    }
+    return QTR_OK;
+}
+
+int qtr_map_draw(struct _cairo *cr, const struct qtr_map *m, double x, double y, double w,
+                 struct qtr_map_layout *lay, struct qtr_error *err)
+{
+    struct page pg = {0};
+    struct qtr_map_layout l = {0};
+    int rc;
+    if (!cr || !m || !(w > 0))
+        return qtr_error_set(err, QTR_ERR_USAGE, "map, drawing context or width missing");
+    const char *what = m->title ? m->title : "(untitled)";
+    if ((rc = layout(m, &pg, &l, err)) || (rc = check_classes(m, what, err)))
+        return rc;
+    double f = w / pg.w;
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, f, f);
+    cairo_rectangle(cr, 0, 0, pg.w, pg.h);
+    cairo_clip(cr);
+    rc = draw(cr, m, &pg, &l);
+    cairo_restore(cr);
+    if (rc != QTR_OK)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory drawing map '%s'", what);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return qtr_error_set(err, QTR_ERR_INTERNAL, "drawing map '%s' failed: %s", what,
+                             cairo_status_to_string(cairo_status(cr)));
+    if (lay)
+        *lay = l;
+    return QTR_OK;
+}
+
 int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char *path,
                    struct qtr_map_layout *lay, struct qtr_error *err)
 {
@@ -516,14 +558,8 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
         return qtr_error_set(err, QTR_ERR_USAGE, "map or output path missing");
     if ((rc = layout(m, &pg, &l, err)))
         return rc;
-    if (!m->cls || (m->nclass && !m->colors))
-        return qtr_error_set(err, QTR_ERR_USAGE, "map '%s': classes or colours missing", path);
-    for (size_t f = 0; f < m->shapes->n; f++) {
-        if (m->cls[f] >= (int)m->nclass || m->cls[f] < -1)
-            return qtr_error_set(err, QTR_ERR_USAGE,
-                                 "map '%s': feature %zu has class %d, but there are %zu classes",
-                                 path, f, m->cls[f], m->nclass);
-    }
+    if ((rc = check_classes(m, path, err)))
+        return rc;
     if (fmt != QTR_MAP_PNG && fmt != QTR_MAP_SVG && fmt != QTR_MAP_PDF)
         return qtr_error_set(err, QTR_ERR_USAGE, "unknown map format %d", (int)fmt);
 
@@ -571,7 +607,7 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
         goto out;
     }
     cr = cairo_create(surf);
-    if (fmt == QTR_MAP_SVG)
+    if (fmt == QTR_MAP_SVG && !m->svg_glyphs)
         cairo_set_user_data(cr, &text_as_path_key, (void *)&text_as_path_key, NULL);
     cairo_scale(cr, px, px);
     if (draw(cr, m, &pg, &l) != QTR_OK) {
