@@ -2028,19 +2028,23 @@ static int sources_section(struct rs *r)
     const struct qtr_config *cfg = r->cfg;
     int rc;
     ADD(qtr_doc_heading(r->doc, 1, T(r, "Quellen und Lizenzen", "Sources and licences")));
-    const char *head[3] = {T(r, "Daten", "Data"), T(r, "Datei", "File"), T(r, "Stichtag", "Date")};
-    ADD(qtr_doc_table(r->doc, NULL, 3, head, NULL));
+    const char *head[4] = {T(r, "Daten", "Data"), T(r, "Datei", "File"),
+                           T(r, "Stichtag", "Date"),
+                           T(r, "Herkunft und Lizenz", "Source and licence")};
+    ADD(qtr_doc_table(r->doc, NULL, 4, head, NULL));
     {
         char crs[200];
         snprintf(crs, sizeof crs, "%s (%s)", T(r, "Gebietsgrenzen", "Boundaries"),
                  r->st->layer->work_crs ? r->st->layer->work_crs : "");
-        const char *cells[3] = {crs, basename_of(cfg->bnd_source), ""};
+        const char *cells[4] = {crs, basename_of(cfg->bnd_source), "",
+                                cfg->bnd_attribution ? cfg->bnd_attribution : ""};
         ADD(qtr_doc_row(r->doc, cells));
     }
     for (size_t t = 0; t < cfg->ntables; t++) {
         char d[32];
         date_text(r, cfg->tables[t].date, d, sizeof d);
-        const char *cells[3] = {cfg->tables[t].id, basename_of(cfg->tables[t].source), d};
+        const char *cells[4] = {cfg->tables[t].id, basename_of(cfg->tables[t].source), d,
+                                cfg->tables[t].attribution ? cfg->tables[t].attribution : ""};
         ADD(qtr_doc_row(r->doc, cells));
     }
     if ((rc = para(r, T(r,
