@@ -24,65 +24,9 @@
 #endif
 
 #include "quartier/multigroup.h"
+#include "quartier/rng.h"
 
-/* ---- random numbers ----------------------------------------------------------- */
-
-struct rng {
-    uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
-{
-    uint64_t x = seed;
-    uint64_t mixed = splitmix64(&x) ^ (stream * 0xD1342543DE82EF95ULL + 0x2545F4914F6CDD1DULL);
-    x = mixed;
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&x);
-}
-
-static inline uint64_t rotl(uint64_t v, int k)
-{
-    return (v << k) | (v >> (64 - k));
-}
-
-static inline uint64_t rng_u64(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, 1) with 53 random bits. */
-static inline double rng_uniform(struct rng *r)
-{
-    return (double)(rng_u64(r) >> 11) * 0x1.0p-53;
-}
-
-/* Uniform integer in [0, n), unbiased (rejection on the low 64 bits). */
-static uint64_t rng_below(struct rng *r, uint64_t n)
-{
-    uint64_t threshold = (0 - n) % n;
-    for (;;) {
-        uint64_t x = rng_u64(r);
-        if (x >= threshold)
-            return x % n;
-    }
-}
+/* Random numbers come from quartier/rng.h: xoshiro256**, one stream per draw. */
 
 /* ---- log factorials ------------------------------------------------------------ */
 
@@ -114,7 +58,7 @@ static inline double lfact(const struct lfact *lf, int64_t k)
 }
 
 /* Binomial(n, p) by inversion from the mode. */
-static int64_t rbinom_search(struct rng *r, const struct lfact *lf, int64_t n, double p)
+static int64_t rbinom_search(struct qtr_rng *r, const struct lfact *lf, int64_t n, double p)
 {
     if (n <= 0 || p <= 0.0)
         return 0;
@@ -126,7 +70,7 @@ static int64_t rbinom_search(struct rng *r, const struct lfact *lf, int64_t n, d
         m = n;
     double pm = exp(lfact(lf, n) - lfact(lf, m) - lfact(lf, n - m) + (double)m * log(p) +
                     (double)(n - m) * log1p(-p));
-    double u = rng_uniform(r) - pm;
+    double u = qtr_rng_uniform(r) - pm;
     if (u < 0.0)
         return m;
     int64_t lo = m, hi = m;
@@ -155,7 +99,7 @@ static int64_t rbinom_search(struct rng *r, const struct lfact *lf, int64_t n, d
 }
 
 /* Hypergeometric: successes among `draws` taken without replacement from N holding K. */
-static int64_t rhyper_search(struct rng *r, const struct lfact *lf, int64_t N, int64_t K,
+static int64_t rhyper_search(struct qtr_rng *r, const struct lfact *lf, int64_t N, int64_t K,
                              int64_t draws)
 {
     if (draws <= 0 || K <= 0)
@@ -176,7 +120,7 @@ static int64_t rhyper_search(struct rng *r, const struct lfact *lf, int64_t N, i
                  lfact(lf, draws - m) - lfact(lf, F - draws + m) -
                  (lfact(lf, N) - lfact(lf, draws) - lfact(lf, N - draws));
     double pm = exp(lpm);
-    double u = rng_uniform(r) - pm;
+    double u = qtr_rng_uniform(r) - pm;
     if (u < 0.0)
         return m;
     int64_t lo = m, hi = m;
@@ -231,7 +175,7 @@ static inline int rua_accept(double X, double T)
     return 2.0 * log(X) <= T;
 }
 
-static int64_t rbinom_rua(struct rng *r, const struct lfact *lf, int64_t n, double p)
+static int64_t rbinom_rua(struct qtr_rng *r, const struct lfact *lf, int64_t n, double p)
 {
     int flip = p > 0.5;
     double pp = flip ? 1.0 - p : p, qq = 1.0 - pp;
@@ -247,7 +191,7 @@ static int64_t rbinom_rua(struct rng *r, const struct lfact *lf, int64_t n, doub
     double lfm = -lfact(lf, m) - lfact(lf, n - m) + (double)m * lodds;
     int64_t z;
     for (;;) {
-        double X = rng_uniform(r), Y = rng_uniform(r);
+        double X = qtr_rng_uniform(r), Y = qtr_rng_uniform(r);
         if (X <= 0.0)
             continue;
         double W = a + s * (Y - 0.5) / X;
@@ -262,7 +206,7 @@ static int64_t rbinom_rua(struct rng *r, const struct lfact *lf, int64_t n, doub
 }
 
 /* Stadlober's HRUA as in numpy's legacy generator, with the exact variance in s. */
-static int64_t rhyper_rua(struct rng *r, const struct lfact *lf, int64_t N, int64_t K,
+static int64_t rhyper_rua(struct qtr_rng *r, const struct lfact *lf, int64_t N, int64_t K,
                           int64_t draws)
 {
     int64_t F = N - K;
@@ -279,7 +223,7 @@ static int64_t rhyper_rua(struct rng *r, const struct lfact *lf, int64_t N, int6
     double bound = fmin(hi, floor(a + 16.0 * sd));
     int64_t z;
     for (;;) {
-        double X = rng_uniform(r), Y = rng_uniform(r);
+        double X = qtr_rng_uniform(r), Y = qtr_rng_uniform(r);
         if (X <= 0.0)
             continue;
         double W = a + s * (Y - 0.5) / X;
@@ -299,7 +243,7 @@ static int64_t rhyper_rua(struct rng *r, const struct lfact *lf, int64_t N, int6
     return z;
 }
 
-static int64_t rbinom(struct rng *r, const struct lfact *lf, int64_t n, double p)
+static int64_t rbinom(struct qtr_rng *r, const struct lfact *lf, int64_t n, double p)
 {
     if (n <= 0 || p <= 0.0)
         return 0;
@@ -310,7 +254,7 @@ static int64_t rbinom(struct rng *r, const struct lfact *lf, int64_t n, double p
     return rbinom_search(r, lf, n, p);
 }
 
-static int64_t rhyper(struct rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)
+static int64_t rhyper(struct qtr_rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)
 {
     if (draws <= 0 || K <= 0)
         return 0;
@@ -506,7 +450,7 @@ static void work_totals(struct work *w)
 }
 
 /* Sequential conditional binomials: multinomial(t, probs) into row i (Devroye 1986, XI.1.4). */
-static void multinomial_row(struct rng *r, const struct lfact *lf, struct work *w, size_t i,
+static void multinomial_row(struct qtr_rng *r, const struct lfact *lf, struct work *w, size_t i,
                             int64_t t, const double *prob, size_t K)
 {
     double rest = 1.0;
@@ -526,7 +470,7 @@ static void multinomial_row(struct rng *r, const struct lfact *lf, struct work *
 }
 
 static void simulate(const struct base *b, enum qtr_null_model null, const double *P,
-                     const struct lfact *lf, struct rng *r, struct work *w)
+                     const struct lfact *lf, struct qtr_rng *r, struct work *w)
 {
     size_t n = b->n, K = b->K;
     switch (null) {
@@ -568,7 +512,7 @@ static void simulate(const struct base *b, enum qtr_null_model null, const doubl
         break;
     case QTR_NULL_BOOTSTRAP:
         for (size_t i = 0; i < n; i++) {
-            size_t j = (size_t)rng_below(r, n);
+            size_t j = (size_t)qtr_rng_below(r, n);
             for (size_t k = 0; k < K; k++)
                 put(w, i, k, (double)b->cnt[j * K + k]);
             if (w->area)
@@ -584,7 +528,7 @@ static void simulate(const struct base *b, enum qtr_null_model null, const doubl
 }
 
 /* Resample each district from its own composition (bootstrap of individuals). */
-static void resample_within(const struct base *b, const struct lfact *lf, struct rng *r,
+static void resample_within(const struct base *b, const struct lfact *lf, struct qtr_rng *r,
                             struct work *w, double *prob)
 {
     for (size_t i = 0; i < b->n; i++) {
@@ -638,8 +582,8 @@ static int run_draws(const struct base *b, qtr_index_fn fn, enum sim_kind kind,
         for (long d = 0; d < draws; d++) {
             if (!ok)
                 continue;
-            struct rng r;
-            rng_seed(&r, opt->seed, (uint64_t)d);
+            struct qtr_rng r;
+            qtr_rng_seed(&r, opt->seed, (uint64_t)d);
             if (kind == SIM_NULL)
                 simulate(b, null, P, lf, &r, &w);
             else
@@ -1016,13 +960,13 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
         for (long d = 0; d < draws; d++) {
             if (!ok)
                 continue;
-            struct rng r;
-            rng_seed(&r, opt->seed, (uint64_t)d);
+            struct qtr_rng r;
+            qtr_rng_seed(&r, opt->seed, (uint64_t)d);
             if (method == QTR_COMPARE_RANDOM_LABEL) {
                 for (size_t i = 0; i < ntot; i++)
                     idx[i] = i;
                 for (size_t i = ntot - 1; i > 0; i--) {
-                    size_t j = (size_t)rng_below(&r, (uint64_t)i + 1);
+                    size_t j = (size_t)qtr_rng_below(&r, (uint64_t)i + 1);
                     size_t t = idx[i];
                     idx[i] = idx[j];
                     idx[j] = t;
@@ -1037,10 +981,10 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
                 gather(&pool, idx, na, &wa);
                 gather(&pool, idx + na, nb, &wb);
                 for (size_t i = 0; i < na; i++)
-                    if (!(rng_uniform(&r) > 0.5))
+                    if (!(qtr_rng_uniform(&r) > 0.5))
                         wa.g[i] = cfa[i];
                 for (size_t i = 0; i < nb; i++)
-                    if (!(rng_uniform(&r) > 0.5))
+                    if (!(qtr_rng_uniform(&r) > 0.5))
                         wb.g[i] = cfb[i];
             }
             if (opt->multigroup) {

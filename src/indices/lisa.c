@@ -4,6 +4,7 @@
  * corrections. Conventions (esda parity, folded p, islands) are in lisa.h.
  */
 #include "quartier/lisa.h"
+#include "quartier/rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -13,61 +14,12 @@
 #include <omp.h>
 #endif
 
-/* ---- RNG: three static functions, to be switched to quartier/rng.h ---------- */
+/* ---- RNG: quartier/rng.h (xoshiro256**, one stream per district) ------------- */
 
-/* xoshiro256** (Blackman & Vigna 2018), seeded by splitmix64 from (seed, stream). */
-struct rng {
-    uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
+/* Uniform in [0, bound) without modulo bias. */
+static uint32_t rng_below(struct qtr_rng *r, uint32_t bound)
 {
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
-{
-    uint64_t x = seed;
-    uint64_t mix = splitmix64(&x) ^ (stream * 0xD1B54A32D192ED03ULL);
-    for (int k = 0; k < 4; k++)
-        r->s[k] = splitmix64(&mix);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform integer in [0, bound), bound >= 1: Lemire (2019) without bias. */
-static uint32_t rng_below(struct rng *r, uint32_t bound)
-{
-    uint64_t m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * bound;
-    uint32_t lo = (uint32_t)m;
-    if (lo < bound) {
-        uint32_t thresh = (uint32_t)(-bound) % bound;
-        while (lo < thresh) {
-            m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * bound;
-            lo = (uint32_t)m;
-        }
-    }
-    return (uint32_t)(m >> 32);
+    return (uint32_t)qtr_rng_below(r, bound);
 }
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -137,7 +89,7 @@ static double folded_p(size_t ge, size_t le, unsigned perms)
  * identity permutation in `scratch`, undone afterwards so the next draw
  * starts from the same state whichever thread ran before.
  */
-static void draw_others(struct rng *r, size_t n, size_t i, size_t k, uint32_t *out,
+static void draw_others(struct qtr_rng *r, size_t n, size_t i, size_t k, uint32_t *out,
                         uint32_t *scratch, uint32_t *log)
 {
     uint32_t m = (uint32_t)(n - 1);
@@ -422,8 +374,8 @@ int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_
                 continue;
             /* Total randomisation: a fresh uniform shuffle of z per draw,
              * from its own stream so the result ignores the thread count. */
-            struct rng r;
-            rng_seed(&r, opt->seed, GLOBAL_STREAM | (uint64_t)p);
+            struct qtr_rng r;
+            qtr_rng_seed(&r, opt->seed, GLOBAL_STREAM | (uint64_t)p);
             memcpy(zp, z, n * sizeof *zp);
             for (size_t a = n - 1; a > 0; a--) {
                 uint32_t b = rng_below(&r, (uint32_t)(a + 1));
@@ -570,8 +522,8 @@ static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *o
             }
             double obs = stat_of(r, acc);
             stat[i] = obs;
-            struct rng g;
-            rng_seed(&g, opt->seed, (uint64_t)i);
+            struct qtr_rng g;
+            qtr_rng_seed(&g, opt->seed, (uint64_t)i);
             size_t ge = 0, le = 0;
             /* Draw a batch of permutations first, then gather: the random
              * loads of v are then independent of any branch and overlap
