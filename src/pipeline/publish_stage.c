@@ -739,7 +739,7 @@ static int renewal_styles(const struct style_ctx *sc, struct qtr_error *err)
     /* Status/dynamics groups ordered from 1+ (high status, positive) to 4- (very low,
      * negative): viridis from light to dark, so need reads as darkness. */
     if (field_of(sc->li, "status_dynamics_group")) {
-        char vals[12][8];
+        char vals[12][16];
         const char *v[12];
         static const char *const mark[] = {"+", "+/-", "-"};
         for (int s = 0; s < 4; s++)

@@ -248,7 +248,7 @@ static void test_shapefile_tessellation(void **state)
     for (int st = 1; st < 100; st++) {
         if (!stt_seen[st])
             continue;
-        char code[3];
+        char code[16];
         snprintf(code, sizeof code, "%02d", st);
         OGRGeometryH part = OGR_G_CreateGeometry(wkbMultiPolygon);
         for (int a = 0; a < n; a++)
