@@ -46,6 +46,15 @@ void qtr_frame_free(struct qtr_frame *f);
 struct qtr_column *qtr_frame_add_column(struct qtr_frame *f, const char *name, const char *origin,
                                         int is_text);
 
+/** Set row i of a numeric column to v (a VALUE); a non-finite v leaves the cell missing. */
+void qtr_column_set_number(struct qtr_column *col, size_t i, double v);
+
+/**
+ * Set row i of a text column to a copy of s (a VALUE); NULL or "" leaves the cell missing.
+ * Returns QTR_OK or QTR_ERR_NOMEM.
+ */
+int qtr_column_set_text(struct qtr_column *col, size_t i, const char *s);
+
 /** Recount col->count from col->kind. */
 void qtr_column_recount(struct qtr_column *col, size_t n);
 

@@ -116,6 +116,15 @@ struct qtr_state {
     size_t npublished;
 };
 
+/**
+ * Append an index value without inference to st->indices (status QTR_OK or
+ * QTR_ERR_DOMAIN with `reason`; p_value and expected may be NAN).
+ * Returns QTR_OK or QTR_ERR_NOMEM.
+ */
+int qtr_state_add_index(struct qtr_state *st, const char *name, const char *group, double value,
+                        int status, const char *reason, double p_value, double expected,
+                        struct qtr_error *err);
+
 /** Free the state. NULL-safe. */
 void qtr_state_free(struct qtr_state *st);
 

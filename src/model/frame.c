@@ -81,6 +81,27 @@ struct qtr_column *qtr_frame_add_column(struct qtr_frame *f, const char *name, c
     return c;
 }
 
+void qtr_column_set_number(struct qtr_column *col, size_t i, double v)
+{
+    if (isfinite(v)) {
+        col->v[i] = v;
+        col->kind[i] = QTR_CELL_VALUE;
+    }
+}
+
+int qtr_column_set_text(struct qtr_column *col, size_t i, const char *s)
+{
+    if (!s || !*s)
+        return QTR_OK;
+    char *copy = qtr_strdup(s);
+    if (!copy)
+        return QTR_ERR_NOMEM;
+    free(col->text[i]);
+    col->text[i] = copy;
+    col->kind[i] = QTR_CELL_VALUE;
+    return QTR_OK;
+}
+
 void qtr_column_recount(struct qtr_column *col, size_t n)
 {
     memset(col->count, 0, sizeof col->count);

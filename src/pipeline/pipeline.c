@@ -363,9 +363,9 @@ out:
     return rc;
 }
 
-/* Append an index value (no inference) to the state's list. */
-static int push_index(struct qtr_state *st, const char *name, double value, int status,
-                      const char *reason, struct qtr_error *err)
+int qtr_state_add_index(struct qtr_state *st, const char *name, const char *group, double value,
+                        int status, const char *reason, double p_value, double expected,
+                        struct qtr_error *err)
 {
     struct qtr_index_value *v = realloc(st->indices, (st->nindices + 1) * sizeof *v);
     if (!v)
@@ -374,11 +374,13 @@ static int push_index(struct qtr_state *st, const char *name, double value, int 
     v = &v[st->nindices++];
     memset(v, 0, sizeof *v);
     snprintf(v->name, sizeof v->name, "%s", name);
-    v->value = status == QTR_OK ? value : NAN;
+    snprintf(v->group, sizeof v->group, "%s", group ? group : "");
     v->status = status;
-    snprintf(v->reason, sizeof v->reason, "%s", reason ? reason : "");
-    v->ci_low = v->ci_high = v->p_value = v->expected = NAN;
-    v->suppressed_low = v->suppressed_high = NAN;
+    v->value = status == QTR_OK ? value : NAN;
+    snprintf(v->reason, sizeof v->reason, "%.199s", reason ? reason : "");
+    v->ci_low = v->ci_high = v->suppressed_low = v->suppressed_high = NAN;
+    v->p_value = p_value;
+    v->expected = expected;
     return QTR_OK;
 }
 
@@ -446,13 +448,12 @@ static int decompose_m(const struct qtr_config *cfg, const struct qtr_state *cst
                                          NULL, &e) == QTR_OK) {
         snprintf(reason, sizeof reason, "M = between + within over %zu parent areas (%s)", np,
                  cfg->bnd_parent);
-        if (!(rc = push_index(st, "mutual_information_between", between, QTR_OK, "", err)))
-            rc = push_index(st, "mutual_information_within", within, QTR_OK, "", err);
+        if (!(rc = qtr_state_add_index(st, "mutual_information_between", "", between, QTR_OK, "", NAN, NAN, err)))
+            rc = qtr_state_add_index(st, "mutual_information_within", "", within, QTR_OK, "", NAN, NAN, err);
     } else {
         snprintf(reason, sizeof reason, "%.190s", e.msg);
-        if (!(rc = push_index(st, "mutual_information_between", NAN, QTR_ERR_DOMAIN, reason,
-                              err)))
-            rc = push_index(st, "mutual_information_within", NAN, QTR_ERR_DOMAIN, reason, err);
+        if (!(rc = qtr_state_add_index(st, "mutual_information_between", "", NAN, QTR_ERR_DOMAIN, reason, NAN, NAN, err)))
+            rc = qtr_state_add_index(st, "mutual_information_within", "", NAN, QTR_ERR_DOMAIN, reason, NAN, NAN, err);
     }
 out:
     for (size_t p = 0; p < f->n; p++)

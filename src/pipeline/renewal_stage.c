@@ -252,24 +252,7 @@ static struct qtr_column *add_col(struct qtr_frame *f, const char *name, int is_
     return c;
 }
 
-static void set_num(struct qtr_column *c, size_t i, double v)
-{
-    if (isfinite(v)) {
-        c->v[i] = v;
-        c->kind[i] = QTR_CELL_VALUE;
-    }
-}
 
-static int set_text(struct qtr_column *c, size_t i, const char *s)
-{
-    if (!s || !*s)
-        return QTR_OK;
-    c->text[i] = qtr_strdup(s);
-    if (!c->text[i])
-        return QTR_ERR_NOMEM;
-    c->kind[i] = QTR_CELL_VALUE;
-    return QTR_OK;
-}
 
 int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          struct qtr_error *err)
@@ -415,27 +398,27 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        if (set_text(c_valid, i, validity_name(r->validity[i], lang)) ||
-            set_text(c_r, i, r->reason ? r->reason[i] : NULL)) {
+        if (qtr_column_set_text(c_valid, i, validity_name(r->validity[i], lang)) ||
+            qtr_column_set_text(c_r, i, r->reason ? r->reason[i] : NULL)) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
-        set_num(c_a, i, r->attention[i] ? 1.0 : 0.0);
+        qtr_column_set_number(c_a, i, r->attention[i] ? 1.0 : 0.0);
         if (r->validity[i] != QTR_RENEWAL_VALID)
             continue;
-        set_num(c_si, i, r->status_index[i]);
-        set_num(c_di, i, r->dynamics_index[i]);
+        qtr_column_set_number(c_si, i, r->status_index[i]);
+        qtr_column_set_number(c_di, i, r->dynamics_index[i]);
         if (r->status_class[i]) {
-            set_num(c_sn, i, r->status_class[i]);
-            if (set_text(c_sc, i, qtr_status_class_name(r->status_class[i], lang)))
+            qtr_column_set_number(c_sn, i, r->status_class[i]);
+            if (qtr_column_set_text(c_sc, i, qtr_status_class_name(r->status_class[i], lang)))
                 rc = QTR_ERR_NOMEM;
         }
         if (r->dynamics_class[i]) {
-            set_num(c_dn, i, r->dynamics_class[i]);
-            if (set_text(c_dc, i, qtr_dynamics_class_name(r->dynamics_class[i], lang)))
+            qtr_column_set_number(c_dn, i, r->dynamics_class[i]);
+            if (qtr_column_set_text(c_dc, i, qtr_dynamics_class_name(r->dynamics_class[i], lang)))
                 rc = QTR_ERR_NOMEM;
         }
-        if (r->group_label[i][0] && set_text(c_g, i, r->group_label[i]))
+        if (r->group_label[i][0] && qtr_column_set_text(c_g, i, r->group_label[i]))
             rc = QTR_ERR_NOMEM;
         if (rc) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -600,7 +583,7 @@ int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
             int en = cfg->language && !strcmp(cfg->language, "en");
             for (size_t i = 0; !rc && i < f->n; i++)
                 if (state[i] != QTR_GOAL_UNKNOWN &&
-                    set_text(c, i, qtr_goal_state_name(state[i], en)))
+                    qtr_column_set_text(c, i, qtr_goal_state_name(state[i], en)))
                     rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             qtr_column_recount(c, f->n);
             free(base);

@@ -74,26 +74,6 @@ static int csr_subset(const struct qtr_csr *w, const double *len, const uint8_t 
     return QTR_OK;
 }
 
-static int push_value(struct qtr_state *st, const char *name, const char *group, double value,
-                      int status, const char *reason, double p, double expected,
-                      struct qtr_error *err)
-{
-    struct qtr_index_value *v = realloc(st->indices, (st->nindices + 1) * sizeof *v);
-    if (!v)
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    st->indices = v;
-    v = &v[st->nindices++];
-    memset(v, 0, sizeof *v);
-    snprintf(v->name, sizeof v->name, "%s", name);
-    snprintf(v->group, sizeof v->group, "%s", group);
-    v->status = status;
-    v->value = status == QTR_OK ? value : NAN;
-    snprintf(v->reason, sizeof v->reason, "%.199s", reason ? reason : "");
-    v->ci_low = v->ci_high = v->suppressed_low = v->suppressed_high = NAN;
-    v->p_value = p;
-    v->expected = expected;
-    return QTR_OK;
-}
 
 /* Call an index and append its value or its reason. */
 #define SPATIAL_INDEX(name, call)                                                                  \
@@ -103,7 +83,7 @@ static int push_value(struct qtr_state *st, const char *name, const char *group,
         int s_ = (call);                                                                           \
         if (s_ == QTR_ERR_NOMEM)                                                                   \
             return qtr_error_set(err, s_, "out of memory");                                        \
-        if ((rc = push_value(st, name, gid, v_, s_ ? QTR_ERR_DOMAIN : QTR_OK, e_.msg, NAN, NAN,     \
+        if ((rc = qtr_state_add_index(st, name, gid, v_, s_ ? QTR_ERR_DOMAIN : QTR_OK, e_.msg, NAN, NAN,     \
                              err)))                                                                \
             return rc;                                                                             \
     } while (0)
@@ -150,20 +130,7 @@ static struct qtr_column *new_col(struct qtr_frame *f, const char *fmt, const ch
     return c;
 }
 
-static int set_text(struct qtr_column *c, size_t i, const char *s)
-{
-    c->text[i] = qtr_strdup(s);
-    c->kind[i] = QTR_CELL_VALUE;
-    return c->text[i] ? QTR_OK : QTR_ERR_NOMEM;
-}
 
-static void set_num(struct qtr_column *c, size_t i, double v)
-{
-    if (isfinite(v)) {
-        c->v[i] = v;
-        c->kind[i] = QTR_CELL_VALUE;
-    }
-}
 
 /* Build an area layer from dissolved districts; takes ownership of d's geometries. */
 static int area_layer(struct qtr_ctx *ctx, struct qtr_state *st, const char *name,
@@ -240,17 +207,17 @@ static int area_common(const struct qtr_config *cfg, struct qtr_state *st,
         }
         if (a->geom[k])
             GEOSArea_r(h, (const GEOSGeometry *)a->geom[k], &area);
-        set_num(c_n, k, (double)(d->member_off[k + 1] - d->member_off[k]));
+        qtr_column_set_number(c_n, k, (double)(d->member_off[k + 1] - d->member_off[k]));
         char *keys = member_keys(f, d, k);
-        if (!keys || set_text(c_k, k, keys)) {
+        if (!keys || qtr_column_set_text(c_k, k, keys)) {
             free(keys);
             return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         }
         free(keys);
-        set_num(c_r, k, res);
+        qtr_column_set_number(c_r, k, res);
         if (c_s && res > 0)
-            set_num(c_s, k, 100.0 * g / res);
-        set_num(c_a, k, area / 10000.0);
+            qtr_column_set_number(c_s, k, 100.0 * g / res);
+        qtr_column_set_number(c_a, k, area / 10000.0);
     }
     return QTR_OK;
 }
@@ -280,7 +247,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     if (!c_nb)
         return err->code;
     for (size_t i = 0; i < n; i++)
-        set_num(c_nb, i, (double)(st->queen->row[i + 1] - st->queen->row[i]));
+        qtr_column_set_number(c_nb, i, (double)(st->queen->row[i + 1] - st->queen->row[i]));
     qtr_column_recount(c_nb, n);
     uint32_t *buf = malloc((n ? n : 1) * sizeof *buf);
     if (!buf)
@@ -435,9 +402,9 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         struct qtr_moran mo;
         struct qtr_error me = {0};
         if (qtr_moran_global(wr, share, &lopt, &mo, &me) == QTR_OK)
-            rc = push_value(st, "morans_i", gid, mo.I, QTR_OK, "", mo.p_sim, mo.expected, err);
+            rc = qtr_state_add_index(st, "morans_i", gid, mo.I, QTR_OK, "", mo.p_sim, mo.expected, err);
         else
-            rc = push_value(st, "morans_i", gid, NAN, QTR_ERR_DOMAIN, me.msg, NAN, NAN, err);
+            rc = qtr_state_add_index(st, "morans_i", gid, NAN, QTR_ERR_DOMAIN, me.msg, NAN, NAN, err);
         if (rc)
             goto out;
 
@@ -468,25 +435,25 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             int suppressed = grp->kind[i] == QTR_CELL_SUPPRESSED;
             if (lrc == QTR_OK && !suppressed) {
                 if (lo.excluded[k] == QTR_LOCAL_ISLAND) {
-                    rc = set_text(c_lc, i, en ? "no neighbours" : "ohne Nachbarn");
+                    rc = qtr_column_set_text(c_lc, i, en ? "no neighbours" : "ohne Nachbarn");
                 } else {
-                    set_num(c_li, i, lo.stat[k]);
-                    set_num(c_lp, i, lo.p_adj[k]);
-                    rc = set_text(c_lc, i, cluster_name(lo.cluster[k], en));
+                    qtr_column_set_number(c_li, i, lo.stat[k]);
+                    qtr_column_set_number(c_lp, i, lo.p_adj[k]);
+                    rc = qtr_column_set_text(c_lc, i, cluster_name(lo.cluster[k], en));
                     if (lo.cluster[k])
                         label[i] = lo.cluster[k];
                 }
             }
             if (!rc && grc == QTR_OK && !suppressed && go.excluded[k] == QTR_LOCAL_INCLUDED) {
-                set_num(c_gz, i, go.stat[k]);
-                rc = set_text(c_gs, i,
+                qtr_column_set_number(c_gz, i, go.stat[k]);
+                rc = qtr_column_set_text(c_gs, i,
                               go.spot[k] > 0   ? (en ? "hot spot" : "Hotspot")
                               : go.spot[k] < 0 ? (en ? "cold spot" : "Coldspot")
                                                : (en ? "not significant" : "nicht signifikant"));
             }
             if (!rc && qrc == QTR_OK && !suppressed && lqx[k] == QTR_LOCAL_INCLUDED) {
-                set_num(c_qp, i, lqa[k]);
-                set_num(c_qh, i, lqs[k] ? 1.0 : 0.0);
+                qtr_column_set_number(c_qp, i, lqa[k]);
+                qtr_column_set_number(c_qh, i, lqs[k] ? 1.0 : 0.0);
             }
             if (rc) {
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -537,7 +504,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                     goto out;
                 }
                 for (size_t k = 0; k < dis->n; k++)
-                    if (set_text(c_t, k, cluster_name(dis->label[k], en))) {
+                    if (qtr_column_set_text(c_t, k, cluster_name(dis->label[k], en))) {
                         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                         goto out;
                     }
@@ -644,7 +611,7 @@ int qtr_pipeline_candidates(struct qtr_ctx *ctx, const struct qtr_config *cfg,
         if (seg)
             qtr_buf_printf(&b, "%s%zu × %s", b.len ? "; " : "", seg,
                            en ? "at risk of segregation" : "Segregationsrisiko");
-        rc = set_text(c_e, k, b.data ? b.data : "");
+        rc = qtr_column_set_text(c_e, k, b.data ? b.data : "");
         qtr_buf_release(&b);
         if (rc) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
