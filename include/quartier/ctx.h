@@ -33,6 +33,10 @@ struct qtr_ctx {
     int threads;                        /* 0 = OpenMP default */
     int strict;                         /* warnings become errors */
     char geos_msg[512];                 /* last GEOS error/notice, captured */
+    /* the date of the run, "YYYY-MM-DDTHH:MM:SS.000Z" (UTC), set once by qtr_pipeline_run
+     * from SOURCE_DATE_EPOCH or the clock; "" before */
+    char run_date[32];
+    int run_date_fixed;                 /* 1: from SOURCE_DATE_EPOCH (reproducible outputs) */
 };
 
 /**

@@ -1,12 +1,9 @@
 /*
- * pipeline.h - the stages of a run, in order; only this module knows the order.
+ * pipeline.h - the stages of a run; only this module knows their order.
  *
- *   qtr_pipeline_load     boundaries + tables -> join -> population checks
- *   qtr_pipeline_compute  citywide indices, local shares and location quotients
- *   qtr_pipeline_write    GeoPackage + GeoJSON, written atomically
- *
- * `quartier check` runs load only; `quartier indices` runs load and compute
- * and prints; `quartier run` runs all three.
+ * qtr_pipeline_run runs them all (src/pipeline/run.c): `quartier run` writes
+ * the outputs, `quartier check` runs every computing stage and writes nothing.
+ * `quartier indices` runs load, compute and spatial itself (no outputs).
  */
 #ifndef QUARTIER_PIPELINE_H
 #define QUARTIER_PIPELINE_H
@@ -106,13 +103,11 @@ struct qtr_state {
     size_t nprofile;
     struct qtr_area_layer *areas;
     size_t nareas;
-    char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write) */
-    char *geojson_path;
-    /* publishing: set keep_temporary before qtr_pipeline_write when qtr_pipeline_publish
-     * follows; gpkg_path/geojson_path are then temporary names until publish succeeds */
-    int keep_temporary;
+    char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write); in the */
+    char *geojson_path;        /* staging folder until the swap, in the target after it */
     struct qtr_disclosure disclosure; /* what disclosure control suppressed */
-    char **published;          /* npublished paths written by qtr_pipeline_publish */
+    char **published;          /* npublished paths written by qtr_pipeline_publish (the
+                                  GeoPackage, GeoJSON and annex tables) */
     size_t npublished;
 };
 
@@ -124,6 +119,29 @@ struct qtr_state {
 int qtr_state_add_index(struct qtr_state *st, const char *name, const char *group, double value,
                         int status, const char *reason, double p_value, double expected,
                         struct qtr_error *err);
+
+/** How qtr_pipeline_run runs. */
+struct qtr_run_options {
+    const char *outdir; /* output folder; NULL: [analysis] output */
+    int no_report;      /* skip maps and report */
+    int dry_run;        /* `quartier check`: every computing stage, nothing written */
+};
+
+/**
+ * The whole run, in order: the date of the run into ctx (SOURCE_DATE_EPOCH or
+ * the clock, parsed once here), the output-folder preflight (qtr_outdir_check)
+ * and, unless opt->dry_run, the lock and a staging folder beside the output
+ * folder (outdir.h), all before any computing; load, compute, spatial, change,
+ * indicators, renewal, goals, candidates and disclosure control; then, unless
+ * opt->dry_run, write, publish and report into the staging folder, and the
+ * swap that replaces the output folder in one step. On success st->gpkg_path, st->geojson_path and st->published name
+ * the files in the output folder. *out receives the state, also on error when
+ * there is one (its join report explains many errors); the caller frees it.
+ * On error the output folder is as it was. Errors: any stage's.
+ */
+int qtr_pipeline_run(struct qtr_ctx *ctx, const struct qtr_config *cfg,
+                     const struct qtr_run_options *opt, struct qtr_state **out,
+                     struct qtr_error *err);
 
 /** Free the state. NULL-safe. */
 void qtr_state_free(struct qtr_state *st);
@@ -185,7 +203,8 @@ int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
                        struct qtr_error *err);
 
 /**
- * The date of the run as "YYYY-MM-DDTHH:MM:SS.000Z" (UTC) in buf: the time
+ * The date of the run as "YYYY-MM-DDTHH:MM:SS.000Z" (UTC) in buf (qtr_pipeline_run
+ * calls it once and keeps the result in ctx->run_date): the time
  * given by the environment variable SOURCE_DATE_EPOCH (seconds since 1970,
  * the reproducible-builds.org convention) when it is set, else now.
  * *fixed is 1 when SOURCE_DATE_EPOCH was used. QTR_ERR_USAGE when it is set
@@ -195,13 +214,13 @@ int qtr_run_date(char buf[32], int *fixed, struct qtr_error *err);
 
 /**
  * Write quartier.gpkg (districts, city_indices, join_report, run_info) and
- * districts.geojson (RFC 7946) into `outdir` (created if needed). Each file is
- * written to a temporary name in that folder and renamed when complete (with
- * st->keep_temporary set, the renaming is left to qtr_pipeline_publish); an
- * output path that is one of the inputs is an error.
+ * districts.geojson (RFC 7946) into `outdir`, the staging folder of the run
+ * (created if needed), after qtr_pipeline_disclose. With ctx->run_date_fixed
+ * the GeoPackage is stamped with the run's date, so the same inputs and seed
+ * give byte-identical files.
  */
 int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
-                       const char *outdir, const char *command_line, struct qtr_error *err);
+                       const char *outdir, struct qtr_error *err);
 
 /**
  * Disclosure control on everything that will be published (qtr_pipeline_write
@@ -210,29 +229,23 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
  * then the goals: where a district's indicator value is now suppressed, its
  * goal row loses baseline, current value and path (state unknown) and its
  * goal_<target> state is emptied. Adds to st->disclosure. Idempotent.
- * With SOURCE_DATE_EPOCH set, qtr_pipeline_write also stamps the GeoPackage
- * with that date, so the same inputs and seed give byte-identical files.
  */
 int qtr_pipeline_disclose(const struct qtr_config *cfg, struct qtr_state *st,
                           struct qtr_error *err);
 
 /**
- * Finish the outputs of qtr_pipeline_write (called with st->keep_temporary
- * set, so the files still have temporary names) and move everything into
- * place:
+ * Finish the outputs of qtr_pipeline_write in `outdir` (the staging folder):
  *  - QGIS styles in layer_styles for every spatial layer of the GeoPackage
  *    (a default one each, and named graduated/categorized styles per
  *    computed column of `districts`), see docs/publish.md;
  *  - aliases and descriptions of every column of every table in
  *    gpkg_data_columns ([analysis] language);
- *  - run_info rows: date, SHA-256 of every input file, attributions;
+ *  - run_info rows: date (ctx->run_date), SHA-256 of every input file,
+ *    attributions;
  *  - annex tables OUTDIR/tables/<table>.csv (German Excel CSV) and
  *    OUTDIR/tables/quartier.xlsx (one sheet per table).
- * Every file is complete under a temporary name before the first rename; on
- * error all temporary files are removed and the previous outputs stay as
- * they were. The paths written are in st->published. Environment variable
- * QTR_TEST_FAIL_STAGE=publish (tests only) makes it fail just before the
- * renames. Errors: QTR_ERR_IO, QTR_ERR_USAGE, QTR_ERR_NOMEM.
+ * The paths written are appended to st->published.
+ * Errors: QTR_ERR_IO, QTR_ERR_NOMEM, QTR_ERR_INTERNAL.
  */
 int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          const char *outdir, struct qtr_error *err);

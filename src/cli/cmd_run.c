@@ -20,7 +20,9 @@ static const char run_help[] =
     "The GeoPackage opens styled in QGIS. Counts below [analysis] min_count are suppressed.\n"
     "  OUTDIR/report.html, report.pdf  council report (language as in the analysis file)\n"
     "  OUTDIR/maps/              maps as PNG, SVG and PDF\n"
-    "Outputs are written atomically: an interrupted run leaves the previous ones intact.\n"
+    "OUTDIR is replaced as a whole, in one step, when every file is complete: an interrupted\n"
+    "run leaves the previous outputs intact, and a second run into the same folder is refused\n"
+    "while the first one is writing. OUTDIR must be new, empty or an earlier quartier output.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR   output folder (default: 'output' in the analysis file)\n"
@@ -36,14 +38,18 @@ static const char run_help[] =
     "exit status: 0 ok, 1 failure, 2 usage error\n";
 
 static const char check_help[] =
-    "usage: quartier check ANALYSIS.ini [--strict] [-v]\n"
+    "usage: quartier check ANALYSIS.ini [-o OUTDIR] [--strict] [-v]\n"
     "\n"
-    "Reads and joins everything the analysis file names and prints the join and data-quality\n"
-    "report: duplicate and unmatched keys, ambiguous names, suppressed and missing cells per\n"
-    "column, groups larger than their total, small and empty districts, repaired polygons.\n"
-    "Writes nothing. Exits 1 when 'quartier run' would fail (with --strict: on any warning).\n"
+    "Runs everything 'quartier run' runs except writing: reads and joins the inputs, computes\n"
+    "the indices, indicators, classes and targets, and checks that the output folder can be\n"
+    "written. Prints the join and data-quality report: duplicate and unmatched keys, ambiguous\n"
+    "names, suppressed and missing cells per column, groups larger than their total, small and\n"
+    "empty districts, repaired polygons. Writes nothing. Exits 1 (2 for a mistake in the\n"
+    "analysis file) exactly when 'quartier run' would fail on the same inputs.\n"
     "\n"
     "options:\n"
+    "  -o, --output DIR   output folder to check (default: 'output' in the analysis file)\n"
+    "      --seed N, --permutations N  as for 'quartier run'\n"
     "      --strict       warnings count as errors\n"
     "  -v, --verbose      list every note, not only the first 50 of a kind\n"
     "  -q, --quiet        no progress on stderr\n"
@@ -169,32 +175,12 @@ int cmd_run(int argc, char **argv)
     struct qtr_ctx ctx = {0};
     struct cli_progress prog = {0};
     struct qtr_state *st = NULL;
-    char *cmdline = cli_join_args(argc, argv);
     int rc = load(&a, &cfg, &ctx, &prog, &err);
-    if (!rc)
-        rc = qtr_pipeline_load(&ctx, &cfg, &st, &err);
-    if (!rc)
-        rc = qtr_pipeline_compute(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_spatial(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_change(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_indicators(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_renewal(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_goals(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_candidates(&ctx, &cfg, st, &err);
+    const char *outdir = a.outdir ? a.outdir : cfg.output;
     if (!rc) {
-        st->keep_temporary = 1;
-        rc = qtr_pipeline_write(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, cmdline, &err);
+        struct qtr_run_options ro = {.outdir = a.outdir, .no_report = a.no_report};
+        rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
     }
-    if (!rc)
-        rc = qtr_pipeline_publish(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, &err);
-    if (!rc && !a.no_report)
-        rc = qtr_pipeline_report(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, &err);
     if (rc) {
         if (st && st->report.n && !a.quiet)
             cli_print_report(stderr, st, 0);
@@ -209,16 +195,14 @@ int cmd_run(int argc, char **argv)
         printf("%zu districts, %zu in the indices\n", st->frame->n, st->nusable);
         printf("GeoPackage: %s\nGeoJSON:    %s\n", st->gpkg_path, st->geojson_path);
         if (st->npublished > 2)
-            printf("Tables:     %s/tables/\n", a.outdir ? a.outdir : cfg.output);
+            printf("Tables:     %s/tables/\n", outdir);
         if (!a.no_report)
-            printf("Report:     %s/report.html, report.pdf; maps in %s/maps\n",
-                   a.outdir ? a.outdir : cfg.output, a.outdir ? a.outdir : cfg.output);
+            printf("Report:     %s/report.html, report.pdf; maps in %s/maps\n", outdir, outdir);
         ex = EXIT_OK;
     }
     qtr_state_free(st);
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);
-    free(cmdline);
     return ex;
 }
 
@@ -234,15 +218,18 @@ int cmd_check(int argc, char **argv)
     struct cli_progress prog = {0};
     struct qtr_state *st = NULL;
     int rc = load(&a, &cfg, &ctx, &prog, &err);
-    if (!rc)
-        rc = qtr_pipeline_load(&ctx, &cfg, &st, &err);
-    if (st)
+    if (!rc) {
+        struct qtr_run_options ro = {.outdir = a.outdir, .dry_run = 1};
+        rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
+    }
+    if (st && st->frame)
         cli_print_report(stdout, st, a.verbose);
     if (rc) {
         ex = cli_fail(&err);
     } else {
-        printf("\nThe analysis can run: %zu districts, %zu in the indices.\n", st->frame->n,
-               st->nusable);
+        printf("\nThe analysis can run: %zu districts, %zu in the indices; the output folder "
+               "'%s' can be written.\n",
+               st->frame->n, st->nusable, a.outdir ? a.outdir : cfg.output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);

@@ -22,47 +22,6 @@
 #include "quartier/goals.h"
 #include "quartier/strutil.h"
 
-int qtr_mkdir_p(const char *dir, struct qtr_error *err)
-{
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        return qtr_error_set(err, QTR_ERR_IO, "output folder name too long: '%s'", dir);
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return qtr_error_set(err, QTR_ERR_IO, "cannot create folder '%s': %s", path,
-                                 strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return qtr_error_set(err, QTR_ERR_IO, "cannot create output folder '%s': %s", path,
-                             strerror(errno));
-    struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return qtr_error_set(err, QTR_ERR_IO, "output folder '%s' is not a folder", path);
-    return QTR_OK;
-}
-
-int qtr_check_not_input(const char *target, const char *const *inputs, size_t ninputs,
-                        struct qtr_error *err)
-{
-    struct stat ts;
-    if (stat(target, &ts) != 0)
-        return QTR_OK; /* does not exist yet: cannot be an input */
-    for (size_t i = 0; i < ninputs; i++) {
-        struct stat is;
-        if (inputs[i] && stat(inputs[i], &is) == 0 && is.st_dev == ts.st_dev &&
-            is.st_ino == ts.st_ino)
-            return qtr_error_set(err, QTR_ERR_USAGE,
-                                 "output '%s' is the input '%s'; choose another output folder "
-                                 "(quartier never writes over an input)",
-                                 target, inputs[i]);
-    }
-    return QTR_OK;
-}
-
 /* All values integral and representable: write the column as Integer64 (counts). */
 static int integral_column(const struct qtr_column *c, size_t n)
 {
@@ -487,12 +446,12 @@ static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
     if (!lyr)
         return err->code;
     const struct qtr_config *cfg = req->cfg;
-    char seed[32], n[32];
+    char seed[32], n[32], perm[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg->seed);
+    snprintf(perm, sizeof perm, "%u", cfg->permutations);
     snprintf(n, sizeof n, "%zu", req->frame->n);
     const char *rows[][2] = {
         {"program", "quartier " QTR_VERSION},
-        {"command", req->command_line ? req->command_line : ""},
         {"analysis_file", cfg->path ? cfg->path : ""},
         {"title", cfg->title ? cfg->title : ""},
         {"boundaries", cfg->bnd_source ? cfg->bnd_source : ""},
@@ -500,6 +459,7 @@ static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
         {"work_crs", req->layer->work_crs ? req->layer->work_crs : ""},
         {"districts", n},
         {"seed", seed},
+        {"permutations", perm},
         {"reference_date", cfg->date ? cfg->date : ""},
         {"previous_date", cfg->previous_date ? cfg->previous_date : ""},
     };
@@ -523,7 +483,7 @@ static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
     return QTR_OK;
 }
 
-/* Remove a temporary output and the SQLite side files GDAL may have left. */
+/* Remove a partial GeoPackage and the SQLite side files GDAL may have left. */
 static void remove_tmp(const char *path)
 {
     char side[PATH_MAX];
@@ -617,29 +577,16 @@ int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, 
                      char **geojson, struct qtr_error *err)
 {
     int rc;
-    char *final_gpkg = NULL, *final_json = NULL, *tmp_gpkg = NULL, *tmp_json = NULL;
-    const char **inputs = NULL;
+    char *final_gpkg = NULL, *final_json = NULL;
     OGRSpatialReferenceH srs = NULL;
     if ((rc = qtr_mkdir_p(req->outdir, err)))
         return rc;
     final_gpkg = qtr_asprintf("%s/quartier.gpkg", req->outdir);
     final_json = qtr_asprintf("%s/districts.geojson", req->outdir);
-    tmp_gpkg = qtr_asprintf("%s/.quartier.gpkg.tmp-%ld", req->outdir, (long)getpid());
-    tmp_json = qtr_asprintf("%s/.districts.geojson.tmp-%ld", req->outdir, (long)getpid());
-    inputs = calloc(req->cfg->ntables + 2, sizeof *inputs);
-    if (!final_gpkg || !final_json || !tmp_gpkg || !tmp_json || !inputs) {
+    if (!final_gpkg || !final_json) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    size_t ni = 0;
-    inputs[ni++] = req->cfg->bnd_source;
-    inputs[ni++] = req->cfg->path;
-    for (size_t t = 0; t < req->cfg->ntables; t++)
-        inputs[ni++] = req->cfg->tables[t].source;
-    if ((rc = qtr_check_not_input(final_gpkg, inputs, ni, err)) ||
-        (rc = qtr_check_not_input(final_json, inputs, ni, err)))
-        goto out;
-
     srs = OSRNewSpatialReference(NULL);
     if (OSRSetFromUserInput(srs, req->layer->work_crs) != OGRERR_NONE) {
         rc = qtr_error_set(err, QTR_ERR_INTERNAL, "cannot set up CRS %s", req->layer->work_crs);
@@ -647,41 +594,26 @@ int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, 
     }
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
 
-    remove_tmp(tmp_gpkg);
-    unlink(tmp_json);
+    remove_tmp(final_gpkg);
+    unlink(final_json);
     qtr_progress(ctx, 0.0, "writing outputs");
-    if ((rc = write_gpkg(ctx, req, tmp_gpkg, srs, err)))
+    if ((rc = write_gpkg(ctx, req, final_gpkg, srs, err)))
         goto out;
     qtr_progress(ctx, 0.6, "writing outputs");
-    if ((rc = write_geojson(ctx, req, tmp_json, srs, err)))
+    if ((rc = write_geojson(ctx, req, final_json, srs, err)))
         goto out;
-    if (req->keep_temporary) {
-        qtr_progress(ctx, 1.0, "writing outputs");
-        *gpkg = tmp_gpkg;
-        *geojson = tmp_json;
-        tmp_gpkg = tmp_json = NULL;
-        goto out;
-    }
-    if (rename(tmp_gpkg, final_gpkg) != 0 || rename(tmp_json, final_json) != 0) {
-        rc = qtr_error_set(err, QTR_ERR_IO, "cannot move the outputs into place in '%s': %s",
-                           req->outdir, strerror(errno));
-        goto out;
-    }
     qtr_progress(ctx, 1.0, "writing outputs");
     *gpkg = final_gpkg;
     *geojson = final_json;
     final_gpkg = final_json = NULL;
 out:
-    if (rc && tmp_gpkg) {
-        remove_tmp(tmp_gpkg);
-        unlink(tmp_json);
+    if (rc && final_gpkg) {
+        remove_tmp(final_gpkg);
+        unlink(final_json);
     }
     if (srs)
         OSRDestroySpatialReference(srs);
-    free(inputs);
     free(final_gpkg);
     free(final_json);
-    free(tmp_gpkg);
-    free(tmp_json);
     return rc;
 }

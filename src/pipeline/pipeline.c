@@ -675,7 +675,7 @@ out:
 }
 
 int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
-                       const char *outdir, const char *command_line, struct qtr_error *err)
+                       const char *outdir, struct qtr_error *err)
 {
     struct qtr_output_request req = {
         .outdir = outdir,
@@ -694,21 +694,18 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         .nprofile = st->nprofile,
         .areas = st->areas,
         .nareas = st->nareas,
-        .command_line = command_line,
-        .keep_temporary = st->keep_temporary,
     };
-    char date[32];
-    int fixed = 0;
     int rc = qtr_pipeline_disclose(cfg, st, err);
-    if (!rc)
-        rc = qtr_run_date(date, &fixed, err);
     if (rc)
         return rc;
     /* GDAL stamps gpkg_contents.last_change with OGR_CURRENT_DATE when set. */
-    if (fixed)
-        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", date);
+    if (ctx->run_date_fixed)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", ctx->run_date);
+    free(st->gpkg_path);
+    free(st->geojson_path);
+    st->gpkg_path = st->geojson_path = NULL;
     rc = qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);
-    if (fixed)
+    if (ctx->run_date_fixed)
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     return rc;
 }

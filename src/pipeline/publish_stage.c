@@ -36,30 +36,6 @@
 #include "quartier/sha256.h"
 #include "quartier/strutil.h"
 
-int qtr_run_date(char buf[32], int *fixed, struct qtr_error *err)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t;
-    *fixed = 0;
-    if (sde && *sde) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(sde, &end, 10);
-        if (end == sde || *end || errno || v < 0 || v > 253402300799LL)
-            return qtr_error_set(err, QTR_ERR_USAGE,
-                                 "SOURCE_DATE_EPOCH='%s' is not a number of seconds since "
-                                 "1970-01-01; unset it or give e.g. 1767225600",
-                                 sde);
-        t = (time_t)v;
-        *fixed = 1;
-    } else {
-        t = time(NULL);
-    }
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
-        return qtr_error_set(err, QTR_ERR_INTERNAL, "cannot format the date of the run");
-    return QTR_OK;
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* Disclosure control before anything is written.                                          */
@@ -1073,43 +1049,21 @@ out:
     return rc;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Moving into place.                                                                       */
-
-struct move {
-    char *tmp, *final;
-};
-
-struct moves {
-    struct move m[16];
-    size_t n;
-};
-
-static void remove_sqlite(const char *path)
-{
-    char side[PATH_MAX];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-journal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
-}
-
-static int add_move(struct moves *mv, char *tmp, char *final)
-{
-    if (!tmp || !final || mv->n == sizeof mv->m / sizeof mv->m[0]) {
-        free(tmp);
-        free(final);
-        return QTR_ERR_NOMEM;
-    }
-    mv->m[mv->n++] = (struct move){tmp, final};
-    return QTR_OK;
-}
-
 static const char *const annex_tables[] = {"districts", "city_indices", "change",
                                            "goals",     "join_report",  "multiscalar_profile"};
+
+/* Append a copy of `path` to the list of published files. */
+static int add_published(struct qtr_state *st, const char *path, struct qtr_error *err)
+{
+    char **np = realloc(st->published, (st->npublished + 1) * sizeof *np);
+    if (!np)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    st->published = np;
+    if (!(np[st->npublished] = qtr_strdup(path)))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    st->npublished++;
+    return QTR_OK;
+}
 
 int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          const char *outdir, struct qtr_error *err)
@@ -1117,23 +1071,21 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     struct gpkg_info g = {0, NULL};
     struct doc_list docs = {0};
     struct style_list styles = {0};
-    struct moves mv = {.n = 0};
-    char *tables_dir = NULL;
+    char *tables_dir = NULL, *path = NULL;
     int rc = QTR_OK;
     int en = cfg->language && !strcmp(cfg->language, "en");
-    char date[32];
-    int fixed = 0;
-    if (!st->gpkg_path || !st->geojson_path || !st->keep_temporary)
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "publish needs the temporary outputs of qtr_pipeline_write "
-                             "(set keep_temporary before writing)");
-    const char *tmp_gpkg = st->gpkg_path;
-    if ((rc = qtr_run_date(date, &fixed, err)))
-        goto out;
+    const char *date = ctx->run_date;
+    int fixed = ctx->run_date_fixed;
+    if (!st->gpkg_path || !st->geojson_path)
+        return qtr_error_set(err, QTR_ERR_INTERNAL,
+                             "publish needs the outputs of qtr_pipeline_write");
+    if (!date[0])
+        return qtr_error_set(err, QTR_ERR_INTERNAL, "the run has no date (qtr_ctx_set_date)");
+    const char *gpkg = st->gpkg_path;
     qtr_progress(ctx, 0.0, "styles and annex");
 
     /* 1. what is in the file */
-    if ((rc = read_info(tmp_gpkg, &g, err)))
+    if ((rc = read_info(gpkg, &g, err)))
         goto out;
     /* 2. aliases and descriptions, 3. styles, 4. provenance (all through SQLite) */
     if (build_docs(cfg, st, &g, en, &docs)) {
@@ -1142,13 +1094,16 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     }
     if ((rc = build_styles(cfg, st, &g, &docs, en, fixed ? date : NULL, &styles, err)))
         goto out;
-    if ((rc = qtr_gpkg_add_column_docs(tmp_gpkg, docs.d, docs.n, err)) ||
-        (rc = qtr_gpkg_add_styles(tmp_gpkg, styles.s, styles.n, err)) ||
-        (rc = run_info_rows(tmp_gpkg, cfg, st, date, fixed, err)))
+    if ((rc = qtr_gpkg_add_column_docs(gpkg, docs.d, docs.n, err)) ||
+        (rc = qtr_gpkg_add_styles(gpkg, styles.s, styles.n, err)) ||
+        (rc = run_info_rows(gpkg, cfg, st, date, fixed, err)))
+        goto out;
+    if ((rc = add_published(st, st->gpkg_path, err)) ||
+        (rc = add_published(st, st->geojson_path, err)))
         goto out;
     qtr_progress(ctx, 0.5, "styles and annex");
 
-    /* 5. annex tables next to their final names */
+    /* 5. annex tables */
     tables_dir = qtr_asprintf("%s/tables", outdir);
     if (!tables_dir) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -1156,118 +1111,30 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     }
     if ((rc = qtr_mkdir_p(tables_dir, err)))
         goto out;
-    long pid = (long)getpid();
-    int absent[sizeof annex_tables / sizeof annex_tables[0]] = {0};
     for (size_t t = 0; t < sizeof annex_tables / sizeof annex_tables[0]; t++) {
-        char *tmp = qtr_asprintf("%s/.tmp-%ld-%s.csv", tables_dir, pid, annex_tables[t]);
-        char *fin = qtr_asprintf("%s/%s.csv", tables_dir, annex_tables[t]);
-        if (add_move(&mv, tmp, fin)) {
+        free(path);
+        if (!(path = qtr_asprintf("%s/%s.csv", tables_dir, annex_tables[t]))) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
         int written = 0;
-        if ((rc = qtr_annex_csv(tmp_gpkg, annex_tables[t], docs.d, docs.n, tmp, &written, err)))
+        if ((rc = qtr_annex_csv(gpkg, annex_tables[t], docs.d, docs.n, path, &written, err)))
             goto out;
-        if (!written) { /* the table is not in this run */
-            absent[t] = 1;
-            mv.n--;
-            free(mv.m[mv.n].tmp);
-            free(mv.m[mv.n].final);
-        }
-    }
-    {
-        char *tmp = qtr_asprintf("%s/.tmp-%ld-quartier.xlsx", tables_dir, pid);
-        char *fin = qtr_asprintf("%s/quartier.xlsx", tables_dir);
-        if (add_move(&mv, tmp, fin)) {
-            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        if ((rc = qtr_annex_xlsx(tmp_gpkg, annex_tables,
-                                 sizeof annex_tables / sizeof annex_tables[0], docs.d, docs.n, tmp,
-                                 err)))
+        if (written && (rc = add_published(st, path, err)))
             goto out;
     }
-
-    /* never over an input (the GeoPackage and GeoJSON were checked by output.c) */
-    {
-        const char *inputs[64];
-        size_t ni = 0;
-        inputs[ni++] = cfg->path;
-        inputs[ni++] = cfg->bnd_source;
-        for (size_t t = 0; t < cfg->ntables && ni < 64; t++)
-            inputs[ni++] = cfg->tables[t].source;
-        for (size_t i = 0; i < mv.n; i++)
-            if ((rc = qtr_check_not_input(mv.m[i].final, inputs, ni, err)))
-                goto out;
-    }
-
-    /* 6. everything is complete under temporary names: move it into place */
-    const char *fail = getenv("QTR_TEST_FAIL_STAGE");
-    if (fail && !strcmp(fail, "publish")) {
-        rc = qtr_error_set(err, QTR_ERR_IO,
-                           "QTR_TEST_FAIL_STAGE=publish: failing before the outputs are moved "
-                           "into place (test hook)");
-        goto out;
-    }
-    {
-        char *fg = qtr_asprintf("%s/quartier.gpkg", outdir);
-        char *fj = qtr_asprintf("%s/districts.geojson", outdir);
-        char *tg = qtr_strdup(st->gpkg_path), *tj = qtr_strdup(st->geojson_path);
-        if (add_move(&mv, tg, fg) || add_move(&mv, tj, fj)) {
-            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-    }
-    char **pub = calloc(mv.n, sizeof *pub);
-    if (!pub) {
+    free(path);
+    if (!(path = qtr_asprintf("%s/quartier.xlsx", tables_dir))) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    /* the GeoPackage and GeoJSON first: they are what the planner opens */
-    for (size_t i = mv.n; i-- > 0;) {
-        if (rename(mv.m[i].tmp, mv.m[i].final) != 0) {
-            rc = qtr_error_set(err, QTR_ERR_IO, "cannot move '%s' into place: %s", mv.m[i].final,
-                               strerror(errno));
-            free(pub);
-            goto out;
-        }
-    }
-    for (size_t i = 0; i < mv.n; i++) {
-        pub[i] = mv.m[i].final;
-        mv.m[i].final = NULL;
-    }
-    /* an annex table of an earlier run that this run does not have would contradict the
-     * GeoPackage beside it */
-    for (size_t t = 0; t < sizeof annex_tables / sizeof annex_tables[0]; t++)
-        if (absent[t]) {
-            char *stale = qtr_asprintf("%s/%s.csv", tables_dir, annex_tables[t]);
-            if (stale)
-                unlink(stale);
-            free(stale);
-        }
-    st->published = pub;
-    st->npublished = mv.n;
-    free(st->gpkg_path);
-    free(st->geojson_path);
-    st->gpkg_path = qtr_strdup(pub[mv.n - 2]);
-    st->geojson_path = qtr_strdup(pub[mv.n - 1]);
-    st->keep_temporary = 0;
-    if (!st->gpkg_path || !st->geojson_path)
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    if ((rc = qtr_annex_xlsx(gpkg, annex_tables, sizeof annex_tables / sizeof annex_tables[0],
+                             docs.d, docs.n, path, err)) ||
+        (rc = add_published(st, path, err)))
+        goto out;
     qtr_progress(ctx, 1.0, "styles and annex");
 out:
-    if (rc) {
-        for (size_t i = 0; i < mv.n; i++)
-            unlink(mv.m[i].tmp);
-        if (st->keep_temporary) {
-            remove_sqlite(st->gpkg_path);
-            unlink(st->geojson_path);
-        }
-    }
-    for (size_t i = 0; i < mv.n; i++) {
-        free(mv.m[i].tmp);
-        free(mv.m[i].final);
-    }
+    free(path);
     free(tables_dir);
     styles_release(&styles);
     docs_release(&docs);

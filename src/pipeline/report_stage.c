@@ -2075,16 +2075,10 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         date_text(&r, cfg->previous_date, r.prev_date, sizeof r.prev_date);
     if (cfg->date)
         snprintf(r.date, sizeof r.date, "%s %s", T(&r, "Stand:", "Date:"), r.cur_date);
-    /* SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the PDFs' creation date */
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long t = strtoll(sde, &end, 10);
-        time_t tt = (time_t)t;
-        struct tm tm;
-        if (!*end && t >= 0 && gmtime_r(&tt, &tm))
-            strftime(r.created, sizeof r.created, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
+    /* SOURCE_DATE_EPOCH (reproducible-builds.org, parsed once into ctx) fixes the PDFs'
+     * creation date: "YYYY-MM-DDTHH:MM:SS" of the run's date and "Z" */
+    if (ctx->run_date_fixed)
+        snprintf(r.created, sizeof r.created, "%.19sZ", ctx->run_date);
     r.mapdir = qtr_asprintf("%s/maps", outdir);
     html = qtr_asprintf("%s/report.html", outdir);
     pdf = qtr_asprintf("%s/report.pdf", outdir);

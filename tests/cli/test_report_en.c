@@ -11,8 +11,8 @@ static void test_musterstadt_report_en(void **state)
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
     char dir[512], ini[600], args[10000];
-    snprintf(dir, sizeof dir, "%s", tmp);
-    snprintf(ini, sizeof ini, "%s/analysis-en.ini", dir);
+    snprintf(dir, sizeof dir, "%s/out", tmp);
+    snprintf(ini, sizeof ini, "%s/analysis-en.ini", tmp);
     char src[4200];
     snprintf(src, sizeof src, "%s", qtr_test_path("geodata/musterstadt"));
     char inpath[4300];
