@@ -15,10 +15,10 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 #include <gdal.h>
-#include <geos_c.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "quartier/geom.h"
 #include "quartier/goals.h"
 #include "quartier/strutil.h"
 
@@ -100,31 +100,12 @@ static int create_fields(OGRLayerH lyr, const struct qtr_output_request *req, ui
     return QTR_OK;
 }
 
-static OGRGeometryH to_ogr(GEOSContextHandle_t h, const GEOSGeometry *g)
-{
-    size_t size = 0;
-    GEOSWKBWriter *w = GEOSWKBWriter_create_r(h);
-    if (!w)
-        return NULL;
-    GEOSWKBWriter_setByteOrder_r(h, w, GEOS_WKB_NDR);
-    unsigned char *wkb = GEOSWKBWriter_write_r(h, w, g, &size);
-    GEOSWKBWriter_destroy_r(h, w);
-    if (!wkb)
-        return NULL;
-    OGRGeometryH og = NULL;
-    if (OGR_G_CreateFromWkb(wkb, NULL, &og, (int)size) != OGRERR_NONE)
-        og = NULL;
-    GEOSFree_r(h, wkb);
-    return og ? OGR_G_ForceToMultiPolygon(og) : NULL;
-}
-
 static int write_districts(struct qtr_ctx *ctx, GDALDatasetH ds, const struct qtr_output_request *req,
                            OGRSpatialReferenceH srs, OGRCoordinateTransformationH ct, char **lco,
                            struct qtr_error *err)
 {
     const struct qtr_frame *f = req->frame;
     const struct qtr_layer *l = req->layer;
-    GEOSContextHandle_t h = (GEOSContextHandle_t)ctx->geos;
     OGRLayerH lyr = GDALDatasetCreateLayer(ds, "districts", srs, wkbMultiPolygon, lco);
     if (!lyr)
         return qtr_error_set(err, QTR_ERR_IO, "cannot create layer 'districts' (%s)",
@@ -167,7 +148,7 @@ static int write_districts(struct qtr_ctx *ctx, GDALDatasetH ds, const struct qt
             }
         }
         if (l->geom[i]) {
-            OGRGeometryH og = to_ogr(h, (const GEOSGeometry *)l->geom[i]);
+            OGRGeometryH og = qtr_geom_to_ogr(ctx->geos, l->geom[i]);
             if (og && ct && OGR_G_Transform(og, ct) != OGRERR_NONE) {
                 OGR_G_DestroyGeometry(og);
                 og = NULL;
@@ -393,7 +374,6 @@ static int write_profile(GDALDatasetH ds, const struct qtr_output_request *req,
 static int write_area_layer(struct qtr_ctx *ctx, GDALDatasetH ds, const struct qtr_area_layer *a,
                             OGRSpatialReferenceH srs, struct qtr_error *err)
 {
-    GEOSContextHandle_t h = (GEOSContextHandle_t)ctx->geos;
     char **lco = CSLSetNameValue(NULL, "GEOMETRY_NAME", "geom");
     lco = CSLSetNameValue(lco, "FID", "fid");
     OGRLayerH lyr = GDALDatasetCreateLayer(ds, a->name, srs, wkbMultiPolygon, lco);
@@ -427,7 +407,7 @@ static int write_area_layer(struct qtr_ctx *ctx, GDALDatasetH ds, const struct q
                 OGR_F_SetFieldNull(f, (int)j + 1);
         }
         if (a->geom[k]) {
-            OGRGeometryH og = to_ogr(h, (const GEOSGeometry *)a->geom[k]);
+            OGRGeometryH og = qtr_geom_to_ogr(ctx->geos, a->geom[k]);
             if (og)
                 OGR_F_SetGeometryDirectly(f, og);
         }

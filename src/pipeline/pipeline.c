@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <geos_c.h>
 #include <cpl_conv.h>
 
+#include "quartier/geom.h"
 #include "quartier/join.h"
 #include "quartier/multigroup.h"
 #include "quartier/output.h"
@@ -19,7 +19,7 @@ void qtr_state_free(struct qtr_state *st)
     if (!st)
         return;
     /* the GEOS handle belongs to the run's context and outlives the layer */
-    GEOSContextHandle_t geos = st->layer ? (GEOSContextHandle_t)st->layer->geos : NULL;
+    struct GEOSContextHandle_HS *geos = st->layer ? st->layer->geos : NULL;
     qtr_frame_free(st->frame);
     for (size_t i = 0; i < st->ntables; i++)
         qtr_table_free(st->tables[i].table);
@@ -42,8 +42,8 @@ void qtr_state_free(struct qtr_state *st)
     for (size_t a = 0; a < st->nareas; a++) {
         struct qtr_area_layer *al = &st->areas[a];
         for (size_t k = 0; k < al->n; k++) {
-            if (al->geom && al->geom[k] && geos)
-                GEOSGeom_destroy_r(geos, (GEOSGeometry *)al->geom[k]);
+            if (al->geom && geos)
+                qtr_geom_free(geos, al->geom[k]);
             if (al->id)
                 free(al->id[k]);
         }

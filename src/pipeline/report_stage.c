@@ -9,7 +9,6 @@
  * maps as vector graphics.
  */
 #include <ctype.h>
-#include <geos_c.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include "quartier/classify.h"
 #include "quartier/doc.h"
+#include "quartier/geom.h"
 #include "quartier/goals.h"
 #include "quartier/gpkg_read.h"
 #include "quartier/labels.h"
@@ -411,7 +411,6 @@ static int category_map(struct rs *r, const char *stem, const int *cls, size_t n
 static int make_labels(struct rs *r)
 {
     const struct qtr_layer *l = r->st->layer;
-    GEOSContextHandle_t h = (GEOSContextHandle_t)r->ctx->geos;
     size_t n = l->n, m = 0;
     r->labels = calloc(n ? n : 1, sizeof *r->labels);
     size_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -435,16 +434,13 @@ static int make_labels(struct rs *r)
         const char *name = l->name[i] && *l->name[i] ? l->name[i] : l->key[i];
         if (!l->geom[i] || !name || !*name)
             continue;
-        GEOSGeometry *pt = GEOSPointOnSurface_r(h, (const GEOSGeometry *)l->geom[i]);
         double x, y;
-        if (pt && GEOSGeomGetX_r(h, pt, &x) == 1 && GEOSGeomGetY_r(h, pt, &y) == 1) {
+        if (qtr_geom_point_inside(r->ctx->geos, l->geom[i], &x, &y)) {
             r->labels[m].text = name;
             r->labels[m].x = x;
             r->labels[m].y = y;
             m++;
         }
-        if (pt)
-            GEOSGeom_destroy_r(h, pt);
     }
     r->nlabels = m;
     free(order);
@@ -463,7 +459,6 @@ static int parent_outlines(struct rs *r, double tol, struct qtr_shapes **out, ch
 {
     const struct qtr_layer *l = r->st->layer;
     const char *spec = r->cfg->bnd_parent;
-    GEOSContextHandle_t h = (GEOSContextHandle_t)r->ctx->geos;
     *out = NULL;
     if (!spec || !l->n)
         return QTR_OK;
@@ -485,7 +480,7 @@ static int parent_outlines(struct rs *r, double tol, struct qtr_shapes **out, ch
     char **val = calloc(n, sizeof *val);
     size_t *pid = malloc(n * sizeof *pid);
     size_t np = 0;
-    GEOSGeometry **parts = NULL, **united = NULL;
+    struct GEOSGeom_t **united = NULL;
     int rc = QTR_OK;
     if (!val || !pid) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
@@ -505,36 +500,23 @@ static int parent_outlines(struct rs *r, double tol, struct qtr_shapes **out, ch
     }
     if (np < 2 || np == n)
         goto out;
-    parts = malloc(n * sizeof *parts);
-    united = calloc(np, sizeof *united);
-    if (!parts || !united) {
+    size_t failed = 0;
+    struct qtr_error ue = {0};
+    int urc = qtr_geom_union_groups(r->ctx->geos, (const struct GEOSGeom_t *const *)l->geom, n,
+                                    pid, np, &united, &failed, &ue);
+    if (urc == QTR_ERR_NOMEM) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t p = 0; p < np; p++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (pid[i] == p && l->geom[i]) {
-                parts[m] = GEOSGeom_clone_r(h, (const GEOSGeometry *)l->geom[i]);
-                if (parts[m])
-                    m++;
-            }
-        GEOSGeometry *coll =
-            m ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m) : NULL;
-        if (!coll) {
-            for (size_t k = 0; k < m; k++)
-                GEOSGeom_destroy_r(h, parts[k]);
-            continue;
-        }
-        united[p] = GEOSUnaryUnion_r(h, coll);
-        GEOSGeom_destroy_r(h, coll);
-        if (!united[p]) {
-            qtr_warn(r->ctx,
-                     "overview map: the districts of %s '%s' cannot be united (%s); "
-                     "drawn without parent outlines",
-                     spec, val[0], r->ctx->geos_msg);
-            goto out;
-        }
+    if (urc) {
+        size_t first = 0;
+        while (first < n && pid[first] != failed)
+            first++;
+        qtr_warn(r->ctx,
+                 "overview map: the districts of %s '%s' cannot be united (%s); "
+                 "drawn without parent outlines",
+                 spec, first < n ? val[first] : "?", r->ctx->geos_msg);
+        goto out;
     }
     struct qtr_shapes *raw = NULL;
     struct qtr_error e = {0};
@@ -552,12 +534,7 @@ out:
             free(val[i]);
     free(val);
     free(pid);
-    free(parts);
-    if (united)
-        for (size_t p = 0; p < np; p++)
-            if (united[p])
-                GEOSGeom_destroy_r(h, united[p]);
-    free(united);
+    qtr_geoms_free(r->ctx->geos, united, np);
     return rc;
 }
 

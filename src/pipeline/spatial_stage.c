@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <geos_c.h>
 
 #include "quartier/dissolve.h"
+#include "quartier/geom.h"
 #include "quartier/lisa.h"
 #include "quartier/pipeline.h"
 #include "quartier/spatial.h"
@@ -194,7 +194,6 @@ static int area_common(const struct qtr_config *cfg, struct qtr_state *st,
     struct qtr_column *c_a = qtr_frame_add_column(a->attrs, "area_ha", "quartier", 0);
     if (!c_n || !c_k || !c_r || !c_a || (grp && !c_s))
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    GEOSContextHandle_t h = (GEOSContextHandle_t)st->layer->geos;
     for (size_t k = 0; k < d->n; k++) {
         double res = 0, g = 0, area = 0;
         for (size_t m = d->member_off[k]; m < d->member_off[k + 1]; m++) {
@@ -205,8 +204,7 @@ static int area_common(const struct qtr_config *cfg, struct qtr_state *st,
                     g += grp->v[i];
             }
         }
-        if (a->geom[k])
-            GEOSArea_r(h, (const GEOSGeometry *)a->geom[k], &area);
+        area = qtr_geom_area(st->layer->geos, a->geom[k]);
         qtr_column_set_number(c_n, k, (double)(d->member_off[k + 1] - d->member_off[k]));
         char *keys = member_keys(f, d, k);
         if (!keys || qtr_column_set_text(c_k, k, keys)) {
@@ -306,15 +304,13 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         (rc = csr_subset(st->queen, NULL, st->usable, &wr, NULL, err)) ||
         (rc = qtr_weights_row_standardize(wr, err)))
         goto out;
-    GEOSContextHandle_t h = (GEOSContextHandle_t)ctx->geos;
     for (size_t i = 0, k = 0; i < n; i++)
         if (st->usable[i]) {
             idx[k] = i;
             area[k] = l->area[i];
             cx[k] = l->cx[i];
             cy[k] = l->cy[i];
-            per[k] = 0;
-            GEOSLength_r(h, (const GEOSGeometry *)l->geom[i], &per[k]);
+            per[k] = qtr_geom_perimeter(ctx->geos, l->geom[i]);
             k++;
         }
     struct qtr_column *tot = qtr_frame_find(f, cfg->total);

@@ -1,0 +1,118 @@
+/*
+ * geom.c - measures and conversions of GEOS geometries for the stages and writers (geom.h).
+ */
+#include "quartier/geom.h"
+
+#include <geos_c.h>
+#include <ogr_api.h>
+#include <stdlib.h>
+
+#include "quartier/error.h"
+
+double qtr_geom_area(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *g)
+{
+    double a = 0;
+    if (!g || GEOSArea_r(h, g, &a) != 1)
+        return 0;
+    return a;
+}
+
+double qtr_geom_perimeter(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *g)
+{
+    double len = 0;
+    if (!g || GEOSLength_r(h, g, &len) != 1)
+        return 0;
+    return len;
+}
+
+int qtr_geom_point_inside(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *g, double *x,
+                          double *y)
+{
+    if (!g || GEOSisEmpty_r(h, g))
+        return 0;
+    GEOSGeometry *pt = GEOSPointOnSurface_r(h, g);
+    int ok = pt && GEOSGeomGetX_r(h, pt, x) == 1 && GEOSGeomGetY_r(h, pt, y) == 1;
+    if (pt)
+        GEOSGeom_destroy_r(h, pt);
+    return ok;
+}
+
+void *qtr_geom_to_ogr(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *g)
+{
+    size_t size = 0;
+    if (!g)
+        return NULL;
+    GEOSWKBWriter *w = GEOSWKBWriter_create_r(h);
+    if (!w)
+        return NULL;
+    GEOSWKBWriter_setByteOrder_r(h, w, GEOS_WKB_NDR);
+    unsigned char *wkb = GEOSWKBWriter_write_r(h, w, g, &size);
+    GEOSWKBWriter_destroy_r(h, w);
+    if (!wkb)
+        return NULL;
+    OGRGeometryH og = NULL;
+    if (OGR_G_CreateFromWkb(wkb, NULL, &og, (int)size) != OGRERR_NONE)
+        og = NULL;
+    GEOSFree_r(h, wkb);
+    return og ? OGR_G_ForceToMultiPolygon(og) : NULL;
+}
+
+void qtr_geom_free(struct GEOSContextHandle_HS *h, struct GEOSGeom_t *g)
+{
+    if (g)
+        GEOSGeom_destroy_r(h, g);
+}
+
+void qtr_geoms_free(struct GEOSContextHandle_HS *h, struct GEOSGeom_t **g, size_t n)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < n; i++)
+        qtr_geom_free(h, g[i]);
+    free(g);
+}
+
+int qtr_geom_union_groups(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *const *geoms,
+                          size_t n, const size_t *group, size_t ngroups,
+                          struct GEOSGeom_t ***out, size_t *failed, struct qtr_error *err)
+{
+    *out = NULL;
+    GEOSGeometry **parts = malloc((n ? n : 1) * sizeof *parts);
+    GEOSGeometry **united = calloc(ngroups ? ngroups : 1, sizeof *united);
+    if (!parts || !united) {
+        free(parts);
+        free(united);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    for (size_t p = 0; p < ngroups; p++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (group[i] == p && geoms[i]) {
+                parts[m] = GEOSGeom_clone_r(h, geoms[i]);
+                if (parts[m])
+                    m++;
+            }
+        if (!m)
+            continue;
+        /* the collection takes the parts over */
+        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts,
+                                                         (unsigned)m);
+        if (coll) {
+            united[p] = GEOSUnaryUnion_r(h, coll);
+            GEOSGeom_destroy_r(h, coll);
+        } else {
+            for (size_t k = 0; k < m; k++)
+                GEOSGeom_destroy_r(h, parts[k]);
+        }
+        if (!united[p]) {
+            free(parts);
+            qtr_geoms_free(h, united, ngroups);
+            *failed = p;
+            return qtr_error_set(err, QTR_ERR_DATA, "GEOS cannot unite the geometries of group %zu",
+                                 p);
+        }
+    }
+    free(parts);
+    *out = united;
+    return QTR_OK;
+}
