@@ -215,6 +215,14 @@ static void test_kill_at_every_point(void **state)
         /* what the killed run left beside the folder: its staging folder (from the lock on,
          * all points here are after it), removed and reported by the next run */
         assert_int_equal(count_prefixed(t, ".out.staging-"), 1);
+        /* the next run removes and reports the leftovers; checked after a kill before the
+         * report is written and after one during the swap (a full run each) */
+        if (strcmp(point, "written") && strcmp(point, "synced")) {
+            char rm[8300];
+            snprintf(rm, sizeof rm, "rm -rf '%s'/.out.staging-*", t);
+            assert_int_equal(system(rm), 0);
+            continue;
+        }
         snprintf(args, sizeof args, "run %s -o %s -q --seed 1 --permutations 19",
                  qtr_test_path(FIXTURE), out_dir);
         assert_int_equal(run_env(NULL, args, &out), 0);
