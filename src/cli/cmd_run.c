@@ -38,10 +38,12 @@ static const char run_help[] =
 static const char check_help[] =
     "usage: quartier check ANALYSIS.ini [--strict] [-v]\n"
     "\n"
-    "Reads and joins everything the analysis file names and prints the join and data-quality\n"
-    "report: duplicate and unmatched keys, ambiguous names, suppressed and missing cells per\n"
-    "column, groups larger than their total, small and empty districts, repaired polygons.\n"
-    "Writes nothing. Exits 1 when 'quartier run' would fail (with --strict: on any warning).\n"
+    "Reads and joins everything the analysis file names, computes what 'quartier run'\n"
+    "computes (indices, indicator expressions, renewal classes, goals) and prints the join\n"
+    "and data-quality report: duplicate and unmatched keys, ambiguous names, suppressed and\n"
+    "missing cells per column, groups larger than their total, small and empty districts,\n"
+    "repaired polygons. Writes nothing. Fails where 'quartier run' would fail before writing\n"
+    "(exit 1 for the data, 2 for the analysis file; with --strict: on any warning).\n"
     "\n"
     "options:\n"
     "      --strict       warnings count as errors\n"
@@ -158,6 +160,27 @@ static int load(const struct run_args *a, struct qtr_config *cfg, struct qtr_ctx
     return QTR_OK;
 }
 
+/* Everything between reading the inputs and writing: indices, spatial statistics,
+ * changes, indicator expressions, renewal identification, goals, candidates. */
+static int compute_all(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                       struct qtr_error *err)
+{
+    int rc = qtr_pipeline_compute(ctx, cfg, st, err);
+    if (!rc)
+        rc = qtr_pipeline_spatial(ctx, cfg, st, err);
+    if (!rc)
+        rc = qtr_pipeline_change(ctx, cfg, st, err);
+    if (!rc)
+        rc = qtr_pipeline_indicators(ctx, cfg, st, err);
+    if (!rc)
+        rc = qtr_pipeline_renewal(ctx, cfg, st, err);
+    if (!rc)
+        rc = qtr_pipeline_goals(ctx, cfg, st, err);
+    if (!rc)
+        rc = qtr_pipeline_candidates(ctx, cfg, st, err);
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_args a;
@@ -174,19 +197,7 @@ int cmd_run(int argc, char **argv)
     if (!rc)
         rc = qtr_pipeline_load(&ctx, &cfg, &st, &err);
     if (!rc)
-        rc = qtr_pipeline_compute(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_spatial(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_change(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_indicators(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_renewal(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_goals(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_candidates(&ctx, &cfg, st, &err);
+        rc = compute_all(&ctx, &cfg, st, &err);
     if (!rc) {
         st->keep_temporary = 1;
         rc = qtr_pipeline_write(&ctx, &cfg, st, a.outdir ? a.outdir : cfg.output, cmdline, &err);
@@ -236,6 +247,8 @@ int cmd_check(int argc, char **argv)
     int rc = load(&a, &cfg, &ctx, &prog, &err);
     if (!rc)
         rc = qtr_pipeline_load(&ctx, &cfg, &st, &err);
+    if (!rc)
+        rc = compute_all(&ctx, &cfg, st, &err);
     if (st)
         cli_print_report(stdout, st, a.verbose);
     if (rc) {
