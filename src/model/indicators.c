@@ -1,14 +1,11 @@
 /*
- * indicators.c - evaluate indicator SQL expressions with SQLite, strict and sandboxed.
+ * indicators.c - evaluate indicator and attention SQL expressions with SQLite, strict and
+ * sandboxed.
  *
- * Each expression is checked as text first (one self-contained expression: strings,
- * quoted names and comments closed, parentheses balanced, no ';'), then compiled inside
- * `SELECT t.rowid, (\n<expr>\n) FROM t ORDER BY t.rowid` on a connection where
- * double-quoted strings are off (a double-quoted name that is not a column is an error,
- * never text), an authorizer allows reading t and calling the functions of an allow-list
- * (deterministic ones only), extensions are off, limits are low and a progress handler
- * stops a statement after a budget of virtual-machine steps. Each result row must carry
- * the rowid of its district.
+ * Each expression is checked as text first (qtr_sql_check_text: one self-contained
+ * expression), then compiled inside `SELECT t.rowid, (\n<expr>\n) FROM t ORDER BY t.rowid`
+ * on the sandboxed connection of sql_sandbox.c and run; each result row must carry the rowid
+ * of its district. This file loads the table, runs the statement and writes the messages.
  */
 #include "quartier/indicators.h"
 
@@ -20,267 +17,9 @@
 
 #include "quartier/renewal.h"
 #include "quartier/strutil.h"
-
-/* The progress handler runs every STEP_CHUNK virtual-machine instructions. */
-#define STEP_CHUNK 1000
-
-/*
- * Functions an expression may call. Everything here is deterministic: the same
- * table gives the same result. Not here, and so refused: random, randomblob, the
- * date and time functions (they read the clock with 'now'), changes,
- * last_insert_rowid, total_changes, sqlite_version, sqlite_source_id,
- * load_extension, the JSON functions, printf/format and other text builders.
- */
-static const char *const allowed_basic[] = {
-    /* scalar */
-    "abs", "coalesce", "ifnull", "iif", "nullif", "max", "min", "round", "sign", "likely",
-    "unlikely", "likelihood",
-    /* aggregate, also as window functions with OVER (...) */
-    "avg", "count", "sum", "total",
-    /* ranking window functions */
-    "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
-    /* comparing text (the class names of the attention condition) */
-    "like", "glob", "instr", "length", "lower", "upper", "substr", "substring", "trim", "ltrim",
-    "rtrim"};
-
-/* SQLite's math functions (SQLITE_ENABLE_MATH_FUNCTIONS, on in Debian's build). */
-static const char *const allowed_math[] = {
-    "acos", "acosh",   "asin",    "asinh", "atan", "atan2", "atanh", "ceil", "ceiling", "cos",
-    "cosh", "degrees", "exp",     "floor", "ln",   "log",   "log10", "log2", "mod",     "pi",
-    "pow",  "power",   "radians", "sin",   "sinh", "sqrt",  "tan",   "tanh", "trunc"};
+#include "sql_sandbox.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-static int is_allowed(const char *fn)
-{
-    for (size_t k = 0; k < NELEM(allowed_basic); k++)
-        if (sqlite3_stricmp(fn, allowed_basic[k]) == 0)
-            return 1;
-    for (size_t k = 0; k < NELEM(allowed_math); k++)
-        if (sqlite3_stricmp(fn, allowed_math[k]) == 0)
-            return 1;
-    return 0;
-}
-
-/* 1 for the names of SQLite's own tables and table-valued functions (sqlite_schema,
- * pragma_table_info, json_each, dbstat, ...): an expression may not read them. */
-static int is_builtin_table(const char *name)
-{
-    static const char *const prefix[] = {"sqlite_", "pragma_", "json_", "dbstat"};
-    for (size_t k = 0; k < NELEM(prefix); k++)
-        if (sqlite3_strnicmp(name, prefix[k], (int)strlen(prefix[k])) == 0)
-            return 1;
-    return 0;
-}
-
-/* State of one connection, shared with the authorizer and the progress handler. */
-struct guard {
-    size_t ncols;
-    const char *const *names;
-    uint8_t *reads;           /* reads[c] = 1 when the expression reads column c; may be NULL */
-    char *denied_fn;          /* the first function refused while preparing, or NULL */
-    char *denied_table;       /* the first table other than t read, or NULL */
-    int denied_action;        /* the first other action refused, 0 = none */
-    unsigned long long ticks; /* progress-handler calls for the running statement */
-    unsigned long long max_ticks;
-    unsigned long long max_steps;
-};
-
-static int authorize(void *ud, int action, const char *a1, const char *a2, const char *db,
-                     const char *trigger)
-{
-    struct guard *g = ud;
-    (void)db;
-    (void)trigger;
-    switch (action) {
-    case SQLITE_SELECT:
-    case SQLITE_RECURSIVE:
-        return SQLITE_OK;
-    case SQLITE_FUNCTION:
-        /* a2 = function name */
-        if (a2 && is_allowed(a2))
-            return SQLITE_OK;
-        if (!g->denied_fn)
-            g->denied_fn = qtr_strdup(a2 ? a2 : "?"); /* NULL: reported as SQLite's reason */
-        return SQLITE_DENY;
-    case SQLITE_READ:
-        /* a1 = table, a2 = column: remember which inputs the expression uses,
-         * so that a NULL result can be told apart: missing input or undefined */
-        if (a1 && a2 && !a2[0] && sqlite3_stricmp(a1, "t") != 0 && !is_builtin_table(a1))
-            return SQLITE_OK; /* a WITH table used without naming a column, as in count(*);
-                               * the columns of WITH tables and subqueries are not reported */
-        if (!a1 || sqlite3_stricmp(a1, "t") != 0) {
-            if (!g->denied_table)
-                g->denied_table = qtr_strdup(a1 ? a1 : "?");
-            return SQLITE_DENY;
-        }
-        if (g->reads && a2)
-            for (size_t c = 0; c < g->ncols; c++)
-                if (sqlite3_stricmp(g->names[c], a2) == 0)
-                    g->reads[c] = 1;
-        return SQLITE_OK;
-    default:
-        if (!g->denied_action)
-            g->denied_action = action;
-        return SQLITE_DENY;
-    }
-}
-
-/* Forget what the authorizer refused while preparing the previous statement. */
-static void guard_reset(struct guard *g)
-{
-    free(g->denied_fn);
-    free(g->denied_table);
-    g->denied_fn = g->denied_table = NULL;
-    g->denied_action = 0;
-}
-
-static int progress(void *ud)
-{
-    struct guard *g = ud;
-    return ++g->ticks > g->max_ticks;
-}
-
-/* ---- the expression as text ------------------------------------------------------------- */
-
-enum tok {
-    T_OTHER,
-    T_COMMENT,
-    T_STRING,  /* '...' */
-    T_DQUOTED, /* "..." */
-    T_QUOTED,  /* [...] or `...` */
-    T_LP,
-    T_RP,
-    T_SEMI,
-    T_OPEN_STRING,
-    T_OPEN_NAME,
-    T_OPEN_COMMENT
-};
-
-/* Length and kind of the token at s (s non-empty), by SQLite's tokenizer rules for the
- * tokens that can hide a parenthesis: comments, strings and quoted names. Other bytes are
- * one-byte T_OTHER tokens (none of them can start a string or comment inside a word). */
-static size_t next_token(const char *s, enum tok *kind)
-{
-    char c = s[0];
-    *kind = T_OTHER;
-    if (c == '-' && s[1] == '-') {
-        size_t i = 2;
-        while (s[i] && s[i] != '\n')
-            i++;
-        *kind = T_COMMENT;
-        return i;
-    }
-    if (c == '/' && s[1] == '*') {
-        /* SQLite reads an unclosed block comment to the end of the input: the way to
-         * comment out the rest of a wrapper */
-        const char *e = strstr(s + 2, "*/");
-        if (!e) {
-            *kind = T_OPEN_COMMENT;
-            return strlen(s);
-        }
-        *kind = T_COMMENT;
-        return (size_t)(e + 2 - s);
-    }
-    if (c == '\'' || c == '"' || c == '`') {
-        size_t i = 1;
-        for (;;) {
-            if (!s[i]) {
-                *kind = c == '\'' ? T_OPEN_STRING : T_OPEN_NAME;
-                return i;
-            }
-            if (s[i] == c) {
-                if (s[i + 1] == c) {
-                    i += 2; /* a doubled quote stands for itself */
-                    continue;
-                }
-                break;
-            }
-            i++;
-        }
-        *kind = c == '\'' ? T_STRING : c == '"' ? T_DQUOTED : T_QUOTED;
-        return i + 1;
-    }
-    if (c == '[') {
-        const char *e = strchr(s, ']');
-        if (!e) {
-            *kind = T_OPEN_NAME;
-            return strlen(s);
-        }
-        *kind = T_QUOTED;
-        return (size_t)(e + 1 - s);
-    }
-    if (c == '(')
-        *kind = T_LP;
-    else if (c == ')')
-        *kind = T_RP;
-    else if (c == ';')
-        *kind = T_SEMI;
-    return 1;
-}
-
-/* 1-based character (code point) position of byte offset off in s. */
-static size_t char_pos(const char *s, size_t off)
-{
-    size_t k = 1;
-    for (size_t i = 0; i < off; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
-/* Check that ex is one self-contained expression, so that it cannot close the wrapper's
- * parenthesis or comment out its rest. On failure, writes the reason to why. */
-static int check_text(const char *ex, char *why, size_t cap)
-{
-    size_t depth = 0, first_open = 0;
-    for (size_t i = 0; ex[i];) {
-        enum tok k;
-        size_t len = next_token(ex + i, &k);
-        switch (k) {
-        case T_OPEN_COMMENT:
-            snprintf(why, cap, "the comment opened with /* at character %zu is not closed with */",
-                     char_pos(ex, i));
-            return 1;
-        case T_OPEN_STRING:
-            snprintf(why, cap,
-                     "the text in single quotes opened at character %zu is not closed with '",
-                     char_pos(ex, i));
-            return 1;
-        case T_OPEN_NAME:
-            snprintf(why, cap, "the quoted name opened at character %zu is not closed with %c",
-                     char_pos(ex, i), ex[i] == '[' ? ']' : ex[i]);
-            return 1;
-        case T_SEMI:
-            snprintf(why, cap,
-                     "';' at character %zu would end the expression; write one expression, "
-                     "without ';'",
-                     char_pos(ex, i));
-            return 1;
-        case T_LP:
-            if (depth++ == 0)
-                first_open = i;
-            break;
-        case T_RP:
-            if (depth == 0) {
-                snprintf(why, cap,
-                         "')' at character %zu closes a parenthesis the expression did not open",
-                         char_pos(ex, i));
-                return 1;
-            }
-            depth--;
-            break;
-        default:
-            break;
-        }
-        i += len;
-    }
-    if (depth > 0) {
-        snprintf(why, cap, "the '(' at character %zu is not closed with ')'",
-                 char_pos(ex, first_open));
-        return 1;
-    }
-    return 0;
-}
 
 /* ---- messages ----------------------------------------------------------------------------- */
 
@@ -424,10 +163,10 @@ static int text_words_hint(struct qtr_buf *b, const struct job *j, const char *s
     char *first = NULL, *w = NULL;
     int rc = QTR_ERR_NOMEM;
     for (size_t i = 0; j->ex[i];) {
-        enum tok k;
-        size_t len = next_token(j->ex + i, &k);
+        enum qtr_sql_tok k;
+        size_t len = qtr_sql_next_token(j->ex + i, &k);
         i += len;
-        if (k != T_DQUOTED || len < 2)
+        if (k != QTR_SQL_DQUOTED || len < 2)
             continue;
         free(w);
         w = qtr_strndup(j->ex + i - len + 1, len - 2);
@@ -491,21 +230,8 @@ nomem:
     return fail_nomem(err);
 }
 
-static int list_functions(struct qtr_buf *b)
-{
-    for (size_t k = 0; k < NELEM(allowed_basic); k++)
-        if (qtr_buf_puts(b, k ? ", " : "") || qtr_buf_puts(b, allowed_basic[k]))
-            return QTR_ERR_NOMEM;
-    /* the math functions only where the linked SQLite has them */
-    if (sqlite3_compileoption_used("ENABLE_MATH_FUNCTIONS"))
-        for (size_t k = 0; k < NELEM(allowed_math); k++)
-            if (qtr_buf_puts(b, ", ") || qtr_buf_puts(b, allowed_math[k]))
-                return QTR_ERR_NOMEM;
-    return QTR_OK;
-}
-
 /* Explain why sqlite3_prepare refused the statement. */
-static int prepare_failed(struct qtr_error *err, const struct job *j, const struct guard *g,
+static int prepare_failed(struct qtr_error *err, const struct job *j, const struct qtr_sql_guard *g,
                           const char *sqlmsg)
 {
     static const char nsc[] = "no such column: ";
@@ -517,7 +243,7 @@ static int prepare_failed(struct qtr_error *err, const struct job *j, const stru
                            "functions that give the same result on every run (no random "
                            "numbers, no clock, no state of the database). Allowed: ",
                            g->denied_fn) ||
-            list_functions(&b) || qtr_buf_puts(&b, "."))
+            qtr_sql_list_functions(&b) || qtr_buf_puts(&b, "."))
             goto nomem;
         rc = fail(err, QTR_ERR_USAGE, j, b.data, 1);
     } else if (g->denied_table) {
@@ -552,95 +278,12 @@ nomem:
     return fail_nomem(err);
 }
 
-/* ---- the connection ----------------------------------------------------------------------- */
-
-struct sandbox {
-    sqlite3 *db;
-    struct guard g;
-    const char *rowid; /* a name of the rowid that no column shadows */
-    size_t n;
-};
+/* ---- running one expression -------------------------------------------------------------- */
 
 static int is_missing(const uint8_t *const *missing, const double *const *values, size_t c,
                       size_t i)
 {
     return (missing && missing[c] && missing[c][i]) || !isfinite(values[c][i]);
-}
-
-static int sandbox_open(struct sandbox *sb, size_t n, struct qtr_error *err)
-{
-    memset(sb, 0, sizeof *sb);
-    sb->n = n;
-    if (sqlite3_open_v2(":memory:", &sb->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK)
-        return qtr_error_set(err, QTR_ERR_INTERNAL, "sqlite cannot open an in-memory database: %s",
-                             sb->db ? sqlite3_errmsg(sb->db) : "out of memory");
-    /* DQS off: "x" is always a name, never the text 'x' */
-    static const struct {
-        int op, value;
-        const char *what;
-    } cfg[] = {
-        {SQLITE_DBCONFIG_DQS_DML, 0, "double-quoted strings"},
-        {SQLITE_DBCONFIG_DQS_DDL, 0, "double-quoted strings"},
-        {SQLITE_DBCONFIG_DEFENSIVE, 1, "defensive mode"},
-        {SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, "extension loading"},
-        {SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "trusted schema"},
-        {SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, "triggers"},
-        {SQLITE_DBCONFIG_ENABLE_VIEW, 0, "views"},
-    };
-    for (size_t k = 0; k < NELEM(cfg); k++) {
-        int got = -1;
-        if (sqlite3_db_config(sb->db, cfg[k].op, cfg[k].value, &got) != SQLITE_OK ||
-            got != cfg[k].value)
-            return qtr_error_set(err, QTR_ERR_INTERNAL,
-                                 "SQLite %s cannot set %s for indicator expressions; quartier "
-                                 "needs SQLite 3.31 or later",
-                                 sqlite3_libversion(), cfg[k].what);
-    }
-    return QTR_OK;
-}
-
-static void sandbox_close(struct sandbox *sb)
-{
-    sqlite3_close(sb->db);
-    sb->db = NULL;
-    guard_reset(&sb->g);
-}
-
-/* After the table is loaded: limits, the authorizer and the step budget. */
-static void sandbox_lock(struct sandbox *sb, size_t ncols, const char *const *names, uint8_t *reads)
-{
-    sqlite3 *db = sb->db;
-    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 1000000);    /* longest text or row */
-    sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 200000); /* the wrapped expression */
-    sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, 1000);   /* a sum over 1000 columns is deep */
-    sqlite3_limit(db, SQLITE_LIMIT_COMPOUND_SELECT, 8);
-    sqlite3_limit(db, SQLITE_LIMIT_VDBE_OP, 1000000);
-    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
-    sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 1000);
-    sqlite3_limit(db, SQLITE_LIMIT_TRIGGER_DEPTH, 1);
-    sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, 0);
-    sb->g.ncols = ncols;
-    sb->g.names = names;
-    sb->g.reads = reads;
-    sb->g.max_steps = QTR_INDICATOR_STEPS_BASE + QTR_INDICATOR_STEPS_PER_DISTRICT * sb->n;
-    sb->g.max_ticks = sb->g.max_steps / STEP_CHUNK;
-    sqlite3_set_authorizer(db, authorize, &sb->g);
-    sqlite3_progress_handler(db, STEP_CHUNK, progress, &sb->g);
-}
-
-/* The first of rowid, _rowid_, oid that is not a column name (a column shadows it). */
-static const char *pick_rowid(size_t ncols, const char *const *names)
-{
-    static const char *const alias[] = {"rowid", "_rowid_", "oid"};
-    for (size_t a = 0; a < NELEM(alias); a++) {
-        int taken = 0;
-        for (size_t c = 0; c < ncols && !taken; c++)
-            taken = sqlite3_stricmp(names[c], alias[a]) == 0;
-        if (!taken)
-            return alias[a];
-    }
-    return NULL;
 }
 
 /* Called for each result row i (the statement's column 1 is the value). */
@@ -655,7 +298,7 @@ static int only_blanks(const char *s)
 }
 
 /* Check, compile and run one expression; row(ud, ...) receives each district's row. */
-static int run_expr(struct sandbox *sb, const struct job *j, row_fn row, void *ud,
+static int run_expr(struct qtr_sql_sandbox *sb, const struct job *j, row_fn row, void *ud,
                     struct qtr_error *err)
 {
     struct qtr_buf sql = {0};
@@ -666,7 +309,7 @@ static int run_expr(struct sandbox *sb, const struct job *j, row_fn row, void *u
 
     if (only_blanks(j->ex))
         return fail(err, QTR_ERR_USAGE, j, "the expression is empty.", 0);
-    if (check_text(j->ex, why, sizeof why)) {
+    if (qtr_sql_check_text(j->ex, why, sizeof why)) {
         size_t wl = strlen(why);
         if (wl + 2 < sizeof why)
             memcpy(why + wl, ".", 2);
@@ -676,7 +319,7 @@ static int run_expr(struct sandbox *sb, const struct job *j, row_fn row, void *u
     if (qtr_buf_printf(&sql, "SELECT t.%s, (\n%s\n) FROM t ORDER BY t.%s", sb->rowid, j->ex,
                        sb->rowid))
         return fail_nomem(err);
-    guard_reset(&sb->g);
+    qtr_sql_guard_reset(&sb->g);
     if (sqlite3_prepare_v2(sb->db, sql.data, (int)sql.len, &st, &tail) != SQLITE_OK) {
         rc = prepare_failed(err, j, &sb->g, sqlite3_errmsg(sb->db));
         goto out;
@@ -863,7 +506,7 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
                         uint8_t **out_missing, struct qtr_error *err)
 {
     int rc = QTR_OK;
-    struct sandbox sb = {0};
+    struct qtr_sql_sandbox sb = {0};
     uint8_t *reads = NULL;
 
     if (ncols > 32000)
@@ -879,7 +522,7 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
                                      "SQL cannot tell them apart, rename one",
                                      names[d], names[c]);
     }
-    const char *rowid = pick_rowid(ncols, names);
+    const char *rowid = qtr_sql_rowid_alias(ncols, names);
     if (!rowid)
         return qtr_error_set(err, QTR_ERR_DATA,
                              "columns named rowid, _rowid_ and oid leave SQLite no name for the "
@@ -890,12 +533,12 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
         rc = fail_nomem(err);
         goto out;
     }
-    if ((rc = sandbox_open(&sb, n, err)))
+    if ((rc = qtr_sql_sandbox_open(&sb, n, err)))
         goto out;
     sb.rowid = rowid;
     if ((rc = load_table(sb.db, n, ncols, names, values, missing, err)))
         goto out;
-    sandbox_lock(&sb, ncols, names, reads);
+    qtr_sql_sandbox_lock(&sb, ncols, names, reads);
 
     for (size_t e = 0; e < nexpr && !rc; e++) {
         char fallback[48];
@@ -907,7 +550,7 @@ int qtr_indicators_eval(size_t n, size_t ncols, const char *const *names,
         rc = run_expr(&sb, &j, indicator_row, &r, err);
     }
 out:
-    sandbox_close(&sb);
+    qtr_sql_sandbox_close(&sb);
     free(reads);
     return rc;
 }
@@ -936,10 +579,10 @@ int qtr_indicators_attention(size_t n, const uint8_t *status_cls, const uint8_t 
     static const char *const cols[] = {"status_class", "dynamics_class", "status_index",
                                        "dynamics_index"};
     int rc = QTR_OK;
-    struct sandbox sb = {0};
+    struct qtr_sql_sandbox sb = {0};
     sqlite3_stmt *st = NULL;
 
-    if ((rc = sandbox_open(&sb, n, err)))
+    if ((rc = qtr_sql_sandbox_open(&sb, n, err)))
         goto out;
     sb.rowid = "rowid";
     sqlite3 *db = sb.db;
@@ -972,12 +615,12 @@ int qtr_indicators_attention(size_t n, const uint8_t *status_cls, const uint8_t 
         rc = qtr_error_set(err, QTR_ERR_INTERNAL, "sqlite: %s", sqlite3_errmsg(db));
         goto out;
     }
-    sandbox_lock(&sb, NELEM(cols), cols, NULL);
+    qtr_sql_sandbox_lock(&sb, NELEM(cols), cols, NULL);
     struct job j = {label ? label : "attention condition", condition ? condition : "", NELEM(cols),
                     cols, 1};
     rc = run_expr(&sb, &j, attention_row, out, err);
 out:
     sqlite3_finalize(st);
-    sandbox_close(&sb);
+    qtr_sql_sandbox_close(&sb);
     return rc;
 }
