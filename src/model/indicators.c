@@ -337,21 +337,15 @@ static int run_expr(struct qtr_sql_sandbox *sb, const struct job *j, row_fn row,
         goto out;
     }
     sb->g.ticks = 0;
-    size_t i = 0;
+    size_t i = 0, misplaced = 0; /* misplaced: 1 + the first row not of its district */
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        /* second line of defence after check_text: row i must be district i */
-        if (i >= sb->n || sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
-            sqlite3_column_int64(st, 0) != (sqlite3_int64)i + 1) {
-            char reason[200];
-            snprintf(reason, sizeof reason,
-                     "row %zu of the result does not belong to district %zu; an expression "
-                     "must not reorder, add or drop districts.",
-                     i + 1, i + 1);
-            rc = fail(err, QTR_ERR_USAGE, j, reason, 1);
-            goto out;
-        }
-        if ((rc = row(ud, j, i, st, err)))
+        /* second line of defence after check_text: row i must be district i; after a row
+         * that is not, only count the rows (an aggregate gives fewer, explained below) */
+        if (!misplaced && (i >= sb->n || sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
+                           sqlite3_column_int64(st, 0) != (sqlite3_int64)i + 1))
+            misplaced = i + 1;
+        if (!misplaced && (rc = row(ud, j, i, st, err)))
             goto out;
         i++;
     }
@@ -375,10 +369,17 @@ static int run_expr(struct qtr_sql_sandbox *sb, const struct job *j, row_fn row,
     if (i != sb->n) {
         char reason[400];
         snprintf(reason, sizeof reason,
-                 "gives %zu rows for %zu districts. An aggregate (avg, sum, count, ...) "
+                 "gives %zu %s for %zu districts. An aggregate (avg, sum, count, ...) "
                  "outside a subquery makes one row of all districts; write the city value as "
                  "a subquery, (SELECT avg(\"x\") FROM t), or as a window, avg(\"x\") OVER ().",
-                 i, sb->n);
+                 i, i == 1 ? "row" : "rows", sb->n);
+        rc = fail(err, QTR_ERR_USAGE, j, reason, 1);
+    } else if (misplaced) {
+        char reason[200];
+        snprintf(reason, sizeof reason,
+                 "row %zu of the result does not belong to district %zu; an expression must "
+                 "not reorder, add or drop districts.",
+                 misplaced, misplaced);
         rc = fail(err, QTR_ERR_USAGE, j, reason, 1);
     }
 out:

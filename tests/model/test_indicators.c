@@ -116,10 +116,16 @@ static void test_errors_name_expression_and_columns(void **state)
                         "[indicator x] expr: the expression is empty.");
     /* an aggregate outside a subquery gives one row for all districts */
     assert_string_equal(eval_error("avg(\"SGB II\")", QTR_ERR_USAGE, &err),
-                        "[indicator x] expr: gives 1 rows for 4 districts. An aggregate (avg, "
+                        "[indicator x] expr: gives 1 row for 4 districts. An aggregate (avg, "
                         "sum, count, ...) outside a subquery makes one row of all districts; "
                         "write the city value as a subquery, (SELECT avg(\"x\") FROM t), or as a "
                         "window, avg(\"x\") OVER (). Expression: avg(\"SGB II\")");
+    /* max() alone picks one district's row: still explained as an aggregate */
+    assert_string_equal(eval_error("max(\"Bevölkerung\")", QTR_ERR_USAGE, &err),
+                        "[indicator x] expr: gives 1 row for 4 districts. An aggregate (avg, "
+                        "sum, count, ...) outside a subquery makes one row of all districts; "
+                        "write the city value as a subquery, (SELECT avg(\"x\") FROM t), or as a "
+                        "window, avg(\"x\") OVER (). Expression: max(\"Bevölkerung\")");
     assert_string_equal(eval_error("(SELECT count(*) FROM sqlite_schema)", QTR_ERR_USAGE, &err),
                         "[indicator x] expr: reads the table 'sqlite_schema'; an expression may "
                         "only read the districts' columns (table t). Expression: (SELECT "
