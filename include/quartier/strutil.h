@@ -40,6 +40,24 @@ char *qtr_path_normalize(char *path);
 int qtr_starts_with(const char *s, const char *prefix);
 
 /**
+ * The names among cand[0..ncand) closest to `name`, for "did you mean ...?"
+ * messages (a column, key or section that does not exist).
+ * Names are compared as qtr_name_key() (text.h) gives them: Unicode-normalised
+ * (NFC = NFD, ä = ae), case-folded, leading/trailing blanks dropped, hyphens,
+ * dots and underscores read as blanks. So "Arbeitslose 2019 ", "ARBEITSLOSE_2019"
+ * and "Arbeitslose 2019" are at distance 0. The distance is the Levenshtein edit
+ * distance between these keys, counted in code points. A candidate qualifies
+ * when its distance is at most max(2, L / 3), L the length of the longer key;
+ * NULL candidates and a name whose key is empty give no match.
+ * idx (caller-allocated, `max` entries; 3 is a good number to offer) receives
+ * the indices of up to `max` qualifying candidates, closest first, ties in
+ * candidate order; *nfound receives how many.
+ * Returns 0, or QTR_ERR_NOMEM (then *nfound is 0).
+ */
+int qtr_closest_names(const char *name, const char *const *cand, size_t ncand, size_t max,
+                      size_t *idx, size_t *nfound);
+
+/**
  * Growable string buffer. Initialise with {0}; qtr_buf_release frees.
  * Functions return 0 or QTR_ERR_NOMEM.
  */

@@ -1,10 +1,12 @@
 #include "quartier/strutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "quartier/error.h"
+#include "quartier/text.h"
 
 char *qtr_strdup(const char *s)
 {
@@ -197,4 +199,138 @@ char *qtr_path_normalize(char *path)
         path[1] = '\0';
     }
     return path;
+}
+
+/* Code points of the UTF-8 text s (a byte that does not start a well-formed
+ * sequence counts as one code point of its own); malloc'ed, length in *n. */
+static uint32_t *code_points(const char *s, size_t *n)
+{
+    size_t len = strlen(s);
+    uint32_t *cp = malloc((len ? len : 1) * sizeof *cp);
+    if (!cp)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k = 0;
+    for (size_t i = 0; i < len;) {
+        size_t need = p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : p[i] >= 0xC0 ? 2 : 1;
+        uint32_t v = p[i];
+        if (need > 1 && i + need <= len) {
+            v = p[i] & (0x3F >> (need - 1));
+            for (size_t j = 1; j < need; j++) {
+                if ((p[i + j] & 0xC0) != 0x80) {
+                    need = 1;
+                    v = p[i];
+                    break;
+                }
+                v = (v << 6) | (p[i + j] & 0x3F);
+            }
+        } else {
+            need = 1;
+        }
+        cp[k++] = v;
+        i += need;
+    }
+    *n = k;
+    return cp;
+}
+
+/* Levenshtein distance between a[0..na) and b[0..nb), or limit + 1 as soon as
+ * it is known to exceed limit. row: nb + 1 scratch entries. */
+static size_t edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                            size_t limit, size_t *row)
+{
+    if ((na > nb ? na - nb : nb - na) > limit)
+        return limit + 1;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0], best;
+        row[0] = i;
+        best = row[0];
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t d = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < d)
+                d = up + 1;
+            if (row[j - 1] + 1 < d)
+                d = row[j - 1] + 1;
+            row[j] = d;
+            diag = up;
+            if (d < best)
+                best = d;
+        }
+        if (best > limit)
+            return limit + 1;
+    }
+    return row[nb];
+}
+
+int qtr_closest_names(const char *name, const char *const *cand, size_t ncand, size_t max,
+                      size_t *idx, size_t *nfound)
+{
+    int rc = 0;
+    char *key = NULL, *ckey = NULL;
+    uint32_t *q = NULL, *c = NULL;
+    size_t *row = NULL, *dist = NULL;
+    size_t nq = 0, found = 0;
+    *nfound = 0;
+    if (!name || max == 0)
+        return 0;
+    key = qtr_name_key(name);
+    dist = malloc(max * sizeof *dist);
+    if (!key || !dist)
+        goto nomem;
+    q = code_points(key, &nq);
+    if (!q)
+        goto nomem;
+    if (nq == 0)
+        goto out;
+    for (size_t k = 0; k < ncand; k++) {
+        if (!cand[k])
+            continue;
+        size_t nc = 0;
+        free(ckey);
+        free(c);
+        c = NULL;
+        ckey = qtr_name_key(cand[k]);
+        if (!ckey || !(c = code_points(ckey, &nc)))
+            goto nomem;
+        size_t longer = nq > nc ? nq : nc;
+        size_t limit = longer / 3 > 2 ? longer / 3 : 2;
+        size_t *r = realloc(row, (nc + 1) * sizeof *row);
+        if (!r)
+            goto nomem;
+        row = r;
+        size_t d = edit_distance(q, nq, c, nc, limit, row);
+        if (d > limit)
+            continue;
+        /* insert in order of distance; an equal distance goes after the earlier candidates */
+        size_t at = found;
+        while (at > 0 && dist[at - 1] > d)
+            at--;
+        if (at >= max)
+            continue;
+        size_t last = found < max ? found : max - 1;
+        for (size_t m = last; m > at; m--) {
+            dist[m] = dist[m - 1];
+            idx[m] = idx[m - 1];
+        }
+        dist[at] = d;
+        idx[at] = k;
+        if (found < max)
+            found++;
+    }
+    goto out;
+nomem:
+    rc = QTR_ERR_NOMEM;
+    found = 0;
+out:
+    free(key);
+    free(ckey);
+    free(q);
+    free(c);
+    free(row);
+    free(dist);
+    *nfound = found;
+    return rc;
 }

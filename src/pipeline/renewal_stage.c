@@ -66,9 +66,19 @@ nomem:
     return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
 }
 
-/* Evaluate one expression into a new frame column `name`. */
-static int eval_into(struct qtr_state *st, const struct sql_view *v, const char *id,
-                     const char *what, const char *expr, const char *name,
+/* The analysis file's name without its folder, for messages ("" when unknown). */
+static const char *file_name(const struct qtr_config *cfg)
+{
+    if (!cfg->path)
+        return "";
+    const char *slash = strrchr(cfg->path, '/');
+    return slash ? slash + 1 : cfg->path;
+}
+
+/* Evaluate one expression into a new frame column `name`; messages start with
+ * "<file> [indicator <id>] <what>". */
+static int eval_into(struct qtr_state *st, const struct sql_view *v, const char *file,
+                     const char *id, const char *what, const char *expr, const char *name,
                      struct qtr_column **out, struct qtr_error *err)
 {
     struct qtr_frame *f = st->frame;
@@ -84,10 +94,18 @@ static int eval_into(struct qtr_state *st, const struct sql_view *v, const char 
         free(miss);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     }
+    char *label = qtr_asprintf("%s%s[indicator %s] %s", file, *file ? " " : "", id, what);
+    if (!label) {
+        free(val);
+        free(miss);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    const char *labels[] = {label};
     int rc = qtr_indicators_eval(f->n, v->ncols, v->names, v->values,
-                                 (const uint8_t *const *)v->missing, 1, &expr, &val, &miss, err);
+                                 (const uint8_t *const *)v->missing, 1, &expr, labels, &val, &miss,
+                                 err);
+    free(label);
     if (rc) {
-        qtr_error_prefix(err, "[indicator %s] %s", id, what);
         free(val);
         free(miss);
         return rc;
@@ -135,6 +153,7 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
     st->ind_change = calloc(ni, sizeof *st->ind_change);
     if (!st->ind_cur || !st->ind_prev || !st->ind_change)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    const char *file = file_name(cfg);
     struct sql_view v;
     int rc = view_build(st->frame, &v, err);
     if (rc)
@@ -142,15 +161,15 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
     for (size_t k = 0; k < ni && !rc; k++) {
         const struct qtr_indicator_spec *s = &cfg->indicators[k];
         char name[160];
-        rc = eval_into(st, &v, s->id, "expr", s->expr, s->id, &st->ind_cur[k], err);
+        rc = eval_into(st, &v, file, s->id, "expr", s->expr, s->id, &st->ind_cur[k], err);
         struct qtr_column *num = NULL, *den = NULL;
         if (!rc && s->numerator) {
             snprintf(name, sizeof name, "%s_numerator", s->id);
-            rc = eval_into(st, &v, s->id, "numerator", s->numerator, name, &num, err);
+            rc = eval_into(st, &v, file, s->id, "numerator", s->numerator, name, &num, err);
         }
         if (!rc && s->denominator) {
             snprintf(name, sizeof name, "%s_denominator", s->id);
-            rc = eval_into(st, &v, s->id, "denominator", s->denominator, name, &den, err);
+            rc = eval_into(st, &v, file, s->id, "denominator", s->denominator, name, &den, err);
         }
         if (!rc && den && s->min_denominator > 0) {
             /* Small-number rule: a rate on too small a base is not shown (not reliable). */
@@ -173,11 +192,12 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
         }
         if (!rc && s->previous) {
             snprintf(name, sizeof name, "%s_previous", s->id);
-            rc = eval_into(st, &v, s->id, "previous", s->previous, name, &st->ind_prev[k], err);
+            rc = eval_into(st, &v, file, s->id, "previous", s->previous, name, &st->ind_prev[k],
+                           err);
         }
         if (!rc && s->change) {
             snprintf(name, sizeof name, "%s_change", s->id);
-            rc = eval_into(st, &v, s->id, "change", s->change, name, &st->ind_change[k], err);
+            rc = eval_into(st, &v, file, s->id, "change", s->change, name, &st->ind_change[k], err);
         } else if (!rc && st->ind_prev[k]) {
             /* change = current - previous, in the indicator's unit (percentage points). */
             snprintf(name, sizeof name, "%s_change", s->id);
@@ -369,18 +389,21 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
-        rc = qtr_indicators_attention(n, r->status_class, r->dynamics_class, r->status_index,
-                                      r->dynamics_index, cfg->attention, att, err);
+        const char *file = file_name(cfg);
+        char *label = qtr_asprintf("%s%s[renewal] attention", file, *file ? " " : "");
+        rc = label ? qtr_indicators_attention(n, r->status_class, r->dynamics_class,
+                                              r->status_index, r->dynamics_index, cfg->attention,
+                                              label, att, err)
+                   : qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        free(label);
         if (!rc)
             for (size_t i = 0; i < n; i++) {
                 unsigned keep = r->attention[i] & ~(QTR_ATTN_STATUS | QTR_ATTN_DYNAMICS);
                 r->attention[i] = keep | (att[i] ? QTR_ATTN_STATUS : 0);
             }
         free(att);
-        if (rc) {
-            qtr_error_prefix(err, "[renewal] attention");
+        if (rc)
             goto out;
-        }
     }
 
     struct qtr_column *c_valid = add_col(f, "renewal_validity", 1, err);
