@@ -1,0 +1,183 @@
+/*
+ * Damaged and implausible inputs (issue 9 section 2): each is refused with a message naming
+ * the file (and line, column, district where there is one), exit 1 for data and 2 for usage
+ * problems, and nothing is written to the output folder.
+ */
+#include "test_util.h"
+
+#include "cli/cli_util.h"
+
+#include <dirent.h>
+#include <gdal.h>
+#include <gdal_utils.h>
+#include <ogr_api.h>
+
+/* The output folder of an analysis in dir was not created, or holds nothing. */
+static void assert_nothing_written(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/out", dir);
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            fail_msg("'%s' was written to the output folder %s", e->d_name, path);
+    closedir(d);
+}
+
+/* Write dir/a.ini: boundaries and table (paths), optional extra [population] lines and extra
+ * sections. */
+static void write_analysis(const char *dir, const char *boundaries, const char *key,
+                           const char *table, const char *population, const char *extra)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/a.ini", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[analysis]\noutput = out\npermutations = 0\n\n[boundaries]\nsource = %s\nkey = %s\n\n"
+            "[table ew]\nsource = %s\nkey = Bezirk\n\n[population]\ntotal = Einwohner\n%s\n"
+            "[group mh]\ncolumn = MH\n%s",
+            boundaries, key, table, population ? population : "", extra ? extra : "");
+    fclose(f);
+}
+
+/* Run `quartier CMD dir/a.ini -q`; assert the exit code and that out names every needle. */
+static void expect(const char *cmd, const char *dir, int code, const char *const *needles)
+{
+    char args[8192];
+    char *out = NULL;
+    snprintf(args, sizeof args, "%s %s/a.ini -q", cmd, dir);
+    int got = qtr_run_cli(args, &out);
+    if (got != code)
+        fail_msg("'quartier %s' exited %d, expected %d:\n%s", args, got, code, out);
+    for (size_t i = 0; needles && needles[i]; i++)
+        if (!strstr(out, needles[i]))
+            fail_msg("expected '%s' in:\n%s", needles[i], out);
+    free(out);
+    assert_nothing_written(dir);
+}
+
+static void write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static const char stats_csv[] = "Bezirk;Einwohner;MH\n01;1200;600\n02;1000;100\n03;800;400\n"
+                                "04;500;50\n";
+
+/* The mini town's four districts as a Shapefile dir/bezirke.shp (.shx, .dbf, .prj). */
+static void write_shapefile(const char *dir)
+{
+    char dst[4096];
+    snprintf(dst, sizeof dst, "%s/bezirke.shp", dir);
+    GDALAllRegister();
+    GDALDatasetH src = GDALOpenEx(qtr_test_path("tests/data/mini/bezirke.geojson"),
+                                  GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(src);
+    char *argv[] = {"-f", "ESRI Shapefile", NULL};
+    GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
+    int usage = 0;
+    GDALDatasetH out = GDALVectorTranslate(dst, NULL, 1, &src, o, &usage);
+    assert_non_null(out);
+    GDALClose(out);
+    GDALVectorTranslateOptionsFree(o);
+    GDALClose(src);
+}
+
+static off_t file_size(const char *dir, const char *name)
+{
+    char path[4096];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(stat(path, &sb), 0);
+    return sb.st_size;
+}
+
+static void cut(const char *dir, const char *name, off_t size)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(truncate(path, size), 0);
+}
+
+/* A Shapefile copied half: the .shp cut in the second polygon (GDAL reports each shape it
+ * cannot read and returns the feature without geometry), the .dbf cut in the last record
+ * (GDAL stops there as if the layer ended). Before: exit 0 with "no geometry" warnings, or
+ * three of four districts. */
+static void test_shapefile_cut_short(void **state)
+{
+    (void)state;
+    const char *const shp_needles[] = {
+        "bezirke.shp': the file is damaged or incomplete: read 1 of 4 districts (GDAL: ",
+        "from .shp file", "copy or export it again", NULL};
+    const char *const dbf_needles[] = {
+        "bezirke.shp': the file is damaged or incomplete: read 3 of 4 districts (GDAL: ",
+        "DBF file", NULL};
+    for (int which = 0; which < 2; which++) {
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s", qtr_temp_dir());
+        write_shapefile(dir);
+        write_file(dir, "stats.csv", stats_csv, strlen(stats_csv));
+        write_analysis(dir, "bezirke.shp", "nr", "stats.csv", NULL, NULL);
+        /* complete, it runs */
+        char args[8192];
+        char *out = NULL;
+        snprintf(args, sizeof args, "check %s/a.ini -q", dir);
+        assert_int_equal(qtr_run_cli(args, &out), 0);
+        free(out);
+        /* 100-byte header, then 136 bytes per square (8 header + 44 + 4 + 80 for 5 points):
+         * 300 bytes end inside the second record */
+        if (which == 0)
+            cut(dir, "bezirke.shp", 300);
+        else
+            cut(dir, "bezirke.dbf", file_size(dir, "bezirke.dbf") - 60);
+        expect("run", dir, 1, which == 0 ? shp_needles : dbf_needles);
+        expect("check", dir, 1, which == 0 ? shp_needles : dbf_needles);
+    }
+}
+
+/* A record marked deleted in the .dbf is skipped by GDAL and counted by the layer: that is no
+ * damage, and the three remaining districts are read. */
+static void test_shapefile_deleted_record(void **state)
+{
+    (void)state;
+    char dir[512], path[4096];
+    snprintf(dir, sizeof dir, "%s", qtr_temp_dir());
+    write_shapefile(dir);
+    write_file(dir, "stats.csv", stats_csv, strlen(stats_csv));
+    write_analysis(dir, "bezirke.shp", "nr", "stats.csv", NULL, NULL);
+    snprintf(path, sizeof path, "%s/bezirke.dbf", dir);
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    unsigned char h[12];
+    assert_int_equal(fread(h, 1, sizeof h, f), sizeof h);
+    long hdr = h[8] | h[9] << 8, len = h[10] | h[11] << 8;
+    assert_int_equal(fseek(f, hdr + len, SEEK_SET), 0); /* the second record, district 02 */
+    assert_int_equal(fputc('*', f), '*');
+    fclose(f);
+    char args[8192];
+    char *out = NULL;
+    snprintf(args, sizeof args, "check %s/a.ini", dir);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    if (!strstr(out, "3 of 3 districts have statistics") ||
+        !strstr(out, "02 [ew] line 3 of table 'ew' matches no district"))
+        fail_msg("expected three districts and 02 without boundary in:\n%s", out);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shapefile_cut_short),
+        cmocka_unit_test(test_shapefile_deleted_record),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
