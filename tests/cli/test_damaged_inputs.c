@@ -173,11 +173,31 @@ static void test_shapefile_deleted_record(void **state)
     free(out);
 }
 
+/* A statistics table with NUL bytes (a disk or copy error; the 0xFC makes it Windows-1252):
+ * before, the table silently ended at the NUL and districts 03 and 04 had no statistics. */
+static void test_csv_nul(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", qtr_temp_dir());
+    static const char csv[] = "Bezirk;Einwohner;MH\n01;1200;600\n02;1000;100\n03;8\0\0\0;400\n"
+                              "04;500;50\n\xFC\n";
+    write_file(dir, "stats.csv", csv, sizeof csv - 1);
+    char bnd[4096];
+    snprintf(bnd, sizeof bnd, "%s", qtr_test_path("tests/data/mini/bezirke.geojson"));
+    write_analysis(dir, bnd, "nr", "stats.csv", NULL, NULL);
+    const char *const needles[] = {"stats.csv': line 4 holds a NUL byte (byte 49 of the file)",
+                                   NULL};
+    expect("run", dir, 1, needles);
+    expect("check", dir, 1, needles);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shapefile_cut_short),
         cmocka_unit_test(test_shapefile_deleted_record),
+        cmocka_unit_test(test_csv_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
