@@ -112,7 +112,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
 {
     int rc;
     struct qtr_join_table *jt = NULL;
-    const char **gcols = NULL;
+    const char **gcols = NULL, **pgcols = NULL;
     struct qtr_state *st = calloc(1, sizeof *st);
     if (!st)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -180,13 +180,16 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         goto out;
 
     gcols = calloc(cfg->ngroups ? cfg->ngroups : 1, sizeof *gcols);
+    pgcols = calloc(cfg->ngroups ? cfg->ngroups : 1, sizeof *pgcols);
     st->usable = calloc(st->layer->n, 1);
-    if (!gcols || !st->usable) {
+    if (!gcols || !pgcols || !st->usable) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t g = 0; g < cfg->ngroups; g++)
+    for (size_t g = 0; g < cfg->ngroups; g++) {
         gcols[g] = cfg->groups[g].column;
+        pgcols[g] = cfg->groups[g].previous;
+    }
     struct qtr_population_spec ps = {
         .total = cfg->total,
         .ngroups = cfg->ngroups,
@@ -196,6 +199,11 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         .suppressed_usable = 1,
         .suppressed_low = cfg->suppressed_low,
         .suppressed_high = cfg->suppressed_high,
+        .previous_total = cfg->previous_total,
+        .previous_groups = pgcols,
+        .boundaries = cfg->bnd_source,
+        .ntables = cfg->ntables,
+        .tables = cfg->tables,
     };
     if ((rc = qtr_population_check(st->frame, &ps, st->usable, &st->report, err)))
         goto out;
@@ -220,6 +228,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
 out:
     free(jt);
     free(gcols);
+    free(pgcols);
     return rc;
 }
 

@@ -192,12 +192,86 @@ static void test_csv_nul(void **state)
     expect("check", dir, 1, needles);
 }
 
+/* Counts at the previous date are checked like the current ones. Before, 1e308 as the 2020
+ * total gave a previous D of 0.0 and a "normal" change test, and -5 dropped a district from
+ * the 2020 indices without a word. */
+static void test_previous_counts(void **state)
+{
+    (void)state;
+    char dir[512], bnd[4096];
+    snprintf(bnd, sizeof bnd, "%s", qtr_test_path("tests/data/mini/bezirke.geojson"));
+    static const char *const prev = "previous_total = EW2020\nprevious_date = 2020-12-31\n"
+                                    "date = 2022-12-31\n";
+    static const char *const csvs[] = {
+        /* 0: a total no city has, at the previous date */
+        "Bezirk;Einwohner;MH;EW2020;MH2020\n01;1200;600;1100;500\n02;1000;100;950;90\n"
+        "03;800;400;1e308;380\n04;500;50;480;45\n",
+        /* 1: the same at the current date, beyond 1e12 */
+        "Bezirk;Einwohner;MH;EW2020;MH2020\n01;1200;600;1100;500\n02;1000;100;950;90\n"
+        "03;2000000000000;400;790;380\n04;500;50;480;45\n",
+        /* 2: a previous group that is beyond 1e12 */
+        "Bezirk;Einwohner;MH;EW2020;MH2020\n01;1200;600;1100;500\n02;1000;100;950;90\n"
+        "03;800;400;790;380\n04;500;50;480;-4e15\n",
+    };
+    static const char *const needles[][2] = {
+        {"stats.csv' [ew], column 'EW2020' (previous total), district 03: 1e+308 is not a "
+         "number of residents (more than 1e+12)",
+         "check the cell, the column and its decimal mark"},
+        {"stats.csv' [ew], column 'Einwohner' (total), district 03: 2e+12 is not a number of "
+         "residents",
+         NULL},
+        {"stats.csv' [ew], column 'MH2020' (previous group), district 04: -4e+15 is not a "
+         "number of residents",
+         NULL},
+    };
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(dir, sizeof dir, "%s", qtr_temp_dir());
+        write_file(dir, "stats.csv", csvs[k], strlen(csvs[k]));
+        write_analysis(dir, bnd, "nr", "stats.csv", prev, "previous = MH2020\n");
+        const char *const n[] = {needles[k][0], needles[k][1], NULL};
+        expect("run", dir, 1, n);
+        expect("check", dir, 1, n);
+    }
+
+    /* -5 and a group above the total at the previous date: reported by district like the
+     * same problems at the current date (the district leaves that date's indices), and an
+     * error in strict mode */
+    snprintf(dir, sizeof dir, "%s", qtr_temp_dir());
+    static const char csv[] = "Bezirk;Einwohner;MH;EW2020;MH2020\n01;1200;600;1100;500\n"
+                              "02;1000;100;950;-5\n03;800;400;790;800\n04;500;50;480;45\n";
+    write_file(dir, "stats.csv", csv, strlen(csv));
+    write_analysis(dir, bnd, "nr", "stats.csv", prev, "previous = MH2020\n");
+    char args[8192];
+    char *out = NULL;
+    snprintf(args, sizeof args, "check %s/a.ini", dir);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    const char *want[] = {"02 [ew] previous group 'MH2020' is negative (-5); district left out "
+                          "of the previous date's indices",
+                          "03 [ew] previous group 'MH2020' (800) is larger than the previous "
+                          "total 'EW2020' (790)"};
+    for (size_t i = 0; i < 2; i++)
+        if (!strstr(out, want[i]))
+            fail_msg("expected '%s' in:\n%s", want[i], out);
+    free(out);
+    snprintf(args, sizeof args, "run %s/a.ini -q --strict", dir);
+    assert_int_equal(qtr_run_cli(args, &out), 1);
+    assert_non_null(strstr(out, "2 warnings in the join and data-quality report, and strict "
+                                "mode is on"));
+    free(out);
+    assert_nothing_written(dir);
+    /* without strict the comparison runs on the two districts usable at both dates */
+    snprintf(args, sizeof args, "run %s/a.ini -q", dir);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shapefile_cut_short),
         cmocka_unit_test(test_shapefile_deleted_record),
         cmocka_unit_test(test_csv_nul),
+        cmocka_unit_test(test_previous_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
