@@ -45,6 +45,7 @@ void qtr_layer_free(struct qtr_layer *l)
     free(l->work_crs_wkt);
     free(l->source_crs);
     free(l->repairs);
+    free(l->sliver);
     free(l);
 }
 
@@ -206,6 +207,38 @@ static int damaged(struct qtr_error *err, const char *source, size_t read, GIntB
                          "'%s': the file is damaged or incomplete: %s%s%s%s; copy or export it "
                          "again (for a Shapefile all of .shp, .shx, .dbf and .prj)",
                          source, count, gdal ? " (GDAL: " : "", gdal ? gdal : "", gdal ? ")" : "");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* l->sliver: polygons with zero area or below QTR_SLIVER_SHARE of the median area of the
+ * districts with geometry. */
+static int mark_slivers(struct qtr_layer *l, struct qtr_error *err)
+{
+    l->sliver = calloc(l->n ? l->n : 1, 1);
+    double *a = malloc((l->n ? l->n : 1) * sizeof *a);
+    if (!l->sliver || !a) {
+        free(a);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->geom[i] && isfinite(l->area[i]))
+            a[m++] = l->area[i];
+    double median = 0;
+    if (m > 0) {
+        qsort(a, m, sizeof *a, cmp_double);
+        median = m % 2 ? a[m / 2] : 0.5 * (a[m / 2 - 1] + a[m / 2]);
+    }
+    free(a);
+    for (size_t i = 0; i < l->n; i++)
+        l->sliver[i] = l->geom[i] && (!isfinite(l->area[i]) || !(l->area[i] > 0) ||
+                                      l->area[i] < QTR_SLIVER_SHARE * median);
+    return QTR_OK;
 }
 
 static int is_numeric_type(OGRFieldType t)
@@ -511,6 +544,11 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
                 GEOSGeometry *fixed = GEOSMakeValid_r(h, gg);
                 GEOSGeom_destroy_r(h, gg);
                 gg = fixed ? polygonal_part(h, fixed) : NULL;
+                /* A polygon that collapses to lines or points (all vertices on one line) has
+                 * no area: kept as an empty polygon, so it is reported as such (sliver) and
+                 * stays out of the area-based indices, instead of failing the run. */
+                if (fixed && !gg)
+                    gg = GEOSGeom_createEmptyPolygon_r(h);
                 if (!gg) {
                     rc = qtr_error_set(err, QTR_ERR_DATA,
                                        "the geometry of district '%s' in '%s' is invalid and "
@@ -564,6 +602,8 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
             GEOSGeom_destroy_r(h, c);
         }
     }
+    if ((rc = mark_slivers(l, err)))
+        goto out;
 
 out:
     if (feat)

@@ -696,7 +696,9 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
             ok = 0;
             if (qtr_report_add(rep, QTR_ISSUE_ZERO_POPULATION, QTR_INFO, f->key[i], f->name[i],
                                tot->origin,
-                               "no residents; district carries no weight in the indices"))
+                               "no residents; counts with its area in delta, concentration "
+                               "and centralization (its land is part of the city), with no "
+                               "weight elsewhere"))
                 goto nomem;
         } else if (tot->v[i] < spec->min_population) {
             if (spec->exclude_small)

@@ -265,6 +265,91 @@ static void test_previous_counts(void **state)
     free(out);
 }
 
+/* Four 1 km squares (01 to 04), a 1000 m x 0.01 m sliver (05) and a polygon whose points lie
+ * on one line (06). */
+static void write_town_with_slivers(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/b.geojson", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\", \"properties\": "
+          "{\"name\": \"urn:ogc:def:crs:EPSG::25832\"}}, \"features\": [\n",
+          f);
+    static const double sq[4][2] = {{0, 0}, {1000, 0}, {0, 1000}, {1000, 1000}};
+    for (int k = 0; k < 4; k++) {
+        double x = 470000 + sq[k][0], y = 5650000 + sq[k][1];
+        fprintf(f,
+                "{\"type\": \"Feature\", \"properties\": {\"nr\": \"0%d\"}, \"geometry\": "
+                "{\"type\": \"Polygon\", \"coordinates\": [[[%.2f, %.2f], [%.2f, %.2f], "
+                "[%.2f, %.2f], [%.2f, %.2f], [%.2f, %.2f]]]}},\n",
+                k + 1, x, y, x + 1000, y, x + 1000, y + 1000, x, y + 1000, x, y);
+    }
+    fputs("{\"type\": \"Feature\", \"properties\": {\"nr\": \"05\"}, \"geometry\": "
+          "{\"type\": \"Polygon\", \"coordinates\": [[[470000, 5649999.99], "
+          "[471000, 5649999.99], [471000, 5650000], [470000, 5650000], "
+          "[470000, 5649999.99]]]}},\n"
+          "{\"type\": \"Feature\", \"properties\": {\"nr\": \"06\"}, \"geometry\": "
+          "{\"type\": \"Polygon\", \"coordinates\": [[[472000, 5650000], "
+          "[472500, 5650000], [473000, 5650000], [472000, 5650000]]]}}\n]}\n",
+          f);
+    fclose(f);
+}
+
+/* Districts without residents count with their area in delta, concentration and
+ * centralization (as PySAL); slivers and zero-area polygons are reported by key and left out
+ * of those indices. Before, the pipeline dropped 03 (no residents) and the zero-area polygon
+ * stopped the run ("could not be repaired"). */
+static void test_area_indices_districts(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", qtr_temp_dir());
+    write_town_with_slivers(dir);
+    static const char csv[] =
+        "Bezirk;Einwohner;MH\n01;1200;600\n02;1000;100\n03;0;0\n04;500;50\n05;400;40\n"
+        "06;300;30\n";
+    write_file(dir, "stats.csv", csv, strlen(csv));
+    write_analysis(dir, "b.geojson", "nr", "stats.csv", NULL, NULL);
+    char args[8192];
+    char *out = NULL;
+    snprintf(args, sizeof args, "check %s/a.ini", dir);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    const char *want[] = {
+        "05 [boundaries] polygon of 10 m², a sliver (below 1/10000 of the median district); "
+        "left out of the indices that weigh districts by area",
+        "06 [boundaries] polygon of 0 m², no area at all; left out of the indices",
+        "03 [ew] no residents; counts with its area in delta, concentration and "
+        "centralization"};
+    for (size_t i = 0; i < 3; i++)
+        if (!strstr(out, want[i]))
+            fail_msg("expected '%s' in:\n%s", want[i], out);
+    free(out);
+
+    /* delta = 1/2 sum |x_i/X - a_i/A| over 01 to 04 (03 with its area, 05 and 06 out):
+     * X = 750, A = 4 km² */
+    double X = 750, d = 0.5 * (fabs(600 / X - 0.25) + fabs(100 / X - 0.25) + fabs(0 / X - 0.25) +
+                               fabs(50 / X - 0.25));
+    assert_close(d, 0.55, 1e-15);
+    for (int pysal = 0; pysal < 2; pysal++) {
+        snprintf(args, sizeof args,
+                 "indices %s/b.geojson %s/stats.csv --key nr --stats-key Bezirk --group MH "
+                 "--total Einwohner --format json -q --permutations 0%s",
+                 dir, dir, pysal ? " --pysal-compatible" : "");
+        assert_int_equal(qtr_run_cli(args, &out), 0);
+        assert_close(qtr_json_index(out, "delta", "MH"), d, 1e-12);
+        /* D over the five districts with residents: 03 carries no weight there */
+        double x[] = {600, 100, 50, 40, 30}, t[] = {1200, 1000, 500, 400, 300}, s = 0;
+        for (int i = 0; i < 5; i++)
+            s += fabs(x[i] / 820 - (t[i] - x[i]) / (3400 - 820));
+        assert_close(qtr_json_index(out, "dissimilarity", "MH"), 0.5 * s, 1e-12);
+        free(out);
+    }
+    snprintf(args, sizeof args, "run %s/a.ini -q", dir);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_shapefile_deleted_record),
         cmocka_unit_test(test_csv_nul),
         cmocka_unit_test(test_previous_counts),
+        cmocka_unit_test(test_area_indices_districts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
