@@ -350,6 +350,31 @@ static void test_area_indices_districts(void **state)
     free(out);
 }
 
+/* An indicator of 1e18 and more (finite, if odd) is labelled in maps and report: before,
+ * formatting the class labels failed and the run exited 2 as if the command line were wrong. */
+static void test_huge_indicator_labels(void **state)
+{
+    (void)state;
+    char dir[512], bnd[4096];
+    snprintf(dir, sizeof dir, "%s", qtr_temp_dir());
+    snprintf(bnd, sizeof bnd, "%s", qtr_test_path("tests/data/mini/bezirke.geojson"));
+    static const char csv[] = "Bezirk;Einwohner;MH;Wert\n01;1200;600;1\n02;1000;100;2\n"
+                              "03;800;400;3,5\n04;500;50;4\n";
+    write_file(dir, "stats.csv", csv, strlen(csv));
+    write_analysis(dir, bnd, "nr", "stats.csv", NULL,
+                   "\n[indicator gross]\nexpr = \"Wert\" * 1e18\nlabel = Sehr groß\n"
+                   "classification = equal\nclasses = 3\n");
+    char args[8192], path[4096];
+    char *out = NULL;
+    snprintf(args, sizeof args, "run %s/a.ini -q", dir);
+    int rc = qtr_run_cli(args, &out);
+    if (rc != 0)
+        fail_msg("exit %d:\n%s", rc, out);
+    free(out);
+    snprintf(path, sizeof path, "%s/out/quartier.gpkg", dir);
+    assert_true(qtr_file_exists(path));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_csv_nul),
         cmocka_unit_test(test_previous_counts),
         cmocka_unit_test(test_area_indices_districts),
+        cmocka_unit_test(test_huge_indicator_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
