@@ -276,10 +276,14 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
     }
     ds = GDALOpenEx(opt->source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
-        rc = qtr_error_set(err, QTR_ERR_IO,
-                           "cannot open boundaries '%s' (%s); check the path in [boundaries] "
-                           "source (Shapefile, GeoPackage, GeoJSON or PG: connection string)",
-                           opt->source, qtr_gdal_last_error());
+        /* A file is there (checked above): damaged, incomplete or of another kind. */
+        rc = qtr_error_set(err, QTR_ERR_IO, "cannot open boundaries '%s' (%s); %s", opt->source,
+                           qtr_gdal_last_error(),
+                           qtr_starts_with(opt->source, "PG:")
+                               ? "check the connection string in [boundaries] source"
+                               : "the file is damaged or incomplete, or not a Shapefile (with "
+                                 "its .shx and .dbf), GeoPackage or GeoJSON; copy or export it "
+                                 "again");
         goto out;
     }
     OGRLayerH layer;

@@ -144,6 +144,41 @@ static void test_shapefile_cut_short(void **state)
     }
 }
 
+/* GeoJSON and GeoPackage cut short fail when GDAL opens them: the message says so rather
+ * than pointing at the path. */
+static void test_other_formats_cut_short(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"bezirke.geojson", "bezirke.gpkg"};
+    static const char *const why[] = {"(Failed to read GeoJSON data)",
+                                      "(database disk image is malformed)"};
+    for (int k = 0; k < 2; k++) {
+        char dir[512], dst[4096];
+        snprintf(dir, sizeof dir, "%s", qtr_temp_dir());
+        snprintf(dst, sizeof dst, "%s/%s", dir, names[k]);
+        GDALAllRegister();
+        GDALDatasetH src = GDALOpenEx(qtr_test_path("tests/data/mini/bezirke.geojson"),
+                                      GDAL_OF_VECTOR, NULL, NULL, NULL);
+        assert_non_null(src);
+        char *argv[] = {"-f", k ? "GPKG" : "GeoJSON", NULL};
+        GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
+        GDALDatasetH out = GDALVectorTranslate(dst, NULL, 1, &src, o, NULL);
+        assert_non_null(out);
+        GDALClose(out);
+        GDALVectorTranslateOptionsFree(o);
+        GDALClose(src);
+        cut(dir, names[k], file_size(dir, names[k]) / 2);
+        write_file(dir, "stats.csv", stats_csv, strlen(stats_csv));
+        write_analysis(dir, names[k], "nr", "stats.csv", NULL, NULL);
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s' %s; the file is damaged or incomplete", names[k], why[k]);
+        const char *const needles[] = {"cannot open boundaries '", msg, "copy or export it again",
+                                       NULL};
+        expect("run", dir, 1, needles);
+        expect("check", dir, 1, needles);
+    }
+}
+
 /* A record marked deleted in the .dbf is skipped by GDAL and counted by the layer: that is no
  * damage, and the three remaining districts are read. */
 static void test_shapefile_deleted_record(void **state)
@@ -380,6 +415,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shapefile_cut_short),
         cmocka_unit_test(test_shapefile_deleted_record),
+        cmocka_unit_test(test_other_formats_cut_short),
         cmocka_unit_test(test_csv_nul),
         cmocka_unit_test(test_previous_counts),
         cmocka_unit_test(test_area_indices_districts),
