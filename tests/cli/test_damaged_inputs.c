@@ -79,8 +79,8 @@ static void write_shapefile(const char *dir)
     char dst[4096];
     snprintf(dst, sizeof dst, "%s/bezirke.shp", dir);
     GDALAllRegister();
-    GDALDatasetH src = GDALOpenEx(qtr_test_path("tests/data/mini/bezirke.geojson"),
-                                  GDAL_OF_VECTOR, NULL, NULL, NULL);
+    GDALDatasetH src = GDALOpenEx(qtr_test_path("tests/data/mini/bezirke.geojson"), GDAL_OF_VECTOR,
+                                  NULL, NULL, NULL);
     assert_non_null(src);
     char *argv[] = {"-f", "ESRI Shapefile", NULL};
     GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
