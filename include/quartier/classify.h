@@ -124,8 +124,10 @@ int qtr_class_method_parse(const char *name, enum qtr_class_method *m, struct qt
 /**
  * Format v with `decimals` (0..10) digits after the decimal comma in German
  * convention: "1.234,5", "-0,25", "12,0"; negative zero prints as "0,0".
- * Writes at most size bytes including the NUL; returns 0, or QTR_ERR_USAGE
- * when v is not finite, decimals is out of range or buf is too small.
+ * From 10^15 on (in absolute value) three significant digits and the power
+ * of ten: "1,23e+18". Writes at most size bytes including the NUL; returns 0,
+ * or QTR_ERR_USAGE when v is not finite, decimals is out of range or buf is
+ * too small.
  */
 int qtr_format_de(double v, int decimals, char *buf, size_t size);
 

@@ -76,7 +76,7 @@ int qtr_csv_read(const char *path, const struct qtr_csv_options *opt, struct qtr
  * BOM (every other byte zero), then valid UTF-8, else Windows-1252.
  * *detected and *had_bom (both may be NULL) receive what was used.
  * QTR_ERR_DATA when QTR_ENC_UTF8 is asked for and the bytes are not valid
- * UTF-8 or contain NUL.
+ * UTF-8, and for a NUL character in any encoding (naming its line).
  */
 int qtr_to_utf8(const char *data, size_t len, enum qtr_encoding enc, char **out,
                 enum qtr_encoding *detected, int *had_bom, struct qtr_error *err);

@@ -62,4 +62,30 @@ void qtr_warn(const struct qtr_ctx *ctx, const char *fmt, ...)
 /** The last GDAL error message, or a fallback text when GDAL recorded none. */
 const char *qtr_gdal_last_error(void);
 
+/**
+ * What GDAL said while a capture was active: how many warnings and failures,
+ * and the first message of the most severe class seen. Zero-initialise.
+ */
+struct qtr_gdal_capture {
+    unsigned warnings;  /* CE_Warning messages */
+    unsigned failures;  /* CE_Failure or CE_Fatal messages */
+    char msg[512];      /* first failure message, else first warning message */
+};
+
+/**
+ * Route GDAL's messages on this thread into `cap` until qtr_gdal_capture_end
+ * (CPLPushErrorHandlerEx: thread-local, nothing printed, nothing global).
+ * Drivers report damaged files (a truncated .dbf, a record beyond the end of
+ * the .shp, a corrupt zip member) with such messages, some only as
+ * warnings, while still returning data; readers check the capture after each
+ * record. `cap` must outlive the capture. Pairs must nest.
+ */
+void qtr_gdal_capture_begin(struct qtr_gdal_capture *cap);
+
+/** End the innermost capture (CPLPopErrorHandler). */
+void qtr_gdal_capture_end(void);
+
+/** Forget what was captured so far (counts and message), e.g. before the next record. */
+void qtr_gdal_capture_reset(struct qtr_gdal_capture *cap);
+
 #endif

@@ -30,6 +30,11 @@ struct qtr_units {
     int has_center;               /* 1: use center_x/center_y; 0: mean of the centroids */
     double center_x, center_y;
     double central_radius;        /* m around the centre for proportion_central; 0 = not set */
+    /* The districts for the indices that place residents on the land (QTR_INDEX_NEEDS_AREA
+     * or _CENTROIDS: delta, concentration, centralization), when they differ from these:
+     * districts without residents count there with their area, as in PySAL, and slivers
+     * without area are left out. NULL = these same units. Not owned. */
+    const struct qtr_units *spatial;
 };
 
 /**
@@ -209,6 +214,10 @@ struct qtr_index_def {
 
 /** The single-group indices in output order; *n receives the count. Static storage. */
 const struct qtr_index_def *qtr_single_index_defs(size_t *n);
+
+/** The units index d is computed on: u->spatial for the indices that need areas or
+ * centroids when it is set, else u. */
+const struct qtr_units *qtr_index_units(const struct qtr_index_def *d, const struct qtr_units *u);
 
 /* ---- local, per district ---------------------------------------------------- */
 

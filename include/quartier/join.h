@@ -62,15 +62,27 @@ struct qtr_population_spec {
     int suppressed_usable;       /* 1: a group count suppressed with '*' (a small count in a
                                     known range) keeps the district usable */
     double suppressed_low, suppressed_high; /* that range, for the report */
+    const char *previous_total;  /* total at the previous reference date, or NULL */
+    const char *const *previous_groups; /* ngroups: each group's previous column, or NULL */
+    const char *boundaries;      /* file of the boundary attributes (messages) */
+    size_t ntables;
+    const struct qtr_table_spec *tables; /* table ids and files (messages) */
 };
+
+/** More residents than any city has: a count above it is a broken cell or column. */
+#define QTR_MAX_COUNT 1e12
 
 /**
  * Check total and group counts per district and set usable[i] (caller-
  * allocated, n) to 1 where the district can enter the indices: total and
  * groups are numbers or true zeros, total > 0, no negative count, no group
  * above the total, and (with exclude_small) total >= min_population.
- * Each problem goes to the report by key and name. Missing columns are
- * errors listing the columns that exist.
+ * Each problem goes to the report by key and name. The previous-date total
+ * and groups are checked the same way (a negative count or a group above the
+ * total is reported; the change stage leaves such a district out of that
+ * date's indices). A count that is not finite or beyond QTR_MAX_COUNT, at
+ * either date, is an error (QTR_ERR_DATA) naming the file, column and
+ * district. Missing columns are errors listing the columns that exist.
  */
 int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_spec *spec,
                          uint8_t *usable, struct qtr_report *report, struct qtr_error *err);

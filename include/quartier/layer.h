@@ -32,6 +32,12 @@ struct qtr_geom_repair {
     char reason[200];        /* GEOS validity reason before the repair */
 };
 
+/* A district whose area is below this share of the median district's is a sliver (a
+ * digitising remnant, a strip between two neighbours' boundaries), not a place people live:
+ * it is reported and kept out of the indices that weigh districts by area. Berlin's median
+ * Planungsraum (about 0.5 km²) puts the limit near 50 m². */
+#define QTR_SLIVER_SHARE 1e-4
+
 struct qtr_layer {
     char *source;
     char *layer_name;
@@ -50,6 +56,8 @@ struct qtr_layer {
     int crs_assigned;         /* 1 when the source had no CRS and one was assigned */
     size_t nrepairs;
     struct qtr_geom_repair *repairs;
+    uint8_t *sliver;          /* n: 1 for a polygon without area: zero, or below
+                                 QTR_SLIVER_SHARE of the median district area */
     void *geos;               /* GEOS handle that owns geom (for qtr_layer_free) */
 };
 

@@ -28,6 +28,7 @@ enum qtr_issue_kind {
     QTR_ISSUE_KEY_FORMAT,         /* e.g. keys that lost their leading zeros */
     QTR_ISSUE_ISLAND,             /* district without neighbours */
     QTR_ISSUE_DISCONNECTED,       /* the districts form several separate parts */
+    QTR_ISSUE_SLIVER,             /* polygon with zero or almost no area */
     QTR_ISSUE_KIND_COUNT
 };
 

@@ -78,6 +78,39 @@ void qtr_warn(const struct qtr_ctx *ctx, const char *fmt, ...)
     ctx->warn(msg, ctx->warn_user);
 }
 
+static void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)num;
+    struct qtr_gdal_capture *cap = CPLGetErrorHandlerUserData();
+    if (!cap || cls < CE_Warning)
+        return;
+    int failure = cls >= CE_Failure;
+    /* keep the first failure; a warning only until a failure arrives */
+    if (failure ? cap->failures == 0 : cap->failures == 0 && cap->warnings == 0)
+        snprintf(cap->msg, sizeof cap->msg, "%s", msg ? msg : "");
+    if (failure)
+        cap->failures++;
+    else
+        cap->warnings++;
+}
+
+void qtr_gdal_capture_begin(struct qtr_gdal_capture *cap)
+{
+    qtr_gdal_capture_reset(cap);
+    CPLPushErrorHandlerEx(capture_handler, cap);
+}
+
+void qtr_gdal_capture_end(void)
+{
+    CPLPopErrorHandler();
+}
+
+void qtr_gdal_capture_reset(struct qtr_gdal_capture *cap)
+{
+    cap->warnings = cap->failures = 0;
+    cap->msg[0] = '\0';
+}
+
 const char *qtr_gdal_last_error(void)
 {
     const char *m = CPLGetLastErrorMsg();

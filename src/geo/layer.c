@@ -8,6 +8,8 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <geos_c.h>
 #include <ogr_api.h>
@@ -43,6 +45,7 @@ void qtr_layer_free(struct qtr_layer *l)
     free(l->work_crs_wkt);
     free(l->source_crs);
     free(l->repairs);
+    free(l->sliver);
     free(l);
 }
 
@@ -148,6 +151,96 @@ static GEOSGeometry *polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g)
     return res;
 }
 
+/*
+ * Records a Shapefile's .dbf marks deleted ('*' in the record's first byte): GDAL counts them
+ * in the layer's feature count but skips them when reading, so they are no sign of damage.
+ * 0 for other sources and when the .dbf cannot be read (reading it then fails visibly).
+ */
+static GIntBig shapefile_deleted(GDALDatasetH ds, OGRLayerH layer)
+{
+    if (strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") != 0)
+        return 0;
+    char **files = GDALGetFileList(ds);
+    const char *lname = OGR_L_GetName(layer);
+    VSILFILE *f = NULL;
+    for (char **p = files; p && *p && !f; p++)
+        if (EQUAL(CPLGetExtension(*p), "dbf") && EQUAL(CPLGetBasename(*p), lname))
+            f = VSIFOpenL(*p, "rb");
+    CSLDestroy(files);
+    if (!f)
+        return 0;
+    unsigned char h[32], *buf = NULL;
+    GIntBig deleted = 0;
+    if (VSIFReadL(h, 1, sizeof h, f) == sizeof h) {
+        size_t nrec = (size_t)h[4] | (size_t)h[5] << 8 | (size_t)h[6] << 16 | (size_t)h[7] << 24;
+        size_t hdr = (size_t)h[8] | (size_t)h[9] << 8, len = (size_t)h[10] | (size_t)h[11] << 8;
+        size_t per = len ? (len >= 65536 ? 1 : 65536 / len) : 0;
+        buf = per ? malloc(per * len) : NULL;
+        if (buf && VSIFSeekL(f, (vsi_l_offset)hdr, SEEK_SET) == 0) {
+            for (size_t r = 0; r < nrec;) {
+                size_t want = nrec - r < per ? nrec - r : per;
+                size_t got = VSIFReadL(buf, len, want, f);
+                for (size_t k = 0; k < got; k++)
+                    deleted += buf[k * len] == '*';
+                if (got < want)
+                    break;
+                r += got;
+            }
+        }
+    }
+    free(buf);
+    VSIFCloseL(f);
+    return deleted;
+}
+
+/* The message for a source that could not be read to its end: `read` features of `total`
+ * (negative when the driver cannot count), and GDAL's reason when it gave one. */
+static int damaged(struct qtr_error *err, const char *source, size_t read, GIntBig total,
+                   const char *gdal)
+{
+    char count[96];
+    if (total >= 0)
+        snprintf(count, sizeof count, "read %zu of %lld districts", read, (long long)total);
+    else
+        snprintf(count, sizeof count, "read %zu districts, then reading failed", read);
+    return qtr_error_set(err, QTR_ERR_DATA,
+                         "'%s': the file is damaged or incomplete: %s%s%s%s; copy or export it "
+                         "again (for a Shapefile all of .shp, .shx, .dbf and .prj)",
+                         source, count, gdal ? " (GDAL: " : "", gdal ? gdal : "", gdal ? ")" : "");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* l->sliver: polygons with zero area or below QTR_SLIVER_SHARE of the median area of the
+ * districts with geometry. */
+static int mark_slivers(struct qtr_layer *l, struct qtr_error *err)
+{
+    l->sliver = calloc(l->n ? l->n : 1, 1);
+    double *a = malloc((l->n ? l->n : 1) * sizeof *a);
+    if (!l->sliver || !a) {
+        free(a);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->geom[i] && isfinite(l->area[i]))
+            a[m++] = l->area[i];
+    double median = 0;
+    if (m > 0) {
+        qsort(a, m, sizeof *a, cmp_double);
+        median = m % 2 ? a[m / 2] : 0.5 * (a[m / 2 - 1] + a[m / 2]);
+    }
+    free(a);
+    for (size_t i = 0; i < l->n; i++)
+        l->sliver[i] = l->geom[i] && (!isfinite(l->area[i]) || !(l->area[i] > 0) ||
+                                      l->area[i] < QTR_SLIVER_SHARE * median);
+    return QTR_OK;
+}
+
 static int is_numeric_type(OGRFieldType t)
 {
     return t == OFTInteger || t == OFTInteger64 || t == OFTReal;
@@ -158,6 +251,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
 {
     GEOSContextHandle_t h = (GEOSContextHandle_t)ctx->geos;
     int rc = QTR_OK;
+    struct qtr_gdal_capture gcap = {0};
     GDALDatasetH ds = NULL;
     OGRSpatialReferenceH assigned = NULL, work = NULL;
     OGRCoordinateTransformationH ct = NULL;
@@ -171,6 +265,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
     l->geos = h;
     l->source = qtr_strdup(opt->source);
 
+    qtr_gdal_capture_begin(&gcap);
     CPLErrorReset();
     if (!qtr_starts_with(opt->source, "PG:") && access(opt->source, R_OK) != 0) {
         rc = qtr_error_set(err, QTR_ERR_IO,
@@ -181,10 +276,14 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
     }
     ds = GDALOpenEx(opt->source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
-        rc = qtr_error_set(err, QTR_ERR_IO,
-                           "cannot open boundaries '%s' (%s); check the path in [boundaries] "
-                           "source (Shapefile, GeoPackage, GeoJSON or PG: connection string)",
-                           opt->source, qtr_gdal_last_error());
+        /* A file is there (checked above): damaged, incomplete or of another kind. */
+        rc = qtr_error_set(err, QTR_ERR_IO, "cannot open boundaries '%s' (%s); %s", opt->source,
+                           qtr_gdal_last_error(),
+                           qtr_starts_with(opt->source, "PG:")
+                               ? "check the connection string in [boundaries] source"
+                               : "the file is damaged or incomplete, or not a Shapefile (with "
+                                 "its .shx and .dbf), GeoPackage or GeoJSON; copy or export it "
+                                 "again");
         goto out;
     }
     OGRLayerH layer;
@@ -310,6 +409,8 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
         goto out;
 
     GIntBig total = OGR_L_GetFeatureCount(layer, 1);
+    if (total > 0)
+        total -= shapefile_deleted(ds, layer);
     size_t cap = total > 0 ? (size_t)total : 16;
     l->key = calloc(cap, sizeof *l->key);
     l->name = calloc(cap, sizeof *l->name);
@@ -321,7 +422,27 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
     }
     size_t wkb_cap = 0;
     OGR_L_ResetReading(layer);
-    while ((feat = OGR_L_GetNextFeature(layer)) != NULL) {
+    unsigned long gdal_warnings = 0;
+    char first_warning[512] = "";
+    for (;;) {
+        /* A driver that meets a damaged record (a .shp or .dbf cut short, a corrupt zip member)
+         * reports a failure and may still return a feature without geometry, or stop as if the
+         * layer ended: check the error state after every feature. */
+        qtr_gdal_capture_reset(&gcap);
+        CPLErrorReset();
+        feat = OGR_L_GetNextFeature(layer);
+        if (gcap.failures || CPLGetLastErrorType() >= CE_Failure) {
+            rc = damaged(err, opt->source, l->n, total,
+                         gcap.failures ? gcap.msg : qtr_gdal_last_error());
+            goto out;
+        }
+        if (gcap.warnings) {
+            if (!gdal_warnings)
+                snprintf(first_warning, sizeof first_warning, "%s", gcap.msg);
+            gdal_warnings += gcap.warnings;
+        }
+        if (!feat)
+            break;
         if (l->n == cap) {
             size_t nc = cap * 2;
             char **k2 = realloc(l->key, nc * sizeof *k2);
@@ -427,6 +548,11 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
                 GEOSGeometry *fixed = GEOSMakeValid_r(h, gg);
                 GEOSGeom_destroy_r(h, gg);
                 gg = fixed ? polygonal_part(h, fixed) : NULL;
+                /* A polygon that collapses to lines or points (all vertices on one line) has
+                 * no area: kept as an empty polygon, so it is reported as such (sliver) and
+                 * stays out of the area-based indices, instead of failing the run. */
+                if (fixed && !gg)
+                    gg = GEOSGeom_createEmptyPolygon_r(h);
                 if (!gg) {
                     rc = qtr_error_set(err, QTR_ERR_DATA,
                                        "the geometry of district '%s' in '%s' is invalid and "
@@ -445,6 +571,15 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
             goto out;
         }
     }
+    /* Some drivers stop at a damaged record without a message: what was read must be what the
+     * layer holds. */
+    if (total >= 0 && (GIntBig)l->n != total) {
+        rc = damaged(err, opt->source, l->n, total, NULL);
+        goto out;
+    }
+    if (gdal_warnings)
+        qtr_warn(ctx, "boundaries '%s': GDAL warned %lu time%s while reading (first: %s)",
+                 opt->source, gdal_warnings, gdal_warnings == 1 ? "" : "s", first_warning);
     if (l->n == 0) {
         rc = qtr_error_set(err, QTR_ERR_DATA, "boundaries '%s' have no features", opt->source);
         goto out;
@@ -471,6 +606,8 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
             GEOSGeom_destroy_r(h, c);
         }
     }
+    if ((rc = mark_slivers(l, err)))
+        goto out;
 
 out:
     if (feat)
@@ -486,6 +623,7 @@ out:
         OSRDestroySpatialReference(assigned);
     if (ds)
         GDALClose(ds);
+    qtr_gdal_capture_end();
     if (rc) {
         qtr_layer_free(l);
         return rc;

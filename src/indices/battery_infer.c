@@ -61,7 +61,9 @@ int qtr_indices_single_infer(const struct qtr_units *u, const struct qtr_index_o
         struct qtr_infer_result r;
         /* Each index gets its own seed offset so the draws differ between indices. */
         io.seed = opt->seed + 0x9E3779B97F4A7C15ull * (k + 1);
-        int rc = qtr_infer_null(u, d->fn, (enum qtr_null_model)opt->null_model, &io, &r, NULL, &e);
+        const struct qtr_units *du = qtr_index_units(d, u);
+        int rc = qtr_infer_null(du, d->fn, (enum qtr_null_model)opt->null_model, &io, &r, NULL,
+                                &e);
         if (rc == QTR_ERR_NOMEM)
             return qtr_error_set(err, rc, "%s", e.msg);
         if (rc == QTR_OK && r.valid > 0) {
@@ -69,7 +71,7 @@ int qtr_indices_single_infer(const struct qtr_units *u, const struct qtr_index_o
             v->expected = r.expected;
         }
         double lo, hi;
-        rc = qtr_infer_bootstrap_ci(u, d->fn, &io, 0.95, &lo, &hi, NULL, &e);
+        rc = qtr_infer_bootstrap_ci(du, d->fn, &io, 0.95, &lo, &hi, NULL, &e);
         if (rc == QTR_ERR_NOMEM)
             return qtr_error_set(err, rc, "%s", e.msg);
         if (rc == QTR_OK && isfinite(lo) && isfinite(hi)) {

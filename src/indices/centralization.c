@@ -1,6 +1,8 @@
 /*
  * centralization.c - single-group centralization indices (Massey & Denton 1988, section
- * "Centralization"), from district centroids in metres of the work CRS.
+ * "Centralization"), from district centroids in metres of the work CRS. Every district given
+ * counts: one without residents adds land (absolute) and, with the centre "mean of the
+ * centroids", moves the centre (PySAL does the same; docs/indices-single.md).
  */
 #include <math.h>
 #include <stdlib.h>

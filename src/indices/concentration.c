@@ -1,6 +1,7 @@
 /*
  * concentration.c - single-group concentration indices (Massey & Denton 1988, section
  * "Concentration"): the physical space the group occupies, from district areas in m².
+ * Every district given counts with its area, also one without residents.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -18,7 +19,9 @@ int qtr_delta(const struct qtr_units *u, double *out, struct qtr_error *err)
     if (rc)
         return rc;
     /* Hoover (1941); Massey & Denton (1988) eq. (10): DEL = 1/2 Σ |x_i/X - a_i/A|.
-     * Districts without residents still count with their area. */
+     * Districts without residents (t_i = 0) count with their area: their land is part of
+     * the city, as in PySAL; the pipeline passes them in through qtr_units.spatial
+     * (docs/indices-single.md). */
     struct qtr_ksum k = {0, 0};
     for (size_t i = 0; i < u->n; i++)
         qtr_ksum_add(&k, fabs(u->group[i] / s.X - u->area[i] / A));

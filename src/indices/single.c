@@ -48,10 +48,18 @@ const struct qtr_index_def *qtr_single_index_defs(size_t *n)
     return defs;
 }
 
+const struct qtr_units *qtr_index_units(const struct qtr_index_def *d, const struct qtr_units *u)
+{
+    if (u && u->spatial && (d->flags & (QTR_INDEX_NEEDS_AREA | QTR_INDEX_NEEDS_CENTROIDS)))
+        return u->spatial;
+    return u;
+}
+
 static int run_one(const struct qtr_index_def *d, const struct qtr_units *u, unsigned iters,
                    uint64_t seed, int threads, double *value, double *expected,
                    struct qtr_error *err)
 {
+    u = qtr_index_units(d, u);
     if ((d->flags & QTR_INDEX_NEEDS_AREA) && !u->area)
         return qtr_error_set(err, QTR_ERR_DOMAIN, "needs district areas");
     if ((d->flags & QTR_INDEX_NEEDS_CENTROIDS) && (!u->cx || !u->cy))

@@ -56,6 +56,39 @@ static enum qtr_encoding sniff_utf16(const unsigned char *p, size_t len)
     return QTR_ENC_AUTO;
 }
 
+static unsigned unit_at(const unsigned char *p, size_t i, enum qtr_encoding enc)
+{
+    if (enc == QTR_ENC_UTF16LE)
+        return p[i] | (unsigned)p[i + 1] << 8;
+    if (enc == QTR_ENC_UTF16BE)
+        return (unsigned)p[i] << 8 | p[i + 1];
+    return p[i];
+}
+
+/*
+ * The first NUL character of text in encoding enc (a zero byte in UTF-8 and Windows-1252, a
+ * zero code unit in UTF-16): 1 with its 1-based line (LF, CRLF or CR ends a line) and 0-based
+ * byte offset, 0 when there is none. A NUL would end the converted C string early and
+ * silently drop the rest of the table.
+ */
+static int find_nul(const char *s, size_t n, enum qtr_encoding enc, size_t *line, size_t *at)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t step = (enc == QTR_ENC_UTF16LE || enc == QTR_ENC_UTF16BE) ? 2 : 1;
+    size_t ln = 1;
+    for (size_t i = 0; i + step <= n; i += step) {
+        unsigned c = unit_at(p, i, enc);
+        if (c == 0) {
+            *line = ln;
+            *at = i;
+            return 1;
+        }
+        if (c == '\n' || (c == '\r' && !(i + 2 * step <= n && unit_at(p, i + step, enc) == '\n')))
+            ln++;
+    }
+    return 0;
+}
+
 int qtr_to_utf8(const char *data, size_t len, enum qtr_encoding enc, char **out,
                 enum qtr_encoding *detected, int *had_bom, struct qtr_error *err)
 {
@@ -85,6 +118,13 @@ int qtr_to_utf8(const char *data, size_t len, enum qtr_encoding enc, char **out,
 
     const char *body = (const char *)p + bom;
     size_t n = len - (size_t)bom;
+    size_t nul_line, nul_byte;
+    if (find_nul(body, n, enc, &nul_line, &nul_byte))
+        return qtr_error_set(err, QTR_ERR_DATA,
+                             "line %zu holds a NUL byte (byte %zu of the file): the file is "
+                             "damaged (a table never holds one), not a text file, or UTF-16 "
+                             "without a byte order mark; copy or export it again",
+                             nul_line, nul_byte + (size_t)bom + 1);
     switch (enc) {
     case QTR_ENC_UTF8: {
         size_t bad;
@@ -93,10 +133,6 @@ int qtr_to_utf8(const char *data, size_t len, enum qtr_encoding enc, char **out,
                                  "the text is not valid UTF-8 (byte %zu); give the encoding "
                                  "(e.g. Windows-1252) explicitly",
                                  bad + (size_t)bom + 1);
-        if (memchr(body, '\0', n))
-            return qtr_error_set(err, QTR_ERR_DATA,
-                                 "the text contains NUL bytes; is it UTF-16 without a byte order "
-                                 "mark, or not a text file?");
         *out = qtr_strndup(body, n);
         break;
     }

@@ -92,7 +92,21 @@ static int read_layer(OGRLayerH layer, const char *path, struct rows *r, struct 
 {
     OGRFeatureH f;
     OGR_L_ResetReading(layer);
-    while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
+    for (;;) {
+        /* A damaged workbook (a cut-short zip, broken XML) makes the driver report a failure
+         * and stop or go on with what it has: check after every row. */
+        CPLErrorReset();
+        f = OGR_L_GetNextFeature(layer);
+        if (CPLGetLastErrorType() >= CE_Failure) {
+            if (f)
+                OGR_F_Destroy(f);
+            return qtr_error_set(err, QTR_ERR_DATA,
+                                 "'%s': the file is damaged or incomplete: reading failed after "
+                                 "row %zu (GDAL: %s); copy or export it again",
+                                 path, r->n, CPLGetLastErrorMsg());
+        }
+        if (!f)
+            break;
         int nf = OGR_F_GetFieldCount(f);
         size_t w = nf > 0 ? (size_t)nf : 0;
         if (r->n == r->cap) {
@@ -130,9 +144,6 @@ static int read_layer(OGRLayerH layer, const char *path, struct rows *r, struct 
             r->ncols = w;
         OGR_F_Destroy(f);
     }
-    if (CPLGetLastErrorType() >= CE_Failure)
-        return qtr_error_set(err, QTR_ERR_IO, "'%s': reading the sheet failed: %s", path,
-                             CPLGetLastErrorMsg());
     return QTR_OK;
 }
 

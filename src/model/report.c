@@ -77,6 +77,7 @@ static const struct {
     [QTR_ISSUE_KEY_FORMAT] = {"key_format", "keys that differ only in format"},
     [QTR_ISSUE_ISLAND] = {"island", "district without neighbours"},
     [QTR_ISSUE_DISCONNECTED] = {"disconnected", "districts in separate parts"},
+    [QTR_ISSUE_SLIVER] = {"sliver_polygon", "polygon without area (zero or a sliver)"},
 };
 
 const char *qtr_issue_kind_name(enum qtr_issue_kind kind)

@@ -104,6 +104,16 @@ static int report_geometry(const struct qtr_layer *l, struct qtr_report *rep)
                                           "but cannot be mapped",
                                           i + 1))
             return QTR_ERR_NOMEM;
+    for (size_t i = 0; l->sliver && i < l->n; i++)
+        if (l->sliver[i] &&
+            qtr_report_add(rep, QTR_ISSUE_SLIVER, QTR_WARNING, l->key[i], l->name[i],
+                           "boundaries",
+                           "polygon of %.3g m², %s; left out of the indices that weigh "
+                           "districts by area (delta, concentration, centralization)",
+                           l->area[i],
+                           l->area[i] > 0 ? "a sliver (below 1/10000 of the median district)"
+                                          : "no area at all"))
+            return QTR_ERR_NOMEM;
     return QTR_OK;
 }
 
@@ -112,7 +122,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
 {
     int rc;
     struct qtr_join_table *jt = NULL;
-    const char **gcols = NULL;
+    const char **gcols = NULL, **pgcols = NULL;
     struct qtr_state *st = calloc(1, sizeof *st);
     if (!st)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -180,13 +190,16 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         goto out;
 
     gcols = calloc(cfg->ngroups ? cfg->ngroups : 1, sizeof *gcols);
+    pgcols = calloc(cfg->ngroups ? cfg->ngroups : 1, sizeof *pgcols);
     st->usable = calloc(st->layer->n, 1);
-    if (!gcols || !st->usable) {
+    if (!gcols || !pgcols || !st->usable) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t g = 0; g < cfg->ngroups; g++)
+    for (size_t g = 0; g < cfg->ngroups; g++) {
         gcols[g] = cfg->groups[g].column;
+        pgcols[g] = cfg->groups[g].previous;
+    }
     struct qtr_population_spec ps = {
         .total = cfg->total,
         .ngroups = cfg->ngroups,
@@ -196,6 +209,11 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         .suppressed_usable = 1,
         .suppressed_low = cfg->suppressed_low,
         .suppressed_high = cfg->suppressed_high,
+        .previous_total = cfg->previous_total,
+        .previous_groups = pgcols,
+        .boundaries = cfg->bnd_source,
+        .ntables = cfg->ntables,
+        .tables = cfg->tables,
     };
     if ((rc = qtr_population_check(st->frame, &ps, st->usable, &st->report, err)))
         goto out;
@@ -220,6 +238,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
 out:
     free(jt);
     free(gcols);
+    free(pgcols);
     return rc;
 }
 
@@ -255,8 +274,47 @@ static size_t gather_range(const struct qtr_state *st, const struct qtr_config *
 }
 
 /*
+ * The districts for the indices that place residents on the land (delta, concentration,
+ * centralization; qtr_units.spatial): those in the other indices, plus those without
+ * residents, which count with their area because their land is part of the city (PySAL
+ * counts them too; --pysal-compatible changes nothing here), minus slivers without area
+ * (reported by the load stage). Fills t, x (suppressed counts as gather_range), area and
+ * centroids; returns the count. The caller makes sure every usable district has a geometry.
+ */
+static size_t gather_spatial(const struct qtr_state *st, const struct qtr_config *cfg,
+                             const struct qtr_column *tot, const struct qtr_column *grp,
+                             int which, double *t, double *x, double *area, double *cx,
+                             double *cy)
+{
+    const struct qtr_layer *l = st->layer;
+    double lo = cfg ? cfg->suppressed_low : 1, hi = cfg ? cfg->suppressed_high : 2;
+    double pick = which == 1 ? lo : which == 2 ? hi : floor(0.5 * (lo + hi) + 0.5);
+    size_t k = 0;
+    for (size_t i = 0; i < st->frame->n; i++) {
+        if (!l->geom[i] || (l->sliver && l->sliver[i]))
+            continue;
+        int counted = tot->kind[i] == QTR_CELL_VALUE || tot->kind[i] == QTR_CELL_ZERO;
+        /* no residents: a true zero total, and no group member claimed (a group count above
+         * 0 there is reported by the population check) */
+        int empty = !st->usable[i] && counted && tot->v[i] == 0 &&
+                    (!grp || grp->kind[i] == QTR_CELL_ZERO || grp->kind[i] == QTR_CELL_MISSING ||
+                     (grp->kind[i] == QTR_CELL_VALUE && grp->v[i] == 0));
+        if (!st->usable[i] && !empty)
+            continue;
+        t[k] = empty ? 0 : tot->v[i];
+        x[k] = empty ? 0 : grp && grp->kind[i] == QTR_CELL_SUPPRESSED ? pick : grp ? grp->v[i] : 0;
+        area[k] = l->area[i];
+        cx[k] = l->cx[i];
+        cy[k] = l->cy[i];
+        k++;
+    }
+    return k;
+}
+
+/*
  * The deterministic single-group indices with every suppressed count at the low and at the
  * high end of its range: whether a conclusion depends on hidden data. Values [first, end).
+ * With base->spatial set, its arrays (owned by the caller) are refilled too.
  */
 static int suppressed_range(const struct qtr_config *cfg, const struct qtr_state *st,
                             const struct qtr_column *tot, const struct qtr_column *grp,
@@ -267,8 +325,12 @@ static int suppressed_range(const struct qtr_config *cfg, const struct qtr_state
     size_t ndefs;
     const struct qtr_index_def *defs = qtr_single_index_defs(&ndefs);
     double *t = (double *)base->total;
+    const struct qtr_units *sp = base->spatial;
     for (int which = 1; which <= 2; which++) {
         gather_range(st, cfg, tot, grp, which, t, x, NULL);
+        if (sp)
+            gather_spatial(st, cfg, tot, grp, which, (double *)sp->total, (double *)sp->group,
+                           (double *)sp->area, (double *)sp->cx, (double *)sp->cy);
         for (size_t k = first; k < st->nindices; k++) {
             struct qtr_index_value *v = &st->indices[k];
             if (v->status != QTR_OK)
@@ -279,7 +341,7 @@ static int suppressed_range(const struct qtr_config *cfg, const struct qtr_state
                     continue;
                 struct qtr_error e = {0};
                 double val;
-                if (defs[j].fn(base, &val, &e) == QTR_OK) {
+                if (defs[j].fn(qtr_index_units(&defs[j], base), &val, &e) == QTR_OK) {
                     if (which == 1)
                         v->suppressed_low = val;
                     else
@@ -542,7 +604,11 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
            *cy = malloc(n * sizeof *cy);
     double **mg = calloc(cfg->ngroups ? cfg->ngroups : 1, sizeof *mg);
     double *mt = malloc(n * sizeof *mt);
-    if (!t || !x || !area || !cx || !cy || !mg || !mt) {
+    double *sptot = malloc(n * sizeof *sptot), *spgrp = malloc(n * sizeof *spgrp),
+           *sparea = malloc(n * sizeof *sparea), *spcx = malloc(n * sizeof *spcx),
+           *spcy = malloc(n * sizeof *spcy);
+    if (!t || !x || !area || !cx || !cy || !mg || !mt || !sptot || !spgrp || !sparea || !spcx ||
+        !spcy) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -599,6 +665,20 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                 u.center_x = sx / sw;
                 u.center_y = sy / sw;
             }
+        }
+        struct qtr_units us = {0};
+        if (have_geom) {
+            us.n = gather_spatial(st, cfg, tot, grp, 0, sptot, spgrp, sparea, spcx, spcy);
+            us.total = sptot;
+            us.group = spgrp;
+            us.area = sparea;
+            us.cx = spcx;
+            us.cy = spcy;
+            us.central_radius = u.central_radius;
+            us.has_center = u.has_center;
+            us.center_x = u.center_x;
+            us.center_y = u.center_y;
+            u.spatial = &us;
         }
         const char *label = cfg->groups[g].id;
         size_t first = st->nindices;
@@ -671,6 +751,11 @@ out:
     free(area);
     free(cx);
     free(cy);
+    free(sptot);
+    free(spgrp);
+    free(sparea);
+    free(spcx);
+    free(spcy);
     return rc;
 }
 

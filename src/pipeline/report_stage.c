@@ -1775,6 +1775,7 @@ static const char *issue_title(const struct rs *r, int k)
         [QTR_ISSUE_REPAIRED_GEOMETRY] = "Geometrie repariert",
         [QTR_ISSUE_NO_GEOMETRY] = "Gebiet ohne Geometrie",
         [QTR_ISSUE_KEY_FORMAT] = "Schlüsselformat (z. B. führende Nullen verloren)",
+        [QTR_ISSUE_SLIVER] = "Polygon ohne Fläche (null oder Splitterpolygon)",
     };
     if (!r->en && k >= 0 && k < QTR_ISSUE_KIND_COUNT && de[k])
         return de[k];

@@ -400,8 +400,20 @@ out:
 int qtr_format_de(double v, int decimals, char *buf, size_t size)
 {
     char raw[64];
-    if (!isfinite(v) || decimals < 0 || decimals > 10 || fabs(v) >= 1e18 || size == 0)
+    if (!isfinite(v) || decimals < 0 || decimals > 10 || size == 0)
         return QTR_ERR_USAGE;
+    if (fabs(v) >= 1e15) {
+        /* From 10^15 on the last digits say nothing: three significant ones and the power of
+         * ten, with the decimal comma ("1,23e+18"). */
+        int n = snprintf(raw, sizeof raw, "%.3g", v);
+        if (n < 0 || (size_t)n >= sizeof raw || (size_t)n >= size)
+            return QTR_ERR_USAGE;
+        char *dot = strchr(raw, '.');
+        if (dot)
+            *dot = ',';
+        memcpy(buf, raw, (size_t)n + 1);
+        return QTR_OK;
+    }
     int len = snprintf(raw, sizeof raw, "%.*f", decimals, v);
     if (len < 0 || (size_t)len >= sizeof raw)
         return QTR_ERR_USAGE;

@@ -229,7 +229,8 @@ int qtr_qml_graduated(const struct qtr_qml_graduated *g, char **out, struct qtr_
         if (!label) {
             if (qtr_class_label_de(g->limits[i], g->limits[i + 1], g->decimals, g->unit, lab,
                                    sizeof lab)) {
-                rc = qtr_error_set(err, QTR_ERR_USAGE,
+                /* limits are finite and any finite value formats: not the user's doing */
+                rc = qtr_error_set(err, QTR_ERR_INTERNAL,
                                    "cannot format the label of class %zu of '%s'", i, g->field);
                 goto out;
             }

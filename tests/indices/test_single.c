@@ -85,6 +85,28 @@ static void test_battery_appends_and_full_geometry(void **state)
     free(v);
 }
 
+/* u.spatial: the indices that need areas or centroids take their own districts (here one
+ * more, without residents); the others are unchanged. */
+static void test_battery_spatial_units(void **state)
+{
+    (void)state;
+    const double t[2] = {100, 100}, x[2] = {80, 20}, a[2] = {1, 1};
+    const double ts[3] = {100, 100, 0}, xs[3] = {80, 20, 0}, as[3] = {1, 1, 2};
+    const double cx[3] = {0, 1, 2}, cy[3] = {0, 0, 0};
+    const struct qtr_units sp = {.n = 3, .total = ts, .group = xs, .area = as, .cx = cx, .cy = cy};
+    const struct qtr_units u = {.n = 2, .total = t, .group = x, .area = a, .cx = cx, .cy = cy,
+                                .spatial = &sp};
+    struct qtr_index_value *v = NULL;
+    size_t n = 0;
+    struct qtr_error e;
+    assert_int_equal(qtr_indices_single(&u, "g", NULL, &v, &n, &e), QTR_OK);
+    /* D = 1/2 (|0.8 - 0.2| + |0.2 - 0.8|) = 0.6 on the two districts with residents */
+    assert_close(find(v, n, "dissimilarity")->value, 0.6, 1e-15);
+    /* delta = 1/2 (|0.8 - 1/4| + |0.2 - 1/4| + |0 - 2/4|) = 0.55 with the empty one's land */
+    assert_close(find(v, n, "delta")->value, 0.55, 1e-15);
+    free(v);
+}
+
 static void test_battery_bad_input_gives_reasons(void **state)
 {
     (void)state;
@@ -155,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_battery_without_geometry),
         cmocka_unit_test(test_battery_appends_and_full_geometry),
+        cmocka_unit_test(test_battery_spatial_units),
         cmocka_unit_test(test_battery_bad_input_gives_reasons),
         cmocka_unit_test(test_simulation_independent_of_threads),
     };

@@ -342,6 +342,36 @@ static void test_to_utf8(void **state)
     assert_string_equal(qtr_encoding_name(QTR_ENC_CP1252), "Windows-1252");
 }
 
+/* A NUL character is an error naming its line, in every encoding: converted text ends at a
+ * NUL, so the rows after it would be dropped without a word. */
+static void test_nul(void **state)
+{
+    (void)state;
+    char *s = NULL;
+    struct qtr_error err = {0};
+    /* Windows-1252 (the 0xE4 is no UTF-8), NUL on the third line after CRLF, CR and LF ends */
+    static const char cp[] = "B;\xE4\r\n01;1\r02;2\n03\0;3\n";
+    assert_int_equal(qtr_to_utf8(cp, sizeof cp - 1, QTR_ENC_AUTO, &s, NULL, NULL, &err),
+                     QTR_ERR_DATA);
+    assert_null(s);
+    assert_non_null(strstr(err.msg, "line 4 holds a NUL byte (byte 18 of the file)"));
+    static const char u8[] = "B;x\n01;\0\n";
+    assert_int_equal(qtr_to_utf8(u8, sizeof u8 - 1, QTR_ENC_UTF8, &s, NULL, NULL, &err),
+                     QTR_ERR_DATA);
+    assert_non_null(strstr(err.msg, "line 2 holds a NUL byte (byte 8 of the file)"));
+    /* UTF-16LE with BOM: a zero code unit on line 2; the zero high bytes are no NUL */
+    static const char u16[] = "\xFF\xFE" "a\0\n\0b\0\0\0";
+    assert_int_equal(qtr_to_utf8(u16, sizeof u16 - 1, QTR_ENC_AUTO, &s, NULL, NULL, &err),
+                     QTR_ERR_DATA);
+    assert_non_null(strstr(err.msg, "line 2 holds a NUL byte (byte 9 of the file)"));
+    /* through the parser the message names the file */
+    struct qtr_table *t = NULL;
+    assert_int_equal(qtr_csv_parse(cp, sizeof cp - 1, "stats.csv", NULL, &t, NULL, &err),
+                     QTR_ERR_DATA);
+    assert_null(t);
+    assert_non_null(strstr(err.msg, "'stats.csv': line 4 holds a NUL byte"));
+}
+
 static void test_hamburg_real(void **state)
 {
     (void)state;
@@ -473,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_separator_detection),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_to_utf8),
+        cmocka_unit_test(test_nul),
         cmocka_unit_test(test_hamburg_real),
         cmocka_unit_test(test_berlin_real),
     };

@@ -272,6 +272,15 @@ static void test_german_format(void **state)
     assert_string_equal(b, "0,00");
     assert_int_equal(qtr_format_de(999.96, 1, b, sizeof b), 0);
     assert_string_equal(b, "1.000,0");
+    /* extreme but finite: scientific with the decimal comma, never an error */
+    assert_int_equal(qtr_format_de(1e18, 2, b, sizeof b), 0);
+    assert_string_equal(b, "1e+18");
+    assert_int_equal(qtr_format_de(-2.346e20, 1, b, sizeof b), 0);
+    assert_string_equal(b, "-2,35e+20");
+    assert_int_equal(qtr_format_de(1.797e308, 0, b, sizeof b), 0);
+    assert_string_equal(b, "1,8e+308");
+    assert_int_equal(qtr_format_de(999999999999999.0, 0, b, sizeof b), 0);
+    assert_string_equal(b, "999.999.999.999.999");
     assert_int_equal(qtr_format_de(NAN, 1, b, sizeof b), QTR_ERR_USAGE);
     assert_int_equal(qtr_format_de(123456, 0, b, 4), QTR_ERR_USAGE);
     assert_int_equal(qtr_class_label_de(12.5, 20, 1, "%", b, sizeof b), 0);
