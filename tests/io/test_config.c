@@ -57,7 +57,8 @@ static void test_full(void **state)
                   "[population]\ntotal = E_E\nprevious_total = E_E_2015\n"
                   "previous_date = 2015-12-31\ndate = 2020-12-31\n"
                   "[group mh]\ncolumn = E_EM\nmultigroup = yes\n"
-                  "[indicator sgb2]\nexpr = 100.0 * \"SGB II\" /\n  \"EW 15-65\"\n"
+                  "[group ohne]\ncolumn = E_OM\nmultigroup = yes\n"
+                  "[indicator sgb2]\nexpr = 100.0 * \"SGB II\" /\n  \"EW 15-65\"\nprevious = 1\n"
                   "direction = higher_worse\nstatus_weight = 1\n"
                   "[renewal]\nstatus_thresholds = -1, 1, 1.5\n"
                   "[target t1]\nindicator = sgb2\nvalue = 10\nyear = 2030\n",
@@ -97,7 +98,7 @@ static void test_errors(void **state)
     (void)state;
     expect_error("[analysis]\ntitle = x\ncolour = blue\n", QTR_ERR_USAGE,
                  ":3: unknown key 'colour' in [analysis]");
-    expect_error("[analysis]\n[weird]\na = b\n", QTR_ERR_USAGE, ":3: unknown section [weird]");
+    expect_error("[analysis]\n[weird]\na = b\n", QTR_ERR_USAGE, ":2: unknown section [weird]");
     expect_error("[analysis]\nmin_population = many\n", QTR_ERR_USAGE,
                  "'min_population' must be a number");
     expect_error("[analysis]\nsuppressed_range = 2..1\n", QTR_ERR_USAGE, "suppressed_range");
