@@ -188,7 +188,7 @@ static int parse_date(struct qtr_cfg_state *st, const char *name, const char *va
 static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
-    unsigned long long u;
+    unsigned long long u = 0;
     if (!strcmp(name, "title"))
         return set_str(st, &c->title, v);
     if (!strcmp(name, "language")) {
@@ -365,7 +365,7 @@ static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name,
 {
     struct qtr_config *c = st->cfg;
     struct qtr_table_spec *cur = &c->tables[st->cur];
-    unsigned long long u;
+    unsigned long long u = 0;
     if (!strcmp(name, "source")) {
         char *p = qtr_path_resolve(c->dir, v);
         if (!p)
@@ -539,7 +539,7 @@ static int on_indicator(struct qtr_cfg_state *st, const char *sec, const char *n
         return set_str(st, &cur->classification, v);
     }
     if (!strcmp(name, "classes")) {
-        unsigned long long u;
+        unsigned long long u = 0;
         if (!parse_uint(st, name, v, 2, 12, &u))
             return 0;
         cur->classes = (int)u;
@@ -602,7 +602,7 @@ static int on_renewal(struct qtr_cfg_state *st, const char *name, const char *v)
 static int on_target(struct qtr_cfg_state *st, const char *sec, const char *name, const char *v)
 {
     struct qtr_target_spec *cur = &st->cfg->targets[st->cur];
-    unsigned long long u;
+    unsigned long long u = 0;
     if (!strcmp(name, "indicator"))
         return set_str(st, &cur->indicator, v);
     if (!strcmp(name, "value"))
