@@ -1,9 +1,13 @@
 /*
  * config.h - the analysis file (INI), see docs/analysis-file.md.
  *
- * qtr_config_load reads and checks the file: unknown sections and keys,
- * malformed numbers and missing required keys are errors naming the file and
- * line. Paths are made absolute relative to the analysis file's folder.
+ * qtr_config_load reads and checks the file: unknown sections and keys, a
+ * section or key given twice, values out of their range (dates, counts,
+ * thresholds), references to IDs no section defines and missing required keys
+ * are errors naming the file and line. Paths are made absolute relative to the
+ * analysis file's folder. What can only be checked against the data (columns,
+ * district keys) is checked later; qtr_config_where names the line for those
+ * messages.
  */
 #ifndef QUARTIER_CONFIG_H
 #define QUARTIER_CONFIG_H
@@ -33,7 +37,7 @@ struct qtr_table_spec {
     char *attribution; /* licence and attribution of the source (run_info), or NULL */
     char *not_counts;  /* comma-separated whole-number columns that are not counts of people
                           (codes, classes, numbers of schools): no disclosure control; NULL */
-    unsigned line;     /* line of the section header */
+    unsigned line;     /* line of the section header (0 when not read from a file) */
 };
 
 struct qtr_group_spec {
@@ -73,6 +77,9 @@ struct qtr_target_spec {
     int baseline_year; /* 0 = from previous_date */
     char *district;
 };
+
+/* Where each section and key stands in the analysis file (config.c). */
+struct qtr_config_lines;
 
 struct qtr_config {
     char *path;        /* absolute path of the analysis file */
@@ -131,6 +138,9 @@ struct qtr_config {
     /* [target ...] */
     size_t ntargets;
     struct qtr_target_spec *targets;
+    /* where each section and key stands in the file (qtr_config_line); NULL when the config
+     * was not read from a file */
+    struct qtr_config_lines *lines;
 };
 
 /** Fill cfg with the defaults of docs/analysis-file.md (no allocation). */
@@ -139,8 +149,41 @@ void qtr_config_init(struct qtr_config *cfg);
 /**
  * Read `path` into cfg (which must have been initialised). On error cfg holds
  * what was read so far; release it with qtr_config_release either way.
+ * Errors: QTR_ERR_IO when the file cannot be read; QTR_ERR_USAGE for anything
+ * wrong in it, the message starting "FILE:LINE: " (the first error by line; a
+ * section or key given twice names both lines); QTR_ERR_NOMEM.
  */
 int qtr_config_load(const char *path, struct qtr_config *cfg, struct qtr_error *err);
+
+/**
+ * Read an analysis file held in memory: `len` bytes of `text` (need not be
+ * NUL-terminated) as the contents of the file `path`, which is not opened: it
+ * names the file in messages and its folder anchors relative paths (a relative
+ * `path` is taken from the current folder). Otherwise as qtr_config_load.
+ */
+int qtr_config_load_text(const char *text, size_t len, const char *path, struct qtr_config *cfg,
+                         struct qtr_error *err);
+
+/**
+ * The line of the analysis file where `key` of `section` stands (the first
+ * line when its value continues on indented lines), or with key NULL the line
+ * of the section header. `section` is written as in the file without the
+ * brackets: "analysis", "group mh", "target sgb2_hochfeld". 0 when the key is
+ * not in the file (its default applies) or cfg was not read from a file.
+ */
+unsigned qtr_config_line(const struct qtr_config *cfg, const char *section, const char *key);
+
+/**
+ * Write "FILE:LINE" of `key` in `section` into buf (size bytes), for messages
+ * about a value that is found wrong after reading, e.g. a [target]'s district
+ * that is not a key of the boundaries:
+ *   qtr_error_set(err, QTR_ERR_USAGE, "%s: [target %s] district '%s' is not ...",
+ *                 qtr_config_where(cfg, "target sgb2", "district", w, sizeof w), ...);
+ * Without that key (a default), the section header's line; without the
+ * section, the file alone; without a file, "the command line". Returns buf.
+ */
+const char *qtr_config_where(const struct qtr_config *cfg, const char *section, const char *key,
+                             char *buf, size_t size);
 
 /** Free everything cfg owns and reset it to the defaults. */
 void qtr_config_release(struct qtr_config *cfg);
