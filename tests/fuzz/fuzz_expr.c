@@ -70,8 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     struct qtr_error err = {0};
-    int rc = qtr_indicators_eval(N, 3, names, values, missing, nexpr, exprs, out, out_missing,
-                                 &err);
+    int rc = qtr_indicators_eval(N, 3, names, values, missing, nexpr, exprs, NULL, out,
+                                 out_missing, &err);
     check_result(rc, &err);
     if (rc == QTR_OK)
         for (size_t e = 0; e < nexpr; e++)
@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const double si[N] = {-0.5, 2.0, NAN};
     uint8_t att[N] = {9, 9, 9};
     struct qtr_error err2 = {0};
-    rc = qtr_indicators_attention(N, status, dyn, si, NULL, exprs[0], att, &err2);
+    rc = qtr_indicators_attention(N, status, dyn, si, NULL, exprs[0], NULL, att, &err2);
     check_result(rc, &err2);
     if (rc == QTR_OK)
         for (size_t i = 0; i < N; i++)
