@@ -494,6 +494,30 @@ static double weighted_mean(const struct qtr_state *st, const struct qtr_column 
     return sw > 0 ? sx / sw : NAN;
 }
 
+/* A [target]'s district that is not a key of the boundaries: FILE:LINE, the key and the
+ * closest keys. */
+static int unknown_district(const struct qtr_config *cfg, const struct qtr_frame *f,
+                            const struct qtr_target_spec *ts, struct qtr_error *err)
+{
+    char where[1024], section[160], near[512] = "";
+    size_t idx[3], found = 0;
+    snprintf(section, sizeof section, "target %s", ts->id);
+    qtr_config_where(cfg, section, "district", where, sizeof where);
+    if (qtr_closest_names(ts->district, (const char *const *)f->key, f->n, 3, idx, &found))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    size_t used = 0;
+    for (size_t k = 0; k < found && used < sizeof near; k++)
+        used += (size_t)snprintf(near + used, sizeof near - used, "%s'%s'",
+                                 k ? (k + 1 == found ? " or " : ", ") : "; did you mean ",
+                                 f->key[idx[k]]);
+    if (found && used + 2 < sizeof near)
+        strcat(near, "?");
+    return qtr_error_set(err, QTR_ERR_USAGE,
+                         "%s: [target %s] names district '%s', which the boundaries do not "
+                         "have%s",
+                         where, ts->id, ts->district, near);
+}
+
 int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                        struct qtr_error *err)
 {
@@ -559,10 +583,7 @@ int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
             while (i < f->n && strcmp(f->key[i], ts->district))
                 i++;
             if (i == f->n) {
-                rc = qtr_error_set(err, QTR_ERR_USAGE,
-                                   "[target %s] names district '%s', which the boundaries do not "
-                                   "have",
-                                   ts->id, ts->district);
+                rc = unknown_district(cfg, f, ts, err);
                 break;
             }
             const struct qtr_column *bc = from_now ? st->ind_cur[k] : st->ind_prev[k];
