@@ -266,9 +266,11 @@ static void test_base_runs(void **state)
     snprintf(args, sizeof args, "check '%s' -o '%s/out'", ini, dir);
     if (qtr_run_cli(args, &out) != 0)
         fail_msg("check of the base case failed: %s", out);
+    free(out);
     snprintf(args, sizeof args, "run '%s' -o '%s/out' -q --no-report", ini, dir);
     if (qtr_run_cli(args, &out) != 0)
         fail_msg("run of the base case failed: %s", out);
+    free(out);
 }
 
 /* Every bad case: check and run agree, with the case's exit code and message, and the
@@ -301,6 +303,8 @@ static void test_check_and_run_agree(void **state)
                         qtr_file_exists(outdir) ? "created" : "not created");
             failures++;
         }
+        free(o_check);
+        free(o_run);
     }
     assert_int_equal(failures, 0);
 }
