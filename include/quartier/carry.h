@@ -38,11 +38,7 @@ struct qtr_piece {
     double area; /* m² (0 for a piece of a correspondence table) */
 };
 
-enum qtr_carry_method {
-    QTR_CARRY_AREA = 0,
-    QTR_CARRY_WEIGHTS,
-    QTR_CARRY_CORRESPONDENCE
-};
+enum qtr_carry_method { QTR_CARRY_AREA = 0, QTR_CARRY_WEIGHTS, QTR_CARRY_CORRESPONDENCE };
 
 /**
  * Shares of the pieces (area and weights methods).

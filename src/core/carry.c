@@ -29,8 +29,9 @@ int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *piece
                              "the shares of a correspondence table are given, not computed");
     int dasy = method == QTR_CARRY_WEIGHTS;
     if (dasy && (!ancillary || !tgt_area))
-        return qtr_error_set(err, QTR_ERR_INTERNAL, "the weights method needs target areas "
-                                                    "and ancillary counts");
+        return qtr_error_set(err, QTR_ERR_INTERNAL,
+                             "the weights method needs target areas "
+                             "and ancillary counts");
     for (size_t p = 0; p < np; p++) {
         const struct qtr_piece *q = &pieces[p];
         if (q->src >= nsrc || q->tgt >= ntgt)
@@ -43,8 +44,7 @@ int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *piece
                                  q->area);
         if (dasy && !(tgt_area[q->tgt] > 0))
             return qtr_error_set(err, QTR_ERR_DATA,
-                                 "piece %zu lies in target unit %zu, which has no area", p,
-                                 q->tgt);
+                                 "piece %zu lies in target unit %zu, which has no area", p, q->tgt);
     }
     /* per source unit: the sum of piece areas, of weights, and whether a weight is unknown */
     double *area_sum = calloc(nsrc ? nsrc : 1, sizeof *area_sum);
@@ -54,8 +54,7 @@ int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *piece
         free(area_sum);
         free(w_sum);
         free(unknown);
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for the shares of %zu pieces",
-                             np);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for the shares of %zu pieces", np);
     }
     for (size_t p = 0; p < np; p++) {
         const struct qtr_piece *q = &pieces[p];

@@ -34,9 +34,9 @@ static void carry(enum qtr_carry_method m, const double *anc, const struct qtr_c
     double weight[4];
     struct qtr_error err;
     qtr_error_clear(&err);
-    assert_int_equal(qtr_carry_shares(m, split3, 4, 2, full2, 3, split3_tgt_area, anc, weight,
-                                      share, fb, &err),
-                     QTR_OK);
+    assert_int_equal(
+        qtr_carry_shares(m, split3, 4, 2, full2, 3, split3_tgt_area, anc, weight, share, fb, &err),
+        QTR_OK);
     qtr_carry_cells(split3, 4, share, src, 3, out);
 }
 
@@ -158,8 +158,8 @@ static void test_partial_and_outside(void **state)
     assert_close(out[0].value, 20, 1e-12); /* 40 % of 50: the rest lies outside */
     assert_int_equal(out[1].kind, QTR_CELL_MISSING);
     /* dasymetric carries the same covered part, spread by the weights */
-    assert_int_equal(qtr_carry_shares(QTR_CARRY_WEIGHTS, pieces, 1, 2, covered, 2, tgt_area,
-                                      anc, weight, share, NULL, &err),
+    assert_int_equal(qtr_carry_shares(QTR_CARRY_WEIGHTS, pieces, 1, 2, covered, 2, tgt_area, anc,
+                                      weight, share, NULL, &err),
                      QTR_OK);
     assert_close(share[0], 0.4, 1e-15);
     assert_close(weight[0], 7, 1e-12);
@@ -174,17 +174,17 @@ static void test_bad_pieces(void **state)
     const double anc[] = {1};
     double w[1], s[1];
     struct qtr_error err;
-    assert_int_equal(qtr_carry_shares(QTR_CARRY_AREA, bad, 1, 1, NULL, 1, NULL, NULL, w, s,
-                                      NULL, &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(
+        qtr_carry_shares(QTR_CARRY_AREA, bad, 1, 1, NULL, 1, NULL, NULL, w, s, NULL, &err),
+        QTR_ERR_DATA);
     assert_non_null(strstr(err.msg, "piece 0"));
-    assert_int_equal(qtr_carry_shares(QTR_CARRY_AREA, neg, 1, 1, NULL, 1, NULL, NULL, w, s,
-                                      NULL, &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(
+        qtr_carry_shares(QTR_CARRY_AREA, neg, 1, 1, NULL, 1, NULL, NULL, w, s, NULL, &err),
+        QTR_ERR_DATA);
     const struct qtr_piece ok[] = {{0, 0, 1}};
-    assert_int_equal(qtr_carry_shares(QTR_CARRY_WEIGHTS, ok, 1, 1, NULL, 1, ta, anc, w, s, NULL,
-                                      &err),
-                     QTR_ERR_DATA);
+    assert_int_equal(
+        qtr_carry_shares(QTR_CARRY_WEIGHTS, ok, 1, 1, NULL, 1, ta, anc, w, s, NULL, &err),
+        QTR_ERR_DATA);
     assert_non_null(strstr(err.msg, "no area"));
 }
 
@@ -221,8 +221,8 @@ static void test_sum_preserved(void **state)
         for (int m = 0; m < 2; m++) {
             struct qtr_error err;
             assert_int_equal(qtr_carry_shares(m ? QTR_CARRY_WEIGHTS : QTR_CARRY_AREA, pieces, NP,
-                                              NS, covered, NT, tgt_area, anc, weight, share,
-                                              NULL, &err),
+                                              NS, covered, NT, tgt_area, anc, weight, share, NULL,
+                                              &err),
                              QTR_OK);
             double per_src[NS] = {0};
             for (size_t p = 0; p < NP; p++)
@@ -242,8 +242,8 @@ static void test_sum_preserved(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_area_split),       cmocka_unit_test(test_weights_split),
-        cmocka_unit_test(test_weights_fallback), cmocka_unit_test(test_states),
+        cmocka_unit_test(test_area_split),          cmocka_unit_test(test_weights_split),
+        cmocka_unit_test(test_weights_fallback),    cmocka_unit_test(test_states),
         cmocka_unit_test(test_partial_and_outside), cmocka_unit_test(test_bad_pieces),
         cmocka_unit_test(test_sum_preserved),
     };
