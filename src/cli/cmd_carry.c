@@ -564,12 +564,19 @@ static int carry_run(const struct carry_opts *o)
                    np, cw->nslivers, o->sliver, cw->sliver_area_sum, split, multi);
         for (size_t c = 0; c < ncols; c++) {
             double tot = 0;
-            for (size_t j = 0; j < ntgt; j++)
-                if (qtr_cell_class_of(out[c * ntgt + j].kind) == QTR_CLASS_VALUE)
+            size_t nsup = 0, nmiss = 0;
+            for (size_t j = 0; j < ntgt; j++) {
+                enum qtr_cell_class k = qtr_cell_class_of(out[c * ntgt + j].kind);
+                if (k == QTR_CLASS_VALUE)
                     tot += out[c * ntgt + j].value;
-            printf("%s: %.6g in the source table, %.6g carried (%.3f %% not carried)\n", colname[c],
-                   src_total[c], tot,
-                   src_total[c] != 0 ? 100 * (src_total[c] - tot) / src_total[c] : 0.0);
+                nsup += k == QTR_CLASS_SUPPRESSED;
+                nmiss += k == QTR_CLASS_MISSING;
+            }
+            printf("%s: %.10g in the source table, %.10g carried (%.3f %% not carried); "
+                   "%zu target units suppressed, %zu missing\n",
+                   colname[c], src_total[c], tot,
+                   src_total[c] != 0 ? 100 * (src_total[c] - tot) / src_total[c] : 0.0, nsup,
+                   nmiss);
         }
         printf("wrote %s (%zu target units) and %s (%zu pieces)\n", o->out, ntgt, xpath, np);
     }
