@@ -346,9 +346,10 @@ static int carry_run(const struct carry_opts *o)
                                    ckey[r], sh.value);
             else if (s < 0)
                 keylist_add(&l_cs_src, sk ? sk : "");
-            else if (t < 0)
+            else if (t < 0) {
                 keylist_add(&l_cs_tgt, ckey[r]);
-            else {
+                sum[s] += sh.value; /* the table's own sum, checked below */
+            } else {
                 pieces[np] = (struct qtr_piece){(size_t)s, (size_t)t, 0};
                 share[np] = weight[np] = sh.value;
                 sum[s] += sh.value;

@@ -65,6 +65,7 @@ static int setup(void **state)
     write_file("counts.csv", "key;ew;mh\nA;100;.\nB;300;30\nC;50;\n");
     write_file("anc.csv", "key,ew\nT1,10\nT2,100\nT3,0\nT4,5\n");
     write_file("corr.csv", "von,nach,anteil\nA,T1,0.5\nA,T2,0.5\nB,T2,1\n");
+    write_file("corr2.csv", "von;nach;anteil\nA;T1;0,5\nA;T9;0,5\nB;T2;1\nC;T4;1\n");
     write_file("dup.csv", "key;ew\nA;1\nB;2\nA;3\n");
     write_file("bad.csv", "key;ew\nA;1\nB;zwei\n");
     return 0;
@@ -177,6 +178,20 @@ static void test_correspondence(void **state)
     assert_close(num("c.csv", "T2", "ew"), 350, 1e-9);
     /* C has no row in the correspondence: its shares sum to 0, reported by key */
     assert_non_null(strstr(out, "C (0)"));
+    /* with --to the targets are the layer's keys: T9 is not one of them (its row is skipped
+     * and reported, but A's shares still sum to 1), T3 gets nothing (missing); decimal
+     * commas in the shares */
+    snprintf(args, sizeof args, "%s",
+             at("carry -q --table @/counts.csv --table-key key --columns ew --method "
+                "correspondence --correspondence @/corr2.csv --correspondence-columns "
+                "von,nach,anteil --to @/tgt.geojson --to-key key -o @/c2.csv"));
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    assert_close(num("c2.csv", "T1", "ew"), 50, 1e-9);
+    assert_close(num("c2.csv", "T2", "ew"), 300, 1e-9);
+    assert_string_equal(cell("c2.csv", "T3", "ew"), "");
+    assert_close(num("c2.csv", "T4", "ew"), 50, 1e-9);
+    assert_non_null(strstr(out, "not in the target layer; their rows are skipped: T9"));
+    assert_null(strstr(out, "do not sum to 1"));
 }
 
 static void test_errors(void **state)
