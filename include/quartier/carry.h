@@ -69,6 +69,18 @@ int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *piece
 void qtr_carry_cells(const struct qtr_piece *pieces, size_t np, const double *share,
                      const struct qtr_cell *src, size_t ntgt, struct qtr_cell *out);
 
+/**
+ * The range of the targets fed by small counts suppressed with '*' (QTR_CELL_SUPPRESSED),
+ * each known to lie in [lo, hi] (the analysis file's suppressed_range): for a target whose
+ * feeding cells (share > 0) are values, true zeros and such counts only, and at least one of
+ * them such a count, low[j] = sum of share * value + sum of share * lo, high[j] the same with
+ * hi. Every other target gets NAN in both: it is a value (no range needed), missing, or fed by
+ * a suppression of unknown range (secret '.', unreliable '/').
+ */
+void qtr_carry_ranges(const struct qtr_piece *pieces, size_t np, const double *share,
+                      const struct qtr_cell *src, double lo, double hi, size_t ntgt, double *low,
+                      double *high);
+
 /** Name of a method as written on the command line ("area", "weights", "correspondence"). */
 const char *qtr_carry_method_name(enum qtr_carry_method m);
 

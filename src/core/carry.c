@@ -169,3 +169,42 @@ void qtr_carry_cells(const struct qtr_piece *pieces, size_t np, const double *sh
     }
     free(state);
 }
+
+void qtr_carry_ranges(const struct qtr_piece *pieces, size_t np, const double *share,
+                      const struct qtr_cell *src, double lo, double hi, size_t ntgt, double *low,
+                      double *high)
+{
+    /* per target: 0 nothing in a range yet, 1 a '*' count seen, 2 no range (unknown) */
+    unsigned char *st = calloc(ntgt ? ntgt : 1, 1);
+    for (size_t j = 0; j < ntgt; j++)
+        low[j] = high[j] = 0;
+    if (!st) {
+        for (size_t j = 0; j < ntgt; j++)
+            low[j] = high[j] = NAN;
+        return;
+    }
+    for (size_t p = 0; p < np; p++) {
+        if (!(share[p] > 0))
+            continue;
+        size_t j = pieces[p].tgt;
+        const struct qtr_cell *c = &src[pieces[p].src];
+        enum qtr_cell_class k = qtr_cell_class_of(c->kind);
+        if (k == QTR_CLASS_VALUE) {
+            low[j] += share[p] * c->value;
+            high[j] += share[p] * c->value;
+        } else if (k == QTR_CLASS_ZERO) {
+            /* adds nothing */
+        } else if (c->kind == QTR_CELL_SUPPRESSED) {
+            low[j] += share[p] * lo;
+            high[j] += share[p] * hi;
+            if (st[j] == 0)
+                st[j] = 1;
+        } else {
+            st[j] = 2;
+        }
+    }
+    for (size_t j = 0; j < ntgt; j++)
+        if (st[j] != 1)
+            low[j] = high[j] = NAN;
+    free(st);
+}

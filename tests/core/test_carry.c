@@ -188,6 +188,28 @@ static void test_bad_pieces(void **state)
     assert_non_null(strstr(err.msg, "no area"));
 }
 
+static void test_ranges(void **state)
+{
+    (void)state;
+    /* A a small count suppressed with '*' in [1, 2], B = 300: T1 gets half of A (0.5..1),
+     * T2 half of A and half of B (150.5..151), T3 half of B (a value: no range) */
+    struct qtr_cell src[2] = {kind(QTR_CELL_SUPPRESSED), val(300)};
+    double lo[3], hi[3];
+    const double half[4] = {0.5, 0.5, 0.5, 0.5};
+    qtr_carry_ranges(split3, 4, half, src, 1, 2, 3, lo, hi);
+    assert_close(lo[0], 0.5, 1e-15);
+    assert_close(hi[0], 1, 1e-15);
+    assert_close(lo[1], 150.5, 1e-12);
+    assert_close(hi[1], 151, 1e-12);
+    assert_true(isnan(lo[2]) && isnan(hi[2]));
+    /* a secret '.' has no known range: T2 gets none; T1 still has A's */
+    struct qtr_cell s2[2] = {kind(QTR_CELL_SUPPRESSED), kind(QTR_CELL_SECRET)};
+    qtr_carry_ranges(split3, 4, half, s2, 1, 2, 3, lo, hi);
+    assert_close(lo[0], 0.5, 1e-15);
+    assert_true(isnan(lo[1]) && isnan(hi[1]));
+    assert_true(isnan(lo[2]));
+}
+
 /* Property: on random layouts whose sources are fully covered, both methods preserve the
  * total and the count of every source unit. */
 static void test_sum_preserved(void **state)
@@ -242,9 +264,13 @@ static void test_sum_preserved(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_area_split),          cmocka_unit_test(test_weights_split),
-        cmocka_unit_test(test_weights_fallback),    cmocka_unit_test(test_states),
-        cmocka_unit_test(test_partial_and_outside), cmocka_unit_test(test_bad_pieces),
+        cmocka_unit_test(test_area_split),
+        cmocka_unit_test(test_weights_split),
+        cmocka_unit_test(test_weights_fallback),
+        cmocka_unit_test(test_states),
+        cmocka_unit_test(test_partial_and_outside),
+        cmocka_unit_test(test_bad_pieces),
+        cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_sum_preserved),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
