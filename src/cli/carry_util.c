@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quartier/carry.h"
+#include "quartier/layer.h"
 #include "quartier/strutil.h"
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -216,4 +218,48 @@ size_t split_names(const char *list, char **buf, char ***names)
             (*names)[k++] = t;
     }
     return k;
+}
+
+/* Units of a layer: features grouped by key (the first feature's key names the unit). */
+int group_units(struct qtr_layer *l, size_t **unit_of, char ***ukey, size_t *nunits,
+                struct keylist *dups, struct qtr_error *err)
+{
+    struct kx *ix = kx_build(l->key, l->n);
+    *unit_of = malloc((l->n ? l->n : 1) * sizeof **unit_of);
+    *ukey = malloc((l->n ? l->n : 1) * sizeof **ukey);
+    if (!ix || !*unit_of || !*ukey) {
+        free(ix);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for the units of '%s'", l->source);
+    }
+    *nunits = 0;
+    for (size_t f = 0; f < l->n; f++) {
+        size_t first = (size_t)kx_find(ix, l->n, l->key[f]);
+        if (first == f) {
+            (*ukey)[*nunits] = l->key[f];
+            (*unit_of)[f] = (*nunits)++;
+        } else {
+            (*unit_of)[f] = (*unit_of)[first];
+            if (dups)
+                keylist_add(dups, l->key[f]);
+        }
+    }
+    free(ix);
+    return QTR_OK;
+}
+
+int piece_cmp(const void *a, const void *b)
+{
+    const struct qtr_piece *x = a, *y = b;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    return x->tgt < y->tgt ? -1 : x->tgt > y->tgt;
+}
+
+void warn_list(struct keylist *l, const char *fmt, const char *what)
+{
+    if (!l->n)
+        return;
+    fprintf(stderr, "quartier: warning: ");
+    fprintf(stderr, fmt, l->n, what);
+    fprintf(stderr, ": %s\n", keylist_text(l));
 }

@@ -73,4 +73,18 @@ char *default_crosswalk_path(const char *out);
  * frees *buf and *names); returns how many. 0 also when out of memory (*buf or *names NULL). */
 size_t split_names(const char *list, char **buf, char ***names);
 
+struct qtr_layer;
+
+/** Units of a layer: its features grouped by key (the first feature's key names the unit).
+ * *unit_of (n) gives each feature's unit, *ukey (the layer's strings) each unit's key; the
+ * keys of later features with a key already seen go to dups (may be NULL). */
+int group_units(struct qtr_layer *l, size_t **unit_of, char ***ukey, size_t *nunits,
+                struct keylist *dups, struct qtr_error *err);
+
+/** qsort order of struct qtr_piece: by source, then target. */
+int piece_cmp(const void *a, const void *b);
+
+/** A warning on stderr: fmt takes the number of keys (%zu) and `what` (%s), then the keys. */
+void warn_list(struct keylist *l, const char *fmt, const char *what);
+
 #endif

@@ -50,6 +50,8 @@ static const char help[] =
     "  --correspondence CSV   correspondence table\n"
     "  --correspondence-columns SRC,TGT,SHARE   its columns (default: the first three)\n"
     "  --sliver-area M2       drop pieces smaller than this (default 500 m²)\n"
+    "  --suppressed-range LO..HI   a count suppressed with '*' lies in LO..HI: write the\n"
+    "                         range of each target it feeds as COL_low and COL_high\n"
     "  --crs EPSG:N           CRS of a boundary source that has none\n"
     "  --work-crs EPSG:N      projected CRS for the areas (default: UTM zone of --to)\n"
     "  -o, --output CSV       the carried columns, one row per target key\n"
@@ -71,52 +73,10 @@ struct carry_opts {
     const char *crs, *work_crs, *out, *crosswalk;
     enum qtr_carry_method method;
     double sliver;
+    int has_range; /* --suppressed-range given */
+    double range_lo, range_hi;
     int quiet;
 };
-
-/* Units of a layer: features grouped by key (the first feature's key names the unit). */
-static int group_units(struct qtr_layer *l, size_t **unit_of, char ***ukey, size_t *nunits,
-                       struct keylist *dups, struct qtr_error *err)
-{
-    struct kx *ix = kx_build(l->key, l->n);
-    *unit_of = malloc((l->n ? l->n : 1) * sizeof **unit_of);
-    *ukey = malloc((l->n ? l->n : 1) * sizeof **ukey);
-    if (!ix || !*unit_of || !*ukey) {
-        free(ix);
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for the units of '%s'", l->source);
-    }
-    *nunits = 0;
-    for (size_t f = 0; f < l->n; f++) {
-        size_t first = (size_t)kx_find(ix, l->n, l->key[f]);
-        if (first == f) {
-            (*ukey)[*nunits] = l->key[f];
-            (*unit_of)[f] = (*nunits)++;
-        } else {
-            (*unit_of)[f] = (*unit_of)[first];
-            if (dups)
-                keylist_add(dups, l->key[f]);
-        }
-    }
-    free(ix);
-    return QTR_OK;
-}
-
-static int piece_cmp(const void *a, const void *b)
-{
-    const struct qtr_piece *x = a, *y = b;
-    if (x->src != y->src)
-        return x->src < y->src ? -1 : 1;
-    return x->tgt < y->tgt ? -1 : x->tgt > y->tgt;
-}
-
-static void warn_list(struct keylist *l, const char *fmt, const char *what)
-{
-    if (!l->n)
-        return;
-    fprintf(stderr, "quartier: warning: ");
-    fprintf(stderr, fmt, l->n, what);
-    fprintf(stderr, ": %s\n", keylist_text(l));
-}
 
 static int carry_run(const struct carry_opts *o)
 {
@@ -137,6 +97,7 @@ static int carry_run(const struct carry_opts *o)
     double *tarea = NULL, *anc = NULL, *weight = NULL, *share = NULL, *covered = NULL;
     uint8_t *fb = NULL;
     struct qtr_cell *in = NULL, *out = NULL;
+    double *rlo = NULL, *rhi = NULL;
     struct kx *six = NULL, *tix = NULL;
     struct keylist l_dup_from = {0}, l_dup_to = {0}, l_norow = {0}, l_nogeom = {0},
                    l_uncovered = {0}, l_unfed = {0}, l_fallback = {0}, l_noanc = {0},
@@ -418,7 +379,11 @@ static int carry_run(const struct carry_opts *o)
     if (!rc) {
         in = malloc((nsrc ? nsrc : 1) * sizeof *in);
         out = malloc((ncols * ntgt > 0 ? ncols * ntgt : 1) * sizeof *out);
-        if (!in || !out)
+        if (o->has_range) {
+            rlo = malloc((ncols * ntgt > 0 ? ncols * ntgt : 1) * sizeof *rlo);
+            rhi = malloc((ncols * ntgt > 0 ? ncols * ntgt : 1) * sizeof *rhi);
+        }
+        if (!in || !out || (o->has_range && (!rlo || !rhi)))
             rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
     }
     double *src_total = rc ? NULL : calloc(ncols ? ncols : 1, sizeof(double));
@@ -438,6 +403,9 @@ static int carry_run(const struct carry_opts *o)
         }
         if (!rc)
             qtr_carry_cells(pieces, np, share, in, ntgt, out + c * ntgt);
+        if (!rc && o->has_range)
+            qtr_carry_ranges(pieces, np, share, in, o->range_lo, o->range_hi, ntgt, rlo + c * ntgt,
+                             rhi + c * ntgt);
     }
 
     /* write */
@@ -451,6 +419,16 @@ static int carry_run(const struct carry_opts *o)
             for (size_t c = 0; c < ncols; c++) {
                 fputc(',', f);
                 put_field(f, colname[c]);
+                if (o->has_range) {
+                    char *a = qtr_asprintf("%s_low", colname[c]);
+                    char *b = qtr_asprintf("%s_high", colname[c]);
+                    fputc(',', f);
+                    put_field(f, a ? a : "low");
+                    fputc(',', f);
+                    put_field(f, b ? b : "high");
+                    free(a);
+                    free(b);
+                }
             }
             fputc('\n', f);
             for (size_t j = 0; j < ntgt; j++) {
@@ -458,6 +436,14 @@ static int carry_run(const struct carry_opts *o)
                 for (size_t c = 0; c < ncols; c++) {
                     fputc(',', f);
                     put_cell(f, &out[c * ntgt + j]);
+                    if (o->has_range) {
+                        fputc(',', f);
+                        if (isfinite(rlo[c * ntgt + j]))
+                            put_number(f, rlo[c * ntgt + j]);
+                        fputc(',', f);
+                        if (isfinite(rhi[c * ntgt + j]))
+                            put_number(f, rhi[c * ntgt + j]);
+                    }
                 }
                 fputc('\n', f);
             }
@@ -582,6 +568,8 @@ static int carry_run(const struct carry_opts *o)
         printf("wrote %s (%zu target units) and %s (%zu pieces)\n", o->out, ntgt, xpath, np);
     }
     free(src_total);
+    free(rlo);
+    free(rhi);
     free(in);
     free(out);
     free(fb);
@@ -636,7 +624,8 @@ int cmd_carry(int argc, char **argv)
         O_SLIVER,
         O_CRS,
         O_WCRS,
-        O_CROSSWALK
+        O_CROSSWALK,
+        O_RANGE
     };
     static const struct option opts[] = {
         {"from", required_argument, NULL, O_FROM},
@@ -658,6 +647,7 @@ int cmd_carry(int argc, char **argv)
         {"crs", required_argument, NULL, O_CRS},
         {"work-crs", required_argument, NULL, O_WCRS},
         {"crosswalk", required_argument, NULL, O_CROSSWALK},
+        {"suppressed-range", required_argument, NULL, O_RANGE},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -733,6 +723,28 @@ int cmd_carry(int argc, char **argv)
                                        "--sliver-area takes an area in m² (0 or "
                                        "more), not '%s'",
                                        optarg);
+            break;
+        }
+        case O_RANGE: {
+            /* "1..2": strtod would read "1." as the number, so split at ".." first */
+            const char *dots = strstr(optarg, "..");
+            char lo[64], *end, *end2;
+            int ok = dots && dots > optarg && (size_t)(dots - optarg) < sizeof lo;
+            if (ok) {
+                memcpy(lo, optarg, (size_t)(dots - optarg));
+                lo[dots - optarg] = '\0';
+                errno = 0;
+                o.range_lo = strtod(lo, &end);
+                o.range_hi = strtod(dots + 2, &end2);
+                ok = end != lo && !*end && end2 != dots + 2 && !*end2 && !errno &&
+                     o.range_lo >= 0 && o.range_hi >= o.range_lo && isfinite(o.range_hi);
+            }
+            if (!ok)
+                return cli_usage_error("carry",
+                                       "--suppressed-range takes LO..HI with 0 <= LO <= HI, "
+                                       "e.g. 1..2, not '%s'",
+                                       optarg);
+            o.has_range = 1;
             break;
         }
         case 'o':

@@ -62,7 +62,7 @@ static int setup(void **state)
     const double tx[] = {0, 50, 50, 150, 150, 200, 300, 340};
     write_layer("src.geojson", sk, sx, 3);
     write_layer("tgt.geojson", tk, tx, 4);
-    write_file("counts.csv", "key;ew;mh\nA;100;.\nB;300;30\nC;50;\n");
+    write_file("counts.csv", "key;ew;mh;kl\nA;100;.;*\nB;300;30;30\nC;50;;5\n");
     write_file("anc.csv", "key,ew\nT1,10\nT2,100\nT3,0\nT4,5\n");
     write_file("corr.csv", "von,nach,anteil\nA,T1,0.5\nA,T2,0.5\nB,T2,1\n");
     write_file("corr2.csv", "von;nach;anteil\nA;T1;0,5\nA;T9;0,5\nB;T2;1\nC;T4;1\n");
@@ -194,6 +194,35 @@ static void test_correspondence(void **state)
     assert_null(strstr(out, "do not sum to 1"));
 }
 
+static void test_suppressed_range(void **state)
+{
+    (void)state;
+    char *out, args[8192];
+    /* "kl": A suppressed with '*' (1..2), B 30, C 5. T1 half of A: 0.5..1; T2 half of A and
+     * of B: 15.5..16; T3 a value, T4 40 % of C: no range. "mh": A secret ('.'), no range. */
+    snprintf(args, sizeof args, "%s",
+             at("carry -q --from @/src.geojson --from-key key --table @/counts.csv "
+                "--table-key key --columns kl,mh --to @/tgt.geojson --to-key key "
+                "--work-crs EPSG:25833 --sliver-area 1 --suppressed-range 1..2 -o @/r.csv"));
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    assert_string_equal(cell("r.csv", "T1", "kl"), ".");
+    assert_close(num("r.csv", "T1", "kl_low"), 0.5, 1e-9);
+    assert_close(num("r.csv", "T1", "kl_high"), 1, 1e-9);
+    assert_close(num("r.csv", "T2", "kl_low"), 15.5, 1e-9);
+    assert_close(num("r.csv", "T2", "kl_high"), 16, 1e-9);
+    assert_close(num("r.csv", "T3", "kl"), 15, 1e-9);
+    assert_string_equal(cell("r.csv", "T3", "kl_low"), "");
+    assert_close(num("r.csv", "T4", "kl"), 2, 1e-9);
+    assert_string_equal(cell("r.csv", "T1", "mh"), ".");
+    assert_string_equal(cell("r.csv", "T1", "mh_low"), "");
+    snprintf(args, sizeof args, "%s",
+             at("carry -q --from @/src.geojson --from-key key --table @/counts.csv "
+                "--table-key key --columns kl --to @/tgt.geojson --to-key key "
+                "--suppressed-range 2..1 -o @/r.csv"));
+    assert_int_equal(qtr_run_cli(args, &out), 2);
+    assert_non_null(strstr(out, "--suppressed-range takes LO..HI"));
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -227,9 +256,8 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_area),
-        cmocka_unit_test(test_weights),
-        cmocka_unit_test(test_correspondence),
+        cmocka_unit_test(test_area),           cmocka_unit_test(test_weights),
+        cmocka_unit_test(test_correspondence), cmocka_unit_test(test_suppressed_range),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
