@@ -113,8 +113,67 @@ static void test_pieces(void **state)
     GEOS_finish_r(H);
 }
 
+/* Property: a 5x5 grid of squares cut by a 3x3 grid over the same 150 m square (plus one
+ * target wholly inside a source, taken whole). Every source is covered, its pieces add up to
+ * its area, the pieces of each target add up to the target's area, and carrying by area
+ * preserves the total. */
+static void test_grids(void **state)
+{
+    (void)state;
+    H = GEOS_init_r();
+    GEOSGeometry *src[25], *tgt[9];
+    for (int r = 0; r < 5; r++)
+        for (int c = 0; c < 5; c++)
+            src[r * 5 + c] = box(30.0 * c, 30.0 * r, 30.0 * (c + 1), 30.0 * (r + 1));
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            tgt[r * 3 + c] = box(50.0 * c, 50.0 * r, 50.0 * (c + 1), 50.0 * (r + 1));
+    struct qtr_crosswalk *cw = NULL;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_crosswalk_build(H, (const GEOSGeometry *const *)src, NULL, 25,
+                                         (const GEOSGeometry *const *)tgt, NULL, 9, 0, &cw, &err),
+                     QTR_OK);
+    double by_src[25] = {0}, by_tgt[9] = {0};
+    for (size_t p = 0; p < cw->npieces; p++) {
+        by_src[cw->pieces[p].src] += cw->pieces[p].area;
+        by_tgt[cw->pieces[p].tgt] += cw->pieces[p].area;
+        if (p)
+            assert_true(cw->pieces[p - 1].src < cw->pieces[p].src ||
+                        (cw->pieces[p - 1].src == cw->pieces[p].src &&
+                         cw->pieces[p - 1].tgt < cw->pieces[p].tgt));
+    }
+    for (size_t i = 0; i < 25; i++) {
+        assert_close(by_src[i], 900, 1e-6);
+        assert_close(cw->covered[i], 1, 0);
+    }
+    for (size_t j = 0; j < 9; j++)
+        assert_close(by_tgt[j], 2500, 1e-6);
+    /* the grid lines at 30, 60, 90, 120 and 50, 100 give 7x7 = 49 pieces */
+    assert_int_equal(cw->npieces, 49);
+    double weight[49], share[49];
+    struct qtr_cell in[25], out[9];
+    double total = 0, carried = 0;
+    for (size_t i = 0; i < 25; i++) {
+        in[i] = (struct qtr_cell){(double)(i * 37 % 101), QTR_CELL_VALUE, 0};
+        total += in[i].value;
+    }
+    assert_int_equal(qtr_carry_shares(QTR_CARRY_AREA, cw->pieces, cw->npieces, 25, cw->covered, 9,
+                                      cw->tgt_area, NULL, weight, share, NULL, &err),
+                     QTR_OK);
+    qtr_carry_cells(cw->pieces, cw->npieces, share, in, 9, out);
+    for (size_t j = 0; j < 9; j++)
+        carried += out[j].value;
+    assert_close(carried, total, 1e-9);
+    qtr_crosswalk_free(cw);
+    for (size_t i = 0; i < 25; i++)
+        GEOSGeom_destroy_r(H, src[i]);
+    for (size_t j = 0; j < 9; j++)
+        GEOSGeom_destroy_r(H, tgt[j]);
+    GEOS_finish_r(H);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_pieces)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_pieces), cmocka_unit_test(test_grids)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
