@@ -45,6 +45,7 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_indices(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
+int cmd_carry(int argc, char **argv);
 
 /** The command line as one string (for run_info). Caller frees. */
 char *cli_join_args(int argc, char **argv);

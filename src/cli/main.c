@@ -17,6 +17,7 @@ static const struct {
     {"check", cmd_check, "read and join everything, print the join and data-quality report"},
     {"indices", cmd_indices, "segregation indices of a boundary layer, without an analysis file"},
     {"weights", cmd_weights, "spatial weights of a boundary layer as GeoDa/PySAL .gal or .gwt"},
+    {"carry", cmd_carry, "carry counts from one district layout onto another (crosswalk)"},
 };
 
 static void usage(FILE *out)

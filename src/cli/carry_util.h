@@ -1,0 +1,90 @@
+/*
+ * carry_util.h - what `quartier carry` (cmd_carry.c) needs around the kernels: a sorted key
+ * index, key lists for messages, CSV tables keyed by one column, writing CSV fields.
+ */
+#ifndef QUARTIER_CLI_CARRY_UTIL_H
+#define QUARTIER_CLI_CARRY_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "quartier/cell.h"
+#include "quartier/csv.h"
+#include "quartier/error.h"
+#include "quartier/table.h"
+
+struct kx {
+    const char *k;
+    size_t i;
+};
+
+/** A sorted index of n keys (ties in input order); NULL when out of memory. */
+struct kx *kx_build(char *const *keys, size_t n);
+
+/** The first index holding this key, or -1. */
+long kx_find(const struct kx *ix, size_t n, const char *key);
+
+/** A list of keys for a message: the first twelve, then how many in all. */
+struct keylist {
+    char buf[600];
+    size_t n;
+};
+
+void keylist_add(struct keylist *l, const char *key);
+const char *keylist_text(struct keylist *l);
+
+/** A CSV keyed by one column. */
+struct keyed {
+    const char *path;
+    struct qtr_table *t;
+    struct qtr_csv_info info;
+    size_t kcol;
+    char **key; /* nrows, trimmed */
+    struct kx *ix;
+};
+
+/** Read a CSV, find its key column, refuse empty and repeated keys (naming file and line). */
+int keyed_read(const char *path, const char *keycol, const char *what, struct keyed *k,
+               struct qtr_error *err);
+
+/** The cell of row r, column c; QTR_ERR_DATA (file, line, column, key) for text that is no
+ * number nor a mark. */
+int keyed_cell(const struct keyed *k, size_t r, size_t c, struct qtr_cell *out,
+               struct qtr_error *err);
+
+void keyed_free(struct keyed *k);
+
+/** A CSV field, quoted where needed. */
+void put_field(FILE *f, const char *s);
+
+/** A cell: a number with up to 6 decimals, 0, '.' for suppressed, nothing for missing. */
+void put_cell(FILE *f, const struct qtr_cell *c);
+
+/** A number with up to 6 decimals, trailing zeros removed. */
+void put_number(FILE *f, double v);
+
+/** Close f; QTR_ERR_IO naming path when anything could not be written. */
+int close_file(FILE *f, const char *path, struct qtr_error *err);
+
+/** OUT with "-crosswalk" before ".csv" (or appended); caller frees. NULL when out of memory. */
+char *default_crosswalk_path(const char *out);
+
+/** Split "A, B,C" into trimmed, non-empty names (pointing into a copy in *buf; the caller
+ * frees *buf and *names); returns how many. 0 also when out of memory (*buf or *names NULL). */
+size_t split_names(const char *list, char **buf, char ***names);
+
+struct qtr_layer;
+
+/** Units of a layer: its features grouped by key (the first feature's key names the unit).
+ * *unit_of (n) gives each feature's unit, *ukey (the layer's strings) each unit's key; the
+ * keys of later features with a key already seen go to dups (may be NULL). */
+int group_units(struct qtr_layer *l, size_t **unit_of, char ***ukey, size_t *nunits,
+                struct keylist *dups, struct qtr_error *err);
+
+/** qsort order of struct qtr_piece: by source, then target. */
+int piece_cmp(const void *a, const void *b);
+
+/** A warning on stderr: fmt takes the number of keys (%zu) and `what` (%s), then the keys. */
+void warn_list(struct keylist *l, const char *fmt, const char *what);
+
+#endif
