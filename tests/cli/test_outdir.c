@@ -113,7 +113,11 @@ static int run_env(const char *env, const char *args, char **out)
         len += got;
     buf[len] = '\0';
     int st = pclose(p);
-    qtr_cli_recent[qtr_cli_next++ % 32] = buf;
+    /* the output stays valid until the next call (callers do not free it); the ring keeps
+     * the last ones reachable when an assertion jumps out */
+    unsigned slot = qtr_cli_next++ % 32;
+    free(qtr_cli_recent[slot]);
+    qtr_cli_recent[slot] = buf;
     *out = buf;
     /* the shell reports a child killed by signal s as exit status 128 + s */
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
