@@ -14,6 +14,10 @@
  * written as outlines, because Qt's SVG renderer (QGIS print layouts, many
  * office programs) cannot resolve cairo's glyph symbols.
  *
+ * An SVG carries the title, subtitle and source line also as text in its
+ * <title> and <desc> elements (screen readers, search, and a check that a
+ * map names its sources).
+ *
  * Files are written atomically: a temporary file in the target folder, then
  * rename(2).
  */
@@ -80,6 +84,23 @@ struct qtr_map_layout {
  */
 int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char *path,
                    struct qtr_map_layout *lay, struct qtr_error *err);
+
+/* One source behind a map: its `attribution =` (publisher and licence) and its file. */
+struct qtr_map_source {
+    const char *attribution; /* NULL or blank: not given */
+    const char *file;        /* path of the source file */
+};
+
+/**
+ * Source line of a map: "Quelle: " ("Source: " when en) and the attribution
+ * of each source, trimmed, in order and each distinct text once, separated
+ * by "; ", then "Darstellung: quartier" ("map: quartier"). A source without
+ * attribution is named by its file name instead ("Datei bezirke.shp"); a
+ * publisher that asks for attribution is then not named, which `check`
+ * warns about. Without sources only "Darstellung: quartier". Returns a
+ * malloc'ed string, NULL when out of memory.
+ */
+char *qtr_map_source_line(const struct qtr_map_source *src, size_t n, int en);
 
 struct _cairo; /* cairo_t, without including cairo.h */
 

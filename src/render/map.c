@@ -500,6 +500,73 @@ static cairo_status_t write_file(void *closure, const unsigned char *data, unsig
                                                         : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* XML text of s (may be NULL) appended to b: & < > escaped. */
+static void xml_text(struct qtr_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '&')
+            qtr_buf_puts(b, "&amp;");
+        else if (*s == '<')
+            qtr_buf_puts(b, "&lt;");
+        else if (*s == '>')
+            qtr_buf_puts(b, "&gt;");
+        else
+            qtr_buf_append(b, s, 1);
+    }
+}
+
+/* "<title>..</title><desc>..</desc>" of a map (title, subtitle, source, date); NULL: no memory */
+static char *svg_meta(const struct qtr_map *m)
+{
+    struct qtr_buf b = {0};
+    qtr_buf_puts(&b, "\n<title>");
+    xml_text(&b, m->title);
+    qtr_buf_puts(&b, "</title>\n<desc>");
+    const char *part[3] = {m->subtitle, m->source, m->date};
+    for (int k = 0, any = 0; k < 3; k++)
+        if (part[k] && *part[k]) {
+            qtr_buf_puts(&b, any++ ? " \xc2\xb7 " : "");
+            xml_text(&b, part[k]);
+        }
+    if (qtr_buf_puts(&b, "</desc>") != QTR_OK) {
+        qtr_buf_release(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/*
+ * SVG stream that inserts `insert` right after the <svg ...> start tag (cairo
+ * has no API for <title>/<desc>); the tag may arrive split over several writes.
+ */
+struct svg_stream {
+    FILE *fp;
+    const char *insert;
+    int state;    /* 0: looking for "<svg", 1: for its closing '>', 2: inserted */
+    size_t match; /* characters of "<svg" matched so far */
+};
+
+static cairo_status_t write_svg(void *closure, const unsigned char *data, unsigned int len)
+{
+    struct svg_stream *s = closure;
+    unsigned int from = 0;
+    for (unsigned int i = 0; i < len && s->state < 2; i++) {
+        if (s->state == 0) {
+            static const char tag[] = "<svg";
+            s->match = data[i] == (unsigned char)tag[s->match] ? s->match + 1 : data[i] == '<';
+            if (s->match == 4)
+                s->state = 1;
+        } else if (data[i] == '>') {
+            s->state = 2;
+            if (fwrite(data, 1, i + 1, s->fp) != i + 1 || fputs(s->insert, s->fp) == EOF)
+                return CAIRO_STATUS_WRITE_ERROR;
+            from = i + 1;
+        }
+    }
+    return fwrite(data + from, 1, len - from, s->fp) == len - from ? CAIRO_STATUS_SUCCESS
+                                                                   : CAIRO_STATUS_WRITE_ERROR;
+}
+
 static int check_classes(const struct qtr_map *m, const char *what, struct qtr_error *err)
 {
     if (!m->cls || (m->nclass && !m->colors))
@@ -551,8 +618,9 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
     FILE *fp = NULL;
-    char *tmp = NULL;
+    char *tmp = NULL, *meta = NULL;
     int fd = -1;
+    struct svg_stream svg = {0};
 
     if (!m || !path)
         return qtr_error_set(err, QTR_ERR_USAGE, "map or output path missing");
@@ -591,7 +659,13 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
         int w = (int)ceil(pg.w * px), h = (int)ceil(pg.h * px);
         surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     } else if (fmt == QTR_MAP_SVG) {
-        surf = cairo_svg_surface_create_for_stream(write_file, fp, pg.w, pg.h);
+        if (!(meta = svg_meta(m))) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        svg.fp = fp;
+        svg.insert = meta;
+        surf = cairo_svg_surface_create_for_stream(write_svg, &svg, pg.w, pg.h);
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
     } else {
         surf = cairo_pdf_surface_create_for_stream(write_file, fp, pg.w, pg.h);
@@ -650,6 +724,7 @@ out:
         cairo_destroy(cr);
     if (surf)
         cairo_surface_destroy(surf);
+    free(meta);
     if (fp)
         fclose(fp);
     if (fd >= 0)
