@@ -279,6 +279,8 @@ static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_re
     int st[4] = {0, 0, 0, 0};
     int njob = in_report ? 4 : 3, rc = QTR_OK;
     m->shapes = r->shapes;
+    if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
+        m->names = (const char *const *)r->st->layer->name;
     m->nodata_color = qtr_palette_nodata();
     if (!m->date)
         m->date = r->map_date[0] ? r->map_date : r->date;
