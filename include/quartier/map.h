@@ -109,6 +109,14 @@ struct qtr_map_extent {
 int qtr_map_extent(const struct qtr_shapes *s, struct qtr_map_extent *out);
 
 /**
+ * Caption of an inset: the names of the features with a part (outer ring) inside what it
+ * shows, in feature order, at most three (then ", …"). malloc'ed; NULL without names,
+ * when none has a name, or out of memory.
+ */
+char *qtr_map_inset_caption(const struct qtr_shapes *s, const char *const *names,
+                            const struct qtr_map_inset_layout *in);
+
+/**
  * Draw map m to path in format fmt. When lay is not NULL it receives the
  * page layout (for tests and for placing extra marks). Errors: QTR_ERR_USAGE
  * (no shapes or features, cls or colours missing, a class index >= nclass,

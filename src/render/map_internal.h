@@ -20,11 +20,4 @@
 int qtr_map_place_insets(const struct qtr_shapes *s, const struct qtr_map_extent *ext,
                          const double *caption_w, struct qtr_map_layout *l);
 
-/*
- * Caption of an inset: the names of the features with a part inside it, at most three
- * (then ", ..."); NULL without names or when none has a name (or out of memory).
- */
-char *qtr_map_inset_caption(const struct qtr_shapes *s, const char *const *names,
-                            const struct qtr_map_inset_layout *in);
-
 #endif

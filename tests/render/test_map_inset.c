@@ -177,12 +177,46 @@ static void test_island_group_shares_an_inset(void **state)
     qtr_shapes_free(s);
 }
 
+static void test_feature_with_a_far_part(void **state)
+{
+    (void)state;
+    /* the island is a second ring of feature 8 (a Bezirk with an island, as Hamburg-Mitte
+     * with Neuwerk in a file of Bezirke) */
+    const double island[1][3] = {{480000, 6020000, 500}};
+    struct qtr_shapes *s = town(island, 1);
+    s->n = 9;
+    s->feat_ring[9] = 10;
+    struct qtr_map_extent e;
+    assert_int_equal(qtr_map_extent(s, &e), 1);
+    assert_int_equal(e.ninsets, 1);
+    assert_float_equal(e.maxy, 6003000, 1e-9);
+    /* the caption names the feature the island belongs to (not the others) */
+    const char *names[9] = {"a", "b", "c", "d", "e", "f", "g", "h", "Mitte"};
+    struct qtr_map_inset_layout in = {.minx = e.inset[0].minx,
+                                      .miny = e.inset[0].miny,
+                                      .maxx = e.inset[0].maxx,
+                                      .maxy = e.inset[0].maxy};
+    char *cap = qtr_map_inset_caption(s, names, &in);
+    assert_non_null(cap);
+    assert_string_equal(cap, "Mitte");
+    free(cap);
+    assert_null(qtr_map_inset_caption(s, NULL, &in));
+    /* every feature inside: three names, then an ellipsis */
+    in = (struct qtr_map_inset_layout){.minx = 0, .miny = 0, .maxx = 1e7, .maxy = 1e7};
+    cap = qtr_map_inset_caption(s, names, &in);
+    assert_non_null(cap);
+    assert_string_equal(cap, "a, b, c, \xe2\x80\xa6");
+    free(cap);
+    qtr_shapes_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_far_island_goes_into_an_inset),
         cmocka_unit_test(test_nearby_and_large_bodies_stay),
         cmocka_unit_test(test_island_group_shares_an_inset),
+        cmocka_unit_test(test_feature_with_a_far_part),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
