@@ -14,6 +14,9 @@
  * written as outlines, because Qt's SVG renderer (QGIS print layouts, many
  * office programs) cannot resolve cairo's glyph symbols.
  *
+ * An island or exclave far from the rest goes into an inset in a corner of
+ * the frame, so that the main frame fits the main body (qtr_map_extent).
+ *
  * An SVG carries the title, subtitle and source line also as text in its
  * <title> and <desc> elements (screen readers, search, and a check that a
  * map names its sources).
