@@ -14,6 +14,13 @@
  * written as outlines, because Qt's SVG renderer (QGIS print layouts, many
  * office programs) cannot resolve cairo's glyph symbols.
  *
+ * An island or exclave far from the rest goes into an inset in a corner of
+ * the frame, so that the main frame fits the main body (qtr_map_extent).
+ *
+ * An SVG carries the title, subtitle and source line also as text in its
+ * <title> and <desc> elements (screen readers, search, and a check that a
+ * map names its sources).
+ *
  * Files are written atomically: a temporary file in the target folder, then
  * rename(2).
  */
@@ -27,6 +34,8 @@
 #include "quartier/shapes.h"
 
 enum qtr_map_format { QTR_MAP_PNG = 0, QTR_MAP_SVG, QTR_MAP_PDF };
+
+#define QTR_MAP_MAX_INSETS 2
 
 /* A district label at a representative point (work CRS, e.g. from GEOSPointOnSurface). */
 struct qtr_map_label {
@@ -57,6 +66,8 @@ struct qtr_map {
     double dpi;                 /* PNG resolution; 0: 150 (PNG size = page * dpi / 72) */
     const char *created;        /* PDF creation date, ISO 8601 "2024-02-01T00:00:00Z", for
                                    byte-identical PDFs; NULL: cairo writes the current time */
+    const char *const *names;   /* optional, shapes->n feature names: the caption of an inset */
+    int no_insets;              /* 1: one frame for everything, no inset (qtr_map_extent) */
     int svg_glyphs;             /* SVG only: 1 = text as cairo's glyph symbols (<symbol> +
                                    <use>, a fraction of the size; browsers render it, Qt does
                                    not), 0 = text as outlines (default) */
@@ -69,7 +80,44 @@ struct qtr_map_layout {
     double frame_x, frame_y, frame_w, frame_h; /* map frame */
     double scalebar_m;                         /* scale bar length in metres */
     size_t labels_placed;
+    size_t ninsets; /* outlying parts drawn in boxes in corners of the frame */
+    struct qtr_map_inset_layout {
+        double x, y, w, h;             /* the box (page points), inside the frame */
+        double scale, tx, ty;          /* as above, for the inset's own scale */
+        double minx, miny, maxx, maxy; /* what it shows (metres) */
+    } inset[QTR_MAP_MAX_INSETS];
 };
+
+/*
+ * Where a map's frame is and which outlying parts go into insets (docs/render.md).
+ * Parts are the outer rings; parts closer than 2 % of the whole extent form one body.
+ * The largest body by area is the main one; a body holding at most 10 % of the area
+ * whose bounding box lies further from the main body's than half the main body's larger
+ * side is outlying (taken nearest first, the main box growing by every body that is not);
+ * outlying bodies close to each other (a quarter of their distance to the main body)
+ * share an inset. At most QTR_MAP_MAX_INSETS insets: with more outlying groups, none.
+ */
+struct qtr_map_extent {
+    double minx, miny, maxx, maxy; /* the main frame's extent */
+    size_t ninsets;
+    struct {
+        double minx, miny, maxx, maxy;
+    } inset[QTR_MAP_MAX_INSETS];
+};
+
+/**
+ * The extent of shapes s split into the main frame and insets (ninsets = 0 when nothing
+ * lies far out). Returns 0 when s has no points, else 1; -1 when out of memory.
+ */
+int qtr_map_extent(const struct qtr_shapes *s, struct qtr_map_extent *out);
+
+/**
+ * Caption of an inset: the names of the features with a part (outer ring) inside what it
+ * shows, in feature order, at most three (then ", …"). malloc'ed; NULL without names,
+ * when none has a name, or out of memory.
+ */
+char *qtr_map_inset_caption(const struct qtr_shapes *s, const char *const *names,
+                            const struct qtr_map_inset_layout *in);
 
 /**
  * Draw map m to path in format fmt. When lay is not NULL it receives the
@@ -80,6 +128,23 @@ struct qtr_map_layout {
  */
 int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char *path,
                    struct qtr_map_layout *lay, struct qtr_error *err);
+
+/* One source behind a map: its `attribution =` (publisher and licence) and its file. */
+struct qtr_map_source {
+    const char *attribution; /* NULL or blank: not given */
+    const char *file;        /* path of the source file */
+};
+
+/**
+ * Source line of a map: "Quelle: " ("Source: " when en) and the attribution
+ * of each source, trimmed, in order and each distinct text once, separated
+ * by "; ", then "Darstellung: quartier" ("map: quartier"). A source without
+ * attribution is named by its file name instead ("Datei bezirke.shp"); a
+ * publisher that asks for attribution is then not named, which `check`
+ * warns about. Without sources only "Darstellung: quartier". Returns a
+ * malloc'ed string, NULL when out of memory.
+ */
+char *qtr_map_source_line(const struct qtr_map_source *src, size_t n, int en);
 
 struct _cairo; /* cairo_t, without including cairo.h */
 

@@ -117,6 +117,30 @@ static int report_geometry(const struct qtr_layer *l, struct qtr_report *rep)
     return QTR_OK;
 }
 
+/*
+ * A source without `attribution =`: the maps then name its file, and a publisher whose
+ * licence asks for attribution (CC BY, dl-de/by) is not named.
+ */
+static void warn_attribution(const struct qtr_ctx *ctx, const struct qtr_config *cfg)
+{
+    size_t len = 0;
+    if (!cfg->bnd_attribution || !qtr_trim_span(cfg->bnd_attribution, &len) || !len)
+        qtr_warn(ctx,
+                 "[boundaries] has no 'attribution =': the maps name the file '%s' instead of "
+                 "the publisher and licence; add e.g. 'attribution = Geoportal Berlin / LOR "
+                 "(CC BY 4.0)'",
+                 cfg->bnd_source);
+    for (size_t t = 0; t < cfg->ntables; t++) {
+        const struct qtr_table_spec *ts = &cfg->tables[t];
+        if (!ts->attribution || !qtr_trim_span(ts->attribution, &len) || !len)
+            qtr_warn(ctx,
+                     "[table %s] has no 'attribution =': the maps name the file '%s' instead "
+                     "of the publisher and licence; add e.g. 'attribution = Amt für Statistik "
+                     "Berlin-Brandenburg (CC BY 3.0 DE)'",
+                     ts->id, ts->source);
+    }
+}
+
 int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state **out,
                       struct qtr_error *err)
 {
@@ -127,6 +151,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
     if (!st)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     *out = st;
+    warn_attribution(ctx, cfg);
 
     struct qtr_layer_options lo = {
         .source = cfg->bnd_source,

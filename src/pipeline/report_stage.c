@@ -197,43 +197,49 @@ static int mentions(const char *expr, const char *name)
 }
 
 /*
- * Source line of a map: the tables that supply a column named in one of the
- * expressions, then the boundary file. Table file names stand in for a
- * publisher's attribution.
+ * Source line of a map: the attribution of the tables that supply a column
+ * named in one of the expressions (every table when nexpr is 0 or no column
+ * matches), then of the
+ * boundaries (qtr_map_source_line; a source without attribution by its file).
  */
 static char *source_line(struct rs *r, const char *const *expr, size_t nexpr)
 {
-    struct qtr_buf b = {0};
+    struct qtr_map_source *src = calloc(r->cfg->ntables + 1, sizeof *src);
+    if (!src)
+        return NULL;
     /* the map's date is the reference date of the tables it shows (the MSS tables of a
      * Berlin run are 31.12.2020 while the population is 31.12.2024) */
     char dates[4][32];
     size_t nd = 0;
     r->map_date[0] = '\0';
-    qtr_buf_puts(&b, T(r, "Quelle: ", "Source: "));
     size_t listed = 0;
-    for (size_t t = 0; t < r->cfg->ntables; t++) {
-        const struct qtr_table_spec *ts = &r->cfg->tables[t];
-        int used = nexpr == 0;
-        for (size_t c = 0; !used && c < r->st->frame->ncols; c++) {
-            const struct qtr_column *col = r->st->frame->cols[c];
-            if (!col->origin || strcmp(col->origin, ts->id))
+    /* a second pass names every table when no column of the expressions came from one
+     * (e.g. a column renamed on the way): a map must name whoever supplied its data */
+    for (int pass = 0; pass < 2 && !listed; pass++)
+        for (size_t t = 0; t < r->cfg->ntables; t++) {
+            const struct qtr_table_spec *ts = &r->cfg->tables[t];
+            int used = nexpr == 0 || pass == 1;
+            for (size_t c = 0; !used && c < r->st->frame->ncols; c++) {
+                const struct qtr_column *col = r->st->frame->cols[c];
+                if (!col->origin || strcmp(col->origin, ts->id))
+                    continue;
+                for (size_t e = 0; e < nexpr && !used; e++)
+                    used = mentions(expr[e], col->name);
+            }
+            if (!used)
                 continue;
-            for (size_t e = 0; e < nexpr && !used; e++)
-                used = mentions(expr[e], col->name);
+            src[listed].attribution = ts->attribution;
+            src[listed++].file = ts->source;
+            if (ts->date) {
+                char d[32];
+                date_text(r, ts->date, d, sizeof d);
+                size_t k = 0;
+                while (k < nd && strcmp(dates[k], d))
+                    k++;
+                if (k == nd && nd < 4)
+                    snprintf(dates[nd++], sizeof dates[0], "%s", d);
+            }
         }
-        if (!used)
-            continue;
-        qtr_buf_printf(&b, "%s%s", listed++ ? ", " : "", basename_of(ts->source));
-        if (ts->date) {
-            char d[32];
-            date_text(r, ts->date, d, sizeof d);
-            size_t k = 0;
-            while (k < nd && strcmp(dates[k], d))
-                k++;
-            if (k == nd && nd < 4)
-                snprintf(dates[nd++], sizeof dates[0], "%s", d);
-        }
-    }
     if (nexpr && nd) {
         size_t len =
             (size_t)snprintf(r->map_date, sizeof r->map_date, "%s", T(r, "Stand:", "Date:"));
@@ -242,9 +248,11 @@ static char *source_line(struct rs *r, const char *const *expr, size_t nexpr)
                 (size_t)snprintf(r->map_date + len, sizeof r->map_date - len, "%s%s",
                                  k ? (k + 1 == nd ? T(r, " und ", " and ") : ", ") : " ", dates[k]);
     }
-    qtr_buf_printf(&b, "%s%s %s; %s", listed ? "; " : "", T(r, "Gebietsgrenzen:", "boundaries:"),
-                   basename_of(r->cfg->bnd_source), T(r, "Darstellung: quartier", "map: quartier"));
-    return b.data;
+    src[listed].attribution = r->cfg->bnd_attribution;
+    src[listed++].file = r->cfg->bnd_source;
+    char *line = qtr_map_source_line(src, listed, r->en);
+    free(src);
+    return line;
 }
 
 /* ---- maps ------------------------------------------------------------------ */
@@ -271,6 +279,8 @@ static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_re
     int st[4] = {0, 0, 0, 0};
     int njob = in_report ? 4 : 3, rc = QTR_OK;
     m->shapes = r->shapes;
+    if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
+        m->names = (const char *const *)r->st->layer->name;
     m->nodata_color = qtr_palette_nodata();
     if (!m->date)
         m->date = r->map_date[0] ? r->map_date : r->date;
@@ -553,8 +563,8 @@ static int overview_map(struct rs *r, double tol)
              n);
     const char *labs[1] = {lab};
     r->map_date[0] = '\0';
-    char *src = qtr_asprintf("%s%s", T(r, "Gebietsgrenzen: ", "Boundaries: "),
-                             basename_of(r->cfg->bnd_source));
+    struct qtr_map_source bnd = {r->cfg->bnd_attribution, r->cfg->bnd_source};
+    char *src = qtr_map_source_line(&bnd, 1, r->en);
     char what[160] = "", olab[256];
     int rc = src ? parent_outlines(r, tol, &r->parents, what, sizeof what)
                  : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "map_internal.h"
 #include "quartier/classify.h"
 #include "quartier/strutil.h"
 
@@ -170,6 +171,37 @@ static void shapes_path(cairo_t *cr, const struct qtr_shapes *s, size_t f,
     }
 }
 
+/*
+ * Grow the extent by the overlay (outlines of parents, candidate areas). With insets, an
+ * overlay ring that reaches into an inset's part (a parent area with an island) counts only
+ * there.
+ */
+static void overlay_extent(const struct qtr_shapes *o, const struct qtr_map_extent *ext,
+                           double *minx, double *miny, double *maxx, double *maxy)
+{
+    for (size_t r = 0; r < o->nrings; r++) {
+        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        for (size_t p = o->ring_pt[r]; p < o->ring_pt[r + 1]; p++) {
+            x0 = fmin(x0, o->x[p]);
+            y0 = fmin(y0, o->y[p]);
+            x1 = fmax(x1, o->x[p]);
+            y1 = fmax(y1, o->y[p]);
+        }
+        if (!(x0 <= x1))
+            continue;
+        int in_inset = 0;
+        for (size_t k = 0; k < ext->ninsets && !in_inset; k++)
+            in_inset = x0 <= ext->inset[k].maxx && ext->inset[k].minx <= x1 &&
+                       y0 <= ext->inset[k].maxy && ext->inset[k].miny <= y1;
+        if (in_inset)
+            continue;
+        *minx = fmin(*minx, x0);
+        *miny = fmin(*miny, y0);
+        *maxx = fmax(*maxx, x1);
+        *maxy = fmax(*maxy, y1);
+    }
+}
+
 struct page {
     double w, h, margin, header, footer, legend_x, legend_w;
 };
@@ -177,18 +209,19 @@ struct page {
 static int layout(const struct qtr_map *m, struct page *pg, struct qtr_map_layout *l,
                   struct qtr_error *err)
 {
-    double minx, miny, maxx, maxy;
-    if (!m->shapes || m->shapes->n == 0 || !qtr_shapes_bbox(m->shapes, &minx, &miny, &maxx, &maxy))
+    struct qtr_map_extent ext = {0};
+    int got = m->shapes && m->shapes->n ? qtr_map_extent(m->shapes, &ext) : 0;
+    if (got < 0)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    if (!got)
         return qtr_error_set(err, QTR_ERR_USAGE, "map has no features to draw");
-    if (m->overlay) {
-        double a, b, c, d;
-        if (qtr_shapes_bbox(m->overlay, &a, &b, &c, &d)) {
-            minx = fmin(minx, a);
-            miny = fmin(miny, b);
-            maxx = fmax(maxx, c);
-            maxy = fmax(maxy, d);
-        }
+    if (m->no_insets && ext.ninsets) {
+        qtr_shapes_bbox(m->shapes, &ext.minx, &ext.miny, &ext.maxx, &ext.maxy);
+        ext.ninsets = 0;
     }
+    double minx = ext.minx, miny = ext.miny, maxx = ext.maxx, maxy = ext.maxy;
+    if (m->overlay)
+        overlay_extent(m->overlay, &ext, &minx, &miny, &maxx, &maxy);
     pg->w = m->width_pt > 0 ? m->width_pt : 842;
     pg->h = m->height_pt > 0 ? m->height_pt : 595;
     if (pg->w < 200 || pg->h < 150 || pg->w > 14400 || pg->h > 14400)
@@ -217,6 +250,22 @@ static int layout(const struct qtr_map *m, struct page *pg, struct qtr_map_layou
     l->ty = l->frame_y + l->frame_h - (l->frame_h - l->scale * bh) / 2 + l->scale * miny;
     l->scalebar_m = qtr_map_nice_length(fmin(0.7 * pg->legend_w, 0.3 * l->frame_w) / l->scale);
     l->labels_placed = 0;
+    /* captions of the insets, estimated at 0.6 em per character (DejaVu Sans averages less) */
+    double capw[QTR_MAP_MAX_INSETS] = {0};
+    for (size_t k = 0; k < ext.ninsets; k++) {
+        struct qtr_map_inset_layout in = {.minx = ext.inset[k].minx,
+                                          .miny = ext.inset[k].miny,
+                                          .maxx = ext.inset[k].maxx,
+                                          .maxy = ext.inset[k].maxy};
+        char *cap = qtr_map_inset_caption(m->shapes, m->names, &in);
+        size_t chars = 0;
+        for (const char *p = cap; p && *p; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
+        capw[k] = 0.6 * QTR_INSET_FONT * (double)chars;
+        free(cap);
+    }
+    if (qtr_map_place_insets(m->shapes, &ext, capw, l) != QTR_OK)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     return QTR_OK;
 }
 
@@ -333,6 +382,12 @@ static int draw_labels(cairo_t *cr, const struct qtr_map *m, struct qtr_map_layo
         b[2 * n + i] = px + w / 2 + 1.5;
         b[n + i] = py - (fe.ascent + fe.descent) / 2 - 1.5;
         b[3 * n + i] = py + (fe.ascent + fe.descent) / 2 + 1.5;
+        for (size_t k = 0; k < l->ninsets; k++) {
+            const struct qtr_map_inset_layout *in = &l->inset[k];
+            if (b[i] < in->x + in->w && in->x < b[2 * n + i] && b[n + i] < in->y + in->h &&
+                in->y < b[3 * n + i])
+                b[i] = b[n + i] = b[2 * n + i] = b[3 * n + i] = -1e9; /* under an inset */
+        }
     }
     l->labels_placed = qtr_label_place(b, b + n, b + 2 * n, b + 3 * n, n, l->frame_x, l->frame_y,
                                        l->frame_x + l->frame_w, l->frame_y + l->frame_h, placed);
@@ -353,6 +408,59 @@ out:
     free(b);
     free(placed);
     return rc;
+}
+
+/* Features and overlay of m at l's scale, clipped to the box (x, y, w, h). */
+static void draw_features(cairo_t *cr, const struct qtr_map *m, const struct qtr_map_layout *l,
+                          double x, double y, double w, double h)
+{
+    const struct qtr_shapes *s = m->shapes;
+    struct qtr_rgb outline = {90, 90, 90};
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    for (size_t f = 0; f < s->n; f++) {
+        int c = m->cls[f];
+        shapes_path(cr, s, f, l);
+        set_rgb(cr, c >= 0 ? m->colors[c] : m->nodata_color);
+        cairo_fill_preserve(cr);
+        set_rgb(cr, outline);
+        cairo_set_line_width(cr, 0.35);
+        cairo_stroke(cr);
+    }
+    if (m->overlay) {
+        for (size_t f = 0; f < m->overlay->n; f++)
+            shapes_path(cr, m->overlay, f, l);
+        set_rgb(cr, m->overlay_color);
+        cairo_set_line_width(cr, 1.8);
+        cairo_stroke(cr);
+    }
+    cairo_restore(cr);
+}
+
+/* An inset: white box, the features at its own scale, a thin frame, the name on top. */
+static void draw_inset(cairo_t *cr, const struct qtr_map *m, const struct qtr_map_inset_layout *in)
+{
+    cairo_rectangle(cr, in->x, in->y, in->w, in->h);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill(cr);
+    struct qtr_map_layout il = {.scale = in->scale, .tx = in->tx, .ty = in->ty};
+    draw_features(cr, m, &il, in->x, in->y, in->w, in->h);
+    cairo_rectangle(cr, in->x, in->y, in->w, in->h);
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    cairo_set_line_width(cr, 0.6);
+    cairo_stroke(cr);
+    /* without names (or memory) the inset has no caption; its frame still sets it apart */
+    char *cap = qtr_map_inset_caption(m->shapes, m->names, in);
+    if (cap) {
+        font(cr, QTR_INSET_FONT, 0);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_move_to(cr, in->x + QTR_INSET_PAD, in->y + QTR_INSET_CAPTION - 1);
+        show_text(cr, cap);
+        free(cap);
+    }
 }
 
 /* Draw the page; returns QTR_OK or QTR_ERR_NOMEM (cairo errors are in cr's status). */
@@ -380,31 +488,13 @@ static int draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
         show_text(cr, m->subtitle);
     }
 
-    /* features, clipped to the frame */
-    cairo_save(cr);
-    cairo_rectangle(cr, l->frame_x, l->frame_y, l->frame_w, l->frame_h);
-    cairo_clip(cr);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    /* features, clipped to the frame, then the insets over its corners */
     int any_nodata = 0;
-    for (size_t f = 0; f < s->n; f++) {
-        int c = m->cls[f];
-        any_nodata |= c < 0;
-        shapes_path(cr, s, f, l);
-        set_rgb(cr, c >= 0 ? m->colors[c] : m->nodata_color);
-        cairo_fill_preserve(cr);
-        set_rgb(cr, outline);
-        cairo_set_line_width(cr, 0.35);
-        cairo_stroke(cr);
-    }
-    if (m->overlay) {
-        for (size_t f = 0; f < m->overlay->n; f++)
-            shapes_path(cr, m->overlay, f, l);
-        set_rgb(cr, m->overlay_color);
-        cairo_set_line_width(cr, 1.8);
-        cairo_stroke(cr);
-    }
-    cairo_restore(cr);
+    for (size_t f = 0; f < s->n; f++)
+        any_nodata |= m->cls[f] < 0;
+    draw_features(cr, m, l, l->frame_x, l->frame_y, l->frame_w, l->frame_h);
+    for (size_t k = 0; k < l->ninsets; k++)
+        draw_inset(cr, m, &l->inset[k]);
     if (m->labels && m->nlabels && draw_labels(cr, m, l) != QTR_OK)
         return QTR_ERR_NOMEM;
 
@@ -500,6 +590,73 @@ static cairo_status_t write_file(void *closure, const unsigned char *data, unsig
                                                         : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* XML text of s (may be NULL) appended to b: & < > escaped. */
+static void xml_text(struct qtr_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '&')
+            qtr_buf_puts(b, "&amp;");
+        else if (*s == '<')
+            qtr_buf_puts(b, "&lt;");
+        else if (*s == '>')
+            qtr_buf_puts(b, "&gt;");
+        else
+            qtr_buf_append(b, s, 1);
+    }
+}
+
+/* "<title>..</title><desc>..</desc>" of a map (title, subtitle, source, date); NULL: no memory */
+static char *svg_meta(const struct qtr_map *m)
+{
+    struct qtr_buf b = {0};
+    qtr_buf_puts(&b, "\n<title>");
+    xml_text(&b, m->title);
+    qtr_buf_puts(&b, "</title>\n<desc>");
+    const char *part[3] = {m->subtitle, m->source, m->date};
+    for (int k = 0, any = 0; k < 3; k++)
+        if (part[k] && *part[k]) {
+            qtr_buf_puts(&b, any++ ? " \xc2\xb7 " : "");
+            xml_text(&b, part[k]);
+        }
+    if (qtr_buf_puts(&b, "</desc>") != QTR_OK) {
+        qtr_buf_release(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/*
+ * SVG stream that inserts `insert` right after the <svg ...> start tag (cairo
+ * has no API for <title>/<desc>); the tag may arrive split over several writes.
+ */
+struct svg_stream {
+    FILE *fp;
+    const char *insert;
+    int state;    /* 0: looking for "<svg", 1: for its closing '>', 2: inserted */
+    size_t match; /* characters of "<svg" matched so far */
+};
+
+static cairo_status_t write_svg(void *closure, const unsigned char *data, unsigned int len)
+{
+    struct svg_stream *s = closure;
+    unsigned int from = 0;
+    for (unsigned int i = 0; i < len && s->state < 2; i++) {
+        if (s->state == 0) {
+            static const char tag[] = "<svg";
+            s->match = data[i] == (unsigned char)tag[s->match] ? s->match + 1 : data[i] == '<';
+            if (s->match == 4)
+                s->state = 1;
+        } else if (data[i] == '>') {
+            s->state = 2;
+            if (fwrite(data, 1, i + 1, s->fp) != i + 1 || fputs(s->insert, s->fp) == EOF)
+                return CAIRO_STATUS_WRITE_ERROR;
+            from = i + 1;
+        }
+    }
+    return fwrite(data + from, 1, len - from, s->fp) == len - from ? CAIRO_STATUS_SUCCESS
+                                                                   : CAIRO_STATUS_WRITE_ERROR;
+}
+
 static int check_classes(const struct qtr_map *m, const char *what, struct qtr_error *err)
 {
     if (!m->cls || (m->nclass && !m->colors))
@@ -551,8 +708,9 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
     FILE *fp = NULL;
-    char *tmp = NULL;
+    char *tmp = NULL, *meta = NULL;
     int fd = -1;
+    struct svg_stream svg = {0};
 
     if (!m || !path)
         return qtr_error_set(err, QTR_ERR_USAGE, "map or output path missing");
@@ -591,7 +749,13 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
         int w = (int)ceil(pg.w * px), h = (int)ceil(pg.h * px);
         surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     } else if (fmt == QTR_MAP_SVG) {
-        surf = cairo_svg_surface_create_for_stream(write_file, fp, pg.w, pg.h);
+        if (!(meta = svg_meta(m))) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        svg.fp = fp;
+        svg.insert = meta;
+        surf = cairo_svg_surface_create_for_stream(write_svg, &svg, pg.w, pg.h);
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
     } else {
         surf = cairo_pdf_surface_create_for_stream(write_file, fp, pg.w, pg.h);
@@ -650,6 +814,7 @@ out:
         cairo_destroy(cr);
     if (surf)
         cairo_surface_destroy(surf);
+    free(meta);
     if (fp)
         fclose(fp);
     if (fd >= 0)

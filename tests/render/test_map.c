@@ -169,6 +169,13 @@ static void test_grid_png_svg_pdf(void **state)
     const char *why = xmlcheck(svg);
     if (why)
         fail_msg("SVG not well-formed: %s", why);
+    /* title and source line also as text, right after the <svg> start tag */
+    const char *t = strstr(svg, "<title>Migration in den Planungsr\xc3\xa4umen</title>");
+    assert_non_null(t);
+    assert_true(t > strstr(svg, "<svg") && t < strstr(svg, "<g"));
+    assert_non_null(strstr(svg,
+                           "<desc>Quantile, 3 Klassen \xc2\xb7 Quelle: Amt f\xc3\xbcr Statistik "
+                           "Berlin-Brandenburg \xc2\xb7 Stand: 31.12.2023</desc>"));
 
     snprintf(path, sizeof path, "%s/grid.pdf", dir);
     rc = qtr_map_render(&m, QTR_MAP_PDF, path, NULL, &err);
