@@ -5,29 +5,11 @@
  */
 #include "quartier/spatial.h"
 
+#include "quartier/ksum.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Neumaier's compensated sum: the index formulas subtract nearly equal sums. */
-struct ksum {
-    double s, c;
-};
-
-static void ks_add(struct ksum *k, double v)
-{
-    double t = k->s + v;
-    if (fabs(k->s) >= fabs(v))
-        k->c += (k->s - t) + v;
-    else
-        k->c += (v - t) + k->s;
-    k->s = t;
-}
-
-static double ks_get(const struct ksum *k)
-{
-    return k->s + k->c;
-}
 
 static int check_units(const struct qtr_units *u, const char *index, struct qtr_error *err)
 {
@@ -66,12 +48,12 @@ static int check_csr(const struct qtr_csr *w, size_t n, const char *index, struc
 static int aspatial_d(const struct qtr_units *u, const char *index, double *out,
                       struct qtr_error *err)
 {
-    struct ksum T = {0, 0}, X = {0, 0}, num = {0, 0};
+    struct qtr_ksum T = {0, 0}, X = {0, 0}, num = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
-        ks_add(&T, u->total[i]);
-        ks_add(&X, u->group[i]);
+        qtr_ksum_add(&T, u->total[i]);
+        qtr_ksum_add(&X, u->group[i]);
     }
-    double t = ks_get(&T), x = ks_get(&X);
+    double t = qtr_ksum_get(&T), x = qtr_ksum_get(&X);
     if (!(t > 0) || !(x > 0) || !(x < t))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "%s: not defined when the group is absent from the city or is its "
@@ -80,9 +62,9 @@ static int aspatial_d(const struct qtr_units *u, const char *index, double *out,
     double P = x / t;
     for (size_t i = 0; i < u->n; i++) {
         double p = u->total[i] > 0 ? u->group[i] / u->total[i] : 0.0;
-        ks_add(&num, u->total[i] * fabs(p - P));
+        qtr_ksum_add(&num, u->total[i] * fabs(p - P));
     }
-    *out = ks_get(&num) / (2.0 * t * P * (1.0 - P));
+    *out = qtr_ksum_get(&num) / (2.0 * t * P * (1.0 - P));
     return QTR_OK;
 }
 
@@ -102,18 +84,18 @@ int qtr_spatial_dissimilarity(const struct qtr_units *u, const struct qtr_csr *w
     if ((rc = aspatial_d(u, name, &d, err)))
         return rc;
     /* Morrill (1991), eq. 2: D(adj) = D - Σ c_ij |z_i - z_j| / Σ c_ij. */
-    struct ksum num = {0, 0}, den = {0, 0};
+    struct qtr_ksum num = {0, 0}, den = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
         double pi = share(u, i);
         for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
-            ks_add(&num, w->w[e] * fabs(pi - share(u, w->col[e])));
-            ks_add(&den, w->w[e]);
+            qtr_ksum_add(&num, w->w[e] * fabs(pi - share(u, w->col[e])));
+            qtr_ksum_add(&den, w->w[e]);
         }
     }
-    if (!(ks_get(&den) > 0))
+    if (!(qtr_ksum_get(&den) > 0))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "%s: no district has a neighbour (all weights are zero)", name);
-    *out = d - ks_get(&num) / ks_get(&den);
+    *out = d - qtr_ksum_get(&num) / qtr_ksum_get(&den);
     return QTR_OK;
 }
 
@@ -128,24 +110,24 @@ int qtr_boundary_spatial_dissimilarity(const struct qtr_units *u, const struct q
     if ((rc = aspatial_d(u, name, &d, err)))
         return rc;
     /* Wong (1993) D(w) with row-standardised shared lengths (Hong et al. 2014). */
-    struct ksum num = {0, 0}, den = {0, 0};
+    struct qtr_ksum num = {0, 0}, den = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
-        struct ksum rs = {0, 0}, rn = {0, 0};
+        struct qtr_ksum rs = {0, 0}, rn = {0, 0};
         double pi = share(u, i);
         for (size_t e = len->row[i]; e < len->row[i + 1]; e++) {
-            ks_add(&rs, len->w[e]);
-            ks_add(&rn, len->w[e] * fabs(pi - share(u, len->col[e])));
+            qtr_ksum_add(&rs, len->w[e]);
+            qtr_ksum_add(&rn, len->w[e] * fabs(pi - share(u, len->col[e])));
         }
-        double s = ks_get(&rs);
+        double s = qtr_ksum_get(&rs);
         if (s > 0) {
-            ks_add(&num, ks_get(&rn) / s);
-            ks_add(&den, 1.0);
+            qtr_ksum_add(&num, qtr_ksum_get(&rn) / s);
+            qtr_ksum_add(&den, 1.0);
         }
     }
-    if (!(ks_get(&den) > 0))
+    if (!(qtr_ksum_get(&den) > 0))
         return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: no district shares a boundary with another",
                              name);
-    *out = d - ks_get(&num) / ks_get(&den);
+    *out = d - qtr_ksum_get(&num) / qtr_ksum_get(&den);
     return QTR_OK;
 }
 
@@ -175,10 +157,10 @@ int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
             max_pa = pa;
     }
     /* Tivadar (2019), appendix A: Wong's D(s) without the extra halving. */
-    struct ksum total = {0, 0}, num = {0, 0};
+    struct qtr_ksum total = {0, 0}, num = {0, 0};
     for (size_t e = 0; e < len->row[u->n]; e++)
-        ks_add(&total, len->w[e]);
-    double tl = ks_get(&total);
+        qtr_ksum_add(&total, len->w[e]);
+    double tl = qtr_ksum_get(&total);
     if (!(tl > 0))
         return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: no district shares a boundary with another",
                              name);
@@ -186,11 +168,11 @@ int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
         double pi = share(u, i), pai = perimeter[i] / u->area[i];
         for (size_t e = len->row[i]; e < len->row[i + 1]; e++) {
             uint32_t j = len->col[e];
-            ks_add(&num,
-                   fabs(pi - share(u, j)) * (len->w[e] / tl) * (pai + perimeter[j] / u->area[j]));
+            qtr_ksum_add(&num, fabs(pi - share(u, j)) * (len->w[e] / tl) *
+                                   (pai + perimeter[j] / u->area[j]));
         }
     }
-    *out = d - ks_get(&num) / (2.0 * max_pa);
+    *out = d - qtr_ksum_get(&num) / (2.0 * max_pa);
     return QTR_OK;
 }
 
@@ -222,17 +204,18 @@ int qtr_spatial_proximity_profile(const struct qtr_units *u, const struct qtr_cs
         return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs at least 2 thresholds (got %zu)", name,
                              m);
     size_t n = u->n;
-    struct ksum T = {0, 0}, X = {0, 0};
+    struct qtr_ksum T = {0, 0}, X = {0, 0};
     for (size_t i = 0; i < n; i++) {
-        ks_add(&T, u->total[i]);
-        ks_add(&X, u->group[i]);
+        qtr_ksum_add(&T, u->total[i]);
+        qtr_ksum_add(&X, u->group[i]);
     }
-    if (!(ks_get(&T) > 0) || !(ks_get(&X) > 0) || !(ks_get(&X) < ks_get(&T)))
+    if (!(qtr_ksum_get(&T) > 0) || !(qtr_ksum_get(&X) > 0) ||
+        !(qtr_ksum_get(&X) < qtr_ksum_get(&T)))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "%s: not defined when the group is absent or is the whole "
                              "population",
                              name);
-    double P = ks_get(&X) / ks_get(&T);
+    double P = qtr_ksum_get(&X) / qtr_ksum_get(&T);
 
     struct rank_item *items = malloc(n * sizeof *items);
     uint32_t *rank = malloc(n * sizeof *rank);
@@ -299,7 +282,7 @@ int qtr_spatial_proximity_profile(const struct qtr_units *u, const struct qtr_cs
     /* Thresholds as numpy.linspace(0, 1, m) computes them: k * (1/(m-1)). */
     double step = 1.0 / (double)(m - 1);
     size_t K = ndef;
-    struct ksum below = {0, 0}, above = {0, 0};
+    struct qtr_ksum below = {0, 0}, above = {0, 0};
     for (size_t k = 0; k < m; k++) {
         double tau = k == m - 1 ? 1.0 : (double)k * step;
         while (K > 0 && !(items[K - 1].p >= tau))
@@ -309,13 +292,13 @@ int qtr_spatial_proximity_profile(const struct qtr_units *u, const struct qtr_cs
             e = ((double)K * (double)K - (double)K) / contrib[K - 1];
         eta[k] = e;
         if (tau < P)
-            ks_add(&below, e);
+            qtr_ksum_add(&below, e);
         else
-            ks_add(&above, e);
+            qtr_ksum_add(&above, e);
     }
     if (curve)
         memcpy(curve, eta, m * sizeof *eta);
-    *out = (P - (ks_get(&below) / (double)m - ks_get(&above) / (double)m)) / (1.0 - P);
+    *out = (P - (qtr_ksum_get(&below) / (double)m - qtr_ksum_get(&above) / (double)m)) / (1.0 - P);
 out:
     free(items);
     free(rank);
@@ -516,10 +499,10 @@ static int prox_init(struct prox *p, const struct qtr_units *u, const struct qtr
             goto fail;
         }
         for (size_t j = 0; j < n; j++) {
-            struct ksum s = {0, 0};
+            struct qtr_ksum s = {0, 0};
             for (size_t k = 0; k < n; k++)
-                ks_add(&s, hypot(u->cx[j] - u->cx[k], u->cy[j] - u->cy[k]));
-            p->colsum[j] = ks_get(&s);
+                qtr_ksum_add(&s, hypot(u->cx[j] - u->cx[k], u->cy[j] - u->cy[k]));
+            p->colsum[j] = qtr_ksum_get(&s);
             if (!(p->colsum[j] > 0)) {
                 rc = qtr_error_set(err, QTR_ERR_DOMAIN,
                                    "%s: all district centroids coincide; distances are "
@@ -630,13 +613,13 @@ static void rowbuf_release(struct rowbuf *b)
 static int totals(const struct qtr_units *u, double *X, double *Y, double *T, const char *name,
                   struct qtr_error *err)
 {
-    struct ksum sx = {0, 0}, st = {0, 0};
+    struct qtr_ksum sx = {0, 0}, st = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
-        ks_add(&sx, u->group[i]);
-        ks_add(&st, u->total[i]);
+        qtr_ksum_add(&sx, u->group[i]);
+        qtr_ksum_add(&st, u->total[i]);
     }
-    *X = ks_get(&sx);
-    *T = ks_get(&st);
+    *X = qtr_ksum_get(&sx);
+    *T = qtr_ksum_get(&st);
     *Y = *T - *X;
     if (!(*X > 0) || !(*Y > 0))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
@@ -669,23 +652,24 @@ int qtr_spatial_proximity(const struct qtr_units *u, const struct qtr_decay_opti
     if ((rc = totals(u, &X, &Y, &T, name, err)) || (rc = rowbuf_init(&b, &p, name, err)))
         goto out;
     /* White (1983): P_gg = Σ_ij g_i g_j c_ij / G². */
-    struct ksum pxx = {0, 0}, pyy = {0, 0}, ptt = {0, 0};
+    struct qtr_ksum pxx = {0, 0}, pyy = {0, 0}, ptt = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
         size_t k = prox_row(&p, i, b.cols, b.c);
         double xi = u->group[i], ti = u->total[i], yi = ti - xi;
-        struct ksum rx = {0, 0}, ry = {0, 0}, rt = {0, 0};
+        struct qtr_ksum rx = {0, 0}, ry = {0, 0}, rt = {0, 0};
         for (size_t e = 0; e < k; e++) {
             uint32_t j = b.cols[e];
             double xj = u->group[j], tj = u->total[j];
-            ks_add(&rx, b.c[e] * xj);
-            ks_add(&ry, b.c[e] * (tj - xj));
-            ks_add(&rt, b.c[e] * tj);
+            qtr_ksum_add(&rx, b.c[e] * xj);
+            qtr_ksum_add(&ry, b.c[e] * (tj - xj));
+            qtr_ksum_add(&rt, b.c[e] * tj);
         }
-        ks_add(&pxx, xi * ks_get(&rx));
-        ks_add(&pyy, yi * ks_get(&ry));
-        ks_add(&ptt, ti * ks_get(&rt));
+        qtr_ksum_add(&pxx, xi * qtr_ksum_get(&rx));
+        qtr_ksum_add(&pyy, yi * qtr_ksum_get(&ry));
+        qtr_ksum_add(&ptt, ti * qtr_ksum_get(&rt));
     }
-    double Pxx = ks_get(&pxx) / (X * X), Pyy = ks_get(&pyy) / (Y * Y), Ptt = ks_get(&ptt) / (T * T);
+    double Pxx = qtr_ksum_get(&pxx) / (X * X), Pyy = qtr_ksum_get(&pyy) / (Y * Y),
+           Ptt = qtr_ksum_get(&ptt) / (T * T);
     if (!(Ptt > 0)) {
         rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the proximity of all residents is zero", name);
         goto out;
@@ -710,27 +694,27 @@ int qtr_absolute_clustering(const struct qtr_units *u, const struct qtr_decay_op
     if ((rc = totals(u, &X, &Y, &T, name, err)) || (rc = rowbuf_init(&b, &p, name, err)))
         goto out;
     /* Massey & Denton (1988), ACL (their eq. 16). */
-    struct ksum ax = {0, 0}, at = {0, 0}, csum = {0, 0};
+    struct qtr_ksum ax = {0, 0}, at = {0, 0}, csum = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
         size_t k = prox_row(&p, i, b.cols, b.c);
-        struct ksum rx = {0, 0}, rt = {0, 0};
+        struct qtr_ksum rx = {0, 0}, rt = {0, 0};
         for (size_t e = 0; e < k; e++) {
             uint32_t j = b.cols[e];
-            ks_add(&rx, b.c[e] * u->group[j]);
-            ks_add(&rt, b.c[e] * u->total[j]);
-            ks_add(&csum, b.c[e]);
+            qtr_ksum_add(&rx, b.c[e] * u->group[j]);
+            qtr_ksum_add(&rt, b.c[e] * u->total[j]);
+            qtr_ksum_add(&csum, b.c[e]);
         }
-        ks_add(&ax, u->group[i] / X * ks_get(&rx));
-        ks_add(&at, u->group[i] / X * ks_get(&rt));
+        qtr_ksum_add(&ax, u->group[i] / X * qtr_ksum_get(&rx));
+        qtr_ksum_add(&at, u->group[i] / X * qtr_ksum_get(&rt));
     }
     double nn = (double)u->n * (double)u->n;
-    double corr = X / nn * ks_get(&csum);
-    double den = ks_get(&at) - corr;
+    double corr = X / nn * qtr_ksum_get(&csum);
+    double den = qtr_ksum_get(&at) - corr;
     if (!(fabs(den) > 0)) {
         rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the denominator is zero", name);
         goto out;
     }
-    *out = (ks_get(&ax) - corr) / den;
+    *out = (qtr_ksum_get(&ax) - corr) / den;
 out:
     rowbuf_release(&b);
     prox_release(&p);
@@ -750,7 +734,7 @@ int qtr_relative_clustering(const struct qtr_units *u, const struct qtr_decay_op
     if ((rc = totals(u, &X, &Y, &T, name, err)) || (rc = rowbuf_init(&b, &p, name, err)))
         goto out;
     int pysal = opt->variant == QTR_DECAY_PYSAL;
-    struct ksum pxx = {0, 0}, pyy = {0, 0};
+    struct qtr_ksum pxx = {0, 0}, pyy = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
         size_t k = prox_row(&p, i, b.cols, b.c);
         double xi = u->group[i], yi = u->total[i] - xi;
@@ -759,17 +743,17 @@ int qtr_relative_clustering(const struct qtr_units *u, const struct qtr_decay_op
             double xj = u->group[j], yj = u->total[j] - xj;
             /* Massey & Denton (1988) eq. 17 has x_i x_j; PySAL computes
              * (x * x * c).sum(), i.e. x_j² c_ij. */
-            ks_add(&pxx, b.c[e] * (pysal ? xj * xj : xi * xj));
-            ks_add(&pyy, b.c[e] * (pysal ? yj * yj : yi * yj));
+            qtr_ksum_add(&pxx, b.c[e] * (pysal ? xj * xj : xi * xj));
+            qtr_ksum_add(&pyy, b.c[e] * (pysal ? yj * yj : yi * yj));
         }
     }
-    double Pyy = ks_get(&pyy) / (Y * Y);
+    double Pyy = qtr_ksum_get(&pyy) / (Y * Y);
     if (!(Pyy > 0)) {
         rc = qtr_error_set(err, QTR_ERR_DOMAIN,
                            "%s: the proximity among the other residents is zero", name);
         goto out;
     }
-    *out = (ks_get(&pxx) / (X * X)) / Pyy - 1.0;
+    *out = (qtr_ksum_get(&pxx) / (X * X)) / Pyy - 1.0;
 out:
     rowbuf_release(&b);
     prox_release(&p);
@@ -797,18 +781,18 @@ static int distance_decay(const struct qtr_units *u, const struct qtr_decay_opti
     /* s_i = Σ_j c_ij t_j: the row normaliser of K_ij = c_ij t_j / s_i. */
     for (size_t i = 0; i < u->n; i++) {
         size_t k = prox_row(&p, i, b.cols, b.c);
-        struct ksum r = {0, 0};
+        struct qtr_ksum r = {0, 0};
         for (size_t e = 0; e < k; e++)
-            ks_add(&r, b.c[e] * u->total[b.cols[e]]);
-        s[i] = ks_get(&r);
+            qtr_ksum_add(&r, b.c[e] * u->total[b.cols[e]]);
+        s[i] = qtr_ksum_get(&r);
     }
     int pysal = opt->variant == QTR_DECAY_PYSAL;
-    struct ksum acc = {0, 0};
+    struct qtr_ksum acc = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
         if (!(u->group[i] > 0))
             continue;
         size_t k = prox_row(&p, i, b.cols, b.c);
-        struct ksum r = {0, 0};
+        struct qtr_ksum r = {0, 0};
         for (size_t e = 0; e < k; e++) {
             uint32_t j = b.cols[e];
             if (!(u->total[j] > 0))
@@ -818,11 +802,11 @@ static int distance_decay(const struct qtr_units *u, const struct qtr_decay_opti
              * aligns with the column index j: K_ij = c_ij t_j / s_j. */
             double norm = pysal ? s[j] : s[i];
             if (norm > 0)
-                ks_add(&r, b.c[e] * v / norm);
+                qtr_ksum_add(&r, b.c[e] * v / norm);
         }
-        ks_add(&acc, u->group[i] / X * ks_get(&r));
+        qtr_ksum_add(&acc, u->group[i] / X * qtr_ksum_get(&r));
     }
-    *out = ks_get(&acc);
+    *out = qtr_ksum_get(&acc);
 out:
     free(s);
     rowbuf_release(&b);
