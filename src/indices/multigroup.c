@@ -245,7 +245,7 @@ int qtr_multigroup_normalized_exposure(const struct qtr_units *u, double *out,
     int rc = marg_init(u, 2, "multigroup_normalized_exposure", &m, err);
     if (rc)
         return rc;
-    double *wk = malloc(m.K * sizeof *wk);
+    double *wk = calloc(m.K, sizeof *wk);
     if (!wk) {
         marg_release(&m);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -264,7 +264,7 @@ int qtr_multigroup_relative_diversity(const struct qtr_units *u, double *out, st
     int rc = marg_init(u, 2, "multigroup_relative_diversity", &m, err);
     if (rc)
         return rc;
-    double *wk = malloc(m.K * sizeof *wk);
+    double *wk = calloc(m.K, sizeof *wk);
     if (!wk) {
         marg_release(&m);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -283,7 +283,7 @@ int qtr_multigroup_squared_cv(const struct qtr_units *u, double *out, struct qtr
     int rc = marg_init(u, 2, "multigroup_squared_cv", &m, err);
     if (rc)
         return rc;
-    double *wk = malloc(m.K * sizeof *wk);
+    double *wk = calloc(m.K, sizeof *wk);
     if (!wk) {
         marg_release(&m);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");

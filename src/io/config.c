@@ -272,7 +272,7 @@ static int valid_id(const char *id)
 static int on_analysis(struct parse_state *st, const char *sec, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
-    unsigned long long u;
+    unsigned long long u = 0;
     if (!strcmp(name, "title"))
         return set_str(st, &c->title, sec, name, v);
     if (!strcmp(name, "language")) {
@@ -417,7 +417,7 @@ static int on_table(struct parse_state *st, const char *sec, const char *id, con
     int fresh = 0;
     FIND_OR_ADD(c->tables, c->ntables, id, struct qtr_table_spec);
     (void)fresh;
-    unsigned long long u;
+    unsigned long long u = 0;
     if (!strcmp(name, "source")) {
         if (cur->source)
             return fail(st, "key 'source' appears twice in [%s]", sec);
@@ -597,7 +597,7 @@ static int on_indicator(struct parse_state *st, const char *sec, const char *id,
         return set_str(st, &cur->classification, sec, name, v);
     }
     if (!strcmp(name, "classes")) {
-        unsigned long long u;
+        unsigned long long u = 0;
         if (!parse_uint(st, name, v, 12, &u) || u < 2)
             return st->failed ? 0 : fail(st, "classes must be 2 to 12, not '%s'", v);
         cur->classes = (int)u;
@@ -655,7 +655,7 @@ static int on_target(struct parse_state *st, const char *sec, const char *id, co
     FIND_OR_ADD(c->targets, c->ntargets, id, struct qtr_target_spec);
     if (fresh)
         cur->value = NAN;
-    unsigned long long u;
+    unsigned long long u = 0;
     if (!strcmp(name, "indicator"))
         return set_str(st, &cur->indicator, sec, name, v);
     if (!strcmp(name, "value"))
