@@ -11,6 +11,7 @@
 
 #include <geos_c.h>
 
+#include "quartier/decay_field.h"
 #include "quartier/dissolve.h"
 #include "quartier/lisa.h"
 #include "quartier/pipeline.h"
@@ -287,6 +288,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     struct qtr_local_out lo = {0}, go = {0};
     int *label = malloc((n ? n : 1) * sizeof *label);
     struct qtr_dissolved *dis = NULL;
+    struct qtr_decay_field *field = NULL;
     size_t *idx = malloc((m ? m : 1) * sizeof *idx);
 #define LOCAL_ALLOC(o)                                                                             \
     (o.stat = malloc((m ? m : 1) * sizeof(double)), o.lag = malloc((m ? m : 1) * sizeof(double)),  \
@@ -330,6 +332,21 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     if (cfg->pysal_compatible)
         dopt.variant = QTR_DECAY_PYSAL;
     struct kernel_ctx kctx = {cx, cy, m};
+    /* The distance-decay sums C t and C 1, built once and shared by every group
+     * (decay_field.h); the PySAL variant computes each index on its own. */
+    struct qtr_error field_err = {0};
+    int field_rc = QTR_OK;
+    if (dopt.variant == QTR_DECAY_PUBLISHED && dopt.cutoff_m > 0 && m > 0) {
+        for (size_t k = 0; k < m; k++)
+            t[k] = tot->v[idx[k]];
+        struct qtr_units fu = {.n = m, .total = t, .area = area, .cx = cx, .cy = cy};
+        field_rc = qtr_decay_field_new(&fu, &dopt, QTR_DECAY_AUTO, &field, &field_err);
+        if (field_rc == QTR_ERR_NOMEM)
+            snprintf(field_err.msg, sizeof field_err.msg,
+                     "not computed: the distance-decay sums of %zu districts do not fit in "
+                     "memory",
+                     m);
+    }
     const char *overlay = cfg->segregation_group ? cfg->segregation_group
                           : cfg->ngroups         ? cfg->groups[0].id
                                                  : NULL;
@@ -356,13 +373,26 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                       qtr_boundary_spatial_dissimilarity(&u, len, &v_, &e_));
         SPATIAL_INDEX("perimeter_area_ratio_spatial_dissimilarity",
                       qtr_perimeter_area_ratio_spatial_dissimilarity(&u, len, per, &v_, &e_));
-        SPATIAL_INDEX("spatial_proximity", qtr_spatial_proximity(&u, &dopt, &v_, &e_));
-        SPATIAL_INDEX("absolute_clustering", qtr_absolute_clustering(&u, &dopt, &v_, &e_));
-        SPATIAL_INDEX("relative_clustering", qtr_relative_clustering(&u, &dopt, &v_, &e_));
-        SPATIAL_INDEX("distance_decay_isolation",
-                      qtr_distance_decay_isolation(&u, &dopt, &v_, &e_));
-        SPATIAL_INDEX("distance_decay_exposure",
-                      qtr_distance_decay_exposure(&u, &dopt, &v_, &e_));
+        if (field || field_rc) {
+            struct qtr_decay_family fam;
+            if (field && (rc = qtr_decay_family_compute(field, &u, &fam, err)))
+                goto out;
+            for (int k = 0; k < QTR_DECAY_NINDEX; k++)
+                if ((rc = qtr_state_add_index(st, qtr_decay_index_names[k], gid,
+                                              field ? fam.value[k] : NAN,
+                                              field ? fam.status[k] : QTR_ERR_DOMAIN,
+                                              field ? fam.reason[k] : field_err.msg, NAN, NAN,
+                                              err)))
+                    goto out;
+        } else {
+            SPATIAL_INDEX("spatial_proximity", qtr_spatial_proximity(&u, &dopt, &v_, &e_));
+            SPATIAL_INDEX("absolute_clustering", qtr_absolute_clustering(&u, &dopt, &v_, &e_));
+            SPATIAL_INDEX("relative_clustering", qtr_relative_clustering(&u, &dopt, &v_, &e_));
+            SPATIAL_INDEX("distance_decay_isolation",
+                          qtr_distance_decay_isolation(&u, &dopt, &v_, &e_));
+            SPATIAL_INDEX("distance_decay_exposure",
+                          qtr_distance_decay_exposure(&u, &dopt, &v_, &e_));
+        }
         if (m <= 20000)
             SPATIAL_INDEX("spatial_proximity_profile",
                           qtr_spatial_proximity_profile(&u, w, 1000, &v_, NULL, &e_));
@@ -519,6 +549,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     rc = QTR_OK;
 out:
     qtr_dissolved_free(ctx->geos, dis);
+    qtr_decay_field_free(field);
     qtr_csr_free(w);
     qtr_csr_free(len);
     qtr_csr_free(wr);
