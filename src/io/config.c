@@ -80,17 +80,141 @@ static void free_indicator_spec(struct qtr_indicator_spec *s)
     free(s->classification);
 }
 
+/* ---- index selection (quartier indices --only / --skip) ---------------------------- */
+
+const char *const qtr_index_family_names[] = {"single",  "multigroup", "spatial", "distance_decay",
+                                              "profile", "local",      NULL};
+
+/* Every index name quartier reports, with its families (space-separated). */
+static const struct {
+    const char *name, *families;
+} index_table[] = {
+    {"dissimilarity", "single"},
+    {"gini", "single"},
+    {"entropy", "single"},
+    {"atkinson_b01", "single"},
+    {"atkinson_b05", "single"},
+    {"atkinson_b09", "single"},
+    {"min_max", "single"},
+    {"concentration_profile", "single"},
+    {"modified_dissimilarity", "single"},
+    {"modified_gini", "single"},
+    {"bias_corrected_dissimilarity", "single"},
+    {"density_corrected_dissimilarity", "single"},
+    {"isolation", "single"},
+    {"exposure", "single"},
+    {"correlation_ratio", "single"},
+    {"delta", "single"},
+    {"absolute_concentration", "single"},
+    {"relative_concentration", "single"},
+    {"absolute_centralization", "single"},
+    {"relative_centralization", "single"},
+    {"proportion_central", "single"},
+    {"multigroup_dissimilarity", "multigroup"},
+    {"multigroup_gini", "multigroup"},
+    {"multigroup_entropy", "multigroup"},
+    {"multigroup_normalized_exposure", "multigroup"},
+    {"multigroup_relative_diversity", "multigroup"},
+    {"multigroup_squared_cv", "multigroup"},
+    {"multigroup_divergence", "multigroup"},
+    {"mutual_information", "multigroup"},
+    {"mutual_information_between", "multigroup"},
+    {"mutual_information_within", "multigroup"},
+    {"multigroup_diversity", "multigroup"},
+    {"multigroup_diversity_normalized", "multigroup"},
+    {"simpsons_interaction", "multigroup"},
+    {"simpsons_concentration", "multigroup"},
+    {"global_distortion", "multigroup"},
+    {"spatial_dissimilarity", "spatial"},
+    {"boundary_spatial_dissimilarity", "spatial"},
+    {"perimeter_area_ratio_spatial_dissimilarity", "spatial"},
+    {"spatial_proximity", "spatial distance_decay"},
+    {"absolute_clustering", "spatial distance_decay"},
+    {"relative_clustering", "spatial distance_decay"},
+    {"distance_decay_isolation", "spatial distance_decay"},
+    {"distance_decay_exposure", "spatial distance_decay"},
+    {"spatial_proximity_profile", "spatial profile"},
+    {"multiscalar_profile", "spatial profile"},
+    {"morans_i", "spatial local"},
+    {"lisa", "spatial local"},
+};
+
+static int in_family(const char *families, const char *family)
+{
+    size_t len = strlen(family);
+    for (const char *p = families; (p = strstr(p, family)); p += len)
+        if ((p == families || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' '))
+            return 1;
+    return 0;
+}
+
+/* name is `pattern` itself or belongs to the family `pattern` */
+static int matches(const char *name, const char *pattern)
+{
+    if (!strcmp(name, pattern))
+        return 1;
+    for (size_t i = 0; i < sizeof index_table / sizeof index_table[0]; i++)
+        if (!strcmp(index_table[i].name, name))
+            return in_family(index_table[i].families, pattern);
+    return 0;
+}
+
+int qtr_index_name_known(const char *name)
+{
+    for (size_t i = 0; qtr_index_family_names[i]; i++)
+        if (!strcmp(qtr_index_family_names[i], name))
+            return 1;
+    for (size_t i = 0; i < sizeof index_table / sizeof index_table[0]; i++)
+        if (!strcmp(index_table[i].name, name))
+            return 1;
+    return 0;
+}
+
+int qtr_config_index_wanted(const struct qtr_config *cfg, const char *name)
+{
+    if (!cfg)
+        return 1;
+    int want = cfg->nindex_only == 0;
+    for (size_t i = 0; i < cfg->nindex_only && !want; i++)
+        want = matches(name, cfg->index_only[i]);
+    for (size_t i = 0; i < cfg->nindex_skip && want; i++)
+        want = !matches(name, cfg->index_skip[i]);
+    return want;
+}
+
 void qtr_config_release(struct qtr_config *cfg)
 {
     if (!cfg)
         return;
-    char **strs[] = {&cfg->path,         &cfg->dir,           &cfg->title,
-                     &cfg->language,     &cfg->output,        &cfg->crs,
-                     &cfg->bnd_source,   &cfg->bnd_layer,     &cfg->bnd_key,
-                     &cfg->bnd_name,     &cfg->bnd_crs,       &cfg->bnd_parent,     &cfg->bnd_attribution,
-                     &cfg->total,        &cfg->date,          &cfg->previous_total,
-                     &cfg->previous_date, &cfg->renewal_method, &cfg->standardise,
-                     &cfg->attention,    &cfg->exclude,       &cfg->invalid_column, &cfg->renewal_population,
+    for (size_t i = 0; i < cfg->nindex_only; i++)
+        free(cfg->index_only[i]);
+    for (size_t i = 0; i < cfg->nindex_skip; i++)
+        free(cfg->index_skip[i]);
+    free(cfg->index_only);
+    free(cfg->index_skip);
+    char **strs[] = {&cfg->path,
+                     &cfg->dir,
+                     &cfg->title,
+                     &cfg->language,
+                     &cfg->output,
+                     &cfg->crs,
+                     &cfg->bnd_source,
+                     &cfg->bnd_layer,
+                     &cfg->bnd_key,
+                     &cfg->bnd_name,
+                     &cfg->bnd_crs,
+                     &cfg->bnd_parent,
+                     &cfg->bnd_attribution,
+                     &cfg->total,
+                     &cfg->date,
+                     &cfg->previous_total,
+                     &cfg->previous_date,
+                     &cfg->renewal_method,
+                     &cfg->standardise,
+                     &cfg->attention,
+                     &cfg->exclude,
+                     &cfg->invalid_column,
+                     &cfg->renewal_population,
                      &cfg->segregation_group};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
@@ -127,8 +251,8 @@ char *qtr_path_resolve(const char *dir, const char *path)
         return NULL;
     if (qtr_starts_with(path, "PG:"))
         return qtr_strdup(path);
-    char *p = (path[0] == '/' || !dir || !dir[0]) ? qtr_strdup(path)
-                                                  : qtr_asprintf("%s/%s", dir, path);
+    char *p =
+        (path[0] == '/' || !dir || !dir[0]) ? qtr_strdup(path) : qtr_asprintf("%s/%s", dir, path);
     return qtr_path_normalize(p);
 }
 
@@ -155,8 +279,8 @@ static int fail(struct parse_state *st, const char *fmt, ...)
 static int set_str(struct parse_state *st, char **dst, const char *section, const char *name,
                    const char *value)
 {
-    int continuation = *dst && strcmp(st->last_section, section) == 0 &&
-                       strcmp(st->last_key, name) == 0;
+    int continuation =
+        *dst && strcmp(st->last_section, section) == 0 && strcmp(st->last_key, name) == 0;
     char *v;
     if (continuation)
         v = qtr_asprintf("%s %s", *dst, value);
@@ -226,8 +350,8 @@ static int parse_list(struct parse_state *st, const char *name, const char *valu
             p++;
         if (i + 1 < n) {
             if (*p != ',')
-                return fail(st, "'%s' must be %zu numbers separated by commas, not '%s'", name,
-                            n, value);
+                return fail(st, "'%s' must be %zu numbers separated by commas, not '%s'", name, n,
+                            value);
             p++;
         }
     }
@@ -259,7 +383,7 @@ static int valid_id(const char *id)
         if (k_ == (count)) {                                                                       \
             type *a_ = realloc((arr), ((count) + 1) * sizeof *a_);                                 \
             if (!a_)                                                                               \
-                return fail(st, "out of memory");                                              \
+                return fail(st, "out of memory");                                                  \
             (arr) = a_;                                                                            \
             memset(&(arr)[k_], 0, sizeof(arr)[k_]);                                                \
             (arr)[k_].id = qtr_strdup(idname);                                                     \
@@ -316,8 +440,9 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
     if (!strcmp(name, "null")) {
         int m = qtr_null_model_parse(v);
         if (m < 0)
-            return fail(st, "null must be permutation, evenness, systematic or bootstrap, not "
-                            "'%s'",
+            return fail(st,
+                        "null must be permutation, evenness, systematic or bootstrap, not "
+                        "'%s'",
                         v);
         c->null_model = m;
         return 1;
@@ -337,16 +462,18 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
         char *end;
         xy[0] = strtod(v, &end);
         if (end == v || *end != ',')
-            return fail(st, "centre is 'mean', 'population' or 'X, Y' in metres of the work CRS "
-                            "(e.g. the town hall), not '%s'",
+            return fail(st,
+                        "centre is 'mean', 'population' or 'X, Y' in metres of the work CRS "
+                        "(e.g. the town hall), not '%s'",
                         v);
         const char *p2 = end + 1;
         xy[1] = strtod(p2, &end);
         while (*end == ' ')
             end++;
         if (end == p2 || *end)
-            return fail(st, "centre is 'mean', 'population' or 'X, Y' in metres of the work CRS "
-                            "(e.g. the town hall), not '%s'",
+            return fail(st,
+                        "centre is 'mean', 'population' or 'X, Y' in metres of the work CRS "
+                        "(e.g. the town hall), not '%s'",
                         v);
         c->centre_mode = 1;
         c->centre_x = xy[0];
@@ -376,11 +503,13 @@ static int on_analysis(struct parse_state *st, const char *sec, const char *name
         c->suppressed_high = hi;
         return 1;
     }
-    return fail(st, "unknown key '%s' in [analysis] (known: title, language, output, crs, "
-                    "min_population, small_districts, seed, permutations, null, strict, pysal_compatible, "
-                    "centre, central_radius, min_count, "
-                    "suppressed_range)",
-                name);
+    return fail(
+        st,
+        "unknown key '%s' in [analysis] (known: title, language, output, crs, "
+        "min_population, small_districts, seed, permutations, null, strict, pysal_compatible, "
+        "centre, central_radius, min_count, "
+        "suppressed_range)",
+        name);
 }
 
 static int on_boundaries(struct parse_state *st, const char *sec, const char *name, const char *v)
@@ -404,8 +533,9 @@ static int on_boundaries(struct parse_state *st, const char *sec, const char *na
         return set_str(st, &c->bnd_parent, sec, name, v);
     if (!strcmp(name, "attribution"))
         return set_str(st, &c->bnd_attribution, sec, name, v);
-    return fail(st, "unknown key '%s' in [boundaries] (known: source, layer, key, name, crs, "
-                    "parent, attribution)",
+    return fail(st,
+                "unknown key '%s' in [boundaries] (known: source, layer, key, name, crs, "
+                "parent, attribution)",
                 name);
 }
 
@@ -459,8 +589,9 @@ static int on_table(struct parse_state *st, const char *sec, const char *id, con
         else if (!strcmp(v, "pipe") || !strcmp(v, "|"))
             cur->separator = '|';
         else
-            return fail(st, "separator must be semicolon, comma, tab or pipe, not '%s' (a bare "
-                            "';' starts a comment in INI files)",
+            return fail(st,
+                        "separator must be semicolon, comma, tab or pipe, not '%s' (a bare "
+                        "';' starts a comment in INI files)",
                         v);
         return 1;
     }
@@ -493,14 +624,14 @@ static int on_table(struct parse_state *st, const char *sec, const char *id, con
         return set_str(st, &cur->attribution, sec, name, v);
     if (!strcmp(name, "not_counts"))
         return set_str(st, &cur->not_counts, sec, name, v);
-    return fail(st, "unknown key '%s' in [%s] (known: source, key, join, sheet, header_row, "
-                    "skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
-                    "attribution, not_counts)",
+    return fail(st,
+                "unknown key '%s' in [%s] (known: source, key, join, sheet, header_row, "
+                "skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
+                "attribution, not_counts)",
                 name, sec);
 }
 
-static int on_population(struct parse_state *st, const char *sec, const char *name,
-                         const char *v)
+static int on_population(struct parse_state *st, const char *sec, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
     if (!strcmp(name, "total"))
@@ -511,8 +642,9 @@ static int on_population(struct parse_state *st, const char *sec, const char *na
         return set_str(st, &c->previous_total, sec, name, v);
     if (!strcmp(name, "previous_date"))
         return set_str(st, &c->previous_date, sec, name, v);
-    return fail(st, "unknown key '%s' in [population] (known: total, date, previous_total, "
-                    "previous_date)",
+    return fail(st,
+                "unknown key '%s' in [population] (known: total, date, previous_total, "
+                "previous_date)",
                 name);
 }
 
@@ -534,8 +666,9 @@ static int on_group(struct parse_state *st, const char *sec, const char *id, con
         return set_str(st, &cur->previous, sec, name, v);
     if (!strcmp(name, "multigroup"))
         return parse_bool(st, name, v, &cur->multigroup);
-    return fail(st, "unknown key '%s' in [%s] (known: column, label, label_en, previous, "
-                    "multigroup)",
+    return fail(st,
+                "unknown key '%s' in [%s] (known: column, label, label_en, previous, "
+                "multigroup)",
                 name, sec);
 }
 
@@ -561,13 +694,14 @@ static int on_indicator(struct parse_state *st, const char *sec, const char *id,
     if (!strcmp(name, "denominator"))
         return set_str(st, &cur->denominator, sec, name, v);
     if (!strcmp(name, "field")) {
-        static const char *fields[] = {"bildung", "arbeit", "wohnen", "jugend",
+        static const char *fields[] = {"bildung",    "arbeit", "wohnen",    "jugend",
                                        "gesundheit", "kultur", "verwaltung"};
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
             if (!strcmp(v, fields[i]))
                 return set_str(st, &cur->field, sec, name, v);
-        return fail(st, "field must be one of bildung, arbeit, wohnen, jugend, gesundheit, "
-                        "kultur, verwaltung, not '%s'",
+        return fail(st,
+                    "field must be one of bildung, arbeit, wohnen, jugend, gesundheit, "
+                    "kultur, verwaltung, not '%s'",
                     v);
     }
     if (!strcmp(name, "direction")) {
@@ -603,10 +737,11 @@ static int on_indicator(struct parse_state *st, const char *sec, const char *id,
         cur->classes = (int)u;
         return 1;
     }
-    return fail(st, "unknown key '%s' in [%s] (known: expr, previous, change, numerator, denominator, "
-                    "field, direction, unit, label, label_en, status_weight, dynamics_weight, "
-                    "min_denominator, "
-                    "classification, classes)",
+    return fail(st,
+                "unknown key '%s' in [%s] (known: expr, previous, change, numerator, denominator, "
+                "field, direction, unit, label, label_en, status_weight, dynamics_weight, "
+                "min_denominator, "
+                "classification, classes)",
                 name, sec);
 }
 
@@ -640,9 +775,10 @@ static int on_renewal(struct parse_state *st, const char *sec, const char *name,
         return set_str(st, &c->renewal_population, sec, name, v);
     if (!strcmp(name, "segregation_group"))
         return set_str(st, &c->segregation_group, sec, name, v);
-    return fail(st, "unknown key '%s' in [renewal] (known: method, standardise, "
-                    "status_thresholds, dynamics_thresholds, years, attention, exclude, "
-                    "invalid_column, population, segregation_group)",
+    return fail(st,
+                "unknown key '%s' in [renewal] (known: method, standardise, "
+                "status_thresholds, dynamics_thresholds, years, attention, exclude, "
+                "invalid_column, population, segregation_group)",
                 name);
 }
 
@@ -671,8 +807,9 @@ static int on_target(struct parse_state *st, const char *sec, const char *id, co
     }
     if (!strcmp(name, "district"))
         return set_str(st, &cur->district, sec, name, v);
-    return fail(st, "unknown key '%s' in [%s] (known: indicator, value, year, baseline_year, "
-                    "district)",
+    return fail(st,
+                "unknown key '%s' in [%s] (known: indicator, value, year, baseline_year, "
+                "district)",
                 name, sec);
 }
 
@@ -695,11 +832,13 @@ static int handler(void *user, const char *section, const char *name, const char
         while (*id == ' ')
             id++;
     }
-    if (id && (!strcmp(kind, "table") || !strcmp(kind, "group") || !strcmp(kind, "indicator") ||
-               !strcmp(kind, "target")) &&
+    if (id &&
+        (!strcmp(kind, "table") || !strcmp(kind, "group") || !strcmp(kind, "indicator") ||
+         !strcmp(kind, "target")) &&
         !valid_id(id))
-        return fail(st, "the name in [%s] must be lower-case letters, digits and '_', starting "
-                        "with a letter",
+        return fail(st,
+                    "the name in [%s] must be lower-case letters, digits and '_', starting "
+                    "with a letter",
                     section);
     if (!strcmp(section, "analysis"))
         ok = on_analysis(st, section, name, value);
@@ -720,8 +859,9 @@ static int handler(void *user, const char *section, const char *name, const char
     else if (!section[0])
         ok = fail(st, "'%s' stands before any [section]", name);
     else
-        ok = fail(st, "unknown section [%s] (known: [analysis], [boundaries], [table NAME], "
-                      "[population], [group ID], [indicator ID], [renewal], [target ID])",
+        ok = fail(st,
+                  "unknown section [%s] (known: [analysis], [boundaries], [table NAME], "
+                  "[population], [group ID], [indicator ID], [renewal], [target ID])",
                   section);
     snprintf(st->last_section, sizeof st->last_section, "%s", section);
     snprintf(st->last_key, sizeof st->last_key, "%s", name);
@@ -755,8 +895,7 @@ static int check_required(struct qtr_config *c, struct qtr_error *err)
     for (size_t i = 0; i < c->ntables; i++) {
         struct qtr_table_spec *t = &c->tables[i];
         if (!t->source)
-            return qtr_error_set(err, QTR_ERR_USAGE, "%s: [table %s] needs 'source = '", f,
-                                 t->id);
+            return qtr_error_set(err, QTR_ERR_USAGE, "%s: [table %s] needs 'source = '", f, t->id);
         if (!t->key)
             return qtr_error_set(err, QTR_ERR_USAGE,
                                  "%s: [table %s] needs 'key = ' (its key column, or with join = "
@@ -849,11 +988,11 @@ static int prescan(const char *path, struct qtr_error *err)
         qtr_trim_inplace(p);
         for (size_t k = 0; k < nseen; k++)
             if (!strcmp(seen[k].key, p)) {
-                rc = qtr_error_set(err, QTR_ERR_USAGE,
-                                   "%s:%u: key '%s' appears twice in %s (also on line %u); "
-                                   "keep one, or indent a line to continue a value",
-                                   path, lineno, p, section[0] ? section : "the file",
-                                   seen[k].line);
+                rc =
+                    qtr_error_set(err, QTR_ERR_USAGE,
+                                  "%s:%u: key '%s' appears twice in %s (also on line %u); "
+                                  "keep one, or indent a line to continue a value",
+                                  path, lineno, p, section[0] ? section : "the file", seen[k].line);
                 break;
             }
         if (!rc && nseen < sizeof seen / sizeof seen[0]) {

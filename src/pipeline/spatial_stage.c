@@ -81,6 +81,8 @@ static int csr_subset(const struct qtr_csr *w, const double *len, const uint8_t 
     do {                                                                                           \
         struct qtr_error e_ = {0};                                                                 \
         double v_ = NAN;                                                                           \
+        if (!qtr_config_index_wanted(cfg, name)) /* --only / --skip */                             \
+            break;                                                                                 \
         int s_ = (call);                                                                           \
         if (s_ == QTR_ERR_NOMEM)                                                                   \
             return qtr_error_set(err, s_, "out of memory");                                        \
@@ -336,7 +338,10 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
      * (decay_field.h); the PySAL variant computes each index on its own. */
     struct qtr_error field_err = {0};
     int field_rc = QTR_OK;
-    if (dopt.variant == QTR_DECAY_PUBLISHED && dopt.cutoff_m > 0 && m > 0) {
+    int want_decay = 0;
+    for (int k = 0; k < QTR_DECAY_NINDEX; k++)
+        want_decay |= qtr_config_index_wanted(cfg, qtr_decay_index_names[k]);
+    if (want_decay && dopt.variant == QTR_DECAY_PUBLISHED && dopt.cutoff_m > 0 && m > 0) {
         for (size_t k = 0; k < m; k++)
             t[k] = tot->v[idx[k]];
         struct qtr_units fu = {.n = m, .total = t, .area = area, .cx = cx, .cy = cy};
@@ -373,7 +378,9 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                       qtr_boundary_spatial_dissimilarity(&u, len, &v_, &e_));
         SPATIAL_INDEX("perimeter_area_ratio_spatial_dissimilarity",
                       qtr_perimeter_area_ratio_spatial_dissimilarity(&u, len, per, &v_, &e_));
-        if (field || field_rc) {
+        if (!want_decay) {
+            /* left out with --only/--skip */
+        } else if (field || field_rc) {
             struct qtr_decay_family fam;
             if (field && (rc = qtr_decay_family_compute(field, &u, &fam, err)))
                 goto out;
@@ -393,9 +400,17 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             SPATIAL_INDEX("distance_decay_exposure",
                           qtr_distance_decay_exposure(&u, &dopt, &v_, &e_));
         }
+        /* O(n · queen pairs) time: a breadth-first search from every district */
         if (m <= 20000)
             SPATIAL_INDEX("spatial_proximity_profile",
                           qtr_spatial_proximity_profile(&u, w, 1000, &v_, NULL, &e_));
+        else if (qtr_config_index_wanted(cfg, "spatial_proximity_profile") &&
+                 (rc = qtr_state_add_index(
+                      st, "spatial_proximity_profile", gid, NAN, QTR_ERR_DOMAIN,
+                      "not computed above 20,000 districts: its graph distances take time "
+                      "growing with the square of the number of districts",
+                      NAN, NAN, err)))
+            goto out;
 
         /* Multiscalar profile of D over kernel bandwidths. */
         size_t nb = sizeof profile_bandwidths / sizeof profile_bandwidths[0];
@@ -406,7 +421,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             const char *name;
             qtr_aspatial_index fn;
         } prof_idx[] = {{"dissimilarity", qtr_dissimilarity}, {"entropy", qtr_entropy}};
-        for (size_t pi = 0; pi < 2; pi++) {
+        for (size_t pi = 0; pi < 2 && qtr_config_index_wanted(cfg, "multiscalar_profile"); pi++) {
         if (qtr_multiscalar_profile(&u, profile_bandwidths, nb, build_kernel, &kctx,
                                     prof_idx[pi].fn, pv, ps, &pe) == QTR_OK) {
             struct qtr_profile_row *pr =
