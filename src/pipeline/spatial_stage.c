@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <geos_c.h>
 
@@ -95,6 +97,28 @@ struct kernel_ctx {
     const double *x, *y;
     size_t n;
 };
+
+/* Memory the heavy steps may use: three quarters of the machine's memory, or of the address-
+ * space limit (ulimit -v) when that is lower. */
+static double memory_budget(void)
+{
+    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (double)rl.rlim_cur < phys)
+        phys = (double)rl.rlim_cur;
+    return phys > 0 ? 0.75 * phys : INFINITY;
+}
+
+/* Bytes of a kernel CSR of bandwidth b over m centroids spread over `area` m² (uniformly, as
+ * an estimate): m·k pairs of a column index and a weight, and as much again while it is built. */
+static double kernel_bytes(size_t m, double area, double b)
+{
+    double k = area > 0 ? (double)m / area * M_PI * b * b + 1 : (double)m;
+    if (k > (double)m)
+        k = (double)m;
+    return 2.0 * (double)m * k * (sizeof(uint32_t) + sizeof(double));
+}
 
 /* Triangular kernel with w_ii = 1, as PySAL's segregation builds its "surface" indices. */
 static int build_kernel(double bandwidth, void *vctx, struct qtr_csr **out, struct qtr_error *err)
@@ -338,6 +362,29 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
      * (decay_field.h); the PySAL variant computes each index on its own. */
     struct qtr_error field_err = {0};
     int field_rc = QTR_OK;
+    /* Memory estimate before the heavy steps (issue 12): what does not fit is left out with a
+     * reason that says what would, instead of failing minutes later. */
+    double budget = memory_budget(), bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY,
+           by1 = -INFINITY;
+    for (size_t k = 0; k < m; k++) {
+        bx0 = fmin(bx0, cx[k]);
+        bx1 = fmax(bx1, cx[k]);
+        by0 = fmin(by0, cy[k]);
+        by1 = fmax(by1, cy[k]);
+    }
+    double bbox = m ? (bx1 - bx0) * (by1 - by0) : 0;
+    size_t nb_fit = sizeof profile_bandwidths / sizeof profile_bandwidths[0];
+    while (nb_fit > 0 && kernel_bytes(m, bbox, profile_bandwidths[nb_fit - 1]) > budget)
+        nb_fit--;
+    if (nb_fit < sizeof profile_bandwidths / sizeof profile_bandwidths[0] &&
+        qtr_config_index_wanted(cfg, "multiscalar_profile"))
+        qtr_warn(ctx,
+                 "multiscalar profile: the kernel of %.0f m over %zu districts would need about "
+                 "%.1f GB of the %.1f GB this run can use; computed for the bandwidths up to "
+                 "%.0f m (fewer districts or a machine with more memory would fit them all)",
+                 profile_bandwidths[nb_fit], m,
+                 kernel_bytes(m, bbox, profile_bandwidths[nb_fit]) / 1e9, budget / 1e9,
+                 nb_fit ? profile_bandwidths[nb_fit - 1] : 0.0);
     int want_decay = 0;
     for (int k = 0; k < QTR_DECAY_NINDEX; k++)
         want_decay |= qtr_config_index_wanted(cfg, qtr_decay_index_names[k]);
@@ -345,12 +392,17 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         for (size_t k = 0; k < m; k++)
             t[k] = tot->v[idx[k]];
         struct qtr_units fu = {.n = m, .total = t, .area = area, .cx = cx, .cy = cy};
-        field_rc = qtr_decay_field_new(&fu, &dopt, QTR_DECAY_AUTO, &field, &field_err);
+        double need = qtr_decay_field_bytes(m, bx1 - bx0, by1 - by0,
+                                            m > 1 ? sqrt(bbox / (double)m) : 0, dopt.cutoff_m);
+        if (need > budget)
+            field_rc = qtr_error_set(&field_err, QTR_ERR_NOMEM, "too large");
+        else
+            field_rc = qtr_decay_field_new(&fu, &dopt, QTR_DECAY_AUTO, &field, &field_err);
         if (field_rc == QTR_ERR_NOMEM)
             snprintf(field_err.msg, sizeof field_err.msg,
-                     "not computed: the distance-decay sums of %zu districts do not fit in "
-                     "memory",
-                     m);
+                     "not computed: the distance-decay sums of %zu districts need about "
+                     "%.1f GB, more than the %.1f GB this run can use",
+                     m, need / 1e9, budget / 1e9);
     }
     const char *overlay = cfg->segregation_group ? cfg->segregation_group
                           : cfg->ngroups         ? cfg->groups[0].id
@@ -422,7 +474,9 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             qtr_aspatial_index fn;
         } prof_idx[] = {{"dissimilarity", qtr_dissimilarity}, {"entropy", qtr_entropy}};
         for (size_t pi = 0; pi < 2 && qtr_config_index_wanted(cfg, "multiscalar_profile"); pi++) {
-        if (qtr_multiscalar_profile(&u, profile_bandwidths, nb, build_kernel, &kctx,
+        for (size_t b = nb_fit; b < nb; b++)
+            ps[b] = QTR_ERR_NOMEM, pv[b] = NAN;
+        if (qtr_multiscalar_profile(&u, profile_bandwidths, nb_fit, build_kernel, &kctx,
                                     prof_idx[pi].fn, pv, ps, &pe) == QTR_OK) {
             struct qtr_profile_row *pr =
                 realloc(st->profile, (st->nprofile + nb) * sizeof *pr);
