@@ -500,7 +500,9 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         /* Global Moran's I of the group's share. */
         struct qtr_moran mo;
         struct qtr_error me = {0};
-        if (qtr_moran_global(wr, share, &lopt, &mo, &me) == QTR_OK)
+        if (!qtr_config_index_wanted(cfg, "morans_i"))
+            rc = QTR_OK; /* left out with --only/--skip */
+        else if (qtr_moran_global(wr, share, &lopt, &mo, &me) == QTR_OK)
             rc = qtr_state_add_index(st, "morans_i", gid, mo.I, QTR_OK, "", mo.p_sim, mo.expected, err);
         else
             rc = qtr_state_add_index(st, "morans_i", gid, NAN, QTR_ERR_DOMAIN, me.msg, NAN, NAN, err);
@@ -508,6 +510,8 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             goto out;
 
         /* Local: LISA, Gi*, location-quotient significance; FDR over the districts. */
+        if (!qtr_config_index_wanted(cfg, "lisa"))
+            continue; /* left out with --only/--skip (quartier indices prints no columns) */
         struct qtr_column *c_li = new_col(f, "%s_lisa_i", gid, 0, err);
         struct qtr_column *c_lp = c_li ? new_col(f, "%s_lisa_p", gid, 0, err) : NULL;
         struct qtr_column *c_lc = c_lp ? new_col(f, "%s_lisa_cluster", gid, 1, err) : NULL;
