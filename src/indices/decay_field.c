@@ -180,7 +180,8 @@ static int cmp_double(const void *a, const void *b)
 
 /* The spacing and an origin of the lattice the coordinates v mostly lie on: the most common
  * gap between neighbouring distinct values that many points share (a column or row of
- * cells: at least 2 points and a quarter of the fullest one; clipped cells are left out). *h = 0 when there is none. */
+ * cells: at least 2 points and a quarter of the fullest one; clipped cells are left out). *h = 0
+ * when there is none. */
 static int lattice_axis(const double *v, size_t n, double *h, double *origin)
 {
     double *s = malloc(n * sizeof *s), *gap = malloc(n * sizeof *gap);
@@ -487,8 +488,21 @@ int qtr_decay_field_new(const struct qtr_units *u, const struct qtr_decay_option
         /* Worth it when most points are on the lattice and the direct sums would visit many
          * pairs: the average number of lattice nodes within the cut-off. */
         double per = hx > 0 && hy > 0 ? M_PI * f->cutoff * f->cutoff / (hx * hy) : 0;
+        /* ...and when the lattice's nodes are not far more than the points (coordinates
+         * rounded to the metre would make a fine lattice of a sparse city) */
+        double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            x0 = fmin(x0, f->cx[i]);
+            x1 = fmax(x1, f->cx[i]);
+            y0 = fmin(y0, f->cy[i]);
+            y1 = fmax(y1, f->cy[i]);
+        }
+        double nodes = hx > 0 && hy > 0
+                           ? ((x1 - x0 + f->cutoff) / hx + 2) * ((y1 - y0 + f->cutoff) / hy + 2)
+                           : INFINITY;
         int use = on > 0 && (double)on >= 0.5 * (double)n &&
-                  (method == QTR_DECAY_LATTICE || (double)n * fmin(per, (double)n) > 2e7);
+                  (method == QTR_DECAY_LATTICE ||
+                   ((double)n * fmin(per, (double)n) > 2e7 && nodes <= 64.0 * (double)n + 4e6));
         if (!use && method == QTR_DECAY_LATTICE) {
             rc = qtr_error_set(err, QTR_ERR_DOMAIN,
                                "%s: the centroids do not lie on a regular lattice", name);
