@@ -15,7 +15,7 @@ set(rank_cli 6)
 # external headers each layer may include (besides the C library and POSIX); GDAL stands for
 # GDAL's C API (cpl_*.h, gdal*.h, ogr_*.h)
 set(ext_core "")
-set(ext_indices "omp.h")
+set(ext_indices "omp.h;fftw3.h")
 set(ext_renewal "")
 set(ext_model "sqlite3.h")
 set(ext_render "cairo.h;cairo-pdf.h;cairo-svg.h")

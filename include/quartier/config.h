@@ -101,6 +101,9 @@ struct qtr_config {
     double central_radius;     /* metres around the centre for proportion_central (0 = none) */
     double min_count;
     double suppressed_low, suppressed_high;
+    /* `quartier indices --only/--skip`: index or family names (NULL/0 = every index) */
+    char **index_only, **index_skip;
+    size_t nindex_only, nindex_skip;
     /* [boundaries] */
     char *bnd_source;  /* absolute path or PG: string */
     char *bnd_layer;
@@ -187,6 +190,21 @@ const char *qtr_config_where(const struct qtr_config *cfg, const char *section, 
 
 /** Free everything cfg owns and reset it to the defaults. */
 void qtr_config_release(struct qtr_config *cfg);
+
+/**
+ * Whether the index `name` is asked for under cfg->index_only / index_skip: a name in either
+ * list is an index name or a family (qtr_index_family_names); without lists every index is.
+ */
+int qtr_config_index_wanted(const struct qtr_config *cfg, const char *name);
+
+/**
+ * Whether `name` is an index or family name quartier knows (for --only/--skip).
+ */
+int qtr_index_name_known(const char *name);
+
+/** The family names, NULL-terminated: single, multigroup, spatial, distance_decay, profile,
+ * local. */
+extern const char *const qtr_index_family_names[];
 
 /**
  * The null model named `name` for inference ("permutation", "evenness",

@@ -58,6 +58,10 @@ struct qtr_index_options {
     uint64_t seed;                /* RNG seed for every simulation */
     int threads;                  /* 0 = OpenMP default */
     int null_model;               /* enum qtr_null_model (inference.h); 0 = permutation */
+    /* which indices to compute (quartier indices --only/--skip); NULL = every one. The others
+     * are listed with status QTR_ERR_DOMAIN and the reason "left out". */
+    int (*want)(const char *name, const void *user);
+    const void *want_user;
 };
 
 struct qtr_index_value {

@@ -72,8 +72,9 @@ enum qtr_decay_variant {
     /*
      * Published: c_ij = exp(-d_ij) with d_ij the centroid distance in km,
      * c_ii = exp(-d_ii), d_ii = (alpha·a_i)^beta with a_i in km² (White 1983).
-     * Pairs farther apart than `cutoff_m` are dropped, found with a uniform
-     * grid: O(n·k). cutoff_m = 0: all pairs, O(n²) time, O(n) memory, refused
+     * Pairs farther apart than `cutoff_m` are dropped; the sums go through the
+     * decay field (decay_field.h): O(n) memory, O(n·k) time or an FFT over a
+     * census lattice. cutoff_m = 0: all pairs, O(n²) time, O(n) memory, refused
      * above `max_n`. Dropped pairs are not always negligible: with km units a
      * large rural district has c_ii ≈ 0 too (Sacramento: 30 km changes the
      * distance-decay isolation by 2e-7 relative, 60 km by < 1e-9).
@@ -97,6 +98,7 @@ struct qtr_decay_options {
     double beta;     /* self-distance exponent; 0.5 */
     double cutoff_m; /* published variant: neighbour cut-off in metres, 0 = all pairs */
     size_t max_n;    /* all-pairs evaluation: refuse larger inputs (0 = 5000) */
+    int method;      /* published with a cut-off: enum qtr_decay_method (decay_field.h), 0 auto */
 };
 
 /** Defaults: published variant, alpha 0.6, beta 0.5, cut-off 20 km. */

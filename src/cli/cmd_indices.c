@@ -14,7 +14,8 @@ static const char help[] =
     "usage: quartier indices BOUNDARIES [STATS] --key COL [--stats-key COL]\n"
     "                        --group COL [--group COL ...] --total COL [--groups A,B,C]\n"
     "                        [--crs EPSG:N] [--work-crs EPSG:N] [--min-population N]\n"
-    "                        [--permutations N] [--seed N] [--format text|csv|json] [-q]\n"
+    "                        [--permutations N] [--seed N] [--only|--skip NAMES]\n"
+    "                        [--format text|csv|json] [-q]\n"
     "\n"
     "Segregation indices without an analysis file. BOUNDARIES is any OGR source\n"
     "(Shapefile, GeoPackage, GeoJSON, PG:...). STATS is a CSV/XLSX/ODS table joined by key;\n"
@@ -35,6 +36,10 @@ static const char help[] =
     "  --null MODEL         null model of the p-values: permutation (default; residents\n"
     "                       allocated at random, district and group totals kept), evenness,\n"
     "                       systematic or bootstrap (as PySAL's inference)\n"
+    "  --only NAMES         only these indices or families (comma-separated): single,\n"
+    "                       multigroup, spatial, distance_decay, profile, local, or index\n"
+    "                       names as printed (e.g. --only dissimilarity,distance_decay)\n"
+    "  --skip NAMES         all but these indices or families (e.g. --skip profile)\n"
     "  --format F           text (default), csv or json\n"
     "  --pysal-compatible   reproduce PySAL segregation 2.5.4 where it departs from the\n"
     "                       published formulas (distance-decay family, density-corrected D)\n"
@@ -82,13 +87,25 @@ static void csv_field(FILE *out, const char *s)
     }
 }
 
-static void print_indices(FILE *out, const struct qtr_state *st, enum fmt f)
+static int has_index(const struct qtr_state *st, const char *name)
 {
+    for (size_t k = 0; k < st->nindices; k++)
+        if (!strcmp(st->indices[k].name, name))
+            return 1;
+    return 0;
+}
+
+static void print_indices(FILE *out, const struct qtr_state *st, const struct qtr_config *cfg,
+                          enum fmt f)
+{
+    size_t shown = 0;
     if (f == FMT_JSON) {
         fprintf(out, "{\"units\": %zu, \"indices\": [", st->nusable);
         for (size_t k = 0; k < st->nindices; k++) {
             const struct qtr_index_value *v = &st->indices[k];
-            fputs(k ? ",\n  {" : "\n  {", out);
+            if (!qtr_config_index_wanted(cfg, v->name))
+                continue;
+            fputs(shown++ ? ",\n  {" : "\n  {", out);
             fputs("\"name\": ", out);
             json_string(out, v->name);
             fputs(", \"group\": ", out);
@@ -122,6 +139,8 @@ static void print_indices(FILE *out, const struct qtr_state *st, enum fmt f)
         fputs("name,group,value,ci_low,ci_high,p_value,expected,reason\n", out);
         for (size_t k = 0; k < st->nindices; k++) {
             const struct qtr_index_value *v = &st->indices[k];
+            if (!qtr_config_index_wanted(cfg, v->name))
+                continue;
             csv_field(out, v->name);
             fputc(',', out);
             csv_field(out, v->group);
@@ -139,10 +158,11 @@ static void print_indices(FILE *out, const struct qtr_state *st, enum fmt f)
         return;
     }
     fprintf(out, "%zu districts in the indices (of %zu)\n\n", st->nusable, st->frame->n);
-    fprintf(out, "%-44s %-16s %12s %21s %9s\n", "index", "group", "value", "95% interval",
-            "p");
+    fprintf(out, "%-44s %-16s %12s %21s %9s\n", "index", "group", "value", "95% interval", "p");
     for (size_t k = 0; k < st->nindices; k++) {
         const struct qtr_index_value *v = &st->indices[k];
+        if (!qtr_config_index_wanted(cfg, v->name))
+            continue;
         if (v->status != QTR_OK) {
             fprintf(out, "%-44s %-16s %12s  (%s)\n", v->name, v->group, "-", v->reason);
             continue;
@@ -156,6 +176,43 @@ static void print_indices(FILE *out, const struct qtr_state *st, enum fmt f)
             fprintf(out, " %9.4f", v->p_value);
         fputc('\n', out);
     }
+}
+
+/* Appends the comma-separated index or family names of `arg` to the list; unknown names are a
+ * usage error that lists the families. */
+static int add_names(char ***list, size_t *n, const char *arg, const char *opt)
+{
+    char *copy = qtr_strdup(arg);
+    int ex = copy ? EXIT_OK : EXIT_FAIL;
+    for (char *p = copy, *next; p && ex == EXIT_OK; p = next) {
+        next = strchr(p, ',');
+        if (next)
+            *next++ = '\0';
+        qtr_trim_inplace(p);
+        if (!*p)
+            continue;
+        if (!qtr_index_name_known(p)) {
+            char fam[256] = "";
+            for (size_t i = 0; qtr_index_family_names[i]; i++)
+                snprintf(fam + strlen(fam), sizeof fam - strlen(fam), "%s%s", i ? ", " : "",
+                         qtr_index_family_names[i]);
+            ex = cli_usage_error("indices",
+                                 "%s: '%s' is no index or family name (families: %s; index "
+                                 "names as 'quartier indices' prints them)",
+                                 opt, p, fam);
+            break;
+        }
+        char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+        if (grown)
+            *list = grown;
+        if (!grown || !(grown[*n] = qtr_strdup(p))) {
+            ex = EXIT_FAIL;
+            break;
+        }
+        (*n)++;
+    }
+    free(copy);
+    return ex;
 }
 
 static int add_group(struct qtr_config *cfg, const char *col, int multigroup_only)
@@ -195,6 +252,8 @@ int cmd_indices(int argc, char **argv)
         OPT_FORMAT,
         OPT_PYSAL,
         OPT_NULL,
+        OPT_ONLY,
+        OPT_SKIP,
     };
     static const struct option opts[] = {
         {"key", required_argument, NULL, OPT_KEY},
@@ -210,6 +269,8 @@ int cmd_indices(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"pysal-compatible", no_argument, NULL, OPT_PYSAL},
         {"null", required_argument, NULL, OPT_NULL},
+        {"only", required_argument, NULL, OPT_ONLY},
+        {"skip", required_argument, NULL, OPT_SKIP},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -263,9 +324,8 @@ int cmd_indices(int argc, char **argv)
             errno = 0;
             long p = strtol(optarg, &end, 10);
             if (end == optarg || *end || errno || p < 0 || p > 1000000)
-                ex = cli_usage_error("indices",
-                                     "--permutations takes a number from 0 to 1000000, not '%s'",
-                                     optarg);
+                ex = cli_usage_error(
+                    "indices", "--permutations takes a number from 0 to 1000000, not '%s'", optarg);
             cfg.permutations = (unsigned)p;
             break;
         }
@@ -284,8 +344,7 @@ int cmd_indices(int argc, char **argv)
             else if (!strcmp(optarg, "json"))
                 format = FMT_JSON;
             else
-                ex = cli_usage_error("indices", "--format is text, csv or json, not '%s'",
-                                     optarg);
+                ex = cli_usage_error("indices", "--format is text, csv or json, not '%s'", optarg);
             break;
         case OPT_PYSAL:
             cfg.pysal_compatible = 1;
@@ -298,6 +357,12 @@ int cmd_indices(int argc, char **argv)
                                      "not '%s'",
                                      optarg);
             break;
+        case OPT_ONLY:
+        case OPT_SKIP:
+            ex = add_names(c == OPT_ONLY ? &cfg.index_only : &cfg.index_skip,
+                           c == OPT_ONLY ? &cfg.nindex_only : &cfg.nindex_skip, optarg,
+                           c == OPT_ONLY ? "--only" : "--skip");
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -306,8 +371,7 @@ int cmd_indices(int argc, char **argv)
             qtr_config_release(&cfg);
             return EXIT_OK;
         default:
-            ex = cli_usage_error("indices", "unknown or incomplete option '%s'",
-                                 argv[optind - 1]);
+            ex = cli_usage_error("indices", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (ex == EXIT_OK) {
@@ -373,12 +437,37 @@ int cmd_indices(int argc, char **argv)
         }
     if (!rc)
         rc = qtr_pipeline_compute(&ctx, &cfg, st, &err);
-    if (!rc)
-        rc = qtr_pipeline_spatial(&ctx, &cfg, st, &err);
+    if (rc == QTR_OK && (rc = qtr_pipeline_spatial(&ctx, &cfg, st, &err))) {
+        /* The spatial analysis could not run (memory, geometry): the indices computed so far
+         * stand, and the spatial ones are listed with the reason. */
+        if (rc != QTR_ERR_USAGE && st) {
+            fprintf(stderr, "quartier: warning: spatial indices not computed: %s\n", err.msg);
+            static const char *const spatial[] = {"spatial_dissimilarity",
+                                                  "boundary_spatial_dissimilarity",
+                                                  "perimeter_area_ratio_spatial_dissimilarity",
+                                                  "spatial_proximity",
+                                                  "absolute_clustering",
+                                                  "relative_clustering",
+                                                  "distance_decay_isolation",
+                                                  "distance_decay_exposure",
+                                                  "spatial_proximity_profile",
+                                                  "morans_i"};
+            struct qtr_error e2 = {0};
+            char reason[QTR_ERROR_MSG_SIZE + 40];
+            snprintf(reason, sizeof reason, "the spatial analysis stopped: %s", err.msg);
+            rc = QTR_OK;
+            for (size_t k = 0; k < sizeof spatial / sizeof spatial[0] && !rc; k++)
+                if (!has_index(st, spatial[k]))
+                    rc = qtr_state_add_index(st, spatial[k], "", NAN, QTR_ERR_DOMAIN, reason, NAN,
+                                             NAN, &e2);
+            if (rc)
+                err = e2;
+        }
+    }
     if (rc)
         ex = cli_fail(&err);
     else
-        print_indices(stdout, st, format);
+        print_indices(stdout, st, &cfg, format);
     qtr_state_free(st);
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);

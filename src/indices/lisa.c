@@ -603,7 +603,7 @@ int qtr_moran_local(const struct qtr_csr *w, const double *y, const struct qtr_l
                     struct qtr_local_out *out, struct qtr_error *err)
 {
     static const char *name = "local Moran's I";
-    double alpha;
+    double alpha = 0.05; /* set by check_local_opt; initialised for -O2 -Werror */
     int rc = check_inputs(w, y, name, err);
     if (rc || (rc = check_local_opt(opt, &alpha, name, err)))
         return rc;
@@ -657,7 +657,7 @@ int qtr_getis_ord_local(const struct qtr_csr *w, const double *x,
                         struct qtr_error *err)
 {
     static const char *name = "Getis-Ord Gi*";
-    double alpha;
+    double alpha = 0.05; /* set by check_local_opt; initialised for -O2 -Werror */
     int rc = check_inputs(w, x, name, err);
     if (rc || (rc = check_local_opt(opt, &alpha, name, err)))
         return rc;

@@ -64,7 +64,9 @@ int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options 
         r->ci_low = r->ci_high = r->p_value = r->expected = NAN;
         r->suppressed_low = r->suppressed_high = NAN;
         struct qtr_error e1 = {0};
-        int rc = me->fn(u, &r->value, &e1);
+        int rc = opt && opt->want && !opt->want(me->name, opt->want_user)
+                     ? qtr_error_set(&e1, QTR_ERR_DOMAIN, "left out (not asked for)")
+                     : me->fn(u, &r->value, &e1);
         if (rc == QTR_ERR_NOMEM)
             return qtr_error_set(err, rc, "%s", e1.msg);
         r->status = rc;

@@ -7,29 +7,11 @@
  */
 #include "quartier/multigroup.h"
 
+#include "quartier/ksum.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Neumaier's compensated sum: the indices add up to 10^5 terms of mixed sign. */
-struct ksum {
-    double s, c;
-};
-
-static void ksum_add(struct ksum *k, double x)
-{
-    double t = k->s + x;
-    if (fabs(k->s) >= fabs(x))
-        k->c += (k->s - t) + x;
-    else
-        k->c += (x - t) + k->s;
-    k->s = t;
-}
-
-static double ksum_get(const struct ksum *k)
-{
-    return k->s + k->c;
-}
 
 /* City marginals shared by every index. */
 struct marg {
@@ -70,14 +52,14 @@ static int marg_init(const struct qtr_units *u, size_t min_groups, const char *n
     m->P = calloc(m->K, sizeof *m->P);
     if (!m->P)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing %s", name);
-    struct ksum tot = {0, 0};
+    struct qtr_ksum tot = {0, 0};
     for (size_t k = 0; k < m->K; k++) {
         const double *g = u->groups[k];
         if (!g) {
             marg_release(m);
             return qtr_error_set(err, QTR_ERR_DATA, "%s: group %zu has no counts", name, k + 1);
         }
-        struct ksum gk = {0, 0};
+        struct qtr_ksum gk = {0, 0};
         for (size_t i = 0; i < m->n; i++) {
             if (!isfinite(g[i]) || g[i] < 0.0) {
                 marg_release(m);
@@ -86,12 +68,12 @@ static int marg_init(const struct qtr_units *u, size_t min_groups, const char *n
                                      "be finite and not negative",
                                      name, k + 1, i + 1, g[i]);
             }
-            ksum_add(&gk, g[i]);
+            qtr_ksum_add(&gk, g[i]);
         }
-        m->P[k] = ksum_get(&gk);
-        ksum_add(&tot, m->P[k]);
+        m->P[k] = qtr_ksum_get(&gk);
+        qtr_ksum_add(&tot, m->P[k]);
     }
-    m->T = ksum_get(&tot);
+    m->T = qtr_ksum_get(&tot);
     if (!(m->T > 0.0)) {
         marg_release(m);
         return qtr_error_set(err, QTR_ERR_DOMAIN, "%s is not defined: the city has no residents",
@@ -114,26 +96,26 @@ static int marg_init(const struct qtr_units *u, size_t min_groups, const char *n
 
 static double simpson_I(const struct marg *m)
 {
-    struct ksum s = {0, 0};
+    struct qtr_ksum s = {0, 0};
     for (size_t k = 0; k < m->K; k++)
-        ksum_add(&s, m->P[k] * (1.0 - m->P[k]));
-    return ksum_get(&s);
+        qtr_ksum_add(&s, m->P[k] * (1.0 - m->P[k]));
+    return qtr_ksum_get(&s);
 }
 
 static double city_entropy(const struct marg *m)
 {
-    struct ksum s = {0, 0};
+    struct qtr_ksum s = {0, 0};
     for (size_t k = 0; k < m->K; k++)
         if (m->P[k] > 0.0)
-            ksum_add(&s, -m->P[k] * log(m->P[k]));
-    return ksum_get(&s);
+            qtr_ksum_add(&s, -m->P[k] * log(m->P[k]));
+    return qtr_ksum_get(&s);
 }
 
 /* Σ_i t_i Σ_k p_ik ln(p_ik/P_k) / T = M (Elbers 2023: M as the p_i-weighted sum of local scores).
  */
 static double mutual_info(const struct qtr_units *u, const struct marg *m)
 {
-    struct ksum s = {0, 0};
+    struct qtr_ksum s = {0, 0};
     for (size_t i = 0; i < m->n; i++) {
         double t = unit_total(u, i);
         if (!(t > 0.0))
@@ -146,15 +128,15 @@ static double mutual_info(const struct qtr_units *u, const struct marg *m)
                 ls += p * log(p / m->P[k]);
             }
         }
-        ksum_add(&s, t * ls);
+        qtr_ksum_add(&s, t * ls);
     }
-    return ksum_get(&s) / m->T;
+    return qtr_ksum_get(&s) / m->T;
 }
 
 /* Σ_i Σ_k t_i (p_ik - P_k)² * wk[k]  /  T  with per-group weights. */
 static double weighted_sq_dev(const struct qtr_units *u, const struct marg *m, const double *wk)
 {
-    struct ksum s = {0, 0};
+    struct qtr_ksum s = {0, 0};
     for (size_t i = 0; i < m->n; i++) {
         double t = unit_total(u, i);
         if (!(t > 0.0))
@@ -166,9 +148,9 @@ static double weighted_sq_dev(const struct qtr_units *u, const struct marg *m, c
             double d = u->groups[k][i] / t - m->P[k];
             acc += d * d * wk[k];
         }
-        ksum_add(&s, t * acc);
+        qtr_ksum_add(&s, t * acc);
     }
-    return ksum_get(&s) / m->T;
+    return qtr_ksum_get(&s) / m->T;
 }
 
 int qtr_multigroup_dissimilarity(const struct qtr_units *u, double *out, struct qtr_error *err)
@@ -178,7 +160,7 @@ int qtr_multigroup_dissimilarity(const struct qtr_units *u, double *out, struct 
     if (rc)
         return rc;
     /* Sakoda (1981), "A generalized index of dissimilarity"; PySAL _multi_dissim. */
-    struct ksum s = {0, 0};
+    struct qtr_ksum s = {0, 0};
     for (size_t i = 0; i < m.n; i++) {
         double t = unit_total(u, i);
         if (!(t > 0.0))
@@ -186,9 +168,9 @@ int qtr_multigroup_dissimilarity(const struct qtr_units *u, double *out, struct 
         double acc = 0.0;
         for (size_t k = 0; k < m.K; k++)
             acc += fabs(u->groups[k][i] / t - m.P[k]);
-        ksum_add(&s, t * acc);
+        qtr_ksum_add(&s, t * acc);
     }
-    *out = ksum_get(&s) / (2.0 * m.T * simpson_I(&m));
+    *out = qtr_ksum_get(&s) / (2.0 * m.T * simpson_I(&m));
     marg_release(&m);
     return QTR_OK;
 }
@@ -218,7 +200,7 @@ int qtr_multigroup_gini(const struct qtr_units *u, double *out, struct qtr_error
      * Reardon & Firebaugh (2002), multigroup Gini. Σ_i Σ_j t_i t_j |p_i - p_j| = 2 Σ_j t_j Σ_{i<j}
      * t_i (p_j - p_i) after sorting by p, so each group costs O(n log n).
      */
-    struct ksum total = {0, 0};
+    struct qtr_ksum total = {0, 0};
     for (size_t k = 0; k < m.K; k++) {
         size_t nn = 0;
         for (size_t i = 0; i < m.n; i++) {
@@ -230,16 +212,16 @@ int qtr_multigroup_gini(const struct qtr_units *u, double *out, struct qtr_error
             nn++;
         }
         qsort(a, nn, sizeof *a, cmp_pw);
-        struct ksum sw = {0, 0}, swp = {0, 0}, acc = {0, 0};
+        struct qtr_ksum sw = {0, 0}, swp = {0, 0}, acc = {0, 0};
         for (size_t j = 0; j < nn; j++) {
-            ksum_add(&acc, a[j].w * (a[j].p * ksum_get(&sw) - ksum_get(&swp)));
-            ksum_add(&sw, a[j].w);
-            ksum_add(&swp, a[j].w * a[j].p);
+            qtr_ksum_add(&acc, a[j].w * (a[j].p * qtr_ksum_get(&sw) - qtr_ksum_get(&swp)));
+            qtr_ksum_add(&sw, a[j].w);
+            qtr_ksum_add(&swp, a[j].w * a[j].p);
         }
-        ksum_add(&total, 2.0 * ksum_get(&acc));
+        qtr_ksum_add(&total, 2.0 * qtr_ksum_get(&acc));
     }
     free(a);
-    *out = ksum_get(&total) / (2.0 * m.T * m.T * simpson_I(&m));
+    *out = qtr_ksum_get(&total) / (2.0 * m.T * m.T * simpson_I(&m));
     marg_release(&m);
     return QTR_OK;
 }
@@ -263,7 +245,7 @@ int qtr_multigroup_normalized_exposure(const struct qtr_units *u, double *out,
     int rc = marg_init(u, 2, "multigroup_normalized_exposure", &m, err);
     if (rc)
         return rc;
-    double *wk = malloc(m.K * sizeof *wk);
+    double *wk = calloc(m.K, sizeof *wk);
     if (!wk) {
         marg_release(&m);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -282,7 +264,7 @@ int qtr_multigroup_relative_diversity(const struct qtr_units *u, double *out, st
     int rc = marg_init(u, 2, "multigroup_relative_diversity", &m, err);
     if (rc)
         return rc;
-    double *wk = malloc(m.K * sizeof *wk);
+    double *wk = calloc(m.K, sizeof *wk);
     if (!wk) {
         marg_release(&m);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -301,7 +283,7 @@ int qtr_multigroup_squared_cv(const struct qtr_units *u, double *out, struct qtr
     int rc = marg_init(u, 2, "multigroup_squared_cv", &m, err);
     if (rc)
         return rc;
-    double *wk = malloc(m.K * sizeof *wk);
+    double *wk = calloc(m.K, sizeof *wk);
     if (!wk) {
         marg_release(&m);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -354,10 +336,10 @@ int qtr_simpsons_concentration(const struct qtr_units *u, double *out, struct qt
     int rc = marg_init(u, 1, "simpsons_concentration", &m, err);
     if (rc)
         return rc;
-    struct ksum s = {0, 0};
+    struct qtr_ksum s = {0, 0};
     for (size_t k = 0; k < m.K; k++)
-        ksum_add(&s, m.P[k] * m.P[k]);
-    *out = ksum_get(&s);
+        qtr_ksum_add(&s, m.P[k] * m.P[k]);
+    *out = qtr_ksum_get(&s);
     marg_release(&m);
     return QTR_OK;
 }
@@ -435,7 +417,7 @@ int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_err
      * _global_distortion via compute_divergence_profiles: coefficient_i = Σ_s KL(q_i(s) || P) over
      * the neighbourhoods s = 1..n of i ordered by distance.
      */
-    struct ksum stat = {0, 0};
+    struct qtr_ksum stat = {0, 0};
     for (size_t i = 0; i < n; i++) {
         double ti = unit_total(u, i);
         if (!(ti > 0.0))
@@ -447,7 +429,7 @@ int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_err
         qsort(order, n, sizeof *order, cmp_dist);
         memset(cum, 0, K * sizeof *cum);
         double ctot = 0.0;
-        struct ksum coef = {0, 0};
+        struct qtr_ksum coef = {0, 0};
         for (size_t s = 0; s < n; s++) {
             size_t j = order[s].i;
             for (size_t k = 0; k < K; k++) {
@@ -463,11 +445,11 @@ int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_err
                     kl += q * log(q / m.P[k]);
                 }
             }
-            ksum_add(&coef, kl);
+            qtr_ksum_add(&coef, kl);
         }
-        ksum_add(&stat, ti * ksum_get(&coef));
+        qtr_ksum_add(&stat, ti * qtr_ksum_get(&coef));
     }
-    *out = ksum_get(&stat) / m.T;
+    *out = qtr_ksum_get(&stat) / m.T;
     free(order);
     free(cum);
     marg_release(&m);
@@ -487,7 +469,7 @@ int qtr_mutual_information_decompose(const struct qtr_units *u, const uint32_t *
         return rc;
     size_t K = m.K, n = m.n;
     double *pg = NULL, *ptot = NULL;
-    struct ksum *pacc = NULL;
+    struct qtr_ksum *pacc = NULL;
     if (nparents == 0 || !parent) {
         rc = qtr_error_set(err, QTR_ERR_DATA, "mutual information decomposition needs parents");
         goto out;
@@ -529,12 +511,12 @@ int qtr_mutual_information_decompose(const struct qtr_units *u, const uint32_t *
                 ls += pik * log(pik / (pg[p * K + k] / ptot[p]));
             }
         }
-        ksum_add(&pacc[p], t * ls);
+        qtr_ksum_add(&pacc[p], t * ls);
     }
-    struct ksum bsum = {0, 0}, wsum = {0, 0};
+    struct qtr_ksum bsum = {0, 0}, wsum = {0, 0};
     for (size_t p = 0; p < nparents; p++) {
         double w = ptot[p] / m.T;
-        double mp = ptot[p] > 0.0 ? ksum_get(&pacc[p]) / ptot[p] : 0.0;
+        double mp = ptot[p] > 0.0 ? qtr_ksum_get(&pacc[p]) / ptot[p] : 0.0;
         if (ptot[p] > 0.0) {
             double lb = 0.0;
             for (size_t k = 0; k < K; k++) {
@@ -544,9 +526,9 @@ int qtr_mutual_information_decompose(const struct qtr_units *u, const uint32_t *
                     lb += q * log(q / m.P[k]);
                 }
             }
-            ksum_add(&bsum, w * lb);
+            qtr_ksum_add(&bsum, w * lb);
         }
-        ksum_add(&wsum, w * mp);
+        qtr_ksum_add(&wsum, w * mp);
         if (parent_weight)
             parent_weight[p] = w;
         if (parent_m)
@@ -555,9 +537,9 @@ int qtr_mutual_information_decompose(const struct qtr_units *u, const uint32_t *
             parent_contrib[p] = w * mp;
     }
     if (between)
-        *between = ksum_get(&bsum);
+        *between = qtr_ksum_get(&bsum);
     if (within)
-        *within = ksum_get(&wsum);
+        *within = qtr_ksum_get(&wsum);
     if (total)
         *total = mutual_info(u, &m);
     rc = QTR_OK;

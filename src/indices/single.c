@@ -96,7 +96,9 @@ int qtr_indices_single(const struct qtr_units *u, const char *group_label,
         struct qtr_error e;
         qtr_error_clear(&e);
         double value = NAN, expected = NAN;
-        int rc = run_one(&defs[k], u, iters, seed, threads, &value, &expected, &e);
+        int rc = opt && opt->want && !opt->want(defs[k].name, opt->want_user)
+                     ? qtr_error_set(&e, QTR_ERR_DOMAIN, "left out (not asked for)")
+                     : run_one(&defs[k], u, iters, seed, threads, &value, &expected, &e);
         if (rc == QTR_ERR_NOMEM)
             return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing %s",
                                  defs[k].name);

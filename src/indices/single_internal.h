@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "quartier/indices.h"
+#include "quartier/ksum.h"
 
 /* City totals of the focus group and of everybody. */
 struct qtr_sg_sums {
@@ -30,26 +31,6 @@ int qtr_sg_check_area(const struct qtr_units *u, double *A, struct qtr_error *er
 /* Centroids present and finite; cx0 and cy0 receive the centre. */
 int qtr_sg_check_centroids(const struct qtr_units *u, double *cx0, double *cy0,
                            struct qtr_error *err);
-
-/* Neumaier compensated summation. */
-struct qtr_ksum {
-    double s, c;
-};
-
-static inline void qtr_ksum_add(struct qtr_ksum *k, double v)
-{
-    double t = k->s + v;
-    if ((k->s >= 0 ? k->s : -k->s) >= (v >= 0 ? v : -v))
-        k->c += (k->s - t) + v;
-    else
-        k->c += (v - t) + k->s;
-    k->s = t;
-}
-
-static inline double qtr_ksum_get(const struct qtr_ksum *k)
-{
-    return k->s + k->c;
-}
 
 /* D and Gini on raw arrays (no checks; t_i = 0 carries no weight), for the simulations. */
 double qtr_sg_dissim_raw(size_t n, const double *x, const double *t);

@@ -84,6 +84,12 @@ void qtr_config_release(struct qtr_config *cfg)
 {
     if (!cfg)
         return;
+    for (size_t i = 0; i < cfg->nindex_only; i++)
+        free(cfg->index_only[i]);
+    for (size_t i = 0; i < cfg->nindex_skip; i++)
+        free(cfg->index_skip[i]);
+    free(cfg->index_only);
+    free(cfg->index_skip);
     char **strs[] = {&cfg->path,
                      &cfg->dir,
                      &cfg->title,

@@ -619,6 +619,11 @@ out:
     return rc;
 }
 
+static int want_index(const char *name, const void *user)
+{
+    return qtr_config_index_wanted(user, name);
+}
+
 int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          struct qtr_error *err)
 {
@@ -655,6 +660,8 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         .seed = ctx->seed ? ctx->seed : cfg->seed,
         .threads = ctx->threads,
         .null_model = cfg->null_model,
+        .want = want_index,
+        .want_user = cfg,
     };
     for (size_t g = 0; g < cfg->ngroups; g++) {
         struct qtr_column *grp;

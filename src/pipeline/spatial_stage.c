@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 
+#include "quartier/decay_field.h"
 #include "quartier/dissolve.h"
 #include "quartier/geom.h"
 #include "quartier/lisa.h"
@@ -80,6 +83,8 @@ static int csr_subset(const struct qtr_csr *w, const double *len, const uint8_t 
     do {                                                                                           \
         struct qtr_error e_ = {0};                                                                 \
         double v_ = NAN;                                                                           \
+        if (!qtr_config_index_wanted(cfg, name)) /* --only / --skip */                             \
+            break;                                                                                 \
         int s_ = (call);                                                                           \
         if (s_ == QTR_ERR_NOMEM)                                                                   \
             return qtr_error_set(err, s_, "out of memory");                                        \
@@ -92,6 +97,28 @@ struct kernel_ctx {
     const double *x, *y;
     size_t n;
 };
+
+/* Memory the heavy steps may use: three quarters of the machine's memory, or of the address-
+ * space limit (ulimit -v) when that is lower. */
+static double memory_budget(void)
+{
+    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (double)rl.rlim_cur < phys)
+        phys = (double)rl.rlim_cur;
+    return phys > 0 ? 0.75 * phys : INFINITY;
+}
+
+/* Bytes of a kernel CSR of bandwidth b over m centroids spread over `area` m² (uniformly, as
+ * an estimate): m·k pairs of a column index and a weight, and as much again while it is built. */
+static double kernel_bytes(size_t m, double area, double b)
+{
+    double k = area > 0 ? (double)m / area * M_PI * b * b + 1 : (double)m;
+    if (k > (double)m)
+        k = (double)m;
+    return 2.0 * (double)m * k * (sizeof(uint32_t) + sizeof(double));
+}
 
 /* Triangular kernel with w_ii = 1, as PySAL's segregation builds its "surface" indices. */
 static int build_kernel(double bandwidth, void *vctx, struct qtr_csr **out, struct qtr_error *err)
@@ -285,6 +312,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     struct qtr_local_out lo = {0}, go = {0};
     int *label = malloc((n ? n : 1) * sizeof *label);
     struct qtr_dissolved *dis = NULL;
+    struct qtr_decay_field *field = NULL;
     size_t *idx = malloc((m ? m : 1) * sizeof *idx);
 #define LOCAL_ALLOC(o)                                                                             \
     (o.stat = malloc((m ? m : 1) * sizeof(double)), o.lag = malloc((m ? m : 1) * sizeof(double)),  \
@@ -326,6 +354,52 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     if (cfg->pysal_compatible)
         dopt.variant = QTR_DECAY_PYSAL;
     struct kernel_ctx kctx = {cx, cy, m};
+    /* The distance-decay sums C t and C 1, built once and shared by every group
+     * (decay_field.h); the PySAL variant computes each index on its own. */
+    struct qtr_error field_err = {0};
+    int field_rc = QTR_OK;
+    /* Memory estimate before the heavy steps (issue 12): what does not fit is left out with a
+     * reason that says what would, instead of failing minutes later. */
+    double budget = memory_budget(), bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY,
+           by1 = -INFINITY;
+    for (size_t k = 0; k < m; k++) {
+        bx0 = fmin(bx0, cx[k]);
+        bx1 = fmax(bx1, cx[k]);
+        by0 = fmin(by0, cy[k]);
+        by1 = fmax(by1, cy[k]);
+    }
+    double bbox = m ? (bx1 - bx0) * (by1 - by0) : 0;
+    size_t nb_fit = sizeof profile_bandwidths / sizeof profile_bandwidths[0];
+    while (nb_fit > 0 && kernel_bytes(m, bbox, profile_bandwidths[nb_fit - 1]) > budget)
+        nb_fit--;
+    if (nb_fit < sizeof profile_bandwidths / sizeof profile_bandwidths[0] &&
+        qtr_config_index_wanted(cfg, "multiscalar_profile"))
+        qtr_warn(ctx,
+                 "multiscalar profile: the kernel of %.0f m over %zu districts would need about "
+                 "%.1f GB of the %.1f GB this run can use; computed for the bandwidths up to "
+                 "%.0f m (fewer districts or a machine with more memory would fit them all)",
+                 profile_bandwidths[nb_fit], m,
+                 kernel_bytes(m, bbox, profile_bandwidths[nb_fit]) / 1e9, budget / 1e9,
+                 nb_fit ? profile_bandwidths[nb_fit - 1] : 0.0);
+    int want_decay = 0;
+    for (int k = 0; k < QTR_DECAY_NINDEX; k++)
+        want_decay |= qtr_config_index_wanted(cfg, qtr_decay_index_names[k]);
+    if (want_decay && dopt.variant == QTR_DECAY_PUBLISHED && dopt.cutoff_m > 0 && m > 0) {
+        for (size_t k = 0; k < m; k++)
+            t[k] = tot->v[idx[k]];
+        struct qtr_units fu = {.n = m, .total = t, .area = area, .cx = cx, .cy = cy};
+        double need = qtr_decay_field_bytes(m, bx1 - bx0, by1 - by0,
+                                            m > 1 ? sqrt(bbox / (double)m) : 0, dopt.cutoff_m);
+        if (need > budget)
+            field_rc = qtr_error_set(&field_err, QTR_ERR_NOMEM, "too large");
+        else
+            field_rc = qtr_decay_field_new(&fu, &dopt, QTR_DECAY_AUTO, &field, &field_err);
+        if (field_rc == QTR_ERR_NOMEM)
+            snprintf(field_err.msg, sizeof field_err.msg,
+                     "not computed: the distance-decay sums of %zu districts need about "
+                     "%.1f GB, more than the %.1f GB this run can use",
+                     m, need / 1e9, budget / 1e9);
+    }
     const char *overlay = cfg->segregation_group ? cfg->segregation_group
                           : cfg->ngroups         ? cfg->groups[0].id
                                                  : NULL;
@@ -352,16 +426,39 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                       qtr_boundary_spatial_dissimilarity(&u, len, &v_, &e_));
         SPATIAL_INDEX("perimeter_area_ratio_spatial_dissimilarity",
                       qtr_perimeter_area_ratio_spatial_dissimilarity(&u, len, per, &v_, &e_));
-        SPATIAL_INDEX("spatial_proximity", qtr_spatial_proximity(&u, &dopt, &v_, &e_));
-        SPATIAL_INDEX("absolute_clustering", qtr_absolute_clustering(&u, &dopt, &v_, &e_));
-        SPATIAL_INDEX("relative_clustering", qtr_relative_clustering(&u, &dopt, &v_, &e_));
-        SPATIAL_INDEX("distance_decay_isolation",
-                      qtr_distance_decay_isolation(&u, &dopt, &v_, &e_));
-        SPATIAL_INDEX("distance_decay_exposure",
-                      qtr_distance_decay_exposure(&u, &dopt, &v_, &e_));
+        if (!want_decay) {
+            /* left out with --only/--skip */
+        } else if (field || field_rc) {
+            struct qtr_decay_family fam;
+            if (field && (rc = qtr_decay_family_compute(field, &u, &fam, err)))
+                goto out;
+            for (int k = 0; k < QTR_DECAY_NINDEX; k++)
+                if ((rc = qtr_state_add_index(st, qtr_decay_index_names[k], gid,
+                                              field ? fam.value[k] : NAN,
+                                              field ? fam.status[k] : QTR_ERR_DOMAIN,
+                                              field ? fam.reason[k] : field_err.msg, NAN, NAN,
+                                              err)))
+                    goto out;
+        } else {
+            SPATIAL_INDEX("spatial_proximity", qtr_spatial_proximity(&u, &dopt, &v_, &e_));
+            SPATIAL_INDEX("absolute_clustering", qtr_absolute_clustering(&u, &dopt, &v_, &e_));
+            SPATIAL_INDEX("relative_clustering", qtr_relative_clustering(&u, &dopt, &v_, &e_));
+            SPATIAL_INDEX("distance_decay_isolation",
+                          qtr_distance_decay_isolation(&u, &dopt, &v_, &e_));
+            SPATIAL_INDEX("distance_decay_exposure",
+                          qtr_distance_decay_exposure(&u, &dopt, &v_, &e_));
+        }
+        /* O(n · queen pairs) time: a breadth-first search from every district */
         if (m <= 20000)
             SPATIAL_INDEX("spatial_proximity_profile",
                           qtr_spatial_proximity_profile(&u, w, 1000, &v_, NULL, &e_));
+        else if (qtr_config_index_wanted(cfg, "spatial_proximity_profile") &&
+                 (rc = qtr_state_add_index(
+                      st, "spatial_proximity_profile", gid, NAN, QTR_ERR_DOMAIN,
+                      "not computed above 20,000 districts: its graph distances take time "
+                      "growing with the square of the number of districts",
+                      NAN, NAN, err)))
+            goto out;
 
         /* Multiscalar profile of D over kernel bandwidths. */
         size_t nb = sizeof profile_bandwidths / sizeof profile_bandwidths[0];
@@ -372,8 +469,10 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             const char *name;
             qtr_aspatial_index fn;
         } prof_idx[] = {{"dissimilarity", qtr_dissimilarity}, {"entropy", qtr_entropy}};
-        for (size_t pi = 0; pi < 2; pi++) {
-        if (qtr_multiscalar_profile(&u, profile_bandwidths, nb, build_kernel, &kctx,
+        for (size_t pi = 0; pi < 2 && qtr_config_index_wanted(cfg, "multiscalar_profile"); pi++) {
+        for (size_t b = nb_fit; b < nb; b++)
+            ps[b] = QTR_ERR_NOMEM, pv[b] = NAN;
+        if (qtr_multiscalar_profile(&u, profile_bandwidths, nb_fit, build_kernel, &kctx,
                                     prof_idx[pi].fn, pv, ps, &pe) == QTR_OK) {
             struct qtr_profile_row *pr =
                 realloc(st->profile, (st->nprofile + nb) * sizeof *pr);
@@ -397,7 +496,9 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         /* Global Moran's I of the group's share. */
         struct qtr_moran mo;
         struct qtr_error me = {0};
-        if (qtr_moran_global(wr, share, &lopt, &mo, &me) == QTR_OK)
+        if (!qtr_config_index_wanted(cfg, "morans_i"))
+            rc = QTR_OK; /* left out with --only/--skip */
+        else if (qtr_moran_global(wr, share, &lopt, &mo, &me) == QTR_OK)
             rc = qtr_state_add_index(st, "morans_i", gid, mo.I, QTR_OK, "", mo.p_sim, mo.expected, err);
         else
             rc = qtr_state_add_index(st, "morans_i", gid, NAN, QTR_ERR_DOMAIN, me.msg, NAN, NAN, err);
@@ -405,6 +506,8 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             goto out;
 
         /* Local: LISA, Gi*, location-quotient significance; FDR over the districts. */
+        if (!qtr_config_index_wanted(cfg, "lisa"))
+            continue; /* left out with --only/--skip (quartier indices prints no columns) */
         struct qtr_column *c_li = new_col(f, "%s_lisa_i", gid, 0, err);
         struct qtr_column *c_lp = c_li ? new_col(f, "%s_lisa_p", gid, 0, err) : NULL;
         struct qtr_column *c_lc = c_lp ? new_col(f, "%s_lisa_cluster", gid, 1, err) : NULL;
@@ -515,6 +618,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     rc = QTR_OK;
 out:
     qtr_dissolved_free(ctx->geos, dis);
+    qtr_decay_field_free(field);
     qtr_csr_free(w);
     qtr_csr_free(len);
     qtr_csr_free(wr);

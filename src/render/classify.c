@@ -4,6 +4,8 @@
  */
 #include "quartier/classify.h"
 
+#include "quartier/ksum.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,25 +85,14 @@ int qtr_class_of(const double *limits, size_t k, double v)
     return (int)lo;
 }
 
-/* Kahan-Babuska-Neumaier sum of squared deviations of a[0..m-1] from their mean. */
+/* Compensated sum (ksum.h) of squared deviations of a[0..m-1] from their mean. */
 static double segment_ss(const double *a, size_t m)
 {
-    double s = 0.0, c = 0.0;
-    for (size_t i = 0; i < m; i++) {
-        double t = s + a[i];
-        c += fabs(s) >= fabs(a[i]) ? (s - t) + a[i] : (a[i] - t) + s;
-        s = t;
-    }
-    double mean = (s + c) / (double)m;
-    s = 0.0;
-    c = 0.0;
-    for (size_t i = 0; i < m; i++) {
-        double d = (a[i] - mean) * (a[i] - mean);
-        double t = s + d;
-        c += fabs(s) >= d ? (s - t) + d : (d - t) + s;
-        s = t;
-    }
-    return s + c;
+    double mean = qtr_ksum_array(a, m) / (double)m;
+    struct qtr_ksum s = QTR_KSUM_INIT;
+    for (size_t i = 0; i < m; i++)
+        qtr_ksum_add(&s, (a[i] - mean) * (a[i] - mean));
+    return qtr_ksum_get(&s);
 }
 
 double qtr_class_sdcm(const double *sorted, size_t n, const size_t *end, size_t k)

@@ -3,6 +3,8 @@
  */
 #include "quartier/goals.h"
 
+#include "quartier/ksum.h"
+
 #include <math.h>
 
 static int check_goal(const struct qtr_goal *g, double current_year, struct qtr_error *err)
@@ -97,7 +99,7 @@ int qtr_goal_citywide_rate(size_t n, const double *numerator, const double *deno
                            double scale, double *out, size_t *nskipped_out, struct qtr_error *err)
 {
     /* Neumaier sums: hundreds of counts of very different size */
-    double sn = 0, cn = 0, sd = 0, cd = 0;
+    struct qtr_ksum sn = QTR_KSUM_INIT, sd = QTR_KSUM_INIT;
     size_t used = 0, skipped = 0;
     *out = NAN;
     for (size_t i = 0; i < n; i++) {
@@ -110,21 +112,17 @@ int qtr_goal_citywide_rate(size_t n, const double *numerator, const double *deno
             return qtr_error_set(err, QTR_ERR_DATA,
                                  "district %zu has a negative or infinite count (%g / %g)", i + 1,
                                  a, b);
-        double t = sn + a;
-        cn += fabs(sn) >= fabs(a) ? (sn - t) + a : (a - t) + sn;
-        sn = t;
-        t = sd + b;
-        cd += fabs(sd) >= fabs(b) ? (sd - t) + b : (b - t) + sd;
-        sd = t;
+        qtr_ksum_add(&sn, a);
+        qtr_ksum_add(&sd, b);
         used++;
     }
     if (nskipped_out)
         *nskipped_out = skipped;
-    if (used == 0 || !(sd + cd > 0))
+    if (used == 0 || !(qtr_ksum_get(&sd) > 0))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "the citywide rate is undefined: the denominators of the %zu "
                              "districts with values sum to 0",
                              used);
-    *out = scale * (sn + cn) / (sd + cd);
+    *out = scale * qtr_ksum_get(&sn) / qtr_ksum_get(&sd);
     return QTR_OK;
 }

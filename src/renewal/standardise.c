@@ -4,29 +4,13 @@
  */
 #include "quartier/renewal.h"
 
+#include "quartier/ksum.h"
+
 #include <math.h>
 #include <stdlib.h>
 
-/* Neumaier's compensated summation: the index sums hundreds of z-scores of
- * both signs, and the mean/SD of shares around 1e1 with spreads of 1e-1. */
-struct ksum {
-    double s, c;
-};
-
-static void ksum_add(struct ksum *k, double x)
-{
-    double t = k->s + x;
-    if (fabs(k->s) >= fabs(x))
-        k->c += (k->s - t) + x;
-    else
-        k->c += (x - t) + k->s;
-    k->s = t;
-}
-
-static double ksum_get(const struct ksum *k)
-{
-    return k->s + k->c;
-}
+/* Compensated sums (ksum.h): the index sums hundreds of z-scores of both signs, and the
+ * mean/SD of shares around 1e1 with spreads of 1e-1. */
 
 int qtr_renewal_mask(size_t n, const double *population, double min_population,
                      const uint8_t *outlier, size_t nind, const double *const *ind,
@@ -145,31 +129,31 @@ int qtr_standardise(size_t n, const double *restrict x, const uint8_t *restrict 
         return QTR_OK;
     }
 
-    struct ksum sw = {0, 0}, sx = {0, 0};
+    struct qtr_ksum sw = {0, 0}, sx = {0, 0};
     for (size_t i = 0; i < n; i++) {
         if (valid && !valid[i])
             continue;
         double w = method == QTR_STD_Z_WEIGHTED ? weight[i] : 1.0;
-        ksum_add(&sw, w);
-        ksum_add(&sx, w * x[i]);
+        qtr_ksum_add(&sw, w);
+        qtr_ksum_add(&sx, w * x[i]);
     }
-    double wsum = ksum_get(&sw);
+    double wsum = qtr_ksum_get(&sw);
     if (!(wsum > 0))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "the population weights of the valid districts sum to zero");
-    double mean = ksum_get(&sx) / wsum;
+    double mean = qtr_ksum_get(&sx) / wsum;
     /* Two-pass variance about the mean (no cancellation of E[x^2] - E[x]^2);
      * population SD (divide by the weight sum / n) as MSS does: the sample SD
      * does not reproduce MSS 2021 (tests/e2e/test_mss2021.c). */
-    struct ksum sq = {0, 0};
+    struct qtr_ksum sq = {0, 0};
     for (size_t i = 0; i < n; i++) {
         if (valid && !valid[i])
             continue;
         double w = method == QTR_STD_Z_WEIGHTED ? weight[i] : 1.0;
         double d = x[i] - mean;
-        ksum_add(&sq, w * d * d);
+        qtr_ksum_add(&sq, w * d * d);
     }
-    double sd = sqrt(ksum_get(&sq) / wsum);
+    double sd = sqrt(qtr_ksum_get(&sq) / wsum);
     if (!(sd > 0) || sd <= 1e-12 * fabs(mean))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "all valid districts have the same value (%g): a standard "
@@ -205,7 +189,7 @@ int qtr_renewal_composite(size_t n, size_t nind, const double *const *values, co
 {
     int rc = QTR_OK;
     double *z = NULL;
-    struct ksum *acc = NULL;
+    struct qtr_ksum *acc = NULL;
     if (nind == 0)
         return qtr_error_set(err, QTR_ERR_USAGE,
                              "the index has no indicators (give at least one a weight)");
@@ -227,11 +211,11 @@ int qtr_renewal_composite(size_t n, size_t nind, const double *const *values, co
             if (z_out && z_out[k])
                 z_out[k][i] = z[i];
             if (!valid || valid[i])
-                ksum_add(&acc[i], sign * w * z[i]);
+                qtr_ksum_add(&acc[i], sign * w * z[i]);
         }
     }
     for (size_t i = 0; i < n; i++)
-        z[i] = (!valid || valid[i]) ? ksum_get(&acc[i]) : NAN;
+        z[i] = (!valid || valid[i]) ? qtr_ksum_get(&acc[i]) : NAN;
     rc = qtr_standardise(n, z, valid, population, method, index_out, err);
     if (rc)
         qtr_error_prefix(err, "sum of the index indicators");

@@ -38,6 +38,46 @@ static void test_usage_and_version(void **state)
     free(out);
 }
 
+/* --only / --skip: index names and families; an unknown name is a usage error. */
+static void test_indices_only_skip(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    char args[10000];
+    char *out = NULL;
+    snprintf(args, sizeof args,
+             "indices %s/data/sacramento/sacramentot2.shp --key FIPS --group HISP_ --total "
+             "TOT_POP --crs EPSG:4326 --format csv -q --permutations 0 --only "
+             "dissimilarity,distance_decay",
+             shared);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    assert_non_null(strstr(out, "\ndissimilarity,HISP_,"));
+    assert_non_null(strstr(out, "\nspatial_proximity,HISP_,"));
+    assert_non_null(strstr(out, "\ndistance_decay_exposure,HISP_,"));
+    assert_null(strstr(out, "\ngini,"));
+    assert_null(strstr(out, "\nspatial_dissimilarity,"));
+    assert_null(strstr(out, "\nmorans_i,"));
+    free(out);
+    snprintf(args, sizeof args,
+             "indices %s/data/sacramento/sacramentot2.shp --key FIPS --group HISP_ --total "
+             "TOT_POP --crs EPSG:4326 --format csv -q --permutations 0 --skip "
+             "spatial,concentration_profile",
+             shared);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    assert_non_null(strstr(out, "\ngini,HISP_,"));
+    assert_null(strstr(out, "\nconcentration_profile,"));
+    assert_null(strstr(out, "\nspatial_proximity,"));
+    assert_null(strstr(out, "\nmorans_i,"));
+    free(out);
+    snprintf(args, sizeof args,
+             "indices %s/data/sacramento/sacramentot2.shp --key FIPS --group HISP_ --total "
+             "TOT_POP --crs EPSG:4326 -q --only dissimilarty",
+             shared);
+    assert_int_equal(qtr_run_cli(args, &out), 2);
+    assert_non_null(strstr(out, "'dissimilarty' is no index or family name"));
+    free(out);
+}
+
 /* Sacramento: PySAL's published dissimilarity and the reference values to 1e-9. */
 static void test_sacramento_indices(void **state)
 {
@@ -60,8 +100,8 @@ static void test_sacramento_indices(void **state)
     /* spatial indices on queen contiguity built from the polygons (shared vertices, as
      * libpysal), in EPSG:32610 */
     assert_close(qtr_json_index(out, "spatial_dissimilarity", "HISP_"), 0.2611974332919437, 1e-9);
-    assert_close(qtr_json_index(out, "boundary_spatial_dissimilarity", "HISP_"),
-                 0.2638781237840983, 1e-9);
+    assert_close(qtr_json_index(out, "boundary_spatial_dissimilarity", "HISP_"), 0.2638781237840983,
+                 1e-9);
     assert_close(qtr_json_index(out, "perimeter_area_ratio_spatial_dissimilarity", "HISP_"),
                  0.3112698489030513, 1e-9);
     assert_close(qtr_json_index(out, "spatial_proximity_profile", "HISP_"), 0.22847334404621394,
@@ -79,10 +119,9 @@ static void test_sacramento_indices(void **state)
     assert_close(qtr_json_index(out, "relative_clustering", "HISP_"), 0.5172753899054514, 1e-9);
     assert_close(qtr_json_index(out, "distance_decay_isolation", "HISP_"), 0.20144710843905295,
                  1e-9);
-    assert_close(qtr_json_index(out, "distance_decay_exposure", "HISP_"), 0.8620769567792763,
+    assert_close(qtr_json_index(out, "distance_decay_exposure", "HISP_"), 0.8620769567792763, 1e-9);
+    assert_close(qtr_json_index(out, "density_corrected_dissimilarity", "HISP_"), 0.295205155464069,
                  1e-9);
-    assert_close(qtr_json_index(out, "density_corrected_dissimilarity", "HISP_"),
-                 0.295205155464069, 1e-9);
     free(out);
 
     /* Without --crs the shapefile has no CRS: an error naming the file, exit 1. */
@@ -168,8 +207,8 @@ static void test_mini_run(void **state)
      * D = 1/2 (|600/1150 - 600/2350| + |100/1150 - 900/2350| + |400/1150 - 400/2350|
      *          + |50/1150 - 450/2350|) = 0.44744...; computed exactly below. */
     double X = 1150, Y = 2350;
-    double d = 0.5 * (fabs(600 / X - 600 / Y) + fabs(100 / X - 900 / Y) +
-                      fabs(400 / X - 400 / Y) + fabs(50 / X - 450 / Y));
+    double d = 0.5 * (fabs(600 / X - 600 / Y) + fabs(100 / X - 900 / Y) + fabs(400 / X - 400 / Y) +
+                      fabs(50 / X - 450 / Y));
     l = GDALDatasetGetLayerByName(ds, "city_indices");
     assert_non_null(l);
     int found = 0;
@@ -447,8 +486,7 @@ static void test_never_over_input(void **state)
     const char *tmp = qtr_temp_dir();
     char path[4096], args[10000];
     snprintf(path, sizeof path, "%s/quartier.gpkg", tmp);
-    snprintf(args, sizeof args,
-             "ogr2ogr -f GPKG %s %s >/dev/null 2>&1", path,
+    snprintf(args, sizeof args, "ogr2ogr -f GPKG %s %s >/dev/null 2>&1", path,
              qtr_test_path("tests/data/mini/bezirke.geojson"));
     if (system(args) != 0)
         skip();
@@ -471,9 +509,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_usage_and_version),  cmocka_unit_test(test_sacramento_indices),
-        cmocka_unit_test(test_mini_run),           cmocka_unit_test(test_bad_analysis_files),
-        cmocka_unit_test(test_bad_counts),         cmocka_unit_test(test_never_over_input),
-        cmocka_unit_test(test_suppressed_range),
+        cmocka_unit_test(test_indices_only_skip),  cmocka_unit_test(test_mini_run),
+        cmocka_unit_test(test_bad_analysis_files), cmocka_unit_test(test_bad_counts),
+        cmocka_unit_test(test_never_over_input),   cmocka_unit_test(test_suppressed_range),
         cmocka_unit_test(test_weights_gal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

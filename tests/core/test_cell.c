@@ -26,8 +26,8 @@ static void want_kind(const char *text, struct qtr_number_format fmt, enum qtr_c
 {
     struct qtr_cell c = qtr_cell_parse(text, fmt);
     if (c.kind != kind)
-        fail_msg("'%s' (mark '%c'): kind %s, expected %s", text, fmt.decimal_mark,
-                 qtr_cell_kind_name(c.kind), qtr_cell_kind_name(kind));
+        fail_msg("'%s' (mark '%c'): kind %s, expected %s", text ? text : "(null)",
+                 fmt.decimal_mark, qtr_cell_kind_name(c.kind), qtr_cell_kind_name(kind));
     if (kind == QTR_CELL_ZERO)
         assert_close(c.value, 0.0, 0.0);
     else if (kind != QTR_CELL_VALUE)

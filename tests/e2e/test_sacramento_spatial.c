@@ -17,6 +17,7 @@
 #include <ogr_srs_api.h>
 
 #include "quartier/csr.h"
+#include "quartier/decay_field.h"
 #include "quartier/lisa.h"
 #include "quartier/spatial.h"
 
@@ -424,6 +425,49 @@ static void test_distance_decay_published_cutoff(void **state)
     }
 }
 
+/* The FFT way of the decay field on real geography: Sacramento's tracts are not on a lattice,
+ * so their centroids are snapped to a 100 m lattice (all of them, then with every tenth moved
+ * off it again, so that those are summed directly) and the lattice sums are checked against the direct ones to the
+ * bound stated in decay_field.h: relative 1e-6. */
+static void test_decay_field_lattice(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    (void)shared;
+    struct qtr_units u = units();
+    double *cx = malloc(S.n * sizeof *cx), *cy = malloc(S.n * sizeof *cy);
+    assert_true(cx && cy);
+    u.cx = cx;
+    u.cy = cy;
+    struct qtr_decay_options o;
+    qtr_decay_options_default(&o);
+    struct qtr_error err = {0};
+    for (int pass = 1; pass <= 2; pass++) {
+        for (size_t i = 0; i < S.n; i++) {
+            cx[i] = 100.0 * round(S.cx[i] / 100.0) + (pass == 2 && i % 10 == 0 ? 37.25 : 0);
+            cy[i] = 100.0 * round(S.cy[i] / 100.0) - (pass == 2 && i % 10 == 0 ? 11.5 : 0);
+        }
+        struct qtr_decay_field *fl = NULL, *fd = NULL;
+        struct qtr_decay_family rl, rd;
+        double share;
+        assert_int_equal(qtr_decay_field_new(&u, &o, QTR_DECAY_LATTICE, &fl, &err), QTR_OK);
+        assert_string_equal(qtr_decay_field_method(fl, &share), "lattice");
+        assert_int_equal(qtr_decay_field_new(&u, &o, QTR_DECAY_DIRECT, &fd, &err), QTR_OK);
+        assert_int_equal(qtr_decay_family_compute(fl, &u, &rl, &err), QTR_OK);
+        assert_int_equal(qtr_decay_family_compute(fd, &u, &rd, &err), QTR_OK);
+        for (int k = 0; k < QTR_DECAY_NINDEX; k++) {
+            assert_int_equal(rl.status[k], QTR_OK);
+            print_message("%.0f%% on the lattice: %-26s lattice %.15g direct %.15g\n", 100 * share,
+                          qtr_decay_index_names[k], rl.value[k], rd.value[k]);
+            assert_close(rl.value[k], rd.value[k], 1e-6 * fabs(rd.value[k]));
+        }
+        qtr_decay_field_free(fl);
+        qtr_decay_field_free(fd);
+    }
+    free(cx);
+    free(cy);
+}
+
 /* Aspatial D (PySAL's form) for the egohood check, written out here. */
 static double dissim(const double *x, const double *t, size_t n)
 {
@@ -612,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_contiguity_dissimilarity),
         cmocka_unit_test(test_distance_decay_pysal),
         cmocka_unit_test(test_distance_decay_published_cutoff),
+        cmocka_unit_test(test_decay_field_lattice),
         cmocka_unit_test(test_egohood),
         cmocka_unit_test(test_moran_sacramento),
     };

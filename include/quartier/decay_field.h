@@ -1,0 +1,112 @@
+/*
+ * decay_field.h - the distance-decay sums (C v)_i = Σ_j c_ij v_j of the published distance-decay
+ * family (White 1983, Massey & Denton 1988, Morgan 1983) in O(n) memory, built once per run and
+ * shared by every group and index that needs them.
+ *
+ * c_ij = exp(-d_ij / 1000 m) for centroids at most `cutoff_m` apart (j ≠ i) and the self
+ * proximity c_ii = exp(-(alpha a_i / 10^6)^beta) (a_i in m²), as qtr_decay_options describes.
+ * No pair is stored; two ways to evaluate the sums:
+ *
+ *   direct   every pair within the cut-off, found through a uniform grid of cells of the
+ *            cut-off's size and summed on the fly (compensated sums): exact, O(n) memory,
+ *            O(n k) time for k neighbours within the cut-off.
+ *   lattice  for centroids on a regular lattice (a census grid: Zensus 100 m cells): the sums
+ *            over lattice points are one discrete 2-D convolution of the counts with the kernel
+ *            sampled on the lattice, computed with FFTW (O(N log N) for the N nodes of the
+ *            lattice's bounding box plus the cut-off); centroids off the lattice (cells clipped
+ *            at a boundary, districts) are summed directly, as sources and as targets.
+ *
+ * Error bound of the lattice way (tested against the direct sums on a 10,000-cell grid in
+ * tests/indices/test_decay_field.c and on Sacramento's tracts snapped to a lattice in
+ * tests/e2e/test_sacramento_spatial.c): a lattice point's distance to every other lattice point
+ * is the lattice distance exactly, up to the detection tolerance of 1e-7 cell widths, so each
+ * c_ij is off by at most a relative 2e-7·h/1000 m (2e-8 for h = 100 m). The FFT adds rounding
+ * of about ε log2 N Σ_j |v_j| absolute to every sum; a lattice target whose sum is not at
+ * least 1e7 times that (a district far from all others, a group absent around it) is summed
+ * again directly. So every sum (C v)_i is within a relative 1e-7 of the exact one, and the
+ * indices, sums of positive terms and one ratio, within 1e-6; pairs at exactly the cut-off may
+ * fall on either side (c = exp(-20) ≈ 2e-9 there). The tests assert 1e-6 on the indices; on
+ * both data sets the observed difference is below 1e-14.
+ */
+#ifndef QUARTIER_DECAY_FIELD_H
+#define QUARTIER_DECAY_FIELD_H
+
+#include <stddef.h>
+
+#include "quartier/error.h"
+#include "quartier/indices.h"
+#include "quartier/spatial.h"
+
+struct qtr_decay_field;
+
+enum qtr_decay_method {
+    QTR_DECAY_AUTO = 0,   /* lattice where the centroids form one and it pays, else direct */
+    QTR_DECAY_DIRECT = 1, /* every pair on the fly (the exact reference) */
+    QTR_DECAY_LATTICE = 2 /* FFT over the lattice points (QTR_ERR_DOMAIN when there is none) */
+};
+
+/**
+ * Builds the field for the n centroids u->cx, u->cy (metres) and areas u->area (m²), and the
+ * shared sums C t (u->total) and C 1. `opt` must be the published variant with a cut-off > 0
+ * (QTR_ERR_USAGE otherwise). The field copies what it needs; free it with
+ * qtr_decay_field_free. QTR_ERR_DOMAIN for invalid centroids or areas, QTR_ERR_NOMEM.
+ */
+int qtr_decay_field_new(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                        enum qtr_decay_method method, struct qtr_decay_field **out,
+                        struct qtr_error *err);
+
+/** Frees the field; NULL is a no-op. */
+void qtr_decay_field_free(struct qtr_decay_field *f);
+
+/** out[i] = Σ_j c_ij v[j], self proximity included (n values; out must not alias v). */
+int qtr_decay_field_apply(const struct qtr_decay_field *f, const double *v, double *out,
+                          struct qtr_error *err);
+
+/** The number of districts the field was built for. */
+size_t qtr_decay_field_size(const struct qtr_decay_field *f);
+
+/** The shared sums: C t and C 1 (n values each, owned by the field). */
+const double *qtr_decay_field_ct(const struct qtr_decay_field *f);
+const double *qtr_decay_field_c1(const struct qtr_decay_field *f);
+
+/** "direct" or "lattice" (what the field uses), and the share of centroids on the lattice. */
+const char *qtr_decay_field_method(const struct qtr_decay_field *f, double *lattice_share);
+
+/**
+ * Bytes the field will hold for n centroids whose bounding box spans `width_m` × `height_m`,
+ * an upper estimate for the memory check before heavy work (lattice spacing `cell_m`, 0 when
+ * the centroids are not on a lattice).
+ */
+double qtr_decay_field_bytes(size_t n, double width_m, double height_m, double cell_m,
+                             double cutoff_m);
+
+/* ---- the family from one field --------------------------------------------------- */
+
+enum qtr_decay_index {
+    QTR_DECAY_SP = 0, /* spatial_proximity */
+    QTR_DECAY_ACL,    /* absolute_clustering */
+    QTR_DECAY_RCL,    /* relative_clustering */
+    QTR_DECAY_DPXX,   /* distance_decay_isolation */
+    QTR_DECAY_DPXY,   /* distance_decay_exposure */
+    QTR_DECAY_NINDEX
+};
+
+/** The index names as quartier reports them, in enum order. */
+extern const char *const qtr_decay_index_names[QTR_DECAY_NINDEX];
+
+struct qtr_decay_family {
+    double value[QTR_DECAY_NINDEX]; /* NAN where status is not QTR_OK */
+    int status[QTR_DECAY_NINDEX];   /* QTR_OK or QTR_ERR_DOMAIN */
+    char reason[QTR_DECAY_NINDEX][256];
+};
+
+/**
+ * The five published distance-decay indices of the group u->group (u->total as at
+ * qtr_decay_field_new) with one application of the field (C x) and the shared C t, C 1.
+ * An index that is not defined gets QTR_ERR_DOMAIN and a reason in r; the return value is
+ * QTR_OK unless memory ran out or the input does not match the field.
+ */
+int qtr_decay_family_compute(const struct qtr_decay_field *f, const struct qtr_units *u,
+                             struct qtr_decay_family *r, struct qtr_error *err);
+
+#endif
