@@ -188,6 +188,14 @@ unsigned qtr_config_line(const struct qtr_config *cfg, const char *section, cons
 const char *qtr_config_where(const struct qtr_config *cfg, const char *section, const char *key,
                              char *buf, size_t size);
 
+/**
+ * "FILE:LINE: what" for a key (qtr_config_where), to name a value of the analysis file in a
+ * message made elsewhere, e.g. qtr_frame_require(f, cfg->total,
+ * qtr_config_what(cfg, "population", "total", "total column", w, sizeof w), ...). Returns buf.
+ */
+const char *qtr_config_what(const struct qtr_config *cfg, const char *section, const char *key,
+                            const char *what, char *buf, size_t size);
+
 /** Free everything cfg owns and reset it to the defaults. */
 void qtr_config_release(struct qtr_config *cfg);
 

@@ -184,6 +184,17 @@ const char *qtr_config_where(const struct qtr_config *cfg, const char *section, 
     return buf;
 }
 
+const char *qtr_config_what(const struct qtr_config *cfg, const char *section, const char *key,
+                            const char *what, char *buf, size_t size)
+{
+    char where[1024];
+    if (!buf || size == 0)
+        return "";
+    qtr_config_where(cfg, section, key, where, sizeof where);
+    snprintf(buf, size, "%s: %s", where, what);
+    return buf;
+}
+
 /* ---- loading ------------------------------------------------------------------------------ */
 
 static int parse_text(const char *text, size_t len, struct qtr_config *cfg, struct qtr_error *err)

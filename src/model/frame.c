@@ -143,11 +143,29 @@ int qtr_frame_require(const struct qtr_frame *f, const char *name, const char *w
         rc = qtr_error_set(err, QTR_ERR_DATA,
                            "%s '%s' (from %s) holds text, not counts; numeric columns: %s",
                            what, name, c->origin, b.data ? b.data : "(none)");
-    else
+    else {
+        /* the closest column names first: a typo or a trailing blank is the usual cause */
+        const char **names = malloc((f->ncols ? f->ncols : 1) * sizeof *names);
+        size_t idx[3], found = 0;
+        char near[600] = "";
+        if (names && name) {
+            for (size_t j = 0; j < f->ncols; j++)
+                names[j] = f->cols[j]->name;
+            if (qtr_closest_names(name, names, f->ncols, 3, idx, &found))
+                found = 0;
+        }
+        size_t used = 0;
+        for (size_t k = 0; k < found && used < sizeof near; k++)
+            used += (size_t)snprintf(near + used, sizeof near - used, "%s'%s'",
+                                     k ? (k + 1 == found ? " or " : ", ") : "did you mean ",
+                                     names[idx[k]]);
+        free(names);
         rc = qtr_error_set(err, QTR_ERR_DATA,
-                           "%s '%s' not found in the joined data (numeric columns: %s); check "
-                           "the column name and the table's suffix",
-                           what, name ? name : "", b.data ? b.data : "(none)");
+                           "%s '%s' not found in the joined data%s%s%s (numeric columns: %s); "
+                           "check the column name and the table's suffix",
+                           what, name ? name : "", found ? "; " : "", found ? near : "",
+                           found ? "?" : "", b.data ? b.data : "(none)");
+    }
     qtr_buf_release(&b);
     return rc;
 }

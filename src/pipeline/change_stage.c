@@ -57,8 +57,14 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     size_t n = f->n, cap = 0;
     struct qtr_column *tot, *ptot;
     int rc;
-    if ((rc = qtr_frame_require(f, cfg->total, "total column", &tot, err)) ||
-        (rc = qtr_frame_require(f, cfg->previous_total, "previous_total column", &ptot, err)))
+    char w1[1200], w2[1200], section[160];
+    if ((rc = qtr_frame_require(
+             f, cfg->total, qtr_config_what(cfg, "population", "total", "total column", w1, sizeof w1),
+             &tot, err)) ||
+        (rc = qtr_frame_require(f, cfg->previous_total,
+                                qtr_config_what(cfg, "population", "previous_total",
+                                                "previous_total column", w2, sizeof w2),
+                                &ptot, err)))
         return rc;
     double *ta = malloc(n * sizeof *ta), *xa = malloc(n * sizeof *xa);
     double *tb = malloc(n * sizeof *tb), *xb = malloc(n * sizeof *xb);
@@ -81,8 +87,14 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         if (!gs->previous || gs->multigroup_only)
             continue;
         struct qtr_column *cur, *prev;
-        if ((rc = qtr_frame_require(f, gs->column, "group column", &cur, err)) ||
-            (rc = qtr_frame_require(f, gs->previous, "previous group column", &prev, err)))
+        snprintf(section, sizeof section, "group %s", gs->id);
+        if ((rc = qtr_frame_require(
+                 f, gs->column, qtr_config_what(cfg, section, "column", "group column", w1, sizeof w1),
+                 &cur, err)) ||
+            (rc = qtr_frame_require(f, gs->previous,
+                                    qtr_config_what(cfg, section, "previous",
+                                                    "previous group column", w2, sizeof w2),
+                                    &prev, err)))
             goto out;
         size_t na = 0, nb = 0, only_now = 0, only_before = 0;
         char only_now_keys[160] = "", only_before_keys[160] = "";

@@ -141,6 +141,42 @@ static void warn_attribution(const struct qtr_ctx *ctx, const struct qtr_config 
     }
 }
 
+/* The population columns the analysis file names exist in the joined data and hold counts;
+ * a message names the line of the analysis file and the closest column names. */
+static int require_population_columns(const struct qtr_config *cfg, const struct qtr_frame *f,
+                                      struct qtr_error *err)
+{
+    char what[1200], section[160];
+    struct qtr_column *c;
+    int rc;
+    if ((rc = qtr_frame_require(
+             f, cfg->total,
+             qtr_config_what(cfg, "population", "total", "total column", what, sizeof what), &c,
+             err)))
+        return rc;
+    if (cfg->previous_total &&
+        (rc = qtr_frame_require(f, cfg->previous_total,
+                                qtr_config_what(cfg, "population", "previous_total",
+                                                "previous_total column", what, sizeof what),
+                                &c, err)))
+        return rc;
+    for (size_t g = 0; g < cfg->ngroups; g++) {
+        snprintf(section, sizeof section, "group %s", cfg->groups[g].id);
+        if ((rc = qtr_frame_require(
+                 f, cfg->groups[g].column,
+                 qtr_config_what(cfg, section, "column", "group column", what, sizeof what), &c,
+                 err)))
+            return rc;
+        if (cfg->groups[g].previous &&
+            (rc = qtr_frame_require(f, cfg->groups[g].previous,
+                                    qtr_config_what(cfg, section, "previous",
+                                                    "previous group column", what, sizeof what),
+                                    &c, err)))
+            return rc;
+    }
+    return QTR_OK;
+}
+
 int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state **out,
                       struct qtr_error *err)
 {
@@ -240,7 +276,8 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         .ntables = cfg->ntables,
         .tables = cfg->tables,
     };
-    if ((rc = qtr_population_check(st->frame, &ps, st->usable, &st->report, err)))
+    if ((rc = require_population_columns(cfg, st->frame, err)) ||
+        (rc = qtr_population_check(st->frame, &ps, st->usable, &st->report, err)))
         goto out;
     for (size_t i = 0; i < st->layer->n; i++)
         st->nusable += st->usable[i];
@@ -643,7 +680,11 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         goto out;
     }
     struct qtr_column *tot;
-    if ((rc = qtr_frame_require(st->frame, cfg->total, "total column", &tot, err)))
+    char what[1200], section[160];
+    if ((rc = qtr_frame_require(
+             st->frame, cfg->total,
+             qtr_config_what(cfg, "population", "total", "total column", what, sizeof what), &tot,
+             err)))
         goto out;
     int have_geom = 1;
     for (size_t i = 0, k = 0; i < n; i++)
@@ -667,7 +708,11 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         struct qtr_column *grp;
         if (cfg->groups[g].multigroup_only)
             continue;
-        if ((rc = qtr_frame_require(st->frame, cfg->groups[g].column, "group column", &grp, err)))
+        snprintf(section, sizeof section, "group %s", cfg->groups[g].id);
+        if ((rc = qtr_frame_require(
+                 st->frame, cfg->groups[g].column,
+                 qtr_config_what(cfg, section, "column", "group column", what, sizeof what), &grp,
+                 err)))
             goto out;
         size_t nsup = 0;
         size_t k = gather_range(st, cfg, tot, grp, 0, t, x, &nsup);
