@@ -31,7 +31,7 @@ struct qtr_rgb qtr_biv_color(int code)
      * ends of the dynamics map's PuOr scheme, apart also for deuteranopes.
      */
     static const struct qtr_rgb c[QTR_BIV_CLASSES] = {
-        {220, 217, 238}, {236, 230, 216}, {251, 217, 184}, /* hoch */
+        {220, 217, 238}, {240, 232, 210}, {251, 217, 184}, /* hoch */
         {173, 166, 211}, {205, 191, 159}, {245, 168, 106}, /* mittel */
         {125, 111, 179}, {157, 139, 102}, {221, 111, 42},  /* niedrig */
         {75, 58, 138},   {101, 86, 59},   {162, 64, 12},   /* sehr niedrig */
