@@ -803,10 +803,10 @@ static int combined_map(struct rs *r, int *cls, const char *src)
         .title = T(r, "Soziale Ungleichheit: Status und Dynamik",
                    "Social inequality: status and dynamics"),
         .subtitle = T(r,
-                      "Statusklasse (hell = hoch, dunkel = sehr niedrig) und Dynamikklasse "
-                      "(Farbton) zusammen, wie im Monitoring Soziale Stadtentwicklung",
-                      "Status class (light = high, dark = very low) and dynamics class (hue) "
-                      "combined, as in Berlin's Monitoring Soziale Stadtentwicklung"),
+                      "Status als Helligkeit (dunkel = sehr niedrig), Dynamik als Farbton, "
+                      "wie im MSS Berlin",
+                      "Status as lightness (dark = very low), dynamics as hue, as in "
+                      "Berlin's MSS"),
         .source = src,
         .nodata_label = T(r, "nicht bewertet (zu wenige Einwohner, Ausreißer oder Indikator "
                              "fehlt)",
