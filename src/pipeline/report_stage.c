@@ -875,10 +875,12 @@ static int renewal_maps(struct rs *r)
         rc = para(r, T(r,
                        "Die Analyse hat nur einen Stichtag. Ohne zweiten Stichtag gibt es keine "
                        "Dynamik: Die Karten der Dynamik und von Status und Dynamik zusammen "
-                       "entfallen, die Aufmerksamkeit folgt allein aus dem Status.",
+                       "entfallen, und Bedingungen der Aufmerksamkeitsregel, die die Dynamik "
+                       "betreffen, greifen nicht.",
                        "The analysis has one reference date only. Without a second date there "
                        "are no dynamics: the maps of the dynamics and of status and dynamics "
-                       "combined are left out, and attention follows from the status alone."));
+                       "combined are left out, and conditions of the attention rule on the "
+                       "dynamics never apply."));
     if (!rc) {
         struct qtr_rgb ac[4] = {{245, 245, 240}, {213, 94, 0}, {230, 159, 0}, {0, 114, 178}};
         const char *al[4] = {

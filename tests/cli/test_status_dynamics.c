@@ -6,6 +6,10 @@
  */
 #include "../test_util.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <gdal.h>
 #include <ogr_api.h>
 
@@ -74,10 +78,73 @@ static void test_musterstadt(void **state)
     GDALClose(ds);
 }
 
+/*
+ * Musterstadt with one date: the analysis file without `previous =`, `change =`,
+ * `dynamics_weight =` and the targets (they need a baseline). No dynamics: no combined map,
+ * no status_dynamics column, the report says why, the status class is the default style.
+ */
+static void test_one_date(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    char cmd[16384], path[8192];
+    snprintf(cmd, sizeof cmd, "cp '%s'/* '%s'/", qtr_test_path("geodata/musterstadt"), tmp);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/analysis.ini", tmp);
+    size_t len = 0;
+    char *ini = slurp(path, &len);
+    assert_non_null(ini);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    int in_target = 0;
+    for (char *line = strtok(ini, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '[')
+            in_target = !strncmp(line, "[target ", 8);
+        if (in_target || !strncmp(line, "previous =", 10) || !strncmp(line, "change =", 8) ||
+            !strncmp(line, "dynamics_weight", 15))
+            continue;
+        fprintf(f, "%s\n", line);
+    }
+    fclose(f);
+    free(ini);
+    char args[16384];
+    snprintf(args, sizeof args, "run %s -o %s/out -q --permutations 0", path, tmp);
+    char *out = NULL;
+    int rc = qtr_run_cli(args, &out);
+    if (rc)
+        fail_msg("exit %d: %s", rc, out ? out : "");
+    free(out);
+    snprintf(path, sizeof path, "%s/out/maps/status.png", tmp);
+    assert_true(qtr_file_exists(path));
+    snprintf(path, sizeof path, "%s/out/maps/status_dynamics.png", tmp);
+    assert_false(qtr_file_exists(path));
+    snprintf(path, sizeof path, "%s/out/maps/dynamics.png", tmp);
+    assert_false(qtr_file_exists(path));
+    snprintf(path, sizeof path, "%s/out/report.html", tmp);
+    char *html = slurp(path, &len);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "Ohne zweiten Stichtag gibt es keine Dynamik"));
+    assert_null(strstr(html, "Gebiete nach Status und Dynamik"));
+    free(html);
+    char odir[4096];
+    snprintf(odir, sizeof odir, "%s/out", tmp);
+    GDALDatasetH ds = open_out(odir, "quartier.gpkg");
+    assert_int_equal(sql_long(ds, "SELECT count(*) FROM pragma_table_info('districts') WHERE "
+                                  "name = 'status_dynamics'"),
+                     0);
+    char *v = sql_text(ds, "SELECT styleName FROM layer_styles WHERE f_table_name = "
+                           "'districts' AND useAsDefault");
+    assert_non_null(v);
+    assert_string_equal(v, "status_class");
+    free(v);
+    GDALClose(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_musterstadt),
+        cmocka_unit_test(test_one_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
