@@ -653,7 +653,9 @@ static int categorized_as(const struct style_ctx *sc, const char *field, enum qt
         .values = values,
         .colors = colors,
         .labels = labels,
-        .other_label = not_rated ? qtr_not_rated_name(lang) : sc->en ? "no data" : "keine Angabe",
+        .other_label = not_rated ? qtr_not_rated_name(lang)
+                       : sc->en  ? "no data"
+                                 : "keine Angabe",
         .other_color = not_rated ? qtr_palette_not_rated() : qtr_palette_nodata(),
         .other_hatched = !not_rated,
         .aliases = sc->aliases,

@@ -808,8 +808,9 @@ static int combined_map(struct rs *r, int *cls, const char *src)
                       "Status as lightness (dark = very low), dynamics as hue, as in "
                       "Berlin's MSS"),
         .source = src,
-        .nodata_label = T(r, "nicht bewertet (zu wenige Einwohner, Ausreißer oder Indikator "
-                             "fehlt)",
+        .nodata_label = T(r,
+                          "nicht bewertet (zu wenige Einwohner, Ausreißer oder Indikator "
+                          "fehlt)",
                           "not rated (too few residents, outlier or indicator missing)"),
         .nodata_solid = 1,
         .grid_rows = QTR_BIV_STATUS,
@@ -1649,9 +1650,9 @@ static int renewal_section(struct rs *r)
                          T(r, "zusammen", "total")};
     const unsigned char hn[5] = {0, 1, 1, 1, 1};
     if (anydyn)
-        ADD(qtr_doc_table(r->doc,
-                          T(r, "Gebiete nach Status und Dynamik", "Districts by status and dynamics"),
-                          5, hd, hn));
+        ADD(qtr_doc_table(
+            r->doc, T(r, "Gebiete nach Status und Dynamik", "Districts by status and dynamics"), 5,
+            hd, hn));
     for (int s = 1; anydyn && s <= 4; s++) {
         char a[3][16], tot[16];
         size_t sum = cnt[s][0];

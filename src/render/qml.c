@@ -424,9 +424,8 @@ int qtr_qml_categorized(const struct qtr_qml_categorized *c, char **out, struct 
     for (size_t i = 0; i < c->n; i++)
         if ((rc = fill_symbol(&b, i, 1, c->colors[i], outline_default, 0.26, err)))
             goto out;
-    if (c->other_label &&
-        (rc = fill_symbol_h(&b, c->n, 1, c->other_color, outline_default, 0.26, c->other_hatched,
-                            err)))
+    if (c->other_label && (rc = fill_symbol_h(&b, c->n, 1, c->other_color, outline_default, 0.26,
+                                              c->other_hatched, err)))
         goto out;
     if ((rc = put(&b, "  </symbols>\n", err)) || (rc = tail(&b, c->aliases, c->naliases, err)))
         goto out;

@@ -62,10 +62,9 @@ const char *qtr_status_dynamics_name(int status_class, int dyn_class, enum qtr_l
         "niedrig / positiv",      "niedrig / stabil",      "niedrig / negativ",
         "sehr niedrig / positiv", "sehr niedrig / stabil", "sehr niedrig / negativ"};
     static const char *const en[12] = {
-        "high / positive",     "high / stable",     "high / negative",
-        "medium / positive",   "medium / stable",   "medium / negative",
-        "low / positive",      "low / stable",      "low / negative",
-        "very low / positive", "very low / stable", "very low / negative"};
+        "high / positive", "high / stable",       "high / negative",   "medium / positive",
+        "medium / stable", "medium / negative",   "low / positive",    "low / stable",
+        "low / negative",  "very low / positive", "very low / stable", "very low / negative"};
     if (status_class < 1 || status_class > 4 || dyn_class < 1 || dyn_class > 3)
         return "";
     int k = (status_class - 1) * 3 + dyn_class - 1;
