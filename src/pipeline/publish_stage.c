@@ -863,8 +863,8 @@ static int ends_with(const char *s, const char *suffix)
  *    0 not significant); GeoDa's red/blue colours (qtr_palette_lisa), never red/green;
  *  - Getis-Ord hot and cold spots in "*hotspot" (text "Hotspot", "Coldspot", ...);
  *  - the 0/1 flag "*_lq_high" (share significantly above the city's).
- * Any other value is "keine Angabe", white and hatched. With make_default (a layer other than districts) the
- * first such style becomes the layer's default.
+ * Any other value is "keine Angabe", white and hatched. With make_default (a layer other
+ * than districts) the first such style becomes the layer's default.
  */
 static int cluster_styles(const struct style_ctx *sc, int make_default, struct qtr_error *err)
 {
