@@ -47,12 +47,26 @@ struct qtr_map {
     const struct qtr_shapes *shapes; /* the features, in metres */
     const int *cls;                  /* shapes->n: class of each feature, -1 = no data */
     size_t nclass;
-    const struct qtr_rgb *colors;     /* nclass fill colours */
-    const char *const *class_labels;  /* nclass legend labels */
-    const char *legend_title;         /* may be NULL */
-    const char *nodata_label;         /* legend text for -1 (NULL: "keine Angabe"); shown
-                                         only when a feature has class -1 */
-    struct qtr_rgb nodata_color;      /* e.g. qtr_palette_nodata() */
+    const struct qtr_rgb *colors;    /* nclass fill colours */
+    const char *const *class_labels; /* nclass legend labels */
+    const char *legend_title;        /* may be NULL */
+    const char *nodata_label;        /* legend text for -1 (NULL: "keine Angabe"); shown
+                                        only when a feature has class -1 */
+    struct qtr_rgb nodata_color;     /* e.g. qtr_palette_nodata() */
+    int nodata_solid;                /* 0: class -1 means "keine Angabe" and is drawn in
+                                        nodata_color hatched with diagonal lines in
+                                        qtr_palette_nodata_hatch(), on the map and in the
+                                        legend; 1: plain nodata_color (e.g. "nicht bewertet"
+                                        in qtr_palette_not_rated()) */
+    /* Bivariate legend: when grid_rows * grid_cols == nclass (both > 0), the legend shows
+       the classes as a grid of swatches, class r * grid_cols + c in row r and column c,
+       with row_labels on the left, col_labels on top, col_title above them and row_title
+       above the row labels; no-data and overlay entries follow as a list. */
+    size_t grid_rows, grid_cols;
+    const char *const *row_labels;    /* grid_rows, may be NULL */
+    const char *const *col_labels;    /* grid_cols, may be NULL */
+    const char *row_title;            /* e.g. "Status", may be NULL */
+    const char *col_title;            /* e.g. "Dynamik", may be NULL */
     const char *title;                /* may be NULL */
     const char *subtitle;             /* may be NULL */
     const char *source;               /* e.g. "Quelle: Amt für Statistik Berlin-Brandenburg" */

@@ -44,13 +44,35 @@ int qtr_palette_colors(enum qtr_palette p, size_t k, struct qtr_rgb *out, struct
  * "okabe_ito"). */
 int qtr_palette_parse(const char *name, enum qtr_palette *p, struct qtr_error *err);
 
-/** Colour of "no data" areas on maps and in styles (light grey, 220,220,220). */
+/*
+ * Three kinds of "no class" that must never look alike (maps and QGIS styles):
+ *  - "keine Angabe" (no data, suppressed): white, hatched with diagonal lines in
+ *    qtr_palette_nodata_hatch() (maps: 45 degrees, 0.5 pt lines 3.5 pt apart;
+ *    QGIS: a second fill layer with brush style b_diagonal);
+ *  - "nicht signifikant" (LISA): a light warm neutral, 232,232,226, solid;
+ *  - "nicht bewertet" (renewal: too few residents, outlier, missing indicator):
+ *    a neutral mid grey, 150,150,150, solid: darker than every light class,
+ *    and without the hue of any class colour here (the bivariate "stabil"
+ *    column is a warm sand, not grey).
+ */
+/** Background of "no data" areas (white, 255,255,255; drawn hatched). */
 struct qtr_rgb qtr_palette_nodata(void);
 
+/** Colour of the hatching lines of "no data" areas (120,120,120). */
+struct qtr_rgb qtr_palette_nodata_hatch(void);
+
+/** Fill of "not significant" (LISA cluster 0): 232,232,226. */
+struct qtr_rgb qtr_palette_not_significant(void);
+
+/** Fill of "not rated" districts of the renewal maps: 150,150,150. */
+struct qtr_rgb qtr_palette_not_rated(void);
+
 /**
- * GeoDa-style LISA cluster colours, index: 0 not significant (light grey),
+ * GeoDa-style LISA cluster colours, index: 0 not significant
+ * (qtr_palette_not_significant()),
  * 1 High-High (red 215,25,28), 2 Low-Low (blue 44,123,182), 3 Low-High (light
- * blue 171,217,233), 4 High-Low (light red 253,174,97). Other indices give grey.
+ * blue 171,217,233), 4 High-Low (light red 253,174,97). Other indices give
+ * the "not significant" colour.
  */
 struct qtr_rgb qtr_palette_lisa(int cluster);
 

@@ -42,6 +42,8 @@ struct qtr_qml_graduated {
     const char *null_label;       /* non-NULL: the field has NULLs; they are drawn in
                                      null_color with this legend label */
     struct qtr_rgb null_color;
+    int null_hatched; /* 1: NULLs also get diagonal hatching (qtr_palette_nodata_hatch()),
+                         the "keine Angabe" look of the maps */
     const struct qtr_qml_alias *aliases;
     size_t naliases;
 };
@@ -75,6 +77,7 @@ struct qtr_qml_categorized {
     const char *other_label;      /* non-NULL: catch-all category for NULL and any
                                      other value, drawn in other_color */
     struct qtr_rgb other_color;
+    int other_hatched; /* 1: the catch-all category is hatched as "keine Angabe" on maps */
     const struct qtr_qml_alias *aliases;
     size_t naliases;
 };

@@ -145,6 +145,17 @@ const char *qtr_status_class_name(int cls, enum qtr_lang lang);
 /** "positiv", "stabil", "negativ" (en: positive, stable, negative); "" for 0. */
 const char *qtr_dynamics_class_name(int cls, enum qtr_lang lang);
 
+/**
+ * Combined class as text, status first: "mittel / negativ" (en: "medium /
+ * negative"), as in the legend of the MSS 2021 map "Gesamtindex Soziale
+ * Ungleichheit"; "" when a class is 0 or out of range.
+ */
+const char *qtr_status_dynamics_name(int status_class, int dyn_class, enum qtr_lang lang);
+
+/** "nicht bewertet" (en: "not rated"): a district without classes (too few residents,
+ * outlier, missing indicator). */
+const char *qtr_not_rated_name(enum qtr_lang lang);
+
 /** MSS numeric dynamics code as published in DI_N: positiv 1, stabil 3, negativ 5; 0 otherwise. */
 int qtr_dynamics_mss_code(int dyn_class);
 

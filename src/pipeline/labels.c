@@ -73,6 +73,12 @@ static const struct {
     {"status_dynamics_group", "Status-Dynamik-Gruppe", "Status/dynamics group",
      "Kombination aus Status und Dynamik wie im Monitoring Soziale Stadtentwicklung",
      "Combination of status and dynamics as in Berlin's MSS", "", 0},
+    {"status_dynamics", "Status und Dynamik", "Status and dynamics",
+     "Status- und Dynamikklasse zusammen, z. B. \"mittel / negativ\"; \"nicht bewertet\" bei "
+     "zu wenigen Einwohnern, Ausreißern oder fehlenden Indikatoren",
+     "Status and dynamics class together, e.g. \"medium / negative\"; \"not rated\" for too "
+     "few residents, outliers or missing indicators",
+     "", 0},
     {"attention", "Besondere Aufmerksamkeit", "Needs attention",
      "1, wenn die Aufmerksamkeitsregel der Analyse greift", "1 when the attention rule applies",
      "", 0},

@@ -25,6 +25,7 @@
 #include <ogr_api.h>
 
 #include "quartier/annex.h"
+#include "quartier/bivariate.h"
 #include "quartier/classify.h"
 #include "quartier/goals.h"
 #include "quartier/gpkg_style.h"
@@ -610,6 +611,7 @@ static int graduated(const struct style_ctx *sc, const struct field_info *f, int
         .null_label =
             any_null ? (sc->en ? "no data or suppressed" : "keine Angabe oder unterdrückt") : NULL,
         .null_color = qtr_palette_nodata(),
+        .null_hatched = 1,
         .aliases = sc->aliases,
         .naliases = sc->li->nfields,
     };
@@ -635,12 +637,15 @@ out:
     return rc;
 }
 
-/* Categorized style on a field; values/colours/labels as given, other values and NULL in grey. */
-static int categorized(const struct style_ctx *sc, const char *field, enum qtr_qml_kind kind,
-                       size_t n, const char *const *values, const struct qtr_rgb *colors,
-                       const char *const *labels, struct qtr_error *err)
+/* Categorized style on a field; values/colours/labels as given. Other values and NULL are
+ * "keine Angabe" (white, hatched as on the maps), or with not_rated "nicht bewertet" in
+ * qtr_palette_not_rated() (the renewal columns, empty for districts without classes). */
+static int categorized_as(const struct style_ctx *sc, const char *field, enum qtr_qml_kind kind,
+                          size_t n, const char *const *values, const struct qtr_rgb *colors,
+                          const char *const *labels, int not_rated, struct qtr_error *err)
 {
     char *qml = NULL;
+    enum qtr_lang lang = sc->en ? QTR_LANG_EN : QTR_LANG_DE;
     struct qtr_qml_categorized c = {
         .field = field,
         .kind = kind,
@@ -648,8 +653,11 @@ static int categorized(const struct style_ctx *sc, const char *field, enum qtr_q
         .values = values,
         .colors = colors,
         .labels = labels,
-        .other_label = sc->en ? "no data" : "keine Angabe",
-        .other_color = qtr_palette_nodata(),
+        .other_label = not_rated ? qtr_not_rated_name(lang)
+                       : sc->en  ? "no data"
+                                 : "keine Angabe",
+        .other_color = not_rated ? qtr_palette_not_rated() : qtr_palette_nodata(),
+        .other_hatched = !not_rated,
         .aliases = sc->aliases,
         .naliases = sc->li->nfields,
     };
@@ -661,6 +669,13 @@ static int categorized(const struct style_ctx *sc, const char *field, enum qtr_q
     if (add_style(sc->out, sc->li->name, field, qml, lab.alias, sc->update_time))
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     return QTR_OK;
+}
+
+static int categorized(const struct style_ctx *sc, const char *field, enum qtr_qml_kind kind,
+                       size_t n, const char *const *values, const struct qtr_rgb *colors,
+                       const char *const *labels, struct qtr_error *err)
+{
+    return categorized_as(sc, field, kind, n, values, colors, labels, 0, err);
 }
 
 static const struct field_info *field_of(const struct layer_info *li, const char *name)
@@ -675,25 +690,24 @@ static const struct field_info *field_of(const struct layer_info *li, const char
 static int renewal_styles(const struct style_ctx *sc, struct qtr_error *err)
 {
     enum qtr_lang lang = sc->en ? QTR_LANG_EN : QTR_LANG_DE;
-    struct qtr_rgb st4[4], dyn3[3], grp[12], two[2];
+    struct qtr_rgb st4[4], dyn3[3], two[2];
     int rc;
     /* Status: light (high status) to dark purple (very low); ordinal, colour-blind safe. */
     if ((rc = qtr_palette_colors(QTR_PAL_PURPLES, 4, st4, err)) ||
-        (rc = qtr_palette_colors(QTR_PAL_PUOR, 3, dyn3, err)) ||
-        (rc = qtr_palette_colors(QTR_PAL_VIRIDIS, 12, grp, err)))
+        (rc = qtr_palette_colors(QTR_PAL_PUOR, 3, dyn3, err)))
         return rc;
     if (field_of(sc->li, "status_class")) {
         const char *v[4];
         for (int i = 0; i < 4; i++)
             v[i] = qtr_status_class_name(i + 1, lang);
-        if ((rc = categorized(sc, "status_class", QTR_QML_TEXT, 4, v, st4, NULL, err)))
+        if ((rc = categorized_as(sc, "status_class", QTR_QML_TEXT, 4, v, st4, NULL, 1, err)))
             return rc;
     }
     if (field_of(sc->li, "status_code")) {
         const char *v[4] = {"1", "2", "3", "4"}, *lb[4];
         for (int i = 0; i < 4; i++)
             lb[i] = qtr_status_class_name(i + 1, lang);
-        if ((rc = categorized(sc, "status_code", QTR_QML_INT, 4, v, st4, lb, err)))
+        if ((rc = categorized_as(sc, "status_code", QTR_QML_INT, 4, v, st4, lb, 1, err)))
             return rc;
     }
     /* Dynamics on PuOr: negative orange, stable white, positive purple (no red/green). */
@@ -702,18 +716,33 @@ static int renewal_styles(const struct style_ctx *sc, struct qtr_error *err)
         const char *v[3];
         for (int i = 0; i < 3; i++)
             v[i] = qtr_dynamics_class_name(i + 1, lang);
-        if ((rc = categorized(sc, "dynamics_class", QTR_QML_TEXT, 3, v, dcol, NULL, err)))
+        if ((rc = categorized_as(sc, "dynamics_class", QTR_QML_TEXT, 3, v, dcol, NULL, 1, err)))
             return rc;
     }
     if (field_of(sc->li, "dynamics_code")) {
         const char *v[3] = {"1", "2", "3"}, *lb[3];
         for (int i = 0; i < 3; i++)
             lb[i] = qtr_dynamics_class_name(i + 1, lang);
-        if ((rc = categorized(sc, "dynamics_code", QTR_QML_INT, 3, v, dcol, lb, err)))
+        if ((rc = categorized_as(sc, "dynamics_code", QTR_QML_INT, 3, v, dcol, lb, 1, err)))
+            return rc;
+    }
+    /* The combined MSS classes ("mittel / negativ"): 12 categories in the bivariate palette
+     * of the report's map (status = lightness, dynamics = hue), and "nicht bewertet". */
+    if (field_of(sc->li, "status_dynamics")) {
+        const char *v[QTR_BIV_CLASSES + 1];
+        struct qtr_rgb bc[QTR_BIV_CLASSES + 1];
+        for (int k = 1; k <= QTR_BIV_CLASSES; k++) {
+            v[k - 1] = qtr_status_dynamics_name(qtr_biv_status(k), qtr_biv_dynamics(k), lang);
+            bc[k - 1] = qtr_biv_color(k);
+        }
+        v[QTR_BIV_CLASSES] = qtr_not_rated_name(lang);
+        bc[QTR_BIV_CLASSES] = qtr_palette_not_rated();
+        if ((rc = categorized_as(sc, "status_dynamics", QTR_QML_TEXT, QTR_BIV_CLASSES + 1, v, bc,
+                                 NULL, 1, err)))
             return rc;
     }
     /* Status/dynamics groups ordered from 1+ (high status, positive) to 4- (very low,
-     * negative): viridis from light to dark, so need reads as darkness. */
+     * negative), in the same bivariate colours as status_dynamics. */
     if (field_of(sc->li, "status_dynamics_group")) {
         char vals[12][16];
         const char *v[12];
@@ -725,8 +754,9 @@ static int renewal_styles(const struct style_ctx *sc, struct qtr_error *err)
             }
         struct qtr_rgb gc[12];
         for (int i = 0; i < 12; i++)
-            gc[i] = grp[11 - i];
-        if ((rc = categorized(sc, "status_dynamics_group", QTR_QML_TEXT, 12, v, gc, NULL, err)))
+            gc[i] = qtr_biv_color(i + 1);
+        if ((rc = categorized_as(sc, "status_dynamics_group", QTR_QML_TEXT, 12, v, gc, NULL, 1,
+                                 err)))
             return rc;
     }
     if (field_of(sc->li, "attention")) {
@@ -785,12 +815,14 @@ static int districts_styles(const struct style_ctx *sc, const struct qtr_state *
     if ((rc = renewal_styles(sc, err)))
         return rc;
     /*
-     * The style QGIS shows first. After a renewal run it is the status class: the MSS
-     * result the council decides on, and the first question a planner has ("where does the
-     * city need to act?"); the dynamics and the group are one click away in Styles. Without
-     * renewal, the share of the first group: the map every segregation report starts with.
+     * The style QGIS shows first. After a renewal run with two dates it is the combined
+     * status x dynamics class, the map a Stadtrat looks at first in Berlin's MSS; with one
+     * date the status class (the result the council decides on); the single classes and
+     * the group are one click away in Styles. Without renewal, the share of the first
+     * group: the map every segregation report starts with.
      */
-    if (st->renewal_done && set_default(sc->out, li->name, "status_class"))
+    if (st->renewal_done && (set_default(sc->out, li->name, "status_dynamics") ||
+                             set_default(sc->out, li->name, "status_class")))
         return QTR_OK;
     if (sc->cfg->ngroups) {
         char name[128];
@@ -831,8 +863,8 @@ static int ends_with(const char *s, const char *suffix)
  *    0 not significant); GeoDa's red/blue colours (qtr_palette_lisa), never red/green;
  *  - Getis-Ord hot and cold spots in "*hotspot" (text "Hotspot", "Coldspot", ...);
  *  - the 0/1 flag "*_lq_high" (share significantly above the city's).
- * Any other value is drawn grey. With make_default (a layer other than districts) the
- * first such style becomes the layer's default.
+ * Any other value is "keine Angabe", white and hatched. With make_default (a layer other
+ * than districts) the first such style becomes the layer's default.
  */
 static int cluster_styles(const struct style_ctx *sc, int make_default, struct qtr_error *err)
 {

@@ -414,7 +414,12 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     struct qtr_column *c_dc = c_di ? add_col(f, "dynamics_class", 1, err) : NULL;
     struct qtr_column *c_dn = c_dc ? add_col(f, "dynamics_code", 0, err) : NULL;
     struct qtr_column *c_g = c_dn ? add_col(f, "status_dynamics_group", 1, err) : NULL;
-    struct qtr_column *c_a = c_g ? add_col(f, "attention", 0, err) : NULL;
+    /* the combined MSS class, only when there are dynamics (a second date) */
+    int anydyn = 0;
+    for (size_t i = 0; i < n; i++)
+        anydyn |= r->dynamics_class[i] != 0;
+    struct qtr_column *c_sd = c_g && anydyn ? add_col(f, "status_dynamics", 1, err) : NULL;
+    struct qtr_column *c_a = c_g && (c_sd || !anydyn) ? add_col(f, "attention", 0, err) : NULL;
     struct qtr_column *c_r = c_a ? add_col(f, "reason", 1, err) : NULL;
     if (!c_r) {
         rc = err->code ? err->code : QTR_ERR_NOMEM;
@@ -427,6 +432,16 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             goto out;
         }
         qtr_column_set_number(c_a, i, r->attention[i] ? 1.0 : 0.0);
+        if (c_sd) {
+            const char *sd =
+                qtr_status_dynamics_name(r->status_class[i], r->dynamics_class[i], lang);
+            if (r->validity[i] != QTR_RENEWAL_VALID || !*sd)
+                sd = qtr_not_rated_name(lang);
+            if (qtr_column_set_text(c_sd, i, sd)) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+        }
         if (r->validity[i] != QTR_RENEWAL_VALID)
             continue;
         qtr_column_set_number(c_si, i, r->status_index[i]);
@@ -448,9 +463,10 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             goto out;
         }
     }
-    struct qtr_column *all[] = {c_valid, c_si, c_sc, c_sn, c_di, c_dc, c_dn, c_g, c_a, c_r};
+    struct qtr_column *all[] = {c_valid, c_si, c_sc, c_sn, c_di, c_dc, c_dn, c_g, c_sd, c_a, c_r};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-        qtr_column_recount(all[k], n);
+        if (all[k])
+            qtr_column_recount(all[k], n);
 out:
     if (vals)
         for (size_t k = 0; k < nuse; k++)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "quartier/bivariate.h"
 #include "quartier/classify.h"
 #include "quartier/doc.h"
 #include "quartier/geom.h"
@@ -281,7 +282,7 @@ static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_re
     m->shapes = r->shapes;
     if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
         m->names = (const char *const *)r->st->layer->name;
-    m->nodata_color = qtr_palette_nodata();
+    m->nodata_color = m->nodata_solid ? qtr_palette_not_rated() : qtr_palette_nodata();
     if (!m->date)
         m->date = r->map_date[0] ? r->map_date : r->date;
     if (!m->nodata_label)
@@ -411,6 +412,8 @@ static int category_map(struct rs *r, const char *stem, const int *cls, size_t n
         .subtitle = subtitle,
         .source = source,
         .nodata_label = nodata,
+        .nodata_solid = nodata != NULL, /* a label of its own: "nicht bewertet", not "keine
+                                           Angabe" (hatched) */
         .labels = with_labels ? r->labels : NULL,
         .nlabels = with_labels ? r->nlabels : 0,
     };
@@ -764,6 +767,62 @@ static char *renewal_source(struct rs *r)
     return source_line(r, ex, m);
 }
 
+static int para(struct rs *r, const char *text);
+
+/*
+ * The combined status x dynamics map of the MSS 2021 ("Gesamtindex Soziale Ungleichheit"):
+ * 12 classes in a bivariate palette (status = lightness, dynamics = hue) with a 4 x 3 grid
+ * legend; districts without classes "nicht bewertet". cls is scratch space of n ints.
+ */
+static int combined_map(struct rs *r, int *cls, const char *src)
+{
+    const struct qtr_renewal_result *rr = &r->st->renewal;
+    enum qtr_lang lang = r->en ? QTR_LANG_EN : QTR_LANG_DE;
+    struct qtr_rgb col[QTR_BIV_CLASSES];
+    const char *lab[QTR_BIV_CLASSES], *rows[QTR_BIV_STATUS], *cols[QTR_BIV_DYNAMICS];
+    for (int k = 1; k <= QTR_BIV_CLASSES; k++) {
+        col[k - 1] = qtr_biv_color(k);
+        lab[k - 1] = qtr_status_dynamics_name(qtr_biv_status(k), qtr_biv_dynamics(k), lang);
+    }
+    for (int s = 1; s <= QTR_BIV_STATUS; s++)
+        rows[s - 1] = qtr_status_class_name(s, lang);
+    for (int d = 1; d <= QTR_BIV_DYNAMICS; d++)
+        cols[d - 1] = qtr_dynamics_class_name(d, lang);
+    for (size_t i = 0; i < r->shapes->n; i++) {
+        int c = rr->validity[i] == QTR_RENEWAL_VALID
+                    ? qtr_biv_code(rr->status_class[i], rr->dynamics_class[i])
+                    : 0;
+        cls[i] = c ? c - 1 : -1;
+    }
+    struct qtr_map m = {
+        .cls = cls,
+        .nclass = QTR_BIV_CLASSES,
+        .colors = col,
+        .class_labels = lab,
+        .legend_title = T(r, "Status und Dynamik", "Status and dynamics"),
+        .title = T(r, "Soziale Ungleichheit: Status und Dynamik",
+                   "Social inequality: status and dynamics"),
+        .subtitle = T(r,
+                      "Status als Helligkeit (dunkel = sehr niedrig), Dynamik als Farbton, "
+                      "wie im MSS Berlin",
+                      "Status as lightness (dark = very low), dynamics as hue, as in "
+                      "Berlin's MSS"),
+        .source = src,
+        .nodata_label = T(r,
+                          "nicht bewertet (zu wenige Einwohner, Ausreißer oder Indikator "
+                          "fehlt)",
+                          "not rated (too few residents, outlier or indicator missing)"),
+        .nodata_solid = 1,
+        .grid_rows = QTR_BIV_STATUS,
+        .grid_cols = QTR_BIV_DYNAMICS,
+        .row_labels = rows,
+        .col_labels = cols,
+        .row_title = T(r, "Status", "Status"),
+        .col_title = T(r, "Dynamik", "Dynamics"),
+    };
+    return emit_map(r, "status_dynamics", &m, 1);
+}
+
 static int renewal_maps(struct rs *r)
 {
     const struct qtr_renewal_result *rr = &r->st->renewal;
@@ -811,6 +870,18 @@ static int renewal_maps(struct rs *r)
                             "Change of the status indicators between the reference dates"),
                           T(r, "Dynamik", "Dynamics"), inval, src, 0, 1);
     }
+    if (!rc && anydyn)
+        rc = combined_map(r, cls, src);
+    else if (!rc)
+        rc = para(r, T(r,
+                       "Die Analyse hat nur einen Stichtag. Ohne zweiten Stichtag gibt es keine "
+                       "Dynamik: Die Karten der Dynamik und von Status und Dynamik zusammen "
+                       "entfallen, und Bedingungen der Aufmerksamkeitsregel, die die Dynamik "
+                       "betreffen, greifen nicht.",
+                       "The analysis has one reference date only. Without a second date there "
+                       "are no dynamics: the maps of the dynamics and of status and dynamics "
+                       "combined are left out, and conditions of the attention rule on the "
+                       "dynamics never apply."));
     if (!rc) {
         struct qtr_rgb ac[4] = {{245, 245, 240}, {213, 94, 0}, {230, 159, 0}, {0, 114, 178}};
         const char *al[4] = {
@@ -855,6 +926,7 @@ static int renewal_maps(struct rs *r)
                           "Attention rule: low status, or medium status with negative dynamics"),
             .source = src,
             .nodata_label = inval,
+            .nodata_solid = 1,
             .overlay = r->cand,
             .overlay_label = r->cand ? olab : NULL,
             .overlay_color = {0, 0, 0},
@@ -1559,14 +1631,29 @@ static int renewal_section(struct rs *r)
         if (rr->validity[i] == QTR_RENEWAL_VALID && rr->status_class[i] <= 4 &&
             rr->dynamics_class[i] <= 3)
             cnt[rr->status_class[i]][rr->dynamics_class[i]]++;
+    int anydyn = 0;
+    for (size_t i = 0; i < rr->n; i++)
+        anydyn |= rr->dynamics_class[i] != 0;
+    if (!anydyn) { /* one date: no dynamics columns full of zeros */
+        const char *h2[2] = {T(r, "Status", "Status"), T(r, "Gebiete", "Districts")};
+        const unsigned char n2[2] = {0, 1};
+        ADD(qtr_doc_table(r->doc, T(r, "Gebiete nach Status", "Districts by status"), 2, h2, n2));
+        for (int s = 1; s <= 4; s++) {
+            char a[16];
+            snprintf(a, sizeof a, "%zu", cnt[s][0]);
+            const char *cells[2] = {qtr_status_class_name(s, lang), a};
+            ADD(qtr_doc_row(r->doc, cells));
+        }
+    }
     const char *hd[5] = {T(r, "Status", "Status"), qtr_dynamics_class_name(1, lang),
                          qtr_dynamics_class_name(2, lang), qtr_dynamics_class_name(3, lang),
                          T(r, "zusammen", "total")};
     const unsigned char hn[5] = {0, 1, 1, 1, 1};
-    ADD(qtr_doc_table(r->doc,
-                      T(r, "Gebiete nach Status und Dynamik", "Districts by status and dynamics"),
-                      5, hd, hn));
-    for (int s = 1; s <= 4; s++) {
+    if (anydyn)
+        ADD(qtr_doc_table(
+            r->doc, T(r, "Gebiete nach Status und Dynamik", "Districts by status and dynamics"), 5,
+            hd, hn));
+    for (int s = 1; anydyn && s <= 4; s++) {
         char a[3][16], tot[16];
         size_t sum = cnt[s][0];
         for (int d = 1; d <= 3; d++) {

@@ -43,6 +43,16 @@ static void free_map_copy(struct qtr_map *m)
     free((char *)m->nodata_label);
     free((char *)m->overlay_label);
     free((char *)m->created);
+    free((char *)m->row_title);
+    free((char *)m->col_title);
+    if (m->row_labels)
+        for (size_t k = 0; k < m->grid_rows; k++)
+            free((char *)m->row_labels[k]);
+    free((void *)m->row_labels);
+    if (m->col_labels)
+        for (size_t k = 0; k < m->grid_cols; k++)
+            free((char *)m->col_labels[k]);
+    free((void *)m->col_labels);
     if (m->class_labels)
         for (size_t k = 0; k < m->nclass; k++)
             free((char *)m->class_labels[k]);
@@ -157,6 +167,20 @@ int qtr_doc_row(struct qtr_doc *d, const char *const *cells)
     return QTR_OK;
 }
 
+/* n labels copied (NULL entries become ""); NULL when out of memory. */
+static const char *const *copy_labels(const char *const *l, size_t n)
+{
+    char **c = calloc(n ? n : 1, sizeof *c);
+    for (size_t k = 0; c && k < n; k++)
+        if (!(c[k] = qtr_strdup(l[k] ? l[k] : ""))) {
+            while (k--)
+                free(c[k]);
+            free(c);
+            return NULL;
+        }
+    return (const char *const *)c;
+}
+
 int qtr_doc_map(struct qtr_doc *d, const struct qtr_map *m, const char *svg_path)
 {
     if (!m || !m->shapes || !m->cls)
@@ -170,6 +194,8 @@ int qtr_doc_map(struct qtr_doc *d, const struct qtr_map *m, const char *svg_path
     c->title = c->subtitle = c->source = c->date = c->legend_title = NULL;
     c->nodata_label = c->overlay_label = c->created = NULL;
     c->class_labels = NULL;
+    c->row_title = c->col_title = NULL;
+    c->row_labels = c->col_labels = NULL;
     c->cls = NULL;
     c->colors = NULL;
     c->nclass = 0;
@@ -197,7 +223,13 @@ int qtr_doc_map(struct qtr_doc *d, const struct qtr_map *m, const char *svg_path
         (m->nodata_label && !(c->nodata_label = qtr_strdup(m->nodata_label))) ||
         (m->overlay_label && !(c->overlay_label = qtr_strdup(m->overlay_label))) ||
         (m->created && !(c->created = qtr_strdup(m->created))) ||
-        (svg_path && !(b->svg_path = qtr_strdup(svg_path))))
+        (svg_path && !(b->svg_path = qtr_strdup(svg_path))) ||
+        (m->row_title && !(c->row_title = qtr_strdup(m->row_title))) ||
+        (m->col_title && !(c->col_title = qtr_strdup(m->col_title))))
+        return QTR_ERR_NOMEM;
+    if (m->row_labels && !(c->row_labels = copy_labels(m->row_labels, m->grid_rows)))
+        return QTR_ERR_NOMEM;
+    if (m->col_labels && !(c->col_labels = copy_labels(m->col_labels, m->grid_cols)))
         return QTR_ERR_NOMEM;
     return QTR_OK;
 }

@@ -282,6 +282,50 @@ static void legend_box(cairo_t *cr, double x, double y, double f, struct qtr_rgb
     cairo_stroke(cr);
 }
 
+/* Diagonal hatching (45 degrees, 0.5 pt lines 3.5 pt apart on a page-wide grid, so that
+ * neighbouring areas continue each other's lines) over the box (x0, y0)-(x1, y1), clipped to
+ * the current clip. */
+static void hatch_lines(cairo_t *cr, double x0, double y0, double x1, double y1)
+{
+    const double d = 3.5;
+    set_rgb(cr, qtr_palette_nodata_hatch());
+    cairo_set_line_width(cr, 0.5);
+    for (double c = floor((x0 + y0) / d) * d; c <= x1 + y1 + d; c += d) {
+        cairo_move_to(cr, c - y0, y0);
+        cairo_line_to(cr, c - y1, y1);
+    }
+    cairo_stroke(cr);
+}
+
+/* Fill the current path (and consume it) in fill, hatched over it when hatched. */
+static void fill_area(cairo_t *cr, struct qtr_rgb fill, int hatched)
+{
+    set_rgb(cr, fill);
+    if (!hatched) {
+        cairo_fill(cr);
+        return;
+    }
+    double x0, y0, x1, y1;
+    cairo_path_extents(cr, &x0, &y0, &x1, &y1);
+    cairo_fill_preserve(cr);
+    cairo_save(cr);
+    cairo_clip(cr);
+    hatch_lines(cr, x0, y0, x1, y1);
+    cairo_restore(cr);
+}
+
+/* A legend box for "no data": white, hatched, outlined. */
+static void legend_hatch_box(cairo_t *cr, double x, double y, double f, struct qtr_rgb fill,
+                             struct qtr_rgb line)
+{
+    cairo_rectangle(cr, x, y, 16 * f, 11 * f);
+    fill_area(cr, fill, 1);
+    cairo_rectangle(cr, x, y, 16 * f, 11 * f);
+    set_rgb(cr, line);
+    cairo_set_line_width(cr, 0.35);
+    cairo_stroke(cr);
+}
+
 /* Height of a legend entry: box and wrapped label at size factor f in a column of width colw. */
 static double entry_height(cairo_t *cr, const char *text, double colw, double f)
 {
@@ -424,8 +468,8 @@ static void draw_features(cairo_t *cr, const struct qtr_map *m, const struct qtr
     for (size_t f = 0; f < s->n; f++) {
         int c = m->cls[f];
         shapes_path(cr, s, f, l);
-        set_rgb(cr, c >= 0 ? m->colors[c] : m->nodata_color);
-        cairo_fill_preserve(cr);
+        fill_area(cr, c >= 0 ? m->colors[c] : m->nodata_color, c < 0 && !m->nodata_solid);
+        shapes_path(cr, s, f, l);
         set_rgb(cr, outline);
         cairo_set_line_width(cr, 0.35);
         cairo_stroke(cr);
@@ -461,6 +505,73 @@ static void draw_inset(cairo_t *cr, const struct qtr_map *m, const struct qtr_ma
         show_text(cr, cap);
         free(cap);
     }
+}
+
+static int is_grid(const struct qtr_map *m)
+{
+    return m->grid_rows && m->grid_cols && m->grid_rows * m->grid_cols == m->nclass;
+}
+
+/* The bivariate legend of m at (x, y) in a column w wide; returns the y below it. */
+static double grid_legend(cairo_t *cr, const struct qtr_map *m, double x, double y, double w)
+{
+    struct qtr_rgb outline = {90, 90, 90};
+    double rw = 0;
+    font(cr, 8, 0);
+    for (size_t r = 0; m->row_labels && r < m->grid_rows; r++)
+        if (m->row_labels[r])
+            rw = fmax(rw, text_width(cr, m->row_labels[r]));
+    font(cr, 8, 1);
+    if (m->row_title)
+        rw = fmax(rw, text_width(cr, m->row_title));
+    double gx = x + rw + 6;
+    double sw = fmin(36, (w - rw - 8) / (double)m->grid_cols), sh = 0.6 * sw;
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    if (m->col_title) {
+        font(cr, 8, 1);
+        cairo_move_to(cr, gx, y + 9);
+        show_text(cr, m->col_title);
+        y += 13;
+    }
+    if (m->row_title) {
+        font(cr, 8, 1);
+        cairo_move_to(cr, x, y + 9);
+        show_text(cr, m->row_title);
+    }
+    if (m->col_labels) {
+        for (size_t c = 0; c < m->grid_cols; c++) {
+            const char *t = m->col_labels[c] ? m->col_labels[c] : "";
+            double fs = 7.5;
+            font(cr, fs, 0);
+            double tw = text_width(cr, t);
+            if (tw > sw - 1 && tw > 0) {
+                fs *= (sw - 1) / tw;
+                font(cr, fs, 0);
+                tw = text_width(cr, t);
+            }
+            cairo_move_to(cr, gx + c * sw + (sw - tw) / 2, y + 9);
+            show_text(cr, t);
+        }
+    }
+    if (m->row_title || m->col_labels)
+        y += 13;
+    for (size_t r = 0; r < m->grid_rows; r++) {
+        for (size_t c = 0; c < m->grid_cols; c++) {
+            cairo_rectangle(cr, gx + c * sw, y + r * sh, sw, sh);
+            set_rgb(cr, m->colors[r * m->grid_cols + c]);
+            cairo_fill_preserve(cr);
+            set_rgb(cr, outline);
+            cairo_set_line_width(cr, 0.35);
+            cairo_stroke(cr);
+        }
+        if (m->row_labels && m->row_labels[r]) {
+            font(cr, 8, 0);
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            cairo_move_to(cr, gx - 4 - text_width(cr, m->row_labels[r]), y + r * sh + sh / 2 + 3);
+            show_text(cr, m->row_labels[r]);
+        }
+    }
+    return y + m->grid_rows * sh + 8;
 }
 
 /* Draw the page; returns QTR_OK or QTR_ERR_NOMEM (cairo errors are in cr's status). */
@@ -512,8 +623,10 @@ static int draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
     const struct qtr_rgb **efill = malloc((m->nclass + 2) * sizeof *efill);
     int *ekind = malloc((m->nclass + 2) * sizeof *ekind);
     int rc = text && efill && ekind ? QTR_OK : QTR_ERR_NOMEM;
+    if (rc == QTR_OK && is_grid(m))
+        ly = grid_legend(cr, m, lx, ly, pg->legend_w);
     if (rc == QTR_OK) {
-        for (size_t i = 0; i < m->nclass; i++) {
+        for (size_t i = 0; !is_grid(m) && i < m->nclass; i++) {
             text[ne] = m->class_labels && m->class_labels[i] ? m->class_labels[i] : "";
             efill[ne] = &m->colors[i];
             ekind[ne++] = 0;
@@ -521,7 +634,7 @@ static int draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
         if (any_nodata) {
             text[ne] = m->nodata_label ? m->nodata_label : "keine Angabe";
             efill[ne] = &m->nodata_color;
-            ekind[ne++] = 0;
+            ekind[ne++] = m->nodata_solid ? 0 : 2;
         }
         if (m->overlay) {
             text[ne] = m->overlay_label ? m->overlay_label : "";
@@ -553,6 +666,8 @@ static int draw(cairo_t *cr, const struct qtr_map *m, const struct page *pg,
             double ex = lx + col * colw;
             if (ekind[e] == 0)
                 legend_box(cr, ex, ey, f, *efill[e], 1, outline, 0.35);
+            else if (ekind[e] == 2)
+                legend_hatch_box(cr, ex, ey, f, *efill[e], outline);
             else
                 legend_box(cr, ex, ey, f, *efill[e], 0, *efill[e], 1.8);
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);

@@ -163,16 +163,34 @@ int qtr_palette_parse(const char *name, enum qtr_palette *p, struct qtr_error *e
 
 struct qtr_rgb qtr_palette_nodata(void)
 {
-    struct qtr_rgb c = {220, 220, 220};
+    struct qtr_rgb c = {255, 255, 255};
+    return c;
+}
+
+struct qtr_rgb qtr_palette_nodata_hatch(void)
+{
+    struct qtr_rgb c = {120, 120, 120};
+    return c;
+}
+
+struct qtr_rgb qtr_palette_not_significant(void)
+{
+    struct qtr_rgb c = {232, 232, 226};
+    return c;
+}
+
+struct qtr_rgb qtr_palette_not_rated(void)
+{
+    struct qtr_rgb c = {150, 150, 150};
     return c;
 }
 
 struct qtr_rgb qtr_palette_lisa(int cluster)
 {
     static const struct qtr_rgb lisa[] = {
-        {238, 238, 238}, {215, 25, 28}, {44, 123, 182}, {171, 217, 233}, {253, 174, 97}};
+        {232, 232, 226}, {215, 25, 28}, {44, 123, 182}, {171, 217, 233}, {253, 174, 97}};
     if (cluster < 0 || cluster > 4)
-        return lisa[0];
+        return qtr_palette_not_significant();
     return lisa[cluster];
 }
 

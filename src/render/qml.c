@@ -124,9 +124,13 @@ static int put(struct qtr_buf *b, const char *s, struct qtr_error *err)
     return QTR_OK;
 }
 
-static int fill_symbol(struct qtr_buf *b, size_t name, int filled, struct qtr_rgb fill,
-                       struct qtr_rgb outline, double outline_mm, struct qtr_error *err)
+/* A fill symbol; hatched adds a second layer of diagonal lines in the hatch colour over the
+ * fill (QGIS brush style b_diagonal), the "no data" look of the maps. */
+static int fill_symbol_h(struct qtr_buf *b, size_t name, int filled, struct qtr_rgb fill,
+                         struct qtr_rgb outline, double outline_mm, int hatched,
+                         struct qtr_error *err)
 {
+    struct qtr_rgb h = qtr_palette_nodata_hatch();
     int e = qtr_buf_printf(
         b,
         "   <symbol type=\"fill\" name=\"%zu\" alpha=\"1\" clip_to_extent=\"1\" "
@@ -140,11 +144,29 @@ static int fill_symbol(struct qtr_buf *b, size_t name, int filled, struct qtr_rg
         "      <Option name=\"outline_width_unit\" type=\"QString\" value=\"MM\"/>\n"
         "      <Option name=\"style\" type=\"QString\" value=\"%s\"/>\n"
         "     </Option>\n"
-        "    </layer>\n"
-        "   </symbol>\n",
+        "    </layer>\n",
         name, fill.r, fill.g, fill.b, outline.r, outline.g, outline.b, outline_mm,
         filled ? "solid" : "no");
+    if (!e && hatched)
+        e = qtr_buf_printf(
+            b,
+            "    <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n"
+            "     <Option type=\"Map\">\n"
+            "      <Option name=\"color\" type=\"QString\" value=\"%d,%d,%d,255\"/>\n"
+            "      <Option name=\"outline_style\" type=\"QString\" value=\"no\"/>\n"
+            "      <Option name=\"style\" type=\"QString\" value=\"b_diagonal\"/>\n"
+            "     </Option>\n"
+            "    </layer>\n",
+            h.r, h.g, h.b);
+    if (!e)
+        e = qtr_buf_puts(b, "   </symbol>\n");
     return e ? qtr_error_set(err, QTR_ERR_NOMEM, "out of memory writing a QGIS style") : QTR_OK;
+}
+
+static int fill_symbol(struct qtr_buf *b, size_t name, int filled, struct qtr_rgb fill,
+                       struct qtr_rgb outline, double outline_mm, struct qtr_error *err)
+{
+    return fill_symbol_h(b, name, filled, fill, outline, outline_mm, 0, err);
 }
 
 static int tail(struct qtr_buf *b, const struct qtr_qml_alias *aliases, size_t naliases,
@@ -280,7 +302,8 @@ int qtr_qml_graduated(const struct qtr_qml_graduated *g, char **out, struct qtr_
     for (size_t i = 0; i < g->k; i++)
         if ((rc = fill_symbol(&b, i, 1, g->colors[i], outline_default, 0.26, err)))
             goto out;
-    if (rules && (rc = fill_symbol(&b, g->k, 1, g->null_color, outline_default, 0.26, err)))
+    if (rules && (rc = fill_symbol_h(&b, g->k, 1, g->null_color, outline_default, 0.26,
+                                     g->null_hatched, err)))
         goto out;
     if ((rc = put(&b, "  </symbols>\n", err)))
         goto out;
@@ -401,8 +424,8 @@ int qtr_qml_categorized(const struct qtr_qml_categorized *c, char **out, struct 
     for (size_t i = 0; i < c->n; i++)
         if ((rc = fill_symbol(&b, i, 1, c->colors[i], outline_default, 0.26, err)))
             goto out;
-    if (c->other_label &&
-        (rc = fill_symbol(&b, c->n, 1, c->other_color, outline_default, 0.26, err)))
+    if (c->other_label && (rc = fill_symbol_h(&b, c->n, 1, c->other_color, outline_default, 0.26,
+                                              c->other_hatched, err)))
         goto out;
     if ((rc = put(&b, "  </symbols>\n", err)) || (rc = tail(&b, c->aliases, c->naliases, err)))
         goto out;

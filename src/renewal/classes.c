@@ -54,6 +54,28 @@ const char *qtr_dynamics_class_name(int cls, enum qtr_lang lang)
     return lang == QTR_LANG_EN ? en[cls] : de[cls];
 }
 
+const char *qtr_status_dynamics_name(int status_class, int dyn_class, enum qtr_lang lang)
+{
+    static const char *const de[12] = {
+        "hoch / positiv",         "hoch / stabil",         "hoch / negativ",
+        "mittel / positiv",       "mittel / stabil",       "mittel / negativ",
+        "niedrig / positiv",      "niedrig / stabil",      "niedrig / negativ",
+        "sehr niedrig / positiv", "sehr niedrig / stabil", "sehr niedrig / negativ"};
+    static const char *const en[12] = {
+        "high / positive", "high / stable",       "high / negative",   "medium / positive",
+        "medium / stable", "medium / negative",   "low / positive",    "low / stable",
+        "low / negative",  "very low / positive", "very low / stable", "very low / negative"};
+    if (status_class < 1 || status_class > 4 || dyn_class < 1 || dyn_class > 3)
+        return "";
+    int k = (status_class - 1) * 3 + dyn_class - 1;
+    return lang == QTR_LANG_EN ? en[k] : de[k];
+}
+
+const char *qtr_not_rated_name(enum qtr_lang lang)
+{
+    return lang == QTR_LANG_EN ? "not rated" : "nicht bewertet";
+}
+
 /* MSS 2021 publishes DI_N as 1 (positiv), 3 (stabil), 5 (negativ). */
 int qtr_dynamics_mss_code(int dyn_class)
 {

@@ -1,6 +1,7 @@
 /* Tests for qml.c: well-formed QML, escaping, class counts, NULL handling. */
 #include "test_util.h"
 
+#include "quartier/bivariate.h"
 #include "quartier/qml.h"
 #include "xmlcheck.h"
 
@@ -96,6 +97,56 @@ static void test_graduated_with_nulls_is_rule_based(void **state)
     free(q);
 }
 
+/* The status x dynamics style as the publish stage builds it: 12 classes in the bivariate
+ * palette, "nicht bewertet" in its grey, and a hatched catch-all for anything else. */
+static void test_status_dynamics_categories(void **state)
+{
+    (void)state;
+    static const char *const st[] = {"hoch", "mittel", "niedrig", "sehr niedrig"};
+    static const char *const dy[] = {"positiv", "stabil", "negativ"};
+    char vals[13][40];
+    const char *v[13];
+    struct qtr_rgb col[13];
+    for (int k = 1; k <= 12; k++) {
+        snprintf(vals[k - 1], sizeof vals[0], "%s / %s", st[qtr_biv_status(k) - 1],
+                 dy[qtr_biv_dynamics(k) - 1]);
+        v[k - 1] = vals[k - 1];
+        col[k - 1] = qtr_biv_color(k);
+    }
+    v[12] = "nicht bewertet";
+    col[12] = qtr_palette_not_rated();
+    struct qtr_qml_categorized c = {.field = "status_dynamics",
+                                    .kind = QTR_QML_TEXT,
+                                    .n = 13,
+                                    .values = v,
+                                    .colors = col,
+                                    .other_label = "keine Angabe",
+                                    .other_color = qtr_palette_nodata(),
+                                    .other_hatched = 1};
+    char *q = NULL;
+    assert_int_equal(qtr_qml_categorized(&c, &q, NULL), 0);
+    const char *why = xmlcheck(q);
+    if (why)
+        fail_msg("not well-formed: %s\n%s", why, q);
+    assert_non_null(strstr(q, "type=\"categorizedSymbol\""));
+    assert_null(strstr(q, "colorramp"));
+    assert_int_equal(count_substr(q, "<category "), 14); /* 12 + not rated + catch-all */
+    assert_non_null(strstr(q, "value=\"mittel / negativ\" label=\"mittel / negativ\""));
+    assert_non_null(strstr(q, "value=\"sehr niedrig / negativ\""));
+    assert_non_null(strstr(q, "value=\"nicht bewertet\" label=\"nicht bewertet\""));
+    assert_non_null(strstr(q, "value=\"\" label=\"keine Angabe\""));
+    /* mittel / negativ (code 6) and not rated in their colours, one hatch layer only */
+    char want[64];
+    struct qtr_rgb m6 = qtr_biv_color(6), nr = qtr_palette_not_rated();
+    snprintf(want, sizeof want, "value=\"%d,%d,%d,255\"", m6.r, m6.g, m6.b);
+    assert_non_null(strstr(q, want));
+    snprintf(want, sizeof want, "value=\"%d,%d,%d,255\"", nr.r, nr.g, nr.b);
+    assert_non_null(strstr(q, want));
+    assert_int_equal(count_substr(q, "value=\"b_diagonal\""), 1);
+    assert_int_equal(count_substr(q, "<symbol "), 14);
+    free(q);
+}
+
 static void test_categorized(void **state)
 {
     (void)state;
@@ -179,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_graduated),
         cmocka_unit_test(test_graduated_with_nulls_is_rule_based),
         cmocka_unit_test(test_categorized),
+        cmocka_unit_test(test_status_dynamics_categories),
         cmocka_unit_test(test_single),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
