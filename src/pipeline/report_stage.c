@@ -1786,6 +1786,12 @@ static const char *issue_title(const struct rs *r, int k)
         [QTR_ISSUE_NO_GEOMETRY] = "Gebiet ohne Geometrie",
         [QTR_ISSUE_KEY_FORMAT] = "Schlüsselformat (z. B. führende Nullen verloren)",
         [QTR_ISSUE_SLIVER] = "Polygon ohne Fläche (null oder Splitterpolygon)",
+        [QTR_ISSUE_CARRY_SEVERAL_SOURCES] = "Gebiet aus mehreren Gebieten einer übertragenen "
+                                            "Tabelle gespeist",
+        [QTR_ISSUE_CARRY_SPLIT_SOURCE] = "Gebiet einer übertragenen Tabelle auf mehrere Gebiete "
+                                         "verteilt",
+        [QTR_ISSUE_CARRY_UNCOVERED] = "Gebiet einer übertragenen Tabelle außerhalb der Gebiete",
+        [QTR_ISSUE_CARRY_SLIVERS] = "Splitterstücke beim Übertragen einer Tabelle verworfen",
     };
     if (!r->en && k >= 0 && k < QTR_ISSUE_KIND_COUNT && de[k])
         return de[k];
