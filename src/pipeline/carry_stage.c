@@ -701,13 +701,15 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
         rc = nomem(err);
         goto out;
     }
-    qtr_table_free(lt->table);
-    lt->table = nt;
-    lt->info.decimal_mark = '.';
-    nt = NULL;
 out:
-    qtr_table_free(nt);
-    work_free(&w);
+    work_free(&w); /* reads the table as read: replace it only after */
+    if (!rc) {
+        qtr_table_free(lt->table);
+        lt->table = nt;
+        lt->info.decimal_mark = '.';
+    } else {
+        qtr_table_free(nt);
+    }
     return rc;
 }
 

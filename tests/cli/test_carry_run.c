@@ -13,6 +13,8 @@
  *   T1: ew 2000/4 = 500, mh 125;  T3: 1500, 375;  T2: 600 + 400 = 1000, mh secret (S2);
  *   T4: 900 x 2/3 = 600, mh 200.
  * By area: S1 halves: T1 and T3 ew 1000, mh 250; T2 and T4 as above.
+ * By the correspondence table korrespondenz.csv (S1 0.4 T1, 0.6 T3; S2, S4 1 T2; S3 0.5 T4 and
+ * 0.5 T9, no district): T1 800, 200; T3 1200, 300; T2 1000, secret; T4 450, 150.
  */
 #include "test_util.h"
 
@@ -35,7 +37,7 @@ static int setup(void **state)
 
 struct want {
     const char *key;
-    double ew, mh, ew_area, mh_area; /* NAN: NULL in the GeoPackage */
+    double ew, mh, ew_area, mh_area, ew_corr, mh_corr; /* NAN: NULL in the GeoPackage */
 };
 
 static void check_field(OGRFeatureH f, const char *name, double want)
@@ -62,6 +64,7 @@ static void test_carried_values(void **state)
         fail_msg("quartier run failed (%d): %s", rc, out);
     /* the rate column is not carried, and says so */
     assert_non_null(strstr(out, "the not_counts column 'anteil_mh' is not carried"));
+    assert_non_null(strstr(out, "1 rows of the correspondence table"));
     free(out);
 
     snprintf(path, sizeof path, "%s/quartier.gpkg", OUT);
@@ -70,10 +73,10 @@ static void test_carried_values(void **state)
     assert_non_null(ds);
 
     const struct want want[] = {
-        {"T1", 500, 125, 1000, 250},
-        {"T2", 1000, NAN, 1000, NAN},
-        {"T3", 1500, 375, 1000, 250},
-        {"T4", 600, 200, 600, 200},
+        {"T1", 500, 125, 1000, 250, 800, 200},
+        {"T2", 1000, NAN, 1000, NAN, 1000, NAN},
+        {"T3", 1500, 375, 1000, 250, 1200, 300},
+        {"T4", 600, 200, 600, 200, 450, 150},
     };
     OGRLayerH l = GDALDatasetGetLayerByName(ds, "districts");
     assert_non_null(l);
@@ -89,6 +92,8 @@ static void test_carried_values(void **state)
                 check_field(f, "mh_2020", want[k].mh);
                 check_field(f, "ew_2020_flaeche", want[k].ew_area);
                 check_field(f, "mh_2020_flaeche", want[k].mh_area);
+                check_field(f, "ew_2020_amtlich", want[k].ew_corr);
+                check_field(f, "mh_2020_amtlich", want[k].mh_corr);
                 seen++;
             }
         OGR_F_Destroy(f);
@@ -110,10 +115,15 @@ static void test_carried_values(void **state)
         {"ew2020_flaeche", "S2", "T2", 5e5, 5e5, 1},
         {"ew2020_flaeche", "S4", "T2", 5e5, 5e5, 1},
         {"ew2020_flaeche", "S3", "T4", 1e6, 1e6, 2.0 / 3},
+        {"ew2020_amtlich", "S1", "T1", NAN, 0.4, 0.4},
+        {"ew2020_amtlich", "S1", "T3", NAN, 0.6, 0.6},
+        {"ew2020_amtlich", "S2", "T2", NAN, 1, 1},
+        {"ew2020_amtlich", "S4", "T2", NAN, 1, 1},
+        {"ew2020_amtlich", "S3", "T4", NAN, 0.5, 0.5},
     };
     l = GDALDatasetGetLayerByName(ds, "crosswalk");
     assert_non_null(l);
-    assert_int_equal(OGR_L_GetFeatureCount(l, 1), 10);
+    assert_int_equal(OGR_L_GetFeatureCount(l, 1), 15);
     seen = 0;
     OGR_L_ResetReading(l);
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
@@ -130,7 +140,7 @@ static void test_carried_values(void **state)
             }
         OGR_F_Destroy(f);
     }
-    assert_int_equal(seen, 10);
+    assert_int_equal(seen, 15);
 
     /* the join report names the split, the merge and the part outside, per table */
     l = GDALDatasetGetLayerByName(ds, "join_report");
@@ -156,9 +166,9 @@ static void test_carried_values(void **state)
         }
         OGR_F_Destroy(f);
     }
-    assert_int_equal(split, 2);
-    assert_int_equal(several, 2);
-    assert_int_equal(uncovered, 2);
+    assert_int_equal(split, 3);
+    assert_int_equal(several, 3);
+    assert_int_equal(uncovered, 2); /* a correspondence table has no geometry */
     GDALClose(ds);
 }
 
@@ -179,6 +189,8 @@ static void test_weights_column_missing(void **state)
     while (fgets(line, sizeof line, in)) {
         if (!strncmp(line, "carry = weights", 15))
             fputs("carry = weights ew_2042\n", o);
+        else if (!strncmp(line, "carry = correspondence ", 23))
+            fprintf(o, "carry = correspondence %s/%s", d, line + 23);
         else if (!strncmp(line, "source = ", 9) || !strncmp(line, "boundaries = ", 13)) {
             char *eq = strchr(line, '=');
             fprintf(o, "%.*s= %s/%s", (int)(eq - line), line, d, eq + 2);
