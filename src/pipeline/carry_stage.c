@@ -633,6 +633,13 @@ static int carry_cells(const struct qtr_config *cfg, struct carry_work *w,
         goto out;
     }
     for (size_t j = 0; j < w->ntgt; j++) {
+        /* a district fed by nothing, or only by missing counts, gets no row: the join reports
+         * it as without statistics (a row of empty cells would read as a note row) */
+        size_t nmiss = 0;
+        for (size_t c = 0; c < w->ncols; c++)
+            nmiss += qtr_cell_class_of(res[c * w->ntgt + j].kind) == QTR_CLASS_MISSING;
+        if (nmiss == w->ncols)
+            continue;
         cells[0] = w->tkey[j];
         for (size_t c = 0; c < w->ncols; c++) {
             cell_text(&res[c * w->ntgt + j], text + 32 * (c + 1), 32);

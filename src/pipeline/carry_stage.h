@@ -20,9 +20,10 @@ int qtr_table_is_carried(const struct qtr_table_spec *ts);
  * its count columns (`columns =`, or all but the key; `not_counts` columns are dropped with a
  * warning) are carried by area, dasymetric weights (the column ts->carry_weights of `anc`,
  * the analysis districts' data joined without the carried tables) or a correspondence table.
- * st->tables[t] is replaced by a table with one row per analysis district key (key column
- * ts->key, cells as numbers, '-' true zero, '.' suppressed, empty missing, decimal point), to
- * be joined like any other table. The pieces are appended to st->crosswalk and the join
+ * st->tables[t] is replaced by a table with one row per analysis district key fed by some
+ * count (districts fed by nothing or only by missing counts get none), key column ts->key,
+ * cells as numbers, '-' true zero, '.' suppressed, empty missing, decimal point, to be joined
+ * like any other table. The pieces are appended to st->crosswalk and the join
  * report gets the districts fed by several sources, the sources split over several districts,
  * the sources (partly) outside the analysis districts and the slivers dropped.
  * Errors: the table's boundaries (layer.h), its key or count columns missing, a repeated key,
