@@ -209,11 +209,50 @@ static void test_weights_column_missing(void **state)
     free(out);
 }
 
+/* Data errors of a carried table exit 1 and name file, line, column and key. */
+static void expect_data_error(const char *csv, const char *needle_fmt)
+{
+    char data[4200], ini[4200], args[10000], zl[4096], ql[4096], want[8400];
+    snprintf(data, sizeof data, "%s/fehler.csv", OUT);
+    snprintf(ini, sizeof ini, "%s/fehler.ini", OUT);
+    snprintf(zl, sizeof zl, "%s", qtr_test_path("tests/data/carry/ziel.geojson"));
+    snprintf(ql, sizeof ql, "%s", qtr_test_path("tests/data/carry/quelle.geojson"));
+    FILE *f = fopen(data, "w");
+    assert_non_null(f);
+    fputs(csv, f);
+    fclose(f);
+    f = fopen(ini, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[boundaries]\nsource = %s\nkey = nr\n[table alt]\nsource = %s\nkey = id\n"
+            "boundaries = %s\nboundaries_key = id\n[population]\ntotal = ew\n",
+            zl, data, ql);
+    fclose(f);
+    snprintf(args, sizeof args, "check %s -q", ini);
+    char *out = NULL;
+    assert_int_equal(qtr_run_cli(args, &out), 1);
+    snprintf(want, sizeof want, needle_fmt, data);
+    if (!strstr(out, want))
+        fail_msg("expected '%s' in: %s", want, out);
+    free(out);
+}
+
+static void test_data_errors(void **state)
+{
+    (void)state;
+    expect_data_error("id;ew\nS1;100\nS2;zwei\nS3;5\nS4;1\n",
+                      "'%s' line 3, column 'ew', key 'S2': 'zwei' is neither a number nor a "
+                      "mark");
+    expect_data_error("id;ew\nS1;1\nS2;2\nS1;3\n",
+                      "'%s' line 4: key 'S1' (column 'id') occurs again (first on line 2)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_carried_values),
         cmocka_unit_test(test_weights_column_missing),
+        cmocka_unit_test(test_data_errors),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
