@@ -394,8 +394,7 @@ static int parse_carry(struct qtr_cfg_state *st, struct qtr_table_spec *cur, con
             return nomem(st);
         return 1;
     }
-    return fail(st,
-                "carry must be 'area', 'weights COLUMN' or 'correspondence PATH', not '%s'", v);
+    return fail(st, "carry must be 'area', 'weights COLUMN' or 'correspondence PATH', not '%s'", v);
 }
 
 static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name, const char *v)

@@ -101,22 +101,22 @@ struct carry_work {
     const struct qtr_table *tab;
     char decimal_mark;
     size_t kcol;
-    char **tkey_row;    /* tab->nrows trimmed keys of the table ("" for none) */
-    struct kidx *tix;   /* index over tkey_row */
-    size_t *col;        /* ncols columns carried */
+    char **tkey_row;  /* tab->nrows trimmed keys of the table ("" for none) */
+    struct kidx *tix; /* index over tkey_row */
+    size_t *col;      /* ncols columns carried */
     size_t ncols;
     /* source units */
     size_t nsrc;
-    char **skey;        /* nsrc (borrowed: layer keys or tkey_row) */
-    long *srow;         /* nsrc: table row, -1 none */
+    char **skey; /* nsrc (borrowed: layer keys or tkey_row) */
+    long *srow;  /* nsrc: table row, -1 none */
     struct qtr_layer *from;
     struct qtr_crosswalk *cw;
-    double *covered;    /* nsrc (borrowed from cw) */
+    double *covered; /* nsrc (borrowed from cw) */
     /* target units: the distinct keys of the analysis districts */
     size_t ntgt;
-    char **tkey;        /* ntgt (borrowed from the analysis layer) */
-    size_t *tunit_of;   /* analysis feature -> target unit */
-    size_t *tfirst;     /* target unit -> its first feature */
+    char **tkey;      /* ntgt (borrowed from the analysis layer) */
+    size_t *tunit_of; /* analysis feature -> target unit */
+    size_t *tfirst;   /* target unit -> its first feature */
     /* pieces */
     size_t np;
     struct qtr_piece *pieces;
@@ -256,9 +256,10 @@ static int geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, str
                             struct qtr_state *st, struct qtr_error *err)
 {
     const struct qtr_table_spec *ts = w->ts;
-    struct qtr_layer_options lo = {
-        .source = ts->bnd_source, .layer = ts->bnd_layer, .key = ts->bnd_key,
-        .work_crs = to->work_crs};
+    struct qtr_layer_options lo = {.source = ts->bnd_source,
+                                   .layer = ts->bnd_layer,
+                                   .key = ts->bnd_key,
+                                   .work_crs = to->work_crs};
     int rc = qtr_layer_read(ctx, &lo, &w->from, err);
     if (rc)
         return rc;
@@ -284,8 +285,8 @@ static int geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, str
         } else {
             w->srow[i] = kidx_find(w->tix, w->tab->nrows, w->skey[i]);
             if (w->srow[i] < 0)
-                rc = qtr_report_add(&st->report, QTR_ISSUE_NO_STATISTICS, QTR_WARNING,
-                                    w->skey[i], "", ts->id,
+                rc = qtr_report_add(&st->report, QTR_ISSUE_NO_STATISTICS, QTR_WARNING, w->skey[i],
+                                    "", ts->id,
                                     "district of the own layout '%s' without a row in [table "
                                     "%s]; the analysis districts it feeds are missing",
                                     ts->bnd_source, ts->id);
@@ -336,14 +337,20 @@ static int geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, str
 
     /* what is lost: source units (partly) outside the analysis districts, slivers */
     for (size_t i = 0; i < w->nsrc; i++) {
+        if (w->srow[i] >= 0 && !(w->from->area[i] > 0) &&
+            qtr_report_add(&st->report, QTR_ISSUE_CARRY_UNCOVERED, QTR_WARNING, w->skey[i], "",
+                           ts->id,
+                           "this district of '%s' has no area (no geometry); its counts are not "
+                           "carried",
+                           ts->bnd_source))
+            return nomem(err);
         if (w->srow[i] < 0 || !(w->from->area[i] > 0) || !(w->covered[i] < 1))
             continue;
-        if (qtr_report_add(&st->report, QTR_ISSUE_CARRY_UNCOVERED, QTR_WARNING, w->skey[i], "",
-                           ts->id,
-                           "%.3g %% of this district of '%s' (%.0f m²) lies outside the analysis "
-                           "districts; that share of its counts is not carried",
-                           100 * (1 - w->covered[i]), ts->bnd_source,
-                           w->from->area[i] - w->cw->cover_area[i]))
+        if (qtr_report_add(
+                &st->report, QTR_ISSUE_CARRY_UNCOVERED, QTR_WARNING, w->skey[i], "", ts->id,
+                "%.3g %% of this district of '%s' (%.0f m²) lies outside the analysis "
+                "districts; that share of its counts is not carried",
+                100 * (1 - w->covered[i]), ts->bnd_source, w->from->area[i] - w->cw->cover_area[i]))
             return nomem(err);
     }
     if (w->cw->nslivers &&
@@ -399,8 +406,7 @@ static int correspondence_pieces(const struct qtr_ctx *ctx, struct carry_work *w
         qtr_trim_inplace(tk);
         struct qtr_cell sh = qtr_cell_parse(qtr_table_cell(corr, r, 2), fmt);
         enum qtr_cell_class k = qtr_cell_class_of(sh.kind);
-        if ((k != QTR_CLASS_VALUE && k != QTR_CLASS_ZERO) || sh.value < 0 ||
-            sh.value > 1 + 1e-9) {
+        if ((k != QTR_CLASS_VALUE && k != QTR_CLASS_ZERO) || sh.value < 0 || sh.value > 1 + 1e-9) {
             rc = qtr_error_set(err, QTR_ERR_DATA,
                                "'%s' line %zu, column '%s': the share of source key '%s' in "
                                "target key '%s' is '%s'; a share is a number from 0 to 1",
@@ -458,7 +464,8 @@ static int ancillary(const struct qtr_ctx *ctx, const struct qtr_config *cfg,
     struct qtr_column *c;
     snprintf(sec, sizeof sec, "table %s", ts->id);
     int rc = qtr_frame_require(anc, ts->carry_weights,
-                               qtr_config_what(cfg, sec, "carry", "weights column (carry = "
+                               qtr_config_what(cfg, sec, "carry",
+                                               "weights column (carry = "
                                                "weights COLUMN: a column of another table or of "
                                                "the boundaries)",
                                                what, sizeof what),
@@ -466,10 +473,9 @@ static int ancillary(const struct qtr_ctx *ctx, const struct qtr_config *cfg,
     if (rc)
         return rc;
     if (c->is_text)
-        return qtr_error_set(err, QTR_ERR_DATA,
-                             "%s: the weights column '%s' of [table %s] holds text, not counts",
-                             qtr_config_where(cfg, sec, "carry", what, sizeof what),
-                             ts->carry_weights, ts->id);
+        return qtr_error_set(
+            err, QTR_ERR_DATA, "%s: the weights column '%s' of [table %s] holds text, not counts",
+            qtr_config_where(cfg, sec, "carry", what, sizeof what), ts->carry_weights, ts->id);
     if (!(w->anc = malloc((w->ntgt ? w->ntgt : 1) * sizeof *w->anc)))
         return nomem(err);
     size_t none = 0;
@@ -522,8 +528,10 @@ static int report_links(const struct carry_work *w, struct qtr_report *rep)
             q++;
         if (q - p > 1 && w->srow[w->pieces[p].src] >= 0) {
             char d[400];
-            int used = snprintf(d, sizeof d, "split over %zu analysis districts (share of its "
-                                             "counts):", q - p);
+            int used = snprintf(d, sizeof d,
+                                "split over %zu analysis districts (share of its "
+                                "counts):",
+                                q - p);
             for (size_t k = p; k < q && used > 0 && (size_t)used < sizeof d; k++)
                 used += snprintf(d + used, sizeof d - (size_t)used, "%s %s (%.3g)",
                                  k > p ? "," : "", w->tkey[w->pieces[k].tgt], w->share[k]);
@@ -542,15 +550,17 @@ static int report_links(const struct carry_work *w, struct qtr_report *rep)
         if (nfed[j] < 2)
             continue;
         char d[400];
-        int used = snprintf(d, sizeof d, "fed by %zu districts of [table %s]'s own layout "
-                                         "(share of their counts):", nfed[j], ts->id);
+        int used = snprintf(d, sizeof d,
+                            "fed by %zu districts of [table %s]'s own layout "
+                            "(share of their counts):",
+                            nfed[j], ts->id);
         size_t k = 0;
         for (size_t p = 0; p < w->np && used > 0 && (size_t)used < sizeof d; p++)
             if (w->pieces[p].tgt == j)
-                used += snprintf(d + used, sizeof d - (size_t)used, "%s %s (%.3g)",
-                                 k++ ? "," : "", w->skey[w->pieces[p].src], w->share[p]);
-        if (qtr_report_add(rep, QTR_ISSUE_CARRY_SEVERAL_SOURCES, QTR_INFO, w->tkey[j], "",
-                           ts->id, "%s", d)) {
+                used += snprintf(d + used, sizeof d - (size_t)used, "%s %s (%.3g)", k++ ? "," : "",
+                                 w->skey[w->pieces[p].src], w->share[p]);
+        if (qtr_report_add(rep, QTR_ISSUE_CARRY_SEVERAL_SOURCES, QTR_INFO, w->tkey[j], "", ts->id,
+                           "%s", d)) {
             free(nfed);
             return QTR_ERR_NOMEM;
         }
@@ -580,10 +590,8 @@ static int add_crosswalk(const struct carry_work *w, int geometric, struct qtr_s
 }
 
 /* Carry every column and build the table that replaces the one read. */
-static int carry_cells(const struct qtr_config *cfg, struct carry_work *w,
-                       struct qtr_table **out, struct qtr_error *err)
+static int carry_cells(struct carry_work *w, struct qtr_table **out, struct qtr_error *err)
 {
-    (void)cfg;
     const struct qtr_table_spec *ts = w->ts;
     const struct qtr_table *t = w->tab;
     int rc = QTR_OK;
@@ -667,9 +675,9 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
     struct qtr_loaded_table *lt = &st->tables[t];
     struct carry_work w = {.ts = ts, .tab = lt->table, .decimal_mark = lt->info.decimal_mark};
     int geometric = ts->carry != QTR_TABLE_CARRY_CORRESPONDENCE;
-    enum qtr_carry_method method = ts->carry == QTR_TABLE_CARRY_WEIGHTS ? QTR_CARRY_WEIGHTS
-                                   : geometric ? QTR_CARRY_AREA
-                                               : QTR_CARRY_CORRESPONDENCE;
+    enum qtr_carry_method method = QTR_CARRY_CORRESPONDENCE;
+    if (geometric)
+        method = ts->carry == QTR_TABLE_CARRY_WEIGHTS ? QTR_CARRY_WEIGHTS : QTR_CARRY_AREA;
     struct qtr_table *nt = NULL;
     int rc;
     if ((rc = table_columns(ctx, &w, err)) || (rc = target_units(st->layer, &w, err)))
@@ -702,7 +710,7 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
                      "pieces have no ancillary weight in '%s')",
                      ts->id, nfb, ts->carry_weights);
     }
-    if ((rc = carry_cells(cfg, &w, &nt, err)))
+    if ((rc = carry_cells(&w, &nt, err)))
         goto out;
     if (report_links(&w, &st->report) || add_crosswalk(&w, geometric, st)) {
         rc = nomem(err);
