@@ -247,12 +247,47 @@ static void test_data_errors(void **state)
                       "'%s' line 4: key 'S1' (column 'id') occurs again (first on line 2)");
 }
 
+/* The report says which tables were carried, how, and where to trace it. */
+static void test_report_names_carrying(void **state)
+{
+    (void)state;
+    char args[10000], path[4300];
+    snprintf(args, sizeof args, "run %s -o %s/mit-bericht -q",
+             qtr_test_path("tests/data/carry/analysis.ini"), OUT);
+    char *out = NULL;
+    int rc = qtr_run_cli(args, &out);
+    if (rc != 0)
+        fail_msg("quartier run failed (%d): %s", rc, out);
+    free(out);
+    snprintf(path, sizeof path, "%s/mit-bericht/report.html", OUT);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char html[1 << 22];
+    size_t n = fread(html, 1, sizeof html - 1, f);
+    fclose(f);
+    html[n] = '\0';
+    const char *want[] = {
+        "Die Tabelle ew2020 liegt auf einer anderen Gebietsgliederung vor (quelle.geojson)",
+        "(dasymetrisch: jedes Quellgebiet nach Fläche mal &#39;ew_2024&#39; der Zielgebiete). ",
+        "Die Tabelle ew2020_flaeche liegt auf einer anderen Gebietsgliederung vor "
+        "(quelle.geojson) und wurde vor dem Zusammenführen auf die Gebiete der Analyse "
+        "übertragen (flächengewichtet). Übertragen werden nur Zählwerte",
+        "(Schlüssel von ew2020.csv) und wurde vor dem Zusammenführen auf die Gebiete der "
+        "Analyse übertragen (nach der Zuordnungstabelle korrespondenz.csv). Übertragen werden "
+        "nur Zählwerte; Anteile und Quoten werden danach berechnet. 5 Stücke",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        if (!strstr(html, want[k]))
+            fail_msg("report.html lacks: %s", want[k]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_carried_values),
         cmocka_unit_test(test_weights_column_missing),
         cmocka_unit_test(test_data_errors),
+        cmocka_unit_test(test_report_names_carrying),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
