@@ -37,7 +37,24 @@ struct qtr_table_spec {
     char *attribution; /* licence and attribution of the source (run_info), or NULL */
     char *not_counts;  /* comma-separated whole-number columns that are not counts of people
                           (codes, classes, numbers of schools): no disclosure control; NULL */
+    /* the table's own district layout (issue 13, docs/crosswalk.md): its counts are carried
+     * onto the analysis districts before the join; carry = QTR_TABLE_CARRY_NONE without */
+    char *bnd_source;  /* boundaries = PATH (absolute) */
+    char *bnd_key;     /* boundaries_key = COL */
+    char *bnd_layer;   /* boundaries_layer = NAME, or NULL */
+    int carry;         /* enum qtr_table_carry */
+    char *carry_weights; /* carry = weights COLUMN: ancillary count of the analysis districts */
+    char *carry_corr;  /* carry = correspondence PATH (absolute) */
+    double sliver_area; /* sliver_area = M2; < 0: the default (QTR_CROSSWALK_SLIVER_M2) */
     unsigned line;     /* line of the section header (0 when not read from a file) */
+};
+
+/* How a table on its own layout is carried (the values of enum qtr_carry_method + 1). */
+enum qtr_table_carry {
+    QTR_TABLE_CARRY_NONE = 0,
+    QTR_TABLE_CARRY_AREA,
+    QTR_TABLE_CARRY_WEIGHTS,
+    QTR_TABLE_CARRY_CORRESPONDENCE
 };
 
 struct qtr_group_spec {

@@ -30,6 +30,8 @@ struct qtr_output_request {
     size_t ngoals;
     const struct qtr_change_row *changes;
     size_t nchanges;
+    const struct qtr_crosswalk_row *crosswalk; /* pieces of the carried tables (or none) */
+    size_t ncrosswalk;
     const struct qtr_profile_row *profile;
     size_t nprofile;
     const struct qtr_area_layer *areas;

@@ -56,6 +56,17 @@ struct qtr_change_row {
     char note[200];
 };
 
+/** One piece of a carried table (issue 13): which part of a source unit's counts went where. */
+struct qtr_crosswalk_row {
+    char source_key[64];     /* key of the table's own layout */
+    char target_key[64];     /* analysis district */
+    char table_id[64];
+    double piece_area_m2;    /* NAN for a correspondence table */
+    double weight;           /* piece area (area), area share x ancillary count (weights),
+                                the official share (correspondence) */
+    double share;            /* part of the source unit's count carried onto the target */
+};
+
 /** One value of the multiscalar profile: a kernel index at one bandwidth. */
 struct qtr_profile_row {
     char index[48];
@@ -94,6 +105,8 @@ struct qtr_state {
     size_t ngoals;
     struct qtr_change_row *changes;
     size_t nchanges;
+    struct qtr_crosswalk_row *crosswalk; /* pieces of every carried table (GeoPackage) */
+    size_t ncrosswalk;
     /* spatial: queen contiguity over all districts, shared boundary lengths per entry */
     struct qtr_csr *queen;
     double *shared_length;

@@ -29,6 +29,10 @@ enum qtr_issue_kind {
     QTR_ISSUE_ISLAND,             /* district without neighbours */
     QTR_ISSUE_DISCONNECTED,       /* the districts form several separate parts */
     QTR_ISSUE_SLIVER,             /* polygon with zero or almost no area */
+    QTR_ISSUE_CARRY_SEVERAL_SOURCES, /* carried table: a district fed by several source units */
+    QTR_ISSUE_CARRY_SPLIT_SOURCE, /* carried table: a source unit split over several districts */
+    QTR_ISSUE_CARRY_UNCOVERED,    /* carried table: a source unit (partly) outside the layout */
+    QTR_ISSUE_CARRY_SLIVERS,      /* carried table: pieces dropped as slivers (one summary) */
     QTR_ISSUE_KIND_COUNT
 };
 

@@ -54,6 +54,11 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->date);
     free(t->attribution);
     free(t->not_counts);
+    free(t->bnd_source);
+    free(t->bnd_key);
+    free(t->bnd_layer);
+    free(t->carry_weights);
+    free(t->carry_corr);
 }
 
 static void free_group_spec(struct qtr_group_spec *g)

@@ -204,6 +204,44 @@ static int check_targets(const struct qtr_config *c, struct qtr_error *err)
     return QTR_OK;
 }
 
+/* A table on its own district layout (boundaries =, boundaries_key =, carry =). */
+static int check_table_layout(const struct qtr_config *c, const struct qtr_table_spec *t,
+                              const char *sec, struct qtr_error *err)
+{
+    int corr = t->carry == QTR_TABLE_CARRY_CORRESPONDENCE;
+    if (t->bnd_source && !t->bnd_key)
+        return at(c, sec, "boundaries", err,
+                  "[%s] names its own boundaries but no 'boundaries_key = ' (the column of "
+                  "those boundaries that holds the keys of the table's key column)",
+                  sec);
+    if (!t->bnd_source && (t->bnd_key || t->bnd_layer))
+        return at(c, sec, t->bnd_key ? "boundaries_key" : "boundaries_layer", err,
+                  "[%s] has '%s = ' but no 'boundaries = ' (the boundary file of the layout "
+                  "its keys refer to)",
+                  sec, t->bnd_key ? "boundaries_key" : "boundaries_layer");
+    if (t->carry && !corr && !t->bnd_source)
+        return at(c, sec, "carry", err,
+                  "[%s] carries by %s, which needs the table's own boundaries: add "
+                  "'boundaries = ' and 'boundaries_key = ' (or use carry = correspondence PATH)",
+                  sec, t->carry == QTR_TABLE_CARRY_AREA ? "area" : "weights");
+    if (corr && t->bnd_source)
+        return at(c, sec, "boundaries", err,
+                  "[%s] carries by a correspondence table, which needs no boundaries of its "
+                  "own; remove 'boundaries = ' or carry by area or weights",
+                  sec);
+    if (t->sliver_area >= 0 && !t->bnd_source)
+        return at(c, sec, "sliver_area", err,
+                  "[%s] has 'sliver_area = ' but no own boundaries to cut; it goes with "
+                  "'boundaries = '",
+                  sec);
+    if ((t->bnd_source || corr) && t->join == QTR_JOIN_NAME)
+        return at(c, sec, "join", err,
+                  "[%s] is carried from its own layout, which matches its rows by key; "
+                  "remove 'join = name'",
+                  sec);
+    return QTR_OK;
+}
+
 /* Required keys and references between sections, each error at the line concerned. */
 int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err)
 {
@@ -227,6 +265,8 @@ int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err)
         if (t->join == QTR_JOIN_NAME && !c->bnd_name)
             return at(c, sec, "join", err,
                       "[%s] joins by name, but [boundaries] has no 'name = ' column; add it", sec);
+        if ((rc = check_table_layout(c, t, sec, err)))
+            return rc;
     }
     if ((rc = check_population(c, err)) || (rc = check_groups(c, err)) ||
         (rc = check_indicators(c, err)) || (rc = check_targets(c, err)))

@@ -361,6 +361,42 @@ static int on_boundaries(struct qtr_cfg_state *st, const char *name, const char 
                 name);
 }
 
+/* carry = area | weights COLUMN | correspondence PATH */
+static int parse_carry(struct qtr_cfg_state *st, struct qtr_table_spec *cur, const char *v)
+{
+    size_t w = strcspn(v, " \t");
+    const char *arg = v + w;
+    while (*arg == ' ' || *arg == '\t')
+        arg++;
+    free(cur->carry_weights);
+    free(cur->carry_corr);
+    cur->carry_weights = cur->carry_corr = NULL;
+    if (w == 4 && !strncmp(v, "area", 4)) {
+        if (*arg)
+            return fail(st, "carry = area takes nothing after it, not '%s'", arg);
+        cur->carry = QTR_TABLE_CARRY_AREA;
+        return 1;
+    }
+    if (w == 7 && !strncmp(v, "weights", 7)) {
+        if (!*arg)
+            return fail(st, "carry = weights needs the column of the ancillary count of the "
+                            "analysis districts, e.g. 'carry = weights inhabitants_2024'");
+        cur->carry = QTR_TABLE_CARRY_WEIGHTS;
+        return set_str(st, &cur->carry_weights, arg);
+    }
+    if (w == 14 && !strncmp(v, "correspondence", 14)) {
+        if (!*arg)
+            return fail(st, "carry = correspondence needs the path of the correspondence table "
+                            "(CSV: source key, target key, share), e.g. 'carry = correspondence "
+                            "lor2019_lor2021.csv'");
+        cur->carry = QTR_TABLE_CARRY_CORRESPONDENCE;
+        if (!(cur->carry_corr = qtr_path_resolve(st->cfg->dir, arg)))
+            return nomem(st);
+        return 1;
+    }
+    return fail(st, "carry must be 'area', 'weights COLUMN' or 'correspondence PATH', not '%s'", v);
+}
+
 static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
@@ -444,10 +480,27 @@ static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name,
         return set_str(st, &cur->attribution, v);
     if (!strcmp(name, "not_counts"))
         return set_str(st, &cur->not_counts, v);
+    if (!strcmp(name, "boundaries")) {
+        char *p = qtr_path_resolve(c->dir, v);
+        if (!p)
+            return nomem(st);
+        free(cur->bnd_source);
+        cur->bnd_source = p;
+        return 1;
+    }
+    if (!strcmp(name, "boundaries_key"))
+        return set_str(st, &cur->bnd_key, v);
+    if (!strcmp(name, "boundaries_layer"))
+        return set_str(st, &cur->bnd_layer, v);
+    if (!strcmp(name, "carry"))
+        return parse_carry(st, cur, v);
+    if (!strcmp(name, "sliver_area"))
+        return parse_min(st, name, v, 0, 0, "an area in m²", &cur->sliver_area);
     return fail(st,
                 "unknown key '%s' in [%s] (known: source, key, join, sheet, header_row, "
                 "skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
-                "attribution, not_counts)",
+                "attribution, not_counts, boundaries, boundaries_key, boundaries_layer, carry, "
+                "sliver_area)",
                 name, sec);
 }
 
@@ -655,6 +708,7 @@ static int open_section(struct qtr_cfg_state *st, const char *sec, unsigned line
         if (!add_spec(st, (void **)&c->tables, &c->ntables, sizeof *c->tables, id))
             return 0;
         c->tables[st->cur].line = line;
+        c->tables[st->cur].sliver_area = -1; /* the default */
     } else if (qtr_starts_with(sec, "group ")) {
         return add_spec(st, (void **)&c->groups, &c->ngroups, sizeof *c->groups, id);
     } else if (qtr_starts_with(sec, "indicator ")) {

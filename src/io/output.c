@@ -346,6 +346,37 @@ static int write_changes(GDALDatasetH ds, const struct qtr_output_request *req,
     return QTR_OK;
 }
 
+/* The pieces of every table carried from its own layout (issue 13): one row per piece. */
+static int write_crosswalk(GDALDatasetH ds, const struct qtr_output_request *req,
+                           struct qtr_error *err)
+{
+    if (req->ncrosswalk == 0)
+        return QTR_OK;
+    const char *fields[] = {"source_key", "target_key", "table_id",
+                            "piece_area_m2", "weight", "share"};
+    const OGRFieldType types[] = {OFTString, OFTString, OFTString, OFTReal, OFTReal, OFTReal};
+    OGRLayerH lyr = create_table(ds, "crosswalk", fields, types, 6, err);
+    if (!lyr)
+        return err->code;
+    GDALDatasetStartTransaction(ds, 0);
+    for (size_t k = 0; k < req->ncrosswalk; k++) {
+        const struct qtr_crosswalk_row *r = &req->crosswalk[k];
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(f, 0, r->source_key);
+        OGR_F_SetFieldString(f, 1, r->target_key);
+        OGR_F_SetFieldString(f, 2, r->table_id);
+        set_double_or_null(f, 3, r->piece_area_m2);
+        set_double_or_null(f, 4, r->weight);
+        set_double_or_null(f, 5, r->share);
+        if (put(lyr, f, err)) {
+            GDALDatasetRollbackTransaction(ds);
+            return err->code;
+        }
+    }
+    GDALDatasetCommitTransaction(ds);
+    return QTR_OK;
+}
+
 static int write_profile(GDALDatasetH ds, const struct qtr_output_request *req,
                          struct qtr_error *err)
 {
@@ -502,6 +533,8 @@ static int write_gpkg(struct qtr_ctx *ctx, const struct qtr_output_request *req,
         rc = write_profile(ds, req, err);
     if (!rc)
         rc = write_changes(ds, req, err);
+    if (!rc)
+        rc = write_crosswalk(ds, req, err);
     if (!rc)
         rc = write_goals(ds, req, err);
     if (!rc)

@@ -78,6 +78,13 @@ static const struct {
     [QTR_ISSUE_ISLAND] = {"island", "district without neighbours"},
     [QTR_ISSUE_DISCONNECTED] = {"disconnected", "districts in separate parts"},
     [QTR_ISSUE_SLIVER] = {"sliver_polygon", "polygon without area (zero or a sliver)"},
+    [QTR_ISSUE_CARRY_SEVERAL_SOURCES] = {"carry_several_sources",
+                                         "district fed by several districts of a carried table"},
+    [QTR_ISSUE_CARRY_SPLIT_SOURCE] = {"carry_split_source",
+                                      "district of a carried table split over several districts"},
+    [QTR_ISSUE_CARRY_UNCOVERED] = {"carry_uncovered",
+                                   "district of a carried table outside the analysis districts"},
+    [QTR_ISSUE_CARRY_SLIVERS] = {"carry_slivers", "sliver pieces dropped when carrying a table"},
 };
 
 const char *qtr_issue_kind_name(enum qtr_issue_kind kind)

@@ -7,6 +7,7 @@
 
 #include <cpl_conv.h>
 
+#include "carry_stage.h"
 #include "quartier/geom.h"
 #include "quartier/join.h"
 #include "quartier/multigroup.h"
@@ -34,6 +35,7 @@ void qtr_state_free(struct qtr_state *st)
     qtr_renewal_result_release(&st->renewal);
     free(st->goals);
     free(st->changes);
+    free(st->crosswalk);
     qtr_csr_free(st->queen);
     free(st->shared_length);
     free(st->lq_high);
@@ -234,6 +236,8 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
     }
     if (cfg->ntables)
         qtr_progress(ctx, 1.0, "reading tables");
+    if ((rc = qtr_carry_tables(ctx, cfg, st, jt, err)))
+        goto out;
 
     struct qtr_join_input in = {
         .n = st->layer->n,
@@ -852,6 +856,8 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         .ngoals = st->ngoals,
         .changes = st->changes,
         .nchanges = st->nchanges,
+        .crosswalk = st->crosswalk,
+        .ncrosswalk = st->ncrosswalk,
         .profile = st->profile,
         .nprofile = st->nprofile,
         .areas = st->areas,

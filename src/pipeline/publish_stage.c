@@ -358,6 +358,22 @@ static const struct {
     {"change", "n_current", "Gebiete aktuell", "Districts current",
      "Zahl der Gebiete zum aktuellen Stichtag", "Districts at the current date"},
     {"change", "note", "Hinweis", "Note", "Hinweis zur Vergleichbarkeit", "Note on comparability"},
+    {"crosswalk", "source_key", "Schlüssel Quelle", "Source key",
+     "Gebiet der eigenen Gliederung der übertragenen Tabelle",
+     "District of the carried table's own layout"},
+    {"crosswalk", "target_key", "Schlüssel Ziel", "Target key", "Gebiet der Analyse",
+     "Analysis district"},
+    {"crosswalk", "table_id", "Tabelle", "Table", "Kennung der übertragenen Tabelle ([table])",
+     "Id of the carried table ([table])"},
+    {"crosswalk", "piece_area_m2", "Fläche des Stücks (m²)", "Piece area (m²)",
+     "Fläche der Schnittmenge beider Gebiete (leer bei Zuordnungstabelle)",
+     "Area the two districts share (empty for a correspondence table)"},
+    {"crosswalk", "weight", "Gewicht", "Weight",
+     "Fläche, Flächenanteil mal Hilfszahl (dasymetrisch) oder amtlicher Anteil",
+     "Area, area share times ancillary count (dasymetric) or official share"},
+    {"crosswalk", "share", "Anteil", "Share",
+     "Anteil der Zählwerte des Quellgebiets, der auf das Zielgebiet übertragen wird",
+     "Part of the source district's counts carried onto the target district"},
     {"goals", "target", "Ziel", "Target", "Kennung des Ziels", "Target id"},
     {"goals", "indicator", "Indikator", "Indicator", "Indikator des Ziels", "Indicator"},
     {"goals", "action_field", "Handlungsfeld", "Field of action", "Handlungsfeld",
@@ -1081,8 +1097,9 @@ out:
     return rc;
 }
 
-static const char *const annex_tables[] = {"districts", "city_indices", "change",
-                                           "goals",     "join_report",  "multiscalar_profile"};
+static const char *const annex_tables[] = {"districts",   "city_indices",        "change",
+                                           "goals",       "join_report",         "multiscalar_profile",
+                                           "crosswalk"};
 
 /* Append a copy of `path` to the list of published files. */
 static int add_published(struct qtr_state *st, const char *path, struct qtr_error *err)

@@ -1873,10 +1873,72 @@ static const char *issue_title(const struct rs *r, int k)
         [QTR_ISSUE_NO_GEOMETRY] = "Gebiet ohne Geometrie",
         [QTR_ISSUE_KEY_FORMAT] = "Schlüsselformat (z. B. führende Nullen verloren)",
         [QTR_ISSUE_SLIVER] = "Polygon ohne Fläche (null oder Splitterpolygon)",
+        [QTR_ISSUE_CARRY_SEVERAL_SOURCES] = "Gebiet aus mehreren Gebieten einer übertragenen "
+                                            "Tabelle gespeist",
+        [QTR_ISSUE_CARRY_SPLIT_SOURCE] = "Gebiet einer übertragenen Tabelle auf mehrere Gebiete "
+                                         "verteilt",
+        [QTR_ISSUE_CARRY_UNCOVERED] = "Gebiet einer übertragenen Tabelle außerhalb der Gebiete",
+        [QTR_ISSUE_CARRY_SLIVERS] = "Splitterstücke beim Übertragen einer Tabelle verworfen",
     };
     if (!r->en && k >= 0 && k < QTR_ISSUE_KIND_COUNT && de[k])
         return de[k];
     return qtr_issue_kind_title((enum qtr_issue_kind)k);
+}
+
+/* Tables carried from their own district layout (issue 13): what was done, where to trace it. */
+static int carried_tables_para(struct rs *r)
+{
+    int rc;
+    for (size_t t = 0; t < r->cfg->ntables; t++) {
+        const struct qtr_table_spec *ts = &r->cfg->tables[t];
+        if (!ts->bnd_source && ts->carry != QTR_TABLE_CARRY_CORRESPONDENCE)
+            continue;
+        size_t np = 0;
+        for (size_t k = 0; k < r->st->ncrosswalk; k++)
+            np += !strcmp(r->st->crosswalk[k].table_id, ts->id);
+        char how[400], layout[300], buf[1600];
+        if (ts->bnd_source)
+            snprintf(layout, sizeof layout, "%s", basename_of(ts->bnd_source));
+        else
+            snprintf(layout, sizeof layout, T(r, "Schlüssel von %s", "keys of %s"),
+                     basename_of(ts->source));
+        if (ts->carry == QTR_TABLE_CARRY_WEIGHTS)
+            snprintf(how, sizeof how,
+                     T(r, "dasymetrisch: jedes Quellgebiet nach Fläche mal '%s' der Zielgebiete",
+                       "dasymetric: each source district by area times '%s' of the targets"),
+                     ts->carry_weights);
+        else if (ts->carry == QTR_TABLE_CARRY_CORRESPONDENCE)
+            snprintf(how, sizeof how,
+                     T(r, "nach der Zuordnungstabelle %s", "by the correspondence table %s"),
+                     basename_of(ts->carry_corr));
+        else
+            snprintf(how, sizeof how, "%s", T(r, "flächengewichtet", "area-weighted"));
+        snprintf(buf, sizeof buf,
+                 T(r,
+                   "Die Tabelle %s liegt auf einer anderen Gebietsgliederung vor (%s) und wurde "
+                   "vor dem Zusammenführen auf die Gebiete der Analyse übertragen (%s). "
+                   "Übertragen werden nur Zählwerte; Anteile und Quoten werden danach "
+                   "berechnet. %zu Stücke; welcher Teil jedes Quellgebiets in welches Gebiet "
+                   "ging, steht in der Tabelle crosswalk des GeoPackage, geteilte und "
+                   "zusammengelegte Gebiete und Verluste am Rand im join_report. Auf Berlin "
+                   "(LOR 2019 auf LOR 2021, Einwohner 2020, gegen die veröffentlichten Zahlen) "
+                   "liegt der Fehler flächengewichtet im Median bei 0,2 %%, im 90. Perzentil "
+                   "bei 34 %%, dasymetrisch mit den Einwohnern 2024 bei 0,2 %% und 5,1 %% "
+                   "(docs/crosswalk.md).",
+                   "Table %s is given on another district layout (%s) and was carried onto the "
+                   "analysis districts before the join (%s). Only counts are carried; shares "
+                   "and rates are computed afterwards. %zu pieces; which part of each source "
+                   "district went to which district is in the GeoPackage table crosswalk, "
+                   "split and merged districts and losses at the edge in the join_report. On "
+                   "Berlin (LOR 2019 onto LOR 2021, residents 2020, against the published "
+                   "counts) the error is 0.2 %% at the median and 34 %% at the 90th percentile "
+                   "by area, 0.2 %% and 5.1 %% dasymetric with the residents of 2024 "
+                   "(docs/crosswalk.md)."),
+                 ts->id, layout, how, np);
+        if ((rc = para(r, buf)))
+            return rc;
+    }
+    return QTR_OK;
 }
 
 static int quality_section(struct rs *r)
@@ -1900,6 +1962,8 @@ static int quality_section(struct rs *r)
                "GeoPackage."),
              nstat, r->st->frame->n);
     if ((rc = para(r, buf)))
+        return rc;
+    if ((rc = carried_tables_para(r)))
         return rc;
     const char *head[3] = {T(r, "Befund", "Finding"), T(r, "Warnungen", "Warnings"),
                            T(r, "Hinweise", "Notes")};

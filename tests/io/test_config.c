@@ -244,6 +244,71 @@ static void test_references(void **state)
                  "reference date must be the earlier one");
 }
 
+/* A [table] on its own district layout (issue 13): boundaries, boundaries_key, carry. */
+static void test_carried_table(void **state)
+{
+    (void)state;
+    struct qtr_config c;
+    struct qtr_error e = {0};
+    const char *head = "[boundaries]\nsource = b.shp\nkey = id\n[population]\ntotal = ew\n";
+    char text[1024];
+    snprintf(text, sizeof text,
+             "%s[table a]\nsource = a.csv\nkey = id\nboundaries = old.geojson\n"
+             "boundaries_key = ID\nboundaries_layer = plr\ncarry = weights  ew_2024\n"
+             "sliver_area = 100\n"
+             "[table b]\nsource = b.csv\nkey = id\nboundaries = old.geojson\n"
+             "boundaries_key = ID\n"
+             "[table c]\nsource = c.csv\nkey = id\ncarry = correspondence x/corr.csv\n"
+             "[table d]\nsource = d.csv\nkey = id\n",
+             head);
+    assert_int_equal(load(text, &c, &e), QTR_OK);
+    assert_int_equal(c.ntables, 4);
+    assert_string_equal(c.tables[0].bnd_source, "/tmp/old.geojson");
+    assert_string_equal(c.tables[0].bnd_key, "ID");
+    assert_string_equal(c.tables[0].bnd_layer, "plr");
+    assert_int_equal(c.tables[0].carry, QTR_TABLE_CARRY_WEIGHTS);
+    assert_string_equal(c.tables[0].carry_weights, "ew_2024");
+    assert_true(c.tables[0].sliver_area == 100);
+    assert_int_equal(c.tables[1].carry, QTR_TABLE_CARRY_NONE); /* area by default */
+    assert_true(c.tables[1].sliver_area < 0);
+    assert_int_equal(c.tables[2].carry, QTR_TABLE_CARRY_CORRESPONDENCE);
+    assert_string_equal(c.tables[2].carry_corr, "/tmp/x/corr.csv");
+    assert_null(c.tables[3].bnd_source);
+    qtr_config_release(&c);
+
+    /* errors at read time, each at its line (exit 2) */
+    snprintf(text, sizeof text, "%s[table a]\nsource = a.csv\nkey = id\ncarry = nearest\n",
+             head);
+    expect_error(text, QTR_ERR_USAGE, ":9: carry must be 'area', 'weights COLUMN' or");
+    snprintf(text, sizeof text, "%s[table a]\nsource = a.csv\nkey = id\ncarry = weights\n",
+             head);
+    expect_error(text, QTR_ERR_USAGE, ":9: carry = weights needs the column");
+    snprintf(text, sizeof text,
+             "%s[table a]\nsource = a.csv\nkey = id\nboundaries = o.shp\nsliver_area = -1\n",
+             head);
+    expect_error(text, QTR_ERR_USAGE, ":10: 'sliver_area' must be at least 0");
+    snprintf(text, sizeof text, "%s[table a]\nsource = a.csv\nkey = id\nboundaries = o.shp\n",
+             head);
+    expect_error(text, QTR_ERR_USAGE, ":9: [table a] names its own boundaries but no "
+                                      "'boundaries_key = '");
+    snprintf(text, sizeof text, "%s[table a]\nsource = a.csv\nkey = id\nboundaries_key = K\n",
+             head);
+    expect_error(text, QTR_ERR_USAGE, ":9: [table a] has 'boundaries_key = ' but no");
+    snprintf(text, sizeof text, "%s[table a]\nsource = a.csv\nkey = id\ncarry = area\n", head);
+    expect_error(text, QTR_ERR_USAGE, ":9: [table a] carries by area, which needs");
+    snprintf(text, sizeof text,
+             "%s[table a]\nsource = a.csv\nkey = id\nboundaries = o.shp\nboundaries_key = K\n"
+             "carry = correspondence c.csv\n",
+             head);
+    expect_error(text, QTR_ERR_USAGE, ":9: [table a] carries by a correspondence table");
+    snprintf(text, sizeof text, "%s[table a]\nsource = a.csv\nkey = id\nsliver_area = 5\n",
+             head);
+    expect_error(text, QTR_ERR_USAGE, ":9: [table a] has 'sliver_area = ' but no own");
+    expect_error("[boundaries]\nsource = b.shp\nkey = id\nname = n\n[population]\ntotal = ew\n"
+                 "[table a]\nsource = a.csv\nkey = id\njoin = name\nboundaries = o.shp\n"
+                 "boundaries_key = K\n", QTR_ERR_USAGE, ":10: [table a] is carried from its own layout");
+}
+
 /* qtr_config_line and qtr_config_where: the line of a key for messages of later stages. */
 static void test_line_lookup(void **state)
 {
@@ -336,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_repeated),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_references),
+        cmocka_unit_test(test_carried_table),
         cmocka_unit_test(test_line_lookup),
         cmocka_unit_test(test_bytes),
     };

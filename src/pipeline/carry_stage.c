@@ -1,0 +1,792 @@
+/*
+ * carry_stage.c - a [table] on its own district layout (issue 13): its counts carried onto
+ * the analysis districts in the load stage, before the join (docs/crosswalk.md). The pieces
+ * come from src/geo/crosswalk.c (GEOS), the shares and cell states from the pure kernel
+ * src/core/carry.c; this file only reads, matches keys and writes the carried table.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "carry_stage.h"
+#include "quartier/carry.h"
+#include "quartier/cell.h"
+#include "quartier/crosswalk.h"
+#include "quartier/csv.h"
+#include "quartier/join.h"
+#include "quartier/layer.h"
+#include "quartier/report.h"
+#include "quartier/strutil.h"
+#include "quartier/table.h"
+
+int qtr_table_is_carried(const struct qtr_table_spec *ts)
+{
+    return ts->bnd_source != NULL || ts->carry == QTR_TABLE_CARRY_CORRESPONDENCE;
+}
+
+/* ---- keys: a sorted index, the first of equal keys found ------------------------------ */
+
+struct kidx {
+    const char *k;
+    size_t i;
+};
+
+static int kidx_cmp(const void *a, const void *b)
+{
+    const struct kidx *x = a, *y = b;
+    int c = strcmp(x->k, y->k);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+static struct kidx *kidx_build(char *const *keys, size_t n)
+{
+    struct kidx *ix = malloc((n ? n : 1) * sizeof *ix);
+    if (!ix)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (struct kidx){keys[i], i};
+    qsort(ix, n, sizeof *ix, kidx_cmp);
+    return ix;
+}
+
+/* The lowest index holding key, or -1. */
+static long kidx_find(const struct kidx *ix, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix[mid].k, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && !strcmp(ix[lo].k, key) ? (long)ix[lo].i : -1;
+}
+
+/* 1 when name is in the comma-separated list (blanks trimmed, ASCII case ignored). */
+static int in_list(const char *list, const char *name)
+{
+    size_t nl;
+    const char *nm = qtr_trim_span(name, &nl);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[256];
+        snprintf(item, sizeof item, "%.*s", (int)len, p);
+        size_t il;
+        const char *it = qtr_trim_span(item, &il);
+        if (il == nl && il > 0 && !strncasecmp(it, nm, il))
+            return 1;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return 0;
+}
+
+static int piece_cmp(const void *a, const void *b)
+{
+    const struct qtr_piece *x = a, *y = b;
+    if (x->src != y->src)
+        return (x->src > y->src) - (x->src < y->src);
+    return (x->tgt > y->tgt) - (x->tgt < y->tgt);
+}
+
+/* ---- the work of one table ------------------------------------------------------------ */
+
+struct carry_work {
+    const struct qtr_table_spec *ts;
+    const struct qtr_table *tab;
+    char decimal_mark;
+    size_t kcol;
+    char **tkey_row;  /* tab->nrows trimmed keys of the table ("" for none) */
+    struct kidx *tix; /* index over tkey_row */
+    size_t *col;      /* ncols columns carried */
+    size_t ncols;
+    /* source units */
+    size_t nsrc;
+    char **skey; /* nsrc (borrowed: layer keys or tkey_row) */
+    long *srow;  /* nsrc: table row, -1 none */
+    struct qtr_layer *from;
+    struct qtr_crosswalk *cw;
+    double *covered; /* nsrc (borrowed from cw) */
+    /* target units: the distinct keys of the analysis districts */
+    size_t ntgt;
+    char **tkey;      /* ntgt (borrowed from the analysis layer) */
+    size_t *tunit_of; /* analysis feature -> target unit */
+    size_t *tfirst;   /* target unit -> its first feature */
+    /* pieces */
+    size_t np;
+    struct qtr_piece *pieces;
+    double *tarea, *anc, *weight, *share;
+    uint8_t *fallback;
+};
+
+static void work_free(struct carry_work *w)
+{
+    if (w->tkey_row)
+        for (size_t r = 0; r < w->tab->nrows; r++)
+            free(w->tkey_row[r]);
+    free(w->tkey_row);
+    free(w->tix);
+    free(w->col);
+    free(w->srow);
+    qtr_layer_free(w->from);
+    qtr_crosswalk_free(w->cw);
+    free(w->tkey);
+    free(w->tunit_of);
+    free(w->tfirst);
+    free(w->pieces);
+    free(w->tarea);
+    free(w->anc);
+    free(w->weight);
+    free(w->share);
+    free(w->fallback);
+}
+
+static int nomem(struct qtr_error *err)
+{
+    return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory while carrying a table");
+}
+
+/* The key column, the table's keys (a repeated key is an error) and the columns to carry. */
+static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct qtr_error *err)
+{
+    const struct qtr_table_spec *ts = w->ts;
+    const struct qtr_table *t = w->tab;
+    int rc = qtr_table_require_column(t, ts->key, "key column", &w->kcol, err);
+    if (rc)
+        return rc;
+    w->tkey_row = calloc(t->nrows ? t->nrows : 1, sizeof *w->tkey_row);
+    if (!w->tkey_row)
+        return nomem(err);
+    for (size_t r = 0; r < t->nrows; r++)
+        if (!(w->tkey_row[r] = qtr_trim_inplace(qtr_strdup(qtr_table_cell(t, r, w->kcol)))))
+            return nomem(err);
+    if (!(w->tix = kidx_build(w->tkey_row, t->nrows)))
+        return nomem(err);
+    for (size_t r = 1; r < t->nrows; r++)
+        if (*w->tix[r].k && !strcmp(w->tix[r].k, w->tix[r - 1].k))
+            return qtr_error_set(err, QTR_ERR_DATA,
+                                 "'%s' line %zu: key '%s' (column '%s') occurs again (first on "
+                                 "line %zu); [table %s] is carried onto the analysis districts "
+                                 "and needs one row per district of its own layout",
+                                 ts->source, t->line[w->tix[r].i], w->tix[r].k, ts->key,
+                                 t->line[w->tix[r - 1].i], ts->id);
+
+    /* `columns =` or every column but the key; not_counts are not carried */
+    w->col = malloc((t->ncols ? t->ncols : 1) * sizeof *w->col);
+    if (!w->col)
+        return nomem(err);
+    char dropped[600] = "";
+    size_t ndropped = 0;
+    const char *p = ts->columns;
+    for (size_t c = 0; ts->columns ? *p != '\0' : c < t->ncols;) {
+        size_t idx;
+        if (ts->columns) {
+            const char *comma = strchr(p, ',');
+            size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            char item[256];
+            snprintf(item, sizeof item, "%.*s", (int)len, p);
+            p += comma ? len + 1 : len;
+            if (!*qtr_trim_inplace(item))
+                continue;
+            if ((rc = qtr_table_require_column(t, item, "column to carry", &idx, err)))
+                return rc;
+            for (size_t k = 0; k < w->ncols; k++)
+                if (w->col[k] == idx)
+                    idx = w->kcol; /* named twice: carried once */
+        } else {
+            idx = c++;
+        }
+        if (idx == w->kcol)
+            continue;
+        if (ts->not_counts && in_list(ts->not_counts, t->names[idx])) {
+            size_t used = strlen(dropped);
+            snprintf(dropped + used, sizeof dropped - used, "%s'%s'", ndropped ? ", " : "",
+                     t->names[idx]);
+            ndropped++;
+            continue;
+        }
+        if (w->ncols < t->ncols)
+            w->col[w->ncols++] = idx;
+    }
+    if (ndropped)
+        qtr_warn(ctx,
+                 "[table %s] is carried from its own layout, which carries counts only: the "
+                 "not_counts column%s %s %s not carried and left out of the analysis",
+                 ts->id, ndropped == 1 ? "" : "s", dropped, ndropped == 1 ? "is" : "are");
+    if (!w->ncols)
+        return qtr_error_set(err, QTR_ERR_DATA,
+                             "[table %s] ('%s') has no count column to carry besides its key "
+                             "'%s'",
+                             ts->id, ts->source, ts->key);
+    return QTR_OK;
+}
+
+/* The target units: one per distinct key of the analysis districts. */
+static int target_units(const struct qtr_layer *l, struct carry_work *w, struct qtr_error *err)
+{
+    struct kidx *ix = kidx_build(l->key, l->n);
+    w->tkey = malloc((l->n ? l->n : 1) * sizeof *w->tkey);
+    w->tunit_of = malloc((l->n ? l->n : 1) * sizeof *w->tunit_of);
+    w->tfirst = malloc((l->n ? l->n : 1) * sizeof *w->tfirst);
+    if (!ix || !w->tkey || !w->tunit_of || !w->tfirst) {
+        free(ix);
+        return nomem(err);
+    }
+    for (size_t f = 0; f < l->n; f++) {
+        size_t first = (size_t)kidx_find(ix, l->n, l->key[f]);
+        if (first == f) {
+            w->tkey[w->ntgt] = l->key[f];
+            w->tfirst[w->ntgt] = f;
+            w->tunit_of[f] = w->ntgt++;
+        } else {
+            w->tunit_of[f] = w->tunit_of[first];
+        }
+    }
+    free(ix);
+    return QTR_OK;
+}
+
+/* Pieces by GEOS: the table's own boundaries cut by the analysis districts. */
+static int geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, struct carry_work *w,
+                            struct qtr_state *st, struct qtr_error *err)
+{
+    const struct qtr_table_spec *ts = w->ts;
+    struct qtr_layer_options lo = {.source = ts->bnd_source,
+                                   .layer = ts->bnd_layer,
+                                   .key = ts->bnd_key,
+                                   .work_crs = to->work_crs};
+    int rc = qtr_layer_read(ctx, &lo, &w->from, err);
+    if (rc)
+        return rc;
+    w->nsrc = w->from->n;
+    w->skey = w->from->key;
+    struct kidx *six = kidx_build(w->from->key, w->nsrc);
+    w->srow = malloc((w->nsrc ? w->nsrc : 1) * sizeof *w->srow);
+    if (!six || !w->srow) {
+        free(six);
+        return nomem(err);
+    }
+    /* a key on several features carries its counts on the first only (the others feed their
+     * pieces as missing), as the analysis gives statistics to the first feature of a key */
+    for (size_t i = 0; i < w->nsrc; i++) {
+        w->srow[i] = -1;
+        if ((size_t)kidx_find(six, w->nsrc, w->skey[i]) != i) {
+            rc = qtr_report_add(&st->report, QTR_ISSUE_DUPLICATE_BOUNDARY_KEY, QTR_WARNING,
+                                w->skey[i], "", ts->id,
+                                "key '%s' stands on several features of '%s'; only the first "
+                                "carries the counts of [table %s], the districts the others "
+                                "feed are missing",
+                                w->skey[i], ts->bnd_source, ts->id);
+        } else {
+            w->srow[i] = kidx_find(w->tix, w->tab->nrows, w->skey[i]);
+            if (w->srow[i] < 0)
+                rc = qtr_report_add(&st->report, QTR_ISSUE_NO_STATISTICS, QTR_WARNING, w->skey[i],
+                                    "", ts->id,
+                                    "district of the own layout '%s' without a row in [table "
+                                    "%s]; the analysis districts it feeds are missing",
+                                    ts->bnd_source, ts->id);
+        }
+        if (rc) {
+            free(six);
+            return nomem(err);
+        }
+    }
+    for (size_t r = 0; r < w->tab->nrows; r++)
+        if (*w->tkey_row[r] && kidx_find(six, w->nsrc, w->tkey_row[r]) < 0 &&
+            qtr_report_add(&st->report, QTR_ISSUE_NO_BOUNDARY, QTR_WARNING, w->tkey_row[r], "",
+                           ts->id,
+                           "row (line %zu) without a district in its own layout '%s'; its "
+                           "counts are not carried",
+                           w->tab->line[r], ts->bnd_source)) {
+            free(six);
+            return nomem(err);
+        }
+    free(six);
+
+    double sliver = ts->sliver_area >= 0 ? ts->sliver_area : QTR_CROSSWALK_SLIVER_M2;
+    if ((rc = qtr_crosswalk_build(ctx->geos, (const struct GEOSGeom_t *const *)w->from->geom,
+                                  (const char *const *)w->from->key, w->from->n,
+                                  (const struct GEOSGeom_t *const *)to->geom,
+                                  (const char *const *)to->key, to->n, sliver, &w->cw, err)))
+        return rc;
+    /* pieces onto target units (features of one key are one unit), equal pairs merged */
+    w->pieces = malloc((w->cw->npieces ? w->cw->npieces : 1) * sizeof *w->pieces);
+    w->tarea = calloc(w->ntgt ? w->ntgt : 1, sizeof *w->tarea);
+    if (!w->pieces || !w->tarea)
+        return nomem(err);
+    for (size_t f = 0; f < to->n; f++)
+        w->tarea[w->tunit_of[f]] += w->cw->tgt_area[f];
+    for (size_t p = 0; p < w->cw->npieces; p++) {
+        w->pieces[p] = w->cw->pieces[p];
+        w->pieces[p].tgt = w->tunit_of[w->pieces[p].tgt];
+    }
+    qsort(w->pieces, w->cw->npieces, sizeof *w->pieces, piece_cmp);
+    for (size_t p = 0; p < w->cw->npieces; p++) {
+        if (w->np && w->pieces[w->np - 1].src == w->pieces[p].src &&
+            w->pieces[w->np - 1].tgt == w->pieces[p].tgt)
+            w->pieces[w->np - 1].area += w->pieces[p].area;
+        else
+            w->pieces[w->np++] = w->pieces[p];
+    }
+    w->covered = w->cw->covered;
+
+    /* what is lost: source units (partly) outside the analysis districts, slivers */
+    for (size_t i = 0; i < w->nsrc; i++) {
+        if (w->srow[i] >= 0 && !(w->from->area[i] > 0) &&
+            qtr_report_add(&st->report, QTR_ISSUE_CARRY_UNCOVERED, QTR_WARNING, w->skey[i], "",
+                           ts->id,
+                           "this district of '%s' has no area (no geometry); its counts are not "
+                           "carried",
+                           ts->bnd_source))
+            return nomem(err);
+        if (w->srow[i] < 0 || !(w->from->area[i] > 0) || !(w->covered[i] < 1))
+            continue;
+        if (qtr_report_add(
+                &st->report, QTR_ISSUE_CARRY_UNCOVERED, QTR_WARNING, w->skey[i], "", ts->id,
+                "%.3g %% of this district of '%s' (%.0f m²) lies outside the analysis "
+                "districts; that share of its counts is not carried",
+                100 * (1 - w->covered[i]), ts->bnd_source, w->from->area[i] - w->cw->cover_area[i]))
+            return nomem(err);
+    }
+    if (w->cw->nslivers &&
+        qtr_report_add(&st->report, QTR_ISSUE_CARRY_SLIVERS, QTR_INFO, "", "", ts->id,
+                       "%zu pieces of '%s' and the analysis districts below %g m² dropped "
+                       "(%.0f m² in all); each source district's share in them is spread over "
+                       "its kept pieces",
+                       w->cw->nslivers, ts->bnd_source, sliver, w->cw->sliver_area_sum))
+        return nomem(err);
+    return QTR_OK;
+}
+
+/* Pieces from an official correspondence table: source key, target key, share. */
+static int correspondence_pieces(const struct qtr_ctx *ctx, struct carry_work *w,
+                                 struct qtr_error *err)
+{
+    const struct qtr_table_spec *ts = w->ts;
+    struct qtr_table *corr = NULL;
+    struct qtr_csv_info info = {0};
+    struct qtr_csv_options co = {0};
+    int rc = qtr_csv_read(ts->carry_corr, &co, &corr, &info, err);
+    if (rc)
+        return rc;
+    w->nsrc = w->tab->nrows;
+    w->skey = w->tkey_row;
+    w->srow = malloc((w->nsrc ? w->nsrc : 1) * sizeof *w->srow);
+    size_t nr = corr->nrows;
+    w->pieces = malloc((nr ? nr : 1) * sizeof *w->pieces);
+    w->weight = malloc((nr ? nr : 1) * sizeof *w->weight);
+    w->share = malloc((nr ? nr : 1) * sizeof *w->share);
+    double *sum = calloc(w->nsrc ? w->nsrc : 1, sizeof *sum);
+    struct kidx *gix = kidx_build(w->tkey, w->ntgt);
+    if (!w->srow || !w->pieces || !w->weight || !w->share || !sum || !gix) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (size_t i = 0; i < w->nsrc; i++)
+        w->srow[i] = *w->tkey_row[i] ? (long)i : -1;
+    if (corr->ncols < 3) {
+        rc = qtr_error_set(err, QTR_ERR_DATA,
+                           "'%s' has %zu columns; the correspondence table of [table %s] has "
+                           "three: source key, target key, share",
+                           ts->carry_corr, corr->ncols, ts->id);
+        goto out;
+    }
+    struct qtr_number_format fmt = {info.decimal_mark ? info.decimal_mark : '.'};
+    size_t nosrc = 0, notgt = 0;
+    for (size_t r = 0; r < nr; r++) {
+        char sk[256], tk[256];
+        snprintf(sk, sizeof sk, "%s", qtr_table_cell(corr, r, 0));
+        snprintf(tk, sizeof tk, "%s", qtr_table_cell(corr, r, 1));
+        qtr_trim_inplace(sk);
+        qtr_trim_inplace(tk);
+        struct qtr_cell sh = qtr_cell_parse(qtr_table_cell(corr, r, 2), fmt);
+        enum qtr_cell_class k = qtr_cell_class_of(sh.kind);
+        if ((k != QTR_CLASS_VALUE && k != QTR_CLASS_ZERO) || sh.value < 0 || sh.value > 1 + 1e-9) {
+            rc = qtr_error_set(err, QTR_ERR_DATA,
+                               "'%s' line %zu, column '%s': the share of source key '%s' in "
+                               "target key '%s' is '%s'; a share is a number from 0 to 1",
+                               ts->carry_corr, corr->line[r], corr->names[2], sk, tk,
+                               qtr_table_cell(corr, r, 2));
+            goto out;
+        }
+        long s = kidx_find(w->tix, w->tab->nrows, sk);
+        long t = kidx_find(gix, w->ntgt, tk);
+        if (s < 0) {
+            nosrc++;
+            continue;
+        }
+        sum[s] += sh.value;
+        if (t < 0) {
+            notgt++;
+            continue;
+        }
+        w->pieces[w->np] = (struct qtr_piece){(size_t)s, (size_t)t, 0};
+        w->share[w->np] = w->weight[w->np] = sh.value;
+        w->np++;
+    }
+    if (nosrc)
+        qtr_warn(ctx,
+                 "%zu rows of the correspondence table '%s' name a source key that is not in "
+                 "[table %s]; they are skipped",
+                 nosrc, ts->carry_corr, ts->id);
+    if (notgt)
+        qtr_warn(ctx,
+                 "%zu rows of the correspondence table '%s' name a target key that is not an "
+                 "analysis district; their shares are not carried",
+                 notgt, ts->carry_corr);
+    size_t off = 0;
+    for (size_t i = 0; i < w->nsrc; i++)
+        off += w->srow[i] >= 0 && fabs(sum[i] - 1) > 1e-6;
+    if (off)
+        qtr_warn(ctx,
+                 "the shares of %zu source keys of [table %s] in '%s' do not sum to 1; their "
+                 "counts are carried as the shares say",
+                 off, ts->id, ts->carry_corr);
+    rc = QTR_OK;
+out:
+    free(sum);
+    free(gix);
+    qtr_table_free(corr);
+    return rc;
+}
+
+/* Ancillary counts of the target units from column ts->carry_weights of the data. */
+static int ancillary(const struct qtr_ctx *ctx, const struct qtr_config *cfg,
+                     const struct qtr_frame *anc, struct carry_work *w, struct qtr_error *err)
+{
+    const struct qtr_table_spec *ts = w->ts;
+    char what[1200], sec[160];
+    struct qtr_column *c;
+    snprintf(sec, sizeof sec, "table %s", ts->id);
+    int rc = qtr_frame_require(anc, ts->carry_weights,
+                               qtr_config_what(cfg, sec, "carry",
+                                               "weights column (carry = "
+                                               "weights COLUMN: a column of another table or of "
+                                               "the boundaries)",
+                                               what, sizeof what),
+                               &c, err);
+    if (rc)
+        return rc;
+    if (c->is_text)
+        return qtr_error_set(
+            err, QTR_ERR_DATA, "%s: the weights column '%s' of [table %s] holds text, not counts",
+            qtr_config_where(cfg, sec, "carry", what, sizeof what), ts->carry_weights, ts->id);
+    if (!(w->anc = malloc((w->ntgt ? w->ntgt : 1) * sizeof *w->anc)))
+        return nomem(err);
+    size_t none = 0;
+    for (size_t j = 0; j < w->ntgt; j++) {
+        size_t f = w->tfirst[j];
+        enum qtr_cell_class k = qtr_cell_class_of((enum qtr_cell_kind)c->kind[f]);
+        w->anc[j] = k == QTR_CLASS_VALUE || k == QTR_CLASS_ZERO ? c->v[f] : NAN;
+        if (isnan(w->anc[j]))
+            none++;
+        else if (w->anc[j] < 0)
+            return qtr_error_set(err, QTR_ERR_DATA,
+                                 "district '%s': the ancillary count %g in column '%s' (carry "
+                                 "= weights of [table %s]) is negative",
+                                 w->tkey[j], w->anc[j], ts->carry_weights, ts->id);
+    }
+    if (none)
+        qtr_warn(ctx,
+                 "%zu analysis districts have no value in '%s' (carry = weights of [table %s]); "
+                 "the districts of the table's own layout over them are carried by area",
+                 none, ts->carry_weights, ts->id);
+    return QTR_OK;
+}
+
+/* The text of a carried cell, as the join reads it back with decimal point. */
+static void cell_text(const struct qtr_cell *c, char *buf, size_t size)
+{
+    switch (qtr_cell_class_of(c->kind)) {
+    case QTR_CLASS_VALUE:
+        snprintf(buf, size, "%.17g", c->value == 0 ? 0.0 : c->value);
+        break;
+    case QTR_CLASS_ZERO:
+        snprintf(buf, size, "-");
+        break;
+    case QTR_CLASS_SUPPRESSED:
+        snprintf(buf, size, ".");
+        break;
+    default:
+        buf[0] = '\0';
+    }
+}
+
+/* Join report: districts fed by several sources, sources split over several districts. */
+static int report_links(const struct carry_work *w, struct qtr_report *rep)
+{
+    const struct qtr_table_spec *ts = w->ts;
+    /* pieces are ordered by source: split sources are runs of more than one piece */
+    for (size_t p = 0; p < w->np;) {
+        size_t q = p;
+        while (q < w->np && w->pieces[q].src == w->pieces[p].src)
+            q++;
+        if (q - p > 1 && w->srow[w->pieces[p].src] >= 0) {
+            char d[400];
+            int used = snprintf(d, sizeof d,
+                                "split over %zu analysis districts (share of its "
+                                "counts):",
+                                q - p);
+            for (size_t k = p; k < q && used > 0 && (size_t)used < sizeof d; k++)
+                used += snprintf(d + used, sizeof d - (size_t)used, "%s %s (%.3g)",
+                                 k > p ? "," : "", w->tkey[w->pieces[k].tgt], w->share[k]);
+            if (qtr_report_add(rep, QTR_ISSUE_CARRY_SPLIT_SOURCE, QTR_INFO,
+                               w->skey[w->pieces[p].src], "", ts->id, "%s", d))
+                return QTR_ERR_NOMEM;
+        }
+        p = q;
+    }
+    size_t *nfed = calloc(w->ntgt ? w->ntgt : 1, sizeof *nfed);
+    if (!nfed)
+        return QTR_ERR_NOMEM;
+    for (size_t p = 0; p < w->np; p++)
+        nfed[w->pieces[p].tgt]++;
+    for (size_t j = 0; j < w->ntgt; j++) {
+        if (nfed[j] < 2)
+            continue;
+        char d[400];
+        int used = snprintf(d, sizeof d,
+                            "fed by %zu districts of [table %s]'s own layout "
+                            "(share of their counts):",
+                            nfed[j], ts->id);
+        size_t k = 0;
+        for (size_t p = 0; p < w->np && used > 0 && (size_t)used < sizeof d; p++)
+            if (w->pieces[p].tgt == j)
+                used += snprintf(d + used, sizeof d - (size_t)used, "%s %s (%.3g)", k++ ? "," : "",
+                                 w->skey[w->pieces[p].src], w->share[p]);
+        if (qtr_report_add(rep, QTR_ISSUE_CARRY_SEVERAL_SOURCES, QTR_INFO, w->tkey[j], "", ts->id,
+                           "%s", d)) {
+            free(nfed);
+            return QTR_ERR_NOMEM;
+        }
+    }
+    free(nfed);
+    return QTR_OK;
+}
+
+/* Append the pieces to st->crosswalk. */
+static int add_crosswalk(const struct carry_work *w, int geometric, struct qtr_state *st)
+{
+    struct qtr_crosswalk_row *rows =
+        realloc(st->crosswalk, (st->ncrosswalk + w->np + 1) * sizeof *rows);
+    if (!rows)
+        return QTR_ERR_NOMEM;
+    st->crosswalk = rows;
+    for (size_t p = 0; p < w->np; p++) {
+        struct qtr_crosswalk_row *r = &rows[st->ncrosswalk++];
+        snprintf(r->source_key, sizeof r->source_key, "%s", w->skey[w->pieces[p].src]);
+        snprintf(r->target_key, sizeof r->target_key, "%s", w->tkey[w->pieces[p].tgt]);
+        snprintf(r->table_id, sizeof r->table_id, "%s", w->ts->id);
+        r->piece_area_m2 = geometric ? w->pieces[p].area : NAN;
+        r->weight = w->weight[p];
+        r->share = w->share[p];
+    }
+    return QTR_OK;
+}
+
+/* Carry every column and build the table that replaces the one read. */
+static int carry_cells(struct carry_work *w, struct qtr_table **out, struct qtr_error *err)
+{
+    const struct qtr_table_spec *ts = w->ts;
+    const struct qtr_table *t = w->tab;
+    int rc = QTR_OK;
+    struct qtr_number_format fmt = {w->decimal_mark ? w->decimal_mark : '.'};
+    struct qtr_cell *in = malloc((w->nsrc ? w->nsrc : 1) * sizeof *in);
+    size_t ncells = w->ntgt * w->ncols;
+    struct qtr_cell *res = malloc((ncells ? ncells : 1) * sizeof *res);
+    const char **names = malloc((w->ncols + 1) * sizeof *names);
+    const char **cells = malloc((w->ncols + 1) * sizeof *cells);
+    char *text = malloc((w->ncols + 1) * 32);
+    struct qtr_table *nt = NULL;
+    if (!in || !res || !names || !cells || !text) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (size_t c = 0; c < w->ncols; c++) {
+        for (size_t i = 0; i < w->nsrc; i++) {
+            in[i] = (struct qtr_cell){NAN, QTR_CELL_MISSING, 0};
+            if (w->srow[i] < 0)
+                continue;
+            size_t r = (size_t)w->srow[i];
+            const char *cell = qtr_table_cell(t, r, w->col[c]);
+            if (ts->na_values && in_list(ts->na_values, cell))
+                continue;
+            in[i] = qtr_cell_parse(cell, fmt);
+            if (in[i].kind == QTR_CELL_INVALID) {
+                rc = qtr_error_set(err, QTR_ERR_DATA,
+                                   "'%s' line %zu, column '%s', key '%s': '%s' is neither a "
+                                   "number nor a mark of the Zeichenerklärung; [table %s] is "
+                                   "carried onto the analysis districts, which needs counts "
+                                   "(correct the cell, leave it empty, or leave the column out "
+                                   "with 'columns =')",
+                                   ts->source, t->line[r], t->names[w->col[c]], w->tkey_row[r],
+                                   cell, ts->id);
+                goto out;
+            }
+        }
+        qtr_carry_cells(w->pieces, w->np, w->share, in, w->ntgt, res + c * w->ntgt);
+    }
+    names[0] = ts->key;
+    for (size_t c = 0; c < w->ncols; c++)
+        names[c + 1] = t->names[w->col[c]];
+    char src[600];
+    snprintf(src, sizeof src, "%s (carried onto the analysis districts)", ts->source);
+    if (!(nt = qtr_table_new(src, w->ncols + 1, names))) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (size_t j = 0; j < w->ntgt; j++) {
+        /* a district fed by nothing, or only by missing counts, gets no row: the join reports
+         * it as without statistics (a row of empty cells would read as a note row) */
+        size_t nmiss = 0;
+        for (size_t c = 0; c < w->ncols; c++)
+            nmiss += qtr_cell_class_of(res[c * w->ntgt + j].kind) == QTR_CLASS_MISSING;
+        if (nmiss == w->ncols)
+            continue;
+        cells[0] = w->tkey[j];
+        for (size_t c = 0; c < w->ncols; c++) {
+            cell_text(&res[c * w->ntgt + j], text + 32 * (c + 1), 32);
+            cells[c + 1] = text + 32 * (c + 1);
+        }
+        if ((rc = qtr_table_append_row(nt, cells, j + 1, err)))
+            goto out;
+    }
+    *out = nt;
+    nt = NULL;
+out:
+    qtr_table_free(nt);
+    free(in);
+    free(res);
+    free(names);
+    free(cells);
+    free(text);
+    return rc;
+}
+
+int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
+                    const struct qtr_frame *anc, struct qtr_state *st, struct qtr_error *err)
+{
+    const struct qtr_table_spec *ts = &cfg->tables[t];
+    struct qtr_loaded_table *lt = &st->tables[t];
+    struct carry_work w = {.ts = ts, .tab = lt->table, .decimal_mark = lt->info.decimal_mark};
+    int geometric = ts->carry != QTR_TABLE_CARRY_CORRESPONDENCE;
+    enum qtr_carry_method method = QTR_CARRY_CORRESPONDENCE;
+    if (geometric)
+        method = ts->carry == QTR_TABLE_CARRY_WEIGHTS ? QTR_CARRY_WEIGHTS : QTR_CARRY_AREA;
+    struct qtr_table *nt = NULL;
+    int rc;
+    if ((rc = table_columns(ctx, &w, err)) || (rc = target_units(st->layer, &w, err)))
+        goto out;
+    if (geometric)
+        rc = geometric_pieces(ctx, st->layer, &w, st, err);
+    else
+        rc = correspondence_pieces(ctx, &w, err);
+    if (rc)
+        goto out;
+    if (method == QTR_CARRY_WEIGHTS && (rc = ancillary(ctx, cfg, anc, &w, err)))
+        goto out;
+    if (geometric) {
+        w.weight = malloc((w.np ? w.np : 1) * sizeof *w.weight);
+        w.share = malloc((w.np ? w.np : 1) * sizeof *w.share);
+        w.fallback = calloc(w.nsrc ? w.nsrc : 1, 1);
+        if (!w.weight || !w.share || !w.fallback) {
+            rc = nomem(err);
+            goto out;
+        }
+        if ((rc = qtr_carry_shares(method, w.pieces, w.np, w.nsrc, w.covered, w.ntgt, w.tarea,
+                                   w.anc, w.weight, w.share, w.fallback, err)))
+            goto out;
+        size_t nfb = 0;
+        for (size_t i = 0; i < w.nsrc; i++)
+            nfb += w.fallback[i] && w.srow[i] >= 0;
+        if (nfb)
+            qtr_warn(ctx,
+                     "[table %s]: %zu districts of its own layout are carried by area (their "
+                     "pieces have no ancillary weight in '%s')",
+                     ts->id, nfb, ts->carry_weights);
+    }
+    if ((rc = carry_cells(&w, &nt, err)))
+        goto out;
+    if (report_links(&w, &st->report) || add_crosswalk(&w, geometric, st)) {
+        rc = nomem(err);
+        goto out;
+    }
+out:
+    work_free(&w); /* reads the table as read: replace it only after */
+    if (!rc) {
+        qtr_table_free(lt->table);
+        lt->table = nt;
+        lt->info.decimal_mark = '.';
+    } else {
+        qtr_table_free(nt);
+    }
+    return rc;
+}
+
+/*
+ * Tables on their own district layout (boundaries =, carry =) are carried onto the analysis
+ * districts before the join; carry = weights COLUMN reads its ancillary count from the data
+ * joined without the carried tables (a scratch join whose report is dropped: the full join
+ * below reports the same tables again).
+ */
+int qtr_carry_tables(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                     struct qtr_join_table *jt, struct qtr_error *err)
+{
+    int rc = QTR_OK, weights = 0;
+    size_t ncarried = 0;
+    for (size_t t = 0; t < cfg->ntables; t++)
+        if (qtr_table_is_carried(&cfg->tables[t])) {
+            ncarried++;
+            weights |= cfg->tables[t].carry == QTR_TABLE_CARRY_WEIGHTS;
+        }
+    if (!ncarried)
+        return QTR_OK;
+    struct qtr_frame *anc = NULL;
+    struct qtr_report scratch = {0};
+    struct qtr_join_table *plain = NULL;
+    if (weights) {
+        plain = calloc(cfg->ntables, sizeof *plain);
+        if (!plain)
+            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        size_t np = 0;
+        for (size_t t = 0; t < cfg->ntables; t++)
+            if (!qtr_table_is_carried(&cfg->tables[t]))
+                plain[np++] = jt[t];
+        struct qtr_join_input in = {
+            .n = st->layer->n,
+            .key = st->layer->key,
+            .name = st->layer->name,
+            .attrs = st->layer->attrs,
+            .attr_numeric = st->layer->attr_numeric,
+            .attr_num = st->layer->attr_num,
+            .key_column = cfg->bnd_key,
+            .name_column = cfg->bnd_name,
+            .ntables = np,
+            .tables = plain,
+        };
+        rc = qtr_join_run(&in, &anc, &scratch, err);
+    }
+    size_t done = 0;
+    for (size_t t = 0; !rc && t < cfg->ntables; t++) {
+        if (!qtr_table_is_carried(&cfg->tables[t]))
+            continue;
+        qtr_progress(ctx, (double)done++ / (double)ncarried, "carrying tables onto the districts");
+        if ((rc = qtr_carry_table(ctx, cfg, t, anc, st, err)))
+            break;
+        jt[t].table = st->tables[t].table;
+        jt[t].columns = NULL;   /* the carried table holds the columns taken */
+        jt[t].na_values = NULL; /* applied while carrying */
+        jt[t].decimal_mark = '.';
+    }
+    if (!rc)
+        qtr_progress(ctx, 1.0, "carrying tables onto the districts");
+    qtr_frame_free(anc);
+    qtr_report_release(&scratch);
+    free(plain);
+    return rc;
+}
