@@ -336,7 +336,7 @@ static int via_field(const struct qtr_units *u, const struct qtr_decay_options *
     struct qtr_decay_field *f = NULL;
     struct qtr_decay_family r;
     if ((rc = qtr_decay_field_new(u, opt, (enum qtr_decay_method)opt->method, &f, err))) {
-        qtr_error_prefix(err, name);
+        qtr_error_prefix(err, "%s", name);
         return rc;
     }
     rc = qtr_decay_family_compute(f, u, &r, err);
