@@ -1,0 +1,260 @@
+/*
+ * load_stage.c - the first stage: read the analysis' boundaries and tables, carry tables
+ * given on another layout, join, and check the population columns (qtr_pipeline_load).
+ */
+#include "quartier/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+#include "carry_stage.h"
+#include "quartier/join.h"
+#include "quartier/sheet.h"
+
+static int read_table(const struct qtr_table_spec *ts, struct qtr_loaded_table *lt,
+                      struct qtr_error *err)
+{
+    int rc;
+    if (qtr_sheet_is_workbook(ts->source)) {
+        struct qtr_sheet_options so = {
+            .sheet = ts->sheet, .header_row = ts->header_row, .skip_after_header = ts->skip_rows};
+        struct qtr_sheet_info si = {0};
+        rc = qtr_sheet_read_ex(ts->source, &so, &lt->table, &si, err);
+        lt->is_sheet = 1;
+        lt->info.decimal_mark = si.decimal_mark ? si.decimal_mark : '.';
+        lt->info.skipped_blank_rows = si.skipped_blank_rows;
+    } else {
+        struct qtr_csv_options o = {0};
+        o.separator = ts->separator;
+        o.encoding = (enum qtr_encoding)ts->encoding;
+        o.header_row = ts->header_row;
+        o.skip_after_header = ts->skip_rows;
+        rc = qtr_csv_read(ts->source, &o, &lt->table, &lt->info, err);
+    }
+    if (rc)
+        return rc;
+    if (ts->decimal)
+        lt->info.decimal_mark = ts->decimal;
+    return QTR_OK;
+}
+
+/* Add the report entries for geometry problems found while reading. */
+static int report_geometry(const struct qtr_layer *l, struct qtr_report *rep)
+{
+    for (size_t r = 0; r < l->nrepairs; r++) {
+        size_t i = l->repairs[r].feature;
+        if (qtr_report_add(rep, QTR_ISSUE_REPAIRED_GEOMETRY, QTR_INFO, l->key[i], l->name[i],
+                           "boundaries", "invalid polygon (%s) repaired with GEOS MakeValid",
+                           l->repairs[r].reason))
+            return QTR_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        if (!l->geom[i] && qtr_report_add(rep, QTR_ISSUE_NO_GEOMETRY, QTR_WARNING, l->key[i],
+                                          l->name[i], "boundaries",
+                                          "feature %zu has no geometry; it is kept in the tables "
+                                          "but cannot be mapped",
+                                          i + 1))
+            return QTR_ERR_NOMEM;
+    for (size_t i = 0; l->sliver && i < l->n; i++)
+        if (l->sliver[i] &&
+            qtr_report_add(rep, QTR_ISSUE_SLIVER, QTR_WARNING, l->key[i], l->name[i],
+                           "boundaries",
+                           "polygon of %.3g m², %s; left out of the indices that weigh "
+                           "districts by area (delta, concentration, centralization)",
+                           l->area[i],
+                           l->area[i] > 0 ? "a sliver (below 1/10000 of the median district)"
+                                          : "no area at all"))
+            return QTR_ERR_NOMEM;
+    return QTR_OK;
+}
+
+/*
+ * A source without `attribution =`: the maps then name its file, and a publisher whose
+ * licence asks for attribution (CC BY, dl-de/by) is not named.
+ */
+static void warn_attribution(const struct qtr_ctx *ctx, const struct qtr_config *cfg)
+{
+    size_t len = 0;
+    if (!cfg->bnd_attribution || !qtr_trim_span(cfg->bnd_attribution, &len) || !len)
+        qtr_warn(ctx,
+                 "[boundaries] has no 'attribution =': the maps name the file '%s' instead of "
+                 "the publisher and licence; add e.g. 'attribution = Geoportal Berlin / LOR "
+                 "(CC BY 4.0)'",
+                 cfg->bnd_source);
+    for (size_t t = 0; t < cfg->ntables; t++) {
+        const struct qtr_table_spec *ts = &cfg->tables[t];
+        if (!ts->attribution || !qtr_trim_span(ts->attribution, &len) || !len)
+            qtr_warn(ctx,
+                     "[table %s] has no 'attribution =': the maps name the file '%s' instead "
+                     "of the publisher and licence; add e.g. 'attribution = Amt für Statistik "
+                     "Berlin-Brandenburg (CC BY 3.0 DE)'",
+                     ts->id, ts->source);
+    }
+}
+
+/* The population columns the analysis file names exist in the joined data and hold counts;
+ * a message names the line of the analysis file and the closest column names. */
+static int require_population_columns(const struct qtr_config *cfg, const struct qtr_frame *f,
+                                      struct qtr_error *err)
+{
+    char what[1200], section[160];
+    struct qtr_column *c;
+    int rc;
+    if ((rc = qtr_frame_require(
+             f, cfg->total,
+             qtr_config_what(cfg, "population", "total", "total column", what, sizeof what), &c,
+             err)))
+        return rc;
+    if (cfg->previous_total &&
+        (rc = qtr_frame_require(f, cfg->previous_total,
+                                qtr_config_what(cfg, "population", "previous_total",
+                                                "previous_total column", what, sizeof what),
+                                &c, err)))
+        return rc;
+    for (size_t g = 0; g < cfg->ngroups; g++) {
+        snprintf(section, sizeof section, "group %s", cfg->groups[g].id);
+        if ((rc = qtr_frame_require(
+                 f, cfg->groups[g].column,
+                 qtr_config_what(cfg, section, "column", "group column", what, sizeof what), &c,
+                 err)))
+            return rc;
+        if (cfg->groups[g].previous &&
+            (rc = qtr_frame_require(f, cfg->groups[g].previous,
+                                    qtr_config_what(cfg, section, "previous",
+                                                    "previous group column", what, sizeof what),
+                                    &c, err)))
+            return rc;
+    }
+    return QTR_OK;
+}
+
+int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state **out,
+                      struct qtr_error *err)
+{
+    int rc;
+    struct qtr_join_table *jt = NULL;
+    const char **gcols = NULL, **pgcols = NULL;
+    struct qtr_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    *out = st;
+    warn_attribution(ctx, cfg);
+
+    struct qtr_layer_options lo = {
+        .source = cfg->bnd_source,
+        .layer = cfg->bnd_layer,
+        .key = cfg->bnd_key,
+        .name = cfg->bnd_name,
+        .assign_crs = cfg->bnd_crs,
+        .work_crs = cfg->crs,
+    };
+    if ((rc = qtr_layer_read(ctx, &lo, &st->layer, err)))
+        goto out;
+    if ((rc = report_geometry(st->layer, &st->report))) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+
+    st->tables = calloc(cfg->ntables ? cfg->ntables : 1, sizeof *st->tables);
+    jt = calloc(cfg->ntables ? cfg->ntables : 1, sizeof *jt);
+    if (!st->tables || !jt) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t t = 0; t < cfg->ntables; t++) {
+        const struct qtr_table_spec *ts = &cfg->tables[t];
+        qtr_progress(ctx, (double)t / (double)cfg->ntables, "reading tables");
+        if ((rc = read_table(ts, &st->tables[t], err)))
+            goto out;
+        st->ntables++;
+        jt[t].table = st->tables[t].table;
+        jt[t].id = ts->id;
+        jt[t].key = ts->key;
+        jt[t].mode = ts->join;
+        jt[t].suffix = ts->suffix;
+        jt[t].columns = ts->columns;
+        jt[t].na_values = ts->na_values;
+        jt[t].decimal_mark = st->tables[t].info.decimal_mark;
+        if (ts->join == QTR_JOIN_NAME && !cfg->bnd_name) {
+            rc = qtr_error_set(err, QTR_ERR_USAGE,
+                               "[table %s] joins by name, but [boundaries] has no 'name = ' "
+                               "column",
+                               ts->id);
+            goto out;
+        }
+    }
+    if (cfg->ntables)
+        qtr_progress(ctx, 1.0, "reading tables");
+    if ((rc = qtr_carry_tables(ctx, cfg, st, jt, err)))
+        goto out;
+
+    struct qtr_join_input in = {
+        .n = st->layer->n,
+        .key = st->layer->key,
+        .name = st->layer->name,
+        .attrs = st->layer->attrs,
+        .attr_numeric = st->layer->attr_numeric,
+        .attr_num = st->layer->attr_num,
+        .key_column = cfg->bnd_key,
+        .name_column = cfg->bnd_name,
+        .ntables = cfg->ntables,
+        .tables = jt,
+    };
+    if ((rc = qtr_join_run(&in, &st->frame, &st->report, err)))
+        goto out;
+
+    gcols = calloc(cfg->ngroups ? cfg->ngroups : 1, sizeof *gcols);
+    pgcols = calloc(cfg->ngroups ? cfg->ngroups : 1, sizeof *pgcols);
+    st->usable = calloc(st->layer->n, 1);
+    if (!gcols || !pgcols || !st->usable) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t g = 0; g < cfg->ngroups; g++) {
+        gcols[g] = cfg->groups[g].column;
+        pgcols[g] = cfg->groups[g].previous;
+    }
+    struct qtr_population_spec ps = {
+        .total = cfg->total,
+        .ngroups = cfg->ngroups,
+        .groups = gcols,
+        .min_population = cfg->min_population,
+        .exclude_small = cfg->small_exclude,
+        .suppressed_usable = 1,
+        .suppressed_low = cfg->suppressed_low,
+        .suppressed_high = cfg->suppressed_high,
+        .previous_total = cfg->previous_total,
+        .previous_groups = pgcols,
+        .boundaries = cfg->bnd_source,
+        .ntables = cfg->ntables,
+        .tables = cfg->tables,
+    };
+    if ((rc = require_population_columns(cfg, st->frame, err)) ||
+        (rc = qtr_population_check(st->frame, &ps, st->usable, &st->report, err)))
+        goto out;
+    for (size_t i = 0; i < st->layer->n; i++)
+        st->nusable += st->usable[i];
+    if (st->nusable == 0) {
+        rc = qtr_error_set(err, QTR_ERR_DATA,
+                           "no district can enter the indices (see the join report: no match "
+                           "between the keys, or every total missing or below the minimum "
+                           "population of %g)",
+                           cfg->min_population);
+        goto out;
+    }
+    if (cfg->strict && qtr_report_warnings(&st->report) > 0) {
+        rc = qtr_error_set(err, QTR_ERR_DATA,
+                           "%zu warnings in the join and data-quality report, and strict mode "
+                           "is on; fix the inputs or set strict = no",
+                           qtr_report_warnings(&st->report));
+        goto out;
+    }
+    rc = QTR_OK;
+out:
+    free(jt);
+    free(gcols);
+    free(pgcols);
+    return rc;
+}
