@@ -274,7 +274,7 @@ static void test_base_runs(void **state)
     char dir[300], args[10000];
     snprintf(dir, sizeof dir, "%s", t);
     const char *ini = make_inputs(dir, NULL);
-    char *out;
+    char *out = NULL;
     snprintf(args, sizeof args, "check '%s' -o '%s/out'", ini, dir);
     if (qtr_run_cli(args, &out) != 0)
         fail_msg("check of the base case failed: %s", out);
@@ -299,7 +299,7 @@ static void test_check_and_run_agree(void **state)
         snprintf(dir, sizeof dir, "%s", t);
         snprintf(outdir, sizeof outdir, "%s/out", dir);
         const char *ini = make_inputs(dir, c);
-        char *o_check, *o_run;
+        char *o_check = NULL, *o_run = NULL;
         snprintf(args, sizeof args, "check '%s' -o '%s'", ini, outdir);
         int rc_check = qtr_run_cli(args, &o_check);
         snprintf(args, sizeof args, "run '%s' -o '%s' -q --no-report", ini, outdir);
