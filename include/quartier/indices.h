@@ -47,6 +47,9 @@ typedef int (*qtr_index_fn)(const struct qtr_units *u, double *out, struct qtr_e
 /* Defaults of the simulation-based indices when called through qtr_index_fn. */
 #define QTR_SIM_DEFAULT_ITERATIONS 500u /* PySAL's default for iterations and B */
 #define QTR_SIM_DEFAULT_SEED 20240601u
+/* The reason of an index defined by simulation when the options ask for no draws. */
+#define QTR_NO_DRAWS_REASON "defined by simulation; permutations = 0 asks for none (e.g. 500)"
+
 /* PySAL DensityCorrectedDissim: Nelder-Mead xatol */
 #define QTR_DCD_DEFAULT_XTOL 1e-5
 /* PySAL ConProf: number of thresholds */
@@ -253,8 +256,9 @@ int qtr_local_relative_centralization(const struct qtr_units *u, const struct qt
  * reason (u->area NULL: concentration indices get "needs district areas"; u->cx NULL:
  * centralization indices get "needs district centroids"). The simulated indices
  * (modified_dissimilarity, modified_gini, bias_corrected_dissimilarity) use
- * opt->permutations draws (0: QTR_SIM_DEFAULT_ITERATIONS) and opt->seed, and report the
- * simulated mean in `expected`; opt->threads sets their OpenMP team (results do not depend
+ * opt->permutations draws and opt->seed (opt NULL: QTR_SIM_DEFAULT_ITERATIONS, PySAL's
+ * default), and report the simulated mean in `expected`; with opt->permutations = 0 nothing
+ * is simulated and they get status QTR_ERR_DOMAIN with QTR_NO_DRAWS_REASON; opt->threads sets their OpenMP team (results do not depend
  * on it). opt may be NULL (defaults). Returns QTR_OK unless out of
  * memory.
  */

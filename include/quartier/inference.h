@@ -86,6 +86,30 @@ int qtr_infer_bootstrap_ci(const struct qtr_units *u, qtr_index_fn fn,
                            const struct qtr_infer_options *opt, double level, double *low,
                            double *high, double *sims, struct qtr_error *err);
 
+/**
+ * qtr_infer_null for several indices on the same simulated data sets: draw d is one data set
+ * (stream d of opt->seed, as in qtr_infer_null), simulated once and given to every fns[j], so
+ * res[j] equals what qtr_infer_null(u, fns[j], ...) gives with the same options, bit for bit.
+ * status[j]: QTR_OK (res[j] set) or that index's error (message in errs[j]): its own error on
+ * the observed data, QTR_ERR_DOMAIN when no draw gives a defined value. res, status, errs:
+ * caller arrays of nfn. Returns QTR_OK, or an error that concerns all (QTR_ERR_NOMEM,
+ * QTR_ERR_DATA for counts that are not whole, QTR_ERR_USAGE for draws = 0).
+ */
+int qtr_infer_null_many(const struct qtr_units *u, const qtr_index_fn *fns, size_t nfn,
+                        enum qtr_null_model null, const struct qtr_infer_options *opt,
+                        struct qtr_infer_result *res, int *status, struct qtr_error *errs,
+                        struct qtr_error *err);
+
+/**
+ * qtr_infer_bootstrap_ci for several indices on the same bootstrap samples (each equal, bit for
+ * bit, to qtr_infer_bootstrap_ci with the same options). low, high, status, errs: arrays of nfn;
+ * status[j] QTR_OK or QTR_ERR_DOMAIN (no sample gave a defined value). Returns as above.
+ */
+int qtr_infer_bootstrap_ci_many(const struct qtr_units *u, const qtr_index_fn *fns, size_t nfn,
+                                const struct qtr_infer_options *opt, double level, double *low,
+                                double *high, int *status, struct qtr_error *errs,
+                                struct qtr_error *err);
+
 /** How qtr_infer_compare simulates "no difference" (PySAL TwoValueTest). */
 enum qtr_compare_method {
     /* the districts of both data sets are pooled and randomly relabelled,

@@ -565,13 +565,9 @@ struct colw {
     double w;
 };
 
-static int colw_cmp(const void *a, const void *b)
-{
-    uint32_t x = ((const struct colw *)a)->c, y = ((const struct colw *)b)->c;
-    return (x > y) - (x < y);
-}
-
-/* Rows of distance bands can be long: qsort beyond a few dozen entries. */
+/* Rows of distance bands can be long: beyond a few dozen entries an LSD radix sort on the
+ * column (bytes that all entries share are skipped). Stable, like the merge sort glibc's
+ * qsort used here before, so the order is the same. */
 static void sort_row_long(uint32_t *col, double *w, size_t a, size_t b)
 {
     size_t len = b - a;
@@ -579,21 +575,38 @@ static void sort_row_long(uint32_t *col, double *w, size_t a, size_t b)
         sort_row(col, w, a, b);
         return;
     }
-    struct colw *tmp = malloc(len * sizeof *tmp);
-    if (!tmp) {
+    struct colw *x = malloc(2 * len * sizeof *x);
+    if (!x) {
         sort_row(col, w, a, b); /* slower, but still correct */
         return;
     }
+    struct colw *y = x + len;
+    uint32_t all_and = UINT32_MAX, all_or = 0;
     for (size_t e = 0; e < len; e++) {
-        tmp[e].c = col[a + e];
-        tmp[e].w = w[a + e];
+        x[e].c = col[a + e];
+        x[e].w = w[a + e];
+        all_and &= x[e].c;
+        all_or |= x[e].c;
     }
-    qsort(tmp, len, sizeof *tmp, colw_cmp);
+    for (unsigned shift = 0; shift < 32; shift += 8) {
+        if ((((all_and ^ all_or) >> shift) & 0xFFu) == 0)
+            continue; /* every column has the same byte here */
+        size_t cnt[257] = {0};
+        for (size_t e = 0; e < len; e++)
+            cnt[((x[e].c >> shift) & 0xFFu) + 1]++;
+        for (unsigned k = 0; k < 256; k++)
+            cnt[k + 1] += cnt[k];
+        for (size_t e = 0; e < len; e++)
+            y[cnt[(x[e].c >> shift) & 0xFFu]++] = x[e];
+        struct colw *t = x;
+        x = y;
+        y = t;
+    }
     for (size_t e = 0; e < len; e++) {
-        col[a + e] = tmp[e].c;
-        w[a + e] = tmp[e].w;
+        col[a + e] = x[e].c;
+        w[a + e] = x[e].w;
     }
-    free(tmp);
+    free(x < y ? x : y);
 }
 
 int qtr_weights_row_standardize(struct qtr_csr *w, struct qtr_error *err)

@@ -4,8 +4,10 @@
  * district totals and group totals kept), the expected value under that null, and a
  * bootstrap 95% interval (residents resampled within districts). See inference.h for the
  * draws; every draw has its own random stream, so results do not depend on the thread count.
+ * Every draw is simulated once and all indices are evaluated on it (qtr_infer_null_many).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quartier/indices.h"
@@ -38,46 +40,89 @@ static double p_for(const char *name, const struct qtr_infer_result *r)
     return r->p_value;
 }
 
-int qtr_indices_single_infer(const struct qtr_units *u, const struct qtr_index_options *opt,
-                             struct qtr_index_value *vals, size_t nvals, struct qtr_error *err)
+/* The values of vals that get inference on the units `du` (the battery's own or its spatial
+ * units), with their index functions: one batch of draws serves them all. */
+static size_t batch(const struct qtr_units *u, const struct qtr_units *du,
+                    struct qtr_index_value *vals, size_t nvals, qtr_index_fn *fns,
+                    struct qtr_index_value **which)
 {
-    if (!opt || opt->permutations == 0)
-        return QTR_OK;
-    size_t ndefs;
+    size_t ndefs, m = 0;
     const struct qtr_index_def *defs = qtr_single_index_defs(&ndefs);
-    struct qtr_infer_options io = {
-        .draws = opt->permutations, .seed = opt->seed, .threads = opt->threads};
     for (size_t k = 0; k < nvals; k++) {
-        struct qtr_index_value *v = &vals[k];
-        if (v->status != QTR_OK)
+        if (vals[k].status != QTR_OK)
             continue;
         const struct qtr_index_def *d = NULL;
         for (size_t j = 0; j < ndefs && !d; j++)
-            if (!strcmp(defs[j].name, v->name))
+            if (!strcmp(defs[j].name, vals[k].name))
                 d = &defs[j];
-        if (!d || !wants_inference(d))
+        if (!d || !wants_inference(d) || qtr_index_units(d, u) != du)
             continue;
-        struct qtr_error e = {0};
-        struct qtr_infer_result r;
-        /* Each index gets its own seed offset so the draws differ between indices. */
-        io.seed = opt->seed + 0x9E3779B97F4A7C15ull * (k + 1);
-        const struct qtr_units *du = qtr_index_units(d, u);
-        int rc = qtr_infer_null(du, d->fn, (enum qtr_null_model)opt->null_model, &io, &r, NULL,
-                                &e);
-        if (rc == QTR_ERR_NOMEM)
-            return qtr_error_set(err, rc, "%s", e.msg);
-        if (rc == QTR_OK && r.valid > 0) {
-            v->p_value = p_for(d->name, &r);
-            v->expected = r.expected;
-        }
-        double lo, hi;
-        rc = qtr_infer_bootstrap_ci(du, d->fn, &io, 0.95, &lo, &hi, NULL, &e);
-        if (rc == QTR_ERR_NOMEM)
-            return qtr_error_set(err, rc, "%s", e.msg);
-        if (rc == QTR_OK && isfinite(lo) && isfinite(hi)) {
-            v->ci_low = lo;
-            v->ci_high = hi;
-        }
+        fns[m] = d->fn;
+        which[m] = &vals[k];
+        m++;
     }
-    return QTR_OK;
+    return m;
+}
+
+int qtr_indices_single_infer(const struct qtr_units *u, const struct qtr_index_options *opt,
+                             struct qtr_index_value *vals, size_t nvals, struct qtr_error *err)
+{
+    if (!opt || opt->permutations == 0 || nvals == 0)
+        return QTR_OK;
+    qtr_index_fn *fns = malloc(nvals * sizeof *fns);
+    struct qtr_index_value **which = malloc(nvals * sizeof *which);
+    struct qtr_infer_result *res = malloc(nvals * sizeof *res);
+    int *st = malloc(nvals * sizeof *st);
+    struct qtr_error *es = malloc(nvals * sizeof *es);
+    double *lo = malloc(nvals * sizeof *lo), *hi = malloc(nvals * sizeof *hi);
+    int rc = QTR_OK;
+    if (!fns || !which || !res || !st || !es || !lo || !hi) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for the inference");
+        goto out;
+    }
+    /* Two batches: the indices on the battery's units and those on its spatial units (when
+     * they differ). Within a batch every draw is one simulated city on which each index is
+     * evaluated; each batch has its own seed. */
+    const struct qtr_units *units[2] = {u, u->spatial && u->spatial != u ? u->spatial : NULL};
+    for (size_t s = 0; s < 2 && rc == QTR_OK; s++) {
+        if (!units[s])
+            continue;
+        size_t m = batch(u, units[s], vals, nvals, fns, which);
+        if (m == 0)
+            continue;
+        struct qtr_infer_options io = {.draws = opt->permutations,
+                                       .seed = opt->seed + 0x9E3779B97F4A7C15ull * (s + 1),
+                                       .threads = opt->threads};
+        struct qtr_error e = {0};
+        int r = qtr_infer_null_many(units[s], fns, m, (enum qtr_null_model)opt->null_model, &io,
+                                    res, st, es, &e);
+        if (r == QTR_ERR_NOMEM) {
+            rc = qtr_error_set(err, r, "%s", e.msg);
+            break;
+        }
+        for (size_t j = 0; j < m && r == QTR_OK; j++)
+            if (st[j] == QTR_OK && res[j].valid > 0) {
+                which[j]->p_value = p_for(which[j]->name, &res[j]);
+                which[j]->expected = res[j].expected;
+            }
+        r = qtr_infer_bootstrap_ci_many(units[s], fns, m, &io, 0.95, lo, hi, st, es, &e);
+        if (r == QTR_ERR_NOMEM) {
+            rc = qtr_error_set(err, r, "%s", e.msg);
+            break;
+        }
+        for (size_t j = 0; j < m && r == QTR_OK; j++)
+            if (st[j] == QTR_OK && isfinite(lo[j]) && isfinite(hi[j])) {
+                which[j]->ci_low = lo[j];
+                which[j]->ci_high = hi[j];
+            }
+    }
+out:
+    free(fns);
+    free(which);
+    free(res);
+    free(st);
+    free(es);
+    free(lo);
+    free(hi);
+    return rc;
 }

@@ -551,10 +551,13 @@ static int nthreads(const struct qtr_infer_options *opt)
 
 enum sim_kind { SIM_NULL, SIM_BOOT_CI };
 
-/* Run the draws in parallel; sims[d] = index on draw d, or NAN. */
-static int run_draws(const struct base *b, qtr_index_fn fn, enum sim_kind kind,
-                     enum qtr_null_model null, const struct qtr_infer_options *opt, double *sims,
-                     struct qtr_error *err)
+/* Run the draws in parallel; every draw is one simulated data set (stream d of opt->seed) on
+ * which each of the nfn indices is evaluated: sims[j * draws + d] = index j on draw d, or NAN.
+ * Which index sees which data set does not depend on the thread count or on the other
+ * indices of the batch. */
+static int run_draws(const struct base *b, const qtr_index_fn *fns, size_t nfn,
+                     enum sim_kind kind, enum qtr_null_model null,
+                     const struct qtr_infer_options *opt, double *sims, struct qtr_error *err)
 {
     struct lfact *lf = malloc(sizeof *lf);
     double *P = malloc(b->K * sizeof *P);
@@ -588,11 +591,13 @@ static int run_draws(const struct base *b, qtr_index_fn fn, enum sim_kind kind,
                 simulate(b, null, P, lf, &r, &w);
             else
                 resample_within(b, lf, &r, &w, prob);
-            struct qtr_error e;
-            double v = NAN;
-            if (fn(&w.su, &v, &e) != QTR_OK || !isfinite(v))
-                v = NAN;
-            sims[d] = v;
+            for (size_t j = 0; j < nfn; j++) {
+                struct qtr_error e;
+                double v = NAN;
+                if (!fns[j] || fns[j](&w.su, &v, &e) != QTR_OK || !isfinite(v))
+                    v = NAN;
+                sims[j * (size_t)draws + (size_t)d] = v;
+            }
         }
         if (ok)
             work_release(&w);
@@ -615,16 +620,61 @@ static int check_opts(const struct qtr_units *u, qtr_index_fn fn,
     return QTR_OK;
 }
 
+/* The p-value, mean and sd of one index's draws against its observed value. */
+static int summarise_null(double obs, const double *sims, unsigned draws,
+                          struct qtr_infer_result *res, struct qtr_error *err)
+{
+    unsigned valid = 0, ge = 0, le = 0;
+    double mean = 0.0, m2 = 0.0;
+    for (unsigned d = 0; d < draws; d++) {
+        double v = sims[d];
+        if (isnan(v))
+            continue;
+        valid++;
+        /* Welford's running mean and variance, in draw order (thread-independent). */
+        double delta = v - mean;
+        mean += delta / valid;
+        m2 += delta * (v - mean);
+        ge += v >= obs;
+        le += v <= obs;
+    }
+    if (valid == 0)
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "the index was not defined on any of the %u simulated data sets",
+                             draws);
+    res->observed = obs;
+    res->expected = mean;
+    res->sd = valid > 1 ? sqrt(m2 / (valid - 1)) : 0.0;
+    res->p_value = (1.0 + ge) / (1.0 + valid);
+    res->p_lower = (1.0 + le) / (1.0 + valid);
+    res->valid = valid;
+    return QTR_OK;
+}
+
+/* The first index of a batch that is there (NULL entries are skipped). */
+static qtr_index_fn first_fn(const qtr_index_fn *fns, size_t nfn)
+{
+    for (size_t j = 0; j < nfn; j++)
+        if (fns[j])
+            return fns[j];
+    return NULL;
+}
+
+static int check_null(enum qtr_null_model null, struct qtr_error *err)
+{
+    if (null != QTR_NULL_PERMUTATION && null != QTR_NULL_EVENNESS && null != QTR_NULL_SYSTEMATIC &&
+        null != QTR_NULL_BOOTSTRAP)
+        return qtr_error_set(err, QTR_ERR_USAGE, "unknown null model %d", (int)null);
+    return QTR_OK;
+}
+
 int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_model null,
                    const struct qtr_infer_options *opt, struct qtr_infer_result *res, double *sims,
                    struct qtr_error *err)
 {
     int rc = check_opts(u, fn, opt, err);
-    if (rc)
+    if (rc || (rc = check_null(null, err)))
         return rc;
-    if (null != QTR_NULL_PERMUTATION && null != QTR_NULL_EVENNESS && null != QTR_NULL_SYSTEMATIC &&
-        null != QTR_NULL_BOOTSTRAP)
-        return qtr_error_set(err, QTR_ERR_USAGE, "unknown null model %d", (int)null);
     double obs;
     rc = fn(u, &obs, err);
     if (rc)
@@ -642,38 +692,62 @@ int qtr_infer_null(const struct qtr_units *u, qtr_index_fn fn, enum qtr_null_mod
         }
         sims = own;
     }
-    rc = run_draws(&b, fn, SIM_NULL, null, opt, sims, err);
+    rc = run_draws(&b, &fn, 1, SIM_NULL, null, opt, sims, err);
+    if (rc == QTR_OK)
+        rc = summarise_null(obs, sims, opt->draws, res, err);
+    free(own);
+    base_release(&b);
+    return rc;
+}
+
+int qtr_infer_null_many(const struct qtr_units *u, const qtr_index_fn *fns, size_t nfn,
+                        enum qtr_null_model null, const struct qtr_infer_options *opt,
+                        struct qtr_infer_result *res, int *status, struct qtr_error *errs,
+                        struct qtr_error *err)
+{
+    if (nfn == 0)
+        return QTR_OK;
+    int rc = check_opts(u, first_fn(fns, nfn), opt, err);
+    if (rc || (rc = check_null(null, err)))
+        return rc;
+    struct base b;
+    rc = base_init(u, opt->multigroup, &b, err);
     if (rc)
-        goto out;
-    unsigned valid = 0, ge = 0, le = 0;
-    double mean = 0.0, m2 = 0.0;
-    for (unsigned d = 0; d < opt->draws; d++) {
-        double v = sims[d];
-        if (isnan(v))
-            continue;
-        valid++;
-        /* Welford's running mean and variance, in draw order (thread-independent). */
-        double delta = v - mean;
-        mean += delta / valid;
-        m2 += delta * (v - mean);
-        ge += v >= obs;
-        le += v <= obs;
-    }
-    if (valid == 0) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                           "the index was not defined on any of the %u simulated data sets",
+        return rc;
+    double *obs = malloc(nfn * sizeof *obs);
+    double *sims = malloc(nfn * opt->draws * sizeof *sims);
+    qtr_index_fn *run = malloc(nfn * sizeof *run);
+    if (!obs || !sims || !run) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for %zu x %u draws", nfn,
                            opt->draws);
         goto out;
     }
-    res->observed = obs;
-    res->expected = mean;
-    res->sd = valid > 1 ? sqrt(m2 / (valid - 1)) : 0.0;
-    res->p_value = (1.0 + ge) / (1.0 + valid);
-    res->p_lower = (1.0 + le) / (1.0 + valid);
-    res->valid = valid;
-    rc = QTR_OK;
+    /* indices undefined on the data are not simulated */
+    for (size_t j = 0; j < nfn; j++) {
+        qtr_error_clear(&errs[j]);
+        status[j] = fns[j] ? fns[j](u, &obs[j], &errs[j]) : QTR_ERR_USAGE;
+        if (status[j] == QTR_ERR_NOMEM) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s", errs[j].msg);
+            goto out;
+        }
+        run[j] = status[j] == QTR_OK ? fns[j] : NULL;
+    }
+    size_t nrun = 0;
+    for (size_t j = 0; j < nfn; j++)
+        nrun += run[j] != NULL;
+    if (nrun == 0)
+        goto out;
+    rc = run_draws(&b, run, nfn, SIM_NULL, null, opt, sims, err);
+    if (rc)
+        goto out;
+    for (size_t j = 0; j < nfn; j++)
+        if (status[j] == QTR_OK)
+            status[j] = summarise_null(obs[j], sims + j * opt->draws, opt->draws, &res[j],
+                                       &errs[j]);
 out:
-    free(own);
+    free(obs);
+    free(sims);
+    free(run);
     base_release(&b);
     return rc;
 }
@@ -695,16 +769,39 @@ static double quantile_sorted(const double *v, size_t m, double q)
     return v[lo] + f * (v[lo + 1] - v[lo]);
 }
 
+/* The percentile interval of one index's draws; sorted: scratch of `draws`. */
+static int summarise_ci(const double *sims, unsigned draws, double level, double *sorted,
+                        double *low, double *high, struct qtr_error *err)
+{
+    size_t m = 0;
+    for (unsigned d = 0; d < draws; d++)
+        if (!isnan(sims[d]))
+            sorted[m++] = sims[d];
+    if (m == 0)
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "the index was not defined on any of the %u bootstrap samples",
+                             draws);
+    qsort(sorted, m, sizeof *sorted, cmp_double);
+    *low = quantile_sorted(sorted, m, (1.0 - level) / 2.0);
+    *high = quantile_sorted(sorted, m, (1.0 + level) / 2.0);
+    return QTR_OK;
+}
+
+static int check_level(double level, struct qtr_error *err)
+{
+    if (!(level > 0.0 && level < 1.0))
+        return qtr_error_set(err, QTR_ERR_USAGE,
+                             "confidence level must be between 0 and 1 (got %g)", level);
+    return QTR_OK;
+}
+
 int qtr_infer_bootstrap_ci(const struct qtr_units *u, qtr_index_fn fn,
                            const struct qtr_infer_options *opt, double level, double *low,
                            double *high, double *sims, struct qtr_error *err)
 {
     int rc = check_opts(u, fn, opt, err);
-    if (rc)
+    if (rc || (rc = check_level(level, err)))
         return rc;
-    if (!(level > 0.0 && level < 1.0))
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "confidence level must be between 0 and 1 (got %g)", level);
     struct base b;
     rc = base_init(u, opt->multigroup, &b, err);
     if (rc)
@@ -716,25 +813,48 @@ int qtr_infer_bootstrap_ci(const struct qtr_units *u, qtr_index_fn fn,
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for %u draws", opt->draws);
         goto out;
     }
-    rc = run_draws(&b, fn, SIM_BOOT_CI, QTR_NULL_PERMUTATION, opt, sims, err);
+    rc = run_draws(&b, &fn, 1, SIM_BOOT_CI, QTR_NULL_PERMUTATION, opt, sims, err);
+    if (rc == QTR_OK)
+        rc = summarise_ci(sims, opt->draws, level, sorted, low, high, err);
+out:
+    free(own);
+    free(sorted);
+    base_release(&b);
+    return rc;
+}
+
+int qtr_infer_bootstrap_ci_many(const struct qtr_units *u, const qtr_index_fn *fns, size_t nfn,
+                                const struct qtr_infer_options *opt, double level, double *low,
+                                double *high, int *status, struct qtr_error *errs,
+                                struct qtr_error *err)
+{
+    if (nfn == 0)
+        return QTR_OK;
+    int rc = check_opts(u, first_fn(fns, nfn), opt, err);
+    if (rc || (rc = check_level(level, err)))
+        return rc;
+    struct base b;
+    rc = base_init(u, opt->multigroup, &b, err);
     if (rc)
-        goto out;
-    size_t m = 0;
-    for (unsigned d = 0; d < opt->draws; d++)
-        if (!isnan(sims[d]))
-            sorted[m++] = sims[d];
-    if (m == 0) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                           "the index was not defined on any of the %u bootstrap samples",
+        return rc;
+    double *sims = malloc(nfn * opt->draws * sizeof *sims);
+    double *sorted = malloc(opt->draws * sizeof *sorted);
+    if (!sims || !sorted) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for %zu x %u draws", nfn,
                            opt->draws);
         goto out;
     }
-    qsort(sorted, m, sizeof *sorted, cmp_double);
-    *low = quantile_sorted(sorted, m, (1.0 - level) / 2.0);
-    *high = quantile_sorted(sorted, m, (1.0 + level) / 2.0);
-    rc = QTR_OK;
+    rc = run_draws(&b, fns, nfn, SIM_BOOT_CI, QTR_NULL_PERMUTATION, opt, sims, err);
+    if (rc)
+        goto out;
+    for (size_t j = 0; j < nfn; j++) {
+        qtr_error_clear(&errs[j]);
+        status[j] = fns[j] ? summarise_ci(sims + j * opt->draws, opt->draws, level, sorted,
+                                          &low[j], &high[j], &errs[j])
+                           : QTR_ERR_USAGE;
+    }
 out:
-    free(own);
+    free(sims);
     free(sorted);
     base_release(&b);
     return rc;

@@ -47,6 +47,68 @@ static const struct multi_entry multi_table[] = {
     {"global_distortion", qtr_global_distortion, 0},
 };
 
+/* Permutation p-values and bootstrap intervals of the values v[0..ne) (multi_table order):
+ * every index is evaluated on the same simulated data sets, one simulation per draw. */
+static int infer_multi(const struct qtr_units *u, const struct qtr_index_options *opt,
+                       struct qtr_index_value *v, size_t ne, struct qtr_error *err)
+{
+    qtr_index_fn fns[sizeof multi_table / sizeof multi_table[0]];
+    struct qtr_infer_result res[sizeof multi_table / sizeof multi_table[0]];
+    int st[sizeof multi_table / sizeof multi_table[0]], st2[sizeof st / sizeof st[0]];
+    struct qtr_error es[sizeof multi_table / sizeof multi_table[0]], es2[sizeof st / sizeof st[0]];
+    double lo[sizeof multi_table / sizeof multi_table[0]];
+    double hi[sizeof multi_table / sizeof multi_table[0]];
+    size_t nrun = 0;
+    for (size_t e = 0; e < ne; e++) {
+        fns[e] = v[e].status == QTR_OK && multi_table[e].infer ? multi_table[e].fn : NULL;
+        nrun += fns[e] != NULL;
+    }
+    if (nrun == 0)
+        return QTR_OK;
+    struct qtr_infer_options io = {.draws = opt->permutations,
+                                   .seed = opt->seed,
+                                   .threads = opt->threads,
+                                   .multigroup = 1};
+    struct qtr_error e0 = {0};
+    int rc = qtr_infer_null_many(u, fns, ne, (enum qtr_null_model)opt->null_model, &io, res, st,
+                                 es, &e0);
+    if (rc == QTR_ERR_NOMEM)
+        return qtr_error_set(err, rc, "%s", e0.msg);
+    if (rc == QTR_OK) {
+        for (size_t e = 0; e < ne; e++) {
+            if (!fns[e])
+                continue;
+            if (st[e] == QTR_OK) {
+                v[e].p_value = res[e].p_value;
+                v[e].expected = res[e].expected;
+            } else {
+                fns[e] = NULL;
+            }
+        }
+        /* other streams than the permutation test's, so the two are independent */
+        io.seed = opt->seed ^ 0xB5AD4ECEDA1CE2A9ULL;
+        rc = qtr_infer_bootstrap_ci_many(u, fns, ne, &io, 0.95, lo, hi, st2, es2, &e0);
+        if (rc == QTR_ERR_NOMEM)
+            return qtr_error_set(err, rc, "%s", e0.msg);
+    }
+    for (size_t e = 0; e < ne; e++) {
+        if (v[e].status != QTR_OK || !multi_table[e].infer)
+            continue;
+        /* the permutation test's error, else the interval's */
+        const char *why = rc != QTR_OK   ? e0.msg
+                          : !fns[e]      ? es[e].msg
+                          : st2[e] != QTR_OK ? es2[e].msg
+                                             : NULL;
+        if (!why) {
+            v[e].ci_low = lo[e];
+            v[e].ci_high = hi[e];
+        }
+        if (why)
+            copy_reason(v[e].reason, sizeof v[e].reason, "no inference: ", why);
+    }
+    return QTR_OK;
+}
+
 int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options *opt,
                       struct qtr_index_value **out, size_t *nout, struct qtr_error *err)
 {
@@ -55,6 +117,7 @@ int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options 
     if (!v)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory collecting multigroup indices");
     *out = v;
+    struct qtr_index_value *first = &v[*nout];
     for (size_t e = 0; e < ne; e++) {
         const struct multi_entry *me = &multi_table[e];
         struct qtr_index_value *r = &v[*nout];
@@ -73,30 +136,10 @@ int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options 
         if (rc != QTR_OK) {
             r->value = NAN;
             copy_reason(r->reason, sizeof r->reason, "", e1.msg);
-        } else if (opt && opt->permutations > 0 && me->infer) {
-            struct qtr_infer_options io = {.draws = opt->permutations,
-                                           .seed = opt->seed,
-                                           .threads = opt->threads,
-                                           .multigroup = 1};
-            struct qtr_infer_result ir;
-            struct qtr_error e2 = {0};
-            rc = qtr_infer_null(u, me->fn, (enum qtr_null_model)opt->null_model, &io, &ir, NULL, &e2);
-            if (rc == QTR_ERR_NOMEM)
-                return qtr_error_set(err, rc, "%s", e2.msg);
-            if (rc == QTR_OK) {
-                r->p_value = ir.p_value;
-                r->expected = ir.expected;
-                /* other streams than the permutation test's, so the two are independent */
-                io.seed = opt->seed ^ 0xB5AD4ECEDA1CE2A9ULL;
-                rc = qtr_infer_bootstrap_ci(u, me->fn, &io, 0.95, &r->ci_low, &r->ci_high, NULL,
-                                            &e2);
-                if (rc == QTR_ERR_NOMEM)
-                    return qtr_error_set(err, rc, "%s", e2.msg);
-            }
-            if (rc != QTR_OK)
-                copy_reason(r->reason, sizeof r->reason, "no inference: ", e2.msg);
         }
         (*nout)++;
     }
+    if (opt && opt->permutations > 0)
+        return infer_multi(u, opt, first, ne, err);
     return QTR_OK;
 }

@@ -82,7 +82,10 @@ int qtr_indices_single(const struct qtr_units *u, const char *group_label,
     if (!v)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for the index table");
     *out = v;
-    unsigned iters = opt && opt->permutations ? opt->permutations : QTR_SIM_DEFAULT_ITERATIONS;
+    /* The draws of the indices defined by simulation: opt->permutations, PySAL's default
+     * without options. permutations = 0 asks for no simulation at all, so those indices are
+     * listed with that reason instead of quietly simulating anyway. */
+    unsigned iters = opt ? opt->permutations : QTR_SIM_DEFAULT_ITERATIONS;
     uint64_t seed = opt ? opt->seed : QTR_SIM_DEFAULT_SEED;
     int threads = opt ? opt->threads : 0;
     for (size_t k = 0; k < nd; k++) {
@@ -96,9 +99,13 @@ int qtr_indices_single(const struct qtr_units *u, const char *group_label,
         struct qtr_error e;
         qtr_error_clear(&e);
         double value = NAN, expected = NAN;
-        int rc = opt && opt->want && !opt->want(defs[k].name, opt->want_user)
-                     ? qtr_error_set(&e, QTR_ERR_DOMAIN, "left out (not asked for)")
-                     : run_one(&defs[k], u, iters, seed, threads, &value, &expected, &e);
+        int rc;
+        if (opt && opt->want && !opt->want(defs[k].name, opt->want_user))
+            rc = qtr_error_set(&e, QTR_ERR_DOMAIN, "left out (not asked for)");
+        else if ((defs[k].flags & QTR_INDEX_SIMULATED) && iters == 0)
+            rc = qtr_error_set(&e, QTR_ERR_DOMAIN, QTR_NO_DRAWS_REASON);
+        else
+            rc = run_one(&defs[k], u, iters, seed, threads, &value, &expected, &e);
         if (rc == QTR_ERR_NOMEM)
             return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing %s",
                                  defs[k].name);

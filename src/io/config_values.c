@@ -66,7 +66,7 @@ static int parse_double(struct qtr_cfg_state *st, const char *name, const char *
 static int parse_min(struct qtr_cfg_state *st, const char *name, const char *value, double lo,
                      int open, const char *what, double *out)
 {
-    double d = 0;
+    double d = 0.0; /* set by parse_double; initialised for gcc -O2 -Werror */
     if (!parse_double(st, name, value, &d))
         return 0;
     if (open ? !(d > lo) : !(d >= lo))
@@ -623,7 +623,7 @@ static int on_renewal(struct qtr_cfg_state *st, const char *name, const char *v)
     if (!strcmp(name, "dynamics_thresholds"))
         return parse_list(st, name, v, c->dynamics_thresholds, 2);
     if (!strcmp(name, "years")) {
-        double y = 0;
+        double y = 0.0; /* set by parse_double; initialised for gcc -O2 -Werror */
         if (!parse_double(st, name, v, &y))
             return 0;
         if (!(y > 0 && y <= 100))

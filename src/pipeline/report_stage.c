@@ -1489,6 +1489,15 @@ static int indices_section(struct rs *r)
                "%llu); '–': not computed. Indices not defined for these data are listed in the "
                "methods annex."),
              r->cfg->permutations, (unsigned long long)r->cfg->seed);
+    if (r->cfg->permutations == 0)
+        snprintf(buf, sizeof buf, "%s",
+                 T(r,
+                   "Punktschätzungen ohne p-Werte und Intervalle (permutations = 0: keine "
+                   "Simulation); die durch Simulation definierten Indizes fehlen. Indizes, "
+                   "die für diese Daten nicht definiert sind, stehen im Methodenanhang.",
+                   "Point estimates without p-values or intervals (permutations = 0: no "
+                   "simulation); the indices defined by simulation are left out. Indices not "
+                   "defined for these data are listed in the methods annex."));
     if ((rc = note(r, buf)))
         return rc;
     /* maps of each group's share and location quotient */
@@ -2082,6 +2091,15 @@ static int methods_section(struct rs *r)
                "residents within each district. Random seed: %llu; the same analysis with the "
                "same seed gives the same numbers."),
              cfg->permutations, (unsigned long long)cfg->seed);
+    if (cfg->permutations == 0)
+        snprintf(buf, sizeof buf, "%s",
+                 T(r,
+                   "Keine Simulation (permutations = 0): die Indizes sind Punktschätzungen "
+                   "ohne p-Werte und Intervalle; modifizierte und verzerrungskorrigierte "
+                   "Indizes, die durch Simulation definiert sind, werden nicht berechnet.",
+                   "No simulation (permutations = 0): the indices are point estimates without "
+                   "p-values or intervals; the modified and bias-corrected indices, which are "
+                   "defined by simulation, are not computed."));
     if ((rc = para(r, buf)))
         return rc;
     ADD(qtr_doc_heading(r->doc, 2,

@@ -56,6 +56,22 @@ static void unite(size_t *parent, size_t a, size_t b)
         parent[a > b ? a : b] = a < b ? a : b;
 }
 
+/* A part's left edge and index, ordered by edge then index. */
+struct left {
+    double x0;
+    size_t i;
+};
+
+static int cmp_left(const void *a, const void *b)
+{
+    const struct left *p = a, *q = b;
+    if (p->x0 < q->x0)
+        return -1;
+    if (p->x0 > q->x0)
+        return 1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
 static struct box ring_box(const struct qtr_shapes *s, size_t r)
 {
     struct box b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
@@ -108,10 +124,22 @@ int qtr_map_extent(const struct qtr_shapes *s, struct qtr_map_extent *out)
         }
     /* bodies: parts linked by single linkage at LINK_SHARE of the whole extent */
     double link = LINK_SHARE * box_side(&all), total = 0;
+    /* Sweep along x: with the parts ordered by their left edge, a part further right than
+     * link beyond i's right edge cannot link with i, nor can any after it. The union keeps
+     * the smallest index as root, so the bodies come out as with every pair tried. */
+    struct left *by_x = malloc(np * sizeof *by_x);
+    if (!by_x)
+        goto out;
     for (size_t i = 0; i < np; i++)
-        for (size_t j = i + 1; j < np; j++)
-            if (box_gap(&pb[i], &pb[j]) <= link)
-                unite(parent, i, j);
+        by_x[i] = (struct left){pb[i].x0, i};
+    qsort(by_x, np, sizeof *by_x, cmp_left);
+    for (size_t a = 0; a < np; a++) {
+        size_t i = by_x[a].i;
+        for (size_t b = a + 1; b < np && by_x[b].x0 <= pb[i].x1 + link; b++)
+            if (box_gap(&pb[i], &pb[by_x[b].i]) <= link)
+                unite(parent, i, by_x[b].i);
+    }
+    free(by_x);
     size_t nc = 0;
     for (size_t i = 0; i < np; i++) {
         size_t f = find(parent, i);

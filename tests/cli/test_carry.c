@@ -103,7 +103,7 @@ static double num(const char *file, const char *key, const char *col)
 /* tmpl with every '@' replaced by the temporary folder */
 static const char *at(const char *tmpl)
 {
-    static char buf[8192];
+    static char buf[1000];
     size_t k = 0;
     for (const char *c = tmpl; *c && k + 300 < sizeof buf; c++) {
         if (*c == '@')
@@ -129,7 +129,7 @@ static int carry(const char *extra, char **out)
 static void test_area(void **state)
 {
     (void)state;
-    char *out = NULL, o[8300];
+    char *out = NULL, o[1024];
     snprintf(o, sizeof o, "%s", at("-o @/area.csv"));
     assert_int_equal(carry(o, &out), 0);
     /* half of A to T1, half of A and half of B to T2, half of B to T3, 40 % of C to T4 */
@@ -153,7 +153,7 @@ static void test_area(void **state)
 static void test_weights(void **state)
 {
     (void)state;
-    char *out = NULL, o[8300];
+    char *out = NULL, o[1024];
     snprintf(o, sizeof o, "%s",
              at("-o @/w.csv --crosswalk @/w-x.csv --method weights --weights-table "
                 "@/anc.csv --weights-key key --weights-column ew"));
@@ -169,7 +169,7 @@ static void test_weights(void **state)
 static void test_correspondence(void **state)
 {
     (void)state;
-    char *out = NULL, args[8300];
+    char *out = NULL, args[1024];
     snprintf(args, sizeof args, "%s",
              at("carry -q --table @/counts.csv --table-key key --columns ew --method "
                 "correspondence --correspondence @/corr.csv -o @/c.csv"));
@@ -226,7 +226,7 @@ static void test_suppressed_range(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    char *out = NULL, args[8300];
+    char *out = NULL, args[1024];
     /* a column that is not there: data error naming file and column */
     snprintf(args, sizeof args, "%s",
              at("carry -q --table @/counts.csv --table-key key --columns einwohner --from "

@@ -5,6 +5,7 @@
 #include "test_util.h"
 
 #include "cli/cli_util.h"
+#include "quartier/indices.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -106,6 +107,10 @@ static void test_sacramento_indices(void **state)
                  0.3112698489030513, 1e-9);
     assert_close(qtr_json_index(out, "spatial_proximity_profile", "HISP_"), 0.22847334404621394,
                  1e-9);
+    /* --permutations 0 simulates nothing: the indices defined by simulation say so */
+    assert_non_null(strstr(out, "\"name\": \"modified_gini\", \"group\": \"HISP_\", \"value\": "
+                                "null, \"ci_low\": null, \"ci_high\": null, \"p_value\": null, "
+                                "\"expected\": null, \"reason\": \"" QTR_NO_DRAWS_REASON "\""));
     free(out);
 
     /* PySAL's own departures from the published formulas, on request. */

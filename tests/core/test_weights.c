@@ -56,6 +56,40 @@ static void test_knn(void **state)
     assert_int_equal(qtr_weights_knn(bad, y2, 2, 1, &w, &err), QTR_ERR_DATA);
 }
 
+/* Long rows (a band over a 30 x 30 lattice with 300 columns apart in the numbering, rows of
+ * hundreds of entries) come out sorted by column, each neighbour once, with the weight that
+ * belongs to it: binary band, so weight 1 for every pair within the threshold. */
+static void test_band_long_rows_sorted(void **state)
+{
+    (void)state;
+    enum { S = 30, N = S * S };
+    double x[N], y[N];
+    for (size_t i = 0; i < N; i++) { /* a scrambled numbering: i -> (i * 7) mod N is a cell */
+        size_t c = (i * 7) % N;
+        x[i] = (double)(c % S);
+        y[i] = (double)(c / S);
+    }
+    struct qtr_csr *w = NULL;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_weights_distance_band(x, y, N, 10.0, 1, -1, &w, &err), 0);
+    size_t longest = 0;
+    for (size_t i = 0; i < N; i++) {
+        size_t len = w->row[i + 1] - w->row[i], expect = 0;
+        longest = len > longest ? len : longest;
+        for (size_t j = 0; j < N; j++)
+            expect += j != i && hypot(x[i] - x[j], y[i] - y[j]) <= 10.0;
+        assert_int_equal(len, expect);
+        for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
+            if (e > w->row[i])
+                assert_true(w->col[e - 1] < w->col[e]);
+            assert_true(hypot(x[i] - x[w->col[e]], y[i] - y[w->col[e]]) <= 10.0);
+            assert_true(w->w[e] == 1.0);
+        }
+    }
+    assert_true(longest > 256);
+    qtr_csr_free(w);
+}
+
 static void test_band_and_helpers(void **state)
 {
     (void)state;
@@ -275,6 +309,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_knn),
+        cmocka_unit_test(test_band_long_rows_sorted),
         cmocka_unit_test(test_band_and_helpers),
         cmocka_unit_test(test_kernel),
         cmocka_unit_test(test_kdtree_vs_brute_force),

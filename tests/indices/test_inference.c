@@ -395,6 +395,74 @@ static void test_thread_independence(void **state)
     assert_true(lo1 == lo2 && hi1 == hi2);
 }
 
+/* Isolation xPx = Σ (x_i/X)(x_i/t_i), a second index for the batch. */
+static int local_iso(const struct qtr_units *u, double *out, struct qtr_error *err)
+{
+    double X = 0.0;
+    for (size_t i = 0; i < u->n; i++)
+        X += u->group[i];
+    if (!(X > 0.0))
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "group absent");
+    double s = 0.0;
+    for (size_t i = 0; i < u->n; i++)
+        if (u->total[i] > 0)
+            s += u->group[i] / X * u->group[i] / u->total[i];
+    *out = s;
+    return QTR_OK;
+}
+
+/* Defined on no data set: its error is its own, the others of the batch are unaffected. */
+static int local_never(const struct qtr_units *u, double *out, struct qtr_error *err)
+{
+    (void)u;
+    (void)out;
+    return qtr_error_set(err, QTR_ERR_DOMAIN, "never defined");
+}
+
+/* Several indices on one batch of draws give, bit for bit, what each gives alone, whatever
+ * the thread count: every draw's data set depends only on the seed and the draw. */
+static void test_batch_equals_single(void **state)
+{
+    (void)state;
+    struct single s;
+    lcg_state = 99;
+    random_layout(&s, 120, 50, 0.3);
+    enum { N = 77 };
+    const qtr_index_fn fns[3] = {local_d, local_never, local_iso};
+    struct qtr_error err = {0}, es[3];
+    for (int threads = 1; threads <= 3; threads++) {
+        struct qtr_infer_options o = {.draws = N, .seed = 31, .threads = threads};
+        struct qtr_infer_result rb[3], r1;
+        int st[3];
+        double sims[N];
+        assert_int_equal(qtr_infer_null_many(&s.u, fns, 3, QTR_NULL_PERMUTATION, &o, rb, st, es,
+                                             &err),
+                         QTR_OK);
+        assert_int_equal(st[1], QTR_ERR_DOMAIN);
+        assert_string_equal(es[1].msg, "never defined");
+        for (int j = 0; j < 3; j += 2) {
+            assert_int_equal(st[j], QTR_OK);
+            struct qtr_infer_options o1 = {.draws = N, .seed = 31, .threads = 1};
+            assert_int_equal(
+                qtr_infer_null(&s.u, fns[j], QTR_NULL_PERMUTATION, &o1, &r1, sims, &err), QTR_OK);
+            assert_true(r1.observed == rb[j].observed && r1.expected == rb[j].expected &&
+                        r1.sd == rb[j].sd && r1.p_value == rb[j].p_value &&
+                        r1.p_lower == rb[j].p_lower && r1.valid == rb[j].valid);
+        }
+        double lo[3], hi[3], l1, h1;
+        assert_int_equal(
+            qtr_infer_bootstrap_ci_many(&s.u, fns, 3, &o, 0.95, lo, hi, st, es, &err), QTR_OK);
+        assert_int_equal(st[1], QTR_ERR_DOMAIN);
+        for (int j = 0; j < 3; j += 2) {
+            assert_int_equal(st[j], QTR_OK);
+            struct qtr_infer_options o1 = {.draws = N, .seed = 31, .threads = 1};
+            assert_int_equal(
+                qtr_infer_bootstrap_ci(&s.u, fns[j], &o1, 0.95, &l1, &h1, sims, &err), QTR_OK);
+            assert_true(l1 == lo[j] && h1 == hi[j]);
+        }
+    }
+}
+
 static void test_multigroup_null(void **state)
 {
     (void)state;
@@ -612,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_sampler_goodness_of_fit),
         cmocka_unit_test(test_bootstrap_ci),
         cmocka_unit_test(test_thread_independence),
+        cmocka_unit_test(test_batch_equals_single),
         cmocka_unit_test(test_multigroup_null),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_compare_multigroup),

@@ -63,6 +63,37 @@ static void test_battery_without_geometry(void **state)
     free(v);
 }
 
+/* permutations = 0 simulates nothing: the indices defined by simulation are listed with the
+ * reason, the others keep their values and have no inference. */
+static void test_battery_no_draws(void **state)
+{
+    (void)state;
+    const struct qtr_units u = {.n = 3, .total = B_t, .group = B_x};
+    struct qtr_index_value *v = NULL;
+    size_t n = 0;
+    struct qtr_error e;
+    struct qtr_index_options opt = {.permutations = 0, .seed = 1};
+    assert_int_equal(qtr_indices_single(&u, "g", &opt, &v, &n, &e), QTR_OK);
+    size_t nd;
+    const struct qtr_index_def *defs = qtr_single_index_defs(&nd);
+    assert_int_equal(n, nd);
+    size_t simulated = 0;
+    for (size_t k = 0; k < n; k++) {
+        assert_true(isnan(v[k].p_value) && isnan(v[k].ci_low) && isnan(v[k].expected));
+        if (defs[k].flags & QTR_INDEX_SIMULATED) {
+            simulated++;
+            assert_int_equal(v[k].status, QTR_ERR_DOMAIN);
+            assert_string_equal(v[k].reason, QTR_NO_DRAWS_REASON);
+            assert_true(isnan(v[k].value));
+        } else if (!(defs[k].flags & (QTR_INDEX_NEEDS_AREA | QTR_INDEX_NEEDS_CENTROIDS))) {
+            assert_int_equal(v[k].status, QTR_OK);
+        }
+    }
+    assert_int_equal(simulated, 3);
+    assert_close(find(v, n, "dissimilarity")->value, 0.5, 1e-15);
+    free(v);
+}
+
 static void test_battery_appends_and_full_geometry(void **state)
 {
     (void)state;
@@ -176,6 +207,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_battery_without_geometry),
+        cmocka_unit_test(test_battery_no_draws),
         cmocka_unit_test(test_battery_appends_and_full_geometry),
         cmocka_unit_test(test_battery_spatial_units),
         cmocka_unit_test(test_battery_bad_input_gives_reasons),

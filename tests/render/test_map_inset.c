@@ -157,6 +157,39 @@ static void test_nearby_and_large_bodies_stay(void **state)
     qtr_shapes_free(s);
 }
 
+/* The parts are linked along x (a sweep): their order in the layer changes nothing. A chain of
+ * 200 m squares 100 m apart (linked one to the next) ends 20 km from a far 100 m island. */
+static void test_order_of_parts_changes_nothing(void **state)
+{
+    (void)state;
+    enum { N = 41 };
+    double fw[N][3], bw[N][3];
+    for (int f = 0; f < N - 1; f++) {
+        fw[f][0] = 500000 + 300.0 * f;
+        fw[f][1] = 6000000 + 50.0 * (f % 3);
+        fw[f][2] = 200;
+    }
+    fw[N - 1][0] = 500000 + 300.0 * (N - 2) + 20000;
+    fw[N - 1][1] = 6020000;
+    fw[N - 1][2] = 100;
+    for (int f = 0; f < N; f++)
+        memcpy(bw[f], fw[(f * 17) % N], sizeof bw[f]); /* 17 and 41 coprime: a permutation */
+    struct qtr_map_extent a, b;
+    struct qtr_shapes *s = squares((const double(*)[3])fw, N);
+    assert_int_equal(qtr_map_extent(s, &a), 1);
+    qtr_shapes_free(s);
+    s = squares((const double(*)[3])bw, N);
+    assert_int_equal(qtr_map_extent(s, &b), 1);
+    qtr_shapes_free(s);
+    assert_int_equal(a.ninsets, 1);
+    assert_int_equal(b.ninsets, 1);
+    /* the whole chain is the main frame, the island the inset */
+    assert_float_equal(a.minx, 500000, 1e-9);
+    assert_float_equal(a.maxx, 500000 + 300.0 * (N - 2) + 200, 1e-9);
+    assert_true(a.minx == b.minx && a.miny == b.miny && a.maxx == b.maxx && a.maxy == b.maxy);
+    assert_true(a.inset[0].minx == b.inset[0].minx && a.inset[0].maxy == b.inset[0].maxy);
+}
+
 static void test_island_group_shares_an_inset(void **state)
 {
     (void)state;
@@ -215,6 +248,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_far_island_goes_into_an_inset),
         cmocka_unit_test(test_nearby_and_large_bodies_stay),
+        cmocka_unit_test(test_order_of_parts_changes_nothing),
         cmocka_unit_test(test_island_group_shares_an_inset),
         cmocka_unit_test(test_feature_with_a_far_part),
     };
