@@ -14,29 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spatial_internal.h"
+
 const char *const qtr_decay_index_names[QTR_DECAY_NINDEX] = {
     "spatial_proximity", "absolute_clustering", "relative_clustering", "distance_decay_isolation",
     "distance_decay_exposure"};
 
-static int check_units(const struct qtr_units *u, const char *index, struct qtr_error *err)
-{
-    if (!u || u->n == 0 || !u->total || !u->group)
-        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: no districts or no counts given", index);
-    for (size_t i = 0; i < u->n; i++) {
-        double x = u->group[i], t = u->total[i];
-        if (!isfinite(x) || !isfinite(t) || x < 0 || t < 0)
-            return qtr_error_set(err, QTR_ERR_DOMAIN,
-                                 "%s: district %zu has a missing or negative count "
-                                 "(group %g, total %g); fill or exclude it first",
-                                 index, i, x, t);
-        if (x > t)
-            return qtr_error_set(err, QTR_ERR_DOMAIN,
-                                 "%s: district %zu has more group members (%g) than residents "
-                                 "(%g); check the group and total columns",
-                                 index, i, x, t);
-    }
-    return QTR_OK;
-}
 
 /* ---- distance-decay proximity c_ij ------------------------------------------------ */
 
@@ -65,7 +48,7 @@ static int prox_init(struct prox *p, const struct qtr_units *u, const struct qtr
                      const char *name, struct qtr_error *err)
 {
     memset(p, 0, sizeof *p);
-    int rc = check_units(u, name, err);
+    int rc = qtr_spatial_check_units(u, name, err);
     if (rc)
         return rc;
     if (!o)
@@ -251,7 +234,7 @@ int qtr_decay_family_compute(const struct qtr_decay_field *f, const struct qtr_u
         return qtr_error_set(err, QTR_ERR_USAGE,
                              "distance-decay indices: the districts do not match the decay field");
     struct qtr_error e = {0};
-    if (check_units(u, "distance-decay indices", &e) == QTR_OK) {
+    if (qtr_spatial_check_units(u, "distance-decay indices", &e) == QTR_OK) {
         double X, Y, T;
         totals(u, &X, &Y, &T, "distance-decay indices", &e);
     }
@@ -327,7 +310,7 @@ static int via_field(const struct qtr_units *u, const struct qtr_decay_options *
                      double *out, struct qtr_error *err)
 {
     const char *name = qtr_decay_index_names[k];
-    int rc = check_units(u, name, err);
+    int rc = qtr_spatial_check_units(u, name, err);
     if (rc)
         return rc;
     if (!u->cx || !u->cy || !u->area)

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int check_units(const struct qtr_units *u, const char *index, struct qtr_error *err)
+#include "spatial_internal.h"
+
+int qtr_spatial_check_units(const struct qtr_units *u, const char *index, struct qtr_error *err)
 {
     if (!u || u->n == 0 || !u->total || !u->group)
         return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: no districts or no counts given", index);
@@ -77,7 +79,7 @@ int qtr_spatial_dissimilarity(const struct qtr_units *u, const struct qtr_csr *w
                               struct qtr_error *err)
 {
     static const char *name = "spatial_dissimilarity";
-    int rc = check_units(u, name, err);
+    int rc = qtr_spatial_check_units(u, name, err);
     if (rc || (rc = check_csr(w, u->n, name, err)))
         return rc;
     double d;
@@ -103,7 +105,7 @@ int qtr_boundary_spatial_dissimilarity(const struct qtr_units *u, const struct q
                                        double *out, struct qtr_error *err)
 {
     static const char *name = "boundary_spatial_dissimilarity";
-    int rc = check_units(u, name, err);
+    int rc = qtr_spatial_check_units(u, name, err);
     if (rc || (rc = check_csr(len, u->n, name, err)))
         return rc;
     double d;
@@ -137,7 +139,7 @@ int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
                                                    struct qtr_error *err)
 {
     static const char *name = "perimeter_area_ratio_spatial_dissimilarity";
-    int rc = check_units(u, name, err);
+    int rc = qtr_spatial_check_units(u, name, err);
     if (rc || (rc = check_csr(len, u->n, name, err)))
         return rc;
     if (!u->area || !perimeter)
@@ -197,7 +199,7 @@ int qtr_spatial_proximity_profile(const struct qtr_units *u, const struct qtr_cs
                                   double *out, double *curve, struct qtr_error *err)
 {
     static const char *name = "spatial_proximity_profile";
-    int rc = check_units(u, name, err);
+    int rc = qtr_spatial_check_units(u, name, err);
     if (rc || (rc = check_csr(w, u->n, name, err)))
         return rc;
     if (m < 2)
@@ -356,7 +358,7 @@ int qtr_multiscalar_profile(const struct qtr_units *u, const double *bandwidths,
 {
     if (!u || !bandwidths || !build || !index || !values || !status)
         return qtr_error_set(err, QTR_ERR_USAGE, "multiscalar profile: missing argument");
-    int rc = check_units(u, "multiscalar profile", err);
+    int rc = qtr_spatial_check_units(u, "multiscalar profile", err);
     if (rc)
         return rc;
     double *lx = malloc(u->n * sizeof *lx), *lt = malloc(u->n * sizeof *lt);
