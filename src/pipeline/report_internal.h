@@ -1,0 +1,187 @@
+/*
+ * report_internal.h - between the files of the report stage: report_stage.c (the stage),
+ * report_maps.c and report_renewal_maps.c (the maps), report_text.c and
+ * report_sections.c (the text). Formatting is in src/render/format.c.
+ */
+#ifndef QUARTIER_REPORT_INTERNAL_H
+#define QUARTIER_REPORT_INTERNAL_H
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "quartier/bivariate.h"
+#include "quartier/classify.h"
+#include "quartier/doc.h"
+#include "quartier/format.h"
+#include "quartier/geom.h"
+#include "quartier/goals.h"
+#include "quartier/gpkg_read.h"
+#include "quartier/labels.h"
+#include "quartier/map.h"
+#include "quartier/output.h"
+#include "quartier/palette.h"
+#include "quartier/pipeline.h"
+#include "quartier/strutil.h"
+#include "quartier/table.h"
+
+struct rs {
+    struct qtr_ctx *ctx;
+    const struct qtr_config *cfg;
+    struct qtr_state *st;
+    int en;
+    char *mapdir;
+    struct qtr_shapes *shapes;
+    struct qtr_map_label *labels;
+    size_t nlabels;
+    struct qtr_doc *doc;
+    char date[64];      /* "Stand: 31.12.2022" */
+    char prev_date[32]; /* "31.12.2020" or "" */
+    char cur_date[32];
+    char created[32];   /* PDF creation date from SOURCE_DATE_EPOCH, "" = now */
+    char map_date[160]; /* "Stand: ..." of the tables behind the next map ("" = date) */
+    size_t nmaps;
+    double tol;                 /* generalisation tolerance (CRS units) */
+    struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
+    struct qtr_shapes *cand;    /* candidate areas from the GeoPackage, or NULL (borrowed too) */
+    char cand_layer[128];
+    char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
+    size_t ntmp;
+    struct qtr_error *err;
+};
+
+#define T(r, de_, en_) ((r)->en ? (en_) : (de_))
+
+#define ADD(call)                                                                                  \
+    do {                                                                                           \
+        if ((call))                                                                                \
+            return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory writing the report");       \
+    } while (0)
+
+/* ---- numbers, dates, names (src/render/format.c, the analysis file) ------ */
+
+static inline void num(const struct rs *r, double v, int dec, char *buf, size_t size)
+{
+    qtr_fmt_num(r->en, v, dec, buf, size);
+}
+
+/* p-value as in the tables: "0,001", "< 0,001" never occurs with the +1 correction. */
+static inline void pval(const struct rs *r, double p, char *buf, size_t size)
+{
+    qtr_fmt_p(r->en, p, buf, size);
+}
+
+static inline void ptext(const struct rs *r, double p, char *buf, size_t size)
+{
+    qtr_fmt_ptext(r->en, r->cfg->permutations, p, buf, size);
+}
+
+static inline void date_text(const struct rs *r, const char *iso, char *buf, size_t size)
+{
+    qtr_fmt_date(r->en, iso, buf, size);
+}
+
+static inline const char *field_label(const struct rs *r, const char *f)
+{
+    return qtr_action_field_label(r->en, f);
+}
+
+static inline const char *method_text(const struct rs *r, enum qtr_class_method m)
+{
+    return qtr_class_method_text(r->en, m);
+}
+
+static inline const char *basename_of(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* A number of a column, NaN when missing, suppressed or not finite (classes need finite values). */
+static inline double cell(const struct qtr_column *c, size_t i)
+{
+    return c && !c->is_text && (c->kind[i] == QTR_CELL_VALUE || c->kind[i] == QTR_CELL_ZERO) &&
+                   isfinite(c->v[i])
+               ? c->v[i]
+               : NAN;
+}
+
+static inline const char *group_label(const struct rs *r, const char *id)
+{
+    for (size_t g = 0; g < r->cfg->ngroups; g++)
+        if (!strcmp(r->cfg->groups[g].id, id)) {
+            const struct qtr_group_spec *s = &r->cfg->groups[g];
+            if (r->en && s->label_en)
+                return s->label_en;
+            return s->label ? s->label : s->id;
+        }
+    return id;
+}
+
+static inline const char *ind_label(const struct rs *r, const struct qtr_indicator_spec *s)
+{
+    if (r->en && s->label_en)
+        return s->label_en;
+    return s->label ? s->label : s->id;
+}
+
+static inline int para(struct rs *r, const char *text)
+{
+    ADD(qtr_doc_para(r->doc, QTR_DOC_PARA, text));
+    return QTR_OK;
+}
+
+static inline int note(struct rs *r, const char *text)
+{
+    ADD(qtr_doc_para(r->doc, QTR_DOC_NOTE, text));
+    return QTR_OK;
+}
+
+/* ---- report_maps.c --------------------------------------------------------- */
+
+/*
+ * Source line of a map: the attribution of the tables that supply a column named in one
+ * of the expressions (every table when nexpr is 0 or no column matches), then of the
+ * boundaries. Sets r->map_date. NULL when out of memory.
+ */
+char *qtr_report_source_line(struct rs *r, const char *const *expr, size_t nexpr);
+/* maps/<stem>.png, .svg, .pdf and, in_report, the map in the document */
+int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_report);
+/* Graduated map of v (NaN = no data) with method/k, limits rounded to `dec` decimals. */
+int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
+                             enum qtr_class_method meth, size_t k, enum qtr_palette pal, int dec,
+                             const char *unit, const char *title, const char *subtitle,
+                             const char *legend, const char *source, int in_report);
+/* Categorical map: cls[i] in 0..nclass-1 or -1. */
+int qtr_report_category_map(struct rs *r, const char *stem, const int *cls, size_t nclass,
+                            const struct qtr_rgb *col, const char *const *lab, const char *title,
+                            const char *subtitle, const char *legend, const char *nodata,
+                            const char *source, int with_labels, int in_report);
+int qtr_report_make_labels(struct rs *r);
+int qtr_report_overview_map(struct rs *r, double tol);
+int qtr_report_group_maps(struct rs *r, size_t g);
+
+/* ---- report_renewal_maps.c ------------------------------------------------- */
+
+int qtr_report_indicator_map(struct rs *r, size_t k);
+int qtr_report_renewal_maps(struct rs *r);
+int qtr_report_lisa_maps(struct rs *r, int *any);
+
+/* ---- report_text.c ----------------------------------------------------------- */
+
+const char *qtr_report_index_short(const struct rs *r, const char *name);
+int qtr_report_index_table(struct rs *r, const char *caption, int core);
+int qtr_report_summary(struct rs *r);
+int qtr_report_indices_section(struct rs *r);
+int qtr_report_change_section(struct rs *r);
+
+/* ---- report_sections.c ------------------------------------------------------- */
+
+int qtr_report_renewal_section(struct rs *r);
+int qtr_report_indicators_section(struct rs *r);
+int qtr_report_goals_section(struct rs *r);
+int qtr_report_quality_section(struct rs *r);
+int qtr_report_methods_section(struct rs *r);
+int qtr_report_sources_section(struct rs *r);
+
+#endif

@@ -1,0 +1,528 @@
+/*
+ * report_maps.c - source lines, drawing and the maps of the districts and groups (overview,
+ * shares, location quotients) of the report.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report_internal.h"
+
+/* ---- sources -------------------------------------------------------------- */
+
+/* 1 when `name` occurs in expr as a whole name (not as part of a longer one). */
+static int mentions(const char *expr, const char *name)
+{
+    size_t n = strlen(name);
+    if (!expr || !n)
+        return 0;
+    for (const char *p = strstr(expr, name); p; p = strstr(p + 1, name)) {
+        unsigned char before = p > expr ? (unsigned char)p[-1] : ' ';
+        unsigned char after = (unsigned char)p[n];
+        if (!(isalnum(before) || before == '_') && !(isalnum(after) || after == '_'))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Source line of a map: the attribution of the tables that supply a column
+ * named in one of the expressions (every table when nexpr is 0 or no column
+ * matches), then of the
+ * boundaries (qtr_map_source_line; a source without attribution by its file).
+ */
+char *qtr_report_source_line(struct rs *r, const char *const *expr, size_t nexpr)
+{
+    struct qtr_map_source *src = calloc(r->cfg->ntables + 1, sizeof *src);
+    if (!src)
+        return NULL;
+    /* the map's date is the reference date of the tables it shows (the MSS tables of a
+     * Berlin run are 31.12.2020 while the population is 31.12.2024) */
+    char dates[4][32];
+    size_t nd = 0;
+    r->map_date[0] = '\0';
+    size_t listed = 0;
+    /* a second pass names every table when no column of the expressions came from one
+     * (e.g. a column renamed on the way): a map must name whoever supplied its data */
+    for (int pass = 0; pass < 2 && !listed; pass++)
+        for (size_t t = 0; t < r->cfg->ntables; t++) {
+            const struct qtr_table_spec *ts = &r->cfg->tables[t];
+            int used = nexpr == 0 || pass == 1;
+            for (size_t c = 0; !used && c < r->st->frame->ncols; c++) {
+                const struct qtr_column *col = r->st->frame->cols[c];
+                if (!col->origin || strcmp(col->origin, ts->id))
+                    continue;
+                for (size_t e = 0; e < nexpr && !used; e++)
+                    used = mentions(expr[e], col->name);
+            }
+            if (!used)
+                continue;
+            src[listed].attribution = ts->attribution;
+            src[listed++].file = ts->source;
+            if (ts->date) {
+                char d[32];
+                date_text(r, ts->date, d, sizeof d);
+                size_t k = 0;
+                while (k < nd && strcmp(dates[k], d))
+                    k++;
+                if (k == nd && nd < 4)
+                    snprintf(dates[nd++], sizeof dates[0], "%s", d);
+            }
+        }
+    if (nexpr && nd) {
+        size_t len =
+            (size_t)snprintf(r->map_date, sizeof r->map_date, "%s", T(r, "Stand:", "Date:"));
+        for (size_t k = 0; k < nd && len < sizeof r->map_date; k++)
+            len +=
+                (size_t)snprintf(r->map_date + len, sizeof r->map_date - len, "%s%s",
+                                 k ? (k + 1 == nd ? T(r, " und ", " and ") : ", ") : " ", dates[k]);
+    }
+    src[listed].attribution = r->cfg->bnd_attribution;
+    src[listed++].file = r->cfg->bnd_source;
+    char *line = qtr_map_source_line(src, listed, r->en);
+    free(src);
+    return line;
+}
+
+/* ---- maps ------------------------------------------------------------------ */
+
+int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_report)
+{
+    /*
+     * maps/<stem>.png, .svg (text as outlines, for Qt/QGIS and office programs), .pdf, and
+     * for the HTML a hidden SVG with the text as glyph symbols: browsers render it, and
+     * outlines would more than double the page (a map's source line alone is half of it).
+     * (Rendering them in parallel with OpenMP was slower on a loaded 2-core machine and
+     * leans on fontconfig's locking; they run one after the other.)
+     */
+    static const struct {
+        enum qtr_map_format f;
+        const char *name;
+        int glyphs;
+    } out[4] = {{QTR_MAP_PNG, "%s/%s.png", 0},
+                {QTR_MAP_SVG, "%s/%s.svg", 0},
+                {QTR_MAP_PDF, "%s/%s.pdf", 0},
+                {QTR_MAP_SVG, "%s/.%s.inline.svg", 1}};
+    char *path[4] = {NULL, NULL, NULL, NULL};
+    struct qtr_error e[4];
+    int st[4] = {0, 0, 0, 0};
+    int njob = in_report ? 4 : 3, rc = QTR_OK;
+    m->shapes = r->shapes;
+    if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
+        m->names = (const char *const *)r->st->layer->name;
+    m->nodata_color = m->nodata_solid ? qtr_palette_not_rated() : qtr_palette_nodata();
+    if (!m->date)
+        m->date = r->map_date[0] ? r->map_date : r->date;
+    if (!m->nodata_label)
+        m->nodata_label = T(r, "keine Angabe", "no data");
+    if (!m->created && r->created[0])
+        m->created = r->created;
+    for (int k = 0; k < njob; k++) {
+        qtr_error_clear(&e[k]);
+        if (!(path[k] = qtr_asprintf(out[k].name, r->mapdir, stem)))
+            rc = QTR_ERR_NOMEM;
+    }
+    char **nt = NULL;
+    if (!rc && in_report && !(nt = realloc(r->tmp_svg, (r->ntmp + 1) * sizeof *nt)))
+        rc = QTR_ERR_NOMEM;
+    if (rc) {
+        for (int k = 0; k < 4; k++)
+            free(path[k]);
+        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    }
+    if (in_report) {
+        r->tmp_svg = nt;
+        r->tmp_svg[r->ntmp++] = path[3]; /* removed at the end of the stage */
+    }
+    for (int k = 0; k < njob; k++) {
+        struct qtr_map mk = *m;
+        mk.svg_glyphs = out[k].glyphs;
+        st[k] = qtr_map_render(&mk, out[k].f, path[k], NULL, &e[k]);
+    }
+    for (int k = 0; k < njob && !rc; k++)
+        if (st[k]) {
+            *r->err = e[k];
+            rc = st[k];
+        }
+    if (!rc && in_report) {
+        /*
+         * In the A4 portrait report a map is 483 pt wide; drawn from an A4 landscape page
+         * its 7 pt legend would shrink to 4 pt. A smaller page of the same proportions
+         * keeps the text at about 6 pt. The HTML inlines the glyph SVG.
+         */
+        struct qtr_map pm = *m;
+        pm.width_pt = 600;
+        pm.height_pt = 424;
+        if (qtr_doc_map(r->doc, &pm, path[3]))
+            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    }
+    for (int k = 0; k < 3; k++)
+        free(path[k]);
+    r->nmaps += !rc;
+    return rc;
+}
+
+/* Graduated map of v (NaN = no data) with method/k, limits rounded to `dec` decimals. */
+int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
+                         enum qtr_class_method meth, size_t k, enum qtr_palette pal, int dec,
+                         const char *unit, const char *title, const char *subtitle,
+                         const char *legend, const char *source, int in_report)
+{
+    size_t n = r->shapes->n;
+    struct qtr_classes c = {0};
+    struct qtr_rgb *col = NULL;
+    char **lab = NULL;
+    struct qtr_error e = {0};
+    int rc = qtr_classify(v, n, meth, k, 1.0, &c, &e);
+    if (rc == QTR_ERR_DOMAIN)
+        return QTR_OK; /* no value to map: the map is left out, the tables still say so */
+    if (rc)
+        return qtr_error_set(r->err, rc, "map %s: %s", stem, e.msg);
+    if ((rc = qtr_classes_round(&c, v, dec, &e))) {
+        rc = qtr_error_set(r->err, rc, "map %s: %s", stem, e.msg);
+        goto out;
+    }
+    col = malloc(c.k * sizeof *col);
+    lab = calloc(c.k, sizeof *lab);
+    if (!col || !lab || qtr_palette_colors(pal, c.k, col, &e)) {
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t j = 0; j < c.k; j++) {
+        char buf[128], lo[48], hi[48];
+        if (r->en) {
+            num(r, c.limits[j], dec, lo, sizeof lo);
+            num(r, c.limits[j + 1], dec, hi, sizeof hi);
+            snprintf(buf, sizeof buf, "%s – %s%s%s", lo, hi, unit && *unit ? " " : "",
+                     unit ? unit : "");
+        } else if (qtr_class_label_de(c.limits[j], c.limits[j + 1], dec, unit, buf, sizeof buf)) {
+            snprintf(buf, sizeof buf, "?");
+        }
+        if (!(lab[j] = qtr_strdup(buf))) {
+            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    struct qtr_map m = {
+        .cls = c.cls,
+        .nclass = c.k,
+        .colors = col,
+        .class_labels = (const char *const *)lab,
+        .legend_title = legend,
+        .title = title,
+        .subtitle = subtitle,
+        .source = source,
+    };
+    rc = qtr_report_emit_map(r, stem, &m, in_report);
+out:
+    if (lab)
+        for (size_t j = 0; j < c.k; j++)
+            free(lab[j]);
+    free(lab);
+    free(col);
+    qtr_classes_release(&c);
+    return rc;
+}
+
+/* Categorical map: cls[i] in 0..nclass-1 or -1. */
+int qtr_report_category_map(struct rs *r, const char *stem, const int *cls, size_t nclass,
+                        const struct qtr_rgb *col, const char *const *lab, const char *title,
+                        const char *subtitle, const char *legend, const char *nodata,
+                        const char *source, int with_labels, int in_report)
+{
+    struct qtr_map m = {
+        .cls = cls,
+        .nclass = nclass,
+        .colors = col,
+        .class_labels = lab,
+        .legend_title = legend,
+        .title = title,
+        .subtitle = subtitle,
+        .source = source,
+        .nodata_label = nodata,
+        .nodata_solid = nodata != NULL, /* a label of its own: "nicht bewertet", not "keine
+                                           Angabe" (hatched) */
+        .labels = with_labels ? r->labels : NULL,
+        .nlabels = with_labels ? r->nlabels : 0,
+    };
+    return qtr_report_emit_map(r, stem, &m, in_report);
+}
+
+/* Representative points of the districts, largest first (they get their label first). */
+int qtr_report_make_labels(struct rs *r)
+{
+    const struct qtr_layer *l = r->st->layer;
+    size_t n = l->n, m = 0;
+    r->labels = calloc(n ? n : 1, sizeof *r->labels);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!r->labels || !order) {
+        free(order);
+        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    /* insertion sort by area, descending; stable for equal areas (n is a few hundred) */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = order[i], j = i;
+        while (j > 0 && l->area[order[j - 1]] < l->area[v]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        const char *name = l->name[i] && *l->name[i] ? l->name[i] : l->key[i];
+        if (!l->geom[i] || !name || !*name)
+            continue;
+        double x, y;
+        if (qtr_geom_point_inside(r->ctx->geos, l->geom[i], &x, &y)) {
+            r->labels[m].text = name;
+            r->labels[m].x = x;
+            r->labels[m].y = y;
+            m++;
+        }
+    }
+    r->nlabels = m;
+    free(order);
+    return QTR_OK;
+}
+
+/*
+ * Outlines of the parent areas ([boundaries] parent: a column, or
+ * "prefix:N" = the first N characters of the key), for orientation on the
+ * overview map: each parent's districts united with GEOS. *out stays NULL
+ * when there is no parent level worth drawing (none configured, one parent,
+ * or one parent per district) or GEOS cannot unite them (a warning then).
+ */
+static int parent_outlines(struct rs *r, double tol, struct qtr_shapes **out, char *what,
+                           size_t wsize)
+{
+    const struct qtr_layer *l = r->st->layer;
+    const char *spec = r->cfg->bnd_parent;
+    *out = NULL;
+    if (!spec || !l->n)
+        return QTR_OK;
+    size_t n = l->n, prefix = 0;
+    long col = -1;
+    if (!strncmp(spec, "prefix:", 7)) {
+        char *end;
+        long v = strtol(spec + 7, &end, 10);
+        if (end == spec + 7 || *end || v <= 0)
+            return QTR_OK;
+        prefix = (size_t)v;
+        snprintf(what, wsize, "%s", spec);
+    } else {
+        col = qtr_table_find_column(l->attrs, spec);
+        if (col < 0)
+            return QTR_OK;
+        snprintf(what, wsize, "%s", spec);
+    }
+    char **val = calloc(n, sizeof *val);
+    size_t *pid = malloc(n * sizeof *pid);
+    size_t np = 0;
+    struct GEOSGeom_t **united = NULL;
+    int rc = QTR_OK;
+    if (!val || !pid) {
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        val[i] = prefix ? qtr_strndup(l->key[i], prefix)
+                        : qtr_strdup(qtr_table_cell(l->attrs, i, (size_t)col));
+        if (!val[i]) {
+            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        size_t j = 0;
+        while (j < i && strcmp(val[j], val[i]))
+            j++;
+        pid[i] = j < i ? pid[j] : np++;
+    }
+    if (np < 2 || np == n)
+        goto out;
+    size_t failed = 0;
+    struct qtr_error ue = {0};
+    int urc = qtr_geom_union_groups(r->ctx->geos, (const struct GEOSGeom_t *const *)l->geom, n,
+                                    pid, np, &united, &failed, &ue);
+    if (urc == QTR_ERR_NOMEM) {
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (urc) {
+        size_t first = 0;
+        while (first < n && pid[first] != failed)
+            first++;
+        qtr_warn(r->ctx,
+                 "overview map: the districts of %s '%s' cannot be united (%s); "
+                 "drawn without parent outlines",
+                 spec, first < n ? val[first] : "?", r->ctx->geos_msg);
+        goto out;
+    }
+    struct qtr_shapes *raw = NULL;
+    struct qtr_error e = {0};
+    if (qtr_shapes_from_geos(r->ctx->geos, (const struct GEOSGeom_t *const *)united, np, &raw,
+                             &e) == QTR_OK) {
+        if (qtr_shapes_simplify(raw, tol, out, &e) != QTR_OK)
+            *out = NULL;
+        qtr_shapes_free(raw);
+    } else {
+        qtr_warn(r->ctx, "overview map: parent outlines skipped: %s", e.msg);
+    }
+out:
+    if (val)
+        for (size_t i = 0; i < n; i++)
+            free(val[i]);
+    free(val);
+    free(pid);
+    qtr_geoms_free(r->ctx->geos, united, np);
+    return rc;
+}
+
+int qtr_report_overview_map(struct rs *r, double tol)
+{
+    size_t n = r->shapes->n;
+    int *cls = calloc(n ? n : 1, sizeof *cls);
+    if (!cls)
+        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    struct qtr_rgb col[1] = {{214, 226, 240}};
+    char lab[96], sub[160];
+    snprintf(lab, sizeof lab, T(r, "Gebiet (%zu)", "district (%zu)"), n);
+    snprintf(sub, sizeof sub,
+             T(r, "%zu Gebiete; Namen, soweit sie ohne Überschneidung Platz haben",
+               "%zu districts; names where they fit without overlapping"),
+             n);
+    const char *labs[1] = {lab};
+    r->map_date[0] = '\0';
+    struct qtr_map_source bnd = {r->cfg->bnd_attribution, r->cfg->bnd_source};
+    char *src = qtr_map_source_line(&bnd, 1, r->en);
+    char what[160] = "", olab[256];
+    int rc = src ? parent_outlines(r, tol, &r->parents, what, sizeof what)
+                 : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    if (!rc) {
+        snprintf(
+            olab, sizeof olab,
+            T(r, "Grenze der übergeordneten Gebiete (%s)", "Boundary of the parent areas (%s)"),
+            what);
+        struct qtr_map m = {
+            .cls = cls,
+            .nclass = 1,
+            .colors = col,
+            .class_labels = labs,
+            .legend_title = T(r, "Gebiete", "Districts"),
+            .title = T(r, "Übersicht der Gebiete", "Districts"),
+            .subtitle = sub,
+            .source = src,
+            .labels = r->labels,
+            .nlabels = r->nlabels,
+            .overlay = r->parents,
+            .overlay_label = r->parents ? olab : NULL,
+            .overlay_color = {40, 50, 90},
+        };
+        rc = qtr_report_emit_map(r, "overview", &m, 1);
+    }
+    free(src);
+    free(cls);
+    return rc;
+}
+
+/* Location quotient classes on a log-symmetric scale around 1 (as common in planning atlases). */
+static int lq_map(struct rs *r, const char *gid, const double *lq, const char *source)
+{
+    static const double lim[] = {0.5, 0.8, 1.25, 2.0};
+    size_t n = r->shapes->n;
+    int *cls = malloc((n ? n : 1) * sizeof *cls);
+    struct qtr_rgb col[5];
+    struct qtr_rgb pu[5];
+    struct qtr_error e = {0};
+    if (!cls || qtr_palette_colors(QTR_PAL_PUOR, 5, pu, &e)) {
+        free(cls);
+        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    }
+    /* PuOr runs orange (low) to purple (high): low quotients orange, high purple */
+    for (size_t k = 0; k < 5; k++)
+        col[k] = pu[k];
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(lq[i])) {
+            cls[i] = -1;
+            continue;
+        }
+        int c = 0;
+        while (c < 4 && lq[i] >= lim[c])
+            c++;
+        cls[i] = c;
+        any = 1;
+    }
+    char l0[64], l1[64], l2[64], l3[64], l4[64], a[32], b[32];
+    num(r, lim[0], 2, a, sizeof a);
+    snprintf(l0, sizeof l0, T(r, "unter %s", "below %s"), a);
+    num(r, lim[1], 2, b, sizeof b);
+    snprintf(l1, sizeof l1, T(r, "%s bis unter %s", "%s to below %s"), a, b);
+    num(r, lim[2], 2, a, sizeof a);
+    snprintf(l2, sizeof l2,
+             T(r, "%s bis unter %s (etwa wie die Stadt)", "%s to below %s (about as the city)"), b,
+             a);
+    num(r, lim[3], 2, b, sizeof b);
+    snprintf(l3, sizeof l3, T(r, "%s bis unter %s", "%s to below %s"), a, b);
+    snprintf(l4, sizeof l4, T(r, "%s und mehr", "%s and more"), b);
+    const char *labs[5] = {l0, l1, l2, l3, l4};
+    char title[256], stem[96];
+    snprintf(title, sizeof title, T(r, "Standortquotient %s", "Location quotient %s"),
+             group_label(r, gid));
+    snprintf(stem, sizeof stem, "lq_%s", gid);
+    int rc = any ? qtr_report_category_map(r, stem, cls, 5, col, labs, title,
+                                T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",
+                                  "Share in the district divided by the city's share"),
+                                T(r, "Standortquotient", "Location quotient"), NULL, source, 0, 1)
+                 : QTR_OK;
+    free(cls);
+    return rc;
+}
+
+int qtr_report_group_maps(struct rs *r, size_t g)
+{
+    const struct qtr_group_spec *gs = &r->cfg->groups[g];
+    if (gs->multigroup_only)
+        return QTR_OK;
+    char name[160];
+    snprintf(name, sizeof name, "%s_share", gs->id);
+    const struct qtr_column *sc = qtr_frame_find(r->st->frame, name);
+    snprintf(name, sizeof name, "%s_lq", gs->id);
+    const struct qtr_column *lc = qtr_frame_find(r->st->frame, name);
+    if (!sc || !lc)
+        return QTR_OK;
+    size_t n = r->shapes->n;
+    double *s = malloc((n ? n : 1) * sizeof *s), *q = malloc((n ? n : 1) * sizeof *q);
+    const char *ex[2] = {r->cfg->total, gs->column};
+    char *src = qtr_report_source_line(r, ex, 2);
+    int rc = QTR_OK;
+    if (!s || !q || !src) {
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        s[i] = cell(sc, i);
+        q[i] = cell(lc, i);
+    }
+    char title[256], stem[96];
+    snprintf(title, sizeof title, T(r, "Anteil %s", "Share of %s"), group_label(r, gs->id));
+    snprintf(stem, sizeof stem, "share_%s", gs->id);
+    rc = qtr_report_graduated_map(r, stem, s, QTR_CLASS_QUANTILE, 5, QTR_PAL_BLUES, 1, "%", title,
+                       T(r,
+                         "in Prozent der Einwohner; Klassen mit gleicher Anzahl Gebiete "
+                         "(Quantile)",
+                         "percent of residents; classes with equal numbers of districts "
+                         "(quantiles)"),
+                       T(r, "Anteil", "Share"), src, 1);
+    if (!rc)
+        rc = lq_map(r, gs->id, q, src);
+out:
+    free(s);
+    free(q);
+    free(src);
+    return rc;
+}
