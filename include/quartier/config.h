@@ -108,6 +108,8 @@ struct qtr_config {
     char *crs;         /* work CRS or NULL (UTM zone of the data) */
     double min_population;
     int small_exclude; /* 1 = exclude small districts from indices */
+    int decomposition_three_player; /* change in M: 0 = Shapley as R segregation (Elbers),
+                                       1 = plain three-player Shapley value */
     uint64_t seed;
     unsigned permutations;
     int null_model;    /* enum qtr_null_model: permutation, evenness, systematic, bootstrap */

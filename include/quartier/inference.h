@@ -139,21 +139,29 @@ int qtr_infer_compare(const struct qtr_units *a, const struct qtr_units *b, qtr_
                       struct qtr_compare_result *res, double *sims, struct qtr_error *err);
 
 /**
- * Shapley decomposition of the change in M between two data sets with the
- * same districts (matched by position) and groups (Elbers 2023, online 2021, "A method for
- * studying differences in segregation across time and space", Sociological
- * Methods & Research; R `segregation::mutual_difference(method = "shapley")`):
+ * Shapley decomposition of the change in M between two data sets with the same districts
+ * (matched by position; a district without residents at one date is absent there) and
+ * groups, as R `segregation::mutual_difference(method = "shapley")` computes it (Elbers
+ * 2023, online 2021, "A method for studying differences in segregation across time and
+ * space", Sociological Methods & Research 52(1)):
  *
  *   m2 - m1 = additions + removals + unit_marginal + group_marginal + structural
  *
- * additions = M2 - M2 on the common support, removals = M1 on the common
- * support - M1 (districts and groups with residents in only one of the two);
- * the other three are Shapley values over the three factors "district
- * sizes", "group sizes" and "structure" (the odds ratios), where a table with
- * the structure of one data set and the marginals of another is made by
- * iterative proportional fitting. Natural log. Errors: QTR_ERR_DOMAIN (no
- * common support, fitting does not converge), QTR_ERR_DATA (shapes differ).
+ * The common support is what the package takes: the groups with residents at both dates,
+ * the districts with residents of those groups at both dates, then the groups again.
+ * additions = M2 - M2 on the common support (districts and groups only at the second date),
+ * removals = M1 on the common support - M1. Tables with the structure (the odds ratios) of
+ * one data set and the marginals of another are made by iterative proportional fitting
+ * from the common tables with their empty cells set to 1e-10 residents (a thousandth of the
+ * smallest count when that is smaller), to a precision of 1e-15.
+ * QTR_SHAPLEY_ELBERS splits as the package does: structure against both marginals together
+ * (1/2 for each order), then the marginal part into group and district sizes (1/4 for each
+ * of four differences). QTR_SHAPLEY_THREE_PLAYER is the plain Shapley value of the three
+ * factors (weights 1/3, 1/6, 1/6, 1/3 over the orders). Natural log. Errors: QTR_ERR_DOMAIN
+ * (no common support, fitting does not converge), QTR_ERR_DATA (shapes differ).
  */
+enum qtr_shapley_split { QTR_SHAPLEY_ELBERS = 0, QTR_SHAPLEY_THREE_PLAYER };
+
 struct qtr_m_shapley {
     double m1, m2, difference;
     double additions, removals;
@@ -161,6 +169,7 @@ struct qtr_m_shapley {
 };
 
 int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_units *b,
-                                   struct qtr_m_shapley *res, struct qtr_error *err);
+                                   enum qtr_shapley_split split, struct qtr_m_shapley *res,
+                                   struct qtr_error *err);
 
 #endif

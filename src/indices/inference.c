@@ -1184,30 +1184,29 @@ static double m_joint(const double *p, size_t n, size_t K, double *rows, double 
 }
 
 /*
- * Iterative proportional fitting (Deming & Stephan 1940): scale `seed` (n x K,
- * zeros kept) to row sums r and column sums c. Returns 0 on convergence.
+ * Iterative proportional fitting (Deming & Stephan 1940): scale `seed` (n x K, every cell
+ * positive) to row sums r and column sums c (both summing to 1), alternating rows and
+ * columns until both deviate by less than 1e-15. Returns 0 on convergence.
  */
 static int ipf(const double *seed, size_t n, size_t K, const double *r, const double *c,
                double *out, double *rows, double *cols)
 {
     memcpy(out, seed, n * K * sizeof *out);
-    for (int it = 0; it < 10000; it++) {
+    for (int it = 0; it < 100000; it++) {
         for (size_t i = 0; i < n; i++) {
             double s = 0.0;
             for (size_t k = 0; k < K; k++)
                 s += out[i * K + k];
-            if (s > 0.0)
-                for (size_t k = 0; k < K; k++)
-                    out[i * K + k] *= r[i] / s;
+            for (size_t k = 0; k < K; k++)
+                out[i * K + k] *= r[i] / s;
         }
         memset(cols, 0, K * sizeof *cols);
         for (size_t i = 0; i < n; i++)
             for (size_t k = 0; k < K; k++)
                 cols[k] += out[i * K + k];
         for (size_t k = 0; k < K; k++)
-            if (cols[k] > 0.0)
-                for (size_t i = 0; i < n; i++)
-                    out[i * K + k] *= c[k] / cols[k];
+            for (size_t i = 0; i < n; i++)
+                out[i * K + k] *= c[k] / cols[k];
         double dev = 0.0;
         for (size_t i = 0; i < n; i++) {
             double s = 0.0;
@@ -1216,14 +1215,31 @@ static int ipf(const double *seed, size_t n, size_t K, const double *r, const do
             rows[i] = s;
             dev = fmax(dev, fabs(s - r[i]));
         }
-        if (dev < 1e-13)
+        if (dev < 1e-15)
             return 0;
     }
     return -1;
 }
 
+/* Row and column sums of the n x K table p, scaled to sum to 1 (p is scaled too). */
+static void normalise(double *p, size_t n, size_t K, double *rows, double *cols)
+{
+    double tot = 0.0;
+    for (size_t j = 0; j < n * K; j++)
+        tot += p[j];
+    memset(rows, 0, n * sizeof *rows);
+    memset(cols, 0, K * sizeof *cols);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < K; k++) {
+            p[i * K + k] /= tot;
+            rows[i] += p[i * K + k];
+            cols[k] += p[i * K + k];
+        }
+}
+
 int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_units *b,
-                                   struct qtr_m_shapley *res, struct qtr_error *err)
+                                   enum qtr_shapley_split split, struct qtr_m_shapley *res,
+                                   struct qtr_error *err)
 {
     if (!a || !b || !res)
         return qtr_error_set(err, QTR_ERR_USAGE, "Shapley decomposition needs two data sets");
@@ -1244,29 +1260,53 @@ int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_u
     }
     size_t n = a->n, K = a->ngroups;
     size_t *ui = malloc(n * sizeof *ui), *gk = malloc(K * sizeof *gk);
-    double *ta = calloc(n, sizeof *ta), *tb = calloc(n, sizeof *tb);
     double *xa = calloc(K, sizeof *xa), *xb = calloc(K, sizeof *xb);
-    double *pa = NULL, *pb = NULL, *fit = NULL, *rows = NULL, *cols = NULL;
+    unsigned char *kin = calloc(K, 1);
+    double *pa = NULL, *pb = NULL, *fa = NULL, *fb = NULL, *fit = NULL, *rows = NULL,
+           *cols = NULL;
     double *ra = NULL, *rb = NULL, *ca = NULL, *cb = NULL;
-    if (!ui || !gk || !ta || !tb || !xa || !xb) {
+    if (!ui || !gk || !xa || !xb || !kin) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < K; k++) {
-            ta[i] += a->groups[k][i];
-            tb[i] += b->groups[k][i];
-            xa[k] += a->groups[k][i];
-            xb[k] += b->groups[k][i];
-        }
-    /* Common support: districts and groups with residents in both data sets. */
-    size_t nc = 0, kc = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ta[i] > 0.0 && tb[i] > 0.0)
-            ui[nc++] = i;
+    /* The smallest positive count of either data set: empty cells of the common table are
+     * filled with 1e-10 residents, or a thousandth of it when that is smaller. */
+    double min_count = INFINITY;
     for (size_t k = 0; k < K; k++)
-        if (xa[k] > 0.0 && xb[k] > 0.0)
+        for (size_t i = 0; i < n; i++) {
+            double x = a->groups[k][i], y = b->groups[k][i];
+            xa[k] += x;
+            xb[k] += y;
+            if (x > 0.0)
+                min_count = fmin(min_count, x);
+            if (y > 0.0)
+                min_count = fmin(min_count, y);
+        }
+    /* Common support as the R package makes it: groups with residents at both dates; the
+     * districts with residents of those groups at both dates; then the groups again, with
+     * residents in those districts at both dates. */
+    for (size_t k = 0; k < K; k++)
+        kin[k] = xa[k] > 0.0 && xb[k] > 0.0;
+    size_t nc = 0, kc = 0;
+    for (size_t i = 0; i < n; i++) {
+        int ia = 0, ib = 0;
+        for (size_t k = 0; k < K; k++)
+            if (kin[k]) {
+                ia |= a->groups[k][i] > 0.0;
+                ib |= b->groups[k][i] > 0.0;
+            }
+        if (ia && ib)
+            ui[nc++] = i;
+    }
+    for (size_t k = 0; k < K; k++) {
+        int ia = 0, ib = 0;
+        for (size_t j = 0; j < nc; j++) {
+            ia |= a->groups[k][ui[j]] > 0.0;
+            ib |= b->groups[k][ui[j]] > 0.0;
+        }
+        if (kin[k] && ia && ib)
             gk[kc++] = k;
+    }
     if (nc == 0 || kc < 2) {
         rc = qtr_error_set(err, QTR_ERR_DOMAIN,
                            "the data sets share %zu inhabited districts and %zu groups; the "
@@ -1274,48 +1314,40 @@ int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_u
                            nc, kc);
         goto out;
     }
-    pa = malloc(nc * kc * sizeof *pa);
-    pb = malloc(nc * kc * sizeof *pb);
-    fit = malloc(nc * kc * sizeof *fit);
+    size_t cells = nc * kc;
+    pa = malloc(cells * sizeof *pa);
+    pb = malloc(cells * sizeof *pb);
+    fa = malloc(cells * sizeof *fa);
+    fb = malloc(cells * sizeof *fb);
+    fit = malloc(cells * sizeof *fit);
     rows = malloc(nc * sizeof *rows);
     cols = malloc(kc * sizeof *cols);
     ra = malloc(nc * sizeof *ra);
     rb = malloc(nc * sizeof *rb);
     ca = malloc(kc * sizeof *ca);
     cb = malloc(kc * sizeof *cb);
-    if (!pa || !pb || !fit || !rows || !cols || !ra || !rb || !ca || !cb) {
+    if (!pa || !pb || !fa || !fb || !fit || !rows || !cols || !ra || !rb || !ca || !cb) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    double sa = 0.0, sb = 0.0;
+    double fill = 1e-10 > min_count ? min_count / 1000.0 : 1e-10;
     for (size_t i = 0; i < nc; i++)
         for (size_t k = 0; k < kc; k++) {
-            pa[i * kc + k] = a->groups[gk[k]][ui[i]];
-            pb[i * kc + k] = b->groups[gk[k]][ui[i]];
-            sa += pa[i * kc + k];
-            sb += pb[i * kc + k];
+            size_t j = i * kc + k;
+            pa[j] = a->groups[gk[k]][ui[i]];
+            pb[j] = b->groups[gk[k]][ui[i]];
+            fa[j] = pa[j] > 0.0 ? pa[j] : fill;
+            fb[j] = pb[j] > 0.0 ? pb[j] : fill;
         }
-    for (size_t j = 0; j < nc * kc; j++) {
-        pa[j] /= sa;
-        pb[j] /= sb;
-    }
+    /* M on the common support from the counts as they are (so that M2 - m_BBB is exactly
+     * 0 without additions); the fitted tables start from the filled ones. */
     double m1c = m_joint(pa, nc, kc, rows, cols);
-    memcpy(ra, rows, nc * sizeof *ra);
-    memcpy(ca, cols, kc * sizeof *ca);
     double m2c = m_joint(pb, nc, kc, rows, cols);
-    memcpy(rb, rows, nc * sizeof *rb);
-    memcpy(cb, cols, kc * sizeof *cb);
-    for (size_t i = 0; i < nc; i++)
-        if (!(ra[i] > 0.0) || !(rb[i] > 0.0)) {
-            rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                               "district %zu has residents only in groups outside the common "
-                               "support; the decomposition is not defined",
-                               ui[i] + 1);
-            goto out;
-        }
+    normalise(fa, nc, kc, ra, ca);
+    normalise(fb, nc, kc, rb, cb);
     /*
      * v[s][u][g]: M of the table with the structure of data set s, district sizes of
-     * u and group sizes of g (index 0 = first, 1 = second); Elbers (2023), Shapley decomposition.
+     * u and group sizes of g (index 0 = first, 1 = second).
      */
     double v[2][2][2];
     for (int s = 0; s < 2; s++)
@@ -1325,22 +1357,32 @@ int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_u
                     v[s][uu][g] = s ? m2c : m1c;
                     continue;
                 }
-                if (ipf(s ? pb : pa, nc, kc, uu ? rb : ra, g ? cb : ca, fit, rows, cols) != 0) {
+                if (ipf(s ? fb : fa, nc, kc, uu ? rb : ra, g ? cb : ca, fit, rows, cols) != 0) {
                     rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                                       "iterative proportional fitting did not converge (the "
-                                       "pattern of empty cells of one date does not fit the "
-                                       "marginals of the other)");
+                                       "iterative proportional fitting did not converge");
                     goto out;
                 }
                 v[s][uu][g] = m_joint(fit, nc, kc, rows, cols);
             }
-    /* Shapley values of three players: weights 1/3, 1/6, 1/6, 1/3 over the orders. */
-    double phi_u = (v[0][1][0] - v[0][0][0]) / 3.0 + (v[0][1][1] - v[0][0][1]) / 6.0 +
-                   (v[1][1][0] - v[1][0][0]) / 6.0 + (v[1][1][1] - v[1][0][1]) / 3.0;
-    double phi_g = (v[0][0][1] - v[0][0][0]) / 3.0 + (v[0][1][1] - v[0][1][0]) / 6.0 +
-                   (v[1][0][1] - v[1][0][0]) / 6.0 + (v[1][1][1] - v[1][1][0]) / 3.0;
-    double phi_s = (v[1][0][0] - v[0][0][0]) / 3.0 + (v[1][1][0] - v[0][1][0]) / 6.0 +
-                   (v[1][0][1] - v[0][0][1]) / 6.0 + (v[1][1][1] - v[0][1][1]) / 3.0;
+    double phi_u, phi_g, phi_s;
+    if (split == QTR_SHAPLEY_THREE_PLAYER) {
+        /* Shapley values of three players: weights 1/3, 1/6, 1/6, 1/3 over the orders. */
+        phi_u = (v[0][1][0] - v[0][0][0]) / 3.0 + (v[0][1][1] - v[0][0][1]) / 6.0 +
+                (v[1][1][0] - v[1][0][0]) / 6.0 + (v[1][1][1] - v[1][0][1]) / 3.0;
+        phi_g = (v[0][0][1] - v[0][0][0]) / 3.0 + (v[0][1][1] - v[0][1][0]) / 6.0 +
+                (v[1][0][1] - v[1][0][0]) / 6.0 + (v[1][1][1] - v[1][1][0]) / 3.0;
+        phi_s = (v[1][0][0] - v[0][0][0]) / 3.0 + (v[1][1][0] - v[0][1][0]) / 6.0 +
+                (v[1][0][1] - v[0][0][1]) / 6.0 + (v[1][1][1] - v[0][1][1]) / 3.0;
+    } else {
+        /* Elbers (2023): two players first, the structure and both marginals together
+         * (1/2 each order); then the marginal part split into group and district sizes
+         * (1/4 for each of the four differences). */
+        phi_s = 0.5 * (v[1][0][0] - v[0][0][0]) + 0.5 * (v[1][1][1] - v[0][1][1]);
+        phi_g = 0.25 * ((v[0][0][1] - v[0][0][0]) + (v[0][1][1] - v[0][1][0]) +
+                        (v[1][1][1] - v[1][1][0]) + (v[1][0][1] - v[1][0][0]));
+        phi_u = 0.25 * ((v[0][1][0] - v[0][0][0]) + (v[0][1][1] - v[0][0][1]) +
+                        (v[1][1][1] - v[1][0][1]) + (v[1][1][0] - v[1][0][0]));
+    }
     res->m1 = m1;
     res->m2 = m2;
     res->difference = m2 - m1;
@@ -1353,12 +1395,13 @@ int qtr_mutual_information_shapley(const struct qtr_units *a, const struct qtr_u
 out:
     free(ui);
     free(gk);
-    free(ta);
-    free(tb);
+    free(kin);
     free(xa);
     free(xb);
     free(pa);
     free(pb);
+    free(fa);
+    free(fb);
     free(fit);
     free(rows);
     free(cols);

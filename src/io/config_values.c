@@ -225,6 +225,18 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
             return fail(st, "small_districts must be 'exclude' or 'keep', not '%s'", v);
         return 1;
     }
+    if (!strcmp(name, "decomposition")) {
+        if (!strcmp(v, "shapley"))
+            c->decomposition_three_player = 0;
+        else if (!strcmp(v, "shapley_three_player"))
+            c->decomposition_three_player = 1;
+        else
+            return fail(st,
+                        "decomposition must be 'shapley' (as R segregation) or "
+                        "'shapley_three_player', not '%s'",
+                        v);
+        return 1;
+    }
     if (!strcmp(name, "seed")) {
         if (!parse_uint(st, name, v, 0, UINT64_MAX, &u))
             return 0;
@@ -316,7 +328,7 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
     }
     return fail(st,
                 "unknown key '%s' in [analysis] (known: title, language, output, crs, "
-                "min_population, small_districts, seed, permutations, null, strict, "
+                "min_population, small_districts, decomposition, seed, permutations, null, strict, "
                 "pysal_compatible, centre, central_radius, min_count, suppressed_range)",
                 name);
 }

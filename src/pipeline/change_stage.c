@@ -1,7 +1,8 @@
 /*
  * Change between two reference dates: each core index at the previous and the current date,
  * the difference and its random-label test (inference.h), and the Shapley decomposition of the
- * change in the mutual information index M over the districts present at both dates.
+ * change in the mutual information index M (districts of one date only are its additions and
+ * removals).
  */
 #include <math.h>
 #include <stdio.h>
@@ -173,7 +174,7 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     }
 
     /* Shapley decomposition of the change in M over the mutually exclusive groups, on the
-     * districts usable at both dates (the decomposition needs the same units). */
+     * districts usable at either date, so that its M values are the city's at each date. */
     size_t nm = 0;
     for (size_t g = 0; g < cfg->ngroups; g++)
         nm += cfg->groups[g].multigroup && cfg->groups[g].previous;
@@ -197,23 +198,25 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
                                                "previous group column", &gp[k], err);
                     k++;
                 }
-            size_t m = 0;
+            /* Every district usable at either date; at the date where it is not, it has
+             * no residents (its share of M is an addition or a removal). */
+            size_t m = 0, m_prev = 0, m_cur = 0;
             for (size_t i = 0; i < n && !rc; i++) {
-                if (!st->usable[i] ||
-                    !usable_prev(ptot, (const struct qtr_column *const *)gp, nm, i,
-                                 cfg->min_population, cfg->small_exclude))
+                int cur = st->usable[i];
+                for (size_t j = 0; j < nm && cur; j++)
+                    cur = count_ok(gc[j]->kind[i]);
+                int prev = usable_prev(ptot, (const struct qtr_column *const *)gp, nm, i,
+                                       cfg->min_population, cfg->small_exclude);
+                if (!cur && !prev)
                     continue;
-                int ok = 1;
-                for (size_t j = 0; j < nm; j++)
-                    ok &= count_ok(gc[j]->kind[i]);
-                if (!ok)
-                    continue;
+                m_cur += cur != 0;
+                m_prev += prev != 0;
                 sa[m] = sb[m] = 0;
                 for (size_t j = 0; j < nm; j++) {
-                    buf[j * n + m] = gc[j]->v[i];
-                    buf[(nm + j) * n + m] = gp[j]->v[i];
-                    sa[m] += gc[j]->v[i];
-                    sb[m] += gp[j]->v[i];
+                    buf[j * n + m] = cur ? gc[j]->v[i] : 0.0;
+                    buf[(nm + j) * n + m] = prev ? gp[j]->v[i] : 0.0;
+                    sa[m] += buf[j * n + m];
+                    sb[m] += buf[(nm + j) * n + m];
                 }
                 m++;
             }
@@ -223,9 +226,12 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
             }
             struct qtr_units ua = {.n = m, .total = sa, .ngroups = nm, .groups = pa};
             struct qtr_units ub = {.n = m, .total = sb, .ngroups = nm, .groups = pb};
+            enum qtr_shapley_split split = cfg->decomposition_three_player
+                                               ? QTR_SHAPLEY_THREE_PLAYER
+                                               : QTR_SHAPLEY_ELBERS;
             struct qtr_m_shapley sh;
             struct qtr_error e = {0};
-            if (!rc && qtr_mutual_information_shapley(&ub, &ua, &sh, &e) == QTR_OK) {
+            if (!rc && qtr_mutual_information_shapley(&ub, &ua, split, &sh, &e) == QTR_OK) {
                 const struct {
                     const char *component;
                     double v;
@@ -246,13 +252,18 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
                     row->previous = p == 0 ? sh.m1 : NAN;
                     row->current = p == 0 ? sh.m2 : NAN;
                     row->difference = parts[p].v;
-                    row->n_previous = row->n_current = m;
-                    snprintf(row->method, sizeof row->method, "shapley");
+                    row->n_previous = m_prev;
+                    row->n_current = m_cur;
+                    snprintf(row->method, sizeof row->method, "%s",
+                             split == QTR_SHAPLEY_ELBERS ? "shapley" : "shapley_three_player");
                     if (p == 0)
                         snprintf(row->note, sizeof row->note,
-                                 "Elbers (2021) decomposition over the %zu districts present at "
-                                 "both dates",
-                                 m);
+                                 "%s over the districts usable at each date (%zu and %zu); "
+                                 "districts of one date only are additions and removals",
+                                 split == QTR_SHAPLEY_ELBERS
+                                     ? "Elbers (2023) decomposition as R segregation"
+                                     : "three-player Shapley decomposition",
+                                 m_prev, m_cur);
                 }
             } else if (!rc) {
                 struct qtr_change_row *row = new_row(st, &cap);

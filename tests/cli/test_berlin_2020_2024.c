@@ -156,6 +156,39 @@ static void test_example(void **state)
         OGR_F_Destroy(f);
     }
     assert_int_equal(nd, 1);
+
+    /* The decomposition of the change in M uses the carried 2020 counts: its terms add up to
+     * the difference, and its current M is the city's M (city_indices). */
+    double m_prev = NAN, m_cur = NAN, m_diff = NAN, terms = 0, city_m = NAN;
+    int nterms = 0;
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, 0), "mutual_information")) {
+            const char *c = OGR_F_GetFieldAsString(f, 2);
+            if (!*c) {
+                m_prev = OGR_F_GetFieldAsDouble(f, 3);
+                m_cur = OGR_F_GetFieldAsDouble(f, 4);
+                m_diff = OGR_F_GetFieldAsDouble(f, 5);
+            } else {
+                terms += OGR_F_GetFieldAsDouble(f, 5);
+                nterms++;
+            }
+        }
+        OGR_F_Destroy(f);
+    }
+    assert_int_equal(nterms, 5);
+    assert_close(m_diff, m_cur - m_prev, 1e-15);
+    assert_close(terms, m_diff, 1e-12);
+    l = GDALDatasetGetLayerByName(ds, "city_indices");
+    assert_non_null(l);
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "index")),
+                    "mutual_information"))
+            city_m = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "value"));
+        OGR_F_Destroy(f);
+    }
+    assert_close(m_cur, city_m, 1e-15);
     GDALClose(ds);
     qtr_table_free(src.t);
 }

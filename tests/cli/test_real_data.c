@@ -56,6 +56,56 @@ static int report_count(const char *gpkg, const char *kind, const char *key, con
     return c;
 }
 
+/* A value of the change table: row of index (and component, "" = the total), column. */
+static double change_value(const char *gpkg, const char *index, const char *component,
+                           const char *column)
+{
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "change");
+    assert_non_null(l);
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+    int ii = OGR_FD_GetFieldIndex(d, "index"), ic = OGR_FD_GetFieldIndex(d, "component");
+    int iv = OGR_FD_GetFieldIndex(d, column);
+    assert_true(ii >= 0 && ic >= 0 && iv >= 0);
+    double v = NAN;
+    int found = 0;
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        const char *c = OGR_F_IsFieldSetAndNotNull(f, ic) ? OGR_F_GetFieldAsString(f, ic) : "";
+        if (!strcmp(OGR_F_GetFieldAsString(f, ii), index) && !strcmp(c, component)) {
+            v = OGR_F_GetFieldAsDouble(f, iv);
+            found++;
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    if (found != 1)
+        fail_msg("change table: %d rows for %s/%s", found, index, component);
+    return v;
+}
+
+static double city_value(const char *gpkg, const char *index)
+{
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "city_indices");
+    assert_non_null(l);
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+    int ii = OGR_FD_GetFieldIndex(d, "index"), ig = OGR_FD_GetFieldIndex(d, "group");
+    int iv = OGR_FD_GetFieldIndex(d, "value");
+    double v = NAN;
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        const char *g = OGR_F_IsFieldSetAndNotNull(f, ig) ? OGR_F_GetFieldAsString(f, ig) : "";
+        if (!strcmp(OGR_F_GetFieldAsString(f, ii), index) && !*g)
+            v = OGR_F_GetFieldAsDouble(f, iv);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return v;
+}
+
 static void run_ok(const char *ini, const char *outdir)
 {
     char args[10000];
@@ -86,6 +136,26 @@ static void test_berlin_2020(void **state)
     /* 09041403 did not exist in 2015: reported for the 2015 table only. */
     assert_int_equal(report_count(gpkg, "no_statistics", "09041403", NULL), 1);
     assert_true(count_features(gpkg, "city_indices") > 20);
+
+    /* The decomposition of the change in M 2015 -> 2020 over the three mutually exclusive
+     * groups, against R segregation::mutual_difference(method = "shapley", precision =
+     * 1e-14) on the same 436 and 438 usable Planungsräume (issue 13): the terms add up to
+     * the difference of the two dates' M, and the current M is city_indices' M. */
+    const char *mi = "mutual_information";
+    assert_close(change_value(gpkg, mi, "", "previous"), 0.0673782084764241, 1e-12);
+    assert_close(change_value(gpkg, mi, "", "current"), 0.0558588615, 1e-9);
+    assert_close(change_value(gpkg, mi, "", "current"), city_value(gpkg, mi), 1e-15);
+    assert_close(change_value(gpkg, mi, "", "difference"), -0.0115193470, 1e-9);
+    assert_close(change_value(gpkg, mi, "additions", "difference"), 0.0001113599, 1e-9);
+    assert_close(change_value(gpkg, mi, "removals", "difference"), 0.0, 1e-9);
+    assert_close(change_value(gpkg, mi, "group_composition", "difference"),
+                        0.00639352977, 1e-9);
+    assert_close(change_value(gpkg, mi, "district_composition", "difference"),
+                        -5.65995e-05, 1e-9);
+    assert_close(change_value(gpkg, mi, "distribution", "difference"), -0.0179676371,
+                        1e-9);
+    assert_close(change_value(gpkg, mi, "", "n_previous"), 436, 0);
+    assert_close(change_value(gpkg, mi, "", "n_current"), 438, 0);
 }
 
 static void test_berlin_2021_mss(void **state)

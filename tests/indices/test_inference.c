@@ -609,7 +609,7 @@ static void test_shapley(void **state)
     table_set(&b, 4, r2);
     struct qtr_m_shapley s;
     struct qtr_error err = {0};
-    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, &s, &err), QTR_OK);
+    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_ELBERS, &s, &err), QTR_OK);
     double sum = s.additions + s.removals + s.unit_marginal + s.group_marginal + s.structural;
     assert_close(sum, s.difference, 1e-12);
     assert_close(s.structural, 0.0, 1e-10);
@@ -627,7 +627,7 @@ static void test_shapley(void **state)
     x2[2] = x2[5] = 20;
     table_set(&a, 2, x1);
     table_set(&b, 2, x2);
-    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, &s, &err), QTR_OK);
+    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_ELBERS, &s, &err), QTR_OK);
     assert_close(s.unit_marginal, 0.0, 1e-12);
     assert_close(s.group_marginal, 0.0, 1e-12);
     assert_close(s.structural, s.difference, 1e-12);
@@ -638,7 +638,7 @@ static void test_shapley(void **state)
     const double d2[] = {50, 10, 5, 40, 20, 5, 5, 5, 60, 0, 90, 0};
     table_set(&a, 4, d1);
     table_set(&b, 4, d2);
-    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, &s, &err), QTR_OK);
+    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_ELBERS, &s, &err), QTR_OK);
     assert_close(s.removals, 0.0, 1e-15);
     sum = s.additions + s.removals + s.unit_marginal + s.group_marginal + s.structural;
     assert_close(sum, s.difference, 1e-12);
@@ -650,23 +650,49 @@ static void test_shapley(void **state)
     const double e2[] = {40, 20, 5, 45, 15, 5, 10, 5, 50, 20, 20, 40};
     table_set(&a, 4, r1);
     table_set(&b, 4, e2);
-    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, &s, &err), QTR_OK);
-    assert_int_equal(qtr_mutual_information_shapley(&b.u, &a.u, &t, &err), QTR_OK);
+    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_ELBERS, &s, &err), QTR_OK);
+    assert_int_equal(qtr_mutual_information_shapley(&b.u, &a.u, QTR_SHAPLEY_ELBERS, &t, &err), QTR_OK);
     assert_close(s.difference, -t.difference, 1e-15);
     assert_close(s.unit_marginal, -t.unit_marginal, 1e-12);
     assert_close(s.group_marginal, -t.group_marginal, 1e-12);
     assert_close(s.structural, -t.structural, 1e-12);
     assert_close(s.additions, -t.removals, 1e-15);
-    /* A district living only from one group at one date while that group shrinks: no
-     * table has that pattern of empty cells and the other date's margins. */
+    /* A district living only from one group at one date while that group shrinks: the
+     * empty cells are filled with 1e-10 residents for the fitting (as R segregation), so
+     * the decomposition is defined and still adds up. */
     table_set(&a, 4, r1);
     table_set(&b, 4, d2);
-    assert_int_equal(qtr_mutual_information_shapley(&b.u, &a.u, &t, &err), QTR_ERR_DOMAIN);
-    assert_non_null(strstr(err.msg, "proportional fitting"));
+    assert_int_equal(qtr_mutual_information_shapley(&b.u, &a.u, QTR_SHAPLEY_ELBERS, &t, &err),
+                     QTR_OK);
+    sum = t.additions + t.removals + t.unit_marginal + t.group_marginal + t.structural;
+    assert_close(sum, t.difference, 1e-12);
+
+    /* The two splits: same difference; with the structure unchanged both give the marginal
+     * part alone and agree term by term (each is then a two-player Shapley value); with the
+     * structure changed as well they weight the orders differently. */
+    struct qtr_m_shapley e3;
+    table_set(&a, 4, r1);
+    table_set(&b, 4, r2);
+    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_ELBERS, &s, &err),
+                     QTR_OK);
+    assert_int_equal(
+        qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_THREE_PLAYER, &e3, &err), QTR_OK);
+    assert_close(s.unit_marginal, e3.unit_marginal, 1e-12);
+    assert_close(s.group_marginal, e3.group_marginal, 1e-12);
+    assert_close(e3.structural, 0.0, 1e-10);
+    table_set(&b, 4, e2);
+    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_ELBERS, &s, &err),
+                     QTR_OK);
+    assert_int_equal(
+        qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_THREE_PLAYER, &e3, &err), QTR_OK);
+    assert_close(s.difference, e3.difference, 1e-15);
+    assert_close(s.unit_marginal + s.group_marginal + s.structural,
+                 e3.unit_marginal + e3.group_marginal + e3.structural, 1e-12);
+    assert_true(fabs(s.structural - e3.structural) > 1e-6);
     table_set(&a, 4, d1);
     /* Shapes must match. */
     table_set(&b, 3, d2);
-    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, &s, &err), QTR_ERR_DATA);
+    assert_int_equal(qtr_mutual_information_shapley(&a.u, &b.u, QTR_SHAPLEY_ELBERS, &s, &err), QTR_ERR_DATA);
 }
 
 int main(void)
