@@ -481,9 +481,9 @@ int qtr_report_methods_section(struct rs *r)
          "Eta² = (xPx − P) / (1 − P): isolation adjusted for the group's share."},
         {"mutual_information",
          "M: Mutual Information zwischen Gebiet und Gruppe über alle Gruppen (Theil; "
-         "natürlicher Logarithmus); zerlegbar nach Gebietsebenen und Zeit (Elbers 2021).",
+         "natürlicher Logarithmus); zerlegbar nach Gebietsebenen und Zeit (Elbers 2023).",
          "M: mutual information between district and group over all groups (Theil; natural "
-         "logarithm); decomposable by level and over time (Elbers 2021)."},
+         "logarithm); decomposable by level and over time (Elbers 2023)."},
     };
     for (size_t k = 0; k < sizeof defs / sizeof defs[0]; k++) {
         const char *cells[2] = {qtr_report_index_short(r, defs[k].name), r->en ? defs[k].en : defs[k].de};

@@ -501,15 +501,19 @@ int qtr_report_change_section(struct rs *r)
     snprintf(h, sizeof h, T(r, "Veränderung seit dem %s", "Change since %s"), r->prev_date);
     ADD(qtr_doc_heading(r->doc, 1, h));
     if ((rc = para(r, T(r,
-                        "Die Indizes wurden für beide Stichtage über dieselben Gebiete "
-                        "berechnet. Der p-Wert prüft, ob die Veränderung größer ist, als wenn "
-                        "die Einwohner zufällig einem der beiden Stichtage zugeordnet wären "
-                        "(zweiseitiger Test). Die Veränderung von M wird nach Elbers (2021) "
-                        "in Beiträge zerlegt.",
-                        "The indices were computed at both dates over the same districts. The "
-                        "p-value tests whether the change is larger than if residents were "
-                        "assigned to either date at random (two-sided). The change of M is "
-                        "split into contributions after Elbers (2021)."))))
+                        "Jeder Stichtag wird über die Gebiete berechnet, die an ihm "
+                        "auswertbar sind. Der p-Wert prüft, ob die Veränderung größer ist, als "
+                        "wenn die Einwohner zufällig einem der beiden Stichtage zugeordnet "
+                        "wären (zweiseitiger Test). Die Veränderung von M wird nach Elbers "
+                        "(2023) wie im R-Paket segregation in Beiträge zerlegt; Gebiete, die "
+                        "nur an einem Stichtag auswertbar sind, gehen als hinzugekommene oder "
+                        "weggefallene Gebiete ein.",
+                        "Each date's indices are computed over the districts usable at that "
+                        "date. The p-value tests whether the change is larger than if residents "
+                        "were assigned to either date at random (two-sided). The change of M is "
+                        "split into contributions after Elbers (2023), as the R package "
+                        "segregation does it; districts usable at one date only enter as "
+                        "districts added or removed."))))
         return rc;
     const char *head[7] = {T(r, "Index", "Index"),
                            T(r, "Gruppe", "Group"),
@@ -549,8 +553,8 @@ int qtr_report_change_section(struct rs *r)
                              T(r, "Veränderung von M", "Change of M")};
         const unsigned char n2[2] = {0, 1};
         ADD(qtr_doc_table(r->doc,
-                          T(r, "Zerlegung der Veränderung von M (Shapley, Elbers 2021)",
-                            "Decomposition of the change of M (Shapley, Elbers 2021)"),
+                          T(r, "Zerlegung der Veränderung von M (Shapley, Elbers 2023)",
+                            "Decomposition of the change of M (Shapley, Elbers 2023)"),
                           2, h2, n2));
         for (size_t i = 0; i < st->nchanges; i++) {
             const struct qtr_change_row *c = &st->changes[i];
