@@ -22,6 +22,9 @@ struct qtr_column {
     uint8_t *kind;                    /* n enum qtr_cell_kind */
     char **text;                      /* n, only for text columns */
     size_t count[QTR_CELL_KIND_COUNT];/* districts per kind */
+    double *range_lo, *range_hi;      /* n, or NULL: the range of a SUPPRESSED cell when it is
+                                         its own (a count carried from '*' counts of another
+                                         layout); NAN or NULL = the analysis' suppressed_range */
 };
 
 struct qtr_frame {
@@ -54,6 +57,19 @@ void qtr_column_set_number(struct qtr_column *col, size_t i, double v);
  * Returns QTR_OK or QTR_ERR_NOMEM.
  */
 int qtr_column_set_text(struct qtr_column *col, size_t i, const char *s);
+
+/**
+ * Give the SUPPRESSED cell i of col (n rows) its own range [lo, hi] (allocating the range
+ * arrays on first use). Returns QTR_OK or QTR_ERR_NOMEM.
+ */
+int qtr_column_set_range(struct qtr_column *col, size_t n, size_t i, double lo, double hi);
+
+/**
+ * The range a SUPPRESSED cell i of col lies in: its own (qtr_column_set_range), else
+ * [dlo, dhi] (the analysis' suppressed_range).
+ */
+void qtr_column_range(const struct qtr_column *col, size_t i, double dlo, double dhi, double *lo,
+                      double *hi);
 
 /** Recount col->count from col->kind. */
 void qtr_column_recount(struct qtr_column *col, size_t n);

@@ -57,6 +57,15 @@ struct qtr_change_row {
 };
 
 /** One piece of a carried table (issue 13): which part of a source unit's counts went where. */
+/* A count carried from '*' counts of another layout (carry_stage.c): the cell is suppressed
+ * in the carried table and lies in [lo, hi], the sums of share x suppressed_range plus share
+ * x value over the pieces feeding it; attached to the frame column after the join. */
+struct qtr_carried_range {
+    char *key;    /* analysis district key */
+    char *column; /* frame column name (with the table's suffix) */
+    double lo, hi;
+};
+
 struct qtr_crosswalk_row {
     char source_key[64];     /* key of the table's own layout */
     char target_key[64];     /* analysis district */
@@ -106,6 +115,8 @@ struct qtr_state {
     struct qtr_change_row *changes;
     size_t nchanges;
     struct qtr_crosswalk_row *crosswalk; /* pieces of every carried table (GeoPackage) */
+    struct qtr_carried_range *ranges;     /* carried '*' counts with their own range */
+    size_t nranges;
     size_t ncrosswalk;
     /* spatial: queen contiguity over all districts, shared boundary lengths per entry */
     struct qtr_csr *queen;
@@ -275,5 +286,14 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
  */
 int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                         const char *outdir, struct qtr_error *err);
+
+/**
+ * The value the indices take for the suppressed count i of grp: the low end (which = 1), the
+ * high end (2) or the middle (0) of its range (qtr_column_range: its own for a count carried
+ * from '*' counts, else [analysis] suppressed_range, whose middle is rounded to a whole
+ * person for the simulations).
+ */
+double qtr_pipeline_suppressed_value(const struct qtr_config *cfg, const struct qtr_column *grp,
+                                     size_t i, int which);
 
 #endif

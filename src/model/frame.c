@@ -30,6 +30,8 @@ static void column_release(struct qtr_column *c, size_t n)
     free(c->origin);
     free(c->v);
     free(c->kind);
+    free(c->range_lo);
+    free(c->range_hi);
     if (c->text)
         for (size_t i = 0; i < n; i++)
             free(c->text[i]);
@@ -168,4 +170,35 @@ int qtr_frame_require(const struct qtr_frame *f, const char *name, const char *w
     }
     qtr_buf_release(&b);
     return rc;
+}
+
+int qtr_column_set_range(struct qtr_column *col, size_t n, size_t i, double lo, double hi)
+{
+    if (!col->range_lo) {
+        double *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
+        if (!a || !b) {
+            free(a);
+            free(b);
+            return QTR_ERR_NOMEM;
+        }
+        for (size_t k = 0; k < n; k++)
+            a[k] = b[k] = NAN;
+        col->range_lo = a;
+        col->range_hi = b;
+    }
+    col->range_lo[i] = lo;
+    col->range_hi[i] = hi;
+    return QTR_OK;
+}
+
+void qtr_column_range(const struct qtr_column *col, size_t i, double dlo, double dhi, double *lo,
+                      double *hi)
+{
+    if (col && col->range_lo && isfinite(col->range_lo[i]) && isfinite(col->range_hi[i])) {
+        *lo = col->range_lo[i];
+        *hi = col->range_hi[i];
+    } else {
+        *lo = dlo;
+        *hi = dhi;
+    }
 }

@@ -713,11 +713,17 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
         for (size_t g = 0; g < spec->ngroups; g++) {
             struct qtr_column *c = grp[g];
             if (spec->suppressed_usable && c->kind[i] == QTR_CELL_SUPPRESSED) {
+                double lo, hi;
+                qtr_column_range(c, i, spec->suppressed_low, spec->suppressed_high, &lo, &hi);
                 if (qtr_report_add(rep, QTR_ISSUE_MISSING_COUNT, QTR_INFO, f->key[i], f->name[i],
                                    c->origin,
-                                   "group '%s' is suppressed (*); the indices take it as %g to "
+                                   "group '%s' is suppressed (*)%s; the indices take it as %g to "
                                    "%g and show the range",
-                                   c->name, spec->suppressed_low, spec->suppressed_high))
+                                   c->name,
+                                   c->range_lo && isfinite(c->range_lo[i])
+                                       ? " in the counts carried onto this district"
+                                       : "",
+                                   lo, hi))
                     goto nomem;
                 continue;
             }

@@ -590,7 +590,30 @@ static int add_crosswalk(const struct carry_work *w, int geometric, struct qtr_s
 }
 
 /* Carry every column and build the table that replaces the one read. */
-static int carry_cells(struct carry_work *w, struct qtr_table **out, struct qtr_error *err)
+/* Remember the own range of a carried '*' count (attached after the join). */
+static int add_range(struct qtr_state *st, const char *key, const char *column,
+                     const char *suffix, double lo, double hi)
+{
+    struct qtr_carried_range *r = realloc(st->ranges, (st->nranges + 1) * sizeof *r);
+    if (!r)
+        return QTR_ERR_NOMEM;
+    st->ranges = r;
+    r += st->nranges;
+    r->key = qtr_strdup(key);
+    r->column = qtr_asprintf("%s%s", column, suffix ? suffix : "");
+    r->lo = lo;
+    r->hi = hi;
+    if (!r->key || !r->column) {
+        free(r->key);
+        free(r->column);
+        return QTR_ERR_NOMEM;
+    }
+    st->nranges++;
+    return QTR_OK;
+}
+
+static int carry_cells(struct carry_work *w, const struct qtr_config *cfg, struct qtr_state *st,
+                       struct qtr_table **out, struct qtr_error *err)
 {
     const struct qtr_table_spec *ts = w->ts;
     const struct qtr_table *t = w->tab;
@@ -599,11 +622,13 @@ static int carry_cells(struct carry_work *w, struct qtr_table **out, struct qtr_
     struct qtr_cell *in = malloc((w->nsrc ? w->nsrc : 1) * sizeof *in);
     size_t ncells = w->ntgt * w->ncols;
     struct qtr_cell *res = malloc((ncells ? ncells : 1) * sizeof *res);
+    double *rlo = malloc((ncells ? ncells : 1) * sizeof *rlo);
+    double *rhi = malloc((ncells ? ncells : 1) * sizeof *rhi);
     const char **names = malloc((w->ncols + 1) * sizeof *names);
     const char **cells = malloc((w->ncols + 1) * sizeof *cells);
     char *text = malloc((w->ncols + 1) * 32);
     struct qtr_table *nt = NULL;
-    if (!in || !res || !names || !cells || !text) {
+    if (!in || !res || !rlo || !rhi || !names || !cells || !text) {
         rc = nomem(err);
         goto out;
     }
@@ -630,6 +655,9 @@ static int carry_cells(struct carry_work *w, struct qtr_table **out, struct qtr_
             }
         }
         qtr_carry_cells(w->pieces, w->np, w->share, in, w->ntgt, res + c * w->ntgt);
+        /* a target fed by '*' counts, values and zeros only lies in a known range */
+        qtr_carry_ranges(w->pieces, w->np, w->share, in, cfg->suppressed_low,
+                         cfg->suppressed_high, w->ntgt, rlo + c * w->ntgt, rhi + c * w->ntgt);
     }
     names[0] = ts->key;
     for (size_t c = 0; c < w->ncols; c++)
@@ -650,7 +678,16 @@ static int carry_cells(struct carry_work *w, struct qtr_table **out, struct qtr_
             continue;
         cells[0] = w->tkey[j];
         for (size_t c = 0; c < w->ncols; c++) {
-            cell_text(&res[c * w->ntgt + j], text + 32 * (c + 1), 32);
+            size_t x = c * w->ntgt + j;
+            cell_text(&res[x], text + 32 * (c + 1), 32);
+            if (res[x].kind == QTR_CELL_SUPPRESSED && isfinite(rlo[x]) && isfinite(rhi[x])) {
+                /* '*' with its own range instead of '.' (unknown): usable like a '*' count */
+                snprintf(text + 32 * (c + 1), 32, "*");
+                if (add_range(st, w->tkey[j], names[c + 1], ts->suffix, rlo[x], rhi[x])) {
+                    rc = nomem(err);
+                    goto out;
+                }
+            }
             cells[c + 1] = text + 32 * (c + 1);
         }
         if ((rc = qtr_table_append_row(nt, cells, j + 1, err)))
@@ -662,6 +699,8 @@ out:
     qtr_table_free(nt);
     free(in);
     free(res);
+    free(rlo);
+    free(rhi);
     free(names);
     free(cells);
     free(text);
@@ -710,7 +749,7 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
                      "pieces have no ancillary weight in '%s')",
                      ts->id, nfb, ts->carry_weights);
     }
-    if ((rc = carry_cells(&w, &nt, err)))
+    if ((rc = carry_cells(&w, cfg, st, &nt, err)))
         goto out;
     if (report_links(&w, &st->report) || add_crosswalk(&w, geometric, st)) {
         rc = nomem(err);
@@ -788,5 +827,52 @@ int qtr_carry_tables(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct q
     qtr_frame_free(anc);
     qtr_report_release(&scratch);
     free(plain);
+    return rc;
+}
+
+struct keyed {
+    const char *key;
+    size_t i;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+int qtr_carry_attach_ranges(const struct qtr_state *st, struct qtr_frame *f,
+                            struct qtr_error *err)
+{
+    if (!st->nranges)
+        return QTR_OK;
+    struct keyed *ord = malloc((f->n ? f->n : 1) * sizeof *ord);
+    if (!ord)
+        return nomem(err);
+    for (size_t i = 0; i < f->n; i++)
+        ord[i] = (struct keyed){f->key[i], i};
+    qsort(ord, f->n, sizeof *ord, keyed_cmp);
+    int rc = QTR_OK;
+    for (size_t r = 0; r < st->nranges && !rc; r++) {
+        const struct qtr_carried_range *cr = &st->ranges[r];
+        struct qtr_column *col = qtr_frame_find(f, cr->column);
+        if (!col)
+            continue; /* not joined (columns =) */
+        /* every feature with the key (a key may stand more than once) */
+        size_t lo = 0, hi = f->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(ord[mid].key, cr->key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < f->n && !strcmp(ord[lo].key, cr->key) && !rc; lo++)
+            if (col->kind[ord[lo].i] == QTR_CELL_SUPPRESSED &&
+                qtr_column_set_range(col, f->n, ord[lo].i, cr->lo, cr->hi))
+                rc = nomem(err);
+    }
+    free(ord);
     return rc;
 }

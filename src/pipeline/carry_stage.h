@@ -22,8 +22,9 @@ int qtr_table_is_carried(const struct qtr_table_spec *ts);
  * the analysis districts' data joined without the carried tables) or a correspondence table.
  * st->tables[t] is replaced by a table with one row per analysis district key fed by some
  * count (districts fed by nothing or only by missing counts get none), key column ts->key,
- * cells as numbers, '-' true zero, '.' suppressed, empty missing, decimal point, to be joined
- * like any other table. The pieces are appended to st->crosswalk and the join
+ * cells as numbers, '-' true zero, '*' fed by '*' counts, values and zeros only (its own range
+ * goes to st->ranges, attached by qtr_carry_attach_ranges after the join), '.' suppressed
+ * without a known range, empty missing, decimal point, to be joined like any other table. The pieces are appended to st->crosswalk and the join
  * report gets the districts fed by several sources, the sources split over several districts,
  * the sources (partly) outside the analysis districts and the slivers dropped.
  * Errors: the table's boundaries (layer.h), its key or count columns missing, a repeated key,
@@ -42,5 +43,12 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
  */
 int qtr_carry_tables(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                      struct qtr_join_table *jt, struct qtr_error *err);
+
+/**
+ * Give the frame's carried '*' counts their own ranges (st->ranges, made by
+ * qtr_carry_table): called in the load stage right after the join.
+ */
+int qtr_carry_attach_ranges(const struct qtr_state *st, struct qtr_frame *f,
+                            struct qtr_error *err);
 
 #endif

@@ -202,7 +202,8 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         .ntables = cfg->ntables,
         .tables = jt,
     };
-    if ((rc = qtr_join_run(&in, &st->frame, &st->report, err)))
+    if ((rc = qtr_join_run(&in, &st->frame, &st->report, err)) ||
+        (rc = qtr_carry_attach_ranges(st, st->frame, err)))
         goto out;
 
     gcols = calloc(cfg->ngroups ? cfg->ngroups : 1, sizeof *gcols);

@@ -33,6 +33,11 @@ void qtr_state_free(struct qtr_state *st)
     free(st->goals);
     free(st->changes);
     free(st->crosswalk);
+    for (size_t i = 0; i < st->nranges; i++) {
+        free(st->ranges[i].key);
+        free(st->ranges[i].column);
+    }
+    free(st->ranges);
     qtr_csr_free(st->queen);
     free(st->shared_length);
     free(st->lq_high);
@@ -60,6 +65,26 @@ void qtr_state_free(struct qtr_state *st)
 }
 
 /*
+ * The value taken for the suppressed count i of grp: the low end (which = 1), the high end
+ * (2) or the middle (0) of its range (qtr_column_range: its own, for a count carried from
+ * '*' counts, else the analysis' suppressed_range). The middle of suppressed_range is
+ * rounded to a whole person so that the simulations (which need counts) still run; a
+ * carried range keeps its exact middle, as carried counts are not whole anyway.
+ */
+double qtr_pipeline_suppressed_value(const struct qtr_config *cfg, const struct qtr_column *grp,
+                                     size_t i, int which)
+{
+    double dlo = cfg ? cfg->suppressed_low : 1, dhi = cfg ? cfg->suppressed_high : 2, lo, hi;
+    qtr_column_range(grp, i, dlo, dhi, &lo, &hi);
+    if (which == 1)
+        return lo;
+    if (which == 2)
+        return hi;
+    int own = grp->range_lo && isfinite(grp->range_lo[i]);
+    return own ? 0.5 * (lo + hi) : floor(0.5 * (lo + hi) + 0.5);
+}
+
+/*
  * Gather the usable districts' counts of one group into dense arrays. A count suppressed
  * with '*' is known only to lie in [suppressed_low, suppressed_high]: `which` picks the
  * middle (0), the low end (1) or the high end (2) of that range. Returns the number of
@@ -70,15 +95,11 @@ static size_t gather_range(const struct qtr_state *st, const struct qtr_config *
                            double *t, double *x, size_t *nsup)
 {
     size_t k = 0, s = 0;
-    double lo = cfg ? cfg->suppressed_low : 1, hi = cfg ? cfg->suppressed_high : 2;
-    /* The middle is rounded to a whole person so that the simulations (which need counts)
-     * still run. */
-    double pick = which == 1 ? lo : which == 2 ? hi : floor(0.5 * (lo + hi) + 0.5);
     for (size_t i = 0; i < st->frame->n; i++)
         if (st->usable[i]) {
             t[k] = tot->v[i];
             if (grp && grp->kind[i] == QTR_CELL_SUPPRESSED) {
-                x[k] = pick;
+                x[k] = qtr_pipeline_suppressed_value(cfg, grp, i, which);
                 s++;
             } else {
                 x[k] = grp ? grp->v[i] : 0;
@@ -104,8 +125,6 @@ static size_t gather_spatial(const struct qtr_state *st, const struct qtr_config
                              double *cy)
 {
     const struct qtr_layer *l = st->layer;
-    double lo = cfg ? cfg->suppressed_low : 1, hi = cfg ? cfg->suppressed_high : 2;
-    double pick = which == 1 ? lo : which == 2 ? hi : floor(0.5 * (lo + hi) + 0.5);
     size_t k = 0;
     for (size_t i = 0; i < st->frame->n; i++) {
         if (!l->geom[i] || (l->sliver && l->sliver[i]))
@@ -119,7 +138,10 @@ static size_t gather_spatial(const struct qtr_state *st, const struct qtr_config
         if (!st->usable[i] && !empty)
             continue;
         t[k] = empty ? 0 : tot->v[i];
-        x[k] = empty ? 0 : grp && grp->kind[i] == QTR_CELL_SUPPRESSED ? pick : grp ? grp->v[i] : 0;
+        x[k] = empty                                          ? 0
+               : grp && grp->kind[i] == QTR_CELL_SUPPRESSED ? qtr_pipeline_suppressed_value(cfg, grp, i, which)
+               : grp                                        ? grp->v[i]
+                                                            : 0;
         area[k] = l->area[i];
         cx[k] = l->cx[i];
         cy[k] = l->cy[i];

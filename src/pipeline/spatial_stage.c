@@ -410,12 +410,12 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             continue;
         const char *gid = gs->id;
         struct qtr_column *grp = qtr_frame_find(f, gs->column);
-        double lo_s = cfg->suppressed_low, hi_s = cfg->suppressed_high;
         for (size_t k = 0; k < m; k++) {
             size_t i = idx[k];
             t[k] = tot->v[i];
-            x[k] = grp->kind[i] == QTR_CELL_SUPPRESSED ? floor(0.5 * (lo_s + hi_s) + 0.5)
-                                                       : grp->v[i];
+            x[k] = grp->kind[i] == QTR_CELL_SUPPRESSED
+                       ? qtr_pipeline_suppressed_value(cfg, grp, i, 0)
+                       : grp->v[i];
             share[k] = t[k] > 0 ? 100.0 * x[k] / t[k] : 0;
         }
         struct qtr_units u = {.n = m, .total = t, .group = x, .area = area, .cx = cx, .cy = cy};

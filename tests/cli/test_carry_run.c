@@ -281,6 +281,82 @@ static void test_report_names_carrying(void **state)
             fail_msg("report.html lacks: %s", want[k]);
 }
 
+/*
+ * A '*' count carried onto a district keeps its range: mh of S2 suppressed with '*' (in
+ * 1..2), carried dasymetric onto T2 together with S4's 100, makes T2's carried mh a
+ * suppressed count in 101..102 (not a secret '.' that leaves T2 out). With ew and mh of 2020
+ * as the population: T1 500/125, T2 1000/101..102, T3 1500/375, T4 600/200, so by hand
+ * D = 0.5 sum |x_i/X - (t_i - x_i)/(T - X)| is 0.19509375338704432 at 101 and
+ * 0.1937614862058578 at 102, and 0.19442730158779697 at the middle 101.5.
+ */
+static void test_carried_suppressed_range(void **state)
+{
+    (void)state;
+    char csv[4200], ini[4200], args[10000], gpkg[4300], out_dir[4200];
+    const char *dir = qtr_test_path("tests/data/carry");
+    char d[4096];
+    snprintf(d, sizeof d, "%s", dir);
+    snprintf(csv, sizeof csv, "%s/ew2020_stern.csv", OUT);
+    snprintf(ini, sizeof ini, "%s/stern.ini", OUT);
+    snprintf(out_dir, sizeof out_dir, "%s/stern-out", OUT);
+    FILE *o = fopen(csv, "w");
+    assert_non_null(o);
+    fputs("id;ew;mh\nS1;2000;500\nS2;600;*\nS4;400;100\nS3;900;300\n", o);
+    fclose(o);
+    o = fopen(ini, "w");
+    assert_non_null(o);
+    fprintf(o,
+            "[analysis]\nmin_population = 100\npermutations = 0\nsuppressed_range = 1..2\n"
+            "[boundaries]\nsource = %s/ziel.geojson\nkey = nr\nname = name\n"
+            "attribution = test fixture\n"
+            "[table ew2024]\nsource = %s/ew2024.csv\nkey = nr\nattribution = test fixture\n"
+            "[table ew2020]\nsource = %s\nkey = id\nattribution = test fixture\n"
+            "suffix = _2020\nboundaries = %s/quelle.geojson\nboundaries_key = id\n"
+            "carry = weights ew_2024\n"
+            "[population]\ntotal = ew_2020\n"
+            "[group mh]\nlabel = mit Migrationshintergrund\ncolumn = mh_2020\n",
+            d, d, csv, d);
+    fclose(o);
+    snprintf(args, sizeof args, "run %s -o %s --no-report -q", ini, out_dir);
+    char *out = NULL;
+    int rc = qtr_run_cli(args, &out);
+    if (rc != 0)
+        fail_msg("quartier run failed (%d): %s", rc, out);
+    free(out);
+    snprintf(gpkg, sizeof gpkg, "%s/quartier.gpkg", out_dir);
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "city_indices");
+    assert_non_null(l);
+    OGRFeatureH f;
+    int seen = 0;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "index")),
+                    "dissimilarity")) {
+            check_field(f, "value", 0.19442730158779697);
+            check_field(f, "suppressed_low", 0.1937614862058578);
+            check_field(f, "suppressed_high", 0.19509375338704432);
+            seen++;
+        }
+        OGR_F_Destroy(f);
+    }
+    assert_int_equal(seen, 1);
+    /* the join report names T2's own range */
+    l = GDALDatasetGetLayerByName(ds, "join_report");
+    assert_non_null(l);
+    seen = 0;
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        const char *detail = OGR_F_GetFieldAsString(f, 5);
+        if (!strcmp(OGR_F_GetFieldAsString(f, 2), "T2") &&
+            strstr(detail, "carried onto this district; the indices take it as 101 to 102"))
+            seen++;
+        OGR_F_Destroy(f);
+    }
+    assert_int_equal(seen, 1);
+    GDALClose(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_weights_column_missing),
         cmocka_unit_test(test_data_errors),
         cmocka_unit_test(test_report_names_carrying),
+        cmocka_unit_test(test_carried_suppressed_range),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
