@@ -98,6 +98,13 @@ struct qtr_target_spec {
 /* Where each section and key stands in the analysis file (config.c). */
 struct qtr_config_lines;
 
+/* One district made of several features of the boundaries ([boundaries] merge). */
+struct qtr_merge_spec {
+    char *name;      /* name of the merged district; NULL = the members' names joined by " und " */
+    char **members;  /* keys or names of the features */
+    size_t nmembers; /* >= 1 (one: a key that stands on several features) */
+};
+
 struct qtr_config {
     char *path;        /* absolute path of the analysis file */
     char *dir;         /* its folder */
@@ -131,6 +138,9 @@ struct qtr_config {
     char *bnd_crs;
     char *bnd_parent;
     char *bnd_attribution; /* licence and attribution of the boundaries, or NULL */
+    struct qtr_merge_spec *bnd_merges; /* merge = A + B [= NAME], ...: districts merged into
+                                          one before the join (a table row covers them) */
+    size_t nbnd_merges;
     /* [table ...] */
     size_t ntables;
     struct qtr_table_spec *tables;

@@ -69,6 +69,38 @@ struct qtr_layer {
 int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
                    struct qtr_layer **out, struct qtr_error *err);
 
+/* Features to make into one district ([boundaries] merge). */
+struct qtr_layer_merge {
+    const char *name;            /* the merged district's name; NULL = members' names joined
+                                    by " und " */
+    const char *const *members;  /* keys, or names (compared as qtr_name_key) */
+    size_t nmembers;             /* >= 1 (one: a key on several features) */
+};
+
+/* What a merge did, for the join report. */
+struct qtr_layer_merged {
+    size_t feature;     /* index of the merged district in the layer afterwards */
+    char members[600];  /* "0711 'Moorburg', 0712 'Altenwerder'" */
+    size_t ndiffer;     /* attributes the members differ in (left empty) */
+    char differ[300];   /* their names, the first six */
+};
+
+/**
+ * Make each merge's members into one district, before the join: it takes the place of its
+ * first member (lowest index; the other features keep their order), with the GEOS union of
+ * the members' geometries, the members' keys joined by '+' as key ("0711+0712"), the merge's
+ * name (also in the attributes key_column and name_column, either may be NULL), and the
+ * other attributes the members agree on (others left empty, listed in done[g]).
+ * A member is a key (every feature with that key: a district stored as several features,
+ * which then keeps its key and name), else a name. Nothing changes unless every member of
+ * every merge is found and the merge has two or more features. Errors (QTR_ERR_USAGE, prefixed with `where`, e.g. "hamburg.ini:17"): a member that
+ * is no key or name (with the closest names), a name on several features, a district named
+ * twice; QTR_ERR_INTERNAL when GEOS fails; QTR_ERR_NOMEM. done: nm entries.
+ */
+int qtr_layer_merge(struct qtr_layer *l, const struct qtr_layer_merge *m, size_t nm,
+                    const char *key_column, const char *name_column, const char *where,
+                    struct qtr_layer_merged *done, struct qtr_error *err);
+
 /** Free the layer and its geometries. NULL-safe. */
 void qtr_layer_free(struct qtr_layer *l);
 

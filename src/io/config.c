@@ -121,6 +121,13 @@ void qtr_config_release(struct qtr_config *cfg)
                      &cfg->segregation_group};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
+    for (size_t i = 0; i < cfg->nbnd_merges; i++) {
+        free(cfg->bnd_merges[i].name);
+        for (size_t k = 0; k < cfg->bnd_merges[i].nmembers; k++)
+            free(cfg->bnd_merges[i].members[k]);
+        free(cfg->bnd_merges[i].members);
+    }
+    free(cfg->bnd_merges);
     for (size_t i = 0; i < cfg->ntables; i++)
         free_table_spec(&cfg->tables[i]);
     free(cfg->tables);

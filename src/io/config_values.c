@@ -333,6 +333,75 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
                 name);
 }
 
+/* merge = A + B [= NAME], C + D [= NAME], ...: each group two or more features (keys or
+ * names), optionally the merged district's name. */
+static int parse_merges(struct qtr_cfg_state *st, const char *v)
+{
+    struct qtr_config *c = st->cfg;
+    char *buf = qtr_strdup(v);
+    if (!buf)
+        return nomem(st);
+    int ok = 1;
+    for (char *grp = buf, *next; ok && grp; grp = next) {
+        next = strchr(grp, ',');
+        if (next)
+            *next++ = '\0';
+        char *eq = strchr(grp, '=');
+        char *nm = NULL;
+        if (eq) {
+            *eq = '\0';
+            nm = qtr_trim_inplace(eq + 1);
+        }
+        char *members = qtr_trim_inplace(grp);
+        if (!*members && !nm && !next)
+            break; /* a trailing comma */
+        struct qtr_merge_spec m = {0};
+        for (char *p = members, *q; p; p = q) {
+            q = strchr(p, '+');
+            if (q)
+                *q++ = '\0';
+            char *t = qtr_trim_inplace(p);
+            char **mm = realloc(m.members, (m.nmembers + 1) * sizeof *mm);
+            if (!mm || !(mm[m.nmembers] = qtr_strdup(t))) {
+                if (mm)
+                    m.members = mm;
+                ok = nomem(st);
+                break;
+            }
+            m.members = mm;
+            m.nmembers++;
+            if (!*t) {
+                ok = fail(st,
+                          "merge: '%s%s%s' has an empty member; write the districts to merge as "
+                          "keys or names joined by '+', e.g. merge = Moorburg + Altenwerder = "
+                          "Moorburg und Altenwerder",
+                          members, nm ? " = " : "", nm ? nm : "");
+                break;
+            }
+        }
+        /* one member is a key standing on several features (checked with the boundaries) */
+        if (ok && nm && !*nm)
+            ok = fail(st, "merge: '%s =' has no name after '='", members);
+        if (ok && nm && !(m.name = qtr_strdup(nm)))
+            ok = nomem(st);
+        struct qtr_merge_spec *all =
+            ok ? realloc(c->bnd_merges, (c->nbnd_merges + 1) * sizeof *all) : NULL;
+        if (ok && !all)
+            ok = nomem(st);
+        if (!ok) {
+            for (size_t k = 0; k < m.nmembers; k++)
+                free(m.members[k]);
+            free(m.members);
+            free(m.name);
+            break;
+        }
+        c->bnd_merges = all;
+        c->bnd_merges[c->nbnd_merges++] = m;
+    }
+    free(buf);
+    return ok;
+}
+
 static int on_boundaries(struct qtr_cfg_state *st, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
@@ -367,9 +436,11 @@ static int on_boundaries(struct qtr_cfg_state *st, const char *name, const char 
     }
     if (!strcmp(name, "attribution"))
         return set_str(st, &c->bnd_attribution, v);
+    if (!strcmp(name, "merge"))
+        return parse_merges(st, v);
     return fail(st,
                 "unknown key '%s' in [boundaries] (known: source, layer, key, name, crs, "
-                "parent, attribution)",
+                "parent, attribution, merge)",
                 name);
 }
 

@@ -433,10 +433,19 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                 free(pk);
             }
             if (np > 1 && found > 0) {
+                /* the line that merges them, ready to copy into [boundaries] */
+                char merge[400] = "";
+                size_t mlen = 0;
+                for (size_t p = 0; p < np && mlen < sizeof merge; p++)
+                    mlen += (size_t)snprintf(merge + mlen, sizeof merge - mlen, "%s%s",
+                                             p ? " + " : "", parts[p]);
+                if (mlen < sizeof merge)
+                    snprintf(merge + mlen, sizeof merge - mlen, " = %s", shown);
                 if (qtr_report_add(rep, QTR_ISSUE_MERGED_ROW, QTR_WARNING, "", shown, jt->id,
                                    "line %zu covers %zu districts together (%zu of them found by "
-                                   "name); not joined: merge those boundaries or split the row",
-                                   t->line[r], np, found)) {
+                                   "name); not joined: merge those boundaries (in [boundaries]: "
+                                   "merge = %s) or split the row",
+                                   t->line[r], np, found, merge)) {
                     rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                     goto out;
                 }

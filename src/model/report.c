@@ -85,6 +85,8 @@ static const struct {
     [QTR_ISSUE_CARRY_UNCOVERED] = {"carry_uncovered",
                                    "district of a carried table outside the analysis districts"},
     [QTR_ISSUE_CARRY_SLIVERS] = {"carry_slivers", "sliver pieces dropped when carrying a table"},
+    [QTR_ISSUE_MERGED_BOUNDARIES] = {"merged_boundaries",
+                                     "districts merged as the analysis file says"},
 };
 
 const char *qtr_issue_kind_name(enum qtr_issue_kind kind)

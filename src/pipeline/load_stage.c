@@ -41,6 +41,51 @@ static int read_table(const struct qtr_table_spec *ts, struct qtr_loaded_table *
 }
 
 /* Add the report entries for geometry problems found while reading. */
+/* [boundaries] merge: features made into one district before the join, each reported. */
+static int merge_boundaries(const struct qtr_config *cfg, struct qtr_state *st,
+                            struct qtr_error *err)
+{
+    size_t nm = cfg->nbnd_merges;
+    if (!nm)
+        return QTR_OK;
+    struct qtr_layer_merge *m = calloc(nm, sizeof *m);
+    struct qtr_layer_merged *done = calloc(nm, sizeof *done);
+    int rc = QTR_OK;
+    if (!m || !done) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t g = 0; g < nm; g++) {
+        m[g].name = cfg->bnd_merges[g].name;
+        m[g].members = (const char *const *)cfg->bnd_merges[g].members;
+        m[g].nmembers = cfg->bnd_merges[g].nmembers;
+    }
+    char where[1200];
+    qtr_config_where(cfg, "boundaries", "merge", where, sizeof where);
+    if ((rc = qtr_layer_merge(st->layer, m, nm, cfg->bnd_key, cfg->bnd_name, where, done, err)))
+        goto out;
+    const struct qtr_layer *l = st->layer;
+    for (size_t g = 0; g < nm && !rc; g++) {
+        size_t i = done[g].feature;
+        char differ[400] = "";
+        if (done[g].ndiffer)
+            snprintf(differ, sizeof differ,
+                     "; %zu attribute%s differ%s between them and %s left empty (%s)",
+                     done[g].ndiffer, done[g].ndiffer == 1 ? "" : "s",
+                     done[g].ndiffer == 1 ? "s" : "", done[g].ndiffer == 1 ? "is" : "are",
+                     done[g].differ);
+        if (qtr_report_add(&st->report, QTR_ISSUE_MERGED_BOUNDARIES, QTR_INFO, l->key[i],
+                           l->name[i], "boundaries",
+                           "made of %s as %s says, %.0f m²%s", done[g].members, where,
+                           l->area[i], differ))
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+out:
+    free(m);
+    free(done);
+    return rc;
+}
+
 static int report_geometry(const struct qtr_layer *l, struct qtr_report *rep)
 {
     for (size_t r = 0; r < l->nrepairs; r++) {
@@ -150,7 +195,8 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         .assign_crs = cfg->bnd_crs,
         .work_crs = cfg->crs,
     };
-    if ((rc = qtr_layer_read(ctx, &lo, &st->layer, err)))
+    if ((rc = qtr_layer_read(ctx, &lo, &st->layer, err)) ||
+        (rc = merge_boundaries(cfg, st, err)))
         goto out;
     if ((rc = report_geometry(st->layer, &st->report))) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");

@@ -303,6 +303,7 @@ static const char *issue_title(const struct rs *r, int k)
                                          "verteilt",
         [QTR_ISSUE_CARRY_UNCOVERED] = "Gebiet einer übertragenen Tabelle außerhalb der Gebiete",
         [QTR_ISSUE_CARRY_SLIVERS] = "Splitterstücke beim Übertragen einer Tabelle verworfen",
+        [QTR_ISSUE_MERGED_BOUNDARIES] = "Gebiete laut Analysedatei zusammengelegt",
     };
     if (!r->en && k >= 0 && k < QTR_ISSUE_KIND_COUNT && de[k])
         return de[k];
