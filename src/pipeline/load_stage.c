@@ -141,32 +141,44 @@ static void warn_attribution(const struct qtr_ctx *ctx, const struct qtr_config 
 
 /* The population columns the analysis file names exist in the joined data and hold counts;
  * a message names the line of the analysis file and the closest column names. */
+/* A column the analysis file names that the joined data does not have is a mistake in the
+ * analysis file (exit 2, like an unknown column in an expression); one that holds text is a
+ * data problem (exit 1). */
+static int require_named(const struct qtr_frame *f, const char *name, const char *what,
+                         struct qtr_column **c, struct qtr_error *err)
+{
+    int rc = qtr_frame_require(f, name, what, c, err);
+    if (rc == QTR_ERR_DATA && !qtr_frame_find(f, name))
+        rc = err->code = QTR_ERR_USAGE;
+    return rc;
+}
+
 static int require_population_columns(const struct qtr_config *cfg, const struct qtr_frame *f,
                                       struct qtr_error *err)
 {
     char what[1200], section[160];
     struct qtr_column *c;
     int rc;
-    if ((rc = qtr_frame_require(
+    if ((rc = require_named(
              f, cfg->total,
              qtr_config_what(cfg, "population", "total", "total column", what, sizeof what), &c,
              err)))
         return rc;
     if (cfg->previous_total &&
-        (rc = qtr_frame_require(f, cfg->previous_total,
+        (rc = require_named(f, cfg->previous_total,
                                 qtr_config_what(cfg, "population", "previous_total",
                                                 "previous_total column", what, sizeof what),
                                 &c, err)))
         return rc;
     for (size_t g = 0; g < cfg->ngroups; g++) {
         snprintf(section, sizeof section, "group %s", cfg->groups[g].id);
-        if ((rc = qtr_frame_require(
+        if ((rc = require_named(
                  f, cfg->groups[g].column,
                  qtr_config_what(cfg, section, "column", "group column", what, sizeof what), &c,
                  err)))
             return rc;
         if (cfg->groups[g].previous &&
-            (rc = qtr_frame_require(f, cfg->groups[g].previous,
+            (rc = require_named(f, cfg->groups[g].previous,
                                     qtr_config_what(cfg, section, "previous",
                                                     "previous group column", what, sizeof what),
                                     &c, err)))

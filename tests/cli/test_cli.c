@@ -144,7 +144,7 @@ static void test_sacramento_indices(void **state)
              "indices %s/data/sacramento/sacramentot2.shp --key FIPS --group HISPANIC --total "
              "TOT_POP --crs EPSG:4326 -q",
              shared);
-    assert_int_equal(qtr_run_cli(args, &out), 1);
+    assert_int_equal(qtr_run_cli(args, &out), 2);
     assert_non_null(strstr(out, "group column 'HISPANIC' not found"));
     assert_non_null(strstr(out, "HISP_"));
     free(out);
@@ -323,8 +323,8 @@ static void test_bad_analysis_files(void **state)
     FILE *f = fopen(path, "a");
     fputs("[group x]\ncolumn = Auslaender\n", f);
     fclose(f);
-    expect_failure(dir, "group column 'Auslaender' not found in the joined data", 1);
-    expect_failure(dir, "Ausländer", 1);
+    expect_failure(dir, "group column 'Auslaender' not found in the joined data", 2);
+    expect_failure(dir, "Ausländer", 2);
 
     write_ini(dir, "", "min_population = many\n");
     expect_failure(dir, "'min_population' must be a number", 2);
