@@ -61,7 +61,7 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
     double *d = calloc(n ? n : 1, sizeof *d);
     int *cls = calloc(n ? n : 1, sizeof *cls);
     char *mapdir = qtr_asprintf("%s/maps", dir), *png = NULL, *svg = NULL;
-    char *title = NULL;
+    char *title = NULL, *source = NULL;
     int rc = QTR_OK;
     if (!labels || !d || !cls || !mapdir) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -72,8 +72,7 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
         d[k] = c->reg[k].have ? c->reg[k].val[c->d_col] : NAN;
         nd += isfinite(d[k]) != 0;
         labels[k].text = c->r->name[k][0] ? c->r->name[k] : c->r->key[k];
-        if (!c->geom[k] || qtr_geom_point_inside(ctx->geos, c->geom[k], &labels[k].x,
-                                                 &labels[k].y))
+        if (!qtr_geom_point_inside(ctx->geos, c->geom[k], &labels[k].x, &labels[k].y))
             labels[k].text = NULL;
     }
     size_t k5 = nd < 5 ? (nd ? nd : 1) : 5;
@@ -100,10 +99,20 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
                                    &shapes, err)))
         goto out;
     const struct cmp_index *dx = &c->idx[c->d_col];
-    title = qtr_asprintf("%s (%s)", T(c, "Segregationsindex D nach Regionen",
-                                      "Dissimilarity index D by region"),
-                         dx->group);
-    if (!title || !(png = qtr_asprintf("%s/regions_d.png", mapdir)) ||
+    const char *group = dx->group;
+    for (size_t g = 0; g < c->cfg->ngroups; g++)
+        if (!strcmp(c->cfg->groups[g].id, dx->group)) {
+            const char *label = c->en && c->cfg->groups[g].label_en ? c->cfg->groups[g].label_en
+                                                                   : c->cfg->groups[g].label;
+            if (label)
+                group = label;
+        }
+    title = qtr_asprintf("%s: %s", T(c, "Segregationsindex D nach Regionen",
+                                     "Dissimilarity index D by region"),
+                         group);
+    struct qtr_map_source bnd = {c->cfg->bnd_attribution, c->cfg->bnd_source};
+    source = qtr_map_source_line(&bnd, 1, c->en);
+    if (!title || !source || !(png = qtr_asprintf("%s/regions_d.png", mapdir)) ||
         !(svg = qtr_asprintf("%s/regions_d.svg", mapdir))) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -119,7 +128,7 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
         .nodata_color = qtr_palette_nodata(),
         .title = title,
         .subtitle = c->cfg->title,
-        .source = T(c, "Darstellung: quartier", "map: quartier"),
+        .source = source,
         .labels = labels,
         .nlabels = nl,
         .names = (const char *const *)c->r->name,
@@ -142,6 +151,7 @@ out:
     free(png);
     free(svg);
     free(title);
+    free(source);
     return rc;
 }
 
