@@ -79,7 +79,8 @@ uint64_t qtr_region_seed(uint64_t seed, const char *key);
  * with prefix:N, an unmatched row whose key starts with the region's prefix belongs to
  * that region; a row that matches no district of any region stays in every region, so each
  * region's join report names it as a whole-city run would. Tables on another layout
- * (boundaries = ..., carried) are kept whole. No-op without cfg->region. Errors: those of
+ * (boundaries = ..., carried) are kept whole. Without cfg->region but with [batch] (`quartier
+ * check`), the split is only checked, so check fails where a batch would. Errors: those of
  * qtr_regions_split, QTR_ERR_USAGE (unknown region, qtr_regions_unknown), QTR_ERR_NOMEM.
  */
 int qtr_region_restrict(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,

@@ -324,8 +324,16 @@ int cmd_check(int argc, char **argv)
     struct cli_progress prog = {0};
     struct qtr_state *st = NULL;
     int rc = load(&a, &cfg, &ctx, &prog, &err);
+    char *cmp_dir = NULL;
+    if (!rc && cfg.batch_by) {
+        /* a batch writes OUT/regions/ and OUT/comparison/: check the comparison's folder
+         * (the regions are the whole analysis, checked as one here) */
+        cmp_dir = qtr_asprintf("%s/comparison", a.outdir ? a.outdir : cfg.output);
+        if (!cmp_dir)
+            rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
+    }
     if (!rc) {
-        struct qtr_run_options ro = {.outdir = a.outdir, .dry_run = 1};
+        struct qtr_run_options ro = {.outdir = cmp_dir ? cmp_dir : a.outdir, .dry_run = 1};
         rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
     }
     if (st && st->frame)
@@ -335,11 +343,13 @@ int cmd_check(int argc, char **argv)
     } else {
         printf("\nThe analysis can run: %zu districts, %zu in the indices; the output folder "
                "'%s' can be written.\n",
-               st->frame->n, st->nusable, a.outdir ? a.outdir : cfg.output);
+               st->frame->n, st->nusable,
+               cmp_dir ? cmp_dir : a.outdir ? a.outdir : cfg.output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);
+    free(cmp_dir);
     return ex;
 }

@@ -369,7 +369,7 @@ int qtr_region_restrict(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
                         struct qtr_error *err)
 {
     (void)ctx;
-    if (!cfg->region)
+    if (!cfg->region && !cfg->batch_by)
         return QTR_OK;
     if (!cfg->batch_by)
         return qtr_error_set(err, QTR_ERR_USAGE,
@@ -380,8 +380,10 @@ int qtr_region_restrict(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     struct qtr_regions *r = NULL;
     uint8_t *keep = NULL;
     int rc = qtr_regions_split(cfg, st->layer, &r, err);
-    if (rc)
+    if (rc || !cfg->region) { /* without --region (`check`): [batch] is checked, not applied */
+        qtr_regions_free(r);
         return rc;
+    }
     long reg = qtr_regions_find(r, cfg->region);
     if (reg < 0) {
         rc = qtr_regions_unknown(cfg, r, cfg->region, err);

@@ -155,6 +155,11 @@ static void test_usage_errors(void **state)
     assert_int_equal(qtr_run_cli(args, &o), 2);
     assert_non_null(strstr(o, "bad.ini:26: [batch] by = 'nme': no such column"));
     assert_non_null(strstr(o, "closest: 'name'"));
+    /* check finds it too */
+    snprintf(args, sizeof args, "check %s", path);
+    assert_int_equal(qtr_run_cli(args, &o), 2);
+    assert_non_null(strstr(o, "bad.ini:26: [batch] by = 'nme': no such column"));
+    snprintf(args, sizeof args, "run %s --jobs 2", path);
     snprintf(bad, sizeof bad, "%.*sby = prefix:0\n", (int)(by - text), text);
     write_text(path, bad);
     assert_int_equal(qtr_run_cli(args, &o), 2);
