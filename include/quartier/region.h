@@ -31,7 +31,7 @@ struct qtr_regions {
     char **dir;         /* n folder names below OUTPUT/regions/ (the key, made safe) */
     size_t *ndistricts; /* n: features of the layer in the region */
     size_t nfeatures;
-    size_t *of;         /* nfeatures: the region of each feature */
+    size_t *of; /* nfeatures: the region of each feature */
 };
 
 /**
@@ -63,8 +63,8 @@ int qtr_regions_read(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct q
  * QTR_ERR_USAGE for a region key that is not in r: "no region 'KEY' ... (closest: ...)"
  * naming the [batch] line of the analysis file.
  */
-int qtr_regions_unknown(const struct qtr_config *cfg, const struct qtr_regions *r,
-                        const char *key, struct qtr_error *err);
+int qtr_regions_unknown(const struct qtr_config *cfg, const struct qtr_regions *r, const char *key,
+                        struct qtr_error *err);
 
 /**
  * The seed of region `key`: splitmix64(seed XOR FNV-1a-64(key)). It depends only on the
@@ -115,9 +115,9 @@ int qtr_region_write_info(const struct qtr_config *cfg, uint64_t analysis_seed,
  * D of the first group, and the regions ranked by that D). A region without a finished
  * folder keeps its row with the outcome "no output"; a region with failed[k] set (this
  * batch's job for it failed: an older folder of it is not read) has the outcome "failed".
- * failed may be NULL. *missing receives how many regions have no results. `layer` and `r` are the boundaries and their regions (qtr_regions_read).
- * Errors: QTR_ERR_IO, QTR_ERR_DATA (a region folder that cannot be read: named),
- * QTR_ERR_NOMEM, and those of the output folder.
+ * failed may be NULL. *missing receives how many regions have no results. `layer` and `r` are the
+ * boundaries and their regions (qtr_regions_read). Errors: QTR_ERR_IO, QTR_ERR_DATA (a region
+ * folder that cannot be read: named), QTR_ERR_NOMEM, and those of the output folder.
  */
 int qtr_batch_compare(struct qtr_ctx *ctx, const struct qtr_config *cfg, const char *outdir,
                       const struct qtr_layer *layer, const struct qtr_regions *r,

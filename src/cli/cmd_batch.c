@@ -30,7 +30,7 @@ extern char **environ;
 /* One region's job. */
 struct job {
     pid_t pid;
-    int fd;          /* read end of the pipe from the process's stderr; -1 when closed */
+    int fd; /* read end of the pipe from the process's stderr; -1 when closed */
     size_t region;
     char tail[2048]; /* the last bytes of its stderr */
     size_t ntail;
@@ -183,8 +183,9 @@ static int run_regions(const struct cli_batch_args *b, const struct qtr_regions 
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len <= 0)
-        return qtr_error_set(err, QTR_ERR_IO, "cannot find this program's path (/proc/self/exe: "
-                                              "%s) to start the regions' processes",
+        return qtr_error_set(err, QTR_ERR_IO,
+                             "cannot find this program's path (/proc/self/exe: "
+                             "%s) to start the regions' processes",
                              strerror(errno));
     exe[len] = '\0';
     int jobs = b->jobs < (int)r->n ? b->jobs : (int)r->n;
@@ -309,15 +310,13 @@ int cli_batch(const struct cli_batch_args *b, struct qtr_config *cfg, struct qtr
             char *g = qtr_asprintf("%s/regions/%s/quartier.gpkg", b->outdir, r->dir[k]);
             printf("  %-24s %s\n", label, g && access(g, F_OK) == 0 ? "ok" : "no output");
             free(g);
-        }
-        else if (out[k].state == 1)
+        } else if (out[k].state == 1)
             printf("  %-24s ok      %6.1f s\n", label, out[k].seconds);
         else
             printf("  %-24s failed  %6.1f s  %s\n", label, out[k].seconds, out[k].msg);
     }
     if (b->compare)
-        printf("%zu of %zu regions have results in %s/regions/\n", r->n - missing, r->n,
-               b->outdir);
+        printf("%zu of %zu regions have results in %s/regions/\n", r->n - missing, r->n, b->outdir);
     else
         printf("%zu ok, %zu failed, %.1f s\n", r->n - nfail, nfail, now() - t0);
     if (rc) {

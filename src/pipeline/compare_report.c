@@ -47,9 +47,9 @@ static void num(double v, int decimals, char *buf, size_t size)
 /* The map: classes of D (equal intervals, at most 5), one colour per class. The document
  * borrows the shapes and labels: *keep_shapes and *keep_labels receive them, to be freed
  * after the document is written. */
-static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *doc,
-                    const char *dir, struct qtr_shapes **keep_shapes,
-                    struct qtr_map_label **keep_labels, struct qtr_error *err)
+static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *doc, const char *dir,
+                    struct qtr_shapes **keep_shapes, struct qtr_map_label **keep_labels,
+                    struct qtr_error *err)
 {
     size_t n = c->r->n;
     struct qtr_shapes *shapes = NULL;
@@ -95,21 +95,21 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
     for (size_t k = 0; k < n; k++)
         if (labels[k].text)
             labels[nl++] = labels[k];
-    if ((rc = qtr_shapes_from_geos(ctx->geos, (const struct GEOSGeom_t *const *)c->geom, n,
-                                   &shapes, err)))
+    if ((rc = qtr_shapes_from_geos(ctx->geos, (const struct GEOSGeom_t *const *)c->geom, n, &shapes,
+                                   err)))
         goto out;
     const struct cmp_index *dx = &c->idx[c->d_col];
     const char *group = dx->group;
     for (size_t g = 0; g < c->cfg->ngroups; g++)
         if (!strcmp(c->cfg->groups[g].id, dx->group)) {
             const char *label = c->en && c->cfg->groups[g].label_en ? c->cfg->groups[g].label_en
-                                                                   : c->cfg->groups[g].label;
+                                                                    : c->cfg->groups[g].label;
             if (label)
                 group = label;
         }
-    title = qtr_asprintf("%s: %s", T(c, "Segregationsindex D nach Regionen",
-                                     "Dissimilarity index D by region"),
-                         group);
+    title = qtr_asprintf(
+        "%s: %s", T(c, "Segregationsindex D nach Regionen", "Dissimilarity index D by region"),
+        group);
     struct qtr_map_source bnd = {c->cfg->bnd_attribution, c->cfg->bnd_source};
     source = qtr_map_source_line(&bnd, 1, c->en);
     if (!title || !source || !(png = qtr_asprintf("%s/regions_d.png", mapdir)) ||
@@ -174,8 +174,9 @@ static int ranked_table(const struct cmp *c, struct qtr_doc *doc, struct qtr_err
                           "p"};
     const unsigned char isnum[] = {1, 0, 0, 1, 1, 1, 0, 1};
     int rc = QTR_OK;
-    if (qtr_doc_table(doc, T(c, "Regionen nach dem Segregationsindex D",
-                             "Regions ranked by the dissimilarity index D"),
+    if (qtr_doc_table(doc,
+                      T(c, "Regionen nach dem Segregationsindex D",
+                        "Regions ranked by the dissimilarity index D"),
                       8, head, isnum)) {
         free(order);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -254,8 +255,7 @@ int qtr_compare_report(struct qtr_ctx *ctx, const struct cmp *c, const char *dir
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = qtr_doc_write_html(doc, html, err)) ||
-        (rc = qtr_doc_write_pdf(doc, pdf, NULL, err)))
+    if ((rc = qtr_doc_write_html(doc, html, err)) || (rc = qtr_doc_write_pdf(doc, pdf, NULL, err)))
         goto out;
 out:
     qtr_doc_free(doc);

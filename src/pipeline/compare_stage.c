@@ -186,10 +186,15 @@ static void set_real(OGRFeatureH f, int i, double v)
 static int write_gpkg(struct qtr_ctx *ctx, const struct cmp *c, const struct qtr_layer *layer,
                       const char *path, struct qtr_error *err)
 {
-    static const char *fixed[] = {"region", "name", "outcome", "districts",
-                                  "districts_in_indices", "residents", "residents_in_indices"};
-    static const OGRFieldType ftype[] = {OFTString, OFTString,  OFTString, OFTInteger64,
-                                         OFTInteger64, OFTReal, OFTReal};
+    static const char *fixed[] = {"region",
+                                  "name",
+                                  "outcome",
+                                  "districts",
+                                  "districts_in_indices",
+                                  "residents",
+                                  "residents_in_indices"};
+    static const OGRFieldType ftype[] = {OFTString,    OFTString, OFTString, OFTInteger64,
+                                         OFTInteger64, OFTReal,   OFTReal};
     const size_t nfixed = sizeof fixed / sizeof fixed[0];
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     if (!drv)
@@ -271,8 +276,8 @@ out:
     CPLErrorReset();
     GDALClose(ds);
     if (!rc && CPLGetLastErrorType() >= CE_Failure)
-        rc = qtr_error_set(err, QTR_ERR_IO, "writing '%s' failed (%s)", path,
-                           qtr_gdal_last_error());
+        rc =
+            qtr_error_set(err, QTR_ERR_IO, "writing '%s' failed (%s)", path, qtr_gdal_last_error());
     return rc;
 }
 

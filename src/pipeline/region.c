@@ -89,9 +89,8 @@ static int batch_column(const struct qtr_config *cfg, const struct qtr_layer *l,
     char where[1024], near[512] = "";
     size_t idx[3], nf = 0;
     qtr_config_where(cfg, "batch", key, where, sizeof where);
-    if (l->attrs &&
-        !qtr_closest_names(name, (const char *const *)l->attrs->names, l->attrs->ncols, 3, idx,
-                           &nf)) {
+    if (l->attrs && !qtr_closest_names(name, (const char *const *)l->attrs->names, l->attrs->ncols,
+                                       3, idx, &nf)) {
         size_t len = 0;
         for (size_t k = 0; k < nf && len < sizeof near; k++) {
             int w = snprintf(near + len, sizeof near - len, "%s'%s'", k ? ", " : "",
@@ -244,16 +243,16 @@ int qtr_regions_read(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct q
     return rc;
 }
 
-int qtr_regions_unknown(const struct qtr_config *cfg, const struct qtr_regions *r,
-                        const char *key, struct qtr_error *err)
+int qtr_regions_unknown(const struct qtr_config *cfg, const struct qtr_regions *r, const char *key,
+                        struct qtr_error *err)
 {
     char where[1024], near[512] = "";
     size_t idx[3], nf = 0, len = 0;
     qtr_config_where(cfg, "batch", "by", where, sizeof where);
     if (!qtr_closest_names(key, (const char *const *)r->key, r->n, 3, idx, &nf))
         for (size_t k = 0; k < nf && len < sizeof near; k++) {
-            int w = snprintf(near + len, sizeof near - len, "%s'%s'", k ? ", " : "",
-                             r->key[idx[k]]);
+            int w =
+                snprintf(near + len, sizeof near - len, "%s'%s'", k ? ", " : "", r->key[idx[k]]);
             if (w < 0)
                 break;
             len += (size_t)w;
@@ -327,13 +326,11 @@ static struct keyed *district_index(const struct qtr_layer *l, const struct qtr_
 /* keep[row] for one table: rows of region `reg` and rows of no region. */
 static int table_rows(const struct qtr_config *cfg, const struct qtr_table_spec *ts,
                       const struct qtr_table *t, const struct qtr_layer *l,
-                      const struct qtr_regions *r, size_t reg, uint8_t *keep,
-                      struct qtr_error *err)
+                      const struct qtr_regions *r, size_t reg, uint8_t *keep, struct qtr_error *err)
 {
     int by_name = ts->join == QTR_JOIN_NAME;
-    size_t prefix = by_name || strncmp(cfg->batch_by, "prefix:", 7)
-                        ? 0
-                        : strtoul(cfg->batch_by + 7, NULL, 10);
+    size_t prefix =
+        by_name || strncmp(cfg->batch_by, "prefix:", 7) ? 0 : strtoul(cfg->batch_by + 7, NULL, 10);
     long col = qtr_table_find_column(t, ts->key);
     memset(keep, 1, t->nrows);
     if (col < 0) /* the join names the missing column */
@@ -349,8 +346,7 @@ static int table_rows(const struct qtr_config *cfg, const struct qtr_table_spec 
             return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         }
         struct keyed probe = {k, 0};
-        const struct keyed *hit = l->n ? bsearch(&probe, idx, l->n, sizeof *idx, keyed_cmp)
-                                       : NULL;
+        const struct keyed *hit = l->n ? bsearch(&probe, idx, l->n, sizeof *idx, keyed_cmp) : NULL;
         if (hit) {
             keep[row] = hit->region == reg;
         } else if (prefix && strlen(k) >= prefix) {
@@ -402,8 +398,7 @@ int qtr_region_restrict(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         const struct qtr_table_spec *ts = &cfg->tables[t];
         if (ts->carry != QTR_TABLE_CARRY_NONE)
             continue;
-        if ((rc = table_rows(cfg, ts, st->tables[t].table, st->layer, r, (size_t)reg, keep,
-                             err)))
+        if ((rc = table_rows(cfg, ts, st->tables[t].table, st->layer, r, (size_t)reg, keep, err)))
             goto out;
         qtr_table_keep_rows(st->tables[t].table, keep);
     }

@@ -82,8 +82,8 @@ static void test_made_up_city(void **state)
                  4 * 1000 + 137 * (4 + 5 + 6 + 7), 0);
     /* one region at a time into another folder: the same files */
     for (int k = 0; k < 3; k++) {
-        snprintf(args, sizeof args, "run %s --region %c -o %s/single -q --no-report", ini,
-                 'A' + k, tmp);
+        snprintf(args, sizeof args, "run %s --region %c -o %s/single -q --no-report", ini, 'A' + k,
+                 tmp);
         rc = qtr_run_cli(args, &o);
         if (rc != 0)
             fail_msg("%s: %d\n%s", args, rc, o);

@@ -28,8 +28,8 @@ static const char *batch_ini(const char *shared, const char *rel, const char *tm
         if (!strncmp(p, "output = ", 9))
             qtr_buf_printf(&b, "output = %s/out", tmp);
         else if (sh && sh < p + len)
-            qtr_buf_printf(&b, "%.*s%s%.*s", (int)(sh - p), p, shared,
-                           (int)(p + len - sh - 15), sh + 15);
+            qtr_buf_printf(&b, "%.*s%s%.*s", (int)(sh - p), p, shared, (int)(p + len - sh - 15),
+                           sh + 15);
         else
             qtr_buf_append(&b, p, len);
         qtr_buf_puts(&b, "\n");
@@ -159,16 +159,15 @@ static void test_hamburg_bezirke(void **state)
     const char *city_ini = batch_ini(shared, "geodata/hamburg/hamburg-2013.ini", tmp, "");
     char args[2048], gpkg[800];
     char *o = NULL;
-    snprintf(args, sizeof args, "run %s -o %s/city -q --permutations 0 --no-report", city_ini,
-             tmp);
+    snprintf(args, sizeof args, "run %s -o %s/city -q --permutations 0 --no-report", city_ini, tmp);
     int rc = qtr_run_cli(args, &o);
     if (rc != 0)
         fail_msg("%s: %d\n%s", args, rc, o);
     snprintf(gpkg, sizeof gpkg, "%s/city/quartier.gpkg", tmp);
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(ds);
-    OGRLayerH l = GDALDatasetExecuteSQL(ds, "SELECT sum(\"Bevölkerung\") FROM districts", NULL,
-                                        NULL);
+    OGRLayerH l =
+        GDALDatasetExecuteSQL(ds, "SELECT sum(\"Bevölkerung\") FROM districts", NULL, NULL);
     assert_non_null(l);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     double city = OGR_F_GetFieldAsDouble(f, 0);
