@@ -61,7 +61,7 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
     double *d = calloc(n ? n : 1, sizeof *d);
     int *cls = calloc(n ? n : 1, sizeof *cls);
     char *mapdir = qtr_asprintf("%s/maps", dir), *png = NULL, *svg = NULL;
-    char *title = NULL, *source = NULL;
+    char *title = NULL, *subtitle = NULL, *source = NULL;
     int rc = QTR_OK;
     if (!labels || !d || !cls || !mapdir) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -107,12 +107,13 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
             if (label)
                 group = label;
         }
-    title = qtr_asprintf(
-        "%s: %s", T(c, "Segregationsindex D nach Regionen", "Dissimilarity index D by region"),
-        group);
+    /* a short title (the page is narrow in the report); the group and the analysis below */
+    title = qtr_asprintf("%s %s", T(c, "Segregationsindex D:", "Dissimilarity index D:"), group);
+    subtitle = qtr_asprintf("%s %s", T(c, "Regionen von", "Regions of"),
+                            c->cfg->title ? c->cfg->title : "");
     struct qtr_map_source bnd = {c->cfg->bnd_attribution, c->cfg->bnd_source};
     source = qtr_map_source_line(&bnd, 1, c->en);
-    if (!title || !source || !(png = qtr_asprintf("%s/regions_d.png", mapdir)) ||
+    if (!title || !subtitle || !source || !(png = qtr_asprintf("%s/regions_d.png", mapdir)) ||
         !(svg = qtr_asprintf("%s/regions_d.svg", mapdir))) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -127,7 +128,7 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
         .nodata_label = T(c, "keine Ergebnisse", "no results"),
         .nodata_color = qtr_palette_nodata(),
         .title = title,
-        .subtitle = c->cfg->title,
+        .subtitle = subtitle,
         .source = source,
         .labels = labels,
         .nlabels = nl,
@@ -151,6 +152,7 @@ out:
     free(png);
     free(svg);
     free(title);
+    free(subtitle);
     free(source);
     return rc;
 }
