@@ -167,6 +167,10 @@ struct qtr_config {
     char *invalid_column;
     char *renewal_population; /* column of residents for the minimum (default: total) */
     char *segregation_group;
+    /* [batch] (docs/batch.md): split into regions by a boundary column or prefix:N of the key */
+    char *batch_by;    /* NULL: no batch */
+    char *batch_name;  /* boundary column naming each region, or NULL */
+    char *region;      /* `quartier run --region KEY`: run this region only (not from the file) */
     /* [target ...] */
     size_t ntargets;
     struct qtr_target_spec *targets;

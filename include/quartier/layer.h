@@ -104,4 +104,12 @@ int qtr_layer_merge(struct qtr_layer *l, const struct qtr_layer_merge *m, size_t
 /** Free the layer and its geometries. NULL-safe. */
 void qtr_layer_free(struct qtr_layer *l);
 
+/**
+ * Keep the features i with keep[i] (l->n entries) and free the others, in order, as if the
+ * layer had held only those (src/geo/layer_subset.c, one region of a batch): keys, names,
+ * geometries, attributes, repairs (renumbered) and slivers (judged again against the median
+ * of the kept districts). Errors: QTR_ERR_NOMEM (then the layer is unchanged).
+ */
+int qtr_layer_keep(struct qtr_layer *l, const uint8_t *keep, struct qtr_error *err);
+
 #endif

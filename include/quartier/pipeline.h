@@ -19,6 +19,7 @@
 #include "quartier/frame.h"
 #include "quartier/indices.h"
 #include "quartier/layer.h"
+#include "quartier/region.h"
 #include "quartier/renewal.h"
 #include "quartier/report.h"
 #include "quartier/table.h"
@@ -133,6 +134,7 @@ struct qtr_state {
     char **published;          /* npublished paths written by qtr_pipeline_publish (the
                                   GeoPackage, GeoJSON and annex tables) */
     size_t npublished;
+    struct qtr_region_note region; /* `run --region`: what the comparison reads (region.h) */
 };
 
 /**
@@ -149,6 +151,7 @@ struct qtr_run_options {
     const char *outdir; /* output folder; NULL: [analysis] output */
     int no_report;      /* skip maps and report */
     int dry_run;        /* `quartier check`: every computing stage, nothing written */
+    uint64_t analysis_seed; /* `run --region`: the analysis' seed before qtr_region_seed */
 };
 
 /**

@@ -11,6 +11,7 @@
 #define QUARTIER_TABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "quartier/error.h"
 
@@ -32,6 +33,12 @@ struct qtr_table *qtr_table_new(const char *source, size_t ncols, const char *co
 
 /** Free the table and every string it holds. NULL-safe. */
 void qtr_table_free(struct qtr_table *t);
+
+/**
+ * Keep the rows i with keep[i] (t->nrows entries), in order, and free the others' cells
+ * (one region of a batch, docs/batch.md). Row line numbers stay those of the source.
+ */
+void qtr_table_keep_rows(struct qtr_table *t, const uint8_t *keep);
 
 /**
  * Append a row of ncols cells (copied; a NULL cell is stored as ""). `line` is

@@ -47,6 +47,27 @@ int cmd_indices(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
 int cmd_carry(int argc, char **argv);
 
+/** `quartier run` over the regions of [batch] (cmd_batch.c, docs/batch.md). */
+struct cli_batch_args {
+    const char *analysis;
+    const char *outdir;      /* the analysis' output folder (regions/ and comparison/ inside) */
+    int jobs;                /* regions at a time (>= 1) */
+    int compare;             /* 1: only build the comparison from the region folders */
+    int quiet;
+    int no_report;
+    int threads;             /* --threads given, or 0 */
+    const char *const *pass; /* options handed on to every region's process */
+    size_t npass;
+};
+
+/**
+ * Run every region of cfg's [batch] as its own process (`quartier run ANALYSIS --region KEY`,
+ * at most b->jobs at a time), print each region's progress and outcome, then build the
+ * comparison. Returns the exit code: 0 every region ok, 1 a region failed (data error,
+ * crash) or has no output, 2 a usage problem.
+ */
+int cli_batch(const struct cli_batch_args *b, struct qtr_config *cfg, struct qtr_ctx *ctx);
+
 /** The command line as one string (for run_info). Caller frees. */
 char *cli_join_args(int argc, char **argv);
 

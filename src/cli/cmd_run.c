@@ -7,10 +7,13 @@
 #include "cli.h"
 #include "quartier/config.h"
 #include "quartier/pipeline.h"
+#include "quartier/region.h"
+#include "quartier/strutil.h"
 
 static const char run_help[] =
     "usage: quartier run ANALYSIS.ini [-o OUTDIR] [--seed N] [--permutations N] [--threads N]\n"
     "                    [--strict] [--no-report] [-q]\n"
+    "                    [--jobs N | --region KEY | --compare]   (with [batch])\n"
     "\n"
     "Runs the whole analysis described by ANALYSIS.ini (see docs/analysis-file.md): reads the\n"
     "boundaries and statistics tables, joins them, computes the indices and writes\n"
@@ -35,7 +38,14 @@ static const char run_help[] =
     "  -q, --quiet        no progress on stderr\n"
     "  -h, --help         this text\n"
     "\n"
-    "exit status: 0 ok, 1 failure, 2 usage error\n";
+    "With a [batch] section (docs/batch.md) every region runs as its own process and writes\n"
+    "OUTDIR/regions/KEY/; then OUTDIR/comparison/ compares the regions:\n"
+    "      --jobs N       regions at a time (default 1)\n"
+    "      --region KEY   run this region only (for job runners: xargs -P, Slurm arrays)\n"
+    "      --compare      only build OUTDIR/comparison/ from the region folders\n"
+    "\n"
+    "exit status: 0 ok, 1 failure (with [batch]: some region failed or has no output),\n"
+    "2 usage error\n";
 
 static const char check_help[] =
     "usage: quartier check ANALYSIS.ini [-o OUTDIR] [--strict] [-v]\n"
@@ -66,11 +76,37 @@ struct run_args {
     int strict;
     int verbose;
     int no_report;
+    const char *region; /* --region KEY */
+    int jobs;           /* --jobs N (0: not given) */
+    int compare;        /* --compare */
+    const char *pass[8]; /* options handed on to the region processes of a batch */
+    size_t npass;
+    char seed_s[32], perm_s[32];
 };
+
+/* The options every region process of a batch gets as the batch got them. */
+static void batch_pass(struct run_args *a)
+{
+    if (a->have_seed) {
+        snprintf(a->seed_s, sizeof a->seed_s, "%llu", a->seed);
+        a->pass[a->npass++] = "--seed";
+        a->pass[a->npass++] = a->seed_s;
+    }
+    if (a->permutations >= 0) {
+        snprintf(a->perm_s, sizeof a->perm_s, "%ld", a->permutations);
+        a->pass[a->npass++] = "--permutations";
+        a->pass[a->npass++] = a->perm_s;
+    }
+    if (a->strict)
+        a->pass[a->npass++] = "--strict";
+    if (a->no_report)
+        a->pass[a->npass++] = "--no-report";
+}
 
 static int parse(int argc, char **argv, const char *cmd, const char *help, struct run_args *a)
 {
-    enum { OPT_SEED = 256, OPT_THREADS, OPT_STRICT, OPT_PERM, OPT_NOREPORT };
+    enum { OPT_SEED = 256, OPT_THREADS, OPT_STRICT, OPT_PERM, OPT_NOREPORT, OPT_REGION,
+           OPT_JOBS, OPT_COMPARE };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},  {"seed", required_argument, NULL, OPT_SEED},
         {"threads", required_argument, NULL, OPT_THREADS},
@@ -78,6 +114,9 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, struc
         {"permutations", required_argument, NULL, OPT_PERM},
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
         {"no-report", no_argument, NULL, OPT_NOREPORT},
+        {"region", required_argument, NULL, OPT_REGION},
+        {"jobs", required_argument, NULL, OPT_JOBS},
+        {"compare", no_argument, NULL, OPT_COMPARE},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -111,6 +150,21 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, struc
         case OPT_STRICT:
             a->strict = 1;
             break;
+        case OPT_REGION:
+            a->region = optarg;
+            break;
+        case OPT_COMPARE:
+            a->compare = 1;
+            break;
+        case OPT_JOBS: {
+            errno = 0;
+            long j = strtol(optarg, &end, 10);
+            if (end == optarg || *end || errno || j < 1 || j > 1024)
+                return cli_usage_error(cmd, "--jobs takes a number from 1 to 1024, not '%s'",
+                                       optarg);
+            a->jobs = (int)j;
+            break;
+        }
         case OPT_NOREPORT:
             a->no_report = 1;
             break;
@@ -140,6 +194,14 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, struc
         return cli_usage_error(cmd, optind >= argc ? "the analysis file is missing"
                                                    : "exactly one analysis file is expected");
     a->analysis = argv[optind];
+    if (!strcmp(cmd, "check") && (a->region || a->jobs || a->compare))
+        return cli_usage_error(cmd, "--region, --jobs and --compare are options of 'quartier "
+                                    "run'; check one region with 'quartier run --region KEY'");
+    if (!!a->region + !!a->jobs + a->compare > 1)
+        return cli_usage_error(cmd, "--region, --jobs and --compare exclude each other: a "
+                                    "batch runs all regions (--jobs), one region (--region) "
+                                    "or only the comparison (--compare)");
+    batch_pass(a);
     return EXIT_OK;
 }
 
@@ -177,8 +239,51 @@ int cmd_run(int argc, char **argv)
     struct qtr_state *st = NULL;
     int rc = load(&a, &cfg, &ctx, &prog, &err);
     const char *outdir = a.outdir ? a.outdir : cfg.output;
+    char *region_dir = NULL;
+    uint64_t analysis_seed = cfg.seed;
+    if (!rc && cfg.batch_by && !a.region) {
+        struct cli_batch_args b = {
+            .analysis = a.analysis,
+            .outdir = outdir,
+            .jobs = a.jobs ? a.jobs : 1,
+            .compare = a.compare,
+            .quiet = a.quiet,
+            .no_report = a.no_report,
+            .threads = a.threads,
+            .pass = a.pass,
+            .npass = a.npass,
+        };
+        ex = cli_batch(&b, &cfg, &ctx);
+        qtr_ctx_release(&ctx);
+        qtr_config_release(&cfg);
+        return ex;
+    }
+    if (!rc && !cfg.batch_by && (a.region || a.jobs || a.compare))
+        rc = qtr_error_set(&err, QTR_ERR_USAGE,
+                           "%s has no [batch] section, so it has no regions for %s; add one "
+                           "(e.g. '[batch]' with 'by = prefix:2', docs/batch.md)",
+                           a.analysis, a.region ? "--region" : a.jobs ? "--jobs" : "--compare");
+    if (!rc && a.region) {
+        /* one region of the batch: its own folder, its own seed (docs/batch.md) */
+        char *title = qtr_asprintf("%s – Region %s", cfg.title ? cfg.title : "", a.region);
+        char *dir = qtr_region_dir_name(a.region);
+        region_dir = dir ? qtr_asprintf("%s/regions/%s", outdir, dir) : NULL;
+        free(dir);
+        cfg.region = qtr_strdup(a.region);
+        if (!title || !region_dir || !cfg.region) {
+            free(title);
+            rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
+        } else {
+            free(cfg.title);
+            cfg.title = title;
+            cfg.seed = ctx.seed = qtr_region_seed(analysis_seed, a.region);
+            outdir = region_dir;
+        }
+    }
     if (!rc) {
-        struct qtr_run_options ro = {.outdir = a.outdir, .no_report = a.no_report};
+        struct qtr_run_options ro = {.outdir = region_dir ? region_dir : a.outdir,
+                                     .no_report = a.no_report,
+                                     .analysis_seed = analysis_seed};
         rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
     }
     if (rc) {
@@ -203,6 +308,7 @@ int cmd_run(int argc, char **argv)
     qtr_state_free(st);
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);
+    free(region_dir);
     return ex;
 }
 
@@ -218,8 +324,16 @@ int cmd_check(int argc, char **argv)
     struct cli_progress prog = {0};
     struct qtr_state *st = NULL;
     int rc = load(&a, &cfg, &ctx, &prog, &err);
+    char *cmp_dir = NULL;
+    if (!rc && cfg.batch_by) {
+        /* a batch writes OUT/regions/ and OUT/comparison/: check the comparison's folder
+         * (the regions are the whole analysis, checked as one here) */
+        cmp_dir = qtr_asprintf("%s/comparison", a.outdir ? a.outdir : cfg.output);
+        if (!cmp_dir)
+            rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
+    }
     if (!rc) {
-        struct qtr_run_options ro = {.outdir = a.outdir, .dry_run = 1};
+        struct qtr_run_options ro = {.outdir = cmp_dir ? cmp_dir : a.outdir, .dry_run = 1};
         rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
     }
     if (st && st->frame)
@@ -229,11 +343,13 @@ int cmd_check(int argc, char **argv)
     } else {
         printf("\nThe analysis can run: %zu districts, %zu in the indices; the output folder "
                "'%s' can be written.\n",
-               st->frame->n, st->nusable, a.outdir ? a.outdir : cfg.output);
+               st->frame->n, st->nusable,
+               cmp_dir ? cmp_dir : a.outdir ? a.outdir : cfg.output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);
+    free(cmp_dir);
     return ex;
 }

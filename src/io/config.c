@@ -118,7 +118,10 @@ void qtr_config_release(struct qtr_config *cfg)
                      &cfg->exclude,
                      &cfg->invalid_column,
                      &cfg->renewal_population,
-                     &cfg->segregation_group};
+                     &cfg->segregation_group,
+                     &cfg->batch_by,
+                     &cfg->batch_name,
+                     &cfg->region};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
     for (size_t i = 0; i < cfg->nbnd_merges; i++) {

@@ -269,7 +269,8 @@ int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err)
             return rc;
     }
     if ((rc = check_population(c, err)) || (rc = check_groups(c, err)) ||
-        (rc = check_indicators(c, err)) || (rc = check_targets(c, err)))
+        (rc = check_indicators(c, err)) || (rc = check_targets(c, err)) ||
+        (rc = qtr_cfg_check_batch(c, err)))
         return rc;
     return QTR_OK;
 }

@@ -66,6 +66,12 @@ unsigned qtr_cfg_split(struct qtr_cfg_state *st);
  * FILE:LINE), 1 otherwise. */
 int qtr_cfg_interpret(struct qtr_cfg_state *st, const struct qtr_cfg_entry *e);
 
+/* Pass 2 for the keys of [batch] (config_batch.c): 0 on error (st->failed set), 1 otherwise. */
+int qtr_cfg_on_batch(struct qtr_cfg_state *st, const char *name, const char *value);
+
+/* Pass 3 for [batch]: a [batch] section names its `by =` (err "FILE:LINE: ..."). */
+int qtr_cfg_check_batch(const struct qtr_config *c, struct qtr_error *err);
+
 /* Pass 3: required keys and references, each error as "FILE:LINE: ...". */
 int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err);
 

@@ -46,6 +46,25 @@ void qtr_table_free(struct qtr_table *t)
     free(t);
 }
 
+void qtr_table_keep_rows(struct qtr_table *t, const uint8_t *keep)
+{
+    size_t r = 0;
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (!keep[i]) {
+            for (size_t j = 0; j < t->ncols; j++)
+                free(t->cells[i * t->ncols + j]);
+            continue;
+        }
+        if (r != i) {
+            memmove(t->cells + r * t->ncols, t->cells + i * t->ncols,
+                    t->ncols * sizeof *t->cells);
+            t->line[r] = t->line[i];
+        }
+        r++;
+    }
+    t->nrows = r;
+}
+
 int qtr_table_append_row(struct qtr_table *t, const char *const *cells, size_t line,
                          struct qtr_error *err)
 {

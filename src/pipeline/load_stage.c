@@ -210,10 +210,6 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
     if ((rc = qtr_layer_read(ctx, &lo, &st->layer, err)) ||
         (rc = merge_boundaries(cfg, st, err)))
         goto out;
-    if ((rc = report_geometry(st->layer, &st->report))) {
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-        goto out;
-    }
 
     st->tables = calloc(cfg->ntables ? cfg->ntables : 1, sizeof *st->tables);
     jt = calloc(cfg->ntables ? cfg->ntables : 1, sizeof *jt);
@@ -245,6 +241,14 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
     }
     if (cfg->ntables)
         qtr_progress(ctx, 1.0, "reading tables");
+    /* `run --region`: the region's districts and rows only (region.h); then the geometry
+     * report names the region's districts only */
+    if ((rc = qtr_region_restrict(ctx, cfg, st, err)))
+        goto out;
+    if ((rc = report_geometry(st->layer, &st->report))) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     if ((rc = qtr_carry_tables(ctx, cfg, st, jt, err)))
         goto out;
 

@@ -91,6 +91,7 @@ static int write_all(struct qtr_ctx *ctx, const struct qtr_config *cfg,
     int rc;
     const char *staging = qtr_outdir_staging(od), *target = qtr_outdir_target(od);
     if ((rc = qtr_pipeline_write(ctx, cfg, st, staging, err)) || (rc = hook("written", err)) ||
+        (rc = qtr_region_write_info(cfg, opt->analysis_seed, st, err)) ||
         (rc = qtr_pipeline_publish(ctx, cfg, st, staging, err)) || (rc = hook("published", err)))
         return rc;
     if (!opt->no_report &&
@@ -147,6 +148,7 @@ int qtr_pipeline_run(struct qtr_ctx *ctx, const struct qtr_config *cfg,
     for (size_t s = 0; s < sizeof stages / sizeof stages[0]; s++)
         if ((rc = stages[s].fn(ctx, cfg, *out, err)) || (rc = hook(stages[s].point, err)))
             goto out;
+    qtr_region_note(cfg, *out); /* batch: residents before disclosure control (region.h) */
     /* disclosure control is part of what `check` proves: write repeats it (idempotent) */
     if ((rc = qtr_pipeline_disclose(cfg, *out, err)) || opt->dry_run)
         goto out;

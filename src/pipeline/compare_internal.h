@@ -1,0 +1,48 @@
+/*
+ * compare_internal.h - what the two halves of the comparison over regions share (not
+ * installed): compare_stage.c reads the region folders and writes the table,
+ * compare_report.c draws the map and writes the short report.
+ */
+#ifndef QTR_COMPARE_INTERNAL_H
+#define QTR_COMPARE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "quartier/ctx.h"
+#include "quartier/error.h"
+#include "quartier/region.h"
+
+struct GEOSGeom_t;
+
+/* One index of the regions' city_indices tables (a column group of the comparison). */
+struct cmp_index {
+    char *index;
+    char *group; /* "" for multigroup indices */
+    char *field; /* "<index>_<group>" or "<index>" */
+};
+
+/* One region's row. */
+struct cmp_region {
+    int have;   /* 1: a finished region folder was read */
+    int failed; /* 1: this batch's job for the region failed */
+    size_t districts, in_indices;
+    double residents, residents_in;
+    double *val, *lo, *hi, *p; /* nidx each (NAN: not defined) */
+};
+
+struct cmp {
+    const struct qtr_config *cfg;
+    const struct qtr_regions *r;
+    struct cmp_region *reg; /* r->n */
+    size_t nidx, capidx;
+    struct cmp_index *idx;
+    struct GEOSGeom_t **geom; /* r->n: the region's districts dissolved */
+    long d_col;               /* index of the first group's dissimilarity in idx, or -1 */
+    int en;
+};
+
+/* The short report: OUT/comparison.html, comparison.pdf and maps/regions_d.{png,svg}. */
+int qtr_compare_report(struct qtr_ctx *ctx, const struct cmp *c, const char *dir,
+                       struct qtr_error *err);
+
+#endif
