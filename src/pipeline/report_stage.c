@@ -28,6 +28,7 @@
 #include "quartier/pipeline.h"
 #include "quartier/strutil.h"
 #include "quartier/table.h"
+#include "report_parents.h"
 
 struct rs {
     struct qtr_ctx *ctx;
@@ -49,6 +50,8 @@ struct rs {
     struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
     struct qtr_shapes *cand;    /* candidate areas from the GeoPackage, or NULL (borrowed too) */
     char cand_layer[128];
+    char **parent_of; /* parent area of each district, for the interactive map (or NULL) */
+    char parent_label[160];
     char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
     size_t ntmp;
     struct qtr_error *err;
@@ -282,6 +285,9 @@ static int emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_re
     m->shapes = r->shapes;
     if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
         m->names = (const char *const *)r->st->layer->name;
+    m->keys = (const char *const *)r->st->layer->key; /* popups of the interactive map */
+    m->parents = (const char *const *)r->parent_of;
+    m->parent_label = r->parent_of ? r->parent_label : NULL;
     m->nodata_color = m->nodata_solid ? qtr_palette_not_rated() : qtr_palette_nodata();
     if (!m->date)
         m->date = r->map_date[0] ? r->map_date : r->date;
@@ -343,7 +349,7 @@ static int graduated_map(struct rs *r, const char *stem, const double *v,
     size_t n = r->shapes->n;
     struct qtr_classes c = {0};
     struct qtr_rgb *col = NULL;
-    char **lab = NULL;
+    char **lab = NULL, **val = NULL;
     struct qtr_error e = {0};
     int rc = qtr_classify(v, n, meth, k, 1.0, &c, &e);
     if (rc == QTR_ERR_DOMAIN)
@@ -375,6 +381,18 @@ static int graduated_map(struct rs *r, const char *stem, const double *v,
             goto out;
         }
     }
+    /* each district's value for the popups of the interactive map */
+    if (!(val = calloc(n ? n : 1, sizeof *val)))
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        char buf[64];
+        num(r, v[i], dec, buf, sizeof buf);
+        if (isfinite(v[i]) && !(val[i] = qtr_asprintf("%s%s%s", buf, unit && *unit ? " " : "",
+                                                      unit ? unit : "")))
+            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    }
+    if (rc)
+        goto out;
     struct qtr_map m = {
         .cls = c.cls,
         .nclass = c.k,
@@ -384,9 +402,14 @@ static int graduated_map(struct rs *r, const char *stem, const double *v,
         .title = title,
         .subtitle = subtitle,
         .source = source,
+        .values = (const char *const *)val,
     };
     rc = emit_map(r, stem, &m, in_report);
 out:
+    if (val)
+        for (size_t i = 0; i < n; i++)
+            free(val[i]);
+    free(val);
     if (lab)
         for (size_t j = 0; j < c.k; j++)
             free(lab[j]);
@@ -2260,7 +2283,7 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         struct qtr_shapes *simple = NULL;
         if (qtr_shapes_bbox(r.shapes, &x0, &y0, &x1, &y1)) {
             r.tol = fmax(x1 - x0, y1 - y0) / 2500.0;
-            if ((rc = qtr_shapes_simplify(r.shapes, r.tol, &simple, err)))
+            if ((rc = qtr_shapes_simplify_shared(r.shapes, r.tol, &simple, err)))
                 goto out;
             qtr_shapes_free(r.shapes);
             r.shapes = simple;
@@ -2268,6 +2291,13 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     }
     if ((rc = make_labels(&r)))
         goto out;
+    if (qtr_report_parents(st->layer, cfg->bnd_parent, &r.parent_of)) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (r.parent_of)
+        snprintf(r.parent_label, sizeof r.parent_label,
+                 T(&r, "Übergeordnetes Gebiet (%s)", "Parent area (%s)"), cfg->bnd_parent);
     if (st->gpkg_path) {
         /* candidate areas, when a stage wrote them as a layer of the GeoPackage */
         struct qtr_error e = {0};
@@ -2297,6 +2327,7 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
+    r.doc->webmap = 1; /* the interactive map in report.html (webmap.h) */
     if (r.created[0] && !(r.doc->created = qtr_strdup(r.created))) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -2337,6 +2368,7 @@ out:
     qtr_shapes_free(r.shapes);
     qtr_shapes_free(r.parents);
     qtr_shapes_free(r.cand);
+    qtr_report_parents_free(r.parent_of, st->layer->n);
     free(r.labels);
     free(r.mapdir);
     free(html);

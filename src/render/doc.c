@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "quartier/strutil.h"
+#include "quartier/webmap.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -59,6 +60,11 @@ static void free_map_copy(struct qtr_map *m)
     free((void *)m->class_labels);
     free((void *)m->cls);
     free((void *)m->colors);
+    free((char *)m->parent_label);
+    if (m->values)
+        for (size_t i = 0; i < m->shapes->n; i++)
+            free((char *)m->values[i]);
+    free((void *)m->values);
 }
 
 void qtr_doc_free(struct qtr_doc *d)
@@ -199,6 +205,8 @@ int qtr_doc_map(struct qtr_doc *d, const struct qtr_map *m, const char *svg_path
     c->cls = NULL;
     c->colors = NULL;
     c->nclass = 0;
+    c->parent_label = NULL;
+    c->values = NULL;
     size_t n = m->shapes->n;
     int *cls = malloc((n ? n : 1) * sizeof *cls);
     struct qtr_rgb *col = malloc((m->nclass ? m->nclass : 1) * sizeof *col);
@@ -230,6 +238,10 @@ int qtr_doc_map(struct qtr_doc *d, const struct qtr_map *m, const char *svg_path
     if (m->row_labels && !(c->row_labels = copy_labels(m->row_labels, m->grid_rows)))
         return QTR_ERR_NOMEM;
     if (m->col_labels && !(c->col_labels = copy_labels(m->col_labels, m->grid_cols)))
+        return QTR_ERR_NOMEM;
+    if (m->parent_label && !(c->parent_label = qtr_strdup(m->parent_label)))
+        return QTR_ERR_NOMEM;
+    if (m->values && !(c->values = copy_labels(m->values, n)))
         return QTR_ERR_NOMEM;
     return QTR_OK;
 }
@@ -396,7 +408,10 @@ static int build_html(const struct qtr_doc *d, struct qtr_buf *h, struct qtr_err
     ESC(d->title);
     PUT("</title>\n<style>");
     PUT(css);
-    PUT("</style>\n</head>\n<body>\n<header>\n<h1>");
+    PUT("</style>\n");
+    if (d->webmap && (rc = qtr_webmap_head(h, err)))
+        return rc;
+    PUT("</head>\n<body>\n<header>\n<h1>");
     ESC(d->title);
     PUT("</h1>\n");
     if (d->subtitle) {
@@ -487,6 +502,8 @@ static int build_html(const struct qtr_doc *d, struct qtr_buf *h, struct qtr_err
                 ESC(b->map.subtitle);
             }
             PUT("</figcaption>\n</figure>\n");
+            if (nmap == 1 && d->webmap && (rc = qtr_webmap_write(h, d, err)))
+                return rc; /* the interactive map after the first (overview) map */
             break;
         }
         }
