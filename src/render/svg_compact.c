@@ -93,15 +93,12 @@ int qtr_svg_path_compact(struct qtr_buf *out, const char *d, size_t *used)
         for (int k = 0; k < nargs; k++)
             if (p > end || !parse(&p, &v[k]) || p > end)
                 return QTR_ERR_DATA;
-        if (c == 'M') {
+        if (c == 'M' && started) {
             const char *q = p;
-            double t;
-            if (parse(&q, &t) && parse(&q, &t)) {
-                while (q < end && isspace((unsigned char)*q))
-                    q++;
-                if (q >= end && started) /* a moveto at the end draws nothing */
-                    break;
-            }
+            while (q < end && isspace((unsigned char)*q))
+                q++;
+            if (q >= end) /* a moveto at the end draws nothing */
+                break;
         }
         long a[6];
         for (int k = 0; k < nargs; k++)
