@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../src/render/svg_compact.h"
+#include "font_cleanup.h"
 #include "quartier/doc.h"
 #include "quartier/map.h"
 #include "quartier/palette.h"
@@ -192,11 +193,18 @@ static void test_path_compact(void **state)
     qtr_buf_release(&b);
 }
 
+static int teardown(void **state)
+{
+    (void)state;
+    qtr_test_font_cleanup(); /* cairo's and fontconfig's caches, for LeakSanitizer */
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_webmap_data),
         cmocka_unit_test(test_path_compact),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, teardown);
 }
