@@ -666,11 +666,34 @@ static int lq_map(struct rs *r, const char *gid, const double *lq, const char *s
     snprintf(title, sizeof title, T(r, "Standortquotient %s", "Location quotient %s"),
              group_label(r, gid));
     snprintf(stem, sizeof stem, "lq_%s", gid);
-    int rc = any ? category_map(r, stem, cls, 5, col, labs, title,
-                                T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",
-                                  "Share in the district divided by the city's share"),
-                                T(r, "Standortquotient", "Location quotient"), NULL, source, 0, 1)
-                 : QTR_OK;
+    /* each district's quotient for the popups of the interactive map */
+    char **val = calloc(n ? n : 1, sizeof *val);
+    int rc = val ? QTR_OK : QTR_ERR_NOMEM;
+    for (size_t i = 0; !rc && i < n; i++) {
+        num(r, lq[i], 2, a, sizeof a);
+        if (isfinite(lq[i]) && !(val[i] = qtr_strdup(a)))
+            rc = QTR_ERR_NOMEM;
+    }
+    struct qtr_map m = {
+        .cls = cls,
+        .nclass = 5,
+        .colors = col,
+        .class_labels = labs,
+        .legend_title = T(r, "Standortquotient", "Location quotient"),
+        .title = title,
+        .subtitle = T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",
+                      "Share in the district divided by the city's share"),
+        .source = source,
+        .values = (const char *const *)val,
+    };
+    if (rc)
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    else if (any)
+        rc = emit_map(r, stem, &m, 1);
+    if (val)
+        for (size_t i = 0; i < n; i++)
+            free(val[i]);
+    free(val);
     free(cls);
     return rc;
 }
