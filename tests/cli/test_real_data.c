@@ -129,7 +129,7 @@ static void test_berlin_2021_mss(void **state)
     assert_int_equal(dyn_ok, 536);
     /*
      * report.html with its interactive map stays below 5 MB (issue 11): 9.45 MB before,
-     * with the inline SVG maps only; 4.2 MB with compact SVG and the map.
+     * with the inline SVG maps only; 4.16 MB with compact SVG and the map.
      */
     char html[600];
     snprintf(html, sizeof html, "%s/report.html", tmp);
