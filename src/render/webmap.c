@@ -93,7 +93,7 @@ static const char map_css[] =
     "figure.webmap{margin:1em 0 1.6em;border:1px solid #ccd;padding:6px}"
     ".wm-bar{display:flex;flex-wrap:wrap;gap:.3em .8em;align-items:baseline;margin-bottom:6px}"
     ".wm-bar select{font:inherit;max-width:100%}"
-    ".wm-sub{font-size:.85em;color:#444}"
+    ".wm-sub{font-size:.85em;color:#444;flex-basis:100%}"
     ".wm-body{display:flex;flex-wrap:wrap;gap:8px}"
     ".wm-map{flex:1 1 26em;height:34em;max-height:75vh;background:#fff;border:1px solid #dde}"
     ".wm-legend{flex:0 1 15em;font-size:.8em;line-height:1.35}"
@@ -337,7 +337,13 @@ int qtr_webmap_write(struct qtr_buf *h, const struct qtr_doc *d, struct qtr_erro
         J(qtr_html_escape(b, m->title ? m->title : m->legend_title));
         PUT("</option>");
     }
-    PUT("</select> <span class=\"wm-sub\" id=\"qtr-wm-sub\"></span></div>\n"
+    PUT("</select> <label for=\"qtr-wm-find\">");
+    PUT(en ? "District" : "Gebiet");
+    PUT("</label> <input type=\"search\" id=\"qtr-wm-find\" list=\"qtr-wm-names\" "
+        "autocomplete=\"off\" placeholder=\"");
+    PUT(en ? "name or key" : "Name oder Schlüssel");
+    PUT("\"/><datalist id=\"qtr-wm-names\"></datalist>"
+        "<span class=\"wm-sub\" id=\"qtr-wm-sub\"></span></div>\n"
         "<div class=\"wm-body\"><div class=\"wm-map\" id=\"qtr-wm-map\" role=\"region\" "
         "aria-label=\"");
     PUT(alabel);

@@ -79,7 +79,7 @@
       color: '#595959', weight: 0.6, opacity: 1, fillOpacity: 1, fillColor: '#ccc'
     });
     p.bindPopup(function () { return popup(i); }, { maxWidth: 320 });
-    p.on('mouseover', function () { p.setStyle({ weight: 2.5, color: '#111' }); });
+    p.on('mouseover', function () { p.setStyle({ weight: 2.5, color: '#111' }); p.bringToFront(); });
     p.on('mouseout', function () { p.setStyle({ weight: 0.6, color: '#595959' }); });
     p.addTo(map);
     features.push(p);
@@ -213,9 +213,37 @@
     if (sel.selectedIndex !== li) sel.selectedIndex = li;
   }
   sel.addEventListener('change', function () { show(sel.selectedIndex); });
+
+  /* finding a district by name or key: zoom to it and open its popup */
+  var find = document.getElementById('qtr-wm-find'), list = document.getElementById('qtr-wm-names');
+  function label(i) {
+    var n = text(D.names[i]), k = text(D.keys[i]);
+    return n && k ? n + ' (' + k + ')' : n || k;
+  }
+  if (find && list) {
+    features.forEach(function (p, i) {
+      if (!p) return;
+      var o = document.createElement('option');
+      o.value = label(i);
+      list.appendChild(o);
+    });
+    find.addEventListener('change', function () {
+      var v = find.value.trim().toLowerCase();
+      if (!v) return;
+      for (var i = 0; i < features.length; i++) {
+        var p = features[i];
+        if (p && (label(i).toLowerCase() === v || text(D.keys[i]).toLowerCase() === v ||
+                  text(D.names[i]).toLowerCase() === v)) {
+          map.fitBounds(p.getBounds(), { maxZoom: map.getZoom() + 3 });
+          p.openPopup(p.getCenter());
+          return;
+        }
+      }
+    });
+  }
   show(0);
   window.quartierWebmap = {
-    map: map, features: features, layers: D.layers.length, show: show,
+    map: map, features: features, layers: D.layers.length, show: show, find: find,
     current: function () { return cur; }
   };
 })();

@@ -113,6 +113,10 @@ static inline void webmap_browser_check(const char *dir, size_t ndistricts, int 
     assert_non_null(p2);
     assert_true(strlen(p2) > strlen(popup));
     assert_non_null(strstr(wm_value(res, "scale"), "m"));
+    /* the search box finds a district by its key and opens its popup */
+    memcpy(name, wm_value(res, "findname"), sizeof name);
+    if (strncmp(wm_value(res, "found"), name, strlen(name)))
+        fail_msg("search: popup '%s' is not of '%s'", wm_value(res, "found"), name);
     free(dom);
 }
 

@@ -51,6 +51,16 @@ setTimeout(function () {
     put('legend2', document.getElementById('qtr-wm-legend').textContent);
     put('fill2', p._path.getAttribute('fill'));
     put('scale', document.querySelector('.leaflet-control-scale-line').textContent);
+    /* the search box: the first district by its key */
+    var first = 0;
+    while (!W.features[first]) first++;
+    W.find.value = D.keys[first];
+    W.find.dispatchEvent(new Event('change'));
+    /* (the popup closed before fades out for 200 ms: read the district's own popup) */
+    var fp = W.features[first];
+    put('findname', D.names[first] || D.keys[first]);
+    put('found', fp.isPopupOpen()
+      ? fp.getPopup().getElement().querySelector('.leaflet-popup-content').textContent : '');
     var ext = performance.getEntriesByType('resource').map(function (e) { return e.name; })
       .filter(function (n) { return n.indexOf('data:') !== 0; });
     put('resources', ext.length + (ext.length ? ' ' + ext.join(' ') : ''));
