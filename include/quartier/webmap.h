@@ -14,7 +14,8 @@
  * Geometry is written once: each district's rings as integers on a grid of
  * `step` metres (a 1-2-5 value at about 1/12800 of the larger extent, a screen
  * pixel at the largest zoom), delta-coded; each layer is a string of class
- * indices, one character per district.
+ * indices, one character per district (0-9, a-z; a map with more than 36
+ * classes is left out of the interactive map, none of the report's has).
  *
  * The page script is exposed as window.quartierWebmap = {map, features, layers,
  * show(i), current()} for tests and for planners who want to script the page.
@@ -43,7 +44,8 @@ int qtr_webmap_head(struct qtr_buf *h, struct qtr_error *err);
  * Append the map figure and its scripts: Leaflet and the page's data and
  * code. Uses every map block of d with an SVG that shows the same shapes as
  * the first such block; nothing when there is none. QTR_ERR_IO when Leaflet
- * cannot be read, QTR_ERR_NOMEM.
+ * cannot be read (or holds "]]>" or "</script", which would end its CDATA
+ * section or script), QTR_ERR_NOMEM.
  */
 int qtr_webmap_write(struct qtr_buf *h, const struct qtr_doc *d, struct qtr_error *err);
 

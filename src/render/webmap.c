@@ -259,16 +259,11 @@ extern const char qtr_webmap_js[]; /* src/render/webmap.js, compiled in by CMake
 
 int qtr_webmap_write(struct qtr_buf *h, const struct qtr_doc *d, struct qtr_error *err)
 {
-    const struct qtr_map *base = NULL;
-    size_t nl = 0;
-    for (size_t i = 0; i < d->n; i++) {
+    const struct qtr_map *base = NULL; /* the first map with an SVG: its districts */
+    for (size_t i = 0; i < d->n && !base; i++) {
         const struct qtr_doc_block *b = &d->b[i];
-        if (b->kind != QTR_DOC_MAP || !b->svg_path || !b->map.shapes)
-            continue;
-        if (!base)
+        if (b->kind == QTR_DOC_MAP && b->svg_path && b->map.shapes)
             base = &b->map;
-        if (b->map.shapes == base->shapes && b->map.nclass <= 36)
-            nl++;
     }
     if (!base || !base->shapes->n)
         return QTR_OK;
