@@ -1,8 +1,8 @@
 /*
  * doc.h - the council report as a list of blocks (headings, paragraphs,
  * tables, maps), written once by the report stage and rendered twice: as a
- * self-contained HTML file (inline CSS and SVG, no scripts, fonts or network
- * references) and as an A4 PDF with cairo (page numbers, tables broken across
+ * self-contained HTML file (inline CSS and SVG, no fonts or network references;
+ * scripts only for the optional interactive map, webmap.h, itself inlined) and as an A4 PDF with cairo (page numbers, tables broken across
  * pages with their header repeated, maps as vector graphics).
  *
  * All text is UTF-8 and plain: the renderers escape it. A document owns every
@@ -46,6 +46,8 @@ struct qtr_doc {
     char *subtitle; /* may be NULL */
     char *footer;   /* left part of the PDF footer, e.g. the title; may be NULL */
     char *created;  /* PDF creation date (ISO 8601) or NULL */
+    int webmap;     /* 1: the HTML gets an interactive map of the maps on the first map's
+                       districts, after the first map (webmap.h); the PDF has none */
     size_t n, cap;
     struct qtr_doc_block *b;
 };

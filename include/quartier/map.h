@@ -85,6 +85,13 @@ struct qtr_map {
     int svg_glyphs;             /* SVG only: 1 = text as cairo's glyph symbols (<symbol> +
                                    <use>, a fraction of the size; browsers render it, Qt does
                                    not), 0 = text as outlines (default) */
+    /* For the popups of the report's interactive map (webmap.h); cairo ignores them.
+       All optional, NULL = absent; arrays have shapes->n entries. */
+    const char *const *keys;    /* district keys */
+    const char *const *parents; /* the parent area of each district (e.g. its Bezirk) */
+    const char *parent_label;   /* what the parent is, e.g. "übergeordnetes Gebiet (BEZ)" */
+    const char *const *values;  /* the mapped value as text with its unit ("23,4 %"),
+                                   NULL entries: no value; NULL: the class says it */
 };
 
 /* Where things went on the page, in points from the top-left corner. */

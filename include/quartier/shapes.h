@@ -45,6 +45,20 @@ int qtr_shapes_bbox(const struct qtr_shapes *s, double *minx, double *miny, doub
 int qtr_shapes_simplify(const struct qtr_shapes *in, double tol, struct qtr_shapes **out,
                         struct qtr_error *err);
 
+/**
+ * The same generalisation for a coverage (src/core/shapes_shared.c), keeping shared
+ * boundaries shared: rings are cut into arcs at their nodes (points where the neighbours
+ * along all rings through a point are more than two, i.e. three boundaries meet or a
+ * shared boundary ends; a ring without one gets its smallest point), every node is kept,
+ * and each arc is generalised in one canonical direction, so two neighbours keep exactly
+ * the same points of the boundary they share (points are matched by equal coordinates).
+ * Closed rings are rotated to start at a node; a ring that would keep fewer than 3
+ * distinct points, or that has 4 points or fewer, keeps its original points.
+ * Errors: QTR_ERR_USAGE (tol < 0 or not finite), QTR_ERR_NOMEM.
+ */
+int qtr_shapes_simplify_shared(const struct qtr_shapes *in, double tol,
+                               struct qtr_shapes **out, struct qtr_error *err);
+
 struct GEOSContextHandle_HS; /* GEOSContextHandle_t, without including geos_c.h */
 struct GEOSGeom_t;           /* GEOSGeometry */
 struct qtr_error;

@@ -45,6 +45,8 @@ struct rs {
     struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
     struct qtr_shapes *cand;    /* candidate areas from the GeoPackage, or NULL (borrowed too) */
     char cand_layer[128];
+    char **parent_of; /* parent area of each district, for the interactive map (or NULL) */
+    char parent_label[160];
     char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
     size_t ntmp;
     struct qtr_error *err;

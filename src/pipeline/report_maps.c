@@ -113,6 +113,9 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
     m->shapes = r->shapes;
     if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
         m->names = (const char *const *)r->st->layer->name;
+    m->keys = (const char *const *)r->st->layer->key; /* popups of the interactive map */
+    m->parents = (const char *const *)r->parent_of;
+    m->parent_label = r->parent_of ? r->parent_label : NULL;
     m->nodata_color = m->nodata_solid ? qtr_palette_not_rated() : qtr_palette_nodata();
     if (!m->date)
         m->date = r->map_date[0] ? r->map_date : r->date;
@@ -174,7 +177,7 @@ int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
     size_t n = r->shapes->n;
     struct qtr_classes c = {0};
     struct qtr_rgb *col = NULL;
-    char **lab = NULL;
+    char **lab = NULL, **val = NULL;
     struct qtr_error e = {0};
     int rc = qtr_classify(v, n, meth, k, 1.0, &c, &e);
     if (rc == QTR_ERR_DOMAIN)
@@ -206,6 +209,18 @@ int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
             goto out;
         }
     }
+    /* each district's value for the popups of the interactive map */
+    if (!(val = calloc(n ? n : 1, sizeof *val)))
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        char buf[64];
+        num(r, v[i], dec, buf, sizeof buf);
+        if (isfinite(v[i]) && !(val[i] = qtr_asprintf("%s%s%s", buf, unit && *unit ? " " : "",
+                                                      unit ? unit : "")))
+            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    }
+    if (rc)
+        goto out;
     struct qtr_map m = {
         .cls = c.cls,
         .nclass = c.k,
@@ -215,9 +230,14 @@ int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
         .title = title,
         .subtitle = subtitle,
         .source = source,
+        .values = (const char *const *)val,
     };
     rc = qtr_report_emit_map(r, stem, &m, in_report);
 out:
+    if (val)
+        for (size_t i = 0; i < n; i++)
+            free(val[i]);
+    free(val);
     if (lab)
         for (size_t j = 0; j < c.k; j++)
             free(lab[j]);
@@ -474,11 +494,34 @@ static int lq_map(struct rs *r, const char *gid, const double *lq, const char *s
     snprintf(title, sizeof title, T(r, "Standortquotient %s", "Location quotient %s"),
              group_label(r, gid));
     snprintf(stem, sizeof stem, "lq_%s", gid);
-    int rc = any ? qtr_report_category_map(r, stem, cls, 5, col, labs, title,
-                                T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",
-                                  "Share in the district divided by the city's share"),
-                                T(r, "Standortquotient", "Location quotient"), NULL, source, 0, 1)
-                 : QTR_OK;
+    /* each district's quotient for the popups of the interactive map */
+    char **val = calloc(n ? n : 1, sizeof *val);
+    int rc = val ? QTR_OK : QTR_ERR_NOMEM;
+    for (size_t i = 0; !rc && i < n; i++) {
+        num(r, lq[i], 2, a, sizeof a);
+        if (isfinite(lq[i]) && !(val[i] = qtr_strdup(a)))
+            rc = QTR_ERR_NOMEM;
+    }
+    struct qtr_map m = {
+        .cls = cls,
+        .nclass = 5,
+        .colors = col,
+        .class_labels = labs,
+        .legend_title = T(r, "Standortquotient", "Location quotient"),
+        .title = title,
+        .subtitle = T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",
+                      "Share in the district divided by the city's share"),
+        .source = source,
+        .values = (const char *const *)val,
+    };
+    if (rc)
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    else if (any)
+        rc = qtr_report_emit_map(r, stem, &m, 1);
+    if (val)
+        for (size_t i = 0; i < n; i++)
+            free(val[i]);
+    free(val);
     free(cls);
     return rc;
 }

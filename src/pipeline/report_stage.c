@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "report_internal.h"
+#include "report_parents.h"
 
 /* ---- the stage ------------------------------------------------------------- */
 
@@ -64,7 +65,7 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         struct qtr_shapes *simple = NULL;
         if (qtr_shapes_bbox(r.shapes, &x0, &y0, &x1, &y1)) {
             r.tol = fmax(x1 - x0, y1 - y0) / 2500.0;
-            if ((rc = qtr_shapes_simplify(r.shapes, r.tol, &simple, err)))
+            if ((rc = qtr_shapes_simplify_shared(r.shapes, r.tol, &simple, err)))
                 goto out;
             qtr_shapes_free(r.shapes);
             r.shapes = simple;
@@ -72,6 +73,13 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     }
     if ((rc = qtr_report_make_labels(&r)))
         goto out;
+    if (qtr_report_parents(st->layer, cfg->bnd_parent, &r.parent_of)) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (r.parent_of)
+        snprintf(r.parent_label, sizeof r.parent_label,
+                 T(&r, "Übergeordnetes Gebiet (%s)", "Parent area (%s)"), cfg->bnd_parent);
     if (st->gpkg_path) {
         /* candidate areas, when a stage wrote them as a layer of the GeoPackage */
         struct qtr_error e = {0};
@@ -101,6 +109,7 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
+    r.doc->webmap = 1; /* the interactive map in report.html (webmap.h) */
     if (r.created[0] && !(r.doc->created = qtr_strdup(r.created))) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -141,6 +150,7 @@ out:
     qtr_shapes_free(r.shapes);
     qtr_shapes_free(r.parents);
     qtr_shapes_free(r.cand);
+    qtr_report_parents_free(r.parent_of, st->layer->n);
     free(r.labels);
     free(r.mapdir);
     free(html);

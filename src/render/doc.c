@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "quartier/strutil.h"
+#include "quartier/webmap.h"
+#include "svg_compact.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -59,6 +61,11 @@ static void free_map_copy(struct qtr_map *m)
     free((void *)m->class_labels);
     free((void *)m->cls);
     free((void *)m->colors);
+    free((char *)m->parent_label);
+    if (m->values)
+        for (size_t i = 0; i < m->shapes->n; i++)
+            free((char *)m->values[i]);
+    free((void *)m->values);
 }
 
 void qtr_doc_free(struct qtr_doc *d)
@@ -199,6 +206,8 @@ int qtr_doc_map(struct qtr_doc *d, const struct qtr_map *m, const char *svg_path
     c->cls = NULL;
     c->colors = NULL;
     c->nclass = 0;
+    c->parent_label = NULL;
+    c->values = NULL;
     size_t n = m->shapes->n;
     int *cls = malloc((n ? n : 1) * sizeof *cls);
     struct qtr_rgb *col = malloc((m->nclass ? m->nclass : 1) * sizeof *col);
@@ -230,6 +239,10 @@ int qtr_doc_map(struct qtr_doc *d, const struct qtr_map *m, const char *svg_path
     if (m->row_labels && !(c->row_labels = copy_labels(m->row_labels, m->grid_rows)))
         return QTR_ERR_NOMEM;
     if (m->col_labels && !(c->col_labels = copy_labels(m->col_labels, m->grid_cols)))
+        return QTR_ERR_NOMEM;
+    if (m->parent_label && !(c->parent_label = qtr_strdup(m->parent_label)))
+        return QTR_ERR_NOMEM;
+    if (m->values && !(c->values = copy_labels(m->values, n)))
         return QTR_ERR_NOMEM;
     return QTR_OK;
 }
@@ -293,9 +306,39 @@ static char *slurp(const char *path, size_t *len, struct qtr_error *err)
  * xlink:href) and give every id a per-map prefix, because ids are global in
  * an HTML document and cairo numbers its clip paths and glyphs from 1 in
  * every file; without the prefix the second map would be clipped by the
- * first map's paths. Coordinates are cut to 2 decimals on the way (see below).
+ * first map's paths. Coordinates are cut to 2 decimals on the way (see below), path
+ * data is made relative and short and the style attributes become classes of one
+ * <style> element at the end of the map (svg_compact.h).
  */
+static int inline_svg_body(struct qtr_buf *out, const char *svg, const char *prefix,
+                           const char *title, struct qtr_svg_styles *st);
+
 static int inline_svg(struct qtr_buf *out, const char *svg, const char *prefix, const char *title)
+{
+    struct qtr_svg_styles st = {0};
+    int rc = inline_svg_body(out, svg, prefix, title, &st);
+    if (!rc && st.n) {
+        /* the classes' rules go before the map's closing tag */
+        size_t at = out->len;
+        while (at >= 6 && strncmp(out->data + at - 6, "</svg>", 6))
+            at--;
+        struct qtr_buf sheet = {0};
+        if (at < 6 || qtr_svg_style_sheet(&sheet, &st, prefix) ||
+            qtr_buf_append(out, sheet.data, sheet.len))
+            rc = at < 6 ? QTR_ERR_DATA : QTR_ERR_NOMEM;
+        else {
+            at -= 6;
+            memmove(out->data + at + sheet.len, out->data + at, out->len - sheet.len - at);
+            memcpy(out->data + at, sheet.data, sheet.len);
+        }
+        qtr_buf_release(&sheet);
+    }
+    qtr_svg_styles_release(&st);
+    return rc;
+}
+
+static int inline_svg_body(struct qtr_buf *out, const char *svg, const char *prefix,
+                           const char *title, struct qtr_svg_styles *st)
 {
     const char *p = strstr(svg, "<svg");
     if (!p)
@@ -325,6 +368,34 @@ static int inline_svg(struct qtr_buf *out, const char *svg, const char *prefix, 
             }
         if (done)
             continue;
+        if (!strncmp(p, " d=\"", 4)) {
+            size_t at = out->len, used = 0;
+            if (qtr_buf_puts(out, " d=\""))
+                return QTR_ERR_NOMEM;
+            int prc = qtr_svg_path_compact(out, p + 4, &used);
+            if (prc == QTR_ERR_NOMEM)
+                return prc;
+            if (prc) { /* not cairo's path data: as it was */
+                out->len = at;
+                out->data[at] = '\0';
+                if (qtr_buf_append(out, p, 4 + used))
+                    return QTR_ERR_NOMEM;
+            }
+            p += 4 + used;
+            continue;
+        }
+        if (!strncmp(p, " style=\"", 8)) {
+            const char *e = strchr(p + 8, '"');
+            if (!e)
+                return QTR_ERR_DATA;
+            const char *s0 = p + 8;
+            while (*s0 == ' ')
+                s0++;
+            if (qtr_svg_style_class(out, st, prefix, s0, (size_t)(e - s0)))
+                return QTR_ERR_NOMEM;
+            p = e + 1;
+            continue;
+        }
         if (*p == '.' && p > svg && isdigit((unsigned char)p[-1]) &&
             isdigit((unsigned char)p[1])) {
             /*
@@ -396,7 +467,10 @@ static int build_html(const struct qtr_doc *d, struct qtr_buf *h, struct qtr_err
     ESC(d->title);
     PUT("</title>\n<style>");
     PUT(css);
-    PUT("</style>\n</head>\n<body>\n<header>\n<h1>");
+    PUT("</style>\n");
+    if (d->webmap && (rc = qtr_webmap_head(h, err)))
+        return rc;
+    PUT("</head>\n<body>\n<header>\n<h1>");
     ESC(d->title);
     PUT("</h1>\n");
     if (d->subtitle) {
@@ -487,6 +561,8 @@ static int build_html(const struct qtr_doc *d, struct qtr_buf *h, struct qtr_err
                 ESC(b->map.subtitle);
             }
             PUT("</figcaption>\n</figure>\n");
+            if (nmap == 1 && d->webmap && (rc = qtr_webmap_write(h, d, err)))
+                return rc; /* the interactive map after the first (overview) map */
             break;
         }
         }

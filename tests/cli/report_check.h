@@ -116,10 +116,25 @@ static inline void check_outputs(const char *dir, int english)
     assert_non_null(strstr(h, english ? ">Summary</h2>" : ">Zusammenfassung</h2>"));
     assert_null(strstr(h, english ? "Zusammenfassung" : ">Summary<"));
     assert_non_null(strstr(h, "<svg"));
+    /*
+     * Two scripts, both inline, of the interactive map (Leaflet, then its data and code,
+     * each in a CDATA section); outside them no external reference of any kind. Leaflet's
+     * own text names its website and the SVG namespace, which fetches nothing.
+     */
+    size_t nscript = 0;
+    for (char *q = strstr(h, "<script"); q; q = strstr(q, "<script")) {
+        assert_true(!strncmp(q, "<script>/*<![CDATA[*/", 21));
+        char *e = strstr(q, "/*]]>*/</script>");
+        assert_non_null(e);
+        memset(q, ' ', (size_t)(e + 16 - q));
+        nscript++;
+    }
+    assert_int_equal(nscript, 2);
     assert_null(strstr(h, "http://"));
     assert_null(strstr(h, "https://"));
-    assert_null(strstr(h, "<script"));
     assert_null(strstr(h, "<img"));
+    assert_null(strstr(h, "url(images"));
+    assert_non_null(strstr(h, "<figure class=\"webmap\""));
     /* one inline map per figure, at least overview + 4 groups x 2 + 8 indicators + 3 */
     size_t nsvg = 0;
     for (const char *q = strstr(h, "<svg"); q; q = strstr(q + 1, "<svg"))

@@ -1,9 +1,10 @@
 /*
  * End to end: `quartier run` on Musterstadt (German) writes the maps and the
  * council report; see report_check.h for what is checked. Headless Chromium
- * must load the page (skipped when /usr/bin/chromium is not installed).
+ * must load the page, and its interactive map must work (webmap_check.h; skipped when
+ * /usr/bin/chromium is not installed).
  */
-#include "report_check.h"
+#include "webmap_check.h"
 
 static void test_musterstadt_report_de(void **state)
 {
@@ -39,6 +40,7 @@ static void test_musterstadt_report_de(void **state)
         assert_non_null(strstr(dom, "Quellen und Lizenzen"));
         assert_non_null(strstr(dom, "<svg"));
         free(dom);
+        webmap_browser_check(dir, 120, 0);
     } else {
         print_message("note: chromium not installed, browser check skipped\n");
     }

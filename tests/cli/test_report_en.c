@@ -2,7 +2,7 @@
  * End to end in English: Musterstadt with [analysis] language = en gives an
  * English report (lang="en", English headings, English number format).
  */
-#include "report_check.h"
+#include "webmap_check.h"
 
 /* The same analysis with language = en, from a copy whose paths point back to geodata. */
 static void test_musterstadt_report_en(void **state)
@@ -42,6 +42,7 @@ static void test_musterstadt_report_en(void **state)
         fail_msg("quartier run failed (%d): %s", rc, o ? o : "");
     free(o);
     check_outputs(dir, 1);
+    webmap_browser_check(dir, 120, 1); /* English popups */
     remove_dir(dir);
 }
 
