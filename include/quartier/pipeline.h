@@ -21,6 +21,7 @@
 #include "quartier/layer.h"
 #include "quartier/renewal.h"
 #include "quartier/report.h"
+#include "quartier/qgis_project.h"
 #include "quartier/table.h"
 
 /** One statistics table as read, with what the reader found. */
@@ -122,6 +123,8 @@ struct qtr_state {
     char **published;          /* npublished paths written by qtr_pipeline_publish (the
                                   GeoPackage, GeoJSON and annex tables) */
     size_t npublished;
+    struct qtr_qgis_plan *qgis; /* the QGIS project taking shape (qgis_project.h): publish
+                                   starts it, the report adds its maps, the run writes it */
 };
 
 /**
