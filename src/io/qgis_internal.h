@@ -43,7 +43,7 @@ struct qtr_qgis_layout {
 double qtr_qgis_fit_scale(double xmin, double ymin, double xmax, double ymax, double w_mm,
                           double h_mm, double ext[4]);
 
-/* Length of one of the scale bar's two segments in metres (QGIS takes numUnitsPerSegment in map units) for a bar of about 40 mm at
+/* Length of one of the scale bar's two segments in metres (QGIS takes numUnitsPerSegment in the bar's unit, km or m; numMapUnitsPerScaleBarUnit is only the label's divisor) for a bar of about 40 mm at
  * `scale`: 1, 2 or 5 x 10^k (2.5 x 10^k where that is closer). */
 double qtr_qgis_segment_m(double scale);
 

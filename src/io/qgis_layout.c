@@ -243,14 +243,14 @@ static int scalebar(struct qtr_buf *b, unsigned uuid, unsigned map, double scale
         qtr_buf_printf(
             b,
             " style=\"Single Box\" mapUuid=\"{00000000-0000-4000-8000-%012x}\""
-            " unitType=\"%s\" unitLabel=\"%s\" numMapUnitsPerScaleBarUnit=\"%s\""
+            " unitType=\"%s\" unitLabel=\"%s\" numMapUnitsPerScaleBarUnit=\"1\""
             " numUnitsPerSegment=\"%g\" numSegments=\"2\" numSegmentsLeft=\"0\""
             " numSubdivisions=\"1\" subdivisionsHeight=\"1.5\" segmentSizeMode=\"0\""
             " segmentMillimeters=\"0\" minBarWidth=\"10\" maxBarWidth=\"150\" height=\"2.5\""
             " labelBarSpace=\"1.5\" boxContentSpace=\"1.5\" alignment=\"0\""
             " labelVerticalPlacement=\"0\" labelHorizontalPlacement=\"0\" outlineWidth=\"0.25\""
             " lineJoinStyle=\"miter\" lineCapStyle=\"square\"",
-            map, km ? "km" : "meters", km ? "km" : "m", km ? "1000" : "1", seg))
+            map, km ? "km" : "meters", km ? "km" : "m", km ? seg / 1000 : seg))
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     if (!rc)
         rc = item_colors(b, err);
