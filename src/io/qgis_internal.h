@@ -20,6 +20,7 @@ struct qtr_qgis_layout_layer {
     const char *id;          /* project layer id */
     const char *name;        /* layer name (the legend shows it unless hide_title) */
     int hide_title;          /* 1: the legend shows the symbols without the layer's name */
+    const char *label;       /* non-NULL: the legend shows this instead of the name */
 };
 
 /* One print layout: A4 landscape with title, subtitle, map, legend, scale bar, north arrow,

@@ -189,6 +189,14 @@ static int legend(struct qtr_buf *b, const struct qtr_qgis_layout *l, unsigned u
                      "                <Option type=\"QString\" name=\"legend/title-style\" "
                      "value=\"hidden\"/>\n",
                      err);
+        if (!rc && ly->label) {
+            rc = put(b, "                <Option type=\"QString\" name=\"legend/title-label\"",
+                     err);
+            if (!rc)
+                rc = qtr_qgis_attr(b, "value", ly->label, err);
+            if (!rc)
+                rc = put(b, "/>\n", err);
+        }
         if (!rc)
             rc = put(b,
                      "              </Option>\n            </customproperties>\n"

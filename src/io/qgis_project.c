@@ -344,6 +344,7 @@ struct player {
     enum group group;
     int order; /* order inside the group */
     int checked;
+    int labels; /* district names as labels (the overview, as in the report) */
     const struct pmap *map; /* the report map this layer shows, or NULL */
 };
 
@@ -536,6 +537,7 @@ static int plan_layers(const struct qtr_qgis_plan *p, const struct gpkg *g, stru
         l->qml = qml;
         l->owned_qml = own;
         l->map = pm;
+        l->labels = own != NULL;
     }
     /* the districts in their default style when the report drew no overview */
     int have_base = 0;
@@ -658,6 +660,27 @@ static const char *qgis_geometry(const char *gpkg_type)
     return "Polygon";
 }
 
+/* District names over the centroid, white halo, only where the name fits inside the district
+ * (QgsPalLayerSettings: placement 1 = over the centroid); QGIS fills the rest with defaults. */
+static const char names_labeling[] =
+    "      <labeling type=\"simple\">\n"
+    "        <settings calloutType=\"simple\">\n"
+    "          <text-style fieldName=\"name\" isExpression=\"0\" fontFamily=\"DejaVu Sans\""
+    " fontSize=\"7\" fontSizeUnit=\"Point\" fontWeight=\"50\" textColor=\"40,40,40,255\""
+    " textOpacity=\"1\" multilineHeight=\"1\" blendMode=\"0\">\n"
+    "            <text-buffer bufferDraw=\"1\" bufferSize=\"0.6\" bufferSizeUnits=\"MM\""
+    " bufferColor=\"255,255,255,255\" bufferOpacity=\"0.8\" bufferNoFill=\"1\""
+    " bufferJoinStyle=\"128\" bufferBlendMode=\"0\"/>\n"
+    "          </text-style>\n"
+    "          <text-format wrapChar=\"\" autoWrapLength=\"14\" multilineAlign=\"1\"/>\n"
+    "          <placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\""
+    " fitInPolygonOnly=\"1\" priority=\"5\" dist=\"0\"/>\n"
+    "          <rendering obstacle=\"1\" displayAll=\"0\" upsidedownLabels=\"0\""
+    " labelPerPart=\"0\" mergeLines=\"0\" limitNumLabels=\"0\" fontLimitPixelSize=\"0\""
+    " scaleVisibility=\"0\" drawLabels=\"1\"/>\n"
+    "        </settings>\n"
+    "      </labeling>\n";
+
 static int layer_xml(struct qtr_buf *b, const struct qtr_qgis_plan *p, const struct gpkg *g,
                      const struct player *l, const char *file, struct qtr_error *err)
 {
@@ -669,8 +692,8 @@ static int layer_xml(struct qtr_buf *b, const struct qtr_qgis_plan *p, const str
                             "    <maplayer type=\"vector\" geometry=\"%s\" "
                             "styleCategories=\"AllStyleCategories\" readOnly=\"0\""
                             " hasScaleBasedVisibilityFlag=\"0\" minScale=\"100000000\" "
-                            "maxScale=\"0\">\n",
-                            qgis_geometry(t->geom_type))
+                            "maxScale=\"0\" labelsEnabled=\"%d\">\n",
+                            qgis_geometry(t->geom_type), l->labels)
                  ? QTR_ERR_NOMEM
                  : QTR_OK;
     else
@@ -717,6 +740,8 @@ static int layer_xml(struct qtr_buf *b, const struct qtr_qgis_plan *p, const str
     } else if (!rc) {
         rc = table_aliases(p, l->table, b, err);
     }
+    if (!rc && l->labels)
+        rc = put(b, names_labeling, err);
     if (!rc)
         rc = put(b, "    </maplayer>\n", err);
     return rc;
@@ -791,13 +816,16 @@ static int layouts_xml(struct qtr_buf *b, const struct qtr_qgis_plan *p, const s
             size_t n = 0;
             /* the attention map shows the candidate areas over the districts, as the report */
             if (cand && !strcmp(l->map->stem, "attention"))
-                ly[n++] = (struct qtr_qgis_layout_layer){cand->id, cand->name, 0};
-            ly[n++] = (struct qtr_qgis_layout_layer){l->id, l->name, 1};
+                ly[n++] = (struct qtr_qgis_layout_layer){cand->id, cand->name, 0, NULL};
+            /* one symbol (the overview): the legend's line is the legend title, no heading */
+            int single = l->labels;
+            ly[n++] = (struct qtr_qgis_layout_layer){l->id, l->name, !single,
+                                                      single ? l->map->legend : NULL};
             struct qtr_qgis_layout lay = {
                 .name = l->name,
                 .title = l->map->title,
                 .subtitle = l->map->subtitle,
-                .legend = l->map->legend,
+                .legend = single ? NULL : l->map->legend,
                 .source = l->map->source,
                 .date = l->map->date,
                 .layers = ly,
