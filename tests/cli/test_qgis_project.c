@@ -6,13 +6,18 @@
  * layout per report map with map, legend, scale bar, north arrow, title and
  * source line, each exported to PNG (QTR_KEEP_PNG=DIR keeps them to look at).
  * Musterstadt in German and English, Berlin 2021 when ../shared is there.
- * Skips when PyQGIS is not installed. The storage itself (zip, hex, table) is
+ * The QGIS parts skip when PyQGIS is not installed; without QGIS the small publish
+ * fixture checks relative datasources, a layout per map and the same bytes for the same
+ * SOURCE_DATE_EPOCH. The storage itself (zip, hex, table) is
  * checked without QGIS by io/test_qgis_store.
  */
 #include "../test_util.h"
 
+#include <sqlite3.h>
+
 #include "cli_util.h"
 #include "publish_util.h"
+#include "quartier/qgis_project.h"
 
 static int have_qgis(void)
 {
@@ -126,9 +131,73 @@ static void test_berlin_2021(void **state)
     check_project(tmp, "de", "berlin-2021");
 }
 
+static char *project_hex(const char *gpkg)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char *hex = NULL;
+    assert_int_equal(sqlite3_open_v2(gpkg, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT content FROM qgis_projects WHERE name = "
+                                            "'quartier'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    hex = malloc(strlen(t) + 1);
+    assert_non_null(hex);
+    memcpy(hex, t, strlen(t) + 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return hex;
+}
+
+/* Without QGIS: the small fixture's project names its layers relative to the GeoPackage,
+ * holds a layout per report map, and two runs with SOURCE_DATE_EPOCH store the same bytes. */
+static void test_project_written(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    assert_non_null(tmp);
+    char a[600], b[600], ga[700], gb[700];
+    snprintf(a, sizeof a, "%s/a", tmp);
+    snprintf(b, sizeof b, "%s/b", tmp);
+    setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
+    run(qtr_test_path("tests/data/publish/analysis.ini"), a);
+    run(qtr_test_path("tests/data/publish/analysis.ini"), b);
+    unsetenv("SOURCE_DATE_EPOCH");
+    snprintf(ga, sizeof ga, "%s/quartier.gpkg", a);
+    snprintf(gb, sizeof gb, "%s/quartier.gpkg", b);
+    char *ha = project_hex(ga), *hb = project_hex(gb);
+    assert_string_equal(ha, hb);
+    free(ha);
+    free(hb);
+    struct qtr_error err = {0};
+    char *qgs = NULL;
+    assert_int_equal(qtr_qgis_load(ga, QTR_QGIS_PROJECT_NAME, &qgs, &err), 0);
+    assert_non_null(strstr(qgs, "<datasource>./quartier.gpkg|layername=districts</datasource>"));
+    assert_null(strstr(qgs, tmp)); /* no absolute path: the file can move */
+    assert_non_null(strstr(qgs, "name=\"Tabellen\""));
+    assert_non_null(strstr(qgs, "<title>Kleinstadt veröffentlicht</title>"));
+    /* one layout per map of OUTDIR/maps (*.png) */
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "ls '%s/maps' | grep -c '\\.png$'", a);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    int nmaps = 0;
+    assert_int_equal(fscanf(p, "%d", &nmaps), 1);
+    pclose(p);
+    int nlayouts = 0;
+    for (const char *s = qgs; (s = strstr(s, "<Layout ")) != NULL; s++)
+        nlayouts++;
+    assert_true(nmaps > 0);
+    assert_int_equal(nlayouts, nmaps);
+    free(qgs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_project_written),
         cmocka_unit_test(test_musterstadt_de),
         cmocka_unit_test(test_musterstadt_en),
         cmocka_unit_test(test_berlin_2021),
