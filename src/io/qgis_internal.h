@@ -10,6 +10,83 @@
 #include "quartier/error.h"
 #include "quartier/strutil.h"
 
+/* ---- the plan and what the GeoPackage holds (qgis_project.c) ---------------------------- */
+
+/* A style of layer_styles, a row of gpkg_data_columns and a report map, as handed over. */
+struct pstyle {
+    char *table, *name, *qml;
+    int is_default;
+};
+
+struct pdoc {
+    char *table, *column, *alias;
+};
+
+struct pmap {
+    char *stem, *title, *subtitle, *legend, *source, *date;
+};
+
+struct qtr_qgis_plan {
+    int en;
+    char *title;
+    char **group_id, **group_label; /* population groups: id and label in the language */
+    size_t ngroups;
+    struct pstyle *styles;
+    size_t nstyles;
+    struct pdoc *docs;
+    size_t ndocs;
+    struct pmap *maps;
+    size_t nmaps;
+};
+
+/* A table of gpkg_contents (features or attributes), and the CRS of the districts. */
+struct gtable {
+    char *name;
+    int spatial;
+    char *geom_type; /* "MULTIPOLYGON", ... or NULL */
+    double xmin, ymin, xmax, ymax;
+    int has_extent;
+};
+
+struct gpkg {
+    struct gtable *t;
+    size_t n;
+    char *srs_wkt, *srs_auth, *srs_name;
+    long srs_code;
+};
+
+/* The groups of the layer tree, top to bottom. */
+enum group { G_RENEWAL, G_POPULATION, G_INDICATORS, G_CLUSTERS, G_DISTRICTS, G_TABLES, G_N };
+
+/* One layer of the project. */
+struct player {
+    char id[96];
+    const char *table;
+    char *name;      /* owned */
+    const char *qml; /* borrowed from the plan, or owned_qml */
+    char *owned_qml;
+    enum group group;
+    int order; /* order inside the group */
+    int checked;
+    int labels; /* district names as labels (the overview, as in the report) */
+    const struct pmap *map; /* the report map this layer shows, or NULL */
+};
+
+struct players {
+    struct player *l;
+    size_t n;
+};
+
+const struct gtable *qtr_qgis_find_table(const struct gpkg *g, const char *name);
+
+/* ---- XML (qgis_xml.c) ---------------------------------------------------------------- */
+
+/* The whole .qgs of plan p: the layers ps in tree order `order`, datasources relative to the
+ * GeoPackage file name `file`. */
+int qtr_qgis_project_xml(const struct qtr_qgis_plan *p, const struct gpkg *g,
+                         const struct players *ps, const size_t *order, const char *file,
+                         const char *date, struct qtr_buf *b, struct qtr_error *err);
+
 /* Append s escaped as XML text or attribute value (qtr_xml_escape). */
 int qtr_qgis_text(struct qtr_buf *b, const char *s, struct qtr_error *err);
 /* Append ` name="value"` with value escaped. */
