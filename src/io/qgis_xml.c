@@ -303,11 +303,15 @@ int qtr_qgis_project_xml(const struct qtr_qgis_plan *p, const struct gpkg *g,
                          const char *date, struct qtr_buf *b, struct qtr_error *err)
 {
     const struct gtable *d = qtr_qgis_find_table(g, "districts");
+    /* QGIS reads "yyyy-MM-ddThh:mm:ss" (Qt::ISODate without milliseconds and zone) */
+    char when[20] = "";
+    if (date)
+        snprintf(when, sizeof when, "%.19s", date);
     int rc = put(b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis", err);
     if (!rc)
         rc = qtr_qgis_attr(b, "projectname", p->title, err);
     if (!rc)
-        rc = qtr_qgis_attr(b, "saveDateTime", date, err);
+        rc = qtr_qgis_attr(b, "saveDateTime", when, err);
     if (!rc)
         rc = put(b,
                  " saveUser=\"quartier\" version=\"3.22.16-Bia\xc5\x82owie\xc5\xbc\x61\">\n"
@@ -369,7 +373,7 @@ int qtr_qgis_project_xml(const struct qtr_qgis_plan *p, const struct gpkg *g,
     if (!rc)
         rc = elem(b, "    ", "author", "quartier", err);
     if (!rc)
-        rc = elem(b, "    ", "creation", date, err);
+        rc = elem(b, "    ", "creation", when, err);
     if (!rc)
         rc = put(b, "  </projectMetadata>\n", err);
     if (!rc)
