@@ -278,8 +278,16 @@ static int layouts_xml(struct qtr_buf *b, const struct qtr_qgis_plan *p, const s
             int single = l->labels;
             ly[n++] = (struct qtr_qgis_layout_layer){l->id, l->name, !single,
                                                       single ? l->map->legend : NULL};
+            /* QGIS drops a layout whose name is taken: a second map of the same title gets
+             * its stem added */
+            char *name = NULL;
+            for (size_t k = 0; k < ps->n && !name; k++)
+                if (k != i && ps->l[k].map && !strcmp(ps->l[k].name, l->name) &&
+                    (k < i || !strcmp(ps->l[k].map->stem, "status")) &&
+                    strcmp(l->map->stem, "status") != 0)
+                    name = qtr_asprintf("%s (%s)", l->name, l->map->stem);
             struct qtr_qgis_layout lay = {
-                .name = l->name,
+                .name = name ? name : l->name,
                 .title = l->map->title,
                 .subtitle = l->map->subtitle,
                 .legend = single ? NULL : l->map->legend,
@@ -294,6 +302,7 @@ static int layouts_xml(struct qtr_buf *b, const struct qtr_qgis_plan *p, const s
                 .en = p->en,
             };
             rc = qtr_qgis_layout_xml(b, &lay, &uuid, err);
+            free(name);
         }
     return rc ? rc : put(b, "  </Layouts>\n", err);
 }

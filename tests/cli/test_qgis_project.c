@@ -192,6 +192,24 @@ static void test_project_written(void **state)
     assert_true(nmaps > 0);
     assert_int_equal(nlayouts, nmaps);
     free(qgs);
+
+    /* two maps of the same title: QGIS would drop the second layout of a name, so it gets
+     * its stem added */
+    struct qtr_qgis_plan *plan = NULL;
+    assert_int_equal(qtr_qgis_plan_begin(&plan, NULL, 0, NULL, 0, NULL, 0, &err), 0);
+    assert_int_equal(qtr_qgis_plan_map(plan, "overview", "Karte", NULL, "Gebiete", "Quelle: x",
+                                       "Stand: 31.12.2022", &err),
+                     0);
+    assert_int_equal(qtr_qgis_plan_map(plan, "overview", "Karte", NULL, "Gebiete", "Quelle: x",
+                                       "Stand: 31.12.2022", &err),
+                     0);
+    assert_int_equal(qtr_qgis_plan_write(plan, gb, "2026-01-01T00:00:00.000Z", &err), 0);
+    qtr_qgis_plan_free(plan);
+    assert_int_equal(qtr_qgis_load(gb, QTR_QGIS_PROJECT_NAME, &qgs, &err), 0);
+    assert_non_null(strstr(qgs, "<Layout name=\"Karte\""));
+    assert_non_null(strstr(qgs, "<Layout name=\"Karte (overview)\""));
+    assert_non_null(strstr(qgs, "saveDateTime=\"2026-01-01T00:00:00\""));
+    free(qgs);
 }
 
 int main(void)
