@@ -19,9 +19,9 @@
 #include "quartier/frame.h"
 #include "quartier/indices.h"
 #include "quartier/layer.h"
+#include "quartier/qgis_project.h"
 #include "quartier/renewal.h"
 #include "quartier/report.h"
-#include "quartier/qgis_project.h"
 #include "quartier/table.h"
 
 /** One statistics table as read, with what the reader found. */

@@ -3,7 +3,7 @@
  *
  *   date -> output-folder preflight -> lock + staging folder (run only) -> load -> compute
  *   -> spatial -> change -> indicators -> renewal -> goals -> candidates -> disclosure
- *   -> (check stops here) -> write -> publish -> report -> sync + swap
+ *   -> (check stops here) -> write -> publish -> report -> QGIS project -> sync + swap
  *
  * The output folder is checked and locked before any computing, so a folder that cannot be
  * written, or one another run is writing to, fails in a second, not after minutes of
