@@ -36,8 +36,8 @@ double qtr_qgis_fit_scale(double xmin, double ymin, double xmax, double ymax, do
         w = 1;
     if (!(h > 0))
         h = 1;
-    /* 2 % margin on every side */
-    double need = fmax(w * 1.04 / (w_mm / 1000.0), h * 1.04 / (h_mm / 1000.0));
+    /* 1 % margin on every side: the districts fill the frame, their outline stays inside */
+    double need = fmax(w * 1.02 / (w_mm / 1000.0), h * 1.02 / (h_mm / 1000.0));
     double p = pow(10.0, floor(log10(need)));
     double scale = 10 * p;
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
