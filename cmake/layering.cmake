@@ -20,7 +20,7 @@ set(ext_renewal "")
 set(ext_model "sqlite3.h")
 set(ext_render "cairo.h;cairo-pdf.h;cairo-svg.h")
 set(ext_geo "GDAL;geos_c.h;proj.h")
-set(ext_io "GDAL;sqlite3.h;ini.h")
+set(ext_io "GDAL;sqlite3.h;ini.h;zip.h")
 set(ext_pipeline "GDAL;sqlite3.h")
 set(ext_cli "getopt.h")
 # what only one layer may include, named in the message

@@ -20,6 +20,7 @@
 #include "quartier/indices.h"
 #include "quartier/layer.h"
 #include "quartier/region.h"
+#include "quartier/qgis_project.h"
 #include "quartier/renewal.h"
 #include "quartier/report.h"
 #include "quartier/table.h"
@@ -135,6 +136,8 @@ struct qtr_state {
                                   GeoPackage, GeoJSON and annex tables) */
     size_t npublished;
     struct qtr_region_note region; /* `run --region`: what the comparison reads (region.h) */
+    struct qtr_qgis_plan *qgis; /* the QGIS project taking shape (qgis_project.h): publish
+                                   starts it, the report adds its maps, the run writes it */
 };
 
 /**

@@ -61,6 +61,7 @@ void qtr_state_free(struct qtr_state *st)
     for (size_t i = 0; i < st->npublished; i++)
         free(st->published[i]);
     free(st->published);
+    qtr_qgis_plan_free(st->qgis);
     free(st);
 }
 

@@ -160,7 +160,8 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         goto out;
     if ((rc = qtr_gpkg_add_column_docs(gpkg, docs.d, docs.n, err)) ||
         (rc = qtr_gpkg_add_styles(gpkg, styles.s, styles.n, err)) ||
-        (rc = qtr_run_info_write(gpkg, cfg, &st->disclosure, date, fixed, err)))
+        (rc = qtr_run_info_write(gpkg, cfg, &st->disclosure, date, fixed, err)) ||
+        (rc = qtr_qgis_plan_begin(&st->qgis, cfg, en, styles.s, styles.n, docs.d, docs.n, err)))
         goto out;
     if ((rc = add_published(st, st->gpkg_path, err)) ||
         (rc = add_published(st, st->geojson_path, err)))

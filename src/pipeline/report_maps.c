@@ -123,6 +123,9 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
         m->nodata_label = T(r, "keine Angabe", "no data");
     if (!m->created && r->created[0])
         m->created = r->created;
+    if (qtr_qgis_plan_map(r->st->qgis, stem, m->title, m->subtitle, m->legend_title, m->source,
+                          m->date, r->err))
+        return QTR_ERR_NOMEM;
     for (int k = 0; k < njob; k++) {
         qtr_error_clear(&e[k]);
         if (!(path[k] = qtr_asprintf(out[k].name, r->mapdir, stem)))

@@ -3,7 +3,7 @@
  *
  *   date -> output-folder preflight -> lock + staging folder (run only) -> load -> compute
  *   -> spatial -> change -> indicators -> renewal -> goals -> candidates -> disclosure
- *   -> (check stops here) -> write -> publish -> report -> sync + swap
+ *   -> (check stops here) -> write -> publish -> report -> QGIS project -> sync + swap
  *
  * The output folder is checked and locked before any computing, so a folder that cannot be
  * written, or one another run is writing to, fails in a second, not after minutes of
@@ -96,6 +96,9 @@ static int write_all(struct qtr_ctx *ctx, const struct qtr_config *cfg,
         return rc;
     if (!opt->no_report &&
         ((rc = qtr_pipeline_report(ctx, cfg, st, staging, err)) || (rc = hook("reported", err))))
+        return rc;
+    /* the QGIS project last: it names the report's maps (qgis_project.h) */
+    if ((rc = qtr_qgis_plan_write(st->qgis, st->gpkg_path, ctx->run_date, err)))
         return rc;
     char *staged = qtr_strdup(staging);
     if (!staged)
