@@ -356,7 +356,14 @@ int qtr_webmap_write(struct qtr_buf *h, const struct qtr_doc *d, struct qtr_erro
     free(js);
     js = NULL;
     PUT("\n/*]]>*/</script>\n<script>/*<![CDATA[*/\nvar QTR_WEBMAP={\"step\":");
-    J(qtr_buf_printf(b, "%.17g,\"origin\":[%.17g,%.17g],\"ui\":{", step, x0, y0));
+    J(qtr_buf_printf(b, "%.17g,\"origin\":[%.17g,%.17g],", step, x0, y0));
+    /* the first view: the main body, as the static maps frame it (an island far out, such as
+     * Hamburg's Neuwerk, stays reachable by panning but does not shrink the city) */
+    struct qtr_map_extent ext;
+    if (qtr_map_extent(s, &ext) == 1 && ext.ninsets > 0)
+        J(qtr_buf_printf(b, "\"home\":[%.6g,%.6g,%.6g,%.6g],", (ext.minx - x0) / step,
+                         (ext.miny - y0) / step, (ext.maxx - x0) / step, (ext.maxy - y0) / step));
+    PUT("\"ui\":{");
     static const char *const ui[][3] = {
         {"key", "Schlüssel", "Key"},
         {"parent", "Übergeordnetes Gebiet", "Parent area"},

@@ -97,6 +97,10 @@
   if (!bounds) return;
   map.fitBounds(bounds, { padding: [6, 6] });
   var z = map.getZoom();
+  /* an island far out (an inset on the static maps) is left out of the first view */
+  if (D.home)
+    map.fitBounds([[D.home[1] * step, D.home[0] * step], [D.home[3] * step, D.home[2] * step]],
+                  { padding: [6, 6] });
   map.setMinZoom(z - 1);
   map.setMaxZoom(z + 6);
   map.setMaxBounds(bounds.pad(0.6));
