@@ -28,6 +28,9 @@ struct qtr_loaded_table {
     struct qtr_table *table;
     struct qtr_csv_info info;  /* CSV: separator, encoding, decimal mark; sheets: '.' */
     int is_sheet;
+    int is_pg;                 /* read from PostgreSQL (numeric, num for its number columns) */
+    uint8_t *numeric;
+    double *num;
 };
 
 /** One row of the goals table: a target, where it stands and whether it is on track. */
