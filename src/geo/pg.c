@@ -162,6 +162,55 @@ int qtr_pg_read_failed(struct qtr_error *err, const char *shown, const char *tab
                          what, name, msg && *msg ? msg : "no message from the server");
 }
 
+/* "schema.table" as a quoted SQL name: "schema"."table" ("" inside doubled). */
+static char *quote_table(const char *table)
+{
+    struct qtr_buf b = {0};
+    int bad = qtr_buf_append(&b, "\"", 1);
+    for (const char *p = table; *p; p++) {
+        if (*p == '.')
+            bad |= qtr_buf_append(&b, "\".\"", 3);
+        else if (*p == '"')
+            bad |= qtr_buf_append(&b, "\"\"", 2);
+        else
+            bad |= qtr_buf_append(&b, p, 1);
+    }
+    bad |= qtr_buf_append(&b, "\"", 1);
+    if (bad) {
+        qtr_buf_release(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* Try to read no row of `table`: PostgreSQL then says whether it exists and may be read
+ * (the driver itself finds a table the user may not read, and then fails on its CRS). */
+static int probe_table(GDALDatasetH ds, const char *shown, const char *table,
+                       struct qtr_error *err)
+{
+    struct qtr_gdal_capture cap = {0};
+    char *q = quote_table(table);
+    char *sql = q ? qtr_asprintf("SELECT * FROM %s LIMIT 0", q) : NULL;
+    free(q);
+    if (!sql)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    qtr_gdal_capture_begin(&cap);
+    CPLErrorReset();
+    OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    qtr_gdal_capture_end();
+    free(sql);
+    if (l)
+        GDALDatasetReleaseResultSet(ds, l);
+    if (strstr(cap.msg, "permission denied"))
+        return qtr_pg_read_failed(err, shown, table, NULL, cap.msg);
+    if (strstr(cap.msg, "does not exist"))
+        return qtr_error_set(err, QTR_ERR_DATA,
+                             "PostgreSQL '%s' has no table or view '%s' (%s); write it as "
+                             "schema.table (e.g. public.bezirke) and check the name",
+                             shown, table, cap.msg);
+    return QTR_OK;
+}
+
 int qtr_pg_layer(void *ds, const char *shown, const char *table, const char *sql, void **layer,
                  int *is_sql, struct qtr_error *err)
 {
@@ -178,6 +227,11 @@ int qtr_pg_layer(void *ds, const char *shown, const char *table, const char *sql
         *layer = GDALDatasetExecuteSQL((GDALDatasetH)ds, sql, NULL, NULL);
         *is_sql = 1;
     } else {
+        int rc = probe_table((GDALDatasetH)ds, shown, table, err);
+        if (rc) {
+            qtr_gdal_capture_end();
+            return rc;
+        }
         *layer = GDALDatasetGetLayerByName((GDALDatasetH)ds, table);
     }
     qtr_gdal_capture_end();
