@@ -119,6 +119,9 @@ struct qtr_state {
     size_t nprofile;
     struct qtr_area_layer *areas;
     size_t nareas;
+    char *outdir;              /* the output folder (for output = PG:..., the folder of the
+                                  files), set by qtr_pipeline_run */
+    char *pg_output;           /* output = PG:...: "PG:... schema=NAME" without the password */
     char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write); in the */
     char *geojson_path;        /* staging folder until the swap, in the target after it */
     struct qtr_disclosure disclosure; /* what disclosure control suppressed */

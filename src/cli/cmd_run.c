@@ -176,7 +176,6 @@ int cmd_run(int argc, char **argv)
     struct cli_progress prog = {0};
     struct qtr_state *st = NULL;
     int rc = load(&a, &cfg, &ctx, &prog, &err);
-    const char *outdir = a.outdir ? a.outdir : cfg.output;
     if (!rc) {
         struct qtr_run_options ro = {.outdir = a.outdir, .no_report = a.no_report};
         rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
@@ -193,6 +192,9 @@ int cmd_run(int argc, char **argv)
                     "the join_report table)\n",
                     w, a.analysis);
         printf("%zu districts, %zu in the indices\n", st->frame->n, st->nusable);
+        const char *outdir = st->outdir;
+        if (st->pg_output)
+            printf("PostgreSQL: %s\n", st->pg_output);
         printf("GeoPackage: %s\nGeoJSON:    %s\n", st->gpkg_path, st->geojson_path);
         if (st->npublished > 2)
             printf("Tables:     %s/tables/\n", outdir);
@@ -229,7 +231,7 @@ int cmd_check(int argc, char **argv)
     } else {
         printf("\nThe analysis can run: %zu districts, %zu in the indices; the output folder "
                "'%s' can be written.\n",
-               st->frame->n, st->nusable, a.outdir ? a.outdir : cfg.output);
+               st->frame->n, st->nusable, st->outdir);
         ex = EXIT_OK;
     }
     qtr_state_free(st);

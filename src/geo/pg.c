@@ -139,7 +139,19 @@ int qtr_pg_open(const char *conn, const char *shown, const char *where, int upda
     qtr_gdal_capture_end();
     if (*ds)
         return QTR_OK;
-    const char *why = cap.msg[0] ? cap.msg : qtr_gdal_last_error();
+    /* libpq's message spans lines: one line for the message */
+    char why[sizeof cap.msg];
+    snprintf(why, sizeof why, "%s", cap.msg[0] ? cap.msg : qtr_gdal_last_error());
+    size_t o = 0;
+    for (size_t i = 0; why[i]; i++) {
+        char c = why[i] == '\n' || why[i] == '\t' ? ' ' : why[i];
+        if (c == ' ' && (o == 0 || why[o - 1] == ' '))
+            continue;
+        why[o++] = c;
+    }
+    while (o > 0 && why[o - 1] == ' ')
+        o--;
+    why[o] = '\0';
     return qtr_error_set(err, QTR_ERR_IO,
                          "cannot connect to PostgreSQL '%s' (%s); check the connection string "
                          "in %s, that the server runs, and the user's password (give it in "

@@ -54,6 +54,8 @@ void qtr_state_free(struct qtr_state *st)
         qtr_frame_free(al->attrs);
     }
     free(st->areas);
+    free(st->outdir);
+    free(st->pg_output);
     free(st->gpkg_path);
     free(st->geojson_path);
     for (size_t i = 0; i < st->npublished; i++)

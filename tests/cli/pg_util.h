@@ -35,11 +35,13 @@ struct qtr_pg_swap {
 /*
  * Write `out`: the analysis file `in` with every `source = .../FILE` whose FILE is in `swaps`
  * replaced by "source = PG:<conn>" and "layer = <table>", and the keys that only a CSV file
- * has (header_row, encoding) left out; every other line is kept. Returns 0 on success, -1 when
- * a file cannot be read or written or a source is not in `swaps`.
+ * has (header_row, encoding) left out; with `output` not NULL, the `output =` line becomes
+ * "output = <output>". Every other line is kept. Returns 0 on success, -1 when a file cannot
+ * be read or written or a source is not in `swaps`.
  */
-static inline int qtr_pg_rewrite_ini(const char *in, const char *out, const char *conn,
-                                     const struct qtr_pg_swap *swaps, size_t nswaps)
+static inline int qtr_pg_rewrite_ini_to(const char *in, const char *out, const char *conn,
+                                        const struct qtr_pg_swap *swaps, size_t nswaps,
+                                        const char *output)
 {
     FILE *f = fopen(in, "r"), *g = fopen(out, "w");
     if (!f || !g) {
@@ -54,6 +56,10 @@ static inline int qtr_pg_rewrite_ini(const char *in, const char *out, const char
     while (fgets(line, sizeof line, f)) {
         if (!strncmp(line, "header_row", 10) || !strncmp(line, "encoding", 8))
             continue;
+        if (output && !strncmp(line, "output = ", 9)) {
+            fprintf(g, "output = %s\n", output);
+            continue;
+        }
         if (!strncmp(line, "source = ", 9)) {
             char *v = line + 9;
             v[strcspn(v, "\r\n")] = '\0';
@@ -76,13 +82,19 @@ static inline int qtr_pg_rewrite_ini(const char *in, const char *out, const char
     return rc;
 }
 
+static inline int qtr_pg_rewrite_ini(const char *in, const char *out, const char *conn,
+                                     const struct qtr_pg_swap *swaps, size_t nswaps)
+{
+    return qtr_pg_rewrite_ini_to(in, out, conn, swaps, nswaps, NULL);
+}
+
 static inline int qtr_pg_same_double(double a, double b)
 {
     return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
 }
 
 /*
- * Compare every layer of GeoPackage `a` with `b` (feature by feature, in order): the same
+ * Compare every layer of GeoPackage `a` with `b` (feature by feature id): the same
  * fields, every value identical (doubles bit for bit), the same geometries (ISO WKB). Layers
  * in `skip_layers` (NULL-terminated) are left out; `skip_fields` ("layer.field",
  * NULL-terminated) are fields that may differ. Returns the number of differences; the first
@@ -148,8 +160,11 @@ static inline int qtr_pg_compare_gpkg(const char *a, const char *b,
         OGRFeatureH x, y;
         long row = 0;
         while ((x = OGR_L_GetNextFeature(la)) != NULL) {
-            y = OGR_L_GetNextFeature(lb);
+            /* by feature id: a database returns rows in no fixed order */
+            y = OGR_L_GetFeature(lb, OGR_F_GetFID(x));
             row++;
+            if (!y && diffs++ < 10)
+                print_message("%s: feature %lld missing\n", name, (long long)OGR_F_GetFID(x));
             for (int j = 0; y && j < nf; j++) {
                 if (skip[j])
                     continue;
