@@ -520,7 +520,10 @@ int qtr_pg_sink_swap(struct qtr_pg_sink *s, struct qtr_error *err)
     }
     if ((rc = qtr_pg_open(s->conn, s->shown, "[analysis] output", 1, (void **)&pg, err)))
         goto out;
-    rc = exec(pg, s, sql.data, "replacing the schema by the new run (nothing was changed)", err);
+    rc = exec(pg, s, sql.data,
+              "replacing the schema by the new run (the schema and its styles are as before; "
+              "the folder of the files holds the new run)",
+              err);
 out:
     if (pg)
         GDALClose(pg);
