@@ -258,6 +258,14 @@ static int check_pg_source(const struct qtr_config *c, const char *sec, const ch
                   "[%s] reads from PostgreSQL: name the table with 'layer = schema.table' or "
                   "give a query with 'sql = SELECT ...'",
                   sec);
+    static const char *const file_keys[] = {"sheet", "header_row", "skip_rows", "separator",
+                                            "encoding"};
+    for (size_t k = 0; conn && k < sizeof file_keys / sizeof file_keys[0]; k++)
+        if (qtr_config_line(c, sec, file_keys[k]))
+            return at(c, sec, file_keys[k], err,
+                      "[%s] reads from PostgreSQL: '%s = ' is for files and has no effect; "
+                      "remove it (a table's columns have names and types of their own)",
+                      sec, file_keys[k]);
     if (!conn && layer && !layer_optional)
         return at(c, sec, "layer", err,
                   "[%s] has 'layer = ', which names a table of a PostgreSQL source (source = "

@@ -200,21 +200,45 @@ static void test_errors(void **state)
     snprintf(noread, sizeof noread, "%.*suser=qtr_noread%s", (int)(u - conn), conn,
              u + strcspn(u, " "));
     expect_error(noread, musterstadt, 1, "no right to read table 'musterstadt.bezirke'");
-    /* `layer =` with a CSV file is a mistake in the analysis file */
+    /* a query PostgreSQL rejects */
+    struct qtr_pg_table pt;
+    struct qtr_error err = {0};
+    snprintf(conn, sizeof conn, "PG:%s password=geheim", pg);
+    assert_int_equal(qtr_pg_table_read(conn, NULL, "SELEKT 1", &pt, &err), QTR_ERR_DATA);
+    assert_non_null(strstr(err.msg, "the query 'SELEKT 1' failed"));
+    assert_null(strstr(err.msg, "geheim"));
+}
+
+/* Keys that do not fit the source are mistakes of the analysis file (exit 2, no server). */
+static void check_usage(const char *table_lines, const char *want)
+{
     const char *tmp = qtr_temp_dir();
     char ini[600], args[1200];
     snprintf(ini, sizeof ini, "%s/a.ini", tmp);
     FILE *f = fopen(ini, "w");
     assert_non_null(f);
     fprintf(f, "[analysis]\noutput = out\n[boundaries]\nsource = %s\nkey = id\n"
-               "[table t]\nsource = %s\nlayer = x\nkey = id\n[population]\ntotal = ew\n",
-            qtr_test_path("tests/data/mini/bezirke.geojson"),
-            qtr_test_path("tests/data/mini/stats.csv"));
+               "[table t]\n%s\nkey = id\n[population]\ntotal = ew\n",
+            qtr_test_path("tests/data/mini/bezirke.geojson"), table_lines);
     fclose(f);
     snprintf(args, sizeof args, "check '%s'", ini);
     char *out = NULL;
-    assert_int_equal(qtr_run_cli(args, &out), 2);
-    assert_non_null(strstr(out, "names a table of a PostgreSQL source"));
+    int rc = qtr_run_cli(args, &out);
+    if (rc != 2 || !strstr(out, want) || strstr(out, "geheim"))
+        fail_msg("expected exit 2 with '%s', got %d:\n%s", want, rc, out);
+}
+
+static void test_analysis_file_keys(void **state)
+{
+    (void)state;
+    char csv[4200];
+    snprintf(csv, sizeof csv, "source = %s\nlayer = x", qtr_test_path("tests/data/mini/stats.csv"));
+    check_usage(csv, "names a table of a PostgreSQL source");
+    check_usage("source = PG:dbname=x password=geheim\nlayer = s.t\nencoding = cp1252",
+                "'encoding = ' is for files");
+    check_usage("source = PG:dbname=x password=geheim", "name the table with 'layer = ");
+    check_usage("source = PG:dbname=x password=geheim\nlayer = s.t\nsql = SELECT 1",
+                "both 'layer = ' and 'sql = '");
 }
 
 /* The password leaves no trace in what is shown. */
@@ -241,6 +265,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_redact),
+        cmocka_unit_test(test_analysis_file_keys),
         cmocka_unit_test(test_number_columns),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_musterstadt_file_vs_pg),
