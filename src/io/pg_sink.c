@@ -42,6 +42,7 @@ struct qtr_pg_sink {
     char *shown;  /* redacted, with schema= */
     char *schema; /* NAME */
     char *folder;
+    void *pg;     /* GDALDatasetH: one connection from staging to swap, holding the lock */
     struct style_row *styles;
     size_t nstyles;
 };
@@ -67,6 +68,8 @@ void qtr_pg_sink_free(struct qtr_pg_sink *s)
     if (!s)
         return;
     styles_free(s);
+    if (s->pg)
+        GDALClose((GDALDatasetH)s->pg);
     free(s->conn);
     free(s->shown);
     free(s->schema);
@@ -389,6 +392,31 @@ static int copy_rows(GDALDatasetH pg, const struct qtr_pg_sink *s, OGRLayerH src
     return rc;
 }
 
+/* A session lock on the schema name, held until the connection closes (also when the process
+ * is killed): a second run writing the same schema is refused at once. */
+static int take_lock(GDALDatasetH pg, const struct qtr_pg_sink *s, struct qtr_error *err)
+{
+    char *q = qtr_asprintf("SELECT pg_try_advisory_lock(hashtext('quartier schema %s'))",
+                           s->schema);
+    if (!q)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    OGRLayerH r = GDALDatasetExecuteSQL(pg, q, NULL, NULL);
+    free(q);
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    const char *v = f ? OGR_F_GetFieldAsString(f, 0) : "";
+    int got = v[0] == 't' || v[0] == '1';
+    if (f)
+        OGR_F_Destroy(f);
+    if (r)
+        GDALDatasetReleaseResultSet(pg, r);
+    if (!got)
+        return qtr_error_set(err, QTR_ERR_IO,
+                             "PostgreSQL '%s': another quartier run is writing schema %s; wait "
+                             "for it or choose another schema",
+                             s->shown, s->schema);
+    return QTR_OK;
+}
+
 int qtr_pg_sink_stage(struct qtr_ctx *ctx, struct qtr_pg_sink *s, const char *gpkg,
                       struct qtr_error *err)
 {
@@ -403,7 +431,10 @@ int qtr_pg_sink_stage(struct qtr_ctx *ctx, struct qtr_pg_sink *s, const char *gp
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     qtr_progress(ctx, 0.0, "writing to PostgreSQL");
     styles_free(s);
-    if ((rc = qtr_pg_open(s->conn, s->shown, "[analysis] output", 1, (void **)&pg, err)))
+    if (!s->pg && (rc = qtr_pg_open(s->conn, s->shown, "[analysis] output", 1, &s->pg, err)))
+        goto out;
+    pg = (GDALDatasetH)s->pg;
+    if ((rc = take_lock(pg, s, err)))
         goto out;
     /* a staging schema left by a killed run goes first */
     if (qtr_buf_puts(&sql, "DROP SCHEMA IF EXISTS ") || put_name(&sql, staging) ||
@@ -464,8 +495,6 @@ out:
     CSLDestroy(argv);
     if (src)
         GDALClose(src);
-    if (pg)
-        GDALClose(pg);
     qtr_buf_release(&sql);
     free(staging);
     return rc;
@@ -518,15 +547,14 @@ int qtr_pg_sink_swap(struct qtr_pg_sink *s, struct qtr_error *err)
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = qtr_pg_open(s->conn, s->shown, "[analysis] output", 1, (void **)&pg, err)))
+    if (!s->pg && (rc = qtr_pg_open(s->conn, s->shown, "[analysis] output", 1, &s->pg, err)))
         goto out;
+    pg = (GDALDatasetH)s->pg;
     rc = exec(pg, s, sql.data,
               "replacing the schema by the new run (the schema and its styles are as before; "
               "the folder of the files holds the new run)",
               err);
 out:
-    if (pg)
-        GDALClose(pg);
     qtr_buf_release(&sql);
     free(staging);
     free(old);

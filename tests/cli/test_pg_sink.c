@@ -13,6 +13,8 @@
 #include "cli/cli_util.h"
 #include "cli/pg_util.h"
 
+#include <time.h>
+
 static const struct qtr_pg_swap musterstadt[] = {
     {"bezirke.shp", "musterstadt.bezirke"},
     {"bevoelkerung_2022.csv", "musterstadt.bevoelkerung_2022"},
@@ -73,6 +75,12 @@ static void assert_pg_value(const char *pg, const char *sql, const char *want)
     if (strcmp(v, want) != 0)
         fail_msg("%s: '%s', expected '%s'", sql, v, want);
     free(v);
+}
+
+static void nap(void)
+{
+    const struct timespec t = {0, 100000000};
+    nanosleep(&t, NULL);
 }
 
 static int have_qgis(void)
@@ -171,9 +179,47 @@ static void test_sink(void **state)
                     "0");
     assert_pg_value(pg, "SELECT count(*) FROM layer_styles WHERE f_table_schema = '" SCHEMA "'",
                     "89");
+
+    /* 4. while one run holds the schema (waiting after staging), a second run from another
+     * folder into the same schema is refused at once; the first then finishes */
+    const char *tmp2 = qtr_temp_dir();
+    char ini2[600], go[700], done[700], bg[5000];
+    snprintf(ini2, sizeof ini2, "%s/other.ini", tmp2);
+    snprintf(go, sizeof go, "%s/go", tmp2);
+    snprintf(done, sizeof done, "%s/done", tmp2);
+    assert_int_equal(qtr_pg_rewrite_ini_to(qtr_test_path("geodata/musterstadt/analysis.ini"),
+                                           ini2, pg, musterstadt,
+                                           sizeof musterstadt / sizeof musterstadt[0], output),
+                     0);
+    snprintf(bg, sizeof bg,
+             "(QTR_TEST_WAIT_AT='pg-staged:%s' '%s' run '%s' -q --permutations 0 "
+             ">/dev/null 2>&1; echo $? > '%s') &",
+             go, getenv("QTR_BIN") ? getenv("QTR_BIN") : "build/quartier", ini, done);
+    assert_int_equal(system(bg), 0);
+    /* wait until the first run has staged its tables */
+    for (int i = 0; i < 600; i++) {
+        char *v = pg_value(pg, "SELECT count(*) FROM pg_tables WHERE schemaname = '" SCHEMA
+                               "_qtr_staging' AND tablename = 'run_info'");
+        int staged = !strcmp(v, "1");
+        free(v);
+        if (staged)
+            break;
+        nap();
+    }
+    rc = run(ini2, 1500000000L, NULL, &out);
+    if (rc != 1 || !strstr(out, "another quartier run is writing schema " SCHEMA))
+        fail_msg("second run: expected exit 1 (schema in use), got %d:\n%s", rc, out);
+    FILE *gf = fopen(go, "w");
+    assert_non_null(gf);
+    fclose(gf);
+    for (int i = 0; i < 1200 && !qtr_file_exists(done); i++)
+        nap();
+    assert_true(qtr_file_exists(done));
+    assert_pg_value(pg, "SELECT value FROM " SCHEMA ".run_info WHERE item = 'date'",
+                    "2014-05-13T16:53:20.000Z");
     unsetenv("SOURCE_DATE_EPOCH");
 
-    /* 4. QGIS opens the layers from PostgreSQL with their styles */
+    /* 5. QGIS opens the layers from PostgreSQL with their styles */
     if (!have_qgis()) {
         print_message("QGIS check skipped: QGIS python bindings not installed\n");
         return;
