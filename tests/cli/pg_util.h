@@ -29,12 +29,12 @@
 /* One source of an analysis file and the table that replaces it. */
 struct qtr_pg_swap {
     const char *file;  /* basename of the file in `source = ...` */
-    const char *table; /* schema.table in the test database */
+    const char *table; /* schema.table in the test database, or a query ("SELECT ...") */
 };
 
 /*
  * Write `out`: the analysis file `in` with every `source = .../FILE` whose FILE is in `swaps`
- * replaced by "source = PG:<conn>" and "layer = <table>", and the keys that only a CSV file
+ * replaced by "source = PG:<conn>" and "layer = <table>" (or "sql = <query>"), and the keys that only a CSV file
  * has (header_row, encoding) left out; with `output` not NULL, the `output =` line becomes
  * "output = <output>". Every other line is kept. Returns 0 on success, -1 when a file cannot
  * be read or written or a source is not in `swaps`.
@@ -71,7 +71,8 @@ static inline int qtr_pg_rewrite_ini_to(const char *in, const char *out, const c
                 rc = -1; /* every source must come from the server */
                 break;
             }
-            fprintf(g, "source = PG:%s\nlayer = %s\n", conn, swaps[k].table);
+            fprintf(g, "source = PG:%s\n%s = %s\n", conn,
+                    strncmp(swaps[k].table, "SELECT ", 7) ? "layer" : "sql", swaps[k].table);
             continue;
         }
         fputs(line, g);
