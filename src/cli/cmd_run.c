@@ -232,6 +232,9 @@ int cmd_check(int argc, char **argv)
         printf("\nThe analysis can run: %zu districts, %zu in the indices; the output folder "
                "'%s' can be written.\n",
                st->frame->n, st->nusable, st->outdir);
+        if (st->pg_output)
+            printf("PostgreSQL '%s' can be reached; the tables go to that schema.\n",
+                   st->pg_output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);

@@ -126,6 +126,27 @@ char *qtr_pg_redact(const char *conn)
     return b.data;
 }
 
+/* The first line of PostgreSQL's message (the others show the statement GDAL sent), without
+ * "ERROR:" and with blanks collapsed, into buf. Returns buf. */
+static const char *first_line(const char *msg, char *buf, size_t size)
+{
+    while (msg && (*msg == ' ' || *msg == '\n'))
+        msg++;
+    if (msg && strncmp(msg, "ERROR:", 6) == 0)
+        msg += 6;
+    size_t o = 0;
+    for (const char *p = msg ? msg : ""; *p && *p != '\n' && o + 1 < size; p++) {
+        char c = *p == '\t' ? ' ' : *p;
+        if (c == ' ' && (o == 0 || buf[o - 1] == ' '))
+            continue;
+        buf[o++] = c;
+    }
+    while (o > 0 && buf[o - 1] == ' ')
+        o--;
+    buf[o] = '\0';
+    return buf;
+}
+
 int qtr_pg_open(const char *conn, const char *shown, const char *where, int update, void **ds,
                 struct qtr_error *err)
 {
@@ -164,14 +185,16 @@ int qtr_pg_read_failed(struct qtr_error *err, const char *shown, const char *tab
 {
     const char *what = table ? "table" : "query";
     const char *name = table ? table : sql;
-    if (msg && strstr(msg, "permission denied"))
+    char line[512];
+    msg = first_line(msg, line, sizeof line);
+    if (strstr(msg, "permission denied"))
         return qtr_error_set(err, QTR_ERR_DATA,
                              "PostgreSQL '%s': no right to read %s '%s' (%s); ask the "
                              "database administrator for GRANT SELECT on it (and USAGE on its "
                              "schema) to the user of the connection",
                              shown, what, name, msg);
     return qtr_error_set(err, QTR_ERR_DATA, "PostgreSQL '%s': reading %s '%s' failed (%s)", shown,
-                         what, name, msg && *msg ? msg : "no message from the server");
+                         what, name, *msg ? msg : "no message from the server");
 }
 
 /* "schema.table" as a quoted SQL name: "schema"."table" ("" inside doubled). */
@@ -215,11 +238,12 @@ static int probe_table(GDALDatasetH ds, const char *shown, const char *table,
         GDALDatasetReleaseResultSet(ds, l);
     if (strstr(cap.msg, "permission denied"))
         return qtr_pg_read_failed(err, shown, table, NULL, cap.msg);
+    char line[512];
     if (strstr(cap.msg, "does not exist"))
         return qtr_error_set(err, QTR_ERR_DATA,
                              "PostgreSQL '%s' has no table or view '%s' (%s); write it as "
                              "schema.table (e.g. public.bezirke) and check the name",
-                             shown, table, cap.msg);
+                             shown, table, first_line(cap.msg, line, sizeof line));
     return QTR_OK;
 }
 
@@ -249,17 +273,19 @@ int qtr_pg_layer(void *ds, const char *shown, const char *table, const char *sql
     qtr_gdal_capture_end();
     if (*layer)
         return QTR_OK;
+    char line[512];
+    first_line(cap.msg, line, sizeof line);
     if (sql)
         return qtr_error_set(err, QTR_ERR_DATA,
                              "PostgreSQL '%s': the query '%s' failed (%s); try it in psql with "
                              "the same user",
-                             shown, sql, cap.msg[0] ? cap.msg : "it returned no result set");
+                             shown, sql, line[0] ? line : "it returned no result set");
     if (cap.msg[0] && strstr(cap.msg, "permission denied"))
         return qtr_pg_read_failed(err, shown, table, NULL, cap.msg);
     return qtr_error_set(err, QTR_ERR_DATA,
                          "PostgreSQL '%s' has no table or view '%s' that the user can see%s%s%s; "
                          "write it as schema.table (e.g. public.bezirke) and check the name",
-                         shown, table, cap.msg[0] ? " (" : "", cap.msg, cap.msg[0] ? ")" : "");
+                         shown, table, line[0] ? " (" : "", line, line[0] ? ")" : "");
 }
 
 void qtr_pg_table_release(struct qtr_pg_table *t)

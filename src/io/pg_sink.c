@@ -167,9 +167,12 @@ static int exec(GDALDatasetH ds, const struct qtr_pg_sink *s, const char *sql, c
     if (l)
         GDALDatasetReleaseResultSet(ds, l);
     qtr_gdal_capture_end();
-    if (cap.failures)
+    if (cap.failures) {
+        /* PostgreSQL's first line; the rest repeats the statement */
+        cap.msg[strcspn(cap.msg, "\n")] = '\0';
         return qtr_error_set(err, QTR_ERR_IO, "PostgreSQL '%s': %s failed (%s)", s->shown, what,
                              cap.msg);
+    }
     return QTR_OK;
 }
 
