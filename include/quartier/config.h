@@ -42,7 +42,8 @@ struct qtr_table_spec {
                           (codes, classes, numbers of schools): no disclosure control; NULL */
     /* the table's own district layout (issue 13, docs/crosswalk.md): its counts are carried
      * onto the analysis districts before the join; carry = QTR_TABLE_CARRY_NONE without */
-    char *bnd_source;  /* boundaries = PATH (absolute) */
+    char *bnd_source;  /* boundaries = PATH (absolute), or PG: without its password */
+    char *bnd_conn;    /* boundaries = PG:... as written (with a password), else NULL */
     char *bnd_key;     /* boundaries_key = COL */
     char *bnd_layer;   /* boundaries_layer = NAME, or NULL */
     int carry;         /* enum qtr_table_carry */

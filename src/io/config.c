@@ -59,6 +59,7 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->attribution);
     free(t->not_counts);
     free(t->bnd_source);
+    free(t->bnd_conn);
     free(t->bnd_key);
     free(t->bnd_layer);
     free(t->carry_weights);

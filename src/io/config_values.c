@@ -474,14 +474,9 @@ static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name,
         return set_str(st, &cur->attribution, v);
     if (!strcmp(name, "not_counts"))
         return set_str(st, &cur->not_counts, v);
-    if (!strcmp(name, "boundaries")) {
-        char *p = qtr_path_resolve(c->dir, v);
-        if (!p)
-            return nomem(st);
-        free(cur->bnd_source);
-        cur->bnd_source = p;
-        return 1;
-    }
+    if (!strcmp(name, "boundaries"))
+        return qtr_config_set_source(c->dir, v, &cur->bnd_source, &cur->bnd_conn) ? nomem(st)
+                                                                                 : 1;
     if (!strcmp(name, "boundaries_key"))
         return set_str(st, &cur->bnd_key, v);
     if (!strcmp(name, "boundaries_layer"))
