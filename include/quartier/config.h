@@ -21,7 +21,10 @@ enum qtr_join_mode { QTR_JOIN_KEY = 0, QTR_JOIN_NAME };
 
 struct qtr_table_spec {
     char *id;          /* section name after "table " */
-    char *source;      /* absolute path */
+    char *source;      /* absolute path, or PG: connection without its password */
+    char *conn;        /* PG: connection as written (with a password), NULL for files */
+    char *layer;       /* PG: table ("schema.table"), or NULL */
+    char *sql;         /* PG: query instead of a table, or NULL */
     char *key;
     enum qtr_join_mode join;
     char *sheet;
@@ -39,7 +42,8 @@ struct qtr_table_spec {
                           (codes, classes, numbers of schools): no disclosure control; NULL */
     /* the table's own district layout (issue 13, docs/crosswalk.md): its counts are carried
      * onto the analysis districts before the join; carry = QTR_TABLE_CARRY_NONE without */
-    char *bnd_source;  /* boundaries = PATH (absolute) */
+    char *bnd_source;  /* boundaries = PATH (absolute), or PG: without its password */
+    char *bnd_conn;    /* boundaries = PG:... as written (with a password), else NULL */
     char *bnd_key;     /* boundaries_key = COL */
     char *bnd_layer;   /* boundaries_layer = NAME, or NULL */
     int carry;         /* enum qtr_table_carry */
@@ -131,7 +135,9 @@ struct qtr_config {
     char **index_only, **index_skip;
     size_t nindex_only, nindex_skip;
     /* [boundaries] */
-    char *bnd_source;  /* absolute path or PG: string */
+    char *bnd_source;  /* absolute path, or PG: string without its password (shown) */
+    char *bnd_conn;    /* PG: string as written (with a password, never shown), else NULL */
+    char *bnd_sql;     /* PG: query instead of a layer, or NULL */
     char *bnd_layer;
     char *bnd_key;
     char *bnd_name;
@@ -258,5 +264,18 @@ int qtr_null_model_parse(const char *name);
  * connection string). Caller frees.
  */
 char *qtr_path_resolve(const char *dir, const char *path);
+
+/**
+ * Set a source key: *shown = the resolved path, or for a "PG:" string the string without its
+ * password (qtr_pg_redact), *conn = the PG: string as written (NULL for files). Returns
+ * QTR_OK or QTR_ERR_NOMEM.
+ */
+int qtr_config_set_source(const char *dir, const char *value, char **shown, char **conn);
+
+/** The string to open for a source set by qtr_config_set_source. */
+static inline const char *qtr_config_open_path(const char *shown, const char *conn)
+{
+    return conn ? conn : shown;
+}
 
 #endif

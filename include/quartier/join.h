@@ -28,6 +28,9 @@ struct qtr_join_table {
     const char *columns;     /* comma-separated columns to take, or NULL for all */
     const char *na_values;   /* comma-separated cell texts meaning no value, or NULL */
     char decimal_mark;       /* '.' or ',' */
+    const uint8_t *numeric;  /* table->ncols: 1 for a numeric column of a database table
+                                (its numbers in num, taken as they are), or NULL */
+    const double *num;       /* table->nrows * ncols, row-major; NAN = NULL (missing) */
 };
 
 struct qtr_join_input {

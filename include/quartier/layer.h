@@ -20,7 +20,8 @@ struct GEOSGeom_t;
 
 struct qtr_layer_options {
     const char *source;      /* file or PG: connection string */
-    const char *layer;       /* NULL = first layer */
+    const char *layer;       /* NULL = first layer (a PG: source: "schema.table") */
+    const char *sql;         /* PG: source: a query instead of a layer, or NULL */
     const char *key;         /* key column (required) */
     const char *name;        /* name column or NULL */
     const char *assign_crs;  /* CRS of a source without one, or NULL */
@@ -39,7 +40,7 @@ struct qtr_geom_repair {
 #define QTR_SLIVER_SHARE 1e-4
 
 struct qtr_layer {
-    char *source;
+    char *source;             /* file, or PG: connection without its password */
     char *layer_name;
     size_t n;
     char **key;               /* n, trimmed */

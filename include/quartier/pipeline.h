@@ -30,6 +30,9 @@ struct qtr_loaded_table {
     struct qtr_table *table;
     struct qtr_csv_info info;  /* CSV: separator, encoding, decimal mark; sheets: '.' */
     int is_sheet;
+    int is_pg;                 /* read from PostgreSQL (numeric, num for its number columns) */
+    uint8_t *numeric;
+    double *num;
 };
 
 /** One row of the goals table: a target, where it stands and whether it is on track. */
@@ -129,6 +132,9 @@ struct qtr_state {
     size_t nprofile;
     struct qtr_area_layer *areas;
     size_t nareas;
+    char *outdir;              /* the output folder (for output = PG:..., the folder of the
+                                  files), set by qtr_pipeline_run */
+    char *pg_output;           /* output = PG:...: "PG:... schema=NAME" without the password */
     char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write); in the */
     char *geojson_path;        /* staging folder until the swap, in the target after it */
     struct qtr_disclosure disclosure; /* what disclosure control suppressed */

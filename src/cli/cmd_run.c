@@ -298,6 +298,9 @@ int cmd_run(int argc, char **argv)
                     "the join_report table)\n",
                     w, a.analysis);
         printf("%zu districts, %zu in the indices\n", st->frame->n, st->nusable);
+        outdir = st->outdir;
+        if (st->pg_output)
+            printf("PostgreSQL: %s\n", st->pg_output);
         printf("GeoPackage: %s\nGeoJSON:    %s\n", st->gpkg_path, st->geojson_path);
         if (st->npublished > 2)
             printf("Tables:     %s/tables/\n", outdir);
@@ -343,8 +346,10 @@ int cmd_check(int argc, char **argv)
     } else {
         printf("\nThe analysis can run: %zu districts, %zu in the indices; the output folder "
                "'%s' can be written.\n",
-               st->frame->n, st->nusable,
-               cmp_dir ? cmp_dir : a.outdir ? a.outdir : cfg.output);
+               st->frame->n, st->nusable, cmp_dir ? cmp_dir : st->outdir);
+        if (st->pg_output)
+            printf("PostgreSQL '%s' can be reached; the tables go to that schema.\n",
+                   st->pg_output);
         ex = EXIT_OK;
     }
     qtr_state_free(st);

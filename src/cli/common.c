@@ -104,7 +104,11 @@ void cli_print_report(FILE *out, const struct qtr_state *st, int verbose)
                 st->layer->work_crs);
     for (size_t t = 0; t < st->ntables; t++) {
         const struct qtr_loaded_table *lt = &st->tables[t];
-        if (lt->is_sheet)
+        if (lt->is_pg)
+            fprintf(out, "Table: %s: %zu rows, %zu columns (PostgreSQL), decimal '%c'\n",
+                    lt->table->source, lt->table->nrows, lt->table->ncols,
+                    lt->info.decimal_mark);
+        else if (lt->is_sheet)
             fprintf(out, "Table: %s: %zu rows, %zu columns (spreadsheet)\n", lt->table->source,
                     lt->table->nrows, lt->table->ncols);
         else

@@ -15,6 +15,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "quartier/pg.h"
 #include "quartier/strutil.h"
 
 void qtr_layer_free(struct qtr_layer *l)
@@ -253,6 +254,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
     int rc = QTR_OK;
     struct qtr_gdal_capture gcap = {0};
     GDALDatasetH ds = NULL;
+    OGRLayerH sql_layer = NULL;
     OGRSpatialReferenceH assigned = NULL, work = NULL;
     OGRCoordinateTransformationH ct = NULL;
     OGRFeatureH feat = NULL;
@@ -263,42 +265,61 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
     if (!l)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     l->geos = h;
-    l->source = qtr_strdup(opt->source);
+    l->source = qtr_pg_redact(opt->source);
+    if (!l->source) {
+        free(l);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
 
     qtr_gdal_capture_begin(&gcap);
     CPLErrorReset();
-    if (!qtr_starts_with(opt->source, "PG:") && access(opt->source, R_OK) != 0) {
+    int is_pg = qtr_is_pg(opt->source), is_sql = 0;
+    OGRLayerH layer = NULL;
+    if (is_pg) {
+        if ((rc = qtr_pg_open(opt->source, l->source, "[boundaries] source", 0, (void **)&ds,
+                              err)) ||
+            (rc = qtr_pg_layer(ds, l->source, opt->sql ? NULL : opt->layer, opt->sql,
+                               (void **)&layer, &is_sql, err)))
+            goto out;
+        if (is_sql)
+            sql_layer = layer;
+    } else if (opt->sql) {
+        rc = qtr_error_set(err, QTR_ERR_USAGE,
+                           "boundaries '%s': a query (sql =) needs a PG: source", l->source);
+        goto out;
+    } else if (access(opt->source, R_OK) != 0) {
         rc = qtr_error_set(err, QTR_ERR_IO,
                            "boundaries '%s' cannot be read (%s); check the path in [boundaries] "
                            "source",
-                           opt->source, strerror(errno));
+                           l->source, strerror(errno));
         goto out;
     }
-    ds = GDALOpenEx(opt->source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds) {
-        /* A file is there (checked above): damaged, incomplete or of another kind. */
-        rc = qtr_error_set(err, QTR_ERR_IO, "cannot open boundaries '%s' (%s); %s", opt->source,
-                           qtr_gdal_last_error(),
-                           qtr_starts_with(opt->source, "PG:")
-                               ? "check the connection string in [boundaries] source"
-                               : "the file is damaged or incomplete, or not a Shapefile (with "
-                                 "its .shx and .dbf), GeoPackage or GeoJSON; copy or export it "
-                                 "again");
-        goto out;
+    if (!is_pg) {
+        ds = GDALOpenEx(opt->source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+        if (!ds) {
+            /* A file is there (checked above): damaged, incomplete or of another kind. */
+            rc = qtr_error_set(err, QTR_ERR_IO,
+                               "cannot open boundaries '%s' (%s); the file is damaged or "
+                               "incomplete, or not a Shapefile (with its .shx and .dbf), "
+                               "GeoPackage or GeoJSON; copy or export it again",
+                               l->source, qtr_gdal_last_error());
+            goto out;
+        }
     }
-    OGRLayerH layer;
-    if (opt->layer) {
+    if (layer) {
+        /* a PG: table or query, found above */
+    } else if (opt->layer) {
         layer = GDALDatasetGetLayerByName(ds, opt->layer);
         if (!layer) {
             char list[800];
             list_layers(ds, list, sizeof list);
             rc = qtr_error_set(err, QTR_ERR_DATA, "layer '%s' not found in '%s' (layers: %s)",
-                               opt->layer, opt->source, list);
+                               opt->layer, l->source, list);
             goto out;
         }
     } else {
         if (GDALDatasetGetLayerCount(ds) < 1) {
-            rc = qtr_error_set(err, QTR_ERR_DATA, "'%s' has no vector layer", opt->source);
+            rc = qtr_error_set(err, QTR_ERR_DATA, "'%s' has no vector layer", l->source);
             goto out;
         }
         layer = GDALDatasetGetLayer(ds, 0);
@@ -321,7 +342,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
                 qtr_warn(ctx,
                          "boundaries '%s' have their own CRS (%s); the stated crs = %s is used "
                          "only for sources without one",
-                         opt->source, a ? a : "?", opt->assign_crs);
+                         l->source, a ? a : "?", opt->assign_crs);
                 free(a);
             }
         } else {
@@ -334,21 +355,21 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
                            "boundaries '%s' have no coordinate reference system (no .prj or crs "
                            "member); state it with 'crs = EPSG:N' in [boundaries] (or --crs on "
                            "the command line)",
-                           opt->source);
+                           l->source);
         goto out;
     }
     OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
     l->source_crs = crs_label(src);
     if (OSRIsGeographic(src) == 0 && OSRIsProjected(src) == 0 && !l->crs_assigned) {
         rc = qtr_error_set(err, QTR_ERR_DATA, "the CRS of '%s' (%s) is neither geographic nor "
-                           "projected", opt->source, l->source_crs);
+                           "projected", l->source, l->source_crs);
         goto out;
     }
 
     char work_name[64];
     if (opt->work_crs)
         snprintf(work_name, sizeof work_name, "%s", opt->work_crs);
-    else if ((rc = default_work_crs(layer, src, work_name, sizeof work_name, err, opt->source)))
+    else if ((rc = default_work_crs(layer, src, work_name, sizeof work_name, err, l->source)))
         goto out;
     work = OSRNewSpatialReference(NULL);
     if (OSRSetFromUserInput(work, work_name) != OGRERR_NONE) {
@@ -377,7 +398,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
         ct = OCTNewCoordinateTransformation(src, work);
         if (!ct) {
             rc = qtr_error_set(err, QTR_ERR_DATA, "cannot transform '%s' from %s to %s (%s)",
-                               opt->source, l->source_crs, work_name, qtr_gdal_last_error());
+                               l->source, l->source_crs, work_name, qtr_gdal_last_error());
             goto out;
         }
     }
@@ -397,7 +418,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
         names[j] = (char *)OGR_Fld_GetNameRef(fd);
         l->attr_numeric[j] = (uint8_t)is_numeric_type(OGR_Fld_GetType(fd));
     }
-    l->attrs = qtr_table_new(opt->source, (size_t)nf, (const char *const *)names);
+    l->attrs = qtr_table_new(l->source, (size_t)nf, (const char *const *)names);
     if (!l->attrs) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -432,8 +453,10 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
         CPLErrorReset();
         feat = OGR_L_GetNextFeature(layer);
         if (gcap.failures || CPLGetLastErrorType() >= CE_Failure) {
-            rc = damaged(err, opt->source, l->n, total,
-                         gcap.failures ? gcap.msg : qtr_gdal_last_error());
+            const char *why = gcap.failures ? gcap.msg : qtr_gdal_last_error();
+            rc = is_pg ? qtr_pg_read_failed(err, l->source, opt->sql ? NULL : opt->layer,
+                                            opt->sql, why)
+                       : damaged(err, l->source, l->n, total, why);
             goto out;
         }
         if (gcap.warnings) {
@@ -498,7 +521,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
                 rc = qtr_error_set(err, QTR_ERR_DATA,
                                    "cannot transform the geometry of district '%s' in '%s' to "
                                    "%s (%s)",
-                                   l->key[i], opt->source, work_name, qtr_gdal_last_error());
+                                   l->key[i], l->source, work_name, qtr_gdal_last_error());
                 goto out;
             }
             size_t sz = (size_t)OGR_G_WkbSize(gc);
@@ -518,7 +541,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
             if (!gg) {
                 rc = qtr_error_set(err, QTR_ERR_DATA,
                                    "cannot read the geometry of district '%s' in '%s' (%s)",
-                                   l->key[i], opt->source, ctx->geos_msg);
+                                   l->key[i], l->source, ctx->geos_msg);
                 goto out;
             }
             int t = GEOSGeomTypeId_r(h, gg);
@@ -527,7 +550,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
                 rc = qtr_error_set(err, QTR_ERR_DATA,
                                    "district '%s' in '%s' is not a polygon (%s); boundaries must "
                                    "be polygons",
-                                   l->key[i], opt->source, OGR_G_GetGeometryName(g));
+                                   l->key[i], l->source, OGR_G_GetGeometryName(g));
                 goto out;
             }
             if (GEOSisValid_r(h, gg) != 1) {
@@ -557,7 +580,7 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
                     rc = qtr_error_set(err, QTR_ERR_DATA,
                                        "the geometry of district '%s' in '%s' is invalid and "
                                        "could not be repaired",
-                                       l->key[i], opt->source);
+                                       l->key[i], l->source);
                     goto out;
                 }
             }
@@ -574,14 +597,14 @@ int qtr_layer_read(struct qtr_ctx *ctx, const struct qtr_layer_options *opt,
     /* Some drivers stop at a damaged record without a message: what was read must be what the
      * layer holds. */
     if (total >= 0 && (GIntBig)l->n != total) {
-        rc = damaged(err, opt->source, l->n, total, NULL);
+        rc = damaged(err, l->source, l->n, total, NULL);
         goto out;
     }
     if (gdal_warnings)
         qtr_warn(ctx, "boundaries '%s': GDAL warned %lu time%s while reading (first: %s)",
-                 opt->source, gdal_warnings, gdal_warnings == 1 ? "" : "s", first_warning);
+                 l->source, gdal_warnings, gdal_warnings == 1 ? "" : "s", first_warning);
     if (l->n == 0) {
-        rc = qtr_error_set(err, QTR_ERR_DATA, "boundaries '%s' have no features", opt->source);
+        rc = qtr_error_set(err, QTR_ERR_DATA, "boundaries '%s' have no features", l->source);
         goto out;
     }
     qtr_progress(ctx, 1.0, "reading boundaries");
@@ -621,6 +644,8 @@ out:
         OSRDestroySpatialReference(work);
     if (assigned)
         OSRDestroySpatialReference(assigned);
+    if (sql_layer)
+        GDALDatasetReleaseResultSet(ds, sql_layer);
     if (ds)
         GDALClose(ds);
     qtr_gdal_capture_end();

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config_internal.h"
+#include "quartier/pg.h"
 #include "quartier/strutil.h"
 
 /* An analysis file is a few kilobytes; anything this large is the wrong file. */
@@ -46,6 +47,9 @@ static void free_table_spec(struct qtr_table_spec *t)
 {
     free(t->id);
     free(t->source);
+    free(t->conn);
+    free(t->layer);
+    free(t->sql);
     free(t->key);
     free(t->sheet);
     free(t->suffix);
@@ -55,6 +59,7 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->attribution);
     free(t->not_counts);
     free(t->bnd_source);
+    free(t->bnd_conn);
     free(t->bnd_key);
     free(t->bnd_layer);
     free(t->carry_weights);
@@ -102,6 +107,8 @@ void qtr_config_release(struct qtr_config *cfg)
                      &cfg->output,
                      &cfg->crs,
                      &cfg->bnd_source,
+                     &cfg->bnd_conn,
+                     &cfg->bnd_sql,
                      &cfg->bnd_layer,
                      &cfg->bnd_key,
                      &cfg->bnd_name,
@@ -168,6 +175,22 @@ char *qtr_path_resolve(const char *dir, const char *path)
     char *p =
         (path[0] == '/' || !dir || !dir[0]) ? qtr_strdup(path) : qtr_asprintf("%s/%s", dir, path);
     return qtr_path_normalize(p);
+}
+
+int qtr_config_set_source(const char *dir, const char *value, char **shown, char **conn)
+{
+    char *s = qtr_is_pg(value) ? qtr_pg_redact(value) : qtr_path_resolve(dir, value);
+    char *c = qtr_is_pg(value) ? qtr_strdup(value) : NULL;
+    if (!s || (qtr_is_pg(value) && !c)) {
+        free(s);
+        free(c);
+        return QTR_ERR_NOMEM;
+    }
+    free(*shown);
+    free(*conn);
+    *shown = s;
+    *conn = c;
+    return QTR_OK;
 }
 
 unsigned qtr_config_line(const struct qtr_config *cfg, const char *section, const char *key)

@@ -242,6 +242,38 @@ static int check_table_layout(const struct qtr_config *c, const struct qtr_table
     return QTR_OK;
 }
 
+/* A PostgreSQL source names a table (layer =) or a query (sql =), a file neither. */
+static int check_pg_source(const struct qtr_config *c, const char *sec, const char *conn,
+                           const char *layer, const char *sql, int layer_optional,
+                           struct qtr_error *err)
+{
+    if (sql && !conn)
+        return at(c, sec, "sql", err,
+                  "[%s] has 'sql = ', which needs a PostgreSQL source (source = PG:...)", sec);
+    if (sql && layer)
+        return at(c, sec, "sql", err,
+                  "[%s] has both 'layer = ' and 'sql = '; give the table or the query", sec);
+    if (conn && !sql && !layer && !layer_optional)
+        return at(c, sec, "source", err,
+                  "[%s] reads from PostgreSQL: name the table with 'layer = schema.table' or "
+                  "give a query with 'sql = SELECT ...'",
+                  sec);
+    static const char *const file_keys[] = {"sheet", "header_row", "skip_rows", "separator",
+                                            "encoding"};
+    for (size_t k = 0; conn && k < sizeof file_keys / sizeof file_keys[0]; k++)
+        if (qtr_config_line(c, sec, file_keys[k]))
+            return at(c, sec, file_keys[k], err,
+                      "[%s] reads from PostgreSQL: '%s = ' is for files and has no effect; "
+                      "remove it (a table's columns have names and types of their own)",
+                      sec, file_keys[k]);
+    if (!conn && layer && !layer_optional)
+        return at(c, sec, "layer", err,
+                  "[%s] has 'layer = ', which names a table of a PostgreSQL source (source = "
+                  "PG:...); a CSV file has none, a workbook has 'sheet = '",
+                  sec);
+    return QTR_OK;
+}
+
 /* Required keys and references between sections, each error at the line concerned. */
 int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err)
 {
@@ -253,6 +285,8 @@ int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err)
     if (!c->bnd_key)
         return at(c, "boundaries", NULL, err,
                   "[boundaries] needs 'key = ' (the key column of the districts)");
+    if ((rc = check_pg_source(c, "boundaries", c->bnd_conn, c->bnd_layer, c->bnd_sql, 1, err)))
+        return rc;
     for (size_t i = 0; i < c->ntables; i++) {
         const struct qtr_table_spec *t = &c->tables[i];
         snprintf(sec, sizeof sec, "table %s", t->id);
@@ -265,7 +299,8 @@ int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err)
         if (t->join == QTR_JOIN_NAME && !c->bnd_name)
             return at(c, sec, "join", err,
                       "[%s] joins by name, but [boundaries] has no 'name = ' column; add it", sec);
-        if ((rc = check_table_layout(c, t, sec, err)))
+        if ((rc = check_pg_source(c, sec, t->conn, t->layer, t->sql, 0, err)) ||
+            (rc = check_table_layout(c, t, sec, err)))
             return rc;
     }
     if ((rc = check_population(c, err)) || (rc = check_groups(c, err)) ||

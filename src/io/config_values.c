@@ -405,16 +405,12 @@ static int parse_merges(struct qtr_cfg_state *st, const char *v)
 static int on_boundaries(struct qtr_cfg_state *st, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
-    if (!strcmp(name, "source")) {
-        char *p = qtr_path_resolve(c->dir, v);
-        if (!p)
-            return nomem(st);
-        free(c->bnd_source);
-        c->bnd_source = p;
-        return 1;
-    }
+    if (!strcmp(name, "source"))
+        return qtr_config_set_source(c->dir, v, &c->bnd_source, &c->bnd_conn) ? nomem(st) : 1;
     if (!strcmp(name, "layer"))
         return set_str(st, &c->bnd_layer, v);
+    if (!strcmp(name, "sql"))
+        return set_str(st, &c->bnd_sql, v);
     if (!strcmp(name, "key"))
         return set_str(st, &c->bnd_key, v);
     if (!strcmp(name, "name"))
@@ -439,7 +435,7 @@ static int on_boundaries(struct qtr_cfg_state *st, const char *name, const char 
     if (!strcmp(name, "merge"))
         return parse_merges(st, v);
     return fail(st,
-                "unknown key '%s' in [boundaries] (known: source, layer, key, name, crs, "
+                "unknown key '%s' in [boundaries] (known: source, layer, sql, key, name, crs, "
                 "parent, attribution, merge)",
                 name);
 }
@@ -485,14 +481,12 @@ static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name,
     struct qtr_config *c = st->cfg;
     struct qtr_table_spec *cur = &c->tables[st->cur];
     unsigned long long u = 0;
-    if (!strcmp(name, "source")) {
-        char *p = qtr_path_resolve(c->dir, v);
-        if (!p)
-            return nomem(st);
-        free(cur->source);
-        cur->source = p;
-        return 1;
-    }
+    if (!strcmp(name, "source"))
+        return qtr_config_set_source(c->dir, v, &cur->source, &cur->conn) ? nomem(st) : 1;
+    if (!strcmp(name, "layer"))
+        return set_str(st, &cur->layer, v);
+    if (!strcmp(name, "sql"))
+        return set_str(st, &cur->sql, v);
     if (!strcmp(name, "key"))
         return set_str(st, &cur->key, v);
     if (!strcmp(name, "join")) {
@@ -563,14 +557,9 @@ static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name,
         return set_str(st, &cur->attribution, v);
     if (!strcmp(name, "not_counts"))
         return set_str(st, &cur->not_counts, v);
-    if (!strcmp(name, "boundaries")) {
-        char *p = qtr_path_resolve(c->dir, v);
-        if (!p)
-            return nomem(st);
-        free(cur->bnd_source);
-        cur->bnd_source = p;
-        return 1;
-    }
+    if (!strcmp(name, "boundaries"))
+        return qtr_config_set_source(c->dir, v, &cur->bnd_source, &cur->bnd_conn) ? nomem(st)
+                                                                                 : 1;
     if (!strcmp(name, "boundaries_key"))
         return set_str(st, &cur->bnd_key, v);
     if (!strcmp(name, "boundaries_layer"))
@@ -580,8 +569,8 @@ static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name,
     if (!strcmp(name, "sliver_area"))
         return parse_min(st, name, v, 0, 0, "an area in m²", &cur->sliver_area);
     return fail(st,
-                "unknown key '%s' in [%s] (known: source, key, join, sheet, header_row, "
-                "skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
+                "unknown key '%s' in [%s] (known: source, layer, sql, key, join, sheet, "
+                "header_row, skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
                 "attribution, not_counts, boundaries, boundaries_key, boundaries_layer, carry, "
                 "sliver_area)",
                 name, sec);

@@ -481,15 +481,33 @@ static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
         if (put(lyr, f, err))
             return err->code;
     }
-    for (size_t t = 0; t < cfg->ntables; t++) {
+    /* a PostgreSQL source: its table or query (the connection has no password here) */
+    const char *bnd_from[2][2] = {{"boundaries_layer", cfg->bnd_conn ? cfg->bnd_layer : NULL},
+                                  {"boundaries_sql", cfg->bnd_sql}};
+    for (size_t k = 0; k < 2; k++) {
+        if (!bnd_from[k][1])
+            continue;
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-        char *item = qtr_asprintf("table_%s", cfg->tables[t].id);
-        OGR_F_SetFieldString(f, 0, item ? item : "table");
-        OGR_F_SetFieldString(f, 1, cfg->tables[t].source);
-        int rc = put(lyr, f, err);
-        free(item);
-        if (rc)
-            return rc;
+        OGR_F_SetFieldString(f, 0, bnd_from[k][0]);
+        OGR_F_SetFieldString(f, 1, bnd_from[k][1]);
+        if (put(lyr, f, err))
+            return err->code;
+    }
+    for (size_t t = 0; t < cfg->ntables; t++) {
+        const struct qtr_table_spec *ts = &cfg->tables[t];
+        const char *what[3][2] = {{"", ts->source}, {"_layer", ts->layer}, {"_sql", ts->sql}};
+        for (size_t k = 0; k < 3; k++) {
+            if (!what[k][1])
+                continue;
+            OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+            char *item = qtr_asprintf("table_%s%s", ts->id, what[k][0]);
+            OGR_F_SetFieldString(f, 0, item ? item : "table");
+            OGR_F_SetFieldString(f, 1, what[k][1]);
+            int rc = put(lyr, f, err);
+            free(item);
+            if (rc)
+                return rc;
+        }
     }
     return QTR_OK;
 }

@@ -349,7 +349,8 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
-        int is_text = looks_text(t, j, fmt);
+        int numeric = jt->numeric && jt->numeric[j];
+        int is_text = !numeric && looks_text(t, j, fmt);
         struct qtr_column *c;
         rc = add_column_checked(f, cname, jt->id, is_text, &c, err);
         free(cname);
@@ -366,7 +367,15 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                 c->kind[i] = cell[0] ? QTR_CELL_VALUE : QTR_CELL_MISSING;
                 continue;
             }
-            struct qtr_cell pc = qtr_cell_parse(cell, fmt);
+            struct qtr_cell pc;
+            if (numeric) {
+                /* a number column of a database: its number as it is, NULL missing */
+                pc.value = jt->num[(size_t)row_of[i] * t->ncols + j];
+                pc.kind = isnan(pc.value) ? QTR_CELL_MISSING : QTR_CELL_VALUE;
+                pc.footnote = 0;
+            } else {
+                pc = qtr_cell_parse(cell, fmt);
+            }
             if (is_na_value(jt->na_values, cell)) {
                 pc.value = NAN;
                 pc.kind = QTR_CELL_MISSING;

@@ -256,7 +256,7 @@ static int geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, str
                             struct qtr_state *st, struct qtr_error *err)
 {
     const struct qtr_table_spec *ts = w->ts;
-    struct qtr_layer_options lo = {.source = ts->bnd_source,
+    struct qtr_layer_options lo = {.source = qtr_config_open_path(ts->bnd_source, ts->bnd_conn),
                                    .layer = ts->bnd_layer,
                                    .key = ts->bnd_key,
                                    .work_crs = to->work_crs};

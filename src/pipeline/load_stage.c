@@ -11,13 +11,23 @@
 
 #include "carry_stage.h"
 #include "quartier/join.h"
+#include "quartier/pg.h"
 #include "quartier/sheet.h"
 
 static int read_table(const struct qtr_table_spec *ts, struct qtr_loaded_table *lt,
                       struct qtr_error *err)
 {
     int rc;
-    if (qtr_sheet_is_workbook(ts->source)) {
+    if (ts->conn) {
+        struct qtr_pg_table pt;
+        if ((rc = qtr_pg_table_read(ts->conn, ts->layer, ts->sql, &pt, err)))
+            return rc;
+        lt->table = pt.table;
+        lt->numeric = pt.numeric;
+        lt->num = pt.num;
+        lt->is_pg = 1;
+        lt->info.decimal_mark = pt.decimal_mark;
+    } else if (qtr_sheet_is_workbook(ts->source)) {
         struct qtr_sheet_options so = {
             .sheet = ts->sheet, .header_row = ts->header_row, .skip_after_header = ts->skip_rows};
         struct qtr_sheet_info si = {0};
@@ -200,8 +210,9 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
     warn_attribution(ctx, cfg);
 
     struct qtr_layer_options lo = {
-        .source = cfg->bnd_source,
+        .source = qtr_config_open_path(cfg->bnd_source, cfg->bnd_conn),
         .layer = cfg->bnd_layer,
+        .sql = cfg->bnd_sql,
         .key = cfg->bnd_key,
         .name = cfg->bnd_name,
         .assign_crs = cfg->bnd_crs,
@@ -231,6 +242,8 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         jt[t].columns = ts->columns;
         jt[t].na_values = ts->na_values;
         jt[t].decimal_mark = st->tables[t].info.decimal_mark;
+        jt[t].numeric = st->tables[t].numeric;
+        jt[t].num = st->tables[t].num;
         if (ts->join == QTR_JOIN_NAME && !cfg->bnd_name) {
             rc = qtr_error_set(err, QTR_ERR_USAGE,
                                "[table %s] joins by name, but [boundaries] has no 'name = ' "

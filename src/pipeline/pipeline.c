@@ -19,8 +19,11 @@ void qtr_state_free(struct qtr_state *st)
     /* the GEOS handle belongs to the run's context and outlives the layer */
     struct GEOSContextHandle_HS *geos = st->layer ? st->layer->geos : NULL;
     qtr_frame_free(st->frame);
-    for (size_t i = 0; i < st->ntables; i++)
+    for (size_t i = 0; i < st->ntables; i++) {
         qtr_table_free(st->tables[i].table);
+        free(st->tables[i].numeric);
+        free(st->tables[i].num);
+    }
     free(st->tables);
     qtr_layer_free(st->layer);
     qtr_report_release(&st->report);
@@ -56,6 +59,8 @@ void qtr_state_free(struct qtr_state *st)
         qtr_frame_free(al->attrs);
     }
     free(st->areas);
+    free(st->outdir);
+    free(st->pg_output);
     free(st->gpkg_path);
     free(st->geojson_path);
     for (size_t i = 0; i < st->npublished; i++)

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "quartier/outdir.h"
+#include "quartier/pg_sink.h"
 #include "quartier/strutil.h"
 #include "quartier/testhook.h"
 
@@ -86,7 +87,7 @@ static int retarget(char **path, const char *staging, const char *target, struct
 /* Write everything into the staging folder and swap it into place. */
 static int write_all(struct qtr_ctx *ctx, const struct qtr_config *cfg,
                      const struct qtr_run_options *opt, struct qtr_outdir *od, struct qtr_state *st,
-                     struct qtr_error *err)
+                     struct qtr_pg_sink *sink, struct qtr_error *err)
 {
     int rc;
     const char *staging = qtr_outdir_staging(od), *target = qtr_outdir_target(od);
@@ -100,10 +101,14 @@ static int write_all(struct qtr_ctx *ctx, const struct qtr_config *cfg,
     /* the QGIS project last: it names the report's maps (qgis_project.h) */
     if ((rc = qtr_qgis_plan_write(st->qgis, st->gpkg_path, ctx->run_date, err)))
         return rc;
+    /* output = PG:...: the tables into a staging schema now, swapped in after the folder */
+    if (sink && ((rc = qtr_pg_sink_stage(ctx, sink, st->gpkg_path, err)) ||
+                 (rc = hook("pg-staged", err))))
+        return rc;
     char *staged = qtr_strdup(staging);
     if (!staged)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    if ((rc = qtr_outdir_commit(ctx, od, err))) {
+    if ((rc = qtr_outdir_commit(ctx, od, err)) || (sink && (rc = qtr_pg_sink_swap(sink, err)))) {
         free(staged);
         return rc;
     }
@@ -123,9 +128,16 @@ int qtr_pipeline_run(struct qtr_ctx *ctx, const struct qtr_config *cfg,
     int rc;
     const char *target = opt->outdir ? opt->outdir : cfg->output;
     const char **inputs = NULL;
+    struct qtr_pg_sink *sink = NULL;
     *out = NULL;
     if ((rc = qtr_run_date(ctx->run_date, &ctx->run_date_fixed, err)))
         return rc;
+    /* output = PG:... schema=NAME: the server is checked now, the files go to a folder */
+    if (qtr_starts_with(target, "PG:")) {
+        if ((rc = qtr_pg_sink_begin(target, cfg->dir, &sink, err)))
+            return rc;
+        target = qtr_pg_sink_folder(sink);
+    }
 
     /* the output folder first: found in a second, not after the permutations */
     inputs = calloc(cfg->ntables + 2, sizeof *inputs);
@@ -138,16 +150,25 @@ int qtr_pipeline_run(struct qtr_ctx *ctx, const struct qtr_config *cfg,
         inputs[ni++] = cfg->tables[t].source;
     rc = qtr_outdir_check(target, inputs, ni, err);
     free(inputs);
-    if (rc)
+    if (rc) {
+        qtr_pg_sink_free(sink);
         return rc;
+    }
 
     /* a run takes the lock and makes its staging folder now: a second run into the same
      * folder is refused at once, and a folder that cannot be written fails before the work */
     struct qtr_outdir *od = NULL;
-    if (!opt->dry_run && (rc = qtr_outdir_begin(ctx, target, &od, err)))
+    if (!opt->dry_run && (rc = qtr_outdir_begin(ctx, target, &od, err))) {
+        qtr_pg_sink_free(sink);
         return rc;
+    }
     if ((rc = qtr_pipeline_load(ctx, cfg, out, err)) || (rc = hook("loaded", err)))
         goto out;
+    if (!((*out)->outdir = qtr_strdup(target)) ||
+        (sink && !((*out)->pg_output = qtr_strdup(qtr_pg_sink_shown(sink))))) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     for (size_t s = 0; s < sizeof stages / sizeof stages[0]; s++)
         if ((rc = stages[s].fn(ctx, cfg, *out, err)) || (rc = hook(stages[s].point, err)))
             goto out;
@@ -155,8 +176,9 @@ int qtr_pipeline_run(struct qtr_ctx *ctx, const struct qtr_config *cfg,
     /* disclosure control is part of what `check` proves: write repeats it (idempotent) */
     if ((rc = qtr_pipeline_disclose(cfg, *out, err)) || opt->dry_run)
         goto out;
-    rc = write_all(ctx, cfg, opt, od, *out, err);
+    rc = write_all(ctx, cfg, opt, od, *out, sink, err);
 out:
     qtr_outdir_free(od);
+    qtr_pg_sink_free(sink);
     return rc;
 }
