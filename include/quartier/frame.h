@@ -80,6 +80,10 @@ void qtr_column_recount(struct qtr_column *col, size_t n);
 /** The column called name (matching as qtr_table_find_column), or NULL. */
 struct qtr_column *qtr_frame_find(const struct qtr_frame *f, const char *name);
 
+/** The first column of `role` that belongs to `of` (NULL: any), or NULL. */
+struct qtr_column *qtr_frame_find_role(const struct qtr_frame *f, enum qtr_role role,
+                                       const char *of);
+
 /**
  * The numeric column called name, or an error that names `what` and lists
  * the frame's columns (QTR_ERR_DATA). A text column is an error too.

@@ -78,7 +78,9 @@ struct qtr_present_categories {
     char buf[QTR_PRESENT_MAX_CATEGORIES][64];
 };
 
-/** Categories of `role`; returns 0 (n = 0) for a role without categories. */
+/** Categories of `role`; returns 0 (n = 0) for a role without categories. The combined
+ * status and dynamics classes (QTR_ROLE_STATUS_DYNAMICS) are the QTR_BIV_CLASSES classes
+ * of the bivariate palette in its order, then the text "nicht bewertet". */
 size_t qtr_present_categories(enum qtr_role role, int en, struct qtr_present_categories *out);
 
 /** The four classes of the report's attention map (none, low status, medium status with

@@ -83,6 +83,17 @@ struct qtr_column *qtr_frame_add_computed(struct qtr_frame *f, const char *name,
     return c;
 }
 
+struct qtr_column *qtr_frame_find_role(const struct qtr_frame *f, enum qtr_role role,
+                                       const char *of)
+{
+    for (size_t j = 0; f && j < f->ncols; j++) {
+        struct qtr_column *c = f->cols[j];
+        if (c->role == role && (!of || (c->of && !strcmp(c->of, of))))
+            return c;
+    }
+    return NULL;
+}
+
 int qtr_column_set_role(struct qtr_column *c, enum qtr_role role, const char *of)
 {
     c->role = role;

@@ -192,7 +192,7 @@ static int significance(const struct style_ctx *sc, const struct field_info *f,
         qtr_buf_printf(&ref, "%s", *s == '"' ? "\"\"" : (char[2]){*s, 0});
     qtr_buf_printf(&x, "CASE WHEN \"%s\" IS NULL THEN NULL", ref.data ? ref.data : "");
     for (size_t j = 0; j + 1 < c.k; j++)
-        qtr_buf_printf(&x, " WHEN \"%s\" < %.17g THEN %zu", ref.data ? ref.data : "",
+        qtr_buf_printf(&x, " WHEN \"%s\" < %.10g THEN %zu", ref.data ? ref.data : "",
                        c.limits[j + 1], j + 1);
     qtr_buf_printf(&x, " ELSE %zu END", c.k);
     char vals[4][8];

@@ -403,6 +403,8 @@ size_t qtr_present_categories(enum qtr_role role, int en, struct qtr_present_cat
         for (int k = 1; k <= QTR_BIV_CLASSES; k++)
             cat(c, qtr_status_dynamics_name(qtr_biv_status(k), qtr_biv_dynamics(k), lang), NULL,
                 qtr_biv_color(k));
+        /* the column says "nicht bewertet" where there are no classes (after the 12) */
+        cat(c, qtr_not_rated_name(lang), NULL, qtr_palette_not_rated());
         not_rated(c, en);
         break;
     case QTR_ROLE_STATUS_DYNAMICS_GROUP: {
