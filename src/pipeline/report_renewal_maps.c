@@ -224,7 +224,7 @@ out:
 }
 
 /*
- * LISA cluster maps from frame columns "<group>_lisa_cluster", written by the
+ * LISA cluster maps from the frame columns of role QTR_ROLE_LISA_CLUSTER, written by the
  * LISA stage when it ran: numeric codes 0 not significant, 1 High-High,
  * 2 Low-Low, 3 Low-High, 4 High-Low (GeoDa's order), or the same as text
  * ("HH", "High-High", "hoch-hoch", ...).
