@@ -17,7 +17,7 @@ int qtr_report_indicator_map(struct rs *r, size_t k)
     const struct qtr_column *c = r->st->ind_cur ? r->st->ind_cur[k] : NULL;
     if (!c)
         return QTR_OK;
-    enum qtr_class_method meth = QTR_CLASS_QUANTILE;
+    enum qtr_class_method meth;
     struct qtr_error e = {0};
     if (s->classification && qtr_class_method_parse(s->classification, &meth, &e))
         return qtr_error_set(r->err, QTR_ERR_USAGE, "[indicator %s] classification: %s", s->id,
@@ -37,7 +37,7 @@ int qtr_report_indicator_map(struct rs *r, size_t k)
     for (size_t i = 0; i < n; i++)
         v[i] = c->kind[i] == QTR_CELL_VALUE && isfinite(c->v[i]) ? c->v[i] : NAN;
     snprintf(sub, sizeof sub, "%s %s; %s: %s; %s", T(r, "Handlungsfeld", "Action field"),
-             field_label(r, s->field), T(r, "Klassen", "classes"), method_text(r, meth),
+             field_label(r, s->field), T(r, "Klassen", "classes"), method_text(r, p.method),
              s->higher_worse ? T(r, "hoch = ungünstig", "high = unfavourable")
                              : T(r, "hoch = günstig", "high = favourable"));
     snprintf(stem, sizeof stem, "indicator_%s", s->id);
