@@ -67,10 +67,9 @@ struct qtr_column *qtr_frame_add_computed(struct qtr_frame *f, const char *name,
         else
             qtr_error_set(err, QTR_ERR_USAGE,
                           "the data already has a column '%s' (from %s), and %s makes a column "
-                          "of that name (%s); rename the column in %s or the id in the "
-                          "analysis file",
-                          name, !strcmp(o, "boundaries") ? "the boundary file" : o,
-                          what ? what : "quartier", qtr_role_id(role),
+                          "'%s' (%s); rename the column in %s or the id in the analysis file",
+                          prev->name, !strcmp(o, "boundaries") ? "the boundary file" : o,
+                          what ? what : "quartier", name, qtr_role_id(role),
                           !strcmp(o, "boundaries") ? "the boundary file" : "the table");
         return NULL;
     }

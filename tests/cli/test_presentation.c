@@ -305,9 +305,46 @@ static void test_style_kinds(void **state)
     assert_int_equal(np, 8); /* LISA and LQ p-values of four groups */
 }
 
+/* An indicator whose column would clash with a table's column: refused, exit 2, both named. */
+static void test_clash_refused(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    char src[8192], ini[8192];
+    snprintf(src, sizeof src, "%s", qtr_test_path("tests/data/publish/analysis.ini"));
+    snprintf(ini, sizeof ini, "%s/clash.ini", tmp);
+    char *text = slurp(src, NULL);
+    assert_non_null(text);
+    FILE *fp = fopen(ini, "w");
+    assert_non_null(fp);
+    /* the fixture's relative paths, made absolute for the copy */
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (!strncmp(line, "source = ", 9))
+            fprintf(fp, "source = %s/tests/data/publish/%.*s\n",
+                    getenv("QTR_SOURCE_DIR") ? getenv("QTR_SOURCE_DIR") : ".", (int)(len - 9),
+                    line + 9);
+        else
+            fprintf(fp, "%.*s\n", (int)len, line);
+        line += len + (end != NULL);
+    }
+    fprintf(fp, "\n[indicator arbeitslose]\nexpr = 1.0 * \"Erwerbsfähige\"\n");
+    fclose(fp);
+    free(text);
+    char args[20000], *out = NULL;
+    snprintf(args, sizeof args, "run %s -o %s/out -q", ini, tmp);
+    assert_int_equal(qtr_run_cli(args, &out), 2);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "already has a column 'Arbeitslose' (from ew)"));
+    assert_non_null(strstr(out, "[indicator arbeitslose]"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clash_refused),
         cmocka_unit_test(test_every_field_has_an_alias),
         cmocka_unit_test(test_styles_match_maps),
         cmocka_unit_test(test_style_kinds),
