@@ -13,6 +13,7 @@
 
 #include "quartier/cell.h"
 #include "quartier/error.h"
+#include "quartier/role.h"
 
 struct qtr_column {
     char *name;                       /* column name (with the table's suffix) */
@@ -22,6 +23,9 @@ struct qtr_column {
     uint8_t *kind;                    /* n enum qtr_cell_kind */
     char **text;                      /* n, only for text columns */
     size_t count[QTR_CELL_KIND_COUNT];/* districts per kind */
+    enum qtr_role role;               /* what it is (role.h); QTR_ROLE_NONE for plain input */
+    char *of;                         /* group, indicator or target id it belongs to, or NULL */
+    char *unit;                       /* unit of an indicator ("%", "m²"), or NULL */
     double *range_lo, *range_hi;      /* n, or NULL: the range of a SUPPRESSED cell when it is
                                          its own (a count carried from '*' counts of another
                                          layout); NAN or NULL = the analysis' suppressed_range */
@@ -48,6 +52,21 @@ void qtr_frame_free(struct qtr_frame *f);
  */
 struct qtr_column *qtr_frame_add_column(struct qtr_frame *f, const char *name, const char *origin,
                                         int is_text);
+
+/**
+ * Append a column quartier computes (origin "quartier") with its role, the group,
+ * indicator or target id it belongs to (`of`, may be NULL) and a unit (may be NULL). A
+ * column of that name already in the frame is refused with QTR_ERR_USAGE and a message
+ * that names both and says what to rename; `what` says who makes the column ("the
+ * spatial analysis", "indicator 'x'"). NULL when refused or out of memory (err set).
+ */
+struct qtr_column *qtr_frame_add_computed(struct qtr_frame *f, const char *name,
+                                          enum qtr_role role, const char *of, const char *unit,
+                                          int is_text, const char *what, struct qtr_error *err);
+
+/** Set the role of an input column (the join does this for the columns the analysis
+ * names). Returns QTR_OK or QTR_ERR_NOMEM. */
+int qtr_column_set_role(struct qtr_column *c, enum qtr_role role, const char *of);
 
 /** Set row i of a numeric column to v (a VALUE); a non-finite v leaves the cell missing. */
 void qtr_column_set_number(struct qtr_column *col, size_t i, double v);
@@ -76,6 +95,10 @@ void qtr_column_recount(struct qtr_column *col, size_t n);
 
 /** The column called name (matching as qtr_table_find_column), or NULL. */
 struct qtr_column *qtr_frame_find(const struct qtr_frame *f, const char *name);
+
+/** The first column of `role` that belongs to `of` (NULL: any), or NULL. */
+struct qtr_column *qtr_frame_find_role(const struct qtr_frame *f, enum qtr_role role,
+                                       const char *of);
 
 /**
  * The numeric column called name, or an error that names `what` and lists

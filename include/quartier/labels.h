@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "quartier/config.h"
+#include "quartier/frame.h"
+#include "quartier/present.h"
 
 struct qtr_label {
     char alias[160];       /* short, for QGIS field aliases, legends and table heads */
@@ -18,11 +20,17 @@ struct qtr_label {
 };
 
 /**
- * The label of a column of the districts layer, by name and origin ("boundaries", a table
- * id, or "quartier" for computed columns). `english` selects the language. Always fills
- * `out` (falls back to the column name).
+ * How a column of the districts (or an area layer) is called and shown: the presentation
+ * table (present.h) for the column's role, filled with the label, unit and classification
+ * of the group or indicator it belongs to (c->of) from the analysis file. c may be NULL for
+ * the fixed fields of the output layers ("key", "area_ha", ...). `english` selects the
+ * language.
  */
-void qtr_column_label(const struct qtr_config *cfg, const char *name, const char *origin,
+void qtr_column_present(const struct qtr_config *cfg, const struct qtr_column *c,
+                        const char *name, int english, struct qtr_present *out);
+
+/** The same as a label (alias, description, unit, decimals). */
+void qtr_column_label(const struct qtr_config *cfg, const struct qtr_column *c, const char *name,
                       int english, struct qtr_label *out);
 
 /** Label of an index name ("dissimilarity" -> "Segregationsindex (Dissimilarität, D)"). */

@@ -69,6 +69,9 @@ enum qtr_qml_kind {
 
 struct qtr_qml_categorized {
     const char *field;
+    const char *expression;       /* non-NULL: categories of this QGIS expression instead of
+                                     the field's values (e.g. significance classes of a
+                                     p-value); field still names the style in messages */
     enum qtr_qml_kind kind;
     size_t n;                     /* categories */
     const char *const *values;    /* n values; BOOL accepts "1"/"0"/"true"/"false" */

@@ -150,18 +150,21 @@ static void hide(struct qtr_column *c, size_t i, size_t *counter)
     (*counter)++;
 }
 
-static struct qtr_column *find_suffixed(const struct qtr_frame *f, const char *id,
-                                        const char *suffix, int *nomem)
+/* The spec of the group or indicator a column belongs to (qtr_column.of), or NULL. */
+static const struct qtr_group_spec *group_of(const struct qtr_config *cfg, const char *id)
 {
-    char *name = qtr_asprintf("%s%s", id, suffix);
-    if (!name) {
-        *nomem = 1;
-        return NULL;
-    }
-    struct qtr_column *c = qtr_frame_find(f, name);
-    free(name);
-    /* only computed columns: an input column of the same name is not ours to change */
-    return c && !strcmp(c->origin, "quartier") ? c : NULL;
+    for (size_t g = 0; id && g < cfg->ngroups; g++)
+        if (!strcmp(cfg->groups[g].id, id))
+            return &cfg->groups[g];
+    return NULL;
+}
+
+static const struct qtr_indicator_spec *indicator_of(const struct qtr_config *cfg, const char *id)
+{
+    for (size_t k = 0; id && k < cfg->nindicators; k++)
+        if (!strcmp(cfg->indicators[k].id, id))
+            return &cfg->indicators[k];
+    return NULL;
 }
 
 int qtr_disclose_frame(struct qtr_frame *f, const struct qtr_config *cfg,
@@ -199,33 +202,46 @@ int qtr_disclose_frame(struct qtr_frame *f, const struct qtr_config *cfg,
             continue;
         const struct qtr_column *group = NULL;
         const char *e1 = NULL, *e2 = NULL, *e3 = NULL;
-        for (size_t g = 0; g < cfg->ngroups && !group; g++) {
-            const struct qtr_group_spec *gs = &cfg->groups[g];
-            /* every per-district value computed from the group's count or share */
-            static const char *derived[] = {"_share", "_lq",   "_share_diff", "_lisa_i",
-                                            "_gi_z",  "_lq_p", "_lq_high",    "_lisa_p"};
-            for (size_t dk = 0; dk < sizeof derived / sizeof derived[0] && !group; dk++)
-                if (col == find_suffixed(f, gs->id, derived[dk], &nomem))
-                    group = qtr_frame_find(f, gs->column);
-        }
+        const struct qtr_group_spec *gs = group_of(cfg, col->of);
+        const struct qtr_indicator_spec *s = indicator_of(cfg, col->of);
+        int any_group = 0;
+        switch (col->role) {
+        /* every per-district value computed from the group's count or share */
+        case QTR_ROLE_SHARE:
+        case QTR_ROLE_SHARE_DIFF:
+        case QTR_ROLE_LQ:
+        case QTR_ROLE_LISA_I:
+        case QTR_ROLE_LISA_P:
+        case QTR_ROLE_GI_Z:
+        case QTR_ROLE_LQ_P:
+        case QTR_ROLE_LQ_HIGH:
+            group = gs ? qtr_frame_find(f, gs->column) : NULL;
+            break;
         /* local multigroup measures read every group's count in the district */
-        int any_group = !strncmp(col->name, "local_", 6);
-        for (size_t k = 0; k < cfg->nindicators && !group && !e1; k++) {
-            const struct qtr_indicator_spec *s = &cfg->indicators[k];
-            if (col == find_suffixed(f, s->id, "", &nomem)) {
-                e1 = s->expr;
-            } else if (col == find_suffixed(f, s->id, "_previous", &nomem)) {
-                e1 = s->previous;
-            } else if (col == find_suffixed(f, s->id, "_change", &nomem)) {
+        case QTR_ROLE_LOCAL_INDEX:
+            any_group = 1;
+            break;
+        case QTR_ROLE_INDICATOR:
+            e1 = s ? s->expr : NULL;
+            break;
+        case QTR_ROLE_IND_PREVIOUS:
+            e1 = s ? s->previous : NULL;
+            break;
+        case QTR_ROLE_IND_CHANGE:
+            if (s) {
                 e1 = s->expr;
                 e2 = s->previous;
                 e3 = s->change;
-            } else if (s->numerator && col == find_suffixed(f, s->id, "_numerator", &nomem)) {
-                e1 = s->numerator;
-            } else if (s->denominator &&
-                       col == find_suffixed(f, s->id, "_denominator", &nomem)) {
-                e1 = s->denominator;
             }
+            break;
+        case QTR_ROLE_IND_NUMERATOR:
+            e1 = s ? s->numerator : NULL;
+            break;
+        case QTR_ROLE_IND_DENOMINATOR:
+            e1 = s ? s->denominator : NULL;
+            break;
+        default:
+            break;
         }
         if (!group && !e1 && !any_group)
             continue;

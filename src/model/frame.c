@@ -28,6 +28,8 @@ static void column_release(struct qtr_column *c, size_t n)
 {
     free(c->name);
     free(c->origin);
+    free(c->of);
+    free(c->unit);
     free(c->v);
     free(c->kind);
     free(c->range_lo);
@@ -49,6 +51,58 @@ void qtr_frame_free(struct qtr_frame *f)
     free(f->cols);
     free(f->has_stats);
     free(f);
+}
+
+struct qtr_column *qtr_frame_add_computed(struct qtr_frame *f, const char *name,
+                                          enum qtr_role role, const char *of, const char *unit,
+                                          int is_text, const char *what, struct qtr_error *err)
+{
+    const struct qtr_column *prev = qtr_frame_find(f, name);
+    if (prev) {
+        const char *o = prev->origin ? prev->origin : "?";
+        if (!strcmp(o, "quartier"))
+            qtr_error_set(err, QTR_ERR_USAGE,
+                          "%s would make a column '%s', which quartier has already made (%s); "
+                          "two groups, indicators or targets give the same column name: rename "
+                          "one of their ids in the analysis file",
+                          what ? what : "quartier", name, qtr_role_id(prev->role));
+        else
+            qtr_error_set(err, QTR_ERR_USAGE,
+                          "the data already has a column '%s' (from %s), and %s makes a column "
+                          "'%s' (%s); rename the column in %s or the id in the analysis file",
+                          prev->name, !strcmp(o, "boundaries") ? "the boundary file" : o,
+                          what ? what : "quartier", name, qtr_role_id(role),
+                          !strcmp(o, "boundaries") ? "the boundary file" : "the table");
+        return NULL;
+    }
+    struct qtr_column *c = qtr_frame_add_column(f, name, "quartier", is_text);
+    if (!c || qtr_column_set_role(c, role, of) ||
+        (unit && *unit && !(c->unit = qtr_strdup(unit)))) {
+        qtr_error_set(err, QTR_ERR_NOMEM, "out of memory adding column '%s'", name);
+        return NULL;
+    }
+    return c;
+}
+
+struct qtr_column *qtr_frame_find_role(const struct qtr_frame *f, enum qtr_role role,
+                                       const char *of)
+{
+    for (size_t j = 0; f && j < f->ncols; j++) {
+        struct qtr_column *c = f->cols[j];
+        if (c->role == role && (!of || (c->of && !strcmp(c->of, of))))
+            return c;
+    }
+    return NULL;
+}
+
+int qtr_column_set_role(struct qtr_column *c, enum qtr_role role, const char *of)
+{
+    c->role = role;
+    free(c->of);
+    c->of = NULL;
+    if (of && !(c->of = qtr_strdup(of)))
+        return QTR_ERR_NOMEM;
+    return QTR_OK;
 }
 
 struct qtr_column *qtr_frame_add_column(struct qtr_frame *f, const char *name, const char *origin,

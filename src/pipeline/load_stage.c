@@ -4,6 +4,7 @@
  */
 #include "quartier/pipeline.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,59 @@ static int require_population_columns(const struct qtr_config *cfg, const struct
     return QTR_OK;
 }
 
+/* 1 when `name` occurs in expr as a whole name (not as part of a longer one). */
+static int mentions(const char *expr, const char *name)
+{
+    size_t n = strlen(name);
+    if (!expr || !n)
+        return 0;
+    for (const char *p = strstr(expr, name); p; p = strstr(p + 1, name)) {
+        unsigned char before = p > expr ? (unsigned char)p[-1] : ' ';
+        unsigned char after = (unsigned char)p[n];
+        if (!(isalnum(before) || before == '_') && !(isalnum(after) || after == '_'))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The roles of the input columns the analysis file names (role.h): the total, the groups'
+ * counts, the parent column; a column an indicator's expressions use belongs to that
+ * indicator (its alias names it).
+ */
+static int input_roles(const struct qtr_config *cfg, struct qtr_frame *f)
+{
+    struct qtr_column *c;
+    for (size_t j = 0; j < f->ncols; j++) {
+        c = f->cols[j];
+        for (size_t k = 0; k < cfg->nindicators && !c->of; k++) {
+            const struct qtr_indicator_spec *s = &cfg->indicators[k];
+            if ((mentions(s->expr, c->name) || mentions(s->numerator, c->name) ||
+                 mentions(s->denominator, c->name) || mentions(s->previous, c->name) ||
+                 mentions(s->change, c->name)) &&
+                qtr_column_set_role(c, QTR_ROLE_NONE, s->id))
+                return QTR_ERR_NOMEM;
+        }
+    }
+    if (cfg->bnd_parent && (c = qtr_frame_find(f, cfg->bnd_parent)) &&
+        qtr_column_set_role(c, QTR_ROLE_PARENT, NULL))
+        return QTR_ERR_NOMEM;
+    for (size_t g = 0; g < cfg->ngroups; g++) {
+        const struct qtr_group_spec *gs = &cfg->groups[g];
+        if ((c = qtr_frame_find(f, gs->column)) && qtr_column_set_role(c, QTR_ROLE_COUNT, gs->id))
+            return QTR_ERR_NOMEM;
+        if (gs->previous && (c = qtr_frame_find(f, gs->previous)) &&
+            qtr_column_set_role(c, QTR_ROLE_COUNT, gs->id))
+            return QTR_ERR_NOMEM;
+    }
+    if ((c = qtr_frame_find(f, cfg->total)) && qtr_column_set_role(c, QTR_ROLE_TOTAL, NULL))
+        return QTR_ERR_NOMEM;
+    if (cfg->previous_total && (c = qtr_frame_find(f, cfg->previous_total)) &&
+        qtr_column_set_role(c, QTR_ROLE_TOTAL, NULL))
+        return QTR_ERR_NOMEM;
+    return QTR_OK;
+}
+
 int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state **out,
                       struct qtr_error *err)
 {
@@ -307,6 +361,10 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         .ntables = cfg->ntables,
         .tables = cfg->tables,
     };
+    if (input_roles(cfg, st->frame)) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     if ((rc = require_population_columns(cfg, st->frame, err)) ||
         (rc = qtr_population_check(st->frame, &ps, st->usable, &st->report, err)))
         goto out;

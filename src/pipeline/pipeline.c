@@ -233,11 +233,17 @@ static int local_columns(struct qtr_state *st, const struct qtr_config *cfg, con
     const double city = stot > 0 ? 100.0 * sx / stot : 0;
     if ((rc = qtr_local_share_lq(&u, 1, share, lq, def, err)))
         goto out;
-    struct qtr_column *cs = qtr_frame_add_column(st->frame, sname, "quartier", 0);
-    struct qtr_column *cl = cs ? qtr_frame_add_column(st->frame, lname, "quartier", 0) : NULL;
-    struct qtr_column *cd = cl ? qtr_frame_add_column(st->frame, dname, "quartier", 0) : NULL;
+    char what[160];
+    snprintf(what, sizeof what, "[group %s]", id);
+    struct qtr_column *cs =
+        qtr_frame_add_computed(st->frame, sname, QTR_ROLE_SHARE, id, "%", 0, what, err);
+    struct qtr_column *cl =
+        cs ? qtr_frame_add_computed(st->frame, lname, QTR_ROLE_LQ, id, NULL, 0, what, err) : NULL;
+    struct qtr_column *cd = cl ? qtr_frame_add_computed(st->frame, dname, QTR_ROLE_SHARE_DIFF, id,
+                                                        NULL, 0, what, err)
+                               : NULL;
     if (!cs || !cl || !cd) {
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        rc = err->code;
         goto out;
     }
     for (size_t i = 0, j = 0; i < n; i++) {
@@ -412,11 +418,11 @@ static int local_multigroup(struct qtr_state *st, const struct qtr_units *u, str
                            "local_m_contribution"};
     const double *vals[] = {div, ent, sim, ls};
     for (size_t c = 0; c < 4; c++) {
-        if (qtr_frame_find(st->frame, names[c]))
-            continue;
-        struct qtr_column *col = qtr_frame_add_column(st->frame, names[c], "quartier", 0);
+        struct qtr_column *col = qtr_frame_add_computed(st->frame, names[c], QTR_ROLE_LOCAL_INDEX,
+                                                        NULL, NULL, 0, "the multigroup analysis",
+                                                        err);
         if (!col) {
-            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            rc = err->code;
             goto out;
         }
         for (size_t i = 0, j = 0; i < n; i++) {

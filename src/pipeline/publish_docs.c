@@ -313,6 +313,25 @@ static const char *sep(const char *d)
     return n == 0 ? "" : d[n - 1] == '.' ? " " : ". ";
 }
 
+const struct qtr_column *qtr_publish_column(const struct qtr_state *st, const char *layer,
+                                            const char *field)
+{
+    if (!strcmp(layer, "districts"))
+        return st->frame ? qtr_frame_find(st->frame, field) : NULL;
+    for (size_t a = 0; a < st->nareas; a++)
+        if (!strcmp(st->areas[a].name, layer) && st->areas[a].attrs)
+            return qtr_frame_find(st->areas[a].attrs, field);
+    return NULL;
+}
+
+int qtr_publish_area(const struct qtr_state *st, const char *layer)
+{
+    for (size_t a = 0; a < st->nareas; a++)
+        if (!strcmp(st->areas[a].name, layer))
+            return 1;
+    return 0;
+}
+
 int qtr_publish_build_docs(const struct qtr_config *cfg, const struct qtr_state *st,
                       const struct gpkg_info *g, int en, struct doc_list *l)
 {
@@ -331,10 +350,9 @@ int qtr_publish_build_docs(const struct qtr_config *cfg, const struct qtr_state 
                 }
             if (done)
                 continue;
-            const struct qtr_column *c =
-                !strcmp(li->name, "districts") ? qtr_frame_find(st->frame, name) : NULL;
+            const struct qtr_column *c = qtr_publish_column(st, li->name, name);
             struct qtr_label lab;
-            qtr_column_label(cfg, name, c ? c->origin : NULL, en, &lab);
+            qtr_column_label(cfg, c, name, en, &lab);
             char *desc = NULL;
             if (has_hidden(c))
                 desc = qtr_asprintf(

@@ -53,6 +53,12 @@ struct doc_list {
 int qtr_publish_build_docs(const struct qtr_config *cfg, const struct qtr_state *st,
                            const struct gpkg_info *g, int en, struct doc_list *l);
 void qtr_publish_docs_release(struct doc_list *l);
+/* The frame column behind field `field` of layer `layer` (districts or an area layer), or
+ * NULL (a fixed field of the output, or another table). */
+const struct qtr_column *qtr_publish_column(const struct qtr_state *st, const char *layer,
+                                            const char *field);
+/* 1 when `layer` is an area layer of the run (st->areas). */
+int qtr_publish_area(const struct qtr_state *st, const char *layer);
 /* The alias of table.column, or NULL. */
 const char *qtr_publish_doc_alias(const struct doc_list *l, const char *table, const char *column);
 

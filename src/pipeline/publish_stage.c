@@ -82,11 +82,7 @@ static int disclose_goals(const struct qtr_config *cfg, struct qtr_state *st)
             }
             continue;
         }
-        char *name = qtr_asprintf("goal_%s", ts->id);
-        if (!name)
-            return QTR_ERR_NOMEM;
-        struct qtr_column *gc = qtr_frame_find(f, name);
-        free(name);
+        struct qtr_column *gc = qtr_frame_find_role(f, QTR_ROLE_GOAL, ts->id);
         if (!gc || !gc->is_text || !gc->text)
             continue;
         for (size_t i = 0; i < f->n; i++)

@@ -79,14 +79,15 @@ static const char *file_name(const struct qtr_config *cfg)
  * "<file> [indicator <id>] <what>". */
 static int eval_into(struct qtr_state *st, const struct sql_view *v, const char *file,
                      const char *id, const char *what, const char *expr, const char *name,
-                     struct qtr_column **out, struct qtr_error *err)
+                     enum qtr_role role, const char *unit, struct qtr_column **out,
+                     struct qtr_error *err)
 {
     struct qtr_frame *f = st->frame;
-    if (qtr_frame_find(f, name))
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "indicator '%s' would create column '%s', which the data already "
-                             "has; rename the [indicator] section",
-                             id, name);
+    char who[200];
+    snprintf(who, sizeof who, "%s%s[indicator %s]", file, *file ? " " : "", id);
+    struct qtr_column *c = qtr_frame_add_computed(f, name, role, id, unit, 0, who, err);
+    if (!c)
+        return err->code;
     double *val = malloc((f->n ? f->n : 1) * sizeof *val);
     uint8_t *miss = malloc(f->n ? f->n : 1);
     if (!val || !miss) {
@@ -109,12 +110,6 @@ static int eval_into(struct qtr_state *st, const struct sql_view *v, const char 
         free(val);
         free(miss);
         return rc;
-    }
-    struct qtr_column *c = qtr_frame_add_column(f, name, "quartier", 0);
-    if (!c) {
-        free(val);
-        free(miss);
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     }
     size_t counts[4] = {0};
     for (size_t i = 0; i < f->n; i++) {
@@ -161,15 +156,18 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
     for (size_t k = 0; k < ni && !rc; k++) {
         const struct qtr_indicator_spec *s = &cfg->indicators[k];
         char name[160];
-        rc = eval_into(st, &v, file, s->id, "expr", s->expr, s->id, &st->ind_cur[k], err);
+        rc = eval_into(st, &v, file, s->id, "expr", s->expr, s->id, QTR_ROLE_INDICATOR, s->unit,
+                       &st->ind_cur[k], err);
         struct qtr_column *num = NULL, *den = NULL;
         if (!rc && s->numerator) {
             snprintf(name, sizeof name, "%s_numerator", s->id);
-            rc = eval_into(st, &v, file, s->id, "numerator", s->numerator, name, &num, err);
+            rc = eval_into(st, &v, file, s->id, "numerator", s->numerator, name,
+                           QTR_ROLE_IND_NUMERATOR, NULL, &num, err);
         }
         if (!rc && s->denominator) {
             snprintf(name, sizeof name, "%s_denominator", s->id);
-            rc = eval_into(st, &v, file, s->id, "denominator", s->denominator, name, &den, err);
+            rc = eval_into(st, &v, file, s->id, "denominator", s->denominator, name,
+                           QTR_ROLE_IND_DENOMINATOR, NULL, &den, err);
         }
         if (!rc && den && s->min_denominator > 0) {
             /* Small-number rule: a rate on too small a base is not shown (not reliable). */
@@ -192,18 +190,22 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
         }
         if (!rc && s->previous) {
             snprintf(name, sizeof name, "%s_previous", s->id);
-            rc = eval_into(st, &v, file, s->id, "previous", s->previous, name, &st->ind_prev[k],
-                           err);
+            rc = eval_into(st, &v, file, s->id, "previous", s->previous, name,
+                           QTR_ROLE_IND_PREVIOUS, s->unit, &st->ind_prev[k], err);
         }
         if (!rc && s->change) {
             snprintf(name, sizeof name, "%s_change", s->id);
-            rc = eval_into(st, &v, file, s->id, "change", s->change, name, &st->ind_change[k], err);
+            rc = eval_into(st, &v, file, s->id, "change", s->change, name, QTR_ROLE_IND_CHANGE,
+                           s->unit, &st->ind_change[k], err);
         } else if (!rc && st->ind_prev[k]) {
             /* change = current - previous, in the indicator's unit (percentage points). */
             snprintf(name, sizeof name, "%s_change", s->id);
-            struct qtr_column *c = qtr_frame_add_column(st->frame, name, "quartier", 0);
+            char who[200];
+            snprintf(who, sizeof who, "%s%s[indicator %s]", file, *file ? " " : "", s->id);
+            struct qtr_column *c = qtr_frame_add_computed(st->frame, name, QTR_ROLE_IND_CHANGE,
+                                                          s->id, s->unit, 0, who, err);
             if (!c) {
-                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                rc = err->code;
                 break;
             }
             for (size_t i = 0; i < st->frame->n; i++)
@@ -257,19 +259,11 @@ static const char *validity_name(int v, enum qtr_lang lang)
     return lang == QTR_LANG_EN ? en[v] : de[v];
 }
 
-static struct qtr_column *add_col(struct qtr_frame *f, const char *name, int is_text,
-                                  struct qtr_error *err)
+static struct qtr_column *add_col(struct qtr_frame *f, const char *name, enum qtr_role role,
+                                  int is_text, struct qtr_error *err)
 {
-    struct qtr_column *c = qtr_frame_find(f, name) ? NULL
-                                                   : qtr_frame_add_column(f, name, "quartier",
-                                                                          is_text);
-    if (!c)
-        qtr_error_set(err, qtr_frame_find(f, name) ? QTR_ERR_USAGE : QTR_ERR_NOMEM,
-                      qtr_frame_find(f, name) ? "the data already has a column '%s', which the "
-                                                "renewal results need"
-                                              : "out of memory (%s)",
-                      name);
-    return c;
+    return qtr_frame_add_computed(f, name, role, NULL, NULL, is_text, "the renewal monitoring",
+                                  err);
 }
 
 
@@ -406,21 +400,21 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             goto out;
     }
 
-    struct qtr_column *c_valid = add_col(f, "renewal_validity", 1, err);
-    struct qtr_column *c_si = c_valid ? add_col(f, "status_index", 0, err) : NULL;
-    struct qtr_column *c_sc = c_si ? add_col(f, "status_class", 1, err) : NULL;
-    struct qtr_column *c_sn = c_sc ? add_col(f, "status_code", 0, err) : NULL;
-    struct qtr_column *c_di = c_sn ? add_col(f, "dynamics_index", 0, err) : NULL;
-    struct qtr_column *c_dc = c_di ? add_col(f, "dynamics_class", 1, err) : NULL;
-    struct qtr_column *c_dn = c_dc ? add_col(f, "dynamics_code", 0, err) : NULL;
-    struct qtr_column *c_g = c_dn ? add_col(f, "status_dynamics_group", 1, err) : NULL;
+    struct qtr_column *c_valid = add_col(f, "renewal_validity", QTR_ROLE_VALIDITY, 1, err);
+    struct qtr_column *c_si = c_valid ? add_col(f, "status_index", QTR_ROLE_STATUS_INDEX, 0, err) : NULL;
+    struct qtr_column *c_sc = c_si ? add_col(f, "status_class", QTR_ROLE_STATUS_CLASS, 1, err) : NULL;
+    struct qtr_column *c_sn = c_sc ? add_col(f, "status_code", QTR_ROLE_STATUS_CODE, 0, err) : NULL;
+    struct qtr_column *c_di = c_sn ? add_col(f, "dynamics_index", QTR_ROLE_DYNAMICS_INDEX, 0, err) : NULL;
+    struct qtr_column *c_dc = c_di ? add_col(f, "dynamics_class", QTR_ROLE_DYNAMICS_CLASS, 1, err) : NULL;
+    struct qtr_column *c_dn = c_dc ? add_col(f, "dynamics_code", QTR_ROLE_DYNAMICS_CODE, 0, err) : NULL;
+    struct qtr_column *c_g = c_dn ? add_col(f, "status_dynamics_group", QTR_ROLE_STATUS_DYNAMICS_GROUP, 1, err) : NULL;
     /* the combined MSS class, only when there are dynamics (a second date) */
     int anydyn = 0;
     for (size_t i = 0; i < n; i++)
         anydyn |= r->dynamics_class[i] != 0;
-    struct qtr_column *c_sd = c_g && anydyn ? add_col(f, "status_dynamics", 1, err) : NULL;
-    struct qtr_column *c_a = c_g && (c_sd || !anydyn) ? add_col(f, "attention", 0, err) : NULL;
-    struct qtr_column *c_r = c_a ? add_col(f, "reason", 1, err) : NULL;
+    struct qtr_column *c_sd = c_g && anydyn ? add_col(f, "status_dynamics", QTR_ROLE_STATUS_DYNAMICS, 1, err) : NULL;
+    struct qtr_column *c_a = c_g && (c_sd || !anydyn) ? add_col(f, "attention", QTR_ROLE_ATTENTION, 0, err) : NULL;
+    struct qtr_column *c_r = c_a ? add_col(f, "reason", QTR_ROLE_REASON, 1, err) : NULL;
     if (!c_r) {
         rc = err->code ? err->code : QTR_ERR_NOMEM;
         goto out;
@@ -623,7 +617,14 @@ int qtr_pipeline_goals(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
         if (!ts->district) {
             char name[160];
             snprintf(name, sizeof name, "goal_%s", ts->id);
-            struct qtr_column *c = qtr_frame_add_column(f, name, "quartier", 1);
+            char who[160];
+            snprintf(who, sizeof who, "[target %s]", ts->id);
+            struct qtr_column *c =
+                qtr_frame_add_computed(f, name, QTR_ROLE_GOAL, ts->id, NULL, 1, who, err);
+            if (!c) {
+                rc = err->code;
+                break;
+            }
             double *base = malloc(f->n * sizeof *base), *cur = malloc(f->n * sizeof *cur);
             uint8_t *state = malloc(f->n);
             if (!c || !base || !cur || !state) {

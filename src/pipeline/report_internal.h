@@ -21,6 +21,7 @@
 #include "quartier/map.h"
 #include "quartier/output.h"
 #include "quartier/palette.h"
+#include "quartier/present.h"
 #include "quartier/pipeline.h"
 #include "quartier/strutil.h"
 #include "quartier/table.h"
@@ -149,10 +150,9 @@ static inline int note(struct rs *r, const char *text)
 char *qtr_report_source_line(struct rs *r, const char *const *expr, size_t nexpr);
 /* maps/<stem>.png, .svg, .pdf and, in_report, the map in the document */
 int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int in_report);
-/* Graduated map of v (NaN = no data) with method/k, limits rounded to `dec` decimals. */
+/* Map of v (NaN = no data) in the classes of the presentation table (as the QGIS style). */
 int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
-                             enum qtr_class_method meth, size_t k, enum qtr_palette pal, int dec,
-                             const char *unit, const char *title, const char *subtitle,
+                             const struct qtr_present *p, const char *title, const char *subtitle,
                              const char *legend, const char *source, int in_report);
 /* Categorical map: cls[i] in 0..nclass-1 or -1. */
 int qtr_report_category_map(struct rs *r, const char *stem, const int *cls, size_t nclass,

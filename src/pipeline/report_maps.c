@@ -171,82 +171,49 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
     return rc;
 }
 
-/* Graduated map of v (NaN = no data) with method/k, limits rounded to `dec` decimals. */
+/* Map of v (NaN = no data) in the classes the presentation table gives the column (the
+ * same as its QGIS style); left out when there is nothing to classify. */
 int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
-                         enum qtr_class_method meth, size_t k, enum qtr_palette pal, int dec,
-                         const char *unit, const char *title, const char *subtitle,
-                         const char *legend, const char *source, int in_report)
+                             const struct qtr_present *p, const char *title, const char *subtitle,
+                             const char *legend, const char *source, int in_report)
 {
-    size_t n = r->shapes->n;
-    struct qtr_classes c = {0};
-    struct qtr_rgb *col = NULL;
-    char **lab = NULL, **val = NULL;
+    struct qtr_present_classes c;
     struct qtr_error e = {0};
-    int rc = qtr_classify(v, n, meth, k, 1.0, &c, &e);
+    int rc = qtr_present_classify(p, v, r->shapes->n, r->en, &c, &e);
     if (rc == QTR_ERR_DOMAIN)
         return QTR_OK; /* no value to map: the map is left out, the tables still say so */
     if (rc)
         return qtr_error_set(r->err, rc, "map %s: %s", stem, e.msg);
-    if ((rc = qtr_classes_round(&c, v, dec, &e))) {
-        rc = qtr_error_set(r->err, rc, "map %s: %s", stem, e.msg);
-        goto out;
-    }
-    col = malloc(c.k * sizeof *col);
-    lab = calloc(c.k, sizeof *lab);
-    if (!col || !lab || qtr_palette_colors(pal, c.k, col, &e)) {
-        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t j = 0; j < c.k; j++) {
-        char buf[128], lo[48], hi[48];
-        if (r->en) {
-            num(r, c.limits[j], dec, lo, sizeof lo);
-            num(r, c.limits[j + 1], dec, hi, sizeof hi);
-            snprintf(buf, sizeof buf, "%s – %s%s%s", lo, hi, unit && *unit ? " " : "",
-                     unit ? unit : "");
-        } else if (qtr_class_label_de(c.limits[j], c.limits[j + 1], dec, unit, buf, sizeof buf)) {
-            snprintf(buf, sizeof buf, "?");
-        }
-        if (!(lab[j] = qtr_strdup(buf))) {
-            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-    }
     /* each district's value for the popups of the interactive map */
-    if (!(val = calloc(n ? n : 1, sizeof *val)))
+    size_t n = r->shapes->n;
+    char **val = calloc(n ? n : 1, sizeof *val);
+    if (!val)
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         char buf[64];
-        num(r, v[i], dec, buf, sizeof buf);
-        if (isfinite(v[i]) && !(val[i] = qtr_asprintf("%s%s%s", buf, unit && *unit ? " " : "",
-                                                      unit ? unit : "")))
+        num(r, v[i], p->decimals, buf, sizeof buf);
+        if (isfinite(v[i]) &&
+            !(val[i] = qtr_asprintf("%s%s%s", buf, p->unit[0] ? " " : "", p->unit)))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
-    if (rc)
-        goto out;
     struct qtr_map m = {
         .cls = c.cls,
         .nclass = c.k,
-        .colors = col,
-        .class_labels = (const char *const *)lab,
+        .colors = c.colors,
+        .class_labels = (const char *const *)c.labels,
         .legend_title = legend,
         .title = title,
         .subtitle = subtitle,
         .source = source,
         .values = (const char *const *)val,
     };
-    rc = qtr_report_emit_map(r, stem, &m, in_report);
-out:
+    if (!rc)
+        rc = qtr_report_emit_map(r, stem, &m, in_report);
     if (val)
         for (size_t i = 0; i < n; i++)
             free(val[i]);
     free(val);
-    if (lab)
-        for (size_t j = 0; j < c.k; j++)
-            free(lab[j]);
-    free(lab);
-    free(col);
-    qtr_classes_release(&c);
+    qtr_present_classes_release(&c);
     return rc;
 }
 
@@ -411,7 +378,7 @@ int qtr_report_overview_map(struct rs *r, double tol)
     int *cls = calloc(n ? n : 1, sizeof *cls);
     if (!cls)
         return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-    struct qtr_rgb col[1] = {{214, 226, 240}};
+    struct qtr_rgb col[1] = {qtr_present_overview_fill()};
     char lab[96], sub[160];
     snprintf(lab, sizeof lab, T(r, "Gebiet (%zu)", "district (%zu)"), n);
     snprintf(sub, sizeof sub,
@@ -443,88 +410,11 @@ int qtr_report_overview_map(struct rs *r, double tol)
             .nlabels = r->nlabels,
             .overlay = r->parents,
             .overlay_label = r->parents ? olab : NULL,
-            .overlay_color = {40, 50, 90},
+            .overlay_color = qtr_present_parent_outline(),
         };
         rc = qtr_report_emit_map(r, "overview", &m, 1);
     }
     free(src);
-    free(cls);
-    return rc;
-}
-
-/* Location quotient classes on a log-symmetric scale around 1 (as common in planning atlases). */
-static int lq_map(struct rs *r, const char *gid, const double *lq, const char *source)
-{
-    static const double lim[] = {0.5, 0.8, 1.25, 2.0};
-    size_t n = r->shapes->n;
-    int *cls = malloc((n ? n : 1) * sizeof *cls);
-    struct qtr_rgb col[5];
-    struct qtr_rgb pu[5];
-    struct qtr_error e = {0};
-    if (!cls || qtr_palette_colors(QTR_PAL_PUOR, 5, pu, &e)) {
-        free(cls);
-        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-    }
-    /* PuOr runs orange (low) to purple (high): low quotients orange, high purple */
-    for (size_t k = 0; k < 5; k++)
-        col[k] = pu[k];
-    int any = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(lq[i])) {
-            cls[i] = -1;
-            continue;
-        }
-        int c = 0;
-        while (c < 4 && lq[i] >= lim[c])
-            c++;
-        cls[i] = c;
-        any = 1;
-    }
-    char l0[64], l1[64], l2[64], l3[64], l4[64], a[32], b[32];
-    num(r, lim[0], 2, a, sizeof a);
-    snprintf(l0, sizeof l0, T(r, "unter %s", "below %s"), a);
-    num(r, lim[1], 2, b, sizeof b);
-    snprintf(l1, sizeof l1, T(r, "%s bis unter %s", "%s to below %s"), a, b);
-    num(r, lim[2], 2, a, sizeof a);
-    snprintf(l2, sizeof l2,
-             T(r, "%s bis unter %s (etwa wie die Stadt)", "%s to below %s (about as the city)"), b,
-             a);
-    num(r, lim[3], 2, b, sizeof b);
-    snprintf(l3, sizeof l3, T(r, "%s bis unter %s", "%s to below %s"), a, b);
-    snprintf(l4, sizeof l4, T(r, "%s und mehr", "%s and more"), b);
-    const char *labs[5] = {l0, l1, l2, l3, l4};
-    char title[256], stem[96];
-    snprintf(title, sizeof title, T(r, "Standortquotient %s", "Location quotient %s"),
-             group_label(r, gid));
-    snprintf(stem, sizeof stem, "lq_%s", gid);
-    /* each district's quotient for the popups of the interactive map */
-    char **val = calloc(n ? n : 1, sizeof *val);
-    int rc = val ? QTR_OK : QTR_ERR_NOMEM;
-    for (size_t i = 0; !rc && i < n; i++) {
-        num(r, lq[i], 2, a, sizeof a);
-        if (isfinite(lq[i]) && !(val[i] = qtr_strdup(a)))
-            rc = QTR_ERR_NOMEM;
-    }
-    struct qtr_map m = {
-        .cls = cls,
-        .nclass = 5,
-        .colors = col,
-        .class_labels = labs,
-        .legend_title = T(r, "Standortquotient", "Location quotient"),
-        .title = title,
-        .subtitle = T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",
-                      "Share in the district divided by the city's share"),
-        .source = source,
-        .values = (const char *const *)val,
-    };
-    if (rc)
-        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-    else if (any)
-        rc = qtr_report_emit_map(r, stem, &m, 1);
-    if (val)
-        for (size_t i = 0; i < n; i++)
-            free(val[i]);
-    free(val);
     free(cls);
     return rc;
 }
@@ -534,11 +424,8 @@ int qtr_report_group_maps(struct rs *r, size_t g)
     const struct qtr_group_spec *gs = &r->cfg->groups[g];
     if (gs->multigroup_only)
         return QTR_OK;
-    char name[160];
-    snprintf(name, sizeof name, "%s_share", gs->id);
-    const struct qtr_column *sc = qtr_frame_find(r->st->frame, name);
-    snprintf(name, sizeof name, "%s_lq", gs->id);
-    const struct qtr_column *lc = qtr_frame_find(r->st->frame, name);
+    const struct qtr_column *sc = qtr_frame_find_role(r->st->frame, QTR_ROLE_SHARE, gs->id);
+    const struct qtr_column *lc = qtr_frame_find_role(r->st->frame, QTR_ROLE_LQ, gs->id);
     if (!sc || !lc)
         return QTR_OK;
     size_t n = r->shapes->n;
@@ -554,18 +441,25 @@ int qtr_report_group_maps(struct rs *r, size_t g)
         s[i] = cell(sc, i);
         q[i] = cell(lc, i);
     }
-    char title[256], stem[96];
+    struct qtr_present ps, pl;
+    qtr_column_present(r->cfg, sc, sc->name, r->en, &ps);
+    qtr_column_present(r->cfg, lc, lc->name, r->en, &pl);
+    char title[256], stem[96], sub[400];
     snprintf(title, sizeof title, T(r, "Anteil %s", "Share of %s"), group_label(r, gs->id));
     snprintf(stem, sizeof stem, "share_%s", gs->id);
-    rc = qtr_report_graduated_map(r, stem, s, QTR_CLASS_QUANTILE, 5, QTR_PAL_BLUES, 1, "%", title,
-                       T(r,
-                         "in Prozent der Einwohner; Klassen mit gleicher Anzahl Gebiete "
-                         "(Quantile)",
-                         "percent of residents; classes with equal numbers of districts "
-                         "(quantiles)"),
-                       T(r, "Anteil", "Share"), src, 1);
-    if (!rc)
-        rc = lq_map(r, gs->id, q, src);
+    snprintf(sub, sizeof sub, T(r, "in Prozent der Einwohner; Klassen: %s", "percent of residents; classes: %s"),
+             method_text(r, ps.method));
+    rc = qtr_report_graduated_map(r, stem, s, &ps, title, sub, T(r, "Anteil", "Share"), src, 1);
+    if (rc)
+        goto out;
+    /* location quotients on a log-symmetric scale around 1 (as common in planning atlases) */
+    snprintf(title, sizeof title, T(r, "Standortquotient %s", "Location quotient %s"),
+             group_label(r, gs->id));
+    snprintf(stem, sizeof stem, "lq_%s", gs->id);
+    rc = qtr_report_graduated_map(r, stem, q, &pl, title,
+                                  T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",
+                                    "Share in the district divided by the city's share"),
+                                  T(r, "Standortquotient", "Location quotient"), src, 1);
 out:
     free(s);
     free(q);

@@ -17,12 +17,13 @@ int qtr_report_indicator_map(struct rs *r, size_t k)
     const struct qtr_column *c = r->st->ind_cur ? r->st->ind_cur[k] : NULL;
     if (!c)
         return QTR_OK;
-    enum qtr_class_method meth = QTR_CLASS_QUANTILE;
+    enum qtr_class_method meth;
     struct qtr_error e = {0};
     if (s->classification && qtr_class_method_parse(s->classification, &meth, &e))
         return qtr_error_set(r->err, QTR_ERR_USAGE, "[indicator %s] classification: %s", s->id,
                              e.msg);
-    size_t nk = s->classes > 0 ? (size_t)s->classes : 5;
+    struct qtr_present p;
+    qtr_column_present(r->cfg, c, c->name, r->en, &p);
     size_t n = r->shapes->n;
     double *v = malloc((n ? n : 1) * sizeof *v);
     const char *ex[1] = {s->expr};
@@ -36,13 +37,12 @@ int qtr_report_indicator_map(struct rs *r, size_t k)
     for (size_t i = 0; i < n; i++)
         v[i] = c->kind[i] == QTR_CELL_VALUE && isfinite(c->v[i]) ? c->v[i] : NAN;
     snprintf(sub, sizeof sub, "%s %s; %s: %s; %s", T(r, "Handlungsfeld", "Action field"),
-             field_label(r, s->field), T(r, "Klassen", "classes"), method_text(r, meth),
+             field_label(r, s->field), T(r, "Klassen", "classes"), method_text(r, p.method),
              s->higher_worse ? T(r, "hoch = ungünstig", "high = unfavourable")
                              : T(r, "hoch = günstig", "high = favourable"));
     snprintf(stem, sizeof stem, "indicator_%s", s->id);
-    rc = qtr_report_graduated_map(r, stem, v, meth, nk, s->higher_worse ? QTR_PAL_ORANGES : QTR_PAL_PURPLES, 1,
-                       s->unit, ind_label(r, s), sub,
-                       s->unit && *s->unit ? s->unit : ind_label(r, s), src, 1);
+    rc = qtr_report_graduated_map(r, stem, v, &p, ind_label(r, s), sub,
+                                  s->unit && *s->unit ? s->unit : ind_label(r, s), src, 1);
 out:
     free(v);
     free(src);
@@ -77,12 +77,11 @@ static int combined_map(struct rs *r, int *cls, const char *src)
 {
     const struct qtr_renewal_result *rr = &r->st->renewal;
     enum qtr_lang lang = r->en ? QTR_LANG_EN : QTR_LANG_DE;
-    struct qtr_rgb col[QTR_BIV_CLASSES];
-    const char *lab[QTR_BIV_CLASSES], *rows[QTR_BIV_STATUS], *cols[QTR_BIV_DYNAMICS];
-    for (int k = 1; k <= QTR_BIV_CLASSES; k++) {
-        col[k - 1] = qtr_biv_color(k);
-        lab[k - 1] = qtr_status_dynamics_name(qtr_biv_status(k), qtr_biv_dynamics(k), lang);
-    }
+    struct qtr_present_categories pc;
+    qtr_present_categories(QTR_ROLE_STATUS_DYNAMICS, r->en, &pc);
+    const struct qtr_rgb *col = pc.colors;
+    const char *const *lab = pc.labels;
+    const char *rows[QTR_BIV_STATUS], *cols[QTR_BIV_DYNAMICS];
     for (int s = 1; s <= QTR_BIV_STATUS; s++)
         rows[s - 1] = qtr_status_class_name(s, lang);
     for (int d = 1; d <= QTR_BIV_DYNAMICS; d++)
@@ -128,46 +127,37 @@ int qtr_report_renewal_maps(struct rs *r)
     size_t n = r->shapes->n;
     int *cls = malloc((n ? n : 1) * sizeof *cls);
     char *src = renewal_source(r);
-    struct qtr_error e = {0};
     int rc = QTR_OK;
     if (!cls || !src) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    enum qtr_lang lang = r->en ? QTR_LANG_EN : QTR_LANG_DE;
     const char *inval = T(r, "nicht bewertet (ungültig)", "not assessed (invalid)");
-    /* status: hoch (good) light .. sehr niedrig (bad) dark */
-    struct qtr_rgb sc[4];
-    qtr_palette_colors(QTR_PAL_ORANGES, 4, sc, &e);
-    const char *sl[4];
-    for (int c = 0; c < 4; c++)
-        sl[c] = qtr_status_class_name(c + 1, lang);
+    /* status and dynamics in the categories of the presentation table (as in QGIS) */
+    struct qtr_present_categories sc, dc;
+    qtr_present_categories(QTR_ROLE_STATUS_CODE, r->en, &sc);
+    qtr_present_categories(QTR_ROLE_DYNAMICS_CODE, r->en, &dc);
     for (size_t i = 0; i < n; i++)
         cls[i] = rr->status_class[i] ? rr->status_class[i] - 1 : -1;
-    rc = qtr_report_category_map(r, "status", cls, 4, sc, sl, T(r, "Statusindex", "Status index"),
-                      T(r, "Soziale Lage nach den Statusindikatoren (Klassen wie MSS)",
-                        "Social status from the status indicators (classes as in Berlin's "
-                        "MSS)"),
-                      T(r, "Status", "Status"), inval, src, 0, 1);
+    rc = qtr_report_category_map(r, "status", cls, sc.n, sc.colors, sc.labels,
+                                 T(r, "Statusindex", "Status index"),
+                                 T(r, "Soziale Lage nach den Statusindikatoren (Klassen wie MSS)",
+                                   "Social status from the status indicators (classes as in "
+                                   "Berlin's MSS)"),
+                                 T(r, "Status", "Status"), inval, src, 0, 1);
     int anydyn = 0;
     for (size_t i = 0; i < n; i++)
         anydyn |= rr->dynamics_class[i] != 0;
     if (!rc && anydyn) {
-        /* dynamics: positiv purple, stabil light, negativ orange (PuOr, colour-blind safe) */
-        struct qtr_rgb pu[3], dc[3];
-        qtr_palette_colors(QTR_PAL_PUOR, 3, pu, &e);
-        dc[0] = pu[2];
-        dc[1] = pu[1];
-        dc[2] = pu[0];
-        const char *dl[3];
-        for (int c = 0; c < 3; c++)
-            dl[c] = qtr_dynamics_class_name(c + 1, lang);
         for (size_t i = 0; i < n; i++)
             cls[i] = rr->dynamics_class[i] ? rr->dynamics_class[i] - 1 : -1;
-        rc = qtr_report_category_map(r, "dynamics", cls, 3, dc, dl, T(r, "Dynamikindex", "Dynamics index"),
-                          T(r, "Veränderung der Statusindikatoren zwischen den Stichtagen",
-                            "Change of the status indicators between the reference dates"),
-                          T(r, "Dynamik", "Dynamics"), inval, src, 0, 1);
+        rc = qtr_report_category_map(r, "dynamics", cls, dc.n, dc.colors, dc.labels,
+                                     T(r, "Dynamikindex", "Dynamics index"),
+                                     T(r, "Veränderung der Statusindikatoren zwischen den "
+                                          "Stichtagen",
+                                       "Change of the status indicators between the reference "
+                                       "dates"),
+                                     T(r, "Dynamik", "Dynamics"), inval, src, 0, 1);
     }
     if (!rc && anydyn)
         rc = combined_map(r, cls, src);
@@ -182,13 +172,8 @@ int qtr_report_renewal_maps(struct rs *r)
                        "combined are left out, and conditions of the attention rule on the "
                        "dynamics never apply."));
     if (!rc) {
-        struct qtr_rgb ac[4] = {{245, 245, 240}, {213, 94, 0}, {230, 159, 0}, {0, 114, 178}};
-        const char *al[4] = {
-            T(r, "keine besondere Aufmerksamkeit", "no particular attention"),
-            T(r, "Status niedrig oder sehr niedrig", "status low or very low"),
-            T(r, "Status mittel, Dynamik negativ", "status medium, dynamics negative"),
-            T(r, "nach der Regel der Analyse", "by the analysis' rule"),
-        };
+        struct qtr_present_categories ac;
+        qtr_present_attention_reasons(r->en, &ac);
         size_t used[4] = {0};
         for (size_t i = 0; i < n; i++) {
             unsigned a = rr->attention[i];
@@ -214,8 +199,8 @@ int qtr_report_renewal_maps(struct rs *r)
         struct qtr_map am = {
             .cls = cls,
             .nclass = nc,
-            .colors = ac,
-            .class_labels = al,
+            .colors = ac.colors,
+            .class_labels = ac.labels,
             .legend_title = T(r, "Aufmerksamkeit", "Attention"),
             .title = T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
                        "Districts needing particular attention"),
@@ -228,7 +213,7 @@ int qtr_report_renewal_maps(struct rs *r)
             .nodata_solid = 1,
             .overlay = r->cand,
             .overlay_label = r->cand ? olab : NULL,
-            .overlay_color = {0, 0, 0},
+            .overlay_color = qtr_present_candidate_outline(),
         };
         rc = qtr_report_emit_map(r, "attention", &am, 1);
     }
@@ -239,7 +224,7 @@ out:
 }
 
 /*
- * LISA cluster maps from frame columns "<group>_lisa_cluster", written by the
+ * LISA cluster maps from the frame columns of role QTR_ROLE_LISA_CLUSTER, written by the
  * LISA stage when it ran: numeric codes 0 not significant, 1 High-High,
  * 2 Low-Low, 3 Low-High, 4 High-Low (GeoDa's order), or the same as text
  * ("HH", "High-High", "hoch-hoch", ...).
@@ -270,9 +255,8 @@ int qtr_report_lisa_maps(struct rs *r, int *any)
     size_t n = r->shapes->n;
     *any = 0;
     for (size_t g = 0; g < r->cfg->ngroups; g++) {
-        char name[160];
-        snprintf(name, sizeof name, "%s_lisa_cluster", r->cfg->groups[g].id);
-        const struct qtr_column *c = qtr_frame_find(r->st->frame, name);
+        const struct qtr_column *c =
+            qtr_frame_find_role(r->st->frame, QTR_ROLE_LISA_CLUSTER, r->cfg->groups[g].id);
         if (!c)
             continue;
         int *cls = malloc((n ? n : 1) * sizeof *cls);
@@ -289,12 +273,9 @@ int qtr_report_lisa_maps(struct rs *r, int *any)
             else
                 cls[i] = c->v[i] >= 0 && c->v[i] <= 4 ? (int)c->v[i] : -1;
         }
-        struct qtr_rgb col[5];
-        for (int k = 0; k < 5; k++)
-            col[k] = qtr_palette_lisa(k);
-        const char *lab[5] = {T(r, "nicht signifikant", "not significant"),
-                              T(r, "Hoch-Hoch", "High-High"), T(r, "Niedrig-Niedrig", "Low-Low"),
-                              T(r, "Niedrig-Hoch", "Low-High"), T(r, "Hoch-Niedrig", "High-Low")};
+        /* the categories are in GeoDa's order, the codes lisa_code_text gives */
+        struct qtr_present_categories lc;
+        qtr_present_categories(QTR_ROLE_LISA_CLUSTER, r->en, &lc);
         char title[256], stem[96];
         snprintf(title, sizeof title,
                  T(r, "Räumliche Cluster (LISA): %s", "Spatial clusters (LISA): %s"),
@@ -302,7 +283,7 @@ int qtr_report_lisa_maps(struct rs *r, int *any)
         snprintf(stem, sizeof stem, "lisa_%s", r->cfg->groups[g].id);
         const char *ex[2] = {r->cfg->total, r->cfg->groups[g].column};
         char *src = qtr_report_source_line(r, ex, 2);
-        int rc = src ? qtr_report_category_map(r, stem, cls, 5, col, lab, title,
+        int rc = src ? qtr_report_category_map(r, stem, cls, lc.n, lc.colors, lc.labels, title,
                                     T(r, "Lokaler Moran-Test des Anteils (Anselin 1995)",
                                       "Local Moran test of the share (Anselin 1995)"),
                                     T(r, "Cluster", "Cluster"), NULL, src, 0, 1)

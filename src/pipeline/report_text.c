@@ -225,9 +225,7 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
         }
     }
     /* where the group lives most */
-    char name[160];
-    snprintf(name, sizeof name, "%s_share", g->id);
-    const struct qtr_column *sc = qtr_frame_find(r->st->frame, name);
+    const struct qtr_column *sc = qtr_frame_find_role(r->st->frame, QTR_ROLE_SHARE, g->id);
     if (sc) {
         size_t best = (size_t)-1;
         for (size_t i = 0; i < r->st->frame->n; i++)

@@ -140,21 +140,12 @@ static const char *cluster_name(int code, int en)
 }
 
 static struct qtr_column *new_col(struct qtr_frame *f, const char *fmt, const char *id,
-                                  int is_text, struct qtr_error *err)
+                                  enum qtr_role role, int is_text, struct qtr_error *err)
 {
     char name[160];
     snprintf(name, sizeof name, fmt, id);
-    if (qtr_frame_find(f, name)) {
-        qtr_error_set(err, QTR_ERR_USAGE,
-                      "the data already has a column '%s', which the spatial analysis writes; "
-                      "rename it or the group",
-                      name);
-        return NULL;
-    }
-    struct qtr_column *c = qtr_frame_add_column(f, name, "quartier", is_text);
-    if (!c)
-        qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    return c;
+    return qtr_frame_add_computed(f, name, role, *id ? id : NULL, NULL, is_text,
+                                  "the spatial analysis", err);
 }
 
 
@@ -213,14 +204,22 @@ static int area_common(const struct qtr_config *cfg, struct qtr_state *st,
 {
     struct qtr_frame *f = st->frame;
     struct qtr_column *tot = qtr_frame_find(f, cfg->total);
-    struct qtr_column *c_n = qtr_frame_add_column(a->attrs, "districts", "quartier", 0);
-    struct qtr_column *c_k = qtr_frame_add_column(a->attrs, "district_keys", "quartier", 1);
-    struct qtr_column *c_r = qtr_frame_add_column(a->attrs, "residents", "quartier", 0);
-    struct qtr_column *c_s = grp ? qtr_frame_add_column(a->attrs, "group_share", "quartier", 0)
-                                 : NULL;
-    struct qtr_column *c_a = qtr_frame_add_column(a->attrs, "area_ha", "quartier", 0);
-    if (!c_n || !c_k || !c_r || !c_a || (grp && !c_s))
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    struct qtr_frame *at = a->attrs;
+    const char *gid = grp ? grp->of : NULL;
+    struct qtr_column *c_n =
+        new_col(at, "districts%s", "", QTR_ROLE_AREA_DISTRICTS, 0, err);
+    struct qtr_column *c_k =
+        c_n ? new_col(at, "district_keys%s", "", QTR_ROLE_AREA_KEYS, 1, err) : NULL;
+    struct qtr_column *c_r =
+        c_k ? new_col(at, "residents%s", "", QTR_ROLE_AREA_RESIDENTS, 0, err) : NULL;
+    struct qtr_column *c_s = c_r && grp ? qtr_frame_add_computed(at, "group_share",
+                                                                 QTR_ROLE_AREA_SHARE, gid, "%", 0,
+                                                                 "the spatial analysis", err)
+                                        : NULL;
+    struct qtr_column *c_a =
+        c_r && (c_s || !grp) ? new_col(at, "area_ha%s", "", QTR_ROLE_AREA, 0, err) : NULL;
+    if (!c_a)
+        return err->code;
     for (size_t k = 0; k < d->n; k++) {
         double res = 0, g = 0, area = 0;
         for (size_t m = d->member_off[k]; m < d->member_off[k + 1]; m++) {
@@ -268,7 +267,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         return rc;
     qtr_progress(ctx, 1.0, "neighbours");
 
-    struct qtr_column *c_nb = new_col(f, "%sneighbours", "", 0, err);
+    struct qtr_column *c_nb = new_col(f, "%sneighbours", "", QTR_ROLE_NEIGHBOURS, 0, err);
     if (!c_nb)
         return err->code;
     for (size_t i = 0; i < n; i++)
@@ -508,13 +507,13 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         /* Local: LISA, Gi*, location-quotient significance; FDR over the districts. */
         if (!qtr_config_index_wanted(cfg, "lisa"))
             continue; /* left out with --only/--skip (quartier indices prints no columns) */
-        struct qtr_column *c_li = new_col(f, "%s_lisa_i", gid, 0, err);
-        struct qtr_column *c_lp = c_li ? new_col(f, "%s_lisa_p", gid, 0, err) : NULL;
-        struct qtr_column *c_lc = c_lp ? new_col(f, "%s_lisa_cluster", gid, 1, err) : NULL;
-        struct qtr_column *c_gz = c_lc ? new_col(f, "%s_gi_z", gid, 0, err) : NULL;
-        struct qtr_column *c_gs = c_gz ? new_col(f, "%s_hotspot", gid, 1, err) : NULL;
-        struct qtr_column *c_qp = c_gs ? new_col(f, "%s_lq_p", gid, 0, err) : NULL;
-        struct qtr_column *c_qh = c_qp ? new_col(f, "%s_lq_high", gid, 0, err) : NULL;
+        struct qtr_column *c_li = new_col(f, "%s_lisa_i", gid, QTR_ROLE_LISA_I, 0, err);
+        struct qtr_column *c_lp = c_li ? new_col(f, "%s_lisa_p", gid, QTR_ROLE_LISA_P, 0, err) : NULL;
+        struct qtr_column *c_lc = c_lp ? new_col(f, "%s_lisa_cluster", gid, QTR_ROLE_LISA_CLUSTER, 1, err) : NULL;
+        struct qtr_column *c_gz = c_lc ? new_col(f, "%s_gi_z", gid, QTR_ROLE_GI_Z, 0, err) : NULL;
+        struct qtr_column *c_gs = c_gz ? new_col(f, "%s_hotspot", gid, QTR_ROLE_HOTSPOT, 1, err) : NULL;
+        struct qtr_column *c_qp = c_gs ? new_col(f, "%s_lq_p", gid, QTR_ROLE_LQ_P, 0, err) : NULL;
+        struct qtr_column *c_qh = c_qp ? new_col(f, "%s_lq_high", gid, QTR_ROLE_LQ_HIGH, 0, err) : NULL;
         if (!c_qh) {
             rc = err->code;
             goto out;
@@ -597,9 +596,10 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                 if ((rc = area_layer(ctx, st, lname, dis, &a, err)) ||
                     (rc = area_common(cfg, st, dis, a, grp, err)))
                     goto out;
-                struct qtr_column *c_t = qtr_frame_add_column(a->attrs, "cluster", "quartier", 1);
+                struct qtr_column *c_t =
+                    new_col(a->attrs, "cluster%s", "", QTR_ROLE_AREA_CLUSTER, 1, err);
                 if (!c_t) {
-                    rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                    rc = err->code;
                     goto out;
                 }
                 for (size_t k = 0; k < dis->n; k++)
@@ -685,9 +685,9 @@ int qtr_pipeline_candidates(struct qtr_ctx *ctx, const struct qtr_config *cfg,
         (rc = area_common(cfg, st, d, a, grp, err)))
         goto out;
     /* The combined evidence: how many districts of which status and dynamics. */
-    struct qtr_column *c_e = qtr_frame_add_column(a->attrs, "evidence", "quartier", 1);
+    struct qtr_column *c_e = new_col(a->attrs, "evidence%s", "", QTR_ROLE_AREA_EVIDENCE, 1, err);
     if (!c_e) {
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        rc = err->code;
         goto out;
     }
     for (size_t k = 0; k < d->n; k++) {

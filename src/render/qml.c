@@ -394,7 +394,7 @@ int qtr_qml_categorized(const struct qtr_qml_categorized *c, char **out, struct 
         }
     }
     if ((rc = put(&b, QML_HEAD " <renderer-v2 type=\"categorizedSymbol\"", err)) ||
-        (rc = attr(&b, "attr", c->field, err)) ||
+        (rc = attr(&b, "attr", c->expression ? c->expression : c->field, err)) ||
         (rc =
              put(&b, " symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n  <categories>\n",
                  err)))

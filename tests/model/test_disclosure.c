@@ -20,6 +20,13 @@ static struct qtr_column *col(struct qtr_frame *f, const char *name, const char 
 
 #define S(x) ((char *)(x))
 
+/* A computed column: its role and the group or indicator it belongs to, as the stages set. */
+static struct qtr_column *role(struct qtr_column *c, enum qtr_role r, const char *of)
+{
+    assert_int_equal(qtr_column_set_role(c, r, of), QTR_OK);
+    return c;
+}
+
 static void test_disclose(void **state)
 {
     (void)state;
@@ -37,12 +44,12 @@ static void test_disclose(void **state)
     struct qtr_column *bnd = col(f, "bnd", "boundaries", three, NULL);
     col(f, "s", "t", s, skind);
     struct qtr_column *cx = col(f, "x\"y", "t", x, NULL);
-    struct qtr_column *share = col(f, "g_share", "quartier", any, vals);
-    struct qtr_column *lq = col(f, "g_lq", "quartier", any, vals);
-    struct qtr_column *ind_i = col(f, "i", "quartier", any, vals);
-    struct qtr_column *ind_j = col(f, "j", "quartier", any, vals);
-    struct qtr_column *ind_jc = col(f, "j_change", "quartier", any, vals);
-    struct qtr_column *ind_k = col(f, "k", "quartier", any, vals);
+    struct qtr_column *share = role(col(f, "g_share", "quartier", any, vals), QTR_ROLE_SHARE, "g");
+    struct qtr_column *lq = role(col(f, "g_lq", "quartier", any, vals), QTR_ROLE_LQ, "g");
+    struct qtr_column *ind_i = role(col(f, "i", "quartier", any, vals), QTR_ROLE_INDICATOR, "i");
+    struct qtr_column *ind_j = role(col(f, "j", "quartier", any, vals), QTR_ROLE_INDICATOR, "j");
+    struct qtr_column *ind_jc = role(col(f, "j_change", "quartier", any, vals), QTR_ROLE_IND_CHANGE, "j");
+    struct qtr_column *ind_k = role(col(f, "k", "quartier", any, vals), QTR_ROLE_INDICATOR, "k");
 
     assert_true(qtr_is_count_column(ca, 3));
     assert_false(qtr_is_count_column(cb, 3));    /* decimals */

@@ -1,0 +1,132 @@
+/* The presentation table: significance classes, fixed limits of location quotients, never a
+ * single class, categories of codes and classes. */
+#include "test_util.h"
+
+#include <math.h>
+
+#include "quartier/present.h"
+
+static void test_significance_classes(void **state)
+{
+    (void)state;
+    struct qtr_present p;
+    qtr_present_column(QTR_ROLE_LISA_P, "g_lisa_p", NULL, 0, &p);
+    assert_int_equal(p.show, QTR_SHOW_SIGNIFICANCE);
+    /* p < 0.001, < 0.01, < 0.05, n.s.: a p of exactly 0.05 is not significant */
+    const double v[] = {0.0005, 0.001, 0.005, 0.01, 0.049, 0.05, 0.5, NAN, 1.0};
+    const int want[] = {0, 1, 1, 2, 2, 3, 3, -1, 3};
+    struct qtr_present_classes c;
+    struct qtr_error e = {0};
+    assert_int_equal(qtr_present_classify(&p, v, 9, 0, &c, &e), QTR_OK);
+    assert_int_equal(c.k, 4);
+    for (size_t i = 0; i < 9; i++)
+        assert_int_equal(c.cls[i], want[i]);
+    assert_string_equal(c.labels[0], "p < 0,001");
+    assert_string_equal(c.labels[1], "p < 0,01");
+    assert_string_equal(c.labels[2], "p < 0,05");
+    assert_non_null(strstr(c.labels[3], "nicht signifikant"));
+    /* the smallest p is the darkest */
+    assert_true(c.colors[0].r + c.colors[0].g + c.colors[0].b <
+                c.colors[3].r + c.colors[3].g + c.colors[3].b);
+    qtr_present_classes_release(&c);
+    /* the p-value of a location quotient is shown the same way */
+    qtr_present_column(QTR_ROLE_LQ_P, "g_lq_p", NULL, 1, &p);
+    assert_int_equal(p.show, QTR_SHOW_SIGNIFICANCE);
+    assert_int_equal(qtr_present_classify(&p, v, 9, 1, &c, &e), QTR_OK);
+    assert_string_equal(c.labels[0], "p < 0.001");
+    qtr_present_classes_release(&c);
+}
+
+static void test_lq_limits(void **state)
+{
+    (void)state;
+    struct qtr_present p;
+    struct qtr_present_owner o = {.id = "mh", .label = "Migranten"};
+    qtr_present_column(QTR_ROLE_LQ, "mh_lq", &o, 0, &p);
+    assert_int_equal(p.show, QTR_SHOW_BREAKS);
+    assert_string_equal(p.alias, "Standortquotient Migranten");
+    /* upper limits belong to their class, as in QGIS's ranges */
+    const double v[] = {0.2, 0.5, 0.51, 0.8, 1.0, 1.25, 1.9, 2.0, 7.3};
+    const int want[] = {0, 0, 1, 1, 2, 2, 3, 3, 4};
+    struct qtr_present_classes c;
+    struct qtr_error e = {0};
+    assert_int_equal(qtr_present_classify(&p, v, 9, 0, &c, &e), QTR_OK);
+    assert_int_equal(c.k, 5);
+    for (size_t i = 0; i < 9; i++)
+        assert_int_equal(c.cls[i], want[i]);
+    assert_true(c.limits[5] >= 7.3);
+    assert_string_equal(c.labels[0], "bis 0,50");
+    qtr_present_classes_release(&c);
+}
+
+static void test_never_one_class(void **state)
+{
+    (void)state;
+    struct qtr_present p;
+    struct qtr_present_owner o = {.id = "g", .label = "G"};
+    qtr_present_column(QTR_ROLE_SHARE, "g_share", &o, 0, &p);
+    assert_int_equal(p.show, QTR_SHOW_GRADUATED);
+    assert_int_equal(p.classes, 5);
+    const double same[] = {12.0, 12.0, 12.0, 12.0, 12.0, 12.0};
+    struct qtr_present_classes c;
+    struct qtr_error e = {0};
+    assert_int_equal(qtr_present_classify(&p, same, 6, 0, &c, &e), QTR_ERR_DOMAIN);
+    const double none[] = {NAN, NAN};
+    assert_int_equal(qtr_present_classify(&p, none, 2, 0, &c, &e), QTR_ERR_DOMAIN);
+    /* an indicator's own classification and number of classes win over the table's */
+    struct qtr_present_owner ind = {.id = "alq",
+                                    .label = "Arbeitslosenquote",
+                                    .unit = "%",
+                                    .classification = "equal",
+                                    .classes = 3,
+                                    .higher_worse = 1};
+    qtr_present_column(QTR_ROLE_INDICATOR, "alq", &ind, 0, &p);
+    assert_int_equal(p.method, QTR_CLASS_EQUAL);
+    assert_int_equal(p.classes, 3);
+    assert_int_equal(p.palette, QTR_PAL_ORANGES);
+    assert_string_equal(p.alias, "Arbeitslosenquote (%)");
+    const double v[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    assert_int_equal(qtr_present_classify(&p, v, 10, 0, &c, &e), QTR_OK);
+    assert_int_equal(c.k, 3);
+    qtr_present_classes_release(&c);
+}
+
+static void test_codes_categorized(void **state)
+{
+    (void)state;
+    static const enum qtr_role cat[] = {
+        QTR_ROLE_STATUS_CLASS,   QTR_ROLE_STATUS_CODE,    QTR_ROLE_DYNAMICS_CLASS,
+        QTR_ROLE_DYNAMICS_CODE,  QTR_ROLE_STATUS_DYNAMICS, QTR_ROLE_STATUS_DYNAMICS_GROUP,
+        QTR_ROLE_ATTENTION,      QTR_ROLE_LQ_HIGH,        QTR_ROLE_LISA_CLUSTER,
+        QTR_ROLE_HOTSPOT,        QTR_ROLE_AREA_CLUSTER};
+    for (size_t k = 0; k < sizeof cat / sizeof cat[0]; k++) {
+        struct qtr_present p;
+        qtr_present_column(cat[k], "x", NULL, 0, &p);
+        assert_int_equal(p.show, QTR_SHOW_CATEGORIES);
+        struct qtr_present_categories c;
+        assert_true(qtr_present_categories(cat[k], 0, &c) >= 2);
+        assert_non_null(c.other_label);
+    }
+    /* status: the same colours as text class and as code, one orange ramp */
+    struct qtr_present_categories a, b;
+    qtr_present_categories(QTR_ROLE_STATUS_CLASS, 0, &a);
+    qtr_present_categories(QTR_ROLE_STATUS_CODE, 0, &b);
+    assert_int_equal(a.n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_memory_equal(&a.colors[i], &b.colors[i], sizeof a.colors[i]);
+        assert_true(a.colors[i].r >= a.colors[i].b); /* orange, not purple */
+    }
+    assert_string_equal(a.values[3], "sehr niedrig");
+    assert_string_equal(b.values[3], "4");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_significance_classes),
+        cmocka_unit_test(test_lq_limits),
+        cmocka_unit_test(test_never_one_class),
+        cmocka_unit_test(test_codes_categorized),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
