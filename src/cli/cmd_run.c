@@ -241,6 +241,13 @@ int cmd_run(int argc, char **argv)
     const char *outdir = a.outdir ? a.outdir : cfg.output;
     char *region_dir = NULL;
     uint64_t analysis_seed = cfg.seed;
+    if (!rc && cfg.batch_by && qtr_starts_with(outdir, "PG:"))
+        rc = qtr_error_set(&err, QTR_ERR_USAGE,
+                           "%s: a [batch] writes one output folder per region and a comparison "
+                           "of them; 'output = PG:...' is not supported with [batch] yet: give "
+                           "a folder as output (the sources may stay on PostgreSQL, "
+                           "docs/batch.md)",
+                           a.analysis);
     if (!rc && cfg.batch_by && !a.region) {
         struct cli_batch_args b = {
             .analysis = a.analysis,

@@ -12,7 +12,9 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
-static void write_text(const char *path, const char *text)
+#include "quartier/strutil.h"
+
+static inline void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -20,7 +22,7 @@ static void write_text(const char *path, const char *text)
     fclose(f);
 }
 
-static char *read_text(const char *path)
+static inline char *read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -39,7 +41,7 @@ static char *read_text(const char *path)
     return b;
 }
 
-static int same_bytes(const char *a, const char *b)
+static inline int same_bytes(const char *a, const char *b)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
@@ -47,7 +49,7 @@ static int same_bytes(const char *a, const char *b)
 }
 
 /* A value of the comparison (SQL over comparison.gpkg), NAN when there is none. */
-static double cmp_value(const char *out, const char *sql)
+static inline double cmp_value(const char *out, const char *sql)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/comparison/comparison.gpkg", out);
@@ -67,6 +69,37 @@ static double cmp_value(const char *out, const char *sql)
     }
     GDALClose(ds);
     return v;
+}
+
+/* `rel` (an analysis file of the project) written into tmp/batch.ini with its paths into
+ * `shared`, its output into tmp/out, and `extra` appended (a [batch] section). */
+static inline const char *batch_ini(const char *shared, const char *rel, const char *tmp,
+                             const char *extra)
+{
+    static char ini[600];
+    char *src = read_text(qtr_test_path(rel));
+    assert_non_null(src);
+    struct qtr_buf b = {0};
+    for (const char *p = src; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        const char *sh = strstr(p, "../../../shared");
+        if (!strncmp(p, "output = ", 9))
+            qtr_buf_printf(&b, "output = %s/out", tmp);
+        else if (sh && sh < p + len)
+            qtr_buf_printf(&b, "%.*s%s%.*s", (int)(sh - p), p, shared, (int)(p + len - sh - 15),
+                           sh + 15);
+        else
+            qtr_buf_append(&b, p, len);
+        qtr_buf_puts(&b, "\n");
+        p += len + (nl != NULL);
+    }
+    qtr_buf_puts(&b, extra);
+    snprintf(ini, sizeof ini, "%s/batch.ini", tmp);
+    write_text(ini, b.data);
+    qtr_buf_release(&b);
+    free(src);
+    return ini;
 }
 
 #endif

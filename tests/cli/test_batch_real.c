@@ -14,34 +14,6 @@
 
 /* The analysis file at geodata/REL with its paths made absolute, its output in OUT and
  * `extra` appended (the [batch] section). */
-static const char *batch_ini(const char *shared, const char *rel, const char *tmp,
-                             const char *extra)
-{
-    static char ini[600];
-    char *src = read_text(qtr_test_path(rel));
-    assert_non_null(src);
-    struct qtr_buf b = {0};
-    for (const char *p = src; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        const char *sh = strstr(p, "../../../shared");
-        if (!strncmp(p, "output = ", 9))
-            qtr_buf_printf(&b, "output = %s/out", tmp);
-        else if (sh && sh < p + len)
-            qtr_buf_printf(&b, "%.*s%s%.*s", (int)(sh - p), p, shared, (int)(p + len - sh - 15),
-                           sh + 15);
-        else
-            qtr_buf_append(&b, p, len);
-        qtr_buf_puts(&b, "\n");
-        p += len + (nl != NULL);
-    }
-    qtr_buf_puts(&b, extra);
-    snprintf(ini, sizeof ini, "%s/batch.ini", tmp);
-    write_text(ini, b.data);
-    qtr_buf_release(&b);
-    free(src);
-    return ini;
-}
 
 /* Run the batch with --jobs 2, then each region in its own process (two at a time, as
  * `xargs -P 2` does); every region's GeoPackage must be the same file. */
