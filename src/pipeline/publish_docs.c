@@ -47,6 +47,7 @@ void qtr_publish_info_release(struct gpkg_info *g)
         }
         free(g->layers[i].fields);
         free(g->layers[i].name);
+        free(g->layers[i].fid);
     }
     free(g->layers);
     memset(g, 0, sizeof *g);
@@ -57,6 +58,9 @@ static int read_layer(OGRLayerH lyr, struct layer_info *li, int values, struct q
     OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
     int nf = OGR_FD_GetFieldCount(d);
     li->name = qtr_strdup(OGR_L_GetName(lyr));
+    const char *fid = OGR_L_GetFIDColumn(lyr);
+    if (fid && *fid && !(li->fid = qtr_strdup(fid)))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     li->spatial = OGR_L_GetGeomType(lyr) != wkbNone;
     li->fields = calloc((size_t)nf + 1, sizeof *li->fields);
     if (!li->name || !li->fields)
@@ -337,6 +341,14 @@ int qtr_publish_build_docs(const struct qtr_config *cfg, const struct qtr_state 
 {
     for (size_t i = 0; i < g->nlayers; i++) {
         const struct layer_info *li = &g->layers[i];
+        /* the table's own key, which QGIS shows as the first field */
+        if (li->fid &&
+            add_doc(l, li->name, li->fid, en ? "No." : "Nr.",
+                    en ? "Running number of the row in this table (the GeoPackage's key, not a "
+                         "district key)"
+                       : "Laufende Nummer der Zeile in dieser Tabelle (Schlüssel der "
+                         "GeoPackage-Tabelle, keine Gebietsnummer)"))
+            return QTR_ERR_NOMEM;
         for (size_t k = 0; k < li->nfields; k++) {
             const char *name = li->fields[k].name;
             int done = 0;

@@ -22,6 +22,7 @@ struct field_info {
 
 struct layer_info {
     char *name;
+    char *fid;  /* the key column of the GeoPackage table ("fid"), or NULL */
     int spatial;
     size_t nfields;
     struct field_info *fields;

@@ -77,12 +77,17 @@ static int add_style(struct style_list *l, const char *table, const char *name, 
  * gpkg_data_columns names on as aliases). */
 static struct qtr_qml_alias *qml_aliases(const struct doc_list *docs, const struct layer_info *li)
 {
-    struct qtr_qml_alias *a = calloc(li->nfields + 1, sizeof *a);
+    struct qtr_qml_alias *a = calloc(li->nfields + 2, sizeof *a);
     if (!a)
         return NULL;
+    size_t n = 0;
+    if (li->fid) { /* QGIS shows the table's key as the first field */
+        a[n].field = li->fid;
+        a[n++].alias = qtr_publish_doc_alias(docs, li->name, li->fid);
+    }
     for (size_t k = 0; k < li->nfields; k++) {
-        a[k].field = li->fields[k].name;
-        a[k].alias = qtr_publish_doc_alias(docs, li->name, li->fields[k].name);
+        a[n].field = li->fields[k].name;
+        a[n++].alias = qtr_publish_doc_alias(docs, li->name, li->fields[k].name);
     }
     return a;
 }
@@ -126,7 +131,7 @@ static int graduated(const struct style_ctx *sc, const struct field_info *f,
         .null_color = qtr_palette_nodata(),
         .null_hatched = 1,
         .aliases = sc->aliases,
-        .naliases = sc->li->nfields,
+        .naliases = sc->li->nfields + (sc->li->fid != NULL),
     };
     if ((rc = qtr_qml_graduated(&g, &qml, err)))
         goto out;
@@ -167,7 +172,7 @@ static int categorized(const struct style_ctx *sc, const char *field, const char
         .other_color = other_color,
         .other_hatched = other_hatched,
         .aliases = sc->aliases,
-        .naliases = sc->li->nfields,
+        .naliases = sc->li->nfields + (sc->li->fid != NULL),
     };
     int rc = qtr_qml_categorized(&c, &qml, err);
     if (rc)
@@ -320,7 +325,7 @@ int qtr_publish_build_styles(const struct qtr_config *cfg, const struct qtr_stat
              * can lie over the districts map, and every feature is drawn. */
             char *qml = NULL;
             rc = qtr_qml_single(0, qtr_present_outline_fill(), qtr_present_outline_line(), 0.6, al,
-                                li->nfields, &qml, err);
+                                li->nfields + (li->fid != NULL), &qml, err);
             if (!rc &&
                 add_style(out, li->name, "outline", qml, en ? "Outline" : "Umriss", update_time))
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");

@@ -136,14 +136,12 @@ def main():
             print("visible on opening:", shown[0].name(), "(%s, %d classes)"
                   % (attr, len(r.categories())))
 
-    # aliases: every field but the GeoPackage's fid
+    # aliases: every field, the GeoPackage's fid too
     missing = 0
     for lyr in project.mapLayers().values():
         if not isinstance(lyr, QgsVectorLayer):
             continue
         for i, f in enumerate(lyr.fields()):
-            if f.name() == "fid":
-                continue
             if not lyr.attributeAlias(i):
                 missing += 1
                 if missing <= 10:
