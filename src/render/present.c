@@ -378,7 +378,7 @@ size_t qtr_present_categories(enum qtr_role role, int en, struct qtr_present_cat
     case QTR_ROLE_STATUS_CODE:
         c->text = role == QTR_ROLE_STATUS_CLASS;
         for (int s = 1; s <= 4; s++) {
-            char v[8];
+            char v[16];
             snprintf(v, sizeof v, "%d", s);
             cat(c, c->text ? qtr_status_class_name(s, lang) : v, qtr_status_class_name(s, lang),
                 status_color(s));
@@ -389,7 +389,7 @@ size_t qtr_present_categories(enum qtr_role role, int en, struct qtr_present_cat
     case QTR_ROLE_DYNAMICS_CODE:
         c->text = role == QTR_ROLE_DYNAMICS_CLASS;
         for (int d = 1; d <= 3; d++) {
-            char v[8];
+            char v[16];
             snprintf(v, sizeof v, "%d", d);
             cat(c, c->text ? qtr_dynamics_class_name(d, lang) : v,
                 qtr_dynamics_class_name(d, lang), dynamics_color(d));
