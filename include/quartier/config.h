@@ -143,6 +143,8 @@ struct qtr_config {
     char *bnd_name;
     char *bnd_crs;
     char *bnd_parent;
+    char *bnd_parent_label, *bnd_parent_label_en; /* what the parent level is called
+                                                      ("Bezirk"), or NULL */
     char *bnd_attribution; /* licence and attribution of the boundaries, or NULL */
     struct qtr_merge_spec *bnd_merges; /* merge = A + B [= NAME], ...: districts merged into
                                           one before the join (a table row covers them) */

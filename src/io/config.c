@@ -114,6 +114,8 @@ void qtr_config_release(struct qtr_config *cfg)
                      &cfg->bnd_name,
                      &cfg->bnd_crs,
                      &cfg->bnd_parent,
+                     &cfg->bnd_parent_label,
+                     &cfg->bnd_parent_label_en,
                      &cfg->bnd_attribution,
                      &cfg->total,
                      &cfg->date,

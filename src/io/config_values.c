@@ -434,9 +434,13 @@ static int on_boundaries(struct qtr_cfg_state *st, const char *name, const char 
         return set_str(st, &c->bnd_attribution, v);
     if (!strcmp(name, "merge"))
         return parse_merges(st, v);
+    if (!strcmp(name, "parent_label"))
+        return set_str(st, &c->bnd_parent_label, v);
+    if (!strcmp(name, "parent_label_en"))
+        return set_str(st, &c->bnd_parent_label_en, v);
     return fail(st,
                 "unknown key '%s' in [boundaries] (known: source, layer, sql, key, name, crs, "
-                "parent, attribution, merge)",
+                "parent, parent_label, parent_label_en, attribution, merge)",
                 name);
 }
 

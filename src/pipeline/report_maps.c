@@ -281,6 +281,14 @@ int qtr_report_make_labels(struct rs *r)
     return QTR_OK;
 }
 
+const char *qtr_report_parent_label(const struct rs *r)
+{
+    const struct qtr_config *c = r->cfg;
+    if (r->en && c->bnd_parent_label_en)
+        return c->bnd_parent_label_en;
+    return c->bnd_parent_label;
+}
+
 /*
  * Outlines of the parent areas ([boundaries] parent: a column, or
  * "prefix:N" = the first N characters of the key), for orientation on the
@@ -393,10 +401,18 @@ int qtr_report_overview_map(struct rs *r, double tol)
     int rc = src ? parent_outlines(r, tol, &r->parents, what, sizeof what)
                  : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     if (!rc) {
-        snprintf(
-            olab, sizeof olab,
-            T(r, "Grenze der übergeordneten Gebiete (%s)", "Boundary of the parent areas (%s)"),
-            what);
+        /* the level's name from the analysis file (parent_label), never the column or the
+         * prefix:N rule it is made by */
+        const char *level = qtr_report_parent_label(r);
+        (void)what;
+        if (level)
+            snprintf(olab, sizeof olab,
+                     T(r, "Grenze der übergeordneten Gebiete (%s)",
+                       "Boundary of the parent areas (%s)"),
+                     level);
+        else
+            snprintf(olab, sizeof olab, "%s",
+                     T(r, "Grenze der übergeordneten Gebiete", "Boundary of the parent areas"));
         struct qtr_map m = {
             .cls = cls,
             .nclass = 1,

@@ -78,8 +78,10 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         goto out;
     }
     if (r.parent_of)
-        snprintf(r.parent_label, sizeof r.parent_label,
-                 T(&r, "Übergeordnetes Gebiet (%s)", "Parent area (%s)"), cfg->bnd_parent);
+        snprintf(r.parent_label, sizeof r.parent_label, "%s",
+                 qtr_report_parent_label(&r)
+                     ? qtr_report_parent_label(&r)
+                     : T(&r, "Übergeordnetes Gebiet", "Parent area"));
     if (st->gpkg_path) {
         /* candidate areas, when a stage wrote them as a layer of the GeoPackage */
         struct qtr_error e = {0};

@@ -104,8 +104,9 @@ static inline void webmap_browser_check(const char *dir, size_t ndistricts, int 
     if (!strstr(popup, want))
         fail_msg("popup '%s' lacks '%s'", popup, want);
     if (parent[0] && strcmp(parent, "null")) {
-        snprintf(want, sizeof want, "%s", english ? "Parent area" : "Übergeordnetes Gebiet");
-        if (!strstr(popup, want) || !strstr(popup, parent))
+        /* under the level's name from the analysis file (parent_label), e.g. "Stadtteil: 04" */
+        snprintf(want, sizeof want, ": %s", parent);
+        if (!strstr(popup, want))
             fail_msg("popup '%s' lacks the parent '%s'", popup, parent);
     }
     /* after switching the layer the open popup shows the new layer's class */
