@@ -19,37 +19,6 @@
 #include "config_internal.h"
 #include "quartier/strutil.h"
 
-static int fail(struct qtr_cfg_state *st, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static int fail(struct qtr_cfg_state *st, const char *fmt, ...)
-{
-    if (!st->failed) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(st->err->msg, sizeof st->err->msg, fmt, ap);
-        va_end(ap);
-        st->err->code = QTR_ERR_USAGE;
-        st->failed = 1;
-    }
-    return 0;
-}
-
-static int set(struct qtr_cfg_state *st, char **dst, const char *v)
-{
-    char *c = qtr_strdup(v);
-    if (!c) {
-        fail(st, "%s", "out of memory");
-        st->err->code = QTR_ERR_NOMEM;
-        return 0;
-    }
-    free(*dst);
-    *dst = c;
-    return 1;
-}
-
 int qtr_cfg_on_batch(struct qtr_cfg_state *st, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
@@ -59,16 +28,16 @@ int qtr_cfg_on_batch(struct qtr_cfg_state *st, const char *name, const char *v)
             errno = 0;
             unsigned long n = strtoul(v + 7, &end, 10);
             if (!(v[7] >= '0' && v[7] <= '9') || *end || errno || n < 1 || n > 64)
-                return fail(st,
+                return qtr_cfg_fail(st,
                             "by = '%s': write prefix:N with N from 1 to 64 (the first N "
                             "characters of the district key), or a column of the boundaries",
                             v);
         }
-        return set(st, &c->batch_by, v);
+        return qtr_cfg_set_str(st, &c->batch_by, v);
     }
     if (!strcmp(name, "name"))
-        return set(st, &c->batch_name, v);
-    return fail(st, "unknown key '%s' in [batch] (known: by, name)", name);
+        return qtr_cfg_set_str(st, &c->batch_name, v);
+    return qtr_cfg_fail(st, "unknown key '%s' in [batch] (known: by, name)", name);
 }
 
 int qtr_cfg_check_batch(const struct qtr_config *c, struct qtr_error *err)

@@ -75,4 +75,25 @@ int qtr_cfg_check_batch(const struct qtr_config *c, struct qtr_error *err);
 /* Pass 3: required keys and references, each error as "FILE:LINE: ...". */
 int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err);
 
+/* Pass-2 helpers shared by config_values.c, config_sources.c and config_batch.c: record the
+ * first error of a value (the caller adds FILE:LINE; returns 0 for `return qtr_cfg_fail()`),
+ * out of memory, a copied string, a date YYYY-MM-DD (1900-2200), a number >= lo (> lo when
+ * `open`), a whole number in [min, max]. Each returns 1 on success, 0 on an error. */
+int qtr_cfg_fail(struct qtr_cfg_state *st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int qtr_cfg_nomem(struct qtr_cfg_state *st);
+int qtr_cfg_set_str(struct qtr_cfg_state *st, char **dst, const char *value);
+int qtr_cfg_parse_date(struct qtr_cfg_state *st, const char *name, const char *value, char **dst);
+int qtr_cfg_parse_min(struct qtr_cfg_state *st, const char *name, const char *value, double lo,
+                      int open, const char *what, double *out);
+int qtr_cfg_parse_uint(struct qtr_cfg_state *st, const char *name, const char *value,
+                       unsigned long long min, unsigned long long max, unsigned long long *out);
+
+/* The keys of [boundaries] and of a [table ...] section (config_sources.c). */
+int qtr_cfg_on_boundaries(struct qtr_cfg_state *st, const char *name, const char *v);
+int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name, const char *v);
+
 #endif

@@ -15,13 +15,9 @@
 #include "quartier/csv.h"
 #include "quartier/strutil.h"
 
-/* Record the first error of a value (the caller adds FILE:LINE). Returns 0 for `return fail()`. */
-static int fail(struct qtr_cfg_state *st, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static int fail(struct qtr_cfg_state *st, const char *fmt, ...)
+/* Record the first error of a value (the caller adds FILE:LINE). Returns 0 for
+ * `return qtr_cfg_fail()`. */
+int qtr_cfg_fail(struct qtr_cfg_state *st, const char *fmt, ...)
 {
     if (!st->failed) {
         va_list ap;
@@ -34,18 +30,18 @@ static int fail(struct qtr_cfg_state *st, const char *fmt, ...)
     return 0;
 }
 
-static int nomem(struct qtr_cfg_state *st)
+int qtr_cfg_nomem(struct qtr_cfg_state *st)
 {
-    fail(st, "out of memory");
+    qtr_cfg_fail(st, "out of memory");
     st->err->code = QTR_ERR_NOMEM;
     return 0;
 }
 
-static int set_str(struct qtr_cfg_state *st, char **dst, const char *value)
+int qtr_cfg_set_str(struct qtr_cfg_state *st, char **dst, const char *value)
 {
     char *v = qtr_strdup(value);
     if (!v)
-        return nomem(st);
+        return qtr_cfg_nomem(st);
     free(*dst);
     *dst = v;
     return 1;
@@ -57,26 +53,26 @@ static int parse_double(struct qtr_cfg_state *st, const char *name, const char *
     errno = 0;
     double d = strtod(value, &end);
     if (end == value || *end != '\0' || errno || !isfinite(d))
-        return fail(st, "'%s' must be a number (use a decimal point), not '%s'", name, value);
+        return qtr_cfg_fail(st, "'%s' must be a number (use a decimal point), not '%s'", name, value);
     *out = d;
     return 1;
 }
 
 /* A number >= lo (or > lo when `open`), for keys where a negative value has no meaning. */
-static int parse_min(struct qtr_cfg_state *st, const char *name, const char *value, double lo,
+int qtr_cfg_parse_min(struct qtr_cfg_state *st, const char *name, const char *value, double lo,
                      int open, const char *what, double *out)
 {
     double d = 0.0; /* set by parse_double; initialised for gcc -O2 -Werror */
     if (!parse_double(st, name, value, &d))
         return 0;
     if (open ? !(d > lo) : !(d >= lo))
-        return fail(st, "'%s' must be %s %g (%s), not '%s'", name, open ? "more than" : "at least",
+        return qtr_cfg_fail(st, "'%s' must be %s %g (%s), not '%s'", name, open ? "more than" : "at least",
                     lo, what, value);
     *out = d;
     return 1;
 }
 
-static int parse_uint(struct qtr_cfg_state *st, const char *name, const char *value,
+int qtr_cfg_parse_uint(struct qtr_cfg_state *st, const char *name, const char *value,
                       unsigned long long min, unsigned long long max, unsigned long long *out)
 {
     char *end;
@@ -88,7 +84,7 @@ static int parse_uint(struct qtr_cfg_state *st, const char *name, const char *va
         ok = *end == '\0' && !errno && v >= min && v <= max;
     }
     if (!ok)
-        return fail(st, "'%s' must be a whole number from %llu to %llu, not '%s'", name, min, max,
+        return qtr_cfg_fail(st, "'%s' must be a whole number from %llu to %llu, not '%s'", name, min, max,
                     value);
     *out = v;
     return 1;
@@ -103,7 +99,7 @@ static int parse_bool(struct qtr_cfg_state *st, const char *name, const char *va
              !strcasecmp(value, "nein"))
         *out = 0;
     else
-        return fail(st, "'%s' must be yes or no, not '%s'", name, value);
+        return qtr_cfg_fail(st, "'%s' must be yes or no, not '%s'", name, value);
     return 1;
 }
 
@@ -132,14 +128,14 @@ static int parse_list(struct qtr_cfg_state *st, const char *name, const char *va
         goto bad;
     for (size_t i = 1; i < n; i++)
         if (!(v[i] > v[i - 1]))
-            return fail(st,
+            return qtr_cfg_fail(st,
                         "the limits in '%s' must increase strictly from left to right, as in "
                         "'%s', not '%s'",
                         name, n == 3 ? "-1, 1, 1.5" : "-1, 1", value);
     memcpy(out, v, n * sizeof *v);
     return 1;
 bad:
-    return fail(st,
+    return qtr_cfg_fail(st,
                 "'%s' must be %zu numbers separated by commas (decimal point), e.g. '%s', "
                 "not '%s'",
                 name, n, n == 3 ? "-1, 1, 1.5" : "-1, 1", value);
@@ -153,7 +149,7 @@ static int days_in_month(int y, int m)
 }
 
 /* A calendar date written YYYY-MM-DD, years 1900-2200. */
-static int parse_date(struct qtr_cfg_state *st, const char *name, const char *value, char **dst)
+int qtr_cfg_parse_date(struct qtr_cfg_state *st, const char *name, const char *value, char **dst)
 {
     static const char *months[] = {"January",   "February", "March",    "April",
                                    "May",       "June",     "July",     "August",
@@ -166,23 +162,23 @@ static int parse_date(struct qtr_cfg_state *st, const char *name, const char *va
     if (!shape) {
         int d, m, y, k = 0;
         if (sscanf(v, "%2d.%2d.%4d%n", &d, &m, &y, &k) == 3 && v[k] == '\0')
-            return fail(st, "'%s' must be written YYYY-MM-DD: write '%04d-%02d-%02d' for '%s'",
+            return qtr_cfg_fail(st, "'%s' must be written YYYY-MM-DD: write '%04d-%02d-%02d' for '%s'",
                         name, y, m, d, v);
-        return fail(st, "'%s' must be a date written YYYY-MM-DD (e.g. 2022-12-31), not '%s'", name,
+        return qtr_cfg_fail(st, "'%s' must be a date written YYYY-MM-DD (e.g. 2022-12-31), not '%s'", name,
                     v);
     }
     int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
     int m = (v[5] - '0') * 10 + (v[6] - '0');
     int d = (v[8] - '0') * 10 + (v[9] - '0');
     if (y < 1900 || y > 2200)
-        return fail(st, "'%s' = %s: the year must be from 1900 to 2200", name, v);
+        return qtr_cfg_fail(st, "'%s' = %s: the year must be from 1900 to 2200", name, v);
     if (m < 1 || m > 12)
-        return fail(st, "'%s' = %s is not a date: there is no month %d (write YYYY-MM-DD)", name, v,
+        return qtr_cfg_fail(st, "'%s' = %s is not a date: there is no month %d (write YYYY-MM-DD)", name, v,
                     m);
     if (d < 1 || d > days_in_month(y, m))
-        return fail(st, "'%s' = %s is not a date: %s %d has %d days (write YYYY-MM-DD)", name, v,
+        return qtr_cfg_fail(st, "'%s' = %s is not a date: %s %d has %d days (write YYYY-MM-DD)", name, v,
                     months[m - 1], y, days_in_month(y, m));
-    return set_str(st, dst, v);
+    return qtr_cfg_set_str(st, dst, v);
 }
 
 static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v)
@@ -190,16 +186,16 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
     struct qtr_config *c = st->cfg;
     unsigned long long u = 0;
     if (!strcmp(name, "title"))
-        return set_str(st, &c->title, v);
+        return qtr_cfg_set_str(st, &c->title, v);
     if (!strcmp(name, "language")) {
         if (strcmp(v, "de") && strcmp(v, "en"))
-            return fail(st, "language must be 'de' or 'en', not '%s'", v);
-        return set_str(st, &c->language, v);
+            return qtr_cfg_fail(st, "language must be 'de' or 'en', not '%s'", v);
+        return qtr_cfg_set_str(st, &c->language, v);
     }
     if (!strcmp(name, "output")) {
         char *p = qtr_path_resolve(c->dir, v);
         if (!p)
-            return nomem(st);
+            return qtr_cfg_nomem(st);
         free(c->output);
         c->output = p;
         return 1;
@@ -210,19 +206,19 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
             while (*p >= '0' && *p <= '9')
                 p++;
             if (p == v + 5 || *p)
-                return fail(st, "crs '%s' is not an EPSG code; write e.g. EPSG:25832", v);
+                return qtr_cfg_fail(st, "crs '%s' is not an EPSG code; write e.g. EPSG:25832", v);
         }
-        return set_str(st, &c->crs, v);
+        return qtr_cfg_set_str(st, &c->crs, v);
     }
     if (!strcmp(name, "min_population"))
-        return parse_min(st, name, v, 0, 0, "residents", &c->min_population);
+        return qtr_cfg_parse_min(st, name, v, 0, 0, "residents", &c->min_population);
     if (!strcmp(name, "small_districts")) {
         if (!strcmp(v, "exclude"))
             c->small_exclude = 1;
         else if (!strcmp(v, "keep"))
             c->small_exclude = 0;
         else
-            return fail(st, "small_districts must be 'exclude' or 'keep', not '%s'", v);
+            return qtr_cfg_fail(st, "small_districts must be 'exclude' or 'keep', not '%s'", v);
         return 1;
     }
     if (!strcmp(name, "decomposition")) {
@@ -231,20 +227,20 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
         else if (!strcmp(v, "shapley_three_player"))
             c->decomposition_three_player = 1;
         else
-            return fail(st,
+            return qtr_cfg_fail(st,
                         "decomposition must be 'shapley' (as R segregation) or "
                         "'shapley_three_player', not '%s'",
                         v);
         return 1;
     }
     if (!strcmp(name, "seed")) {
-        if (!parse_uint(st, name, v, 0, UINT64_MAX, &u))
+        if (!qtr_cfg_parse_uint(st, name, v, 0, UINT64_MAX, &u))
             return 0;
         c->seed = u;
         return 1;
     }
     if (!strcmp(name, "permutations")) {
-        if (!parse_uint(st, name, v, 0, 1000000, &u))
+        if (!qtr_cfg_parse_uint(st, name, v, 0, 1000000, &u))
             return 0;
         c->permutations = (unsigned)u;
         return 1;
@@ -254,7 +250,7 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
     if (!strcmp(name, "null")) {
         int m = qtr_null_model_parse(v);
         if (m < 0)
-            return fail(st,
+            return qtr_cfg_fail(st,
                         "null must be permutation, evenness, systematic or bootstrap, not "
                         "'%s'",
                         v);
@@ -284,7 +280,7 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
             ok = end != p2 && !*end && isfinite(xy[1]);
         }
         if (!ok)
-            return fail(st,
+            return qtr_cfg_fail(st,
                         "centre is 'mean', 'population' or 'X, Y' in metres of the work CRS "
                         "(e.g. the town hall), not '%s'",
                         v);
@@ -294,9 +290,9 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
         return 1;
     }
     if (!strcmp(name, "central_radius"))
-        return parse_min(st, name, v, 0, 1, "metres", &c->central_radius);
+        return qtr_cfg_parse_min(st, name, v, 0, 1, "metres", &c->central_radius);
     if (!strcmp(name, "min_count")) {
-        if (!parse_uint(st, name, v, 0, 1000, &u))
+        if (!qtr_cfg_parse_uint(st, name, v, 0, 1000, &u))
             return 0;
         c->min_count = (double)u;
         return 1;
@@ -318,7 +314,7 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
                 hi = NAN;
         }
         if (!isfinite(lo) || !isfinite(hi) || lo < 0 || hi < lo)
-            return fail(st,
+            return qtr_cfg_fail(st,
                         "suppressed_range must be 'LOW..HIGH' with 0 <= LOW <= HIGH, e.g. "
                         "'1..2', not '%s'",
                         v);
@@ -326,272 +322,26 @@ static int on_analysis(struct qtr_cfg_state *st, const char *name, const char *v
         c->suppressed_high = hi;
         return 1;
     }
-    return fail(st,
+    return qtr_cfg_fail(st,
                 "unknown key '%s' in [analysis] (known: title, language, output, crs, "
                 "min_population, small_districts, decomposition, seed, permutations, null, strict, "
                 "pysal_compatible, centre, central_radius, min_count, suppressed_range)",
                 name);
 }
 
-/* merge = A + B [= NAME], C + D [= NAME], ...: each group two or more features (keys or
- * names), optionally the merged district's name. */
-static int parse_merges(struct qtr_cfg_state *st, const char *v)
-{
-    struct qtr_config *c = st->cfg;
-    char *buf = qtr_strdup(v);
-    if (!buf)
-        return nomem(st);
-    int ok = 1;
-    for (char *grp = buf, *next; ok && grp; grp = next) {
-        next = strchr(grp, ',');
-        if (next)
-            *next++ = '\0';
-        char *eq = strchr(grp, '=');
-        char *nm = NULL;
-        if (eq) {
-            *eq = '\0';
-            nm = qtr_trim_inplace(eq + 1);
-        }
-        char *members = qtr_trim_inplace(grp);
-        if (!*members && !nm && !next)
-            break; /* a trailing comma */
-        struct qtr_merge_spec m = {0};
-        for (char *p = members, *q; p; p = q) {
-            q = strchr(p, '+');
-            if (q)
-                *q++ = '\0';
-            char *t = qtr_trim_inplace(p);
-            char **mm = realloc(m.members, (m.nmembers + 1) * sizeof *mm);
-            if (!mm || !(mm[m.nmembers] = qtr_strdup(t))) {
-                if (mm)
-                    m.members = mm;
-                ok = nomem(st);
-                break;
-            }
-            m.members = mm;
-            m.nmembers++;
-            if (!*t) {
-                ok = fail(st,
-                          "merge: '%s%s%s' has an empty member; write the districts to merge as "
-                          "keys or names joined by '+', e.g. merge = Moorburg + Altenwerder = "
-                          "Moorburg und Altenwerder",
-                          members, nm ? " = " : "", nm ? nm : "");
-                break;
-            }
-        }
-        /* one member is a key standing on several features (checked with the boundaries) */
-        if (ok && nm && !*nm)
-            ok = fail(st, "merge: '%s =' has no name after '='", members);
-        if (ok && nm && !(m.name = qtr_strdup(nm)))
-            ok = nomem(st);
-        struct qtr_merge_spec *all =
-            ok ? realloc(c->bnd_merges, (c->nbnd_merges + 1) * sizeof *all) : NULL;
-        if (ok && !all)
-            ok = nomem(st);
-        if (!ok) {
-            for (size_t k = 0; k < m.nmembers; k++)
-                free(m.members[k]);
-            free(m.members);
-            free(m.name);
-            break;
-        }
-        c->bnd_merges = all;
-        c->bnd_merges[c->nbnd_merges++] = m;
-    }
-    free(buf);
-    return ok;
-}
-
-static int on_boundaries(struct qtr_cfg_state *st, const char *name, const char *v)
-{
-    struct qtr_config *c = st->cfg;
-    if (!strcmp(name, "source"))
-        return qtr_config_set_source(c->dir, v, &c->bnd_source, &c->bnd_conn) ? nomem(st) : 1;
-    if (!strcmp(name, "layer"))
-        return set_str(st, &c->bnd_layer, v);
-    if (!strcmp(name, "sql"))
-        return set_str(st, &c->bnd_sql, v);
-    if (!strcmp(name, "key"))
-        return set_str(st, &c->bnd_key, v);
-    if (!strcmp(name, "name"))
-        return set_str(st, &c->bnd_name, v);
-    if (!strcmp(name, "crs"))
-        return set_str(st, &c->bnd_crs, v);
-    if (!strcmp(name, "parent")) {
-        if (!strncmp(v, "prefix:", 7)) {
-            char *end;
-            errno = 0;
-            unsigned long n = strtoul(v + 7, &end, 10);
-            if (!(v[7] >= '0' && v[7] <= '9') || *end || errno || n < 1 || n > 64)
-                return fail(st,
-                            "parent = '%s': write prefix:N with N from 1 to 64 (the first N "
-                            "characters of the key), or a column name",
-                            v);
-        }
-        return set_str(st, &c->bnd_parent, v);
-    }
-    if (!strcmp(name, "attribution"))
-        return set_str(st, &c->bnd_attribution, v);
-    if (!strcmp(name, "merge"))
-        return parse_merges(st, v);
-    if (!strcmp(name, "parent_label"))
-        return set_str(st, &c->bnd_parent_label, v);
-    if (!strcmp(name, "parent_label_en"))
-        return set_str(st, &c->bnd_parent_label_en, v);
-    return fail(st,
-                "unknown key '%s' in [boundaries] (known: source, layer, sql, key, name, crs, "
-                "parent, parent_label, parent_label_en, attribution, merge)",
-                name);
-}
-
-/* carry = area | weights COLUMN | correspondence PATH */
-static int parse_carry(struct qtr_cfg_state *st, struct qtr_table_spec *cur, const char *v)
-{
-    size_t w = strcspn(v, " \t");
-    const char *arg = v + w;
-    while (*arg == ' ' || *arg == '\t')
-        arg++;
-    free(cur->carry_weights);
-    free(cur->carry_corr);
-    cur->carry_weights = cur->carry_corr = NULL;
-    if (w == 4 && !strncmp(v, "area", 4)) {
-        if (*arg)
-            return fail(st, "carry = area takes nothing after it, not '%s'", arg);
-        cur->carry = QTR_TABLE_CARRY_AREA;
-        return 1;
-    }
-    if (w == 7 && !strncmp(v, "weights", 7)) {
-        if (!*arg)
-            return fail(st, "carry = weights needs the column of the ancillary count of the "
-                            "analysis districts, e.g. 'carry = weights inhabitants_2024'");
-        cur->carry = QTR_TABLE_CARRY_WEIGHTS;
-        return set_str(st, &cur->carry_weights, arg);
-    }
-    if (w == 14 && !strncmp(v, "correspondence", 14)) {
-        if (!*arg)
-            return fail(st, "carry = correspondence needs the path of the correspondence table "
-                            "(CSV: source key, target key, share), e.g. 'carry = correspondence "
-                            "lor2019_lor2021.csv'");
-        cur->carry = QTR_TABLE_CARRY_CORRESPONDENCE;
-        if (!(cur->carry_corr = qtr_path_resolve(st->cfg->dir, arg)))
-            return nomem(st);
-        return 1;
-    }
-    return fail(st, "carry must be 'area', 'weights COLUMN' or 'correspondence PATH', not '%s'", v);
-}
-
-static int on_table(struct qtr_cfg_state *st, const char *sec, const char *name, const char *v)
-{
-    struct qtr_config *c = st->cfg;
-    struct qtr_table_spec *cur = &c->tables[st->cur];
-    unsigned long long u = 0;
-    if (!strcmp(name, "source"))
-        return qtr_config_set_source(c->dir, v, &cur->source, &cur->conn) ? nomem(st) : 1;
-    if (!strcmp(name, "layer"))
-        return set_str(st, &cur->layer, v);
-    if (!strcmp(name, "sql"))
-        return set_str(st, &cur->sql, v);
-    if (!strcmp(name, "key"))
-        return set_str(st, &cur->key, v);
-    if (!strcmp(name, "join")) {
-        if (!strcmp(v, "key"))
-            cur->join = QTR_JOIN_KEY;
-        else if (!strcmp(v, "name"))
-            cur->join = QTR_JOIN_NAME;
-        else
-            return fail(st, "join must be 'key' or 'name', not '%s'", v);
-        return 1;
-    }
-    if (!strcmp(name, "sheet"))
-        return set_str(st, &cur->sheet, v);
-    if (!strcmp(name, "header_row")) {
-        if (!parse_uint(st, name, v, 1, 100000, &u))
-            return 0;
-        cur->header_row = (size_t)u;
-        return 1;
-    }
-    if (!strcmp(name, "skip_rows")) {
-        if (!parse_uint(st, name, v, 0, 100000, &u))
-            return 0;
-        cur->skip_rows = (size_t)u;
-        return 1;
-    }
-    if (!strcmp(name, "separator")) {
-        if (!strcmp(v, "semicolon") || !strcmp(v, "\";\"") || !strcmp(v, "';'"))
-            cur->separator = ';';
-        else if (!strcmp(v, "comma") || !strcmp(v, ","))
-            cur->separator = ',';
-        else if (!strcmp(v, "tab") || !strcmp(v, "\\t"))
-            cur->separator = '\t';
-        else if (!strcmp(v, "pipe") || !strcmp(v, "|"))
-            cur->separator = '|';
-        else
-            return fail(st,
-                        "separator must be semicolon, comma, tab or pipe, not '%s' (a bare "
-                        "';' starts a comment in INI files)",
-                        v);
-        return 1;
-    }
-    if (!strcmp(name, "encoding")) {
-        if (!strcasecmp(v, "utf-8") || !strcasecmp(v, "utf8"))
-            cur->encoding = QTR_ENC_UTF8;
-        else if (!strcasecmp(v, "cp1252") || !strcasecmp(v, "windows-1252") ||
-                 !strcasecmp(v, "latin1") || !strcasecmp(v, "iso-8859-1") ||
-                 !strcasecmp(v, "iso-8859-15"))
-            cur->encoding = QTR_ENC_CP1252;
-        else
-            return fail(st, "encoding must be utf-8, cp1252 or latin1, not '%s'", v);
-        return 1;
-    }
-    if (!strcmp(name, "decimal")) {
-        if (strcmp(v, ",") && strcmp(v, ".") && strcmp(v, "comma") && strcmp(v, "point"))
-            return fail(st, "decimal must be ',' or '.', not '%s'", v);
-        cur->decimal = (v[0] == ',' || v[0] == 'c') ? ',' : '.';
-        return 1;
-    }
-    if (!strcmp(name, "suffix"))
-        return set_str(st, &cur->suffix, v);
-    if (!strcmp(name, "columns"))
-        return set_str(st, &cur->columns, v);
-    if (!strcmp(name, "na_values"))
-        return set_str(st, &cur->na_values, v);
-    if (!strcmp(name, "date"))
-        return parse_date(st, name, v, &cur->date);
-    if (!strcmp(name, "attribution"))
-        return set_str(st, &cur->attribution, v);
-    if (!strcmp(name, "not_counts"))
-        return set_str(st, &cur->not_counts, v);
-    if (!strcmp(name, "boundaries"))
-        return qtr_config_set_source(c->dir, v, &cur->bnd_source, &cur->bnd_conn) ? nomem(st)
-                                                                                 : 1;
-    if (!strcmp(name, "boundaries_key"))
-        return set_str(st, &cur->bnd_key, v);
-    if (!strcmp(name, "boundaries_layer"))
-        return set_str(st, &cur->bnd_layer, v);
-    if (!strcmp(name, "carry"))
-        return parse_carry(st, cur, v);
-    if (!strcmp(name, "sliver_area"))
-        return parse_min(st, name, v, 0, 0, "an area in m²", &cur->sliver_area);
-    return fail(st,
-                "unknown key '%s' in [%s] (known: source, layer, sql, key, join, sheet, "
-                "header_row, skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
-                "attribution, not_counts, boundaries, boundaries_key, boundaries_layer, carry, "
-                "sliver_area)",
-                name, sec);
-}
 
 static int on_population(struct qtr_cfg_state *st, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
     if (!strcmp(name, "total"))
-        return set_str(st, &c->total, v);
+        return qtr_cfg_set_str(st, &c->total, v);
     if (!strcmp(name, "date"))
-        return parse_date(st, name, v, &c->date);
+        return qtr_cfg_parse_date(st, name, v, &c->date);
     if (!strcmp(name, "previous_total"))
-        return set_str(st, &c->previous_total, v);
+        return qtr_cfg_set_str(st, &c->previous_total, v);
     if (!strcmp(name, "previous_date"))
-        return parse_date(st, name, v, &c->previous_date);
-    return fail(st,
+        return qtr_cfg_parse_date(st, name, v, &c->previous_date);
+    return qtr_cfg_fail(st,
                 "unknown key '%s' in [population] (known: total, date, previous_total, "
                 "previous_date)",
                 name);
@@ -601,16 +351,16 @@ static int on_group(struct qtr_cfg_state *st, const char *sec, const char *name,
 {
     struct qtr_group_spec *cur = &st->cfg->groups[st->cur];
     if (!strcmp(name, "column"))
-        return set_str(st, &cur->column, v);
+        return qtr_cfg_set_str(st, &cur->column, v);
     if (!strcmp(name, "label"))
-        return set_str(st, &cur->label, v);
+        return qtr_cfg_set_str(st, &cur->label, v);
     if (!strcmp(name, "label_en"))
-        return set_str(st, &cur->label_en, v);
+        return qtr_cfg_set_str(st, &cur->label_en, v);
     if (!strcmp(name, "previous"))
-        return set_str(st, &cur->previous, v);
+        return qtr_cfg_set_str(st, &cur->previous, v);
     if (!strcmp(name, "multigroup"))
         return parse_bool(st, name, v, &cur->multigroup);
-    return fail(st,
+    return qtr_cfg_fail(st,
                 "unknown key '%s' in [%s] (known: column, label, label_en, previous, "
                 "multigroup)",
                 name, sec);
@@ -620,22 +370,22 @@ static int on_indicator(struct qtr_cfg_state *st, const char *sec, const char *n
 {
     struct qtr_indicator_spec *cur = &st->cfg->indicators[st->cur];
     if (!strcmp(name, "expr"))
-        return set_str(st, &cur->expr, v);
+        return qtr_cfg_set_str(st, &cur->expr, v);
     if (!strcmp(name, "previous"))
-        return set_str(st, &cur->previous, v);
+        return qtr_cfg_set_str(st, &cur->previous, v);
     if (!strcmp(name, "change"))
-        return set_str(st, &cur->change, v);
+        return qtr_cfg_set_str(st, &cur->change, v);
     if (!strcmp(name, "numerator"))
-        return set_str(st, &cur->numerator, v);
+        return qtr_cfg_set_str(st, &cur->numerator, v);
     if (!strcmp(name, "denominator"))
-        return set_str(st, &cur->denominator, v);
+        return qtr_cfg_set_str(st, &cur->denominator, v);
     if (!strcmp(name, "field")) {
         static const char *fields[] = {"bildung",    "arbeit", "wohnen",    "jugend",
                                        "gesundheit", "kultur", "verwaltung"};
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
             if (!strcmp(v, fields[i]))
-                return set_str(st, &cur->field, v);
-        return fail(st,
+                return qtr_cfg_set_str(st, &cur->field, v);
+        return qtr_cfg_fail(st,
                     "field must be one of bildung, arbeit, wohnen, jugend, gesundheit, "
                     "kultur, verwaltung, not '%s'",
                     v);
@@ -646,35 +396,35 @@ static int on_indicator(struct qtr_cfg_state *st, const char *sec, const char *n
         else if (!strcmp(v, "higher_better"))
             cur->higher_worse = 0;
         else
-            return fail(st, "direction must be higher_worse or higher_better, not '%s'", v);
+            return qtr_cfg_fail(st, "direction must be higher_worse or higher_better, not '%s'", v);
         return 1;
     }
     if (!strcmp(name, "unit"))
-        return set_str(st, &cur->unit, v);
+        return qtr_cfg_set_str(st, &cur->unit, v);
     if (!strcmp(name, "label"))
-        return set_str(st, &cur->label, v);
+        return qtr_cfg_set_str(st, &cur->label, v);
     if (!strcmp(name, "label_en"))
-        return set_str(st, &cur->label_en, v);
+        return qtr_cfg_set_str(st, &cur->label_en, v);
     if (!strcmp(name, "status_weight") || !strcmp(name, "dynamics_weight"))
-        return parse_min(st, name, v, 0, 0,
+        return qtr_cfg_parse_min(st, name, v, 0, 0,
                          "a weight; use direction = higher_better to turn an indicator round",
                          name[0] == 's' ? &cur->status_weight : &cur->dynamics_weight);
     if (!strcmp(name, "min_denominator"))
-        return parse_min(st, name, v, 0, 0, "the smallest denominator shown",
+        return qtr_cfg_parse_min(st, name, v, 0, 0, "the smallest denominator shown",
                          &cur->min_denominator);
     if (!strcmp(name, "classification")) {
         if (strcmp(v, "quantile") && strcmp(v, "jenks") && strcmp(v, "sd") && strcmp(v, "equal"))
-            return fail(st, "classification must be quantile, jenks, sd or equal, not '%s'", v);
-        return set_str(st, &cur->classification, v);
+            return qtr_cfg_fail(st, "classification must be quantile, jenks, sd or equal, not '%s'", v);
+        return qtr_cfg_set_str(st, &cur->classification, v);
     }
     if (!strcmp(name, "classes")) {
         unsigned long long u = 0;
-        if (!parse_uint(st, name, v, 2, 12, &u))
+        if (!qtr_cfg_parse_uint(st, name, v, 2, 12, &u))
             return 0;
         cur->classes = (int)u;
         return 1;
     }
-    return fail(st,
+    return qtr_cfg_fail(st,
                 "unknown key '%s' in [%s] (known: expr, previous, change, numerator, "
                 "denominator, field, direction, unit, label, label_en, status_weight, "
                 "dynamics_weight, min_denominator, classification, classes)",
@@ -686,13 +436,13 @@ static int on_renewal(struct qtr_cfg_state *st, const char *name, const char *v)
     struct qtr_config *c = st->cfg;
     if (!strcmp(name, "method")) {
         if (strcmp(v, "mss") && strcmp(v, "rank"))
-            return fail(st, "method must be 'mss' or 'rank', not '%s'", v);
-        return set_str(st, &c->renewal_method, v);
+            return qtr_cfg_fail(st, "method must be 'mss' or 'rank', not '%s'", v);
+        return qtr_cfg_set_str(st, &c->renewal_method, v);
     }
     if (!strcmp(name, "standardise")) {
         if (strcmp(v, "z") && strcmp(v, "z_weighted") && strcmp(v, "percentile"))
-            return fail(st, "standardise must be z, z_weighted or percentile, not '%s'", v);
-        return set_str(st, &c->standardise, v);
+            return qtr_cfg_fail(st, "standardise must be z, z_weighted or percentile, not '%s'", v);
+        return qtr_cfg_set_str(st, &c->standardise, v);
     }
     if (!strcmp(name, "status_thresholds"))
         return parse_list(st, name, v, c->status_thresholds, 3);
@@ -703,7 +453,7 @@ static int on_renewal(struct qtr_cfg_state *st, const char *name, const char *v)
         if (!parse_double(st, name, v, &y))
             return 0;
         if (!(y > 0 && y <= 100))
-            return fail(st,
+            return qtr_cfg_fail(st,
                         "'years' must be more than 0 and at most 100 (the years between the "
                         "two reference dates), not '%s'; leave it out to take it from the "
                         "dates",
@@ -712,16 +462,16 @@ static int on_renewal(struct qtr_cfg_state *st, const char *name, const char *v)
         return 1;
     }
     if (!strcmp(name, "attention"))
-        return set_str(st, &c->attention, v);
+        return qtr_cfg_set_str(st, &c->attention, v);
     if (!strcmp(name, "exclude"))
-        return set_str(st, &c->exclude, v);
+        return qtr_cfg_set_str(st, &c->exclude, v);
     if (!strcmp(name, "invalid_column"))
-        return set_str(st, &c->invalid_column, v);
+        return qtr_cfg_set_str(st, &c->invalid_column, v);
     if (!strcmp(name, "population"))
-        return set_str(st, &c->renewal_population, v);
+        return qtr_cfg_set_str(st, &c->renewal_population, v);
     if (!strcmp(name, "segregation_group"))
-        return set_str(st, &c->segregation_group, v);
-    return fail(st,
+        return qtr_cfg_set_str(st, &c->segregation_group, v);
+    return qtr_cfg_fail(st,
                 "unknown key '%s' in [renewal] (known: method, standardise, "
                 "status_thresholds, dynamics_thresholds, years, attention, exclude, "
                 "invalid_column, population, segregation_group)",
@@ -733,11 +483,11 @@ static int on_target(struct qtr_cfg_state *st, const char *sec, const char *name
     struct qtr_target_spec *cur = &st->cfg->targets[st->cur];
     unsigned long long u = 0;
     if (!strcmp(name, "indicator"))
-        return set_str(st, &cur->indicator, v);
+        return qtr_cfg_set_str(st, &cur->indicator, v);
     if (!strcmp(name, "value"))
         return parse_double(st, name, v, &cur->value);
     if (!strcmp(name, "year") || !strcmp(name, "baseline_year")) {
-        if (!parse_uint(st, name, v, 1900, 2200, &u))
+        if (!qtr_cfg_parse_uint(st, name, v, 1900, 2200, &u))
             return 0;
         if (!strcmp(name, "year"))
             cur->year = (int)u;
@@ -746,8 +496,8 @@ static int on_target(struct qtr_cfg_state *st, const char *sec, const char *name
         return 1;
     }
     if (!strcmp(name, "district"))
-        return set_str(st, &cur->district, v);
-    return fail(st,
+        return qtr_cfg_set_str(st, &cur->district, v);
+    return qtr_cfg_fail(st,
                 "unknown key '%s' in [%s] (known: indicator, value, year, baseline_year, "
                 "district)",
                 name, sec);
@@ -762,7 +512,7 @@ static int add_spec(struct qtr_cfg_state *st, void **arr, size_t *n, size_t size
         if (a)
             *arr = a;
         free(idc);
-        return nomem(st);
+        return qtr_cfg_nomem(st);
     }
     *arr = a;
     memset(a + *n * size, 0, size);
@@ -806,22 +556,22 @@ int qtr_cfg_interpret(struct qtr_cfg_state *st, const struct qtr_cfg_entry *e)
     if (!name)
         return open_section(st, sec, e->line);
     if (!sec[0])
-        return fail(st,
+        return qtr_cfg_fail(st,
                     "'%s' stands before any [section]; move it under the section it belongs "
                     "to",
                     name);
     if (!name[0])
-        return fail(st, "the line has no key before '='");
+        return qtr_cfg_fail(st, "the line has no key before '='");
     if (!v[0] && !strcmp(name, "separator"))
-        return fail(st, "separator must be semicolon, comma, tab or pipe, not empty (a bare ';' "
+        return qtr_cfg_fail(st, "separator must be semicolon, comma, tab or pipe, not empty (a bare ';' "
                         "starts a comment in INI files: write 'separator = semicolon')");
     if (!v[0])
-        return fail(st, "'%s' has no value; write one, or delete the line to get the default",
+        return qtr_cfg_fail(st, "'%s' has no value; write one, or delete the line to get the default",
                     name);
     if (!strcmp(sec, "analysis"))
         return on_analysis(st, name, v);
     if (!strcmp(sec, "boundaries"))
-        return on_boundaries(st, name, v);
+        return qtr_cfg_on_boundaries(st, name, v);
     if (!strcmp(sec, "population"))
         return on_population(st, name, v);
     if (!strcmp(sec, "renewal"))
@@ -829,7 +579,7 @@ int qtr_cfg_interpret(struct qtr_cfg_state *st, const struct qtr_cfg_entry *e)
     if (!strcmp(sec, "batch"))
         return qtr_cfg_on_batch(st, name, v);
     if (qtr_starts_with(sec, "table "))
-        return on_table(st, sec, name, v);
+        return qtr_cfg_on_table(st, sec, name, v);
     if (qtr_starts_with(sec, "group "))
         return on_group(st, sec, name, v);
     if (qtr_starts_with(sec, "indicator "))
