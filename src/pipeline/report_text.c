@@ -405,13 +405,16 @@ int qtr_report_summary(struct rs *r)
     }
     b.len = 0;
     size_t w = qtr_report_warnings(&st->report);
+    size_t nn = st->report.n - w;
     qtr_buf_printf(&b,
                    T(r,
-                     "Beim Zusammenführen der Tabellen mit den Gebieten gab es %zu Warnungen "
-                     "und %zu Hinweise (Abschnitt Datenqualität).",
-                     "Joining the tables to the districts gave %zu warnings and %zu notes (see "
-                     "Data quality)."),
-                   w, st->report.n - w);
+                     "Beim Zusammenführen der Tabellen mit den Gebieten gab es %zu %s und %zu %s "
+                     "(Abschnitt Datenqualität).",
+                     "Joining the tables to the districts gave %zu %s and %zu %s (see Data "
+                     "quality)."),
+                   w,
+                   w == 1 ? T(r, "Warnung", "warning") : T(r, "Warnungen", "warnings"), nn,
+                   nn == 1 ? T(r, "Hinweis", "note") : T(r, "Hinweise", "notes"));
     rc = para(r, b.data);
 out:
     qtr_buf_release(&b);

@@ -201,7 +201,7 @@ static void test_key_on_two_features(void **state)
             "[table t]\nsource = t.csv\nkey = nr\nattribution = test\n"
             "[population]\ntotal = ew\n[group mh]\nlabel = MH\ncolumn = mh\n");
     fclose(f);
-    snprintf(args, sizeof args, "run %s --no-report -q", ini);
+    snprintf(args, sizeof args, "run %s -q", ini);
     char *out = NULL;
     int rc = qtr_run_cli(args, &out);
     if (rc != 0)
@@ -232,6 +232,15 @@ static void test_key_on_two_features(void **state)
     }
     assert_int_equal(dup, 0);
     GDALClose(ds);
+    /* the report counts the one note (the merge) in the singular */
+    snprintf(gpkg, sizeof gpkg, "%s/out/report.html", tmp);
+    f = fopen(gpkg, "r");
+    assert_non_null(f);
+    static char html[1 << 22];
+    size_t got = fread(html, 1, sizeof html - 1, f);
+    html[got] = '\0';
+    fclose(f);
+    assert_non_null(strstr(html, "gab es 0 Warnungen und 1 Hinweis (Abschnitt Datenqualität)"));
 }
 
 int main(void)
