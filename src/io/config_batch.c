@@ -23,16 +23,11 @@ int qtr_cfg_on_batch(struct qtr_cfg_state *st, const char *name, const char *v)
 {
     struct qtr_config *c = st->cfg;
     if (!strcmp(name, "by")) {
-        if (!strncmp(v, "prefix:", 7)) {
-            char *end;
-            errno = 0;
-            unsigned long n = strtoul(v + 7, &end, 10);
-            if (!(v[7] >= '0' && v[7] <= '9') || *end || errno || n < 1 || n > 64)
-                return qtr_cfg_fail(st,
-                            "by = '%s': write prefix:N with N from 1 to 64 (the first N "
-                            "characters of the district key), or a column of the boundaries",
-                            v);
-        }
+        if (!qtr_cfg_prefix_ok(v))
+            return qtr_cfg_fail(st,
+                                "by = '%s': write prefix:N with N from 1 to 64 (the first N "
+                                "characters of the district key), or a column of the boundaries",
+                                v);
         return qtr_cfg_set_str(st, &c->batch_by, v);
     }
     if (!strcmp(name, "name"))

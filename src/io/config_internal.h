@@ -96,4 +96,8 @@ int qtr_cfg_parse_uint(struct qtr_cfg_state *st, const char *name, const char *v
 int qtr_cfg_on_boundaries(struct qtr_cfg_state *st, const char *name, const char *v);
 int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name, const char *v);
 
+/* 0 when v starts with "prefix:" but is not prefix:N with N from 1 to 64 ([boundaries] parent,
+ * [batch] by); 1 otherwise (prefix:N, or a column name). */
+int qtr_cfg_prefix_ok(const char *v);
+
 #endif

@@ -52,11 +52,12 @@ static int parse_merges(struct qtr_cfg_state *st, const char *v)
             m.members = mm;
             m.nmembers++;
             if (!*t) {
-                ok = qtr_cfg_fail(st,
-                          "merge: '%s%s%s' has an empty member; write the districts to merge as "
-                          "keys or names joined by '+', e.g. merge = Moorburg + Altenwerder = "
-                          "Moorburg und Altenwerder",
-                          members, nm ? " = " : "", nm ? nm : "");
+                ok = qtr_cfg_fail(
+                    st,
+                    "merge: '%s%s%s' has an empty member; write the districts to merge as "
+                    "keys or names joined by '+', e.g. merge = Moorburg + Altenwerder = "
+                    "Moorburg und Altenwerder",
+                    members, nm ? " = " : "", nm ? nm : "");
                 break;
             }
         }
@@ -87,7 +88,8 @@ int qtr_cfg_on_boundaries(struct qtr_cfg_state *st, const char *name, const char
 {
     struct qtr_config *c = st->cfg;
     if (!strcmp(name, "source"))
-        return qtr_config_set_source(c->dir, v, &c->bnd_source, &c->bnd_conn) ? qtr_cfg_nomem(st) : 1;
+        return qtr_config_set_source(c->dir, v, &c->bnd_source, &c->bnd_conn) ? qtr_cfg_nomem(st)
+                                                                              : 1;
     if (!strcmp(name, "layer"))
         return qtr_cfg_set_str(st, &c->bnd_layer, v);
     if (!strcmp(name, "sql"))
@@ -99,16 +101,11 @@ int qtr_cfg_on_boundaries(struct qtr_cfg_state *st, const char *name, const char
     if (!strcmp(name, "crs"))
         return qtr_cfg_set_str(st, &c->bnd_crs, v);
     if (!strcmp(name, "parent")) {
-        if (!strncmp(v, "prefix:", 7)) {
-            char *end;
-            errno = 0;
-            unsigned long n = strtoul(v + 7, &end, 10);
-            if (!(v[7] >= '0' && v[7] <= '9') || *end || errno || n < 1 || n > 64)
-                return qtr_cfg_fail(st,
-                            "parent = '%s': write prefix:N with N from 1 to 64 (the first N "
-                            "characters of the key), or a column name",
-                            v);
-        }
+        if (!qtr_cfg_prefix_ok(v))
+            return qtr_cfg_fail(st,
+                                "parent = '%s': write prefix:N with N from 1 to 64 (the first N "
+                                "characters of the key), or a column name",
+                                v);
         return qtr_cfg_set_str(st, &c->bnd_parent, v);
     }
     if (!strcmp(name, "attribution"))
@@ -119,10 +116,11 @@ int qtr_cfg_on_boundaries(struct qtr_cfg_state *st, const char *name, const char
         return qtr_cfg_set_str(st, &c->bnd_parent_label, v);
     if (!strcmp(name, "parent_label_en"))
         return qtr_cfg_set_str(st, &c->bnd_parent_label_en, v);
-    return qtr_cfg_fail(st,
-                "unknown key '%s' in [boundaries] (known: source, layer, sql, key, name, crs, "
-                "parent, parent_label, parent_label_en, attribution, merge)",
-                name);
+    return qtr_cfg_fail(
+        st,
+        "unknown key '%s' in [boundaries] (known: source, layer, sql, key, name, crs, "
+        "parent, parent_label, parent_label_en, attribution, merge)",
+        name);
 }
 
 /* carry = area | weights COLUMN | correspondence PATH */
@@ -143,22 +141,25 @@ static int parse_carry(struct qtr_cfg_state *st, struct qtr_table_spec *cur, con
     }
     if (w == 7 && !strncmp(v, "weights", 7)) {
         if (!*arg)
-            return qtr_cfg_fail(st, "carry = weights needs the column of the ancillary count of the "
-                            "analysis districts, e.g. 'carry = weights inhabitants_2024'");
+            return qtr_cfg_fail(st,
+                                "carry = weights needs the column of the ancillary count of the "
+                                "analysis districts, e.g. 'carry = weights inhabitants_2024'");
         cur->carry = QTR_TABLE_CARRY_WEIGHTS;
         return qtr_cfg_set_str(st, &cur->carry_weights, arg);
     }
     if (w == 14 && !strncmp(v, "correspondence", 14)) {
         if (!*arg)
-            return qtr_cfg_fail(st, "carry = correspondence needs the path of the correspondence table "
-                            "(CSV: source key, target key, share), e.g. 'carry = correspondence "
-                            "lor2019_lor2021.csv'");
+            return qtr_cfg_fail(
+                st, "carry = correspondence needs the path of the correspondence table "
+                    "(CSV: source key, target key, share), e.g. 'carry = correspondence "
+                    "lor2019_lor2021.csv'");
         cur->carry = QTR_TABLE_CARRY_CORRESPONDENCE;
         if (!(cur->carry_corr = qtr_path_resolve(st->cfg->dir, arg)))
             return qtr_cfg_nomem(st);
         return 1;
     }
-    return qtr_cfg_fail(st, "carry must be 'area', 'weights COLUMN' or 'correspondence PATH', not '%s'", v);
+    return qtr_cfg_fail(
+        st, "carry must be 'area', 'weights COLUMN' or 'correspondence PATH', not '%s'", v);
 }
 
 int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name, const char *v)
@@ -208,9 +209,9 @@ int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name
             cur->separator = '|';
         else
             return qtr_cfg_fail(st,
-                        "separator must be semicolon, comma, tab or pipe, not '%s' (a bare "
-                        "';' starts a comment in INI files)",
-                        v);
+                                "separator must be semicolon, comma, tab or pipe, not '%s' (a bare "
+                                "';' starts a comment in INI files)",
+                                v);
         return 1;
     }
     if (!strcmp(name, "encoding")) {
@@ -243,8 +244,9 @@ int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name
     if (!strcmp(name, "not_counts"))
         return qtr_cfg_set_str(st, &cur->not_counts, v);
     if (!strcmp(name, "boundaries"))
-        return qtr_config_set_source(c->dir, v, &cur->bnd_source, &cur->bnd_conn) ? qtr_cfg_nomem(st)
-                                                                                 : 1;
+        return qtr_config_set_source(c->dir, v, &cur->bnd_source, &cur->bnd_conn)
+                   ? qtr_cfg_nomem(st)
+                   : 1;
     if (!strcmp(name, "boundaries_key"))
         return qtr_cfg_set_str(st, &cur->bnd_key, v);
     if (!strcmp(name, "boundaries_layer"))
@@ -253,10 +255,11 @@ int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name
         return parse_carry(st, cur, v);
     if (!strcmp(name, "sliver_area"))
         return qtr_cfg_parse_min(st, name, v, 0, 0, "an area in m²", &cur->sliver_area);
-    return qtr_cfg_fail(st,
-                "unknown key '%s' in [%s] (known: source, layer, sql, key, join, sheet, "
-                "header_row, skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
-                "attribution, not_counts, boundaries, boundaries_key, boundaries_layer, carry, "
-                "sliver_area)",
-                name, sec);
+    return qtr_cfg_fail(
+        st,
+        "unknown key '%s' in [%s] (known: source, layer, sql, key, join, sheet, "
+        "header_row, skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
+        "attribution, not_counts, boundaries, boundaries_key, boundaries_layer, carry, "
+        "sliver_area)",
+        name, sec);
 }

@@ -586,3 +586,13 @@ int qtr_cfg_interpret(struct qtr_cfg_state *st, const struct qtr_cfg_entry *e)
         return on_indicator(st, sec, name, v);
     return on_target(st, sec, name, v); /* pass 1 admitted no other section */
 }
+
+int qtr_cfg_prefix_ok(const char *v)
+{
+    if (strncmp(v, "prefix:", 7))
+        return 1; /* a column name */
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v + 7, &end, 10);
+    return v[7] >= '0' && v[7] <= '9' && !*end && !errno && n >= 1 && n <= 64;
+}
