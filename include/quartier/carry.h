@@ -17,6 +17,13 @@
  *                source unit's covered part is apportioned to its pieces in proportion to
  *                the weights. Where the weights of a unit's pieces are all zero, or one of
  *                its targets has no ancillary value, the unit falls back to area.
+ *                With a source density (the source units' own count per m², e.g. the
+ *                residents of the source date): the target's ancillary count is spread over
+ *                its pieces in proportion to piece area x source density instead of
+ *                uniformly over its area, i.e. weight = piece area / target area x ancillary
+ *                x d(source) / dbar(target), dbar being the area-weighted mean source density
+ *                over the target's pieces (one cycle of iterative proportional fitting
+ *                started from the area-weighted estimate; docs/crosswalk.md).
  *   correspondence  the shares of an official table (source key, target key, share), taken
  *                as they are.
  *
@@ -47,16 +54,29 @@ enum qtr_carry_method { QTR_CARRY_AREA = 0, QTR_CARRY_WEIGHTS, QTR_CARRY_CORRESP
  *   tgt_area[ntgt]  target areas (m², > 0 for every target a piece names; weights only)
  *   ancillary[ntgt] the ancillary count of each target, >= 0, NAN = none (weights only;
  *                   NULL for area)
+ *   density[nsrc]   the source density per m² (finite, >= 0; see qtr_carry_source_density),
+ *                   or NULL: the ancillary count is spread uniformly over the target's area
+ *                   (weights only)
  * Out: weight[np] (the piece area for area, piece area / target area * ancillary for weights),
  * share[np]; fallback[nsrc] (may be NULL) is set to 1 for every source unit with pieces that
  * fell back to area (weights only), else 0.
  * Returns QTR_ERR_DATA when a piece names a unit out of range or has a negative area, or when
- * a target of a weights piece has no positive area; the message names the piece index.
+ * a target of a weights piece has no positive area, or a density is negative or not finite;
+ * the message names the piece or source index.
  */
 int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *pieces, size_t np,
                      size_t nsrc, const double *covered, size_t ntgt, const double *tgt_area,
-                     const double *ancillary, double *weight, double *share, uint8_t *fallback,
-                     struct qtr_error *err);
+                     const double *ancillary, const double *density, double *weight,
+                     double *share, uint8_t *fallback, struct qtr_error *err);
+
+/**
+ * The density of each source unit for the weights method: count / area (per m²). A count that
+ * is not a number (missing, suppressed) or a unit without area gets the density of all units
+ * with one together (sum of their counts / sum of their areas; 0 when there are none), and
+ * unknown[i] (may be NULL) is set to 1 for it, else 0. Returns how many units got that density.
+ */
+size_t qtr_carry_source_density(size_t nsrc, const struct qtr_cell *count, const double *area,
+                                double *density, uint8_t *unknown);
 
 /**
  * Carry one column: out[j] = sum over pieces (i, j) of share * src[i].

@@ -49,6 +49,8 @@ struct qtr_table_spec {
     int carry;         /* enum qtr_table_carry */
     char *carry_weights; /* carry = weights COLUMN: ancillary count of the analysis districts */
     char *carry_corr;  /* carry = correspondence PATH (absolute) */
+    char *carry_density; /* carry_density = COLUMN of this table: its count per m² in the
+                            source districts spreads each target's ancillary count (weights) */
     double sliver_area; /* sliver_area = M2; < 0: the default (QTR_CROSSWALK_SLIVER_M2) */
     unsigned line;     /* line of the section header (0 when not read from a file) */
 };

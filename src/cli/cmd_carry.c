@@ -36,7 +36,9 @@ static const char help[] =
     "  weights         dasymetric: in proportion to piece area / target area x an ancillary\n"
     "                  count of the target (--weights-table, --weights-key, --weights-column,\n"
     "                  e.g. the residents of the target districts at another date); a source\n"
-    "                  unit whose pieces all have weight 0 falls back to area\n"
+    "                  unit whose pieces all have weight 0 falls back to area; with\n"
+    "                  --density-column the ancillary count is spread over the target's\n"
+    "                  pieces by the source density of that column, not uniformly\n"
     "  correspondence  the shares of an official table (--correspondence CSV): source key,\n"
     "                  target key, share (0..1); no boundaries needed (--to only names the\n"
     "                  target keys)\n"
@@ -47,6 +49,9 @@ static const char help[] =
     "  --table CSV, --table-key COL                      the counts on the source layout\n"
     "  --columns A,B,...      the count columns to carry\n"
     "  --weights-table CSV, --weights-key COL, --weights-column COL   ancillary counts\n"
+    "  --density-column COL   a count column of --table (e.g. the residents) whose density\n"
+    "                         per m² in the source units spreads each target's ancillary\n"
+    "                         count over its pieces (--method weights; docs/crosswalk.md)\n"
     "  --correspondence CSV   correspondence table\n"
     "  --correspondence-columns SRC,TGT,SHARE   its columns (default: the first three)\n"
     "  --sliver-area M2       drop pieces smaller than this (default 500 m²)\n"
@@ -68,7 +73,7 @@ static const char help[] =
 struct carry_opts {
     const char *from, *from_key, *from_layer, *to, *to_key, *to_layer;
     const char *table, *table_key, *columns;
-    const char *wtable, *wkey, *wcol;
+    const char *wtable, *wkey, *wcol, *dcol;
     const char *corr, *corr_cols;
     const char *crs, *work_crs, *out, *crosswalk;
     enum qtr_carry_method method;
@@ -95,6 +100,8 @@ static int carry_run(const struct carry_opts *o)
     long *srow = NULL;
     struct qtr_piece *pieces = NULL;
     double *tarea = NULL, *anc = NULL, *weight = NULL, *share = NULL, *covered = NULL;
+    double *density = NULL;
+    struct keylist l_nodens = {0};
     uint8_t *fb = NULL;
     struct qtr_cell *in = NULL, *out = NULL;
     double *rlo = NULL, *rhi = NULL;
@@ -360,6 +367,29 @@ static int carry_run(const struct carry_opts *o)
         }
     }
 
+    /* the source density that spreads the ancillary counts within each target */
+    if (!rc && o->dcol) {
+        size_t dc = 0;
+        struct qtr_cell *dcell = malloc((nsrc ? nsrc : 1) * sizeof *dcell);
+        uint8_t *dunknown = malloc(nsrc ? nsrc : 1);
+        density = malloc((nsrc ? nsrc : 1) * sizeof *density);
+        if (!dcell || !density || !dunknown)
+            rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
+        if (!rc)
+            rc = qtr_table_require_column(tab.t, o->dcol, "density column", &dc, &err);
+        for (size_t i = 0; !rc && i < nsrc; i++) {
+            dcell[i] = (struct qtr_cell){NAN, QTR_CELL_MISSING, 0};
+            if (srow[i] >= 0)
+                rc = keyed_cell(&tab, (size_t)srow[i], dc, &dcell[i], &err);
+        }
+        if (!rc && qtr_carry_source_density(nsrc, dcell, from->area, density, dunknown))
+            for (size_t i = 0; i < nsrc; i++)
+                if (dunknown[i] && srow[i] >= 0)
+                    keylist_add(&l_nodens, skey[i]);
+        free(dcell);
+        free(dunknown);
+    }
+
     /* shares */
     if (!rc && geometric) {
         weight = malloc((np ? np : 1) * sizeof *weight);
@@ -368,8 +398,8 @@ static int carry_run(const struct carry_opts *o)
         if (!weight || !share || !fb)
             rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
         if (!rc)
-            rc = qtr_carry_shares(o->method, pieces, np, nsrc, covered, ntgt, tarea, anc, weight,
-                                  share, fb, &err);
+            rc = qtr_carry_shares(o->method, pieces, np, nsrc, covered, ntgt, tarea, anc,
+                                  density, weight, share, fb, &err);
         for (size_t i = 0; !rc && i < nsrc; i++)
             if (fb[i] && srow[i] >= 0)
                 keylist_add(&l_fallback, skey[i]);
@@ -533,6 +563,10 @@ static int carry_run(const struct carry_opts *o)
                   "%zu source units are carried by area (their pieces have no "
                   "ancillary weight) under --method weights%s",
                   "");
+        warn_list(&l_nodens,
+                  "%zu source units have no number in the density column %s, or no area; "
+                  "they are given the density of all the others together",
+                  o->dcol);
         warn_list(&l_cs_src,
                   "%zu source keys of %s are not in the source table; their rows "
                   "are skipped",
@@ -543,8 +577,10 @@ static int carry_run(const struct carry_opts *o)
                   o->corr);
         warn_list(&l_cs_sum, "the shares of %zu source keys in %s do not sum to 1 (their sum)",
                   o->corr);
-        printf("carried %zu column%s from %zu source units onto %zu target units by %s\n", ncols,
-               ncols == 1 ? "" : "s", nsrc, ntgt, qtr_carry_method_name(o->method));
+        printf("carried %zu column%s from %zu source units onto %zu target units by %s%s%s\n",
+               ncols, ncols == 1 ? "" : "s", nsrc, ntgt, qtr_carry_method_name(o->method),
+               o->dcol ? ", spread within the targets by the source density of " : "",
+               o->dcol ? o->dcol : "");
         if (geometric)
             printf("pieces: %zu kept, %zu slivers below %g m² dropped (%.1f m² in all); "
                    "%zu source units split, %zu target units fed by several sources\n",
@@ -576,6 +612,7 @@ static int carry_run(const struct carry_opts *o)
     free(weight);
     free(share);
     free(anc);
+    free(density);
     free(tarea);
     free(pieces);
     free(srow);
@@ -619,6 +656,7 @@ int cmd_carry(int argc, char **argv)
         O_WTABLE,
         O_WKEY,
         O_WCOL,
+        O_DCOL,
         O_CORR,
         O_CORR_COLS,
         O_SLIVER,
@@ -641,6 +679,7 @@ int cmd_carry(int argc, char **argv)
         {"weights-table", required_argument, NULL, O_WTABLE},
         {"weights-key", required_argument, NULL, O_WKEY},
         {"weights-column", required_argument, NULL, O_WCOL},
+        {"density-column", required_argument, NULL, O_DCOL},
         {"correspondence", required_argument, NULL, O_CORR},
         {"correspondence-columns", required_argument, NULL, O_CORR_COLS},
         {"sliver-area", required_argument, NULL, O_SLIVER},
@@ -698,6 +737,9 @@ int cmd_carry(int argc, char **argv)
             break;
         case O_WCOL:
             o.wcol = optarg;
+            break;
+        case O_DCOL:
+            o.dcol = optarg;
             break;
         case O_CORR:
             o.corr = optarg;
@@ -785,8 +827,8 @@ int cmd_carry(int argc, char **argv)
     if (o.method == QTR_CARRY_WEIGHTS && (!o.wtable || !o.wkey || !o.wcol))
         return cli_usage_error("carry", "--method weights needs --weights-table, --weights-key "
                                         "and --weights-column");
-    if (o.method != QTR_CARRY_WEIGHTS && (o.wtable || o.wkey || o.wcol))
-        return cli_usage_error("carry", "--weights-table, --weights-key and --weights-column go "
-                                        "with --method weights");
+    if (o.method != QTR_CARRY_WEIGHTS && (o.wtable || o.wkey || o.wcol || o.dcol))
+        return cli_usage_error("carry", "--weights-table, --weights-key, --weights-column and "
+                                        "--density-column go with --method weights");
     return carry_run(&o);
 }

@@ -21,8 +21,8 @@ const char *qtr_carry_method_name(enum qtr_carry_method m)
 
 int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *pieces, size_t np,
                      size_t nsrc, const double *covered, size_t ntgt, const double *tgt_area,
-                     const double *ancillary, double *weight, double *share, uint8_t *fallback,
-                     struct qtr_error *err)
+                     const double *ancillary, const double *density, double *weight,
+                     double *share, uint8_t *fallback, struct qtr_error *err)
 {
     if (method == QTR_CARRY_CORRESPONDENCE)
         return qtr_error_set(err, QTR_ERR_INTERNAL,
@@ -46,16 +46,32 @@ int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *piece
             return qtr_error_set(err, QTR_ERR_DATA,
                                  "piece %zu lies in target unit %zu, which has no area", p, q->tgt);
     }
-    /* per source unit: the sum of piece areas, of weights, and whether a weight is unknown */
+    if (dasy && density)
+        for (size_t i = 0; i < nsrc; i++)
+            if (!(density[i] >= 0) || !isfinite(density[i]))
+                return qtr_error_set(err, QTR_ERR_DATA,
+                                     "source unit %zu has no valid density (%g per m²)", i,
+                                     density[i]);
+    /* per source unit: the sum of piece areas, of weights, and whether a weight is unknown;
+     * per target (with a density): the sum of piece areas and of piece area x density */
     double *area_sum = calloc(nsrc ? nsrc : 1, sizeof *area_sum);
     double *w_sum = calloc(nsrc ? nsrc : 1, sizeof *w_sum);
     uint8_t *unknown = calloc(nsrc ? nsrc : 1, 1);
-    if (!area_sum || !w_sum || !unknown) {
+    double *t_area = dasy && density ? calloc(ntgt ? ntgt : 1, sizeof *t_area) : NULL;
+    double *t_mass = dasy && density ? calloc(ntgt ? ntgt : 1, sizeof *t_mass) : NULL;
+    if (!area_sum || !w_sum || !unknown || (dasy && density && (!t_area || !t_mass))) {
         free(area_sum);
         free(w_sum);
         free(unknown);
+        free(t_area);
+        free(t_mass);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory for the shares of %zu pieces", np);
     }
+    if (t_area)
+        for (size_t p = 0; p < np; p++) {
+            t_area[pieces[p].tgt] += pieces[p].area;
+            t_mass[pieces[p].tgt] += pieces[p].area * density[pieces[p].src];
+        }
     for (size_t p = 0; p < np; p++) {
         const struct qtr_piece *q = &pieces[p];
         area_sum[q->src] += q->area;
@@ -66,6 +82,10 @@ int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *piece
                 weight[p] = NAN;
             } else {
                 weight[p] = q->area / tgt_area[q->tgt] * a;
+                /* relative density d / dbar of the piece's source within its target; a
+                 * target whose pieces all have density 0 keeps the uniform spread */
+                if (t_mass && t_mass[q->tgt] > 0)
+                    weight[p] *= density[q->src] * t_area[q->tgt] / t_mass[q->tgt];
                 w_sum[q->src] += weight[p];
             }
         } else {
@@ -96,7 +116,38 @@ int qtr_carry_shares(enum qtr_carry_method method, const struct qtr_piece *piece
     free(area_sum);
     free(w_sum);
     free(unknown);
+    free(t_area);
+    free(t_mass);
     return QTR_OK;
+}
+
+size_t qtr_carry_source_density(size_t nsrc, const struct qtr_cell *count, const double *area,
+                                double *density, uint8_t *unknown)
+{
+    double c_sum = 0, a_sum = 0;
+    size_t nunknown = 0;
+    for (size_t i = 0; i < nsrc; i++) {
+        enum qtr_cell_class k = qtr_cell_class_of(count[i].kind);
+        int known = (k == QTR_CLASS_VALUE || k == QTR_CLASS_ZERO) && area[i] > 0 &&
+                    isfinite(area[i]) && (k == QTR_CLASS_ZERO || isfinite(count[i].value));
+        double c = k == QTR_CLASS_ZERO ? 0 : count[i].value;
+        if (known && c < 0)
+            known = 0;
+        density[i] = known ? c / area[i] : NAN;
+        if (unknown)
+            unknown[i] = !known;
+        if (known) {
+            c_sum += c;
+            a_sum += area[i];
+        }
+    }
+    double city = a_sum > 0 ? c_sum / a_sum : 0;
+    for (size_t i = 0; i < nsrc; i++)
+        if (isnan(density[i])) {
+            density[i] = city;
+            nunknown++;
+        }
+    return nunknown;
 }
 
 void qtr_carry_cells(const struct qtr_piece *pieces, size_t np, const double *share,

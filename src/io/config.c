@@ -63,6 +63,7 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->bnd_key);
     free(t->bnd_layer);
     free(t->carry_weights);
+    free(t->carry_density);
     free(t->carry_corr);
 }
 

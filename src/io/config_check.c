@@ -229,6 +229,11 @@ static int check_table_layout(const struct qtr_config *c, const struct qtr_table
                   "[%s] carries by a correspondence table, which needs no boundaries of its "
                   "own; remove 'boundaries = ' or carry by area or weights",
                   sec);
+    if (t->carry_density && t->carry != QTR_TABLE_CARRY_WEIGHTS)
+        return at(c, sec, "carry_density", err,
+                  "[%s] has 'carry_density = ' but is not carried by 'carry = weights COLUMN'; "
+                  "the density spreads the ancillary counts of the weights method",
+                  sec);
     if (t->sliver_area >= 0 && !t->bnd_source)
         return at(c, sec, "sliver_area", err,
                   "[%s] has 'sliver_area = ' but no own boundaries to cut; it goes with "

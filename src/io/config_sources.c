@@ -253,6 +253,8 @@ int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name
         return qtr_cfg_set_str(st, &cur->bnd_layer, v);
     if (!strcmp(name, "carry"))
         return parse_carry(st, cur, v);
+    if (!strcmp(name, "carry_density"))
+        return qtr_cfg_set_str(st, &cur->carry_density, v);
     if (!strcmp(name, "sliver_area"))
         return qtr_cfg_parse_min(st, name, v, 0, 0, "an area in m²", &cur->sliver_area);
     return qtr_cfg_fail(
@@ -260,6 +262,6 @@ int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name
         "unknown key '%s' in [%s] (known: source, layer, sql, key, join, sheet, "
         "header_row, skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
         "attribution, not_counts, boundaries, boundaries_key, boundaries_layer, carry, "
-        "sliver_area)",
+        "carry_density, sliver_area)",
         name, sec);
 }

@@ -121,6 +121,7 @@ struct carry_work {
     size_t np;
     struct qtr_piece *pieces;
     double *tarea, *anc, *weight, *share;
+    double *density; /* nsrc with carry_density, else NULL */
     uint8_t *fallback;
 };
 
@@ -141,6 +142,7 @@ static void work_free(struct carry_work *w)
     free(w->pieces);
     free(w->tarea);
     free(w->anc);
+    free(w->density);
     free(w->weight);
     free(w->share);
     free(w->fallback);
@@ -612,13 +614,86 @@ static int add_range(struct qtr_state *st, const char *key, const char *column,
     return QTR_OK;
 }
 
+/* The cells of table column col for each source unit (missing for a unit without a row). */
+static int source_cells(const struct carry_work *w, size_t col, struct qtr_cell *in,
+                        struct qtr_error *err)
+{
+    const struct qtr_table_spec *ts = w->ts;
+    const struct qtr_table *t = w->tab;
+    struct qtr_number_format fmt = {w->decimal_mark ? w->decimal_mark : '.'};
+    for (size_t i = 0; i < w->nsrc; i++) {
+        in[i] = (struct qtr_cell){NAN, QTR_CELL_MISSING, 0};
+        if (w->srow[i] < 0)
+            continue;
+        size_t r = (size_t)w->srow[i];
+        const char *cell = qtr_table_cell(t, r, col);
+        if (ts->na_values && in_list(ts->na_values, cell))
+            continue;
+        in[i] = qtr_cell_parse(cell, fmt);
+        if (in[i].kind == QTR_CELL_INVALID)
+            return qtr_error_set(err, QTR_ERR_DATA,
+                                 "'%s' line %zu, column '%s', key '%s': '%s' is neither a "
+                                 "number nor a mark of the Zeichenerklärung; [table %s] is "
+                                 "carried onto the analysis districts, which needs counts "
+                                 "(correct the cell, leave it empty, or leave the column out "
+                                 "with 'columns =')",
+                                 ts->source, t->line[r], t->names[col], w->tkey_row[r], cell,
+                                 ts->id);
+    }
+    return QTR_OK;
+}
+
+/*
+ * carry_density = COLUMN: the count per m² of each source district, which spreads each target's
+ * ancillary count over its pieces (carry.h). Districts without a number get the density of all
+ * the others together; a warning names them.
+ */
+static int source_density(struct qtr_ctx *ctx, struct carry_work *w, struct qtr_error *err)
+{
+    const struct qtr_table_spec *ts = w->ts;
+    size_t col;
+    int rc = qtr_table_require_column(w->tab, ts->carry_density, "column of carry_density", &col,
+                                      err);
+    if (rc)
+        return rc;
+    struct qtr_cell *cells = malloc((w->nsrc ? w->nsrc : 1) * sizeof *cells);
+    uint8_t *unknown = malloc(w->nsrc ? w->nsrc : 1);
+    w->density = malloc((w->nsrc ? w->nsrc : 1) * sizeof *w->density);
+    if (!cells || !unknown || !w->density) {
+        free(cells);
+        free(unknown);
+        return nomem(err);
+    }
+    if (!(rc = source_cells(w, col, cells, err)) &&
+        qtr_carry_source_density(w->nsrc, cells, w->from->area, w->density, unknown)) {
+        char keys[400] = "";
+        size_t n = 0;
+        for (size_t i = 0; i < w->nsrc; i++)
+            if (unknown[i] && w->srow[i] >= 0) {
+                size_t used = strlen(keys);
+                if (n < 8)
+                    snprintf(keys + used, sizeof keys - used, "%s'%s'", n ? ", " : "",
+                             w->skey[i]);
+                n++;
+            }
+        if (n)
+            qtr_warn(ctx,
+                     "[table %s]: %zu districts of its own layout have no number in '%s' "
+                     "(carry_density): %s%s; they are given the density of all the others "
+                     "together",
+                     ts->id, n, ts->carry_density, keys, n > 8 ? ", ..." : "");
+    }
+    free(cells);
+    free(unknown);
+    return rc;
+}
+
 static int carry_cells(struct carry_work *w, const struct qtr_config *cfg, struct qtr_state *st,
                        struct qtr_table **out, struct qtr_error *err)
 {
     const struct qtr_table_spec *ts = w->ts;
     const struct qtr_table *t = w->tab;
     int rc = QTR_OK;
-    struct qtr_number_format fmt = {w->decimal_mark ? w->decimal_mark : '.'};
     struct qtr_cell *in = malloc((w->nsrc ? w->nsrc : 1) * sizeof *in);
     size_t ncells = w->ntgt * w->ncols;
     struct qtr_cell *res = malloc((ncells ? ncells : 1) * sizeof *res);
@@ -633,27 +708,8 @@ static int carry_cells(struct carry_work *w, const struct qtr_config *cfg, struc
         goto out;
     }
     for (size_t c = 0; c < w->ncols; c++) {
-        for (size_t i = 0; i < w->nsrc; i++) {
-            in[i] = (struct qtr_cell){NAN, QTR_CELL_MISSING, 0};
-            if (w->srow[i] < 0)
-                continue;
-            size_t r = (size_t)w->srow[i];
-            const char *cell = qtr_table_cell(t, r, w->col[c]);
-            if (ts->na_values && in_list(ts->na_values, cell))
-                continue;
-            in[i] = qtr_cell_parse(cell, fmt);
-            if (in[i].kind == QTR_CELL_INVALID) {
-                rc = qtr_error_set(err, QTR_ERR_DATA,
-                                   "'%s' line %zu, column '%s', key '%s': '%s' is neither a "
-                                   "number nor a mark of the Zeichenerklärung; [table %s] is "
-                                   "carried onto the analysis districts, which needs counts "
-                                   "(correct the cell, leave it empty, or leave the column out "
-                                   "with 'columns =')",
-                                   ts->source, t->line[r], t->names[w->col[c]], w->tkey_row[r],
-                                   cell, ts->id);
-                goto out;
-            }
-        }
+        if ((rc = source_cells(w, w->col[c], in, err)))
+            goto out;
         qtr_carry_cells(w->pieces, w->np, w->share, in, w->ntgt, res + c * w->ntgt);
         /* a target fed by '*' counts, values and zeros only lies in a known range */
         qtr_carry_ranges(w->pieces, w->np, w->share, in, cfg->suppressed_low,
@@ -729,6 +785,8 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
         goto out;
     if (method == QTR_CARRY_WEIGHTS && (rc = ancillary(ctx, cfg, anc, &w, err)))
         goto out;
+    if (method == QTR_CARRY_WEIGHTS && ts->carry_density && (rc = source_density(ctx, &w, err)))
+        goto out;
     if (geometric) {
         w.weight = malloc((w.np ? w.np : 1) * sizeof *w.weight);
         w.share = malloc((w.np ? w.np : 1) * sizeof *w.share);
@@ -738,7 +796,7 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
             goto out;
         }
         if ((rc = qtr_carry_shares(method, w.pieces, w.np, w.nsrc, w.covered, w.ntgt, w.tarea,
-                                   w.anc, w.weight, w.share, w.fallback, err)))
+                                   w.anc, w.density, w.weight, w.share, w.fallback, err)))
             goto out;
         size_t nfb = 0;
         for (size_t i = 0; i < w.nsrc; i++)

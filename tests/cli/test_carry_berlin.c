@@ -90,11 +90,15 @@ static void carry(const char *shared, const char *from, const char *dir, const c
 {
     char args[8192], *o = NULL;
     char extra[4096] = "";
-    if (!strcmp(method, "weights"))
+    /* "density": weights, the 2024 residents spread within each target by the 2020 density */
+    int density = !strcmp(method, "density");
+    if (!strcmp(method, "weights") || density)
         snprintf(extra, sizeof extra,
                  "--weights-table '%s" LOR21 "berlin-lor-population-2024-02-t1-planning-areas.csv'"
-                 " --weights-key id --weights-column inhabitants",
-                 shared);
+                 " --weights-key id --weights-column inhabitants%s",
+                 shared, density ? " --density-column inhabitants" : "");
+    if (density)
+        method = "weights";
     snprintf(args, sizeof args,
              "carry -q --from '%s' --from-key id --table '%s" LOR19
              "berlin-lor-population-2020-02-t1-planning-areas.csv' --table-key id "
@@ -139,6 +143,10 @@ static void test_berlin_448_to_542(void **state)
     struct figures w = compare(shared, p);
     check(a, 536, 1, 0.2300, 33.9457, 149);
     check(w, 536, 1, 0.1889, 5.1448, 33);
+    carry(shared, from, dir, "density", "density.csv");
+    snprintf(p, sizeof p, "%s/density.csv", dir);
+    struct figures d = compare(shared, p);
+    check(d, 536, 1, 0.1674, 4.8306, 22);
 
     /* with the key of the first 06010102 feature corrected to 04030417 (PROVENANCE.md: its
      * bounding box 13.285-13.302 E, 52.510-52.519 N is Charlottenburg) */
@@ -170,6 +178,13 @@ static void test_berlin_448_to_542(void **state)
     w = compare(shared, p);
     check(a, 537, 0, 0.2169, 33.8620, 148);
     check(w, 537, 0, 0.1869, 5.1212, 32);
+    carry(shared, fixed, dir, "density", "density-fixed.csv");
+    snprintf(p, sizeof p, "%s/density-fixed.csv", dir);
+    d = compare(shared, p);
+    check(d, 537, 0, 0.1664, 4.8163, 21);
+    /* issue 13's quality target: 90th percentile <= 5 %, at most 6 % off by more than 10 % */
+    assert_true(d.p90 <= 5.0);
+    assert_true((double)d.off10 <= 0.06 * (double)d.n);
 }
 
 int main(void)

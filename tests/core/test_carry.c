@@ -35,7 +35,7 @@ static void carry(enum qtr_carry_method m, const double *anc, const struct qtr_c
     struct qtr_error err;
     qtr_error_clear(&err);
     assert_int_equal(
-        qtr_carry_shares(m, split3, 4, 2, full2, 3, split3_tgt_area, anc, weight, share, fb, &err),
+        qtr_carry_shares(m, split3, 4, 2, full2, 3, split3_tgt_area, anc, NULL, weight, share, fb, &err),
         QTR_OK);
     qtr_carry_cells(split3, 4, share, src, 3, out);
 }
@@ -103,6 +103,79 @@ static void test_weights_fallback(void **state)
     assert_close(out[2].value, 150, 1e-12);
 }
 
+/*
+ * The weights method with a source density: sources S0 (2 m², 100 people, 50 per m²) and S1
+ * (2 m², 20 people, 10 per m²); target T0 = half of S0 + half of S1 (2 m², ancillary 60),
+ * T1 = the other half of S0 (1 m², 30), T2 = the other half of S1 (1 m², 30).
+ * Uniform: every piece weighs 30, every share is 1/2, T0 = 50 + 10 = 60.
+ * With the density: T0's mean density is (1 x 50 + 1 x 10) / 2 = 30, so its pieces weigh
+ * 30 x 50/30 = 50 (from S0) and 30 x 10/30 = 10 (from S1); T1 and T2 have one source each and
+ * keep 30. S0 splits 50 : 30 (5/8 to T0), S1 10 : 30 (1/4 to T0): T0 = 62.5 + 5 = 67.5,
+ * T1 = 37.5, T2 = 15 (sum 120).
+ */
+static void test_weights_density(void **state)
+{
+    (void)state;
+    const struct qtr_piece pieces[] = {{0, 0, 1}, {1, 0, 1}, {0, 1, 1}, {1, 2, 1}};
+    const double tgt_area[] = {2, 1, 1}, anc[] = {60, 30, 30}, src_area[] = {2, 2};
+    const double covered[] = {1, 1};
+    struct qtr_cell cnt[2] = {val(100), val(20)}, out[3];
+    double density[2], weight[4], share[4];
+    uint8_t unknown[2];
+    struct qtr_error err;
+    qtr_error_clear(&err);
+    assert_int_equal(qtr_carry_source_density(2, cnt, src_area, density, unknown), 0);
+    assert_close(density[0], 50, 1e-15);
+    assert_close(density[1], 10, 1e-15);
+    assert_int_equal(qtr_carry_shares(QTR_CARRY_WEIGHTS, pieces, 4, 2, covered, 3, tgt_area, anc,
+                                      density, weight, share, NULL, &err),
+                     QTR_OK);
+    assert_close(weight[0], 50, 1e-12);
+    assert_close(weight[1], 10, 1e-12);
+    assert_close(weight[2], 30, 1e-12);
+    assert_close(weight[3], 30, 1e-12);
+    assert_close(share[0], 0.625, 1e-15);
+    assert_close(share[1], 0.25, 1e-15);
+    qtr_carry_cells(pieces, 4, share, cnt, 3, out);
+    assert_close(out[0].value, 67.5, 1e-12);
+    assert_close(out[1].value, 37.5, 1e-12);
+    assert_close(out[2].value, 15, 1e-12);
+    /* a uniform density gives the plain weights method */
+    const double flat[] = {7, 7};
+    assert_int_equal(qtr_carry_shares(QTR_CARRY_WEIGHTS, pieces, 4, 2, covered, 3, tgt_area, anc,
+                                      flat, weight, share, NULL, &err),
+                     QTR_OK);
+    for (int p = 0; p < 4; p++)
+        assert_close(share[p], 0.5, 1e-15);
+    /* a negative density is refused, naming the source unit */
+    const double bad[] = {1, -1};
+    assert_int_equal(qtr_carry_shares(QTR_CARRY_WEIGHTS, pieces, 4, 2, covered, 3, tgt_area, anc,
+                                      bad, weight, share, NULL, &err),
+                     QTR_ERR_DATA);
+    assert_non_null(strstr(err.msg, "source unit 1"));
+}
+
+/* Densities: a count without a number, or a unit without area, gets the density of the others
+ * together: 100 people on 2 m² and 0 on 4 m² -> 100 / 6 per m². */
+static void test_source_density(void **state)
+{
+    (void)state;
+    struct qtr_cell cnt[4] = {val(100), kind(QTR_CELL_SUPPRESSED), kind(QTR_CELL_ZERO),
+                              val(5)};
+    const double area[] = {2, 3, 4, 0};
+    double d[4];
+    uint8_t unknown[4];
+    assert_int_equal(qtr_carry_source_density(4, cnt, area, d, unknown), 2);
+    assert_close(d[0], 50, 1e-15);
+    assert_close(d[1], 100.0 / 6, 1e-14);
+    assert_close(d[2], 0, 0);
+    assert_close(d[3], 100.0 / 6, 1e-14);
+    assert_int_equal(unknown[0], 0);
+    assert_int_equal(unknown[1], 1);
+    assert_int_equal(unknown[2], 0);
+    assert_int_equal(unknown[3], 1);
+}
+
 static void test_states(void **state)
 {
     (void)state;
@@ -150,7 +223,7 @@ static void test_partial_and_outside(void **state)
     double weight[1], share[1];
     struct qtr_error err;
     struct qtr_cell src[2] = {val(50), val(20)}, out[2];
-    assert_int_equal(qtr_carry_shares(QTR_CARRY_AREA, pieces, 1, 2, covered, 2, tgt_area, NULL,
+    assert_int_equal(qtr_carry_shares(QTR_CARRY_AREA, pieces, 1, 2, covered, 2, tgt_area, NULL, NULL,
                                       weight, share, NULL, &err),
                      QTR_OK);
     qtr_carry_cells(pieces, 1, share, src, 2, out);
@@ -158,7 +231,7 @@ static void test_partial_and_outside(void **state)
     assert_close(out[0].value, 20, 1e-12); /* 40 % of 50: the rest lies outside */
     assert_int_equal(out[1].kind, QTR_CELL_MISSING);
     /* dasymetric carries the same covered part, spread by the weights */
-    assert_int_equal(qtr_carry_shares(QTR_CARRY_WEIGHTS, pieces, 1, 2, covered, 2, tgt_area, anc,
+    assert_int_equal(qtr_carry_shares(QTR_CARRY_WEIGHTS, pieces, 1, 2, covered, 2, tgt_area, anc, NULL,
                                       weight, share, NULL, &err),
                      QTR_OK);
     assert_close(share[0], 0.4, 1e-15);
@@ -175,15 +248,15 @@ static void test_bad_pieces(void **state)
     double w[1], s[1];
     struct qtr_error err;
     assert_int_equal(
-        qtr_carry_shares(QTR_CARRY_AREA, bad, 1, 1, NULL, 1, NULL, NULL, w, s, NULL, &err),
+        qtr_carry_shares(QTR_CARRY_AREA, bad, 1, 1, NULL, 1, NULL, NULL, NULL, w, s, NULL, &err),
         QTR_ERR_DATA);
     assert_non_null(strstr(err.msg, "piece 0"));
     assert_int_equal(
-        qtr_carry_shares(QTR_CARRY_AREA, neg, 1, 1, NULL, 1, NULL, NULL, w, s, NULL, &err),
+        qtr_carry_shares(QTR_CARRY_AREA, neg, 1, 1, NULL, 1, NULL, NULL, NULL, w, s, NULL, &err),
         QTR_ERR_DATA);
     const struct qtr_piece ok[] = {{0, 0, 1}};
     assert_int_equal(
-        qtr_carry_shares(QTR_CARRY_WEIGHTS, ok, 1, 1, NULL, 1, ta, anc, w, s, NULL, &err),
+        qtr_carry_shares(QTR_CARRY_WEIGHTS, ok, 1, 1, NULL, 1, ta, anc, NULL, w, s, NULL, &err),
         QTR_ERR_DATA);
     assert_non_null(strstr(err.msg, "no area"));
 }
@@ -243,7 +316,7 @@ static void test_sum_preserved(void **state)
         for (int m = 0; m < 2; m++) {
             struct qtr_error err;
             assert_int_equal(qtr_carry_shares(m ? QTR_CARRY_WEIGHTS : QTR_CARRY_AREA, pieces, NP,
-                                              NS, covered, NT, tgt_area, anc, weight, share, NULL,
+                                              NS, covered, NT, tgt_area, anc, NULL, weight, share, NULL,
                                               &err),
                              QTR_OK);
             double per_src[NS] = {0};
@@ -267,6 +340,8 @@ int main(void)
         cmocka_unit_test(test_area_split),
         cmocka_unit_test(test_weights_split),
         cmocka_unit_test(test_weights_fallback),
+        cmocka_unit_test(test_weights_density),
+        cmocka_unit_test(test_source_density),
         cmocka_unit_test(test_states),
         cmocka_unit_test(test_partial_and_outside),
         cmocka_unit_test(test_bad_pieces),

@@ -77,7 +77,7 @@ static void test_pieces(void **state)
      * spread over the kept pieces), C keeps 40 % of its 50, F splits 4:96 */
     double weight[7], share[7];
     assert_int_equal(qtr_carry_shares(QTR_CARRY_AREA, cw->pieces, cw->npieces, 6, cw->covered, 7,
-                                      cw->tgt_area, NULL, weight, share, NULL, &err),
+                                      cw->tgt_area, NULL, NULL, weight, share, NULL, &err),
                      QTR_OK);
     struct qtr_cell in[6], out[7];
     const double v[6] = {100, 300, 50, 9, 0, 1000};
@@ -158,7 +158,7 @@ static void test_grids(void **state)
         total += in[i].value;
     }
     assert_int_equal(qtr_carry_shares(QTR_CARRY_AREA, cw->pieces, cw->npieces, 25, cw->covered, 9,
-                                      cw->tgt_area, NULL, weight, share, NULL, &err),
+                                      cw->tgt_area, NULL, NULL, weight, share, NULL, &err),
                      QTR_OK);
     qtr_carry_cells(cw->pieces, cw->npieces, share, in, 9, out);
     for (size_t j = 0; j < 9; j++)
