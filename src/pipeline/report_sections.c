@@ -327,7 +327,15 @@ static int carried_tables_para(struct rs *r)
         else
             snprintf(layout, sizeof layout, T(r, "Schlüssel von %s", "keys of %s"),
                      basename_of(ts->source));
-        if (ts->carry == QTR_TABLE_CARRY_WEIGHTS)
+        if (ts->carry == QTR_TABLE_CARRY_WEIGHTS && ts->carry_density)
+            snprintf(how, sizeof how,
+                     T(r,
+                       "dasymetrisch: jedes Quellgebiet nach '%s' der Zielgebiete, innerhalb "
+                       "jedes Zielgebiets nach der Dichte von '%s' in den Quellgebieten verteilt",
+                       "dasymetric: each source district by '%s' of the targets, spread within "
+                       "each target by the density of '%s' in the source districts"),
+                     ts->carry_weights, ts->carry_density);
+        else if (ts->carry == QTR_TABLE_CARRY_WEIGHTS)
             snprintf(how, sizeof how,
                      T(r, "dasymetrisch: jedes Quellgebiet nach Fläche mal '%s' der Zielgebiete",
                        "dasymetric: each source district by area times '%s' of the targets"),
@@ -348,8 +356,9 @@ static int carried_tables_para(struct rs *r)
                    "zusammengelegte Gebiete und Verluste am Rand im join_report. Auf Berlin "
                    "(LOR 2019 auf LOR 2021, Einwohner 2020, gegen die veröffentlichten Zahlen) "
                    "liegt der Fehler flächengewichtet im Median bei 0,2 %%, im 90. Perzentil "
-                   "bei 34 %%, dasymetrisch mit den Einwohnern 2024 bei 0,2 %% und 5,1 %% "
-                   "(docs/crosswalk.md).",
+                   "bei 34 %%, dasymetrisch mit den Einwohnern 2024 bei 0,2 %% und 5,1 %%, "
+                   "dazu innerhalb der Zielgebiete nach der Einwohnerdichte 2020 verteilt bei "
+                   "0,2 %% und 4,8 %% (docs/crosswalk.md).",
                    "Table %s is given on another district layout (%s) and was carried onto the "
                    "analysis districts before the join (%s). Only counts are carried; shares "
                    "and rates are computed afterwards. %zu pieces; which part of each source "
@@ -357,8 +366,9 @@ static int carried_tables_para(struct rs *r)
                    "split and merged districts and losses at the edge in the join_report. On "
                    "Berlin (LOR 2019 onto LOR 2021, residents 2020, against the published "
                    "counts) the error is 0.2 %% at the median and 34 %% at the 90th percentile "
-                   "by area, 0.2 %% and 5.1 %% dasymetric with the residents of 2024 "
-                   "(docs/crosswalk.md)."),
+                   "by area, 0.2 %% and 5.1 %% dasymetric with the residents of 2024, and "
+                   "0.2 %% and 4.8 %% when these are spread within the targets by the "
+                   "density of 2020 (docs/crosswalk.md)."),
                  ts->id, layout, how, np);
         if ((rc = para(r, buf)))
             return rc;

@@ -172,23 +172,24 @@ static void test_carried_values(void **state)
     GDALClose(ds);
 }
 
-/* A weights column that is not in the data names the line of the analysis file. */
-static void test_weights_column_missing(void **state)
+/*
+ * A copy of the fixture's analysis file with absolute paths; the line "carry = weights ..." is
+ * replaced by carry_line, and extra (may be NULL) is written after the line starting with
+ * extra_after.
+ */
+static void write_variant(const char *ini, const char *carry_line, const char *extra_after,
+                          const char *extra)
 {
-    (void)state;
-    char ini[4200], args[10000];
-    snprintf(ini, sizeof ini, "%s/bad.ini", OUT);
     FILE *in = fopen(qtr_test_path("tests/data/carry/analysis.ini"), "r");
     FILE *o = fopen(ini, "w");
     assert_non_null(in);
     assert_non_null(o);
     char line[1024];
-    const char *dir = qtr_test_path("tests/data/carry");
     char d[4096];
-    snprintf(d, sizeof d, "%s", dir);
+    snprintf(d, sizeof d, "%s", qtr_test_path("tests/data/carry"));
     while (fgets(line, sizeof line, in)) {
         if (!strncmp(line, "carry = weights", 15))
-            fputs("carry = weights ew_2042\n", o);
+            fputs(carry_line, o);
         else if (!strncmp(line, "carry = correspondence ", 23))
             fprintf(o, "carry = correspondence %s/%s", d, line + 23);
         else if (!strncmp(line, "source = ", 9) || !strncmp(line, "boundaries = ", 13)) {
@@ -196,9 +197,20 @@ static void test_weights_column_missing(void **state)
             fprintf(o, "%.*s= %s/%s", (int)(eq - line), line, d, eq + 2);
         } else
             fputs(line, o);
+        if (extra && !strncmp(line, extra_after, strlen(extra_after)))
+            fputs(extra, o);
     }
     fclose(in);
     fclose(o);
+}
+
+/* A weights column that is not in the data names the line of the analysis file. */
+static void test_weights_column_missing(void **state)
+{
+    (void)state;
+    char ini[4200], args[10000];
+    snprintf(ini, sizeof ini, "%s/bad.ini", OUT);
+    write_variant(ini, "carry = weights ew_2042\n", "", NULL);
     snprintf(args, sizeof args, "check %s -q", ini);
     char *out = NULL;
     assert_int_equal(qtr_run_cli(args, &out), 1);
@@ -206,6 +218,76 @@ static void test_weights_column_missing(void **state)
     snprintf(want, sizeof want, "%s:31: weights column", ini);
     if (!strstr(out, want) || !strstr(out, "did you mean 'ew_2024'"))
         fail_msg("expected '%s' and a suggestion in: %s", want, out);
+    free(out);
+}
+
+/*
+ * carry_density = ew: T2 is fed by S2 (600 on 0.5 km², 1200 per km²) and S4 (400 on 0.5 km²,
+ * 800 per km²); its mean density is 1000, so its pieces weigh 500 x 1.2 = 600 and 500 x 0.8 =
+ * 400 instead of 500 each. T1, T3 and T4 have one source each and keep their weights. Every
+ * source still goes whole to T2 (share 1), so the values are those of the even spread.
+ * carry_density on a table carried by area is a usage error naming the line.
+ */
+static void test_carry_density(void **state)
+{
+    (void)state;
+    char ini[4200], args[10000], out_dir[4200], path[4300];
+    snprintf(ini, sizeof ini, "%s/dichte.ini", OUT);
+    snprintf(out_dir, sizeof out_dir, "%s/dichte", OUT);
+    write_variant(ini, "carry = weights ew_2024\ncarry_density = ew\n", "", NULL);
+    snprintf(args, sizeof args, "run %s -o %s --no-report", ini, out_dir);
+    char *out = NULL;
+    int rc = qtr_run_cli(args, &out);
+    if (rc != 0)
+        fail_msg("quartier run failed (%d): %s", rc, out);
+    free(out);
+    snprintf(path, sizeof path, "%s/quartier.gpkg", out_dir);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "crosswalk");
+    assert_non_null(l);
+    struct {
+        const char *src, *tgt;
+        double weight, share;
+    } want[] = {{"S1", "T1", 300, 0.25}, {"S1", "T3", 900, 0.75}, {"S2", "T2", 600, 1},
+                {"S4", "T2", 400, 1},    {"S3", "T4", 500, 2.0 / 3}};
+    size_t seen = 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "table_id")), "ew2020")) {
+            const char *s = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "source_key"));
+            const char *g = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "target_key"));
+            for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+                if (!strcmp(s, want[k].src) && !strcmp(g, want[k].tgt)) {
+                    check_field(f, "weight", want[k].weight);
+                    check_field(f, "share", want[k].share);
+                    seen++;
+                }
+        }
+        OGR_F_Destroy(f);
+    }
+    assert_int_equal(seen, 5);
+    l = GDALDatasetGetLayerByName(ds, "districts");
+    assert_non_null(l);
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "key")), "T2"))
+            check_field(f, "ew_2020", 1000);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+
+    snprintf(ini, sizeof ini, "%s/dichte-flaeche.ini", OUT);
+    write_variant(ini, "carry = weights ew_2024\n", "carry = area", "carry_density = ew\n");
+    snprintf(args, sizeof args, "check %s -q", ini);
+    assert_int_equal(qtr_run_cli(args, &out), 2);
+    char want_msg[4300];
+    snprintf(want_msg, sizeof want_msg, "%s:", ini);
+    if (!strstr(out, want_msg) || !strstr(out, "carry_density") ||
+        !strstr(out, "carry = weights"))
+        fail_msg("expected '%s', carry_density and carry = weights in: %s", want_msg, out);
     free(out);
 }
 
@@ -362,6 +444,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_carried_values),
         cmocka_unit_test(test_weights_column_missing),
+        cmocka_unit_test(test_carry_density),
         cmocka_unit_test(test_data_errors),
         cmocka_unit_test(test_report_names_carrying),
         cmocka_unit_test(test_carried_suppressed_range),
