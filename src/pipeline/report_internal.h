@@ -186,6 +186,12 @@ int qtr_report_quality_section(struct rs *r);
 int qtr_report_methods_section(struct rs *r);
 int qtr_report_sources_section(struct rs *r);
 
+/* ---- report_carry.c ---------------------------------------------------------- */
+
+/* Methods annex: how tables on another district layout were carried, with the accuracy of each
+ * method on Berlin (nothing when no table is carried). */
+int qtr_report_carry_methods(struct rs *r);
+
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */
 const char *qtr_report_parent_label(const struct rs *r);

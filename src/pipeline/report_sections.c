@@ -353,22 +353,14 @@ static int carried_tables_para(struct rs *r)
                    "Übertragen werden nur Zählwerte; Anteile und Quoten werden danach "
                    "berechnet. %zu Stücke; welcher Teil jedes Quellgebiets in welches Gebiet "
                    "ging, steht in der Tabelle crosswalk des GeoPackage, geteilte und "
-                   "zusammengelegte Gebiete und Verluste am Rand im join_report. Auf Berlin "
-                   "(LOR 2019 auf LOR 2021, Einwohner 2020, gegen die veröffentlichten Zahlen) "
-                   "liegt der Fehler flächengewichtet im Median bei 0,2 %%, im 90. Perzentil "
-                   "bei 34 %%, dasymetrisch mit den Einwohnern 2024 bei 0,2 %% und 5,1 %%, "
-                   "dazu innerhalb der Zielgebiete nach der Einwohnerdichte 2020 verteilt bei "
-                   "0,2 %% und 4,8 %% (docs/crosswalk.md).",
+                   "zusammengelegte Gebiete und Verluste am Rand im join_report. Verfahren und "
+                   "Genauigkeit: Methodenanhang.",
                    "Table %s is given on another district layout (%s) and was carried onto the "
                    "analysis districts before the join (%s). Only counts are carried; shares "
                    "and rates are computed afterwards. %zu pieces; which part of each source "
                    "district went to which district is in the GeoPackage table crosswalk, "
-                   "split and merged districts and losses at the edge in the join_report. On "
-                   "Berlin (LOR 2019 onto LOR 2021, residents 2020, against the published "
-                   "counts) the error is 0.2 %% at the median and 34 %% at the 90th percentile "
-                   "by area, 0.2 %% and 5.1 %% dasymetric with the residents of 2024, and "
-                   "0.2 %% and 4.8 %% when these are spread within the targets by the "
-                   "density of 2020 (docs/crosswalk.md)."),
+                   "split and merged districts and losses at the edge in the join_report. "
+                   "Method and accuracy: methods annex."),
                  ts->id, layout, how, np);
         if ((rc = para(r, buf)))
             return rc;
@@ -592,6 +584,8 @@ int qtr_report_methods_section(struct rs *r)
             ADD(qtr_doc_row(r->doc, cells));
         }
     }
+    if ((rc = qtr_report_carry_methods(r)))
+        return rc;
     ADD(qtr_doc_heading(r->doc, 2, T(r, "Karten", "Maps")));
     return para(r, T(r,
                      "Klassengrenzen stehen in der Legende; ein Wert auf einer Grenze gehört "
