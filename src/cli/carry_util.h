@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "quartier/carry.h"
 #include "quartier/cell.h"
 #include "quartier/csv.h"
 #include "quartier/error.h"
@@ -86,5 +87,22 @@ int piece_cmp(const void *a, const void *b);
 
 /** A warning on stderr: fmt takes the number of keys (%zu) and `what` (%s), then the keys. */
 void warn_list(struct keylist *l, const char *fmt, const char *what);
+
+/* The options of `quartier carry`, as parsed by cmd_carry.c. */
+struct carry_opts {
+    const char *from, *from_key, *from_layer, *to, *to_key, *to_layer;
+    const char *table, *table_key, *columns;
+    const char *wtable, *wkey, *wcol, *dcol;
+    const char *corr, *corr_cols;
+    const char *crs, *work_crs, *out, *crosswalk;
+    enum qtr_carry_method method;
+    double sliver;
+    int has_range; /* --suppressed-range given */
+    double range_lo, range_hi;
+    int quiet;
+};
+
+/* Run `quartier carry` with parsed options (carry_run.c); returns the exit code. */
+int carry_run(const struct carry_opts *o);
 
 #endif
