@@ -648,12 +648,19 @@ static int source_cells(const struct carry_work *w, size_t col, struct qtr_cell 
  * ancillary count over its pieces (carry.h). Districts without a number get the density of all
  * the others together; a warning names them.
  */
-static int source_density(struct qtr_ctx *ctx, struct carry_work *w, struct qtr_error *err)
+static int source_density(struct qtr_ctx *ctx, const struct qtr_config *cfg,
+                          struct carry_work *w, struct qtr_error *err)
 {
     const struct qtr_table_spec *ts = w->ts;
     size_t col;
-    int rc = qtr_table_require_column(w->tab, ts->carry_density, "column of carry_density", &col,
-                                      err);
+    char what[1200], sec[160];
+    snprintf(sec, sizeof sec, "table %s", ts->id);
+    int rc = qtr_table_require_column(
+        w->tab, ts->carry_density,
+        qtr_config_what(cfg, sec, "carry_density",
+                        "density column (carry_density = COLUMN: a count column of this table)",
+                        what, sizeof what),
+        &col, err);
     if (rc)
         return rc;
     struct qtr_cell *cells = malloc((w->nsrc ? w->nsrc : 1) * sizeof *cells);
@@ -785,7 +792,7 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
         goto out;
     if (method == QTR_CARRY_WEIGHTS && (rc = ancillary(ctx, cfg, anc, &w, err)))
         goto out;
-    if (method == QTR_CARRY_WEIGHTS && ts->carry_density && (rc = source_density(ctx, &w, err)))
+    if (method == QTR_CARRY_WEIGHTS && ts->carry_density && (rc = source_density(ctx, cfg, &w, err)))
         goto out;
     if (geometric) {
         w.weight = malloc((w.np ? w.np : 1) * sizeof *w.weight);

@@ -289,6 +289,17 @@ static void test_carry_density(void **state)
         !strstr(out, "carry = weights"))
         fail_msg("expected '%s', carry_density and carry = weights in: %s", want_msg, out);
     free(out);
+
+    /* a density column the table lacks: the line of the analysis file, the columns there are */
+    snprintf(ini, sizeof ini, "%s/dichte-tippfehler.ini", OUT);
+    write_variant(ini, "carry = weights ew_2024\ncarry_density = eww\n", "", NULL);
+    snprintf(args, sizeof args, "check %s -q", ini);
+    assert_int_equal(qtr_run_cli(args, &out), 1);
+    snprintf(want_msg, sizeof want_msg, "%s:32: density column", ini);
+    if (!strstr(out, want_msg) || !strstr(out, "'eww' not found") ||
+        !strstr(out, "(columns: id, ew, mh, anteil_mh)"))
+        fail_msg("expected '%s', the column and the columns there are in: %s", want_msg, out);
+    free(out);
 }
 
 /* Data errors of a carried table exit 1 and name file, line, column and key. */
