@@ -284,6 +284,11 @@ int cli_batch(const struct cli_batch_args *b, struct qtr_config *cfg, struct qtr
     /* output = PG:...: every region's schema is a valid name of its own */
     if (!rc && b->pg_target && !(rc = qtr_pg_target_schema(b->pg_target, &schema, &err)))
         rc = qtr_regions_check_schemas(cfg, r, schema, &err);
+    if (!rc && b->pg_target && !b->compare) { /* the server, before any region runs */
+        struct qtr_pg_sink *sink = NULL;
+        rc = qtr_pg_sink_begin(b->pg_target, NULL, &sink, &err);
+        qtr_pg_sink_free(sink);
+    }
     if (rc) {
         free(schema);
         qtr_regions_free(r);

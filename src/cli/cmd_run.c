@@ -352,12 +352,15 @@ int cmd_check(int argc, char **argv)
     struct cli_progress prog = {0};
     struct qtr_state *st = NULL;
     int rc = load(&a, &cfg, &ctx, &prog, &err);
-    char *cmp_dir = NULL;
+    char *cmp_dir = NULL, *pg_cmp = NULL;
     const char *target = a.outdir ? a.outdir : cfg.output;
     if (!rc && cfg.batch_by && qtr_starts_with(target, "PG:")) {
         /* into PostgreSQL: the server and the regions' schema names are checked (the load
          * stage checks the names with cfg.region_schema set) */
         rc = qtr_pg_target_schema(target, &cfg.region_schema, &err);
+        if (!rc && !(pg_cmp = qtr_asprintf("%s/%s/comparison", cfg.dir && *cfg.dir ? cfg.dir : ".",
+                                           cfg.region_schema)))
+            rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
     } else if (!rc && cfg.batch_by) {
         /* a batch writes OUT/regions/ and OUT/comparison/: check the comparison's folder
          * (the regions are the whole analysis, checked as one here) */
@@ -366,7 +369,8 @@ int cmd_check(int argc, char **argv)
             rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
     }
     if (!rc) {
-        struct qtr_run_options ro = {.outdir = cmp_dir ? cmp_dir : a.outdir, .dry_run = 1};
+        struct qtr_run_options ro = {
+            .outdir = cmp_dir ? cmp_dir : a.outdir, .dry_run = 1, .pg_folder = pg_cmp};
         rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
     }
     if (st && st->frame)
@@ -386,5 +390,6 @@ int cmd_check(int argc, char **argv)
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);
     free(cmp_dir);
+    free(pg_cmp);
     return ex;
 }
