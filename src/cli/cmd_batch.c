@@ -7,6 +7,9 @@
  * through a pipe, and its last line (the error) is the region's outcome. When every region
  * has ended, the comparison over the regions is built in this process from the region
  * folders (qtr_batch_compare), exactly as `--compare` builds it from folders made elsewhere.
+ * With `output = PG:... schema=NAME` each region writes schema NAME_KEY, the comparison reads
+ * those schemas and writes NAME, and the files go to the folder NAME beside the analysis
+ * file (docs/batch.md, "From and into PostgreSQL").
  */
 #include <errno.h>
 #include <fcntl.h>
