@@ -39,8 +39,7 @@ static OGRLayerH query(GDALDatasetH ds, const char *sql, const char *shown, cons
 }
 
 /* Does schema.run_info and schema.city_indices exist? 1 yes, 0 no, -1 error. */
-static int has_output(GDALDatasetH ds, const char *shown, const char *schema,
-                      struct qtr_error *err)
+static int has_output(GDALDatasetH ds, const char *shown, const char *schema, struct qtr_error *err)
 {
     char *sql = qtr_asprintf("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = '%s' "
                              "AND tablename IN ('run_info', 'city_indices')",

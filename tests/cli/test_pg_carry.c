@@ -4,8 +4,8 @@
  * layout of ew2020.csv (quelle.geojson) loaded into the server next to an outdated version of
  * S1, and the query choosing the current features, gives the GeoPackage of the run from the
  * file, value for value (the values by hand: test_carry_run.c); without the query's WHERE
- * the outdated S1 is a second feature with key S1, which the join report names. boundaries_sql with a file, or with
- * boundaries_layer, is a usage error.
+ * the outdated S1 is a second feature with key S1, which the join report names. boundaries_sql with
+ * a file, or with boundaries_layer, is a usage error.
  */
 #include "test_util.h"
 
@@ -114,8 +114,8 @@ static void test_boundaries_sql(void **state)
     assert_true(nlayers >= 4); /* districts, crosswalk, city_indices, join_report, ... */
     GDALDatasetH ds = GDALOpenEx(b, GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(ds);
-    OGRLayerH l = GDALDatasetExecuteSQL(
-        ds, "SELECT ew_2020 FROM districts WHERE key = 'T1'", NULL, NULL);
+    OGRLayerH l =
+        GDALDatasetExecuteSQL(ds, "SELECT ew_2020 FROM districts WHERE key = 'T1'", NULL, NULL);
     assert_non_null(l);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     assert_non_null(f);
@@ -152,14 +152,13 @@ static void test_boundaries_sql_usage(void **state)
     snprintf(ini, sizeof ini, "%s/a.ini", tmp);
     snprintf(outdir, sizeof outdir, "%s/out", tmp);
     /* a query needs boundaries from PostgreSQL */
-    snprintf(bnd, sizeof bnd, "boundaries = %s",
-             qtr_test_path("tests/data/carry/quelle.geojson"));
+    snprintf(bnd, sizeof bnd, "boundaries = %s", qtr_test_path("tests/data/carry/quelle.geojson"));
     write_ini(ini, outdir, bnd, "boundaries_sql = SELECT id, geom FROM x");
     char *o = NULL;
     snprintf(cmd, sizeof cmd, "check %s", ini);
     int rc = qtr_run_cli(cmd, &o);
     if (rc != 2 || !strstr(o, "'boundaries_sql = ', a query, which needs boundaries from "
-                             "PostgreSQL"))
+                              "PostgreSQL"))
         fail_msg("expected exit 2, got %d:\n%s", rc, o);
     /* a table or a query, not both */
     write_ini(ini, outdir, "boundaries = PG:dbname=nirgends",
