@@ -7,8 +7,8 @@
  *     qtr_bezirke_KEY holds the values of the file batch's GeoPackage of that region, and
  *     schema qtr_bezirke the comparison table `regions`;
  *   - a batch in which one region fails after staging leaves that region's schema as the
- *     previous batch wrote it and writes the others; `--compare` and `--region` work on
- *     the server alone;
+ *     previous batch wrote it and writes the others; a region killed after staging changes
+ *     no schema; `--compare` and `--region` work on the server alone;
  *   - the regions' schema names (qtr_region_schema_name) and the refusal of names that
  *     collide or are too long.
  */
@@ -111,9 +111,9 @@ static void test_berlin_bezirke_from_pg(void **state)
     /* the files of a batch into PostgreSQL go to the folder SCHEMA beside the analysis file */
     snprintf(out_pg, sizeof out_pg, "%s/" SCHEMA, tmp);
     snprintf(output, sizeof output, "PG:%s schema=" SCHEMA, pg);
-    assert_int_equal(qtr_pg_rewrite_ini_to(file_ini, pg_ini, pg, berlin,
-                                           sizeof berlin / sizeof *berlin, output),
-                     0);
+    assert_int_equal(
+        qtr_pg_rewrite_ini_to(file_ini, pg_ini, pg, berlin, sizeof berlin / sizeof *berlin, output),
+        0);
     /* start from nothing: the schemas of an earlier test run go */
     free(pg_value(pg, "DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace "
                       "WHERE nspname LIKE '" SCHEMA "%' LOOP EXECUTE 'DROP SCHEMA ' || s || "
@@ -199,11 +199,35 @@ static void test_berlin_bezirke_from_pg(void **state)
     free(o);
     assert_pg_value(pg, "SELECT count(*) FROM " SCHEMA ".regions WHERE outcome = 'ok'", "12");
 
-    /* one region per process (a job runner): region 05 again, now as the others */
+    /* region 05 alone, killed after staging (a job runner's task that dies): no schema
+     * changes, its staging schema stays behind */
+    setenv("SOURCE_DATE_EPOCH", "1200000000", 1);
+    setenv("QTR_TEST_KILL_AT", "pg-staged-05", 1);
+    char args[1024];
+    snprintf(args, sizeof args, "run %s --region 05 -q --permutations 9 --no-report", pg_ini);
+    assert_int_not_equal(qtr_run_cli(args, &o), 0);
+    unsetenv("QTR_TEST_KILL_AT");
+    free(o);
+    for (size_t k = 0; k < 12; k++) {
+        char schema[64];
+        snprintf(schema, sizeof schema, SCHEMA "_%s", keys[k]);
+        assert_date(pg, schema,
+                    !strcmp(keys[k], "05") ? "2001-09-09T01:46:40.000Z"
+                                           : "2004-11-09T11:33:20.000Z");
+    }
+    assert_pg_value(pg,
+                    "SELECT string_agg(nspname, ',') FROM pg_namespace WHERE nspname LIKE "
+                    "'%_qtr_%'",
+                    SCHEMA "_05_qtr_staging");
+
+    /* one region per process (a job runner): region 05 again, now as the others; what the
+     * killed task left is cleared */
+    setenv("SOURCE_DATE_EPOCH", "1100000000", 1);
     o = run_batch(pg_ini, NULL, "--region 05 -q", 0);
     free(o);
     assert_date(pg, SCHEMA "_05", "2004-11-09T11:33:20.000Z");
     assert_schema_equals(pg, SCHEMA "_05", a, 5);
+    assert_pg_value(pg, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE '%_qtr_%'", "0");
     unsetenv("SOURCE_DATE_EPOCH");
 }
 
@@ -264,8 +288,7 @@ static void test_batch_pg_unreachable(void **state)
     snprintf(args, sizeof args, "run %s -q --no-report --permutations 0", ini);
     int rc = qtr_run_cli(args, &out);
     if (rc != 1 || !strstr(out, "dbname=nirgends") || strstr(out, "geheim"))
-        fail_msg("expected exit 1 naming the server without its password, got %d:\n%s", rc,
-                 out);
+        fail_msg("expected exit 1 naming the server without its password, got %d:\n%s", rc, out);
     free(out);
 }
 
