@@ -5,7 +5,8 @@
  *     gives, region by region, the same GeoPackage values as the batch from the files;
  *   - written into the server (output = PG:... schema=qtr_bezirke), every region's schema
  *     qtr_bezirke_KEY holds the values of the file batch's GeoPackage of that region, and
- *     schema qtr_bezirke the comparison table `regions`;
+ *     schema qtr_bezirke the comparison table `regions`; headless QGIS opens a region's
+ *     layers from its schema styled;
  *   - a batch in which one region fails after staging leaves that region's schema as the
  *     previous batch wrote it and writes the others; a region killed after staging changes
  *     no schema; `--compare` and `--region` work on the server alone;
@@ -159,6 +160,17 @@ static void test_berlin_bezirke_from_pg(void **state)
     assert_schema_equals(pg, SCHEMA, a, 1);
     assert_pg_value(pg, "SELECT count(*) FROM " SCHEMA ".regions WHERE outcome = 'ok'", "12");
     assert_pg_value(pg, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE '%_qtr_%'", "0");
+    /* QGIS opens a region's layers from its schema styled (tests/cli/qgis_pg_check.py) */
+    if (system("/usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1") == 0) {
+        char cmd[12000];
+        snprintf(cmd, sizeof cmd,
+                 "QT_QPA_PLATFORM=offscreen /usr/bin/python3 '%s' --conn '%s' --schema " SCHEMA
+                 "_11 --gpkg '%s/regions/11/quartier.gpkg' >/dev/null 2>&1",
+                 qtr_test_path("tests/cli/qgis_pg_check.py"), pg, out_pg);
+        assert_int_equal(system(cmd), 0);
+    } else {
+        print_message("QGIS check skipped: QGIS python bindings not installed\n");
+    }
 
     /* a batch in which region 05 fails after staging its tables: its schema stays as the
      * first batch wrote it, the other regions are written anew, the comparison says so */
