@@ -40,10 +40,11 @@ static const char run_help[] =
     "  -h, --help         this text\n"
     "\n"
     "With a [batch] section (docs/batch.md) every region runs as its own process and writes\n"
-    "OUTDIR/regions/KEY/; then OUTDIR/comparison/ compares the regions:\n"
+    "OUTDIR/regions/KEY/; then OUTDIR/comparison/ compares the regions (into PostgreSQL,\n"
+    "output = PG:... schema=NAME: schemas NAME_KEY and NAME, files in the folder NAME):\n"
     "      --jobs N       regions at a time (default 1)\n"
     "      --region KEY   run this region only (for job runners: xargs -P, Slurm arrays)\n"
-    "      --compare      only build OUTDIR/comparison/ from the region folders\n"
+    "      --compare      only build OUTDIR/comparison/ from the region folders (or schemas)\n"
     "\n"
     "exit status: 0 ok, 1 failure (with [batch]: some region failed or has no output),\n"
     "2 usage error\n";
