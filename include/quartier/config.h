@@ -46,6 +46,7 @@ struct qtr_table_spec {
     char *bnd_conn;    /* boundaries = PG:... as written (with a password), else NULL */
     char *bnd_key;     /* boundaries_key = COL */
     char *bnd_layer;   /* boundaries_layer = NAME, or NULL */
+    char *bnd_sql;     /* boundaries_sql = SELECT ... (a PG: boundaries source), or NULL */
     int carry;         /* enum qtr_table_carry */
     char *carry_weights; /* carry = weights COLUMN: ancillary count of the analysis districts */
     char *carry_corr;  /* carry = correspondence PATH (absolute) */
@@ -181,6 +182,8 @@ struct qtr_config {
     char *batch_by;    /* NULL: no batch */
     char *batch_name;  /* boundary column naming each region, or NULL */
     char *region;      /* `quartier run --region KEY`: run this region only (not from the file) */
+    char *region_schema; /* output = PG:... schema=NAME with [batch]: NAME, which the regions'
+                          * schemas are named after (qtr_region_schema_name); not from the file */
     /* [target ...] */
     size_t ntargets;
     struct qtr_target_spec *targets;

@@ -31,6 +31,8 @@ struct qtr_join_table {
     const uint8_t *numeric;  /* table->ncols: 1 for a numeric column of a database table
                                 (its numbers in num, taken as they are), or NULL */
     const double *num;       /* table->nrows * ncols, row-major; NAN = NULL (missing) */
+    int db_rows;             /* 1: table->line holds the row numbers of a query result
+                                (PostgreSQL): messages say "row N", not "line N" */
 };
 
 struct qtr_join_input {

@@ -34,6 +34,30 @@ struct qtr_pg_sink;
 int qtr_pg_sink_begin(const char *target, const char *dir, struct qtr_pg_sink **out,
                       struct qtr_error *err);
 
+/**
+ * The schema NAME of `target` ("PG:... schema=NAME"), checked as qtr_pg_sink_begin checks it,
+ * without connecting. Caller frees *schema. Errors: QTR_ERR_USAGE (no schema=, or not a
+ * plain lower-case name), QTR_ERR_NOMEM.
+ */
+int qtr_pg_target_schema(const char *target, char **schema, struct qtr_error *err);
+
+/** `target` with schema=NAME replaced by schema=`schema` (caller frees *out). */
+int qtr_pg_target_with_schema(const char *target, const char *schema, char **out,
+                              struct qtr_error *err);
+
+/** Put the run's files into `folder` instead of `dir`/NAME (a region of a batch). */
+int qtr_pg_sink_set_folder(struct qtr_pg_sink *s, const char *folder, struct qtr_error *err);
+
+/** The schema NAME. */
+const char *qtr_pg_sink_schema(const struct qtr_pg_sink *s);
+
+/**
+ * The sink's connection (a GDALDatasetH, opened on first use; the one the lock is taken on
+ * later), for reading before the write (the comparison of a batch reads the regions'
+ * schemas). Owned by the sink.
+ */
+int qtr_pg_sink_connection(struct qtr_pg_sink *s, void **ds, struct qtr_error *err);
+
 /** The folder for the run's files. */
 const char *qtr_pg_sink_folder(const struct qtr_pg_sink *s);
 

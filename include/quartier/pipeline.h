@@ -161,6 +161,8 @@ struct qtr_run_options {
     int no_report;      /* skip maps and report */
     int dry_run;        /* `quartier check`: every computing stage, nothing written */
     uint64_t analysis_seed; /* `run --region`: the analysis' seed before qtr_region_seed */
+    const char *pg_folder;  /* output = PG:...: the folder of the files instead of NAME beside
+                             * the analysis file (a region of a batch), or NULL */
 };
 
 /**

@@ -80,8 +80,11 @@ uint64_t qtr_region_seed(uint64_t seed, const char *key);
  * that region; a row that matches no district of any region stays in every region, so each
  * region's join report names it as a whole-city run would. Tables on another layout
  * (boundaries = ..., carried) are kept whole. Without cfg->region but with [batch] (`quartier
- * check`), the split is only checked, so check fails where a batch would. Errors: those of
- * qtr_regions_split, QTR_ERR_USAGE (unknown region, qtr_regions_unknown), QTR_ERR_NOMEM.
+ * check`), the split is only checked, so check fails where a batch would. With
+ * cfg->region_schema (the batch writes to PostgreSQL) the regions' schema names are checked
+ * too (qtr_regions_check_schemas). Errors: those of qtr_regions_split and
+ * qtr_regions_check_schemas, QTR_ERR_USAGE (unknown region, qtr_regions_unknown),
+ * QTR_ERR_NOMEM.
  */
 int qtr_region_restrict(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                         struct qtr_error *err);
@@ -115,17 +118,40 @@ int qtr_region_write_info(const struct qtr_config *cfg, uint64_t analysis_seed,
  * D of the first group, and the regions ranked by that D). A region without a finished
  * folder keeps its row with the outcome "no output"; a region with failed[k] set (this
  * batch's job for it failed: an older folder of it is not read) has the outcome "failed".
- * failed may be NULL. *missing receives how many regions have no results. `layer` and `r` are the
- * boundaries and their regions (qtr_regions_read). Errors: QTR_ERR_IO, QTR_ERR_DATA (a region
- * folder that cannot be read: named), QTR_ERR_NOMEM, and those of the output folder.
+ * failed may be NULL. *missing receives how many regions have no results, have[k] (when not
+ * NULL) whether region k's results were read. `layer` and `r` are the boundaries and their
+ * regions (qtr_regions_read).
+ *
+ * With pg_target ("PG:... schema=NAME", the batch's output; NULL for a folder) the regions'
+ * results are read from their schemas on the server (qtr_region_schema_name of NAME; a schema
+ * without run_info and city_indices is "no output"), and the table `regions` also goes to
+ * schema NAME, written into NAME_qtr_staging and swapped in after the folder, as a run's
+ * tables are (pg_sink.h). Errors: QTR_ERR_IO, QTR_ERR_DATA (a region folder or schema that
+ * cannot be read: named), QTR_ERR_NOMEM, and those of the output folder and the sink.
  */
 int qtr_batch_compare(struct qtr_ctx *ctx, const struct qtr_config *cfg, const char *outdir,
-                      const struct qtr_layer *layer, const struct qtr_regions *r,
-                      const unsigned char *failed, int no_report, size_t *missing,
-                      struct qtr_error *err);
+                      const char *pg_target, const struct qtr_layer *layer,
+                      const struct qtr_regions *r, const unsigned char *failed, int no_report,
+                      unsigned char *have, size_t *missing, struct qtr_error *err);
 
 /** The folder name of region `key` below OUTPUT/regions/ (as qtr_regions_split gives it).
  * Caller frees; NULL when out of memory. */
 char *qtr_region_dir_name(const char *key);
+
+/**
+ * The PostgreSQL schema of region `key` when the batch writes to `output = PG:...
+ * schema=BASE`: BASE, '_', and the key in lower case with every byte other than a-z, 0-9
+ * and _ written as _ (BASE "quartier", key "11" gives quartier_11). Caller frees; NULL when
+ * out of memory.
+ */
+char *qtr_region_schema_name(const char *base, const char *key);
+
+/**
+ * Check the regions' schemas (qtr_region_schema_name of `base`): each at most 48
+ * characters, none ending in _qtr_staging or _qtr_old (the names of an unfinished write), no
+ * two alike. QTR_ERR_USAGE naming the regions, QTR_ERR_NOMEM.
+ */
+int qtr_regions_check_schemas(const struct qtr_config *cfg, const struct qtr_regions *r,
+                              const char *base, struct qtr_error *err);
 
 #endif

@@ -51,6 +51,10 @@ int cmd_carry(int argc, char **argv);
 struct cli_batch_args {
     const char *analysis;
     const char *outdir;      /* the analysis' output folder (regions/ and comparison/ inside) */
+    const char *pg_target;   /* output = PG:... schema=NAME (outdir is then NAME beside the
+                              * analysis file), or NULL */
+    const char *pass_output; /* -o for the regions' processes, or NULL (they read [analysis]
+                              * output; a password in the analysis file stays out of `ps`) */
     int jobs;                /* regions at a time (>= 1) */
     int compare;             /* 1: only build the comparison from the region folders */
     int quiet;

@@ -7,6 +7,9 @@
  * through a pipe, and its last line (the error) is the region's outcome. When every region
  * has ended, the comparison over the regions is built in this process from the region
  * folders (qtr_batch_compare), exactly as `--compare` builds it from folders made elsewhere.
+ * With `output = PG:... schema=NAME` each region writes schema NAME_KEY, the comparison reads
+ * those schemas and writes NAME, and the files go to the folder NAME beside the analysis
+ * file (docs/batch.md, "From and into PostgreSQL").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,8 @@
 
 #include "cli.h"
 #include "quartier/outdir.h"
+#include "quartier/pg.h"
+#include "quartier/pg_sink.h"
 #include "quartier/region.h"
 #include "quartier/strutil.h"
 
@@ -103,8 +108,10 @@ static int spawn(const struct cli_batch_args *b, const char *exe, const char *ke
     argv[n++] = b->analysis;
     argv[n++] = "--region";
     argv[n++] = key;
-    argv[n++] = "-o";
-    argv[n++] = b->outdir;
+    if (b->pass_output) {
+        argv[n++] = "-o";
+        argv[n++] = b->pass_output;
+    }
     argv[n++] = "-q";
     argv[n++] = "--threads";
     argv[n++] = th;
@@ -269,20 +276,35 @@ int cli_batch(const struct cli_batch_args *b, struct qtr_config *cfg, struct qtr
     struct qtr_regions *r = NULL;
     struct qtr_layer *layer = NULL;
     struct outcome *out = NULL;
-    unsigned char *failed = NULL;
+    unsigned char *failed = NULL, *have = NULL;
+    char *shown = NULL, *schema = NULL;
     size_t missing = 0, nfail = 0;
     int ex = EXIT_OK, usage = 0;
     double t0 = now();
     int rc = qtr_run_date(ctx->run_date, &ctx->run_date_fixed, &err);
     if (!rc)
         rc = qtr_regions_read(ctx, cfg, &r, &layer, &err);
-    if (rc)
+    /* output = PG:...: every region's schema is a valid name of its own */
+    if (!rc && b->pg_target && !(rc = qtr_pg_target_schema(b->pg_target, &schema, &err)))
+        rc = qtr_regions_check_schemas(cfg, r, schema, &err);
+    if (!rc && b->pg_target && !b->compare) { /* the server, before any region runs */
+        struct qtr_pg_sink *sink = NULL;
+        rc = qtr_pg_sink_begin(b->pg_target, NULL, &sink, &err);
+        qtr_pg_sink_free(sink);
+    }
+    if (rc) {
+        free(schema);
+        qtr_regions_free(r);
+        qtr_layer_free(layer);
         return cli_fail(&err);
+    }
     if (!b->quiet)
         fprintf(stderr, "quartier: %zu regions by %s\n", r->n, cfg->batch_by);
     out = calloc(r->n ? r->n : 1, sizeof *out);
     failed = calloc(r->n ? r->n : 1, 1);
-    if (!out || !failed) {
+    have = calloc(r->n ? r->n : 1, 1);
+    shown = b->pg_target ? qtr_pg_redact(b->pg_target) : NULL;
+    if (!out || !failed || !have || (b->pg_target && !shown)) {
         qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
         ex = cli_fail(&err);
         goto done;
@@ -300,22 +322,24 @@ int cli_batch(const struct cli_batch_args *b, struct qtr_config *cfg, struct qtr
     }
     if (!b->quiet)
         fprintf(stderr, "quartier: comparing the regions\n");
-    rc = qtr_batch_compare(ctx, cfg, b->outdir, layer, r, failed, b->no_report, &missing, &err);
+    rc = qtr_batch_compare(ctx, cfg, b->outdir, b->pg_target, layer, r, failed, b->no_report,
+                           have, &missing, &err);
     /* the outcome of every region, on stdout */
     printf("%zu regions by %s:\n", r->n, cfg->batch_by);
     for (size_t k = 0; k < r->n; k++) {
         char label[400];
         region_label(r, k, label, sizeof label);
-        if (b->compare) {
-            char *g = qtr_asprintf("%s/regions/%s/quartier.gpkg", b->outdir, r->dir[k]);
-            printf("  %-24s %s\n", label, g && access(g, F_OK) == 0 ? "ok" : "no output");
-            free(g);
-        } else if (out[k].state == 1)
+        if (b->compare)
+            printf("  %-24s %s\n", label, have[k] ? "ok" : "no output");
+        else if (out[k].state == 1)
             printf("  %-24s ok      %6.1f s\n", label, out[k].seconds);
         else
             printf("  %-24s failed  %6.1f s  %s\n", label, out[k].seconds, out[k].msg);
     }
-    if (b->compare)
+    if (b->compare && shown)
+        printf("%zu of %zu regions have results in their schemas %s_KEY\n", r->n - missing,
+               r->n, schema);
+    else if (b->compare)
         printf("%zu of %zu regions have results in %s/regions/\n", r->n - missing, r->n, b->outdir);
     else
         printf("%zu ok, %zu failed, %.1f s\n", r->n - nfail, nfail, now() - t0);
@@ -325,10 +349,15 @@ int cli_batch(const struct cli_batch_args *b, struct qtr_config *cfg, struct qtr
     }
     printf("Comparison: %s/comparison/comparison.gpkg, comparison.csv%s\n", b->outdir,
            b->no_report ? "" : ", comparison.html, comparison.pdf");
+    if (shown)
+        printf("PostgreSQL: %s (table regions; the regions in schemas %s_KEY)\n", shown, schema);
     ex = usage ? EXIT_USAGE : (nfail || missing) ? EXIT_FAIL : EXIT_OK;
 done:
     free(out);
     free(failed);
+    free(have);
+    free(shown);
+    free(schema);
     qtr_regions_free(r);
     qtr_layer_free(layer);
     return ex;

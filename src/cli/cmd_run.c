@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "quartier/config.h"
+#include "quartier/pg_sink.h"
 #include "quartier/pipeline.h"
 #include "quartier/region.h"
 #include "quartier/strutil.h"
@@ -39,10 +40,11 @@ static const char run_help[] =
     "  -h, --help         this text\n"
     "\n"
     "With a [batch] section (docs/batch.md) every region runs as its own process and writes\n"
-    "OUTDIR/regions/KEY/; then OUTDIR/comparison/ compares the regions:\n"
+    "OUTDIR/regions/KEY/; then OUTDIR/comparison/ compares the regions (into PostgreSQL,\n"
+    "output = PG:... schema=NAME: schemas NAME_KEY and NAME, files in the folder NAME):\n"
     "      --jobs N       regions at a time (default 1)\n"
     "      --region KEY   run this region only (for job runners: xargs -P, Slurm arrays)\n"
-    "      --compare      only build OUTDIR/comparison/ from the region folders\n"
+    "      --compare      only build OUTDIR/comparison/ from the region folders (or schemas)\n"
     "\n"
     "exit status: 0 ok, 1 failure (with [batch]: some region failed or has no output),\n"
     "2 usage error\n";
@@ -239,19 +241,23 @@ int cmd_run(int argc, char **argv)
     struct qtr_state *st = NULL;
     int rc = load(&a, &cfg, &ctx, &prog, &err);
     const char *outdir = a.outdir ? a.outdir : cfg.output;
-    char *region_dir = NULL;
+    char *region_dir = NULL, *pg_folder = NULL, *region_target = NULL;
     uint64_t analysis_seed = cfg.seed;
-    if (!rc && cfg.batch_by && qtr_starts_with(outdir, "PG:"))
-        rc = qtr_error_set(&err, QTR_ERR_USAGE,
-                           "%s: a [batch] writes one output folder per region and a comparison "
-                           "of them; 'output = PG:...' is not supported with [batch] yet: give "
-                           "a folder as output (the sources may stay on PostgreSQL, "
-                           "docs/batch.md)",
-                           a.analysis);
+    int pg_out = !rc && qtr_starts_with(outdir, "PG:");
+    if (!rc && cfg.batch_by && pg_out) {
+        /* a batch into PostgreSQL: each region into schema NAME_KEY, the comparison into
+         * NAME, the files into the folder NAME beside the analysis file (docs/batch.md) */
+        if (!(rc = qtr_pg_target_schema(outdir, &cfg.region_schema, &err)) &&
+            !(pg_folder = qtr_asprintf("%s/%s", cfg.dir && *cfg.dir ? cfg.dir : ".",
+                                       cfg.region_schema)))
+            rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
+    }
     if (!rc && cfg.batch_by && !a.region) {
         struct cli_batch_args b = {
             .analysis = a.analysis,
-            .outdir = outdir,
+            .outdir = pg_out ? pg_folder : outdir,
+            .pg_target = pg_out ? outdir : NULL,
+            .pass_output = pg_out ? a.outdir : outdir,
             .jobs = a.jobs ? a.jobs : 1,
             .compare = a.compare,
             .quiet = a.quiet,
@@ -263,6 +269,7 @@ int cmd_run(int argc, char **argv)
         ex = cli_batch(&b, &cfg, &ctx);
         qtr_ctx_release(&ctx);
         qtr_config_release(&cfg);
+        free(pg_folder);
         return ex;
     }
     if (!rc && !cfg.batch_by && (a.region || a.jobs || a.compare))
@@ -274,10 +281,17 @@ int cmd_run(int argc, char **argv)
         /* one region of the batch: its own folder, its own seed (docs/batch.md) */
         char *title = qtr_asprintf("%s – Region %s", cfg.title ? cfg.title : "", a.region);
         char *dir = qtr_region_dir_name(a.region);
-        region_dir = dir ? qtr_asprintf("%s/regions/%s", outdir, dir) : NULL;
+        region_dir = dir ? qtr_asprintf("%s/regions/%s", pg_out ? pg_folder : outdir, dir) : NULL;
         free(dir);
         cfg.region = qtr_strdup(a.region);
-        if (!title || !region_dir || !cfg.region) {
+        /* into PostgreSQL: the region's own schema (region.h, qtr_region_schema_name) */
+        char *schema = pg_out ? qtr_region_schema_name(cfg.region_schema, a.region) : NULL;
+        if (schema)
+            rc = qtr_pg_target_with_schema(outdir, schema, &region_target, &err);
+        free(schema);
+        if (rc) {
+            free(title);
+        } else if (!title || !region_dir || !cfg.region || (pg_out && !region_target)) {
             free(title);
             rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
         } else {
@@ -288,9 +302,12 @@ int cmd_run(int argc, char **argv)
         }
     }
     if (!rc) {
-        struct qtr_run_options ro = {.outdir = region_dir ? region_dir : a.outdir,
+        struct qtr_run_options ro = {.outdir = region_target ? region_target
+                                               : region_dir  ? region_dir
+                                                             : a.outdir,
                                      .no_report = a.no_report,
-                                     .analysis_seed = analysis_seed};
+                                     .analysis_seed = analysis_seed,
+                                     .pg_folder = region_target ? region_dir : NULL};
         rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
     }
     if (rc) {
@@ -319,6 +336,8 @@ int cmd_run(int argc, char **argv)
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);
     free(region_dir);
+    free(region_target);
+    free(pg_folder);
     return ex;
 }
 
@@ -334,8 +353,16 @@ int cmd_check(int argc, char **argv)
     struct cli_progress prog = {0};
     struct qtr_state *st = NULL;
     int rc = load(&a, &cfg, &ctx, &prog, &err);
-    char *cmp_dir = NULL;
-    if (!rc && cfg.batch_by) {
+    char *cmp_dir = NULL, *pg_cmp = NULL;
+    const char *target = a.outdir ? a.outdir : cfg.output;
+    if (!rc && cfg.batch_by && qtr_starts_with(target, "PG:")) {
+        /* into PostgreSQL: the server and the regions' schema names are checked (the load
+         * stage checks the names with cfg.region_schema set) */
+        rc = qtr_pg_target_schema(target, &cfg.region_schema, &err);
+        if (!rc && !(pg_cmp = qtr_asprintf("%s/%s/comparison", cfg.dir && *cfg.dir ? cfg.dir : ".",
+                                           cfg.region_schema)))
+            rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
+    } else if (!rc && cfg.batch_by) {
         /* a batch writes OUT/regions/ and OUT/comparison/: check the comparison's folder
          * (the regions are the whole analysis, checked as one here) */
         cmp_dir = qtr_asprintf("%s/comparison", a.outdir ? a.outdir : cfg.output);
@@ -343,7 +370,8 @@ int cmd_check(int argc, char **argv)
             rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
     }
     if (!rc) {
-        struct qtr_run_options ro = {.outdir = cmp_dir ? cmp_dir : a.outdir, .dry_run = 1};
+        struct qtr_run_options ro = {
+            .outdir = cmp_dir ? cmp_dir : a.outdir, .dry_run = 1, .pg_folder = pg_cmp};
         rc = qtr_pipeline_run(&ctx, &cfg, &ro, &st, &err);
     }
     if (st && st->frame)
@@ -363,5 +391,6 @@ int cmd_check(int argc, char **argv)
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);
     free(cmp_dir);
+    free(pg_cmp);
     return ex;
 }

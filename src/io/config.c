@@ -62,6 +62,7 @@ static void free_table_spec(struct qtr_table_spec *t)
     free(t->bnd_conn);
     free(t->bnd_key);
     free(t->bnd_layer);
+    free(t->bnd_sql);
     free(t->carry_weights);
     free(t->carry_density);
     free(t->carry_corr);
@@ -131,7 +132,8 @@ void qtr_config_release(struct qtr_config *cfg)
                      &cfg->segregation_group,
                      &cfg->batch_by,
                      &cfg->batch_name,
-                     &cfg->region};
+                     &cfg->region,
+                     &cfg->region_schema};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
     for (size_t i = 0; i < cfg->nbnd_merges; i++) {

@@ -214,11 +214,26 @@ static int check_table_layout(const struct qtr_config *c, const struct qtr_table
                   "[%s] names its own boundaries but no 'boundaries_key = ' (the column of "
                   "those boundaries that holds the keys of the table's key column)",
                   sec);
-    if (!t->bnd_source && (t->bnd_key || t->bnd_layer))
-        return at(c, sec, t->bnd_key ? "boundaries_key" : "boundaries_layer", err,
+    if (!t->bnd_source && (t->bnd_key || t->bnd_layer || t->bnd_sql)) {
+        const char *k = t->bnd_key     ? "boundaries_key"
+                        : t->bnd_layer ? "boundaries_layer"
+                                       : "boundaries_sql";
+        return at(c, sec, k, err,
                   "[%s] has '%s = ' but no 'boundaries = ' (the boundary file of the layout "
                   "its keys refer to)",
-                  sec, t->bnd_key ? "boundaries_key" : "boundaries_layer");
+                  sec, k);
+    }
+    if (t->bnd_sql && !t->bnd_conn)
+        return at(c, sec, "boundaries_sql", err,
+                  "[%s] has 'boundaries_sql = ', a query, which needs boundaries from "
+                  "PostgreSQL (boundaries = PG:...); for a file name its layer with "
+                  "'boundaries_layer = '",
+                  sec);
+    if (t->bnd_sql && t->bnd_layer)
+        return at(c, sec, "boundaries_sql", err,
+                  "[%s] has both 'boundaries_layer = ' and 'boundaries_sql = '; give the table "
+                  "or the query",
+                  sec);
     if (t->carry && !corr && !t->bnd_source)
         return at(c, sec, "carry", err,
                   "[%s] carries by %s, which needs the table's own boundaries: add "

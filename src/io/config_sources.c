@@ -251,6 +251,8 @@ int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name
         return qtr_cfg_set_str(st, &cur->bnd_key, v);
     if (!strcmp(name, "boundaries_layer"))
         return qtr_cfg_set_str(st, &cur->bnd_layer, v);
+    if (!strcmp(name, "boundaries_sql"))
+        return qtr_cfg_set_str(st, &cur->bnd_sql, v);
     if (!strcmp(name, "carry"))
         return parse_carry(st, cur, v);
     if (!strcmp(name, "carry_density"))
@@ -261,7 +263,7 @@ int qtr_cfg_on_table(struct qtr_cfg_state *st, const char *sec, const char *name
         st,
         "unknown key '%s' in [%s] (known: source, layer, sql, key, join, sheet, "
         "header_row, skip_rows, separator, encoding, decimal, suffix, columns, na_values, date, "
-        "attribution, not_counts, boundaries, boundaries_key, boundaries_layer, carry, "
-        "carry_density, sliver_area)",
+        "attribution, not_counts, boundaries, boundaries_key, boundaries_layer, boundaries_sql, "
+        "carry, carry_density, sliver_area)",
         name, sec);
 }

@@ -495,8 +495,12 @@ static int write_run_info(GDALDatasetH ds, const struct qtr_output_request *req,
     }
     for (size_t t = 0; t < cfg->ntables; t++) {
         const struct qtr_table_spec *ts = &cfg->tables[t];
-        const char *what[3][2] = {{"", ts->source}, {"_layer", ts->layer}, {"_sql", ts->sql}};
-        for (size_t k = 0; k < 3; k++) {
+        const char *what[5][2] = {{"", ts->source},
+                                  {"_layer", ts->layer},
+                                  {"_sql", ts->sql},
+                                  {"_boundaries_layer", ts->bnd_conn ? ts->bnd_layer : NULL},
+                                  {"_boundaries_sql", ts->bnd_sql}};
+        for (size_t k = 0; k < 5; k++) {
             if (!what[k][1])
                 continue;
             OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));

@@ -97,27 +97,86 @@ static int plain_name(const char *s, size_t n)
     return 1;
 }
 
+/* Find " schema=NAME" in target: *at points at "schema=", *name at NAME (n bytes). */
+static int find_schema(const char *target, const char **at, const char **name, size_t *n)
+{
+    const char *p = strstr(target, "schema=");
+    while (p && p > target && !isspace((unsigned char)p[-1]) && p[-1] != ':')
+        p = strstr(p + 1, "schema=");
+    if (!p)
+        return 0;
+    *at = p;
+    *name = p + 7;
+    *n = strcspn(*name, " \t");
+    return 1;
+}
+
+static int no_schema(struct qtr_error *err)
+{
+    return qtr_error_set(err, QTR_ERR_USAGE,
+                         "output = PG:... needs the schema to write to, e.g. 'output = "
+                         "PG:dbname=stadt schema=segregation_2024'");
+}
+
+static int bad_schema(struct qtr_error *err, const char *shown, const char *schema)
+{
+    return qtr_error_set(err, QTR_ERR_USAGE,
+                         "output '%s': the schema '%s' must be a plain lower-case name "
+                         "(letters a-z, digits, _; at most 48 characters), e.g. "
+                         "segregation_2024",
+                         shown, schema);
+}
+
+int qtr_pg_target_schema(const char *target, char **schema, struct qtr_error *err)
+{
+    const char *at, *name;
+    size_t n;
+    *schema = NULL;
+    if (!find_schema(target, &at, &name, &n))
+        return no_schema(err);
+    if (!plain_name(name, n)) {
+        char *red = qtr_pg_redact(target);
+        char *nm = qtr_asprintf("%.*s", (int)n, name);
+        int rc = red && nm ? bad_schema(err, red, nm)
+                           : qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        free(red);
+        free(nm);
+        return rc;
+    }
+    if (!(*schema = qtr_asprintf("%.*s", (int)n, name)))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    return QTR_OK;
+}
+
+int qtr_pg_target_with_schema(const char *target, const char *schema, char **out,
+                              struct qtr_error *err)
+{
+    const char *at, *name;
+    size_t n;
+    *out = NULL;
+    if (!find_schema(target, &at, &name, &n))
+        return no_schema(err);
+    if (!(*out = qtr_asprintf("%.*sschema=%s%s", (int)(at - target), target, schema, name + n)))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    return QTR_OK;
+}
+
 int qtr_pg_sink_begin(const char *target, const char *dir, struct qtr_pg_sink **out,
                       struct qtr_error *err)
 {
     struct qtr_pg_sink *s = calloc(1, sizeof *s);
     void *ds = NULL;
+    const char *p, *name;
+    size_t n;
     int rc;
     *out = NULL;
     if (!s)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     /* take "schema=NAME" out of the libpq keywords */
-    const char *p = strstr(target, "schema=");
-    while (p && p > target && !isspace((unsigned char)p[-1]) && p[-1] != ':')
-        p = strstr(p + 1, "schema=");
-    if (!p) {
+    if (!find_schema(target, &p, &name, &n)) {
         qtr_pg_sink_free(s);
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "output = PG:... needs the schema to write to, e.g. 'output = "
-                             "PG:dbname=stadt schema=segregation_2024'");
+        return no_schema(err);
     }
-    const char *name = p + 7;
-    size_t n = strcspn(name, " \t");
     char *rest = qtr_asprintf("%.*s%s", (int)(p - target), target, name + n);
     if (!rest) {
         qtr_pg_sink_free(s);
@@ -134,11 +193,7 @@ int qtr_pg_sink_begin(const char *target, const char *dir, struct qtr_pg_sink **
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     }
     if (!plain_name(name, n)) {
-        rc = qtr_error_set(err, QTR_ERR_USAGE,
-                           "output '%s': the schema '%s' must be a plain lower-case name "
-                           "(letters a-z, digits, _; at most 48 characters), e.g. "
-                           "segregation_2024",
-                           s->shown, s->schema);
+        rc = bad_schema(err, s->shown, s->schema);
         qtr_pg_sink_free(s);
         return rc;
     }
@@ -153,6 +208,31 @@ int qtr_pg_sink_begin(const char *target, const char *dir, struct qtr_pg_sink **
     }
     GDALClose((GDALDatasetH)ds);
     *out = s;
+    return QTR_OK;
+}
+
+int qtr_pg_sink_set_folder(struct qtr_pg_sink *s, const char *folder, struct qtr_error *err)
+{
+    char *f = qtr_strdup(folder);
+    if (!f)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    free(s->folder);
+    s->folder = f;
+    return QTR_OK;
+}
+
+const char *qtr_pg_sink_schema(const struct qtr_pg_sink *s)
+{
+    return s->schema;
+}
+
+int qtr_pg_sink_connection(struct qtr_pg_sink *s, void **ds, struct qtr_error *err)
+{
+    int rc;
+    *ds = NULL;
+    if (!s->pg && (rc = qtr_pg_open(s->conn, s->shown, "[analysis] output", 1, &s->pg, err)))
+        return rc;
+    *ds = s->pg;
     return QTR_OK;
 }
 
@@ -510,7 +590,11 @@ int qtr_pg_sink_swap(struct qtr_pg_sink *s, struct qtr_error *err)
     char *staging = qtr_asprintf("%s" STAGING_SUFFIX, s->schema);
     char *old = qtr_asprintf("%s" OLD_SUFFIX, s->schema);
     int rc, bad = !staging || !old;
-    /* one simple query: PostgreSQL runs its statements as one transaction, all or nothing */
+    /* one simple query: PostgreSQL runs its statements as one transaction, all or nothing.
+     * The regions of a batch swap at the same time: the lock (held to the end of the
+     * transaction) keeps two of them from creating layer_styles at once */
+    bad = bad || qtr_buf_puts(&sql, "DO $qtr$ BEGIN PERFORM pg_advisory_xact_lock("
+                                    "hashtext('quartier layer_styles')); END $qtr$;\n");
     bad = bad || qtr_buf_puts(&sql, layer_styles_ddl);
     bad = bad || qtr_buf_printf(&sql, "DROP SCHEMA IF EXISTS \"%s\" CASCADE;\n", old);
     bad = bad || qtr_buf_printf(&sql,

@@ -9,6 +9,9 @@
 #include "quartier/strutil.h"
 #include "quartier/text.h"
 
+/* What a table's row numbers count: lines of a file, rows of a query result. */
+#define LINE(jt) ((jt)->db_rows ? "row" : "line")
+
 struct keyed {
     const char *k;
     size_t idx;
@@ -261,7 +264,7 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             }
             if (txt &&
                 qtr_report_add(rep, QTR_ISSUE_NOTE_ROW, QTR_INFO, "", "", jt->id,
-                               "line %zu holds no data, only '%.*s'; not joined", t->line[r],
+                               "%s %zu holds no data, only '%.*s'; not joined", LINE(jt), t->line[r],
                                (int)(len > 120 ? 120 : len), txt)) {
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
@@ -282,11 +285,11 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
         const char *shown = qtr_table_cell(t, rows[a].idx, kcol);
         if (qtr_report_add(rep, by_name ? QTR_ISSUE_AMBIGUOUS_NAME : QTR_ISSUE_DUPLICATE_TABLE_KEY,
                            QTR_WARNING, by_name ? "" : shown, by_name ? shown : "", jt->id,
-                           "%s '%s' on line %zu also stands on line %zu; line %zu is used, "
-                           "line %zu is not joined",
-                           by_name ? "name" : "key", shown, t->line[rows[a].idx],
-                           t->line[rows[first].idx], t->line[rows[first].idx],
-                           t->line[rows[a].idx])) {
+                           "%s '%s' on %s %zu also stands on %s %zu; %s %zu is used, "
+                           "%s %zu is not joined",
+                           by_name ? "name" : "key", shown, LINE(jt), t->line[rows[a].idx],
+                           LINE(jt), t->line[rows[first].idx], LINE(jt),
+                           t->line[rows[first].idx], LINE(jt), t->line[rows[a].idx])) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
@@ -385,9 +388,9 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             if (pc.kind == QTR_CELL_INVALID &&
                 qtr_report_add(rep, QTR_ISSUE_NOT_A_NUMBER, QTR_WARNING, f->key[i], f->name[i],
                                jt->id,
-                               "column '%s' line %zu holds '%s', which is neither a number nor "
+                               "column '%s' %s %zu holds '%s', which is neither a number nor "
                                "a statistical mark; treated as missing",
-                               t->names[j], t->line[row_of[i]], cell)) {
+                               t->names[j], LINE(jt), t->line[row_of[i]], cell)) {
                 free(take);
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
@@ -451,10 +454,10 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                 if (mlen < sizeof merge)
                     snprintf(merge + mlen, sizeof merge - mlen, " = %s", shown);
                 if (qtr_report_add(rep, QTR_ISSUE_MERGED_ROW, QTR_WARNING, "", shown, jt->id,
-                                   "line %zu covers %zu districts together (%zu of them found by "
+                                   "%s %zu covers %zu districts together (%zu of them found by "
                                    "name); not joined: merge those boundaries (in [boundaries]: "
                                    "merge = %s) or split the row",
-                                   t->line[r], np, found, merge)) {
+                                   LINE(jt), t->line[r], np, found, merge)) {
                     rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                     goto out;
                 }
@@ -476,8 +479,8 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
         }
         if (qtr_report_add(rep, QTR_ISSUE_NO_BOUNDARY, QTR_WARNING, by_name ? "" : shown,
                            by_name ? shown : "", jt->id,
-                           "line %zu of table '%s' matches no district%s", t->line[r], jt->id,
-                           hint)) {
+                           "%s %zu of table '%s' matches no district%s", LINE(jt), t->line[r],
+                           jt->id, hint)) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }

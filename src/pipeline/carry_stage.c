@@ -260,6 +260,7 @@ static int geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, str
     const struct qtr_table_spec *ts = w->ts;
     struct qtr_layer_options lo = {.source = qtr_config_open_path(ts->bnd_source, ts->bnd_conn),
                                    .layer = ts->bnd_layer,
+                                   .sql = ts->bnd_sql,
                                    .key = ts->bnd_key,
                                    .work_crs = to->work_crs};
     int rc = qtr_layer_read(ctx, &lo, &w->from, err);

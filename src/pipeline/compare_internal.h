@@ -41,6 +41,15 @@ struct cmp {
     int en;
 };
 
+/* Column of index (index, group) in c->idx, added (with NAN for every region) when new;
+ * -1 when out of memory. */
+long cmp_index_column(struct cmp *c, const char *index, const char *group);
+
+/* Read region k's results from its schema on PostgreSQL (`pg` a GDALDatasetH, compare_pg.c);
+ * c->reg[k].have stays 0 when the schema holds no output. */
+int qtr_compare_read_pg(struct cmp *c, size_t k, void *pg, const char *shown, const char *schema,
+                        struct qtr_error *err);
+
 /* The short report: OUT/comparison.html, comparison.pdf and maps/regions_d.{png,svg}. */
 int qtr_compare_report(struct qtr_ctx *ctx, const struct cmp *c, const char *dir,
                        struct qtr_error *err);

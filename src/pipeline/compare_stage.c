@@ -29,6 +29,7 @@
 #include "quartier/annex.h"
 #include "quartier/geom.h"
 #include "quartier/outdir.h"
+#include "quartier/pg_sink.h"
 #include "quartier/strutil.h"
 
 static void cmp_release(struct cmp *c)
@@ -49,7 +50,7 @@ static void cmp_release(struct cmp *c)
 }
 
 /* Index column (index, group), added in the order first seen; -1 when out of memory. */
-static long index_column(struct cmp *c, const char *index, const char *group)
+long cmp_index_column(struct cmp *c, const char *index, const char *group)
 {
     for (size_t j = 0; j < c->nidx; j++)
         if (!strcmp(c->idx[j].index, index) && !strcmp(c->idx[j].group, group))
@@ -140,7 +141,7 @@ static int read_region(struct cmp *c, size_t k, const char *gpkg, struct qtr_err
                            -1, &s, NULL) != SQLITE_OK)
         goto sqlfail;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        long j = index_column(c, col_text(s, 0), col_text(s, 1));
+        long j = cmp_index_column(c, col_text(s, 0), col_text(s, 1));
         if (j < 0) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
@@ -282,13 +283,15 @@ out:
 }
 
 int qtr_batch_compare(struct qtr_ctx *ctx, const struct qtr_config *cfg, const char *outdir,
-                      const struct qtr_layer *layer, const struct qtr_regions *r,
-                      const unsigned char *failed_job, int no_report, size_t *missing,
-                      struct qtr_error *err)
+                      const char *pg_target, const struct qtr_layer *layer,
+                      const struct qtr_regions *r, const unsigned char *failed_job, int no_report,
+                      unsigned char *have, size_t *missing, struct qtr_error *err)
 {
     int rc;
     struct cmp c = {.cfg = cfg, .r = r, .d_col = -1};
     struct qtr_outdir *od = NULL;
+    struct qtr_pg_sink *sink = NULL;
+    void *pg = NULL;
     char *target = NULL, *gpkg = NULL, *csv = NULL;
     const char **inputs = NULL;
     size_t failed = 0;
@@ -307,22 +310,31 @@ int qtr_batch_compare(struct qtr_ctx *ctx, const struct qtr_config *cfg, const c
         inputs[ni++] = cfg->tables[t].source;
     if ((rc = qtr_outdir_check(target, inputs, ni, err)))
         goto out;
+    /* output = PG:... schema=NAME: the regions' results come from their schemas, the
+     * comparison goes to NAME (the server is checked here, before the work) */
+    if (pg_target && ((rc = qtr_pg_sink_begin(pg_target, NULL, &sink, err)) ||
+                      (rc = qtr_pg_sink_connection(sink, &pg, err))))
+        goto out;
     for (size_t k = 0; k < r->n; k++) {
         c.reg[k].failed = failed_job && failed_job[k];
         if (c.reg[k].failed) {
             ++*missing;
             continue;
         }
-        char *p = qtr_asprintf("%s/regions/%s/quartier.gpkg", outdir, r->dir[k]);
+        char *p = sink ? qtr_region_schema_name(qtr_pg_sink_schema(sink), r->key[k])
+                       : qtr_asprintf("%s/regions/%s/quartier.gpkg", outdir, r->dir[k]);
         if (!p) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
-        rc = read_region(&c, k, p, err);
+        rc = sink ? qtr_compare_read_pg(&c, k, pg, qtr_pg_sink_shown(sink), p, err)
+                  : read_region(&c, k, p, err);
         free(p);
         if (rc)
             goto out;
         *missing += !c.reg[k].have;
+        if (have)
+            have[k] = (unsigned char)c.reg[k].have;
     }
     /* the map shows D of the first group ([group] order, as in city_indices) */
     for (size_t j = 0; j < c.nidx && c.d_col < 0; j++)
@@ -348,8 +360,13 @@ int qtr_batch_compare(struct qtr_ctx *ctx, const struct qtr_config *cfg, const c
         goto out;
     if (!no_report && (rc = qtr_compare_report(ctx, &c, dir, err)))
         goto out;
-    rc = qtr_outdir_commit(ctx, od, err);
+    /* the table into NAME's staging schema, swapped in after the folder (as a run does) */
+    if (sink && (rc = qtr_pg_sink_stage(ctx, sink, gpkg, err)))
+        goto out;
+    if ((rc = qtr_outdir_commit(ctx, od, err)) || (sink && (rc = qtr_pg_sink_swap(sink, err))))
+        goto out;
 out:
+    qtr_pg_sink_free(sink);
     qtr_outdir_free(od);
     if (c.geom)
         qtr_geoms_free(ctx->geos, c.geom, r->n);

@@ -298,6 +298,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         jt[t].decimal_mark = st->tables[t].info.decimal_mark;
         jt[t].numeric = st->tables[t].numeric;
         jt[t].num = st->tables[t].num;
+        jt[t].db_rows = st->tables[t].is_pg;
         if (ts->join == QTR_JOIN_NAME && !cfg->bnd_name) {
             rc = qtr_error_set(err, QTR_ERR_USAGE,
                                "[table %s] joins by name, but [boundaries] has no 'name = ' "

@@ -77,6 +77,65 @@ char *qtr_region_dir_name(const char *key)
     return safe_dir(key);
 }
 
+char *qtr_region_schema_name(const char *base, const char *key)
+{
+    char *s = qtr_asprintf("%s_%s", base, key);
+    if (!s)
+        return NULL;
+    for (char *p = s + strlen(base) + 1; *p; p++) {
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+        else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            *p = '_';
+    }
+    return s;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && !strcmp(s + n - m, tail);
+}
+
+int qtr_regions_check_schemas(const struct qtr_config *cfg, const struct qtr_regions *r,
+                              const char *base, struct qtr_error *err)
+{
+    int rc = QTR_OK;
+    char **name = calloc(r->n ? r->n : 1, sizeof *name);
+    if (!name)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < r->n && !rc; k++) {
+        if (!(name[k] = qtr_region_schema_name(base, r->key[k])))
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        else if (strlen(name[k]) > 48)
+            rc = qtr_error_set(err, QTR_ERR_USAGE,
+                               "region '%s' ([batch] by = %s) would be written to the "
+                               "PostgreSQL schema %s, which is longer than 48 characters; "
+                               "give output = PG:... a shorter schema= name",
+                               r->key[k], cfg->batch_by, name[k]);
+        else if (ends_with(name[k], "_qtr_staging") || ends_with(name[k], "_qtr_old"))
+            rc = qtr_error_set(err, QTR_ERR_USAGE,
+                               "region '%s' ([batch] by = %s) would be written to the "
+                               "PostgreSQL schema %s, a name quartier keeps for the schemas of "
+                               "an unfinished write",
+                               r->key[k], cfg->batch_by, name[k]);
+    }
+    /* keys that differ only in case or in characters a schema name cannot hold */
+    for (size_t a = 0; a < r->n && !rc; a++)
+        for (size_t b = a + 1; b < r->n && !rc; b++)
+            if (!strcmp(name[a], name[b]))
+                rc = qtr_error_set(err, QTR_ERR_USAGE,
+                                   "the regions '%s' and '%s' ([batch] by = %s) would both be "
+                                   "written to the PostgreSQL schema %s; their keys differ "
+                                   "only in case or in characters other than letters, digits "
+                                   "and _ (write to a folder, or use another [batch] by)",
+                                   r->key[a], r->key[b], cfg->batch_by, name[a]);
+    for (size_t k = 0; k < r->n; k++)
+        free(name[k]);
+    free(name);
+    return rc;
+}
+
 /* Column `name` of the layer's attributes, or a usage error naming the [batch] line. */
 static int batch_column(const struct qtr_config *cfg, const struct qtr_layer *l, const char *key,
                         const char *name, size_t *col, struct qtr_error *err)
@@ -225,6 +284,7 @@ int qtr_regions_read(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct q
     struct qtr_layer_options lo = {
         .source = cfg->bnd_source,
         .layer = cfg->bnd_layer,
+        .sql = cfg->bnd_sql,
         .key = cfg->bnd_key,
         .name = cfg->bnd_name,
         .assign_crs = cfg->bnd_crs,
@@ -376,6 +436,8 @@ int qtr_region_restrict(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     struct qtr_regions *r = NULL;
     uint8_t *keep = NULL;
     int rc = qtr_regions_split(cfg, st->layer, &r, err);
+    if (!rc && cfg->region_schema)
+        rc = qtr_regions_check_schemas(cfg, r, cfg->region_schema, err);
     if (rc || !cfg->region) { /* without --region (`check`): [batch] is checked, not applied */
         qtr_regions_free(r);
         return rc;

@@ -105,6 +105,13 @@ static int write_all(struct qtr_ctx *ctx, const struct qtr_config *cfg,
     if (sink && ((rc = qtr_pg_sink_stage(ctx, sink, st->gpkg_path, err)) ||
                  (rc = hook("pg-staged", err))))
         return rc;
+    if (sink && cfg->region) { /* one region of a batch fails here (test hook) */
+        char *point = qtr_asprintf("pg-staged-%s", cfg->region);
+        rc = point ? hook(point, err) : qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        free(point);
+        if (rc)
+            return rc;
+    }
     char *staged = qtr_strdup(staging);
     if (!staged)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -134,8 +141,11 @@ int qtr_pipeline_run(struct qtr_ctx *ctx, const struct qtr_config *cfg,
         return rc;
     /* output = PG:... schema=NAME: the server is checked now, the files go to a folder */
     if (qtr_starts_with(target, "PG:")) {
-        if ((rc = qtr_pg_sink_begin(target, cfg->dir, &sink, err)))
+        if ((rc = qtr_pg_sink_begin(target, cfg->dir, &sink, err)) ||
+            (opt->pg_folder && (rc = qtr_pg_sink_set_folder(sink, opt->pg_folder, err)))) {
+            qtr_pg_sink_free(sink);
             return rc;
+        }
         target = qtr_pg_sink_folder(sink);
     }
 

@@ -62,6 +62,29 @@ static void assert_not_in_folder(const char *dir, const char *secret)
     assert_int_not_equal(system(cmd), 0);
 }
 
+/* The GeoPackages of the last file_vs_pg: from the files, from PostgreSQL. */
+static char last_file[700], last_pg[700];
+
+/* The first join_report detail of `gpkg` that contains `part`, or "" (static buffer). */
+static const char *join_detail(const char *gpkg, const char *part)
+{
+    static char buf[1024];
+    buf[0] = '\0';
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "join_report");
+    assert_non_null(l);
+    OGRFeatureH f;
+    while (!buf[0] && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        const char *d = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "detail"));
+        if (strstr(d, part))
+            snprintf(buf, sizeof buf, "%s", d);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return buf;
+}
+
 static void file_vs_pg(const char *file_ini, const struct qtr_pg_swap *swaps, size_t nswaps,
                        const char *const *skip_fields, int want_layers)
 {
@@ -84,6 +107,8 @@ static void file_vs_pg(const char *file_ini, const struct qtr_pg_swap *swaps, si
     assert_int_equal(qtr_pg_compare_gpkg(a, b, skip_layers, skip_fields, &nlayers), 0);
     assert_true(nlayers >= want_layers);
     assert_not_in_folder(out_pg, "geheim-4711");
+    snprintf(last_file, sizeof last_file, "%s", a);
+    snprintf(last_pg, sizeof last_pg, "%s", b);
 }
 
 static void test_musterstadt_file_vs_pg(void **state)
@@ -96,6 +121,13 @@ static void test_musterstadt_file_vs_pg(void **state)
      * goals */
     file_vs_pg("geodata/musterstadt/analysis.ini", musterstadt_sql,
                sizeof musterstadt_sql / sizeof musterstadt_sql[0], skip_fields, 7);
+    /* a file has lines, a query result rows */
+    assert_string_equal(join_detail(last_file, "holds no data"),
+                        "line 124 holds no data, only 'Quelle: Amt für Statistik Musterstadt'; "
+                        "not joined");
+    assert_string_equal(join_detail(last_pg, "holds no data"),
+                        "row 121 holds no data, only 'Quelle: Amt für Statistik Musterstadt'; "
+                        "not joined");
 }
 
 static void test_berlin_2021_file_vs_pg(void **state)
