@@ -96,10 +96,14 @@ static int piece_cmp(const void *a, const void *b)
 
 /* ---- the work of one table ------------------------------------------------------------ */
 
+/* "row" for a table read from PostgreSQL (its line numbers are row numbers of the result) */
+#define LINE_WORD(w) ((w)->is_pg ? "row" : "line")
+
 struct carry_work {
     const struct qtr_table_spec *ts;
     const struct qtr_table *tab;
     char decimal_mark;
+    int is_pg; /* the table was read from PostgreSQL */
     size_t kcol;
     char **tkey_row;  /* tab->nrows trimmed keys of the table ("" for none) */
     struct kidx *tix; /* index over tkey_row */
@@ -172,11 +176,11 @@ static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct
     for (size_t r = 1; r < t->nrows; r++)
         if (*w->tix[r].k && !strcmp(w->tix[r].k, w->tix[r - 1].k))
             return qtr_error_set(err, QTR_ERR_DATA,
-                                 "'%s' line %zu: key '%s' (column '%s') occurs again (first on "
-                                 "line %zu); [table %s] is carried onto the analysis districts "
+                                 "'%s' %s %zu: key '%s' (column '%s') occurs again (first on "
+                                 "%s %zu); [table %s] is carried onto the analysis districts "
                                  "and needs one row per district of its own layout",
-                                 ts->source, t->line[w->tix[r].i], w->tix[r].k, ts->key,
-                                 t->line[w->tix[r - 1].i], ts->id);
+                                 ts->source, LINE_WORD(w), t->line[w->tix[r].i], w->tix[r].k,
+                                 ts->key, LINE_WORD(w), t->line[w->tix[r - 1].i], ts->id);
 
     /* `columns =` or every column but the key; not_counts are not carried */
     w->col = malloc((t->ncols ? t->ncols : 1) * sizeof *w->col);
@@ -303,9 +307,9 @@ static int geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, str
         if (*w->tkey_row[r] && kidx_find(six, w->nsrc, w->tkey_row[r]) < 0 &&
             qtr_report_add(&st->report, QTR_ISSUE_NO_BOUNDARY, QTR_WARNING, w->tkey_row[r], "",
                            ts->id,
-                           "row (line %zu) without a district in its own layout '%s'; its "
+                           "row (%s %zu) without a district in its own layout '%s'; its "
                            "counts are not carried",
-                           w->tab->line[r], ts->bnd_source)) {
+                           LINE_WORD(w), w->tab->line[r], ts->bnd_source)) {
             free(six);
             return nomem(err);
         }
@@ -633,13 +637,13 @@ static int source_cells(const struct carry_work *w, size_t col, struct qtr_cell 
         in[i] = qtr_cell_parse(cell, fmt);
         if (in[i].kind == QTR_CELL_INVALID)
             return qtr_error_set(err, QTR_ERR_DATA,
-                                 "'%s' line %zu, column '%s', key '%s': '%s' is neither a "
+                                 "'%s' %s %zu, column '%s', key '%s': '%s' is neither a "
                                  "number nor a mark of the Zeichenerklärung; [table %s] is "
                                  "carried onto the analysis districts, which needs counts "
                                  "(correct the cell, leave it empty, or leave the column out "
                                  "with 'columns =')",
-                                 ts->source, t->line[r], t->names[col], w->tkey_row[r], cell,
-                                 ts->id);
+                                 ts->source, LINE_WORD(w), t->line[r], t->names[col],
+                                 w->tkey_row[r], cell, ts->id);
     }
     return QTR_OK;
 }
@@ -776,7 +780,8 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
 {
     const struct qtr_table_spec *ts = &cfg->tables[t];
     struct qtr_loaded_table *lt = &st->tables[t];
-    struct carry_work w = {.ts = ts, .tab = lt->table, .decimal_mark = lt->info.decimal_mark};
+    struct carry_work w = {
+        .ts = ts, .tab = lt->table, .decimal_mark = lt->info.decimal_mark, .is_pg = lt->is_pg};
     int geometric = ts->carry != QTR_TABLE_CARRY_CORRESPONDENCE;
     enum qtr_carry_method method = QTR_CARRY_CORRESPONDENCE;
     if (geometric)
