@@ -1,6 +1,5 @@
 /*
- * publish_docs.c - what the written GeoPackage holds (read through OGR) and the aliases and
- * descriptions of its fields (gpkg_data_columns, the annex tables' heads).
+ * publish_docs.c - the aliases and descriptions of the GeoPackage's fields (gpkg_data_columns, the annex tables' heads).
  */
 #include <errno.h>
 #include <limits.h>
@@ -33,94 +32,6 @@
 
 
 #include "publish_internal.h"
-
-/* ---------------------------------------------------------------------------------------- */
-/* What the GeoPackage holds, read through OGR before SQLite writes to it.                  */
-
-
-void qtr_publish_info_release(struct gpkg_info *g)
-{
-    for (size_t i = 0; i < g->nlayers; i++) {
-        for (size_t k = 0; k < g->layers[i].nfields; k++) {
-            free(g->layers[i].fields[k].name);
-            free(g->layers[i].fields[k].v);
-        }
-        free(g->layers[i].fields);
-        free(g->layers[i].name);
-        free(g->layers[i].fid);
-    }
-    free(g->layers);
-    memset(g, 0, sizeof *g);
-}
-
-static int read_layer(OGRLayerH lyr, struct layer_info *li, int values, struct qtr_error *err)
-{
-    OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
-    int nf = OGR_FD_GetFieldCount(d);
-    li->name = qtr_strdup(OGR_L_GetName(lyr));
-    const char *fid = OGR_L_GetFIDColumn(lyr);
-    if (fid && *fid && !(li->fid = qtr_strdup(fid)))
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    li->spatial = OGR_L_GetGeomType(lyr) != wkbNone;
-    li->fields = calloc((size_t)nf + 1, sizeof *li->fields);
-    if (!li->name || !li->fields)
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    li->nfields = (size_t)nf;
-    GIntBig cnt = OGR_L_GetFeatureCount(lyr, 1);
-    li->n = cnt > 0 ? (size_t)cnt : 0;
-    for (int k = 0; k < nf; k++) {
-        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(d, k);
-        li->fields[k].name = qtr_strdup(OGR_Fld_GetNameRef(fd));
-        li->fields[k].type = OGR_Fld_GetType(fd);
-        if (!li->fields[k].name)
-            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-        if (values && numeric(li->fields[k].type)) {
-            li->fields[k].v = malloc((li->n + 1) * sizeof(double));
-            if (!li->fields[k].v)
-                return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-        }
-    }
-    if (!values)
-        return QTR_OK;
-    OGR_L_ResetReading(lyr);
-    OGRFeatureH f;
-    size_t i = 0;
-    while ((f = OGR_L_GetNextFeature(lyr)) != NULL && i < li->n) {
-        for (int k = 0; k < nf; k++)
-            if (li->fields[k].v)
-                li->fields[k].v[i] =
-                    OGR_F_IsFieldSetAndNotNull(f, k) ? OGR_F_GetFieldAsDouble(f, k) : NAN;
-        OGR_F_Destroy(f);
-        i++;
-    }
-    if (f)
-        OGR_F_Destroy(f);
-    li->n = i;
-    return QTR_OK;
-}
-
-int qtr_publish_read_info(const char *gpkg, struct gpkg_info *g, struct qtr_error *err)
-{
-    static const char *const drivers[] = {"GPKG", NULL};
-    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
-    if (!ds)
-        return qtr_error_set(err, QTR_ERR_IO, "cannot open '%s' again to style it (%s)", gpkg,
-                             qtr_gdal_last_error());
-    int rc = QTR_OK;
-    int nl = GDALDatasetGetLayerCount(ds);
-    g->layers = calloc((size_t)nl + 1, sizeof *g->layers);
-    if (!g->layers)
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < nl && !rc; i++) {
-        OGRLayerH lyr = GDALDatasetGetLayer(ds, i);
-        g->nlayers++;
-        /* values are needed for the classes of the districts layer only */
-        rc = read_layer(lyr, &g->layers[i], !strcmp(OGR_L_GetName(lyr), "districts"), err);
-    }
-    GDALClose(ds);
-    return rc;
-}
-
 
 /* ---------------------------------------------------------------------------------------- */
 /* Field documentation: aliases and descriptions.                                           */
@@ -337,10 +248,10 @@ int qtr_publish_area(const struct qtr_state *st, const char *layer)
 }
 
 int qtr_publish_build_docs(const struct qtr_config *cfg, const struct qtr_state *st,
-                      const struct gpkg_info *g, int en, struct doc_list *l)
+                      const struct qtr_output_info *g, int en, struct doc_list *l)
 {
     for (size_t i = 0; i < g->nlayers; i++) {
-        const struct layer_info *li = &g->layers[i];
+        const struct qtr_output_layer *li = &g->layers[i];
         /* the table's own key, which QGIS shows as the first field */
         if (li->fid &&
             add_doc(l, li->name, li->fid, en ? "No." : "Nr.",

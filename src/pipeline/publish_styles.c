@@ -75,7 +75,7 @@ static int add_style(struct style_list *l, const char *table, const char *name, 
 
 /* Aliases of a layer for the QML (QGIS 3.22 shows these; GDAL 3.6 does not pass the
  * gpkg_data_columns names on as aliases). */
-static struct qtr_qml_alias *qml_aliases(const struct doc_list *docs, const struct layer_info *li)
+static struct qtr_qml_alias *qml_aliases(const struct doc_list *docs, const struct qtr_output_layer *li)
 {
     struct qtr_qml_alias *a = calloc(li->nfields + 2, sizeof *a);
     if (!a)
@@ -94,7 +94,7 @@ static struct qtr_qml_alias *qml_aliases(const struct doc_list *docs, const stru
 
 struct style_ctx {
     const struct qtr_config *cfg;
-    const struct layer_info *li;
+    const struct qtr_output_layer *li;
     const struct qtr_qml_alias *aliases;
     int en;
     struct style_list *out;
@@ -103,7 +103,7 @@ struct style_ctx {
 
 /* Graduated style (classes of a number as the presentation table says: GRADUATED or
  * BREAKS); nothing when there is nothing to classify (no value, one class). */
-static int graduated(const struct style_ctx *sc, const struct field_info *f,
+static int graduated(const struct style_ctx *sc, const struct qtr_output_field *f,
                      const struct qtr_present *p, struct qtr_error *err)
 {
     struct qtr_present_classes c;
@@ -183,7 +183,7 @@ static int categorized(const struct style_ctx *sc, const char *field, const char
 }
 
 /* p-values in the four significance classes, categorized on a QGIS expression. */
-static int significance(const struct style_ctx *sc, const struct field_info *f,
+static int significance(const struct style_ctx *sc, const struct qtr_output_field *f,
                         const struct qtr_present *p, struct qtr_error *err)
 {
     double zero = 0.0;
@@ -222,7 +222,7 @@ static int significance(const struct style_ctx *sc, const struct field_info *f,
 
 /* The style of one field as the presentation table says; nothing for QTR_SHOW_NONE. */
 static int field_style(const struct style_ctx *sc, const struct qtr_state *st,
-                       const struct field_info *f, struct qtr_error *err)
+                       const struct qtr_output_field *f, struct qtr_error *err)
 {
     int districts = !strcmp(sc->li->name, "districts");
     const struct qtr_column *c = qtr_publish_column(st, sc->li->name, f->name);
@@ -245,7 +245,7 @@ static int field_style(const struct style_ctx *sc, const struct qtr_state *st,
         struct qtr_present_categories k;
         if (!qtr_present_categories(p.role, sc->en, &k))
             return QTR_OK;
-        if (k.text != (f->type == OFTString))
+        if (k.text != (f->type == QTR_FIELD_TEXT))
             return QTR_OK; /* written in another type than made: not ours to guess */
         return categorized(sc, f->name, NULL, k.text, k.n, k.values, k.colors, k.labels,
                            k.other_label, k.other_color, k.other_hatched, p.alias, err);
@@ -267,7 +267,7 @@ static int set_default(struct style_list *l, const char *table, const char *name
 
 static int districts_default(const struct style_ctx *sc, const struct qtr_state *st)
 {
-    const struct layer_info *li = sc->li;
+    const struct qtr_output_layer *li = sc->li;
     /*
      * The style QGIS shows first. After a renewal run with two dates it is the combined
      * status x dynamics class, the map a Stadtrat looks at first in Berlin's MSS; with one
@@ -301,12 +301,12 @@ static int layer_has_default(const struct style_list *l, const char *table)
 }
 
 int qtr_publish_build_styles(const struct qtr_config *cfg, const struct qtr_state *st,
-                        const struct gpkg_info *g, const struct doc_list *docs, int en,
+                        const struct qtr_output_info *g, const struct doc_list *docs, int en,
                         const char *update_time, struct style_list *out, struct qtr_error *err)
 {
     int rc = QTR_OK;
     for (size_t i = 0; i < g->nlayers && !rc; i++) {
-        const struct layer_info *li = &g->layers[i];
+        const struct qtr_output_layer *li = &g->layers[i];
         if (!li->spatial)
             continue;
         struct qtr_qml_alias *al = qml_aliases(docs, li);
