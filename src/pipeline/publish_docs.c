@@ -239,14 +239,6 @@ const struct qtr_column *qtr_publish_column(const struct qtr_state *st, const ch
     return NULL;
 }
 
-int qtr_publish_area(const struct qtr_state *st, const char *layer)
-{
-    for (size_t a = 0; a < st->nareas; a++)
-        if (!strcmp(st->areas[a].name, layer))
-            return 1;
-    return 0;
-}
-
 int qtr_publish_build_docs(const struct qtr_config *cfg, const struct qtr_state *st,
                       const struct qtr_output_info *g, int en, struct doc_list *l)
 {

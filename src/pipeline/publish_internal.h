@@ -32,8 +32,6 @@ void qtr_publish_docs_release(struct doc_list *l);
  * NULL (a fixed field of the output, or another table). */
 const struct qtr_column *qtr_publish_column(const struct qtr_state *st, const char *layer,
                                             const char *field);
-/* 1 when `layer` is an area layer of the run (st->areas). */
-int qtr_publish_area(const struct qtr_state *st, const char *layer);
 /* The alias of table.column, or NULL. */
 const char *qtr_publish_doc_alias(const struct doc_list *l, const char *table, const char *column);
 

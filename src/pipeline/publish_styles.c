@@ -225,11 +225,9 @@ static int field_style(const struct style_ctx *sc, const struct qtr_state *st,
                        const struct qtr_output_field *f, struct qtr_error *err)
 {
     int districts = !strcmp(sc->li->name, "districts");
+    /* the frame column behind the field, else a fixed field of the output ("key", "id");
+     * nothing is guessed from a name's suffix */
     const struct qtr_column *c = qtr_publish_column(st, sc->li->name, f->name);
-    /* a layer the run did not make (another stage's): the run's own column of that name, or
-     * a fixed field of the area layers ("cluster"); nothing is guessed from a name's suffix */
-    if (!c && !districts && !qtr_publish_area(st, sc->li->name))
-        c = qtr_publish_column(st, "districts", f->name);
     struct qtr_present p;
     qtr_column_present(sc->cfg, c, f->name, sc->en, &p);
     /* computed columns only: the input counts are there to look up, not to map */
