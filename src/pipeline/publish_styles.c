@@ -126,8 +126,7 @@ static int graduated(const struct style_ctx *sc, const struct qtr_output_field *
         .decimals = p->decimals,
         .unit = p->unit,
         .method_id = p->show == QTR_SHOW_GRADUATED ? qtr_class_method_qgis_id(p->method) : NULL,
-        .null_label =
-            any_null ? (sc->en ? "no data or suppressed" : "keine Angabe oder unterdrückt") : NULL,
+        .null_label = any_null ? qtr_present_nodata_label(sc->en, 1) : NULL,
         .null_color = qtr_palette_nodata(),
         .null_hatched = 1,
         .aliases = sc->aliases,
@@ -136,12 +135,7 @@ static int graduated(const struct style_ctx *sc, const struct qtr_output_field *
     if ((rc = qtr_qml_graduated(&g, &qml, err)))
         goto out;
     char desc[300];
-    if (p->show == QTR_SHOW_GRADUATED)
-        snprintf(desc, sizeof desc, "%s: %s, %zu %s", p->alias, qtr_class_method_name(p->method),
-                 c.k, sc->en ? "classes" : "Klassen");
-    else
-        snprintf(desc, sizeof desc, "%s: %s", p->alias,
-                 sc->en ? "fixed limits around 1" : "feste Grenzen um 1");
+    qtr_present_style_description(p, c.k, sc->en, desc, sizeof desc);
     rc = add_style(sc->out, sc->li->name, f->name, qml, desc, sc->update_time);
     qml = NULL;
     if (rc)
@@ -207,13 +201,13 @@ static int significance(const struct style_ctx *sc, const struct qtr_output_fiel
         v[j] = vals[j];
     }
     char desc[300];
-    snprintf(desc, sizeof desc, "%s: %s", p->alias,
-             sc->en ? "significance classes" : "Signifikanzklassen");
+    qtr_present_style_description(p, c.k, sc->en, desc, sizeof desc);
     if (!x.data)
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     else
         rc = categorized(sc, f->name, x.data, 0, c.k, v, c.colors, (const char *const *)c.labels,
-                         sc->en ? "no data" : "keine Angabe", qtr_palette_nodata(), 1, desc, err);
+                         qtr_present_nodata_label(sc->en, 0), qtr_palette_nodata(), 1, desc,
+                         err);
     qtr_buf_release(&ref);
     qtr_buf_release(&x);
     qtr_present_classes_release(&c);
@@ -325,7 +319,8 @@ int qtr_publish_build_styles(const struct qtr_config *cfg, const struct qtr_stat
             rc = qtr_qml_single(0, qtr_present_outline_fill(), qtr_present_outline_line(), 0.6, al,
                                 li->nfields + (li->fid != NULL), &qml, err);
             if (!rc &&
-                add_style(out, li->name, "outline", qml, en ? "Outline" : "Umriss", update_time))
+                add_style(out, li->name, "outline", qml, qtr_present_outline_name(en),
+                          update_time))
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             if (!rc)
                 out->s[out->n - 1].use_as_default = 1;

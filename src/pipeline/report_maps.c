@@ -193,10 +193,9 @@ int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
     if (!val)
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
-        char buf[64];
-        num(r, v[i], p->decimals, buf, sizeof buf);
-        if (isfinite(v[i]) &&
-            !(val[i] = qtr_asprintf("%s%s%s", buf, p->unit[0] ? " " : "", p->unit)))
+        char buf[96];
+        qtr_present_value(p, v[i], r->en, buf, sizeof buf); /* as the tables show it */
+        if (isfinite(v[i]) && !(val[i] = qtr_strdup(buf)))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
     struct qtr_map m = {
