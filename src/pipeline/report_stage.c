@@ -165,5 +165,10 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
 int qtr_pipeline_report_plan(struct qtr_ctx *ctx, const struct qtr_config *cfg,
                              struct qtr_state *st, struct qtr_error *err)
 {
-    return report(ctx, cfg, st, NULL, 1, err);
+    /* nothing drawn: no "maps and report" progress for a run without them */
+    qtr_progress_fn progress = ctx->progress;
+    ctx->progress = NULL;
+    int rc = report(ctx, cfg, st, NULL, 1, err);
+    ctx->progress = progress;
+    return rc;
 }
