@@ -16,7 +16,6 @@
 #include "quartier/format.h"
 #include "quartier/geom.h"
 #include "quartier/goals.h"
-#include "quartier/gpkg_read.h"
 #include "quartier/labels.h"
 #include "quartier/map.h"
 #include "quartier/output.h"
