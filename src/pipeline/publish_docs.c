@@ -1,41 +1,24 @@
 /*
- * publish_docs.c - the aliases and descriptions of the GeoPackage's fields (gpkg_data_columns, the annex tables' heads).
+ * publish_docs.c - the aliases and descriptions of the GeoPackage's fields (gpkg_data_columns,
+ * the annex tables' heads), from the presentation table (present.h, labels.h).
  */
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal.h>
-#include <ogr_api.h>
-
-#include "quartier/annex.h"
-#include "quartier/bivariate.h"
 #include "quartier/classify.h"
-#include "quartier/goals.h"
 #include "quartier/gpkg_style.h"
 #include "quartier/labels.h"
 #include "quartier/output.h"
 #include "quartier/palette.h"
 #include "quartier/qml.h"
-#include "quartier/renewal.h"
-#include "quartier/sha256.h"
 #include "quartier/strutil.h"
-
 
 #include "publish_internal.h"
 
 /* ---------------------------------------------------------------------------------------- */
 /* Field documentation: aliases and descriptions.                                           */
-
 
 static char *keep(struct doc_list *l, char *s)
 {

@@ -1,41 +1,23 @@
 /*
  * publish_styles.c - the QGIS styles of the GeoPackage's layers (layer_styles).
  */
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal.h>
-#include <ogr_api.h>
-
-#include "quartier/annex.h"
-#include "quartier/bivariate.h"
 #include "quartier/classify.h"
-#include "quartier/goals.h"
 #include "quartier/gpkg_style.h"
 #include "quartier/labels.h"
 #include "quartier/output.h"
 #include "quartier/palette.h"
 #include "quartier/qml.h"
-#include "quartier/renewal.h"
-#include "quartier/sha256.h"
 #include "quartier/strutil.h"
-
 
 #include "publish_internal.h"
 
 /* ---------------------------------------------------------------------------------------- */
 /* Styles.                                                                                  */
-
 
 void qtr_publish_styles_release(struct style_list *l)
 {
