@@ -137,6 +137,8 @@ struct qtr_state {
     char *pg_output;           /* output = PG:...: "PG:... schema=NAME" without the password */
     char *gpkg_path;           /* written outputs (NULL before qtr_pipeline_write); in the */
     char *geojson_path;        /* staging folder until the swap, in the target after it */
+    struct qtr_output_info *written; /* what the GeoPackage holds as written (output.h):
+                                        publish styles and documents it from this */
     struct qtr_disclosure disclosure; /* what disclosure control suppressed */
     char **published;          /* npublished paths written by qtr_pipeline_publish (the
                                   GeoPackage, GeoJSON and annex tables) */
@@ -300,6 +302,15 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
  */
 int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                         const char *outdir, struct qtr_error *err);
+
+/**
+ * With --no-report: the report's maps described (title, subtitle, legend title, source
+ * line, date) for the QGIS project's print layouts (qtr_qgis_plan_map), as
+ * qtr_pipeline_report would describe them, without drawing or writing anything. Errors as
+ * qtr_pipeline_report.
+ */
+int qtr_pipeline_report_plan(struct qtr_ctx *ctx, const struct qtr_config *cfg,
+                             struct qtr_state *st, struct qtr_error *err);
 
 /**
  * The value the indices take for the suppressed count i of grp: the low end (which = 1), the

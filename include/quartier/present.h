@@ -115,4 +115,39 @@ struct qtr_rgb qtr_present_candidate_outline(void);
 struct qtr_rgb qtr_present_outline_fill(void);
 struct qtr_rgb qtr_present_outline_line(void);
 
+/* ---- present_fields.c: what is not a column of the districts -------------------------- */
+
+/** Alias and description of field `column` of a table quartier writes besides the districts
+ * (city_indices, change, goals, join_report, multiscalar_profile, crosswalk, run_info);
+ * 0 when the table table has no such field. */
+int qtr_present_table_field(const char *table, const char *column, int en, const char **alias,
+                            const char **description);
+
+/** Alias and description of a GeoPackage table's own row number ("fid"). */
+void qtr_present_row_number(int en, const char **alias, const char **description);
+
+/** `description` with the sentence that some values are suppressed (counts below
+ * min_count, secret cells, values computed from them). */
+void qtr_present_suppressed_note(const char *description, double min_count, int en, char *buf,
+                                 size_t size);
+
+/** Legend label of districts without a value ("keine Angabe"; suppressed: "... oder
+ * unterdrückt"). */
+const char *qtr_present_nodata_label(int en, int suppressed);
+
+/** Description of a QGIS style of column p in k classes ("Anteil (%): Quantile, 5
+ * Klassen"). */
+void qtr_present_style_description(const struct qtr_present *p, size_t k, int en, char *buf,
+                                   size_t size);
+
+/** Name of the plain outline style of a layer. */
+const char *qtr_present_outline_name(int en);
+
+/** A value of column p as shown (its decimals and unit: "12,3 %"); "" for NaN. */
+void qtr_present_value(const struct qtr_present *p, double v, int en, char *buf, size_t size);
+
+/** The name of a citywide index ("dissimilarity" -> "Dissimilaritätsindex D"), or the
+ * name itself when the table does not know it. */
+const char *qtr_present_index_label(const char *index, int en);
+
 #endif

@@ -61,6 +61,18 @@ int qtr_qgis_plan_map(struct qtr_qgis_plan *plan, const char *stem, const char *
                       const char *date, struct qtr_error *err);
 
 /**
+ * The legend of map `stem` (noted before with qtr_qgis_plan_map) is a grid, as the report
+ * draws its bivariate legend: rows x cols colours rgb[r * cols + c] (red, green, blue), the
+ * row and column labels and titles (any may be NULL). The layout then shows the grid of
+ * rectangles with their labels; its legend item shows the class after the grid ("not
+ * rated"). plan NULL or no such map: does nothing. Errors: QTR_ERR_NOMEM.
+ */
+int qtr_qgis_plan_grid(struct qtr_qgis_plan *plan, const char *stem, size_t rows, size_t cols,
+                       const unsigned char (*rgb)[3], const char *const *row_labels,
+                       const char *const *col_labels, const char *row_title,
+                       const char *col_title, struct qtr_error *err);
+
+/**
  * Write the project into the GeoPackage at gpkg (replacing a project of the
  * same name). date: ISO 8601 date of the run (project metadata and the
  * zip's time stamps, so a run with SOURCE_DATE_EPOCH gives the same bytes).

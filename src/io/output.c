@@ -529,8 +529,103 @@ static void remove_tmp(const char *path)
     unlink(side);
 }
 
+void qtr_output_info_release(struct qtr_output_info *info)
+{
+    if (!info)
+        return;
+    for (size_t i = 0; i < info->nlayers; i++) {
+        struct qtr_output_layer *l = &info->layers[i];
+        for (size_t k = 0; k < l->nfields; k++) {
+            free(l->fields[k].name);
+            free(l->fields[k].v);
+        }
+        free(l->fields);
+        free(l->name);
+        free(l->fid);
+    }
+    free(info->layers);
+    memset(info, 0, sizeof *info);
+}
+
+/* The districts' numeric values as written (write_districts): the fixed fields, then the
+ * frame's columns; NaN where the field is NULL. */
+static int district_values(const struct qtr_output_request *req, struct qtr_output_layer *l)
+{
+    const struct qtr_frame *f = req->frame;
+    for (size_t k = 0; k < l->nfields; k++) {
+        struct qtr_output_field *fd = &l->fields[k];
+        if (fd->type == QTR_FIELD_TEXT)
+            continue;
+        if (!(fd->v = malloc((f->n ? f->n : 1) * sizeof *fd->v)))
+            return QTR_ERR_NOMEM;
+        const struct qtr_column *c = k >= 5 && k - 5 < f->ncols ? f->cols[k - 5] : NULL;
+        for (size_t i = 0; i < f->n; i++) {
+            double v = NAN;
+            if (k == 2)
+                v = f->has_stats[i];
+            else if (k == 3)
+                v = req->usable ? req->usable[i] : 0;
+            else if (k == 4)
+                v = req->layer->geom[i] ? req->layer->area[i] / 10000.0 : NAN;
+            else if (c && !c->is_text &&
+                     (c->kind[i] == QTR_CELL_VALUE || c->kind[i] == QTR_CELL_ZERO))
+                v = c->v[i];
+            fd->v[i] = v;
+        }
+    }
+    return QTR_OK;
+}
+
+/*
+ * Describe the layers of the open dataset as created (no feature is read back), in the
+ * order GDAL lists them when the file is opened: the layers with geometry, then the tables,
+ * each in the order written.
+ */
+static int describe(GDALDatasetH ds, const struct qtr_output_request *req,
+                    struct qtr_output_info *info, struct qtr_error *err)
+{
+    int nl = GDALDatasetGetLayerCount(ds);
+    if (!(info->layers = calloc((size_t)nl + 1, sizeof *info->layers)))
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    for (int j = 0; j < 2 * nl; j++) {
+        OGRLayerH lyr = GDALDatasetGetLayer(ds, j % nl);
+        if ((OGR_L_GetGeomType(lyr) != wkbNone) != (j < nl))
+            continue;
+        OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
+        struct qtr_output_layer *l = &info->layers[info->nlayers++];
+        int nf = OGR_FD_GetFieldCount(d);
+        const char *fid = OGR_L_GetFIDColumn(lyr);
+        l->name = qtr_strdup(OGR_L_GetName(lyr));
+        l->fid = fid && *fid ? qtr_strdup(fid) : NULL;
+        l->spatial = OGR_L_GetGeomType(lyr) != wkbNone;
+        l->fields = calloc((size_t)nf + 1, sizeof *l->fields);
+        if (!l->name || (fid && *fid && !l->fid) || !l->fields)
+            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        for (int k = 0; k < nf; k++) {
+            OGRFieldDefnH fd = OGR_FD_GetFieldDefn(d, k);
+            OGRFieldType t = OGR_Fld_GetType(fd);
+            l->fields[k].type = t == OFTString                          ? QTR_FIELD_TEXT
+                                : t == OFTInteger || t == OFTInteger64 ? QTR_FIELD_INTEGER
+                                                                        : QTR_FIELD_REAL;
+            if (!(l->fields[k].name = qtr_strdup(OGR_Fld_GetNameRef(fd))))
+                return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            l->nfields++;
+        }
+        if (!strcmp(l->name, "districts")) {
+            l->n = req->frame->n;
+            if (district_values(req, l))
+                return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        }
+        for (size_t a = 0; a < req->nareas; a++)
+            if (!strcmp(l->name, req->areas[a].name))
+                l->n = req->areas[a].n;
+    }
+    return QTR_OK;
+}
+
 static int write_gpkg(struct qtr_ctx *ctx, const struct qtr_output_request *req, const char *tmp,
-                      OGRSpatialReferenceH srs, struct qtr_error *err)
+                      OGRSpatialReferenceH srs, struct qtr_output_info *info,
+                      struct qtr_error *err)
 {
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     if (!drv)
@@ -561,6 +656,8 @@ static int write_gpkg(struct qtr_ctx *ctx, const struct qtr_output_request *req,
         rc = write_goals(ds, req, err);
     if (!rc)
         rc = write_run_info(ds, req, err);
+    if (!rc && info)
+        rc = describe(ds, req, info, err);
     CPLErrorReset();
     GDALClose(ds);
     if (!rc && CPLGetLastErrorType() >= CE_Failure)
@@ -609,8 +706,9 @@ static int write_geojson(struct qtr_ctx *ctx, const struct qtr_output_request *r
 }
 
 int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, char **gpkg,
-                     char **geojson, struct qtr_error *err)
+                     char **geojson, struct qtr_output_info *info, struct qtr_error *err)
 {
+    qtr_output_info_release(info);
     int rc;
     char *final_gpkg = NULL, *final_json = NULL;
     OGRSpatialReferenceH srs = NULL;
@@ -632,7 +730,7 @@ int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, 
     remove_tmp(final_gpkg);
     unlink(final_json);
     qtr_progress(ctx, 0.0, "writing outputs");
-    if ((rc = write_gpkg(ctx, req, final_gpkg, srs, err)))
+    if ((rc = write_gpkg(ctx, req, final_gpkg, srs, info, err)))
         goto out;
     qtr_progress(ctx, 0.6, "writing outputs");
     if ((rc = write_geojson(ctx, req, final_json, srs, err)))
@@ -642,6 +740,8 @@ int qtr_output_write(struct qtr_ctx *ctx, const struct qtr_output_request *req, 
     *geojson = final_json;
     final_gpkg = final_json = NULL;
 out:
+    if (rc)
+        qtr_output_info_release(info);
     if (rc && final_gpkg) {
         remove_tmp(final_gpkg);
         unlink(final_json);

@@ -22,8 +22,18 @@ struct pdoc {
     char *table, *column, *alias;
 };
 
+/* The 4 x 3 grid of a bivariate map's legend (the status x dynamics map), as the report
+ * draws it: class r * cols + c in row r and column c. */
+struct qtr_qgis_grid {
+    size_t rows, cols;
+    unsigned char (*rgb)[3];   /* rows * cols colours */
+    char **row_labels, **col_labels;
+    char *row_title, *col_title;
+};
+
 struct pmap {
     char *stem, *title, *subtitle, *legend, *source, *date;
+    struct qtr_qgis_grid *grid; /* or NULL: the legend lists the classes */
 };
 
 struct qtr_qgis_plan {
@@ -111,6 +121,9 @@ struct qtr_qgis_layout {
     const char *date;     /* "Stand: 31.12.2022", may be NULL */
     const struct qtr_qgis_layout_layer *layers;
     size_t nlayers;
+    /* a bivariate map: the legend is this grid of rectangles and labels, and the legend
+     * item shows only the layer's last class ("not rated", index rows * cols) */
+    const struct qtr_qgis_grid *grid;
     double xmin, ymin, xmax, ymax; /* what the map must show (CRS units, metres) */
     int en;
 };

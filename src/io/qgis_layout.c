@@ -99,16 +99,19 @@ static int item_colors(struct qtr_buf *b, struct qtr_error *err)
                err);
 }
 
-/* A text label; weight 75 is bold (QFont). */
-static int label(struct qtr_buf *b, const char *id, unsigned uuid, double x, double y, double w,
-                 double h, const char *text, double pt, int bold, int gray, struct qtr_error *err)
+/* A text label aligned as Qt says (halign 1 left, 2 right, 4 centre; valign 32 top, 128
+ * centre); weight 75 is bold (QFont). */
+static int label_aligned(struct qtr_buf *b, const char *id, unsigned uuid, double x, double y,
+                         double w, double h, const char *text, double pt, int bold, int gray,
+                         int halign, int valign, struct qtr_error *err)
 {
     int rc = item_open(b, 65641, id, uuid, x, y, w, h, 3, 0, 0, err);
     if (!rc)
         rc = qtr_qgis_attr(b, "labelText", text, err);
     if (!rc && qtr_buf_printf(b,
-                              " htmlState=\"0\" marginX=\"0\" marginY=\"0\" halign=\"1\""
-                              " valign=\"32\""))
+                              " htmlState=\"0\" marginX=\"0\" marginY=\"0\" halign=\"%d\""
+                              " valign=\"%d\"",
+                              halign, valign))
         rc = QTR_ERR_NOMEM;
     if (!rc)
         rc = item_colors(b, err);
@@ -120,6 +123,93 @@ static int label(struct qtr_buf *b, const char *id, unsigned uuid, double x, dou
                               FONT, pt, bold ? 75 : 50, bold ? "Bold" : "", gray, gray, gray))
         rc = QTR_ERR_NOMEM;
     return rc == QTR_ERR_NOMEM ? qtr_error_set(err, rc, "out of memory") : rc;
+}
+
+static int label(struct qtr_buf *b, const char *id, unsigned uuid, double x, double y, double w,
+                 double h, const char *text, double pt, int bold, int gray, struct qtr_error *err)
+{
+    return label_aligned(b, id, uuid, x, y, w, h, text, pt, bold, gray, 1, 32, err);
+}
+
+/* Grid of a bivariate legend, as the report draws it (src/render/map.c): the column title,
+ * the row title with the column labels, then a row of rectangles per row label. */
+#define GRID_RW 22.0  /* row labels */
+#define GRID_SW 12.0  /* a rectangle: 12 x 7.2 mm */
+#define GRID_SH 7.2
+#define GRID_LINE 5.0 /* a line of text */
+
+static double grid_height(const struct qtr_qgis_grid *g)
+{
+    return 6 + (g->col_title ? GRID_LINE : 0) + GRID_LINE + (double)g->rows * GRID_SH + 3;
+}
+
+static int rectangle(struct qtr_buf *b, char *id, unsigned uuid, double x, double y,
+                     const unsigned char rgb[3], struct qtr_error *err)
+{
+    int rc = item_open(b, 65643, id, uuid, x, y, GRID_SW, GRID_SH, 4, 0, 0, err);
+    if (!rc && qtr_buf_printf(b, " shapeType=\"1\" cornerRadiusMeasure=\"0,mm\""))
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = item_colors(b, err);
+    if (!rc &&
+        qtr_buf_printf(b,
+                       "        <symbol type=\"fill\" name=\"\" alpha=\"1\" clip_to_extent=\"1\""
+                       " force_rhr=\"0\">\n          <layer class=\"SimpleFill\" enabled=\"1\""
+                       " pass=\"0\" locked=\"0\">\n            <Option type=\"Map\">\n"
+                       "              <Option type=\"QString\" name=\"color\" "
+                       "value=\"%u,%u,%u,255\"/>\n"
+                       "              <Option type=\"QString\" name=\"outline_color\" "
+                       "value=\"90,90,90,255\"/>\n"
+                       "              <Option type=\"QString\" name=\"outline_style\" "
+                       "value=\"solid\"/>\n"
+                       "              <Option type=\"QString\" name=\"outline_width\" "
+                       "value=\"0.12\"/>\n"
+                       "              <Option type=\"QString\" name=\"outline_width_unit\" "
+                       "value=\"MM\"/>\n"
+                       "              <Option type=\"QString\" name=\"style\" "
+                       "value=\"solid\"/>\n            </Option>\n          </layer>\n"
+                       "        </symbol>\n      </LayoutItem>\n",
+                       rgb[0], rgb[1], rgb[2]))
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    return rc;
+}
+
+/* Items "legend_title", "grid_col_title", "grid_row_title", "grid_col_<c>", "grid_row_<r>"
+ * and "grid_<r>_<c>" (r, c from 1) in the side column from y. */
+static int grid_items(struct qtr_buf *b, const struct qtr_qgis_layout *l, unsigned *uuid,
+                      double y, struct qtr_error *err)
+{
+    const struct qtr_qgis_grid *g = l->grid;
+    char id[48];
+    double gx = SIDE_X + GRID_RW + 2;
+    int rc = label(b, "legend_title", ++*uuid, SIDE_X, y, SIDE_W, 6, l->legend ? l->legend : "",
+                   10, 1, 0, err);
+    y += 6;
+    if (!rc && g->col_title) {
+        rc = label(b, "grid_col_title", ++*uuid, gx, y, SIDE_W - GRID_RW - 2, GRID_LINE,
+                   g->col_title, 8, 1, 0, err);
+        y += GRID_LINE;
+    }
+    if (!rc && g->row_title)
+        rc = label(b, "grid_row_title", ++*uuid, SIDE_X, y, GRID_RW, GRID_LINE, g->row_title, 8,
+                   1, 0, err);
+    for (size_t c = 0; !rc && c < g->cols; c++) {
+        snprintf(id, sizeof id, "grid_col_%zu", c + 1);
+        rc = label_aligned(b, id, ++*uuid, gx + (double)c * GRID_SW, y, GRID_SW, GRID_LINE,
+                           g->col_labels[c] ? g->col_labels[c] : "", 6.5, 0, 0, 4, 32, err);
+    }
+    y += GRID_LINE;
+    for (size_t r = 0; !rc && r < g->rows; r++) {
+        snprintf(id, sizeof id, "grid_row_%zu", r + 1);
+        rc = label_aligned(b, id, ++*uuid, SIDE_X, y + (double)r * GRID_SH, GRID_RW, GRID_SH,
+                           g->row_labels[r] ? g->row_labels[r] : "", 8, 0, 0, 2, 128, err);
+        for (size_t c = 0; !rc && c < g->cols; c++) {
+            snprintf(id, sizeof id, "grid_%zu_%zu", r + 1, c + 1);
+            rc = rectangle(b, id, ++*uuid, gx + (double)c * GRID_SW, y + (double)r * GRID_SH,
+                           g->rgb[r * g->cols + c], err);
+        }
+    }
+    return rc;
 }
 
 static int legend_style(struct qtr_buf *b, const char *name, double pt, int bold, double top,
@@ -140,9 +230,11 @@ static int legend_style(struct qtr_buf *b, const char *name, double pt, int bold
 static int legend(struct qtr_buf *b, const struct qtr_qgis_layout *l, unsigned uuid, unsigned map,
                   struct qtr_error *err)
 {
-    int rc = item_open(b, 65642, "legend", uuid, SIDE_X, MAP_Y, SIDE_W, 100, 4, 0, 0, err);
+    /* a bivariate map: its grid first (grid_items), the legend below shows what is left */
+    double y = l->grid ? MAP_Y + grid_height(l->grid) : MAP_Y;
+    int rc = item_open(b, 65642, "legend", uuid, SIDE_X, y, SIDE_W, 100, 4, 0, 0, err);
     if (!rc)
-        rc = qtr_qgis_attr(b, "title", l->legend ? l->legend : "", err);
+        rc = qtr_qgis_attr(b, "title", l->legend && !l->grid ? l->legend : "", err);
     if (!rc &&
         qtr_buf_printf(b,
                        " map_uuid=\"{00000000-0000-4000-8000-%012x}\" resizeToContents=\"1\""
@@ -189,6 +281,12 @@ static int legend(struct qtr_buf *b, const struct qtr_qgis_layout *l, unsigned u
                      "                <Option type=\"QString\" name=\"legend/title-style\" "
                      "value=\"hidden\"/>\n",
                      err);
+        if (!rc && l->grid && i + 1 == l->nlayers &&
+            qtr_buf_printf(b,
+                           "                <Option type=\"QString\" name=\"legend/node-order\""
+                           " value=\"%zu\"/>\n",
+                           l->grid->rows * l->grid->cols))
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         if (!rc && ly->label) {
             rc = put(b, "                <Option type=\"QString\" name=\"legend/title-label\"",
                      err);
@@ -322,6 +420,8 @@ int qtr_qgis_layout_xml(struct qtr_buf *b, const struct qtr_qgis_layout *l, unsi
     if (!rc && l->subtitle)
         rc = label(b, "subtitle", ++*uuid, MAP_X, 17.5, PAGE_W - 2 * MAP_X, 6, l->subtitle, 9, 0,
                    60, err);
+    if (!rc && l->grid)
+        rc = grid_items(b, l, uuid, MAP_Y, err);
     if (!rc)
         rc = legend(b, l, ++*uuid, map, err);
     if (!rc)

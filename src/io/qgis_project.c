@@ -29,6 +29,22 @@ static char *dup_or_null(const char *s, int *bad)
     return d;
 }
 
+static void grid_free(struct qtr_qgis_grid *g)
+{
+    if (!g)
+        return;
+    for (size_t r = 0; g->row_labels && r < g->rows; r++)
+        free(g->row_labels[r]);
+    for (size_t c = 0; g->col_labels && c < g->cols; c++)
+        free(g->col_labels[c]);
+    free(g->row_labels);
+    free(g->col_labels);
+    free(g->row_title);
+    free(g->col_title);
+    free(g->rgb);
+    free(g);
+}
+
 void qtr_qgis_plan_free(struct qtr_qgis_plan *p)
 {
     if (!p)
@@ -54,6 +70,7 @@ void qtr_qgis_plan_free(struct qtr_qgis_plan *p)
     free(p->docs);
     for (size_t i = 0; i < p->nmaps; i++) {
         struct pmap *m = &p->maps[i];
+        grid_free(m->grid);
         free(m->stem);
         free(m->title);
         free(m->subtitle);
@@ -127,9 +144,51 @@ int qtr_qgis_plan_map(struct qtr_qgis_plan *p, const char *stem, const char *tit
     int bad = 0;
     struct pmap m = {dup_or_null(stem, &bad),   dup_or_null(title, &bad),
                      dup_or_null(subtitle, &bad), dup_or_null(legend, &bad),
-                     dup_or_null(source, &bad), dup_or_null(date, &bad)};
+                     dup_or_null(source, &bad), dup_or_null(date, &bad), NULL};
     p->maps[p->nmaps++] = m;
     return bad ? qtr_error_set(err, QTR_ERR_NOMEM, "out of memory") : QTR_OK;
+}
+
+int qtr_qgis_plan_grid(struct qtr_qgis_plan *p, const char *stem, size_t rows, size_t cols,
+                       const unsigned char (*rgb)[3], const char *const *row_labels,
+                       const char *const *col_labels, const char *row_title,
+                       const char *col_title, struct qtr_error *err)
+{
+    if (!p || !stem || !rows || !cols || !rgb)
+        return QTR_OK;
+    struct pmap *m = NULL;
+    for (size_t i = p->nmaps; i-- > 0 && !m;)
+        if (!strcmp(p->maps[i].stem, stem))
+            m = &p->maps[i];
+    if (!m)
+        return QTR_OK;
+    struct qtr_qgis_grid *g = calloc(1, sizeof *g);
+    int bad = !g;
+    if (!bad) {
+        g->rows = rows;
+        g->cols = cols;
+        g->rgb = malloc(rows * cols * sizeof *g->rgb);
+        g->row_labels = calloc(rows, sizeof *g->row_labels);
+        g->col_labels = calloc(cols, sizeof *g->col_labels);
+        bad = !g->rgb || !g->row_labels || !g->col_labels;
+    }
+    if (!bad)
+        memcpy(g->rgb, rgb, rows * cols * sizeof *g->rgb);
+    for (size_t r = 0; !bad && row_labels && r < rows; r++)
+        g->row_labels[r] = dup_or_null(row_labels[r], &bad);
+    for (size_t c = 0; !bad && col_labels && c < cols; c++)
+        g->col_labels[c] = dup_or_null(col_labels[c], &bad);
+    if (!bad) {
+        g->row_title = dup_or_null(row_title, &bad);
+        g->col_title = dup_or_null(col_title, &bad);
+    }
+    if (bad) {
+        grid_free(g);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    }
+    grid_free(m->grid);
+    m->grid = g;
+    return QTR_OK;
 }
 
 /* ---- what the GeoPackage holds ---------------------------------------------------------- */

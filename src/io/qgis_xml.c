@@ -295,6 +295,7 @@ static int layouts_xml(struct qtr_buf *b, const struct qtr_qgis_plan *p, const s
                 .date = l->map->date,
                 .layers = ly,
                 .nlayers = n,
+                .grid = l->map->grid,
                 .xmin = d->xmin,
                 .ymin = d->ymin,
                 .xmax = d->xmax,

@@ -1,3 +1,10 @@
+/*
+ * labels.c - the analysis file's side of the presentation table: the group, indicator or
+ * target a column belongs to (c->of) looked up in struct qtr_config, handed to
+ * qtr_present_column (src/render/present.c) as struct qtr_present_owner. It stays in
+ * src/pipeline because src/render may not include config.h (io layer); it decides no alias,
+ * colour or class of its own (docs/presentation.md).
+ */
 #include "quartier/labels.h"
 
 #include <stdio.h>
@@ -73,27 +80,7 @@ void qtr_column_label(const struct qtr_config *cfg, const struct qtr_column *c, 
     out->decimals = p.decimals;
 }
 
-static const struct {
-    const char *name, *de, *en;
-} index_names[] = {
-    {"dissimilarity", "Dissimilaritätsindex D", "Dissimilarity index D"},
-    {"gini", "Gini-Segregationsindex", "Gini segregation index"},
-    {"entropy", "Entropieindex H (Theil)", "Entropy index H (Theil)"},
-    {"isolation", "Isolationsindex", "Isolation index"},
-    {"exposure", "Kontaktindex (mit der übrigen Bevölkerung)", "Exposure to the rest"},
-    {"atkinson_b01", "Atkinson-Index (b = 0,1)", "Atkinson index (b = 0.1)"},
-    {"atkinson_b05", "Atkinson-Index (b = 0,5)", "Atkinson index (b = 0.5)"},
-    {"atkinson_b09", "Atkinson-Index (b = 0,9)", "Atkinson index (b = 0.9)"},
-    {"correlation_ratio", "Korrelationsverhältnis (eta²)", "Correlation ratio (eta²)"},
-    {"mutual_information", "Mutual-Information-Index M", "Mutual information index M"},
-    {"multigroup_dissimilarity", "Mehrgruppen-Dissimilarität", "Multigroup dissimilarity"},
-    {"multigroup_entropy", "Mehrgruppen-Entropieindex H", "Multigroup entropy index H"},
-};
-
 const char *qtr_index_label(const char *index, int english)
 {
-    for (size_t k = 0; k < sizeof index_names / sizeof index_names[0]; k++)
-        if (!strcmp(index, index_names[k].name))
-            return english ? index_names[k].en : index_names[k].de;
-    return index;
+    return qtr_present_index_label(index, english);
 }

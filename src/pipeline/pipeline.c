@@ -63,6 +63,8 @@ void qtr_state_free(struct qtr_state *st)
     free(st->pg_output);
     free(st->gpkg_path);
     free(st->geojson_path);
+    qtr_output_info_release(st->written);
+    free(st->written);
     for (size_t i = 0; i < st->npublished; i++)
         free(st->published[i]);
     free(st->published);
@@ -657,7 +659,10 @@ int qtr_pipeline_write(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct
     free(st->gpkg_path);
     free(st->geojson_path);
     st->gpkg_path = st->geojson_path = NULL;
-    rc = qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, err);
+    if (!st->written && !(st->written = calloc(1, sizeof *st->written)))
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = qtr_output_write(ctx, &req, &st->gpkg_path, &st->geojson_path, st->written, err);
     if (ctx->run_date_fixed)
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     return rc;

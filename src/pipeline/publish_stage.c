@@ -128,7 +128,6 @@ static int add_published(struct qtr_state *st, const char *path, struct qtr_erro
 int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
                          const char *outdir, struct qtr_error *err)
 {
-    struct gpkg_info g = {0, NULL};
     struct doc_list docs = {0};
     struct style_list styles = {0};
     char *tables_dir = NULL, *path = NULL;
@@ -136,7 +135,7 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     int en = cfg->language && !strcmp(cfg->language, "en");
     const char *date = ctx->run_date;
     int fixed = ctx->run_date_fixed;
-    if (!st->gpkg_path || !st->geojson_path)
+    if (!st->gpkg_path || !st->geojson_path || !st->written)
         return qtr_error_set(err, QTR_ERR_INTERNAL,
                              "publish needs the outputs of qtr_pipeline_write");
     if (!date[0])
@@ -144,15 +143,14 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     const char *gpkg = st->gpkg_path;
     qtr_progress(ctx, 0.0, "styles and annex");
 
-    /* 1. what is in the file */
-    if ((rc = qtr_publish_read_info(gpkg, &g, err)))
-        goto out;
+    /* 1. what is in the file: as qtr_pipeline_write wrote it, not read back */
+    const struct qtr_output_info *g = st->written;
     /* 2. aliases and descriptions, 3. styles, 4. provenance (all through SQLite) */
-    if (qtr_publish_build_docs(cfg, st, &g, en, &docs)) {
+    if (qtr_publish_build_docs(cfg, st, g, en, &docs)) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = qtr_publish_build_styles(cfg, st, &g, &docs, en, fixed ? date : NULL, &styles, err)))
+    if ((rc = qtr_publish_build_styles(cfg, st, g, &docs, en, fixed ? date : NULL, &styles, err)))
         goto out;
     if ((rc = qtr_gpkg_add_column_docs(gpkg, docs.d, docs.n, err)) ||
         (rc = qtr_gpkg_add_styles(gpkg, styles.s, styles.n, err)) ||
@@ -199,7 +197,6 @@ out:
     free(tables_dir);
     qtr_publish_styles_release(&styles);
     qtr_publish_docs_release(&docs);
-    qtr_publish_info_release(&g);
     return rc;
 }
 

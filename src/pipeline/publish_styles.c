@@ -1,41 +1,23 @@
 /*
  * publish_styles.c - the QGIS styles of the GeoPackage's layers (layer_styles).
  */
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal.h>
-#include <ogr_api.h>
-
-#include "quartier/annex.h"
-#include "quartier/bivariate.h"
 #include "quartier/classify.h"
-#include "quartier/goals.h"
 #include "quartier/gpkg_style.h"
 #include "quartier/labels.h"
 #include "quartier/output.h"
 #include "quartier/palette.h"
 #include "quartier/qml.h"
-#include "quartier/renewal.h"
-#include "quartier/sha256.h"
 #include "quartier/strutil.h"
-
 
 #include "publish_internal.h"
 
 /* ---------------------------------------------------------------------------------------- */
 /* Styles.                                                                                  */
-
 
 void qtr_publish_styles_release(struct style_list *l)
 {
@@ -75,7 +57,7 @@ static int add_style(struct style_list *l, const char *table, const char *name, 
 
 /* Aliases of a layer for the QML (QGIS 3.22 shows these; GDAL 3.6 does not pass the
  * gpkg_data_columns names on as aliases). */
-static struct qtr_qml_alias *qml_aliases(const struct doc_list *docs, const struct layer_info *li)
+static struct qtr_qml_alias *qml_aliases(const struct doc_list *docs, const struct qtr_output_layer *li)
 {
     struct qtr_qml_alias *a = calloc(li->nfields + 2, sizeof *a);
     if (!a)
@@ -94,7 +76,7 @@ static struct qtr_qml_alias *qml_aliases(const struct doc_list *docs, const stru
 
 struct style_ctx {
     const struct qtr_config *cfg;
-    const struct layer_info *li;
+    const struct qtr_output_layer *li;
     const struct qtr_qml_alias *aliases;
     int en;
     struct style_list *out;
@@ -103,7 +85,7 @@ struct style_ctx {
 
 /* Graduated style (classes of a number as the presentation table says: GRADUATED or
  * BREAKS); nothing when there is nothing to classify (no value, one class). */
-static int graduated(const struct style_ctx *sc, const struct field_info *f,
+static int graduated(const struct style_ctx *sc, const struct qtr_output_field *f,
                      const struct qtr_present *p, struct qtr_error *err)
 {
     struct qtr_present_classes c;
@@ -126,8 +108,7 @@ static int graduated(const struct style_ctx *sc, const struct field_info *f,
         .decimals = p->decimals,
         .unit = p->unit,
         .method_id = p->show == QTR_SHOW_GRADUATED ? qtr_class_method_qgis_id(p->method) : NULL,
-        .null_label =
-            any_null ? (sc->en ? "no data or suppressed" : "keine Angabe oder unterdrückt") : NULL,
+        .null_label = any_null ? qtr_present_nodata_label(sc->en, 1) : NULL,
         .null_color = qtr_palette_nodata(),
         .null_hatched = 1,
         .aliases = sc->aliases,
@@ -136,12 +117,7 @@ static int graduated(const struct style_ctx *sc, const struct field_info *f,
     if ((rc = qtr_qml_graduated(&g, &qml, err)))
         goto out;
     char desc[300];
-    if (p->show == QTR_SHOW_GRADUATED)
-        snprintf(desc, sizeof desc, "%s: %s, %zu %s", p->alias, qtr_class_method_name(p->method),
-                 c.k, sc->en ? "classes" : "Klassen");
-    else
-        snprintf(desc, sizeof desc, "%s: %s", p->alias,
-                 sc->en ? "fixed limits around 1" : "feste Grenzen um 1");
+    qtr_present_style_description(p, c.k, sc->en, desc, sizeof desc);
     rc = add_style(sc->out, sc->li->name, f->name, qml, desc, sc->update_time);
     qml = NULL;
     if (rc)
@@ -183,7 +159,7 @@ static int categorized(const struct style_ctx *sc, const char *field, const char
 }
 
 /* p-values in the four significance classes, categorized on a QGIS expression. */
-static int significance(const struct style_ctx *sc, const struct field_info *f,
+static int significance(const struct style_ctx *sc, const struct qtr_output_field *f,
                         const struct qtr_present *p, struct qtr_error *err)
 {
     double zero = 0.0;
@@ -207,13 +183,13 @@ static int significance(const struct style_ctx *sc, const struct field_info *f,
         v[j] = vals[j];
     }
     char desc[300];
-    snprintf(desc, sizeof desc, "%s: %s", p->alias,
-             sc->en ? "significance classes" : "Signifikanzklassen");
+    qtr_present_style_description(p, c.k, sc->en, desc, sizeof desc);
     if (!x.data)
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     else
         rc = categorized(sc, f->name, x.data, 0, c.k, v, c.colors, (const char *const *)c.labels,
-                         sc->en ? "no data" : "keine Angabe", qtr_palette_nodata(), 1, desc, err);
+                         qtr_present_nodata_label(sc->en, 0), qtr_palette_nodata(), 1, desc,
+                         err);
     qtr_buf_release(&ref);
     qtr_buf_release(&x);
     qtr_present_classes_release(&c);
@@ -222,14 +198,12 @@ static int significance(const struct style_ctx *sc, const struct field_info *f,
 
 /* The style of one field as the presentation table says; nothing for QTR_SHOW_NONE. */
 static int field_style(const struct style_ctx *sc, const struct qtr_state *st,
-                       const struct field_info *f, struct qtr_error *err)
+                       const struct qtr_output_field *f, struct qtr_error *err)
 {
     int districts = !strcmp(sc->li->name, "districts");
+    /* the frame column behind the field, else a fixed field of the output ("key", "id");
+     * nothing is guessed from a name's suffix */
     const struct qtr_column *c = qtr_publish_column(st, sc->li->name, f->name);
-    /* a layer the run did not make (another stage's): the run's own column of that name, or
-     * a fixed field of the area layers ("cluster"); nothing is guessed from a name's suffix */
-    if (!c && !districts && !qtr_publish_area(st, sc->li->name))
-        c = qtr_publish_column(st, "districts", f->name);
     struct qtr_present p;
     qtr_column_present(sc->cfg, c, f->name, sc->en, &p);
     /* computed columns only: the input counts are there to look up, not to map */
@@ -245,7 +219,7 @@ static int field_style(const struct style_ctx *sc, const struct qtr_state *st,
         struct qtr_present_categories k;
         if (!qtr_present_categories(p.role, sc->en, &k))
             return QTR_OK;
-        if (k.text != (f->type == OFTString))
+        if (k.text != (f->type == QTR_FIELD_TEXT))
             return QTR_OK; /* written in another type than made: not ours to guess */
         return categorized(sc, f->name, NULL, k.text, k.n, k.values, k.colors, k.labels,
                            k.other_label, k.other_color, k.other_hatched, p.alias, err);
@@ -267,7 +241,7 @@ static int set_default(struct style_list *l, const char *table, const char *name
 
 static int districts_default(const struct style_ctx *sc, const struct qtr_state *st)
 {
-    const struct layer_info *li = sc->li;
+    const struct qtr_output_layer *li = sc->li;
     /*
      * The style QGIS shows first. After a renewal run with two dates it is the combined
      * status x dynamics class, the map a Stadtrat looks at first in Berlin's MSS; with one
@@ -301,12 +275,12 @@ static int layer_has_default(const struct style_list *l, const char *table)
 }
 
 int qtr_publish_build_styles(const struct qtr_config *cfg, const struct qtr_state *st,
-                        const struct gpkg_info *g, const struct doc_list *docs, int en,
+                        const struct qtr_output_info *g, const struct doc_list *docs, int en,
                         const char *update_time, struct style_list *out, struct qtr_error *err)
 {
     int rc = QTR_OK;
     for (size_t i = 0; i < g->nlayers && !rc; i++) {
-        const struct layer_info *li = &g->layers[i];
+        const struct qtr_output_layer *li = &g->layers[i];
         if (!li->spatial)
             continue;
         struct qtr_qml_alias *al = qml_aliases(docs, li);
@@ -327,7 +301,8 @@ int qtr_publish_build_styles(const struct qtr_config *cfg, const struct qtr_stat
             rc = qtr_qml_single(0, qtr_present_outline_fill(), qtr_present_outline_line(), 0.6, al,
                                 li->nfields + (li->fid != NULL), &qml, err);
             if (!rc &&
-                add_style(out, li->name, "outline", qml, en ? "Outline" : "Umriss", update_time))
+                add_style(out, li->name, "outline", qml, qtr_present_outline_name(en),
+                          update_time))
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             if (!rc)
                 out->s[out->n - 1].use_as_default = 1;

@@ -16,7 +16,6 @@
 #include "quartier/format.h"
 #include "quartier/geom.h"
 #include "quartier/goals.h"
-#include "quartier/gpkg_read.h"
 #include "quartier/labels.h"
 #include "quartier/map.h"
 #include "quartier/output.h"
@@ -44,13 +43,14 @@ struct rs {
     size_t nmaps;
     double tol;                 /* generalisation tolerance (CRS units) */
     struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
-    struct qtr_shapes *cand;    /* candidate areas from the GeoPackage, or NULL (borrowed too) */
+    struct qtr_shapes *cand;    /* candidate areas (st->areas), or NULL (borrowed too) */
     char cand_layer[128];
     char **parent_of; /* parent area of each district, for the interactive map (or NULL) */
     char parent_label[160];
     char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
     size_t ntmp;
     struct qtr_error *err;
+    int plan_only; /* qtr_pipeline_report_plan: maps described for the QGIS project only */
 };
 
 #define T(r, de_, en_) ((r)->en ? (en_) : (de_))
@@ -191,6 +191,13 @@ int qtr_report_sources_section(struct rs *r);
 /* Methods annex: how tables on another district layout were carried, with the accuracy of each
  * method on Berlin (nothing when no table is carried). */
 int qtr_report_carry_methods(struct rs *r);
+
+/* ---- report_plan.c ------------------------------------------------------------ */
+
+/* r->cand and r->cand_layer from the run's candidate area layer (none: left NULL). */
+int qtr_report_candidates(struct rs *r);
+/* The grid legend of map m (a bivariate map) to the QGIS project's layout of `stem`. */
+int qtr_report_plan_grid(struct rs *r, const char *stem, const struct qtr_map *m);
 
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */

@@ -124,8 +124,11 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
     if (!m->created && r->created[0])
         m->created = r->created;
     if (qtr_qgis_plan_map(r->st->qgis, stem, m->title, m->subtitle, m->legend_title, m->source,
-                          m->date, r->err))
+                          m->date, r->err) ||
+        qtr_report_plan_grid(r, stem, m))
         return QTR_ERR_NOMEM;
+    if (r->plan_only) /* --no-report: the QGIS project's layouts, no drawing */
+        return r->nmaps++, QTR_OK;
     for (int k = 0; k < njob; k++) {
         qtr_error_clear(&e[k]);
         if (!(path[k] = qtr_asprintf(out[k].name, r->mapdir, stem)))
@@ -190,10 +193,9 @@ int qtr_report_graduated_map(struct rs *r, const char *stem, const double *v,
     if (!val)
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
-        char buf[64];
-        num(r, v[i], p->decimals, buf, sizeof buf);
-        if (isfinite(v[i]) &&
-            !(val[i] = qtr_asprintf("%s%s%s", buf, p->unit[0] ? " " : "", p->unit)))
+        char buf[96];
+        qtr_present_value(p, v[i], r->en, buf, sizeof buf); /* as the tables show it */
+        if (isfinite(v[i]) && !(val[i] = qtr_strdup(buf)))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
     struct qtr_map m = {
@@ -302,7 +304,7 @@ static int parent_outlines(struct rs *r, double tol, struct qtr_shapes **out, ch
     const struct qtr_layer *l = r->st->layer;
     const char *spec = r->cfg->bnd_parent;
     *out = NULL;
-    if (!spec || !l->n)
+    if (!spec || !l->n || r->plan_only)
         return QTR_OK;
     size_t n = l->n, prefix = 0;
     long col = -1;

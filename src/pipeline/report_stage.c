@@ -23,10 +23,12 @@
 
 /* ---- the stage ------------------------------------------------------------- */
 
-int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
-                        const char *outdir, struct qtr_error *err)
+/* The report into outdir; with plan_only (outdir NULL) only the maps' descriptions for the
+ * QGIS project (qtr_qgis_plan_map), nothing drawn or written. */
+static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                  const char *outdir, int plan_only, struct qtr_error *err)
 {
-    struct rs r = {.ctx = ctx, .cfg = cfg, .st = st, .err = err};
+    struct rs r = {.ctx = ctx, .cfg = cfg, .st = st, .err = err, .plan_only = plan_only};
     r.en = cfg->language && !strcmp(cfg->language, "en");
     char *html = NULL, *pdf = NULL, *sub = NULL;
     int rc = QTR_OK;
@@ -41,15 +43,17 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
      * creation date: "YYYY-MM-DDTHH:MM:SS" of the run's date and "Z" */
     if (ctx->run_date_fixed)
         snprintf(r.created, sizeof r.created, "%.19sZ", ctx->run_date);
-    r.mapdir = qtr_asprintf("%s/maps", outdir);
-    html = qtr_asprintf("%s/report.html", outdir);
-    pdf = qtr_asprintf("%s/report.pdf", outdir);
-    if (!r.mapdir || !html || !pdf) {
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-        goto out;
+    if (!plan_only) {
+        r.mapdir = qtr_asprintf("%s/maps", outdir);
+        html = qtr_asprintf("%s/report.html", outdir);
+        pdf = qtr_asprintf("%s/report.pdf", outdir);
+        if (!r.mapdir || !html || !pdf) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        if ((rc = qtr_mkdir_p(r.mapdir, err)))
+            goto out;
     }
-    if ((rc = qtr_mkdir_p(r.mapdir, err)))
-        goto out;
     if ((rc = qtr_shapes_from_geos(ctx->geos, (const struct GEOSGeom_t *const *)st->layer->geom,
                                    st->layer->n, &r.shapes, err)))
         goto out;
@@ -63,7 +67,7 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
          */
         double x0, y0, x1, y1;
         struct qtr_shapes *simple = NULL;
-        if (qtr_shapes_bbox(r.shapes, &x0, &y0, &x1, &y1)) {
+        if (!plan_only && qtr_shapes_bbox(r.shapes, &x0, &y0, &x1, &y1)) {
             r.tol = fmax(x1 - x0, y1 - y0) / 2500.0;
             if ((rc = qtr_shapes_simplify_shared(r.shapes, r.tol, &simple, err)))
                 goto out;
@@ -71,7 +75,7 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
             r.shapes = simple;
         }
     }
-    if ((rc = qtr_report_make_labels(&r)))
+    if (!plan_only && (rc = qtr_report_make_labels(&r)))
         goto out;
     if (qtr_report_parents(st->layer, cfg->bnd_parent, &r.parent_of)) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -82,19 +86,8 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
                  qtr_report_parent_label(&r)
                      ? qtr_report_parent_label(&r)
                      : T(&r, "Übergeordnetes Gebiet", "Parent area"));
-    if (st->gpkg_path) {
-        /* candidate areas, when a stage wrote them as a layer of the GeoPackage */
-        struct qtr_error e = {0};
-        struct qtr_shapes *raw = NULL;
-        if (qtr_gpkg_read_polygons(ctx, st->gpkg_path, "candidate", &raw, r.cand_layer,
-                                   sizeof r.cand_layer, &e) != QTR_OK) {
-            qtr_warn(ctx, "maps: candidate areas not drawn: %s", e.msg);
-        } else if (raw) {
-            if (qtr_shapes_simplify(raw, r.tol, &r.cand, &e) != QTR_OK)
-                r.cand = NULL;
-            qtr_shapes_free(raw);
-        }
-    }
+    if (!plan_only && (rc = qtr_report_candidates(&r))) /* report_plan.c */
+        goto out;
     if (r.prev_date[0])
         sub =
             qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s, Vergleich mit %s · %zu Gebiete",
@@ -135,6 +128,8 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
     if ((rc = qtr_report_indicators_section(&r)) || (rc = qtr_report_goals_section(&r)) || (rc = qtr_report_quality_section(&r)) ||
         (rc = qtr_report_methods_section(&r)) || (rc = qtr_report_sources_section(&r)))
         goto out;
+    if (plan_only)
+        goto out;
     qtr_progress(ctx, 0.75, "maps and report");
     if ((rc = qtr_doc_write_html(r.doc, html, err)))
         goto out;
@@ -158,5 +153,22 @@ out:
     free(html);
     free(pdf);
     free(sub);
+    return rc;
+}
+
+int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_state *st,
+                        const char *outdir, struct qtr_error *err)
+{
+    return report(ctx, cfg, st, outdir, 0, err);
+}
+
+int qtr_pipeline_report_plan(struct qtr_ctx *ctx, const struct qtr_config *cfg,
+                             struct qtr_state *st, struct qtr_error *err)
+{
+    /* nothing drawn: no "maps and report" progress for a run without them */
+    qtr_progress_fn progress = ctx->progress;
+    ctx->progress = NULL;
+    int rc = report(ctx, cfg, st, NULL, 1, err);
+    ctx->progress = progress;
     return rc;
 }

@@ -98,6 +98,9 @@ static int write_all(struct qtr_ctx *ctx, const struct qtr_config *cfg,
     if (!opt->no_report &&
         ((rc = qtr_pipeline_report(ctx, cfg, st, staging, err)) || (rc = hook("reported", err))))
         return rc;
+    /* --no-report: the maps are described (not drawn) for the project's print layouts */
+    if (opt->no_report && (rc = qtr_pipeline_report_plan(ctx, cfg, st, err)))
+        return rc;
     /* the QGIS project last: it names the report's maps (qgis_project.h) */
     if ((rc = qtr_qgis_plan_write(st->qgis, st->gpkg_path, ctx->run_date, err)))
         return rc;

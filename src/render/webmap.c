@@ -347,10 +347,15 @@ int qtr_webmap_write(struct qtr_buf *h, const struct qtr_doc *d, struct qtr_erro
            : "Die interaktive Karte braucht JavaScript; die Karten im Bericht zeigen dasselbe.");
     PUT("</noscript>\n<figcaption>");
     PUT(en ? "Interactive map: choose a map above, click a district for its values; zoom with "
-             "the buttons, a double click, or the mouse wheel after a click into the map."
+             "the buttons, a double click, or the mouse wheel after a click into the map. "
+             "Keyboard: Tab to the map, arrow keys move it, + and - zoom; Tab again to the "
+             "districts, arrow keys go from one to the next, Enter shows its values, Escape "
+             "closes them."
            : "Interaktive Karte: oben eine Karte wählen, ein Gebiet anklicken für seine Werte; "
              "Zoom mit den Knöpfen, Doppelklick oder nach einem Klick in die Karte mit dem "
-             "Mausrad.");
+             "Mausrad. Tastatur: mit Tab zur Karte, Pfeiltasten verschieben sie, + und - "
+             "zoomen; mit Tab weiter zu den Gebieten, Pfeiltasten gehen von Gebiet zu Gebiet, "
+             "Eingabe zeigt seine Werte, Escape schließt sie.");
     PUT("</figcaption>\n</figure>\n<script>/*<![CDATA[*/\n");
     J(qtr_buf_append(b, js, jslen));
     free(js);

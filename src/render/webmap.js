@@ -14,7 +14,7 @@
   /* the work CRS in metres from the grid origin: L.CRS.Simple measures in map units */
   var map = L.map(box, {
     crs: L.CRS.Simple, minZoom: -30, maxZoom: 30, zoomSnap: 0.25, zoomDelta: 0.5,
-    scrollWheelZoom: false,
+    scrollWheelZoom: false, keyboard: true, keyboardPanDelta: 80,
     attributionControl: false, zoomControl: false, doubleClickZoom: true
   });
   L.control.zoom({ zoomInTitle: U.zin, zoomOutTitle: U.zout }).addTo(map);
@@ -80,7 +80,9 @@
     });
     p.bindPopup(function () { return popup(i); }, { maxWidth: 320 });
     p.on('mouseover', function () { p.setStyle({ weight: 2.5, color: '#111' }); p.bringToFront(); });
-    p.on('mouseout', function () { p.setStyle({ weight: 0.6, color: '#595959' }); });
+    p.on('mouseout', function () {
+      if (document.activeElement !== p.getElement()) p.setStyle({ weight: 0.6, color: '#595959' });
+    });
     p.addTo(map);
     features.push(p);
     var b = p.getBounds();
@@ -240,14 +242,73 @@
                   text(D.names[i]).toLowerCase() === v)) {
           map.fitBounds(p.getBounds(), { maxZoom: map.getZoom() + 3 });
           p.openPopup(p.getCenter());
+          district(order.indexOf(i)); /* Tab from the map goes on from here */
           return;
         }
       }
     });
   }
+  /*
+   * The keyboard: Tab reaches the layer switch, the search box, the map (arrow keys pan,
+   * + and - zoom: Leaflet's keyboard handler) and then the districts, one tab stop for all
+   * of them: arrow keys go to the next or previous district, Home and End to the first and
+   * last, Enter or Space opens the district's popup (Tab then reaches its close button),
+   * Escape closes it.
+   */
+  var order = [], focusAt = 0;
+  features.forEach(function (p, i) { if (p) order.push(i); });
+  function district(k) {
+    var p = features[order[k]];
+    order.forEach(function (i, j) {
+      features[i].getElement().setAttribute('tabindex', j === k ? '0' : '-1');
+    });
+    focusAt = k;
+    return p;
+  }
+  function focusDistrict(k) {
+    var p = district(k), c = p.getBounds().getCenter();
+    if (!map.getBounds().contains(c)) map.panTo(c, { animate: false });
+    p.bringToFront(); /* before the focus: moving the element in the DOM would blur it */
+    p.getElement().focus({ preventScroll: true });
+  }
+  order.forEach(function (i, k) {
+    var p = features[i], el = p.getElement();
+    el.setAttribute('tabindex', k === 0 ? '0' : '-1');
+    el.setAttribute('role', 'button');
+    el.setAttribute('aria-label', label(i));
+    el.addEventListener('focus', function () {
+      focusAt = k;
+      p.setStyle({ weight: 2.5, color: '#111' });
+    });
+    el.addEventListener('blur', function () { p.setStyle({ weight: 0.6, color: '#595959' }); });
+    el.addEventListener('keydown', function (e) {
+      var n = order.length, to = -1;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === 'ArrowRight' || e.key === 'ArrowDown') to = (k + 1) % n;
+      else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') to = (k + n - 1) % n;
+      else if (e.key === 'Home') to = 0;
+      else if (e.key === 'End') to = n - 1;
+      else if (e.key === 'Enter' || e.key === ' ') p.openPopup(p.getBounds().getCenter());
+      else if (e.key === 'Escape') map.closePopup();
+      else return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (to >= 0) focusDistrict(to);
+    });
+  });
+  /* Escape in an open popup closes it and goes back to its district */
+  map.on('popupopen', function (ev) {
+    var el = ev.popup.getElement();
+    if (el) el.addEventListener('keydown', function (e) {
+      if (e.key !== 'Escape') return;
+      map.closePopup();
+      focusDistrict(focusAt);
+    });
+  });
+
   show(0);
   window.quartierWebmap = {
     map: map, features: features, layers: D.layers.length, show: show, find: find,
-    current: function () { return cur; }
+    current: function () { return cur; }, order: order
   };
 })();

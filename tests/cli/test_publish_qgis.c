@@ -14,6 +14,9 @@
 #include "cli_util.h"
 #include "publish_util.h"
 #include "quartier/pipeline.h"
+#include "quartier/strutil.h"
+
+#include <geos_c.h>
 
 #define FIXTURE "tests/data/publish/analysis.ini"
 
@@ -86,23 +89,47 @@ static void test_qgis_berlin(void **state)
     run_checker(tmp, 1);
 }
 
-/* Copy the geometry of districts feature `fid` into a new feature of `dst` with a text and an
- * integer attribute (text NULL: no text field). */
-static void add_copy(OGRLayerH districts, GIntBig fid, OGRLayerH dst, const char *text, int value)
+/* An area layer of st (as the spatial stage makes them) over districts first..first+n-1. */
+static struct qtr_area_layer *add_area(struct qtr_ctx *ctx, struct qtr_state *st,
+                                       const char *name, size_t first, size_t n)
 {
-    OGRFeatureH src = OGR_L_GetFeature(districts, fid);
-    assert_non_null(src);
-    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(dst));
-    OGR_F_SetGeometry(f, OGR_F_GetGeometryRef(src));
-    if (text)
-        OGR_F_SetFieldString(f, 0, text);
-    OGR_F_SetFieldInteger(f, text ? 1 : 0, value);
-    assert_int_equal(OGR_L_CreateFeature(dst, f), OGRERR_NONE);
-    OGR_F_Destroy(f);
-    OGR_F_Destroy(src);
+    struct qtr_area_layer *a = realloc(st->areas, (st->nareas + 1) * sizeof *a);
+    assert_non_null(a);
+    st->areas = a;
+    a = &a[st->nareas++];
+    memset(a, 0, sizeof *a);
+    snprintf(a->name, sizeof a->name, "%s", name);
+    a->n = n;
+    a->geom = calloc(n, sizeof *a->geom);
+    a->id = calloc(n, sizeof *a->id);
+    assert_non_null(a->geom);
+    assert_non_null(a->id);
+    for (size_t k = 0; k < n; k++) {
+        a->geom[k] = (struct GEOSGeom_t *)GEOSGeom_clone_r(
+            (GEOSContextHandle_t)ctx->geos, (const GEOSGeometry *)st->layer->geom[first + k]);
+        assert_non_null(a->geom[k]);
+        a->id[k] = qtr_asprintf("%zu", k + 1);
+    }
+    a->attrs = qtr_frame_new(n, a->id, a->id);
+    assert_non_null(a->attrs);
+    return a;
 }
 
-/* Layers another stage may add (LISA clusters, candidate areas) are styled too. */
+static void set_values(struct qtr_column *c, size_t n, const char *const *text, const double *v)
+{
+    assert_non_null(c);
+    for (size_t k = 0; k < n; k++) {
+        if (text)
+            c->text[k] = qtr_strdup(text[k]);
+        else
+            c->v[k] = v[k];
+        c->kind[k] = QTR_CELL_VALUE;
+    }
+    qtr_column_recount(c, n);
+}
+
+/* The area layers of the run (LISA clusters, candidate areas) are styled from what the run
+ * holds in memory, as written (publish does not read the GeoPackage back). */
 static void test_other_layers(void **state)
 {
     (void)state;
@@ -120,39 +147,30 @@ static void test_other_layers(void **state)
     if (qtr_pipeline_load(&ctx, &cfg, &st, &err) || qtr_pipeline_compute(&ctx, &cfg, st, &err))
         fail_msg("%s", err.msg);
     assert_int_equal(qtr_run_date(ctx.run_date, &ctx.run_date_fixed, &err), 0);
+
+    /* as the spatial stage makes them: the cluster type as text; a number of no role the
+     * presentation table knows (not styled by guessing from its name's suffix) */
+    struct qtr_area_layer *cl = add_area(&ctx, st, "clusters", 0, 3);
+    const char *types[] = {"hoch-hoch", "nicht signifikant", "unbekannt"};
+    set_values(qtr_frame_add_computed(cl->attrs, "cluster", QTR_ROLE_AREA_CLUSTER, NULL, NULL,
+                                      1, "the test", &err),
+               3, types, NULL);
+    const double flag[] = {1, 0, 7};
+    set_values(qtr_frame_add_computed(cl->attrs, "mh_lq_high", QTR_ROLE_NONE, NULL, NULL, 0,
+                                      "the test", &err),
+               3, NULL, flag);
+    struct qtr_area_layer *ca = add_area(&ctx, st, "candidate_areas", 0, 1);
+    const double one[] = {1};
+    set_values(qtr_frame_add_computed(ca->attrs, "districts", QTR_ROLE_AREA_DISTRICTS, NULL,
+                                      NULL, 0, "the test", &err),
+               1, NULL, one);
+
     if (qtr_pipeline_write(&ctx, &cfg, st, dir, &err))
         fail_msg("%s", err.msg);
     char path[4096];
     snprintf(path, sizeof path, "%s/quartier.gpkg", dir);
     assert_string_equal(st->gpkg_path, path);
-
-    static const char *const drivers[] = {"GPKG", NULL};
-    GDALDatasetH ds =
-        GDALOpenEx(st->gpkg_path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH d = GDALDatasetGetLayerByName(ds, "districts");
-    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(d);
-    char **lco = CSLSetNameValue(NULL, "GEOMETRY_NAME", "geom");
-    OGRLayerH cl = GDALDatasetCreateLayer(ds, "clusters", srs, wkbMultiPolygon, lco);
-    OGRLayerH ca = GDALDatasetCreateLayer(ds, "candidate_areas", srs, wkbMultiPolygon, lco);
-    CSLDestroy(lco);
-    assert_non_null(cl);
-    assert_non_null(ca);
-    /* as the spatial stage writes them: cluster type as text, the LQ flag as a number */
-    OGRFieldDefnH fd = OGR_Fld_Create("cluster", OFTString);
-    assert_int_equal(OGR_L_CreateField(cl, fd, 1), OGRERR_NONE);
-    OGR_Fld_Destroy(fd);
-    fd = OGR_Fld_Create("mh_lq_high", OFTInteger);
-    assert_int_equal(OGR_L_CreateField(cl, fd, 1), OGRERR_NONE);
-    OGR_Fld_Destroy(fd);
-    fd = OGR_Fld_Create("districts", OFTInteger);
-    assert_int_equal(OGR_L_CreateField(ca, fd, 1), OGRERR_NONE);
-    OGR_Fld_Destroy(fd);
-    add_copy(d, 1, cl, "hoch-hoch", 1);
-    add_copy(d, 2, cl, "nicht signifikant", 0);
-    add_copy(d, 3, cl, "unbekannt", 7); /* unknown values: drawn grey, not hidden */
-    add_copy(d, 1, ca, NULL, 1);
-    GDALClose(ds);
+    GDALDatasetH ds;
 
     if (qtr_pipeline_publish(&ctx, &cfg, st, dir, &err))
         fail_msg("%s", err.msg);
@@ -167,8 +185,7 @@ static void test_other_layers(void **state)
     assert_non_null(strstr(v, "value=\"hoch-hoch\""));
     assert_non_null(strstr(v, "215,25,28")); /* GeoDa red for high-high */
     free(v);
-    /* a field the run did not make is not styled by guessing from its name's suffix (the
-     * run here made no mh_lq_high: no spatial stage) */
+    /* a field of no known role is not styled by guessing from its name's suffix */
     assert_int_equal(sql_long(ds, "SELECT count(*) FROM layer_styles WHERE f_table_name = "
                                   "'clusters' AND styleName = 'mh_lq_high'"),
                      0);

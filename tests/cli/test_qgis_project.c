@@ -14,6 +14,8 @@
 #include "../test_util.h"
 
 #include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli_util.h"
 #include "publish_util.h"
@@ -74,15 +76,20 @@ static void english_ini(const char *ini)
     assert_true(replaced);
 }
 
-static void run(const char *ini, const char *dir)
+static void run_opt(const char *ini, const char *dir, const char *opt)
 {
     char args[10000];
-    snprintf(args, sizeof args, "run '%s' -o '%s' -q --permutations 0", ini, dir);
+    snprintf(args, sizeof args, "run '%s' -o '%s' -q --permutations 0%s", ini, dir, opt);
     char *o = NULL;
     int rc = qtr_run_cli(args, &o);
     if (rc != 0)
         fail_msg("quartier run failed (%d): %s", rc, o ? o : "");
     free(o);
+}
+
+static void run(const char *ini, const char *dir)
+{
+    run_opt(ini, dir, "");
 }
 
 static void test_musterstadt_de(void **state)
@@ -152,25 +159,36 @@ static char *project_hex(const char *gpkg)
 }
 
 /* Without QGIS: the small fixture's project names its layers relative to the GeoPackage,
- * holds a layout per report map, and two runs with SOURCE_DATE_EPOCH store the same bytes. */
+ * holds a layout per report map, and two runs with SOURCE_DATE_EPOCH store the same bytes;
+ * a run with --no-report stores the same project too (its layouts are described, not drawn). */
 static void test_project_written(void **state)
 {
     (void)state;
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
-    char a[600], b[600], ga[700], gb[700];
+    char a[600], b[600], c[600], ga[700], gb[700], gc[700];
     snprintf(a, sizeof a, "%s/a", tmp);
     snprintf(b, sizeof b, "%s/b", tmp);
+    snprintf(c, sizeof c, "%s/c", tmp);
     setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
     run(qtr_test_path("tests/data/publish/analysis.ini"), a);
     run(qtr_test_path("tests/data/publish/analysis.ini"), b);
+    run_opt(qtr_test_path("tests/data/publish/analysis.ini"), c, " --no-report");
     unsetenv("SOURCE_DATE_EPOCH");
     snprintf(ga, sizeof ga, "%s/quartier.gpkg", a);
     snprintf(gb, sizeof gb, "%s/quartier.gpkg", b);
-    char *ha = project_hex(ga), *hb = project_hex(gb);
+    snprintf(gc, sizeof gc, "%s/quartier.gpkg", c);
+    char *ha = project_hex(ga), *hb = project_hex(gb), *hc = project_hex(gc);
     assert_string_equal(ha, hb);
+    assert_string_equal(ha, hc);
     free(ha);
     free(hb);
+    free(hc);
+    char nomaps[700];
+    snprintf(nomaps, sizeof nomaps, "%s/maps", c);
+    assert_int_equal(access(nomaps, F_OK), -1); /* nothing drawn */
+    snprintf(nomaps, sizeof nomaps, "%s/report.html", c);
+    assert_int_equal(access(nomaps, F_OK), -1);
     struct qtr_error err = {0};
     char *qgs = NULL;
     assert_int_equal(qtr_qgis_load(ga, QTR_QGIS_PROJECT_NAME, &qgs, &err), 0);
@@ -212,10 +230,59 @@ static void test_project_written(void **state)
     free(qgs);
 }
 
+/* The status x dynamics layout: its legend is the report's 4 x 3 grid (a rectangle per class
+ * in the class's colour, row and column labels), the legend item shows only the class after
+ * the grid ("nicht bewertet"). */
+static void test_grid_legend(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    assert_non_null(tmp);
+    char a[600], ga[700];
+    snprintf(a, sizeof a, "%s/g", tmp);
+    run_opt(qtr_test_path("tests/data/publish/analysis.ini"), a, " --no-report");
+    snprintf(ga, sizeof ga, "%s/quartier.gpkg", a);
+    struct qtr_error err = {0};
+    struct qtr_qgis_plan *plan = NULL;
+    unsigned char rgb[12][3];
+    for (int k = 0; k < 12; k++) {
+        rgb[k][0] = (unsigned char)(10 * k);
+        rgb[k][1] = 1;
+        rgb[k][2] = 2;
+    }
+    const char *rows[] = {"hoch", "mittel", "niedrig", "sehr niedrig"};
+    const char *cols[] = {"positiv", "stabil", "negativ"};
+    assert_int_equal(qtr_qgis_plan_begin(&plan, NULL, 0, NULL, 0, NULL, 0, &err), 0);
+    assert_int_equal(qtr_qgis_plan_map(plan, "overview", "Karte", NULL, "Status und Dynamik",
+                                       "Quelle: x", "Stand: 31.12.2022", &err),
+                     0);
+    assert_int_equal(qtr_qgis_plan_grid(plan, "overview", 4, 3, (const unsigned char(*)[3])rgb,
+                                        rows, cols, "Status", "Dynamik", &err),
+                     0);
+    assert_int_equal(qtr_qgis_plan_write(plan, ga, "2026-01-01T00:00:00.000Z", &err), 0);
+    qtr_qgis_plan_free(plan);
+    char *qgs = NULL;
+    assert_int_equal(qtr_qgis_load(ga, QTR_QGIS_PROJECT_NAME, &qgs, &err), 0);
+    int shapes = 0;
+    for (const char *s = qgs; (s = strstr(s, "type=\"65643\"")) != NULL; s++)
+        shapes++;
+    assert_int_equal(shapes, 12);
+    /* row 4 (sehr niedrig), column 3 (negativ) is class 12 */
+    const char *cell = strstr(qgs, "id=\"grid_4_3\"");
+    assert_non_null(cell);
+    assert_non_null(strstr(cell, "value=\"110,1,2,255\""));
+    assert_non_null(strstr(qgs, "labelText=\"sehr niedrig\""));
+    assert_non_null(strstr(qgs, "labelText=\"negativ\""));
+    assert_non_null(strstr(qgs, "id=\"legend_title\""));
+    assert_non_null(strstr(qgs, "name=\"legend/node-order\" value=\"12\""));
+    free(qgs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_project_written),
+        cmocka_unit_test(test_grid_legend),
         cmocka_unit_test(test_musterstadt_de),
         cmocka_unit_test(test_musterstadt_en),
         cmocka_unit_test(test_berlin_2021),

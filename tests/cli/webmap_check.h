@@ -118,6 +118,21 @@ static inline void webmap_browser_check(const char *dir, size_t ndistricts, int 
     memcpy(name, wm_value(res, "findname"), sizeof name);
     if (strncmp(wm_value(res, "found"), name, strlen(name)))
         fail_msg("search: popup '%s' is not of '%s'", wm_value(res, "found"), name);
+    /* the keyboard: the map focusable (Leaflet's keyboard pan and zoom on), the layer switch
+     * and the search box in the tab order, the districts one tab stop with every district
+     * focusable; an arrow key moves to the next, Enter opens its popup, Escape closes it */
+    assert_string_equal(wm_value(res, "maptab"), "0");
+    assert_string_equal(wm_value(res, "seltab"), "1");
+    assert_string_equal(wm_value(res, "findtab"), "1");
+    snprintf(want, sizeof want, "1 %zu", ndistricts);
+    assert_string_equal(wm_value(res, "kbstops"), want);
+    assert_string_equal(wm_value(res, "kbfocus0"), "1");
+    assert_string_equal(wm_value(res, "kbfocus1"), "1");
+    memcpy(name, wm_value(res, "kbname"), sizeof name);
+    if (strncmp(wm_value(res, "kbpopup"), name, strlen(name)))
+        fail_msg("keyboard: popup '%s' is not of '%s'", wm_value(res, "kbpopup"), name);
+    assert_string_equal(wm_value(res, "kbclose"), "1");
+    assert_string_equal(wm_value(res, "kbclosed"), "1");
     free(dom);
 }
 

@@ -3,7 +3,7 @@
  * one "name=value" per line (headless Chromium --dump-dom). The page's errors are caught
  * by the handler injected at the top of <head> (window.__qtrErrors). */
 setTimeout(function () {
-  var R = [], W = window.quartierWebmap, D = window.QTR_WEBMAP;
+  var R = [], W = window.quartierWebmap, D = window.QTR_WEBMAP, map;
   function put(k, v) { R.push(k + '=' + String(v).replace(/\n/g, ' ')); }
   try {
     put('webmap', W ? 1 : 0);
@@ -61,6 +61,35 @@ setTimeout(function () {
     put('findname', D.names[first] || D.keys[first]);
     put('found', fp.isPopupOpen()
       ? fp.getPopup().getElement().querySelector('.leaflet-popup-content').textContent : '');
+    /* the keyboard: the map takes focus (Leaflet's keyboard pan and zoom), the layer switch
+     * and the search box are in the tab order, the districts are one tab stop; an arrow key
+     * goes to the next district, Enter opens its popup (with a focusable close button),
+     * Escape closes it */
+    map = document.getElementById('qtr-wm-map');
+    put('maptab', map.getAttribute('tabindex'));
+    put('seltab', sel.tabIndex >= 0 && !sel.disabled ? 1 : 0);
+    put('findtab', W.find.tabIndex >= 0 ? 1 : 0);
+    var tabbed = document.querySelectorAll('#qtr-wm-map path[tabindex="0"]').length;
+    var focusable = document.querySelectorAll('#qtr-wm-map path[tabindex]').length;
+    put('kbstops', tabbed + ' ' + focusable);
+    W.map.closePopup();
+    var k0 = W.features[W.order[0]].getElement(), k1 = W.features[W.order[1]].getElement();
+    function key(el, k) {
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+    }
+    k0.focus();
+    put('kbfocus0', document.activeElement === k0 ? 1 : 0);
+    key(k0, 'ArrowRight');
+    put('kbfocus1', document.activeElement === k1 ? 1 : 0);
+    put('kbname', D.names[W.order[1]] || D.keys[W.order[1]]);
+    key(k1, 'Enter');
+    var kp = W.features[W.order[1]];
+    put('kbpopup', kp.isPopupOpen()
+      ? kp.getPopup().getElement().querySelector('.leaflet-popup-content').textContent : '');
+    var close = kp.isPopupOpen() ? kp.getPopup().getElement().querySelector('a') : null;
+    put('kbclose', close && close.tabIndex >= 0 ? 1 : 0);
+    key(k1, 'Escape');
+    put('kbclosed', kp.isPopupOpen() ? 0 : 1);
     var ext = performance.getEntriesByType('resource').map(function (e) { return e.name; })
       .filter(function (n) { return n.indexOf('data:') !== 0; });
     put('resources', ext.length + (ext.length ? ' ' + ext.join(' ') : ''));

@@ -26,7 +26,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from qgis.core import (QgsApplication, QgsLayoutExporter, QgsLayoutItemLabel,  # noqa: E402
                        QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemPicture,
-                       QgsLayoutItemScaleBar, QgsLayerTree, QgsProject, QgsVectorLayer)
+                       QgsLayoutItemScaleBar, QgsLayoutItemShape, QgsLayerTree, QgsProject,
+                       QgsVectorLayer)
 
 GROUPS = {
     "de": ["Stadterneuerung", "Bevölkerung", "Indikatoren", "Räumliche Cluster", "Gebiete",
@@ -178,6 +179,33 @@ def main():
         leg = lay.itemById("legend")
         if isinstance(leg, QgsLayoutItemLegend) and leg.model().rowCount() == 0:
             fail("layout %r: empty legend" % lay.name())
+        # the status x dynamics map: its legend is the 4 x 3 grid of the report (rectangles
+        # filled in the class colours, labelled rows and columns); the legend item keeps only
+        # "not rated"
+        mlyrs = m.layers() if isinstance(m, QgsLayoutItemMap) else []
+        combined = any(getattr(x.renderer(), "classAttribute", lambda: "")() == "status_dynamics"
+                       for x in mlyrs if isinstance(x, QgsVectorLayer))
+        if combined and lay.itemById("grid_1_1") is None:
+            fail("layout %r: the status x dynamics map has no grid legend" % lay.name())
+        if lay.itemById("grid_1_1") is not None:
+            cells = [lay.itemById("grid_%d_%d" % (r, c)) for r in range(1, 5) for c in range(1, 4)]
+            if not all(isinstance(x, QgsLayoutItemShape) for x in cells):
+                fail("layout %r: the grid legend has not 4 x 3 rectangles" % lay.name())
+            elif len({x.symbol().color().name() for x in cells}) != 12:
+                fail("layout %r: the grid legend's 12 rectangles are not 12 colours" % lay.name())
+            for r in range(1, 5):
+                lab = lay.itemById("grid_row_%d" % r)
+                if not isinstance(lab, QgsLayoutItemLabel) or not lab.text().strip():
+                    fail("layout %r: grid row %d has no label" % (lay.name(), r))
+            shown = []
+            if isinstance(leg, QgsLayoutItemLegend):
+                for node in leg.model().rootGroup().findLayers():
+                    shown += [x.data(0) for x in leg.model().layerLegendNodes(node)]
+            if len(shown) != 1:
+                fail("layout %r: the grid's legend item shows %r, not only 'not rated'"
+                     % (lay.name(), shown))
+            else:
+                print("layout %r: 4 x 3 grid legend, then %r" % (lay.name(), shown[0]))
         na = lay.itemById("north_arrow")
         if isinstance(na, QgsLayoutItemPicture) and na.isMissingImage():
             fail("layout %r: the north arrow picture is missing" % lay.name())

@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "quartier/present.h"
 
@@ -120,6 +121,44 @@ static void test_codes_categorized(void **state)
     assert_string_equal(b.values[3], "4");
 }
 
+/* The fields of the other tables, values and style texts come from the table too. */
+static void test_fields_and_values(void **state)
+{
+    (void)state;
+    const char *alias = NULL, *desc = NULL;
+    assert_int_equal(qtr_present_table_field("city_indices", "p_value", 0, &alias, &desc), 1);
+    assert_string_equal(alias, "p-Wert");
+    assert_int_equal(qtr_present_table_field("change", "difference", 1, &alias, &desc), 1);
+    assert_string_equal(alias, "Difference");
+    assert_string_equal(desc, "Current minus previous");
+    /* a districts field is a column's, not a fixed table field */
+    assert_int_equal(qtr_present_table_field("districts", "key", 0, &alias, &desc), 0);
+    qtr_present_row_number(0, &alias, &desc);
+    assert_string_equal(alias, "Nr.");
+
+    /* a share: one decimal and its unit, German and English decimal marks */
+    struct qtr_present p;
+    qtr_present_column(QTR_ROLE_SHARE, "mh_share", NULL, 0, &p);
+    char buf[64];
+    qtr_present_value(&p, 12.345, 0, buf, sizeof buf);
+    assert_string_equal(buf, "12,3 %");
+    qtr_present_value(&p, 12.345, 1, buf, sizeof buf);
+    assert_string_equal(buf, "12.3 %");
+    qtr_present_value(&p, NAN, 0, buf, sizeof buf);
+    assert_string_equal(buf, "");
+
+    char d[300];
+    struct qtr_present q;
+    qtr_present_column(QTR_ROLE_LISA_P, "mh_lisa_p", NULL, 0, &q);
+    qtr_present_style_description(&q, 4, 0, d, sizeof d);
+    assert_non_null(strstr(d, ": Signifikanzklassen"));
+    qtr_present_suppressed_note("Anteil.", 3, 0, d, sizeof d);
+    assert_string_equal(d, "Anteil. Einzelne Werte sind unterdrückt (leer): Fallzahlen unter 3, "
+                           "in der Quelle geheim gehaltene Werte und daraus berechnete Werte.");
+    assert_string_equal(qtr_present_index_label("dissimilarity", 1), "Dissimilarity index D");
+    assert_string_equal(qtr_present_index_label("unknown_index", 1), "unknown_index");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_lq_limits),
         cmocka_unit_test(test_never_one_class),
         cmocka_unit_test(test_codes_categorized),
+        cmocka_unit_test(test_fields_and_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
