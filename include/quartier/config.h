@@ -179,6 +179,10 @@ struct qtr_config {
     char *batch_by;    /* NULL: no batch */
     char *batch_name;  /* boundary column naming each region, or NULL */
     char *region;      /* `quartier run --region KEY`: run this region only (not from the file) */
+    /* [report] (docs/report.md): above report_full_detail districts the maps are raster images,
+       the interactive map is left out and long tables list report_extremes rows at each end */
+    size_t report_full_detail; /* default 30000 */
+    size_t report_extremes;    /* default 20 */
     /* [target ...] */
     size_t ntargets;
     struct qtr_target_spec *targets;

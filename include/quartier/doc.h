@@ -79,6 +79,15 @@ int qtr_doc_table(struct qtr_doc *d, const char *caption, size_t ncols, const ch
 int qtr_doc_row(struct qtr_doc *d, const char *const *cells);
 
 /**
+ * Cut the last block, a table sorted by its key, to its first and last `keep` rows with the
+ * row `gap` (ncols cells, NULL = empty) between them, when that hides at least two rows
+ * (doc_table.c). *dropped (may be NULL) receives the number of rows taken out (0: none).
+ * QTR_ERR_USAGE when the last block is not a table, QTR_ERR_NOMEM (the table unchanged).
+ */
+int qtr_doc_table_keep_ends(struct qtr_doc *d, size_t keep, const char *const *gap,
+                            size_t *dropped);
+
+/**
  * Append a map: m is copied, with its title, subtitle, source, date, legend
  * strings, classes (m->shapes->n) and colours; shapes, overlay and labels
  * stay borrowed. svg_path (may be NULL) is the SVG file to inline in HTML.

@@ -186,6 +186,17 @@ int qtr_report_quality_section(struct rs *r);
 int qtr_report_methods_section(struct rs *r);
 int qtr_report_sources_section(struct rs *r);
 
+/* ---- report_scale.c: very many districts ([report] full_detail_up_to) ---------- */
+
+/* 1 when the run has more districts than [report] full_detail_up_to. */
+int qtr_report_large(const struct rs *r);
+/* Large: m's features as a raster image. */
+void qtr_report_scale_map(const struct rs *r, struct qtr_map *m);
+/* Large: a note on raster maps, short tables, no interactive map, where everything is. */
+int qtr_report_scale_note(struct rs *r);
+/* Large: the last table (sorted by key_de / key_en) cut to its extremes, with a note. */
+int qtr_report_table_ends(struct rs *r, const char *key_de, const char *key_en);
+
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */
 const char *qtr_report_parent_label(const struct rs *r);

@@ -126,7 +126,7 @@ int qtr_report_renewal_section(struct rs *r)
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
     free(ord);
-    if (rc)
+    if (rc || (rc = qtr_report_table_ends(r, "Statusindex", "status index")))
         return rc;
     if (!na && (rc = para(r, T(r, "Kein Gebiet erfüllt die Aufmerksamkeitsregel.",
                                "No district meets the attention rule."))))

@@ -67,6 +67,12 @@ void qtr_map_fill_area(cairo_t *cr, struct qtr_rgb fill, int hatched);
 void qtr_map_shapes_path(cairo_t *cr, const struct qtr_shapes *s, size_t f,
                          const struct qtr_map_layout *l);
 
+/* map_raster.c: the features of m (fills, outlines where districts are large enough) at l's
+ * scale as one image at m->raster_dpi of the printed page, clipped to (x, y, w, h); on an
+ * image surface drawn straight in. Errors stay in cr's status. */
+void qtr_map_raster_features(cairo_t *cr, const struct qtr_map *m, const struct qtr_map_layout *l,
+                             double x, double y, double w, double h);
+
 /* map_legend.c: the legend column with north arrow and scale bar (QTR_ERR_NOMEM). */
 int qtr_map_draw_legend(cairo_t *cr, const struct qtr_map *m, const struct qtr_map_page *pg,
                         const struct qtr_map_layout *l, int any_nodata);

@@ -154,7 +154,8 @@ void qtr_map_fill_area(cairo_t *cr, struct qtr_rgb fill, int hatched)
     cairo_restore(cr);
 }
 
-/* Features and overlay of m at l's scale, clipped to the box (x, y, w, h). */
+/* Features and overlay of m at l's scale, clipped to the box (x, y, w, h); the features as
+ * one image when m->raster_dpi is set. */
 static void draw_features(cairo_t *cr, const struct qtr_map *m, const struct qtr_map_layout *l,
                           double x, double y, double w, double h)
 {
@@ -165,7 +166,9 @@ static void draw_features(cairo_t *cr, const struct qtr_map *m, const struct qtr
     cairo_clip(cr);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    for (size_t f = 0; f < s->n; f++) {
+    if (m->raster_dpi > 0) /* very many districts: one image (map_raster.c) */
+        qtr_map_raster_features(cr, m, l, x, y, w, h);
+    for (size_t f = 0; !(m->raster_dpi > 0) && f < s->n; f++) {
         int c = m->cls[f];
         qtr_map_shapes_path(cr, s, f, l);
         qtr_map_fill_area(cr, c >= 0 ? m->colors[c] : m->nodata_color, c < 0 && !m->nodata_solid);
