@@ -391,8 +391,10 @@ int qtr_report_overview_map(struct rs *r, double tol)
     char lab[96], sub[160];
     snprintf(lab, sizeof lab, T(r, "Gebiet (%zu)", "district (%zu)"), n);
     snprintf(sub, sizeof sub,
-             T(r, "%zu Gebiete; Namen, soweit sie ohne Überschneidung Platz haben",
-               "%zu districts; names where they fit without overlapping"),
+             qtr_report_large(r)
+                 ? T(r, "%zu Gebiete", "%zu districts") /* no names */
+                 : T(r, "%zu Gebiete; Namen, soweit sie ohne Überschneidung Platz haben",
+                     "%zu districts; names where they fit without overlapping"),
              n);
     const char *labs[1] = {lab};
     r->map_date[0] = '\0';

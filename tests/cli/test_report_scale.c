@@ -121,6 +121,8 @@ static void test_raster_above_threshold(void **state)
     size_t raster_paths = count(html, "<path");
     assert_true(raster_paths < NCELLS / 2);
     assert_null(strstr(html, "quartierWebmap")); /* no interactive map */
+    /* no district names on a raster map, and the overview does not promise them */
+    assert_null(strstr(html, "Namen, soweit sie ohne"));
     assert_non_null(strstr(html, "Der Bericht umfasst 2.000 Gebiete, mehr als die 1.000"));
     /* the attention table: 20 + 20 rows around a row of "…", and the summary line */
     assert_non_null(strstr(html, "Gezeigt sind die ersten und die letzten 20 von "));
@@ -155,6 +157,7 @@ static void test_raster_above_threshold(void **state)
     assert_int_equal(count_in_file(small, "report.pdf", "/Subtype /Image"), 0);
     assert_true(count(html, "<path") > NCELLS * 4);
     assert_non_null(strstr(html, "quartierWebmap"));
+    assert_non_null(strstr(html, "Namen, soweit sie ohne"));
     assert_null(strstr(html, "Der Bericht umfasst"));
     assert_null(strstr(html, "Gezeigt sind die ersten"));
     assert_int_equal(count(html, ">…</td>"), 0);
