@@ -196,6 +196,9 @@ void qtr_report_scale_map(const struct rs *r, struct qtr_map *m);
 int qtr_report_scale_note(struct rs *r);
 /* Large: the last table (sorted by key_de / key_en) cut to its extremes, with a note. */
 int qtr_report_table_ends(struct rs *r, const char *key_de, const char *key_en);
+/* v ascending; ord[0..n-1] by key descending (NaN last, ties by index); O(n log n). */
+void qtr_report_sort_values(double *v, size_t n);
+int qtr_report_sort_desc(size_t *ord, size_t n, const double *key);
 
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */

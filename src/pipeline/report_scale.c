@@ -87,3 +87,44 @@ int qtr_report_table_ends(struct rs *r, const char *key_de, const char *key_en)
              k, all, T(r, key_de, key_en), all);
     return note(r, buf);
 }
+
+/* ---- sorting in O(n log n) (tens of thousands of districts) ------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void qtr_report_sort_values(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+}
+
+struct keyed {
+    double key; /* NaN sorts as -infinity */
+    size_t i;
+};
+
+/* descending key, then ascending index: the order of a stable sort by descending key */
+static int cmp_desc(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? 1 : -1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+int qtr_report_sort_desc(size_t *ord, size_t n, const double *key)
+{
+    struct keyed *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k)
+        return QTR_ERR_NOMEM;
+    for (size_t j = 0; j < n; j++)
+        k[j] = (struct keyed){isfinite(key[ord[j]]) ? key[ord[j]] : -INFINITY, ord[j]};
+    qsort(k, n, sizeof *k, cmp_desc);
+    for (size_t j = 0; j < n; j++)
+        ord[j] = k[j].i;
+    free(k);
+    return QTR_OK;
+}

@@ -146,6 +146,24 @@ static void test_raster_above_threshold(void **state)
     snprintf(want, sizeof want, "Gezeigt sind die ersten und die letzten 20 von %ld Gebieten",
              (long)nattention);
     assert_non_null(strstr(html, want));
+    /* sorted worst first: the first row has the highest status index of the attention
+     * districts, the last row the lowest (two decimals, decimal comma) */
+    const char *t = strstr(html, "Gebiete mit besonderem Aufmerksamkeitsbedarf</caption>");
+    assert_non_null(t);
+    const char *end = strstr(t, "</table>"), *cellpat = "<td class=\"num\">";
+    assert_non_null(end);
+    const char *first = strstr(t, cellpat), *last = first;
+    for (const char *q = first; q && q < end; q = strstr(q + 1, cellpat))
+        last = q;
+    double ext[2] = {query(p, "SELECT max(status_index) FROM districts WHERE attention = 1"),
+                     query(p, "SELECT min(status_index) FROM districts WHERE attention = 1")};
+    const char *at[2] = {first, last};
+    for (int k = 0; k < 2; k++) {
+        char cell[64];
+        snprintf(cell, sizeof cell, "%s%.2f</td>", cellpat, ext[k]);
+        *strchr(cell + strlen(cellpat), '.') = ',';
+        assert_memory_equal(at[k], cell, strlen(cell));
+    }
     free(html);
 
     /* not above the threshold (2,000 districts, up to 2,000 in full): vectors as before */
