@@ -3,7 +3,8 @@
  * tables, maps), written once by the report stage and rendered twice: as a
  * self-contained HTML file (inline CSS and SVG, no fonts or network references;
  * scripts only for the optional interactive map, webmap.h, itself inlined) and as an A4 PDF with cairo (page numbers, tables broken across
- * pages with their header repeated, maps as vector graphics).
+ * pages with their header repeated, maps as vector graphics; a map with raster_dpi set has
+ * its features as one image, map.h).
  *
  * All text is UTF-8 and plain: the renderers escape it. A document owns every
  * string and array added to it; maps borrow only their shapes and labels,
@@ -114,8 +115,8 @@ int qtr_doc_write_html(const struct qtr_doc *d, const char *path, struct qtr_err
  * path (atomically). Paragraphs are word-wrapped, tables get column widths
  * from their content and are continued on the next page with the header
  * repeated, headings are kept with what follows, maps are drawn as vector
- * graphics with qtr_map_draw, and every page has "Seite i von n" ("Page i of
- * n") in the footer. *npages (may be NULL) receives the page count.
+ * graphics with qtr_map_draw (features as an image when raster_dpi is set), and
+ * every page has "Seite i von n" ("Page i of n") in the footer. *npages (may be NULL) receives the page count.
  * Errors: QTR_ERR_IO, QTR_ERR_INTERNAL (cairo), QTR_ERR_NOMEM.
  */
 int qtr_doc_write_pdf(const struct qtr_doc *d, const char *path, size_t *npages,
