@@ -116,7 +116,8 @@ int qtr_doc_write_html(const struct qtr_doc *d, const char *path, struct qtr_err
  * from their content and are continued on the next page with the header
  * repeated, headings are kept with what follows, maps are drawn as vector
  * graphics with qtr_map_draw (features as an image when raster_dpi is set), and
- * every page has "Seite i von n" ("Page i of n") in the footer. *npages (may be NULL) receives the page count.
+ * every page has "Seite i von n" ("Page i of n") in the footer. *npages (may
+ * be NULL) receives the page count.
  * Errors: QTR_ERR_IO, QTR_ERR_INTERNAL (cairo), QTR_ERR_NOMEM.
  */
 int qtr_doc_write_pdf(const struct qtr_doc *d, const char *path, size_t *npages,
