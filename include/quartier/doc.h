@@ -2,9 +2,9 @@
  * doc.h - the council report as a list of blocks (headings, paragraphs,
  * tables, maps), written once by the report stage and rendered twice: as a
  * self-contained HTML file (inline CSS and SVG, no fonts or network references;
- * scripts only for the optional interactive map, webmap.h, itself inlined) and as an A4 PDF with cairo (page numbers, tables broken across
- * pages with their header repeated, maps as vector graphics; a map with raster_dpi set has
- * its features as one image, map.h).
+ * scripts only for the optional interactive map, webmap.h, itself inlined) and as an A4 PDF with
+ * cairo (page numbers, tables broken across pages with their header repeated, maps as vector
+ * graphics; a map with raster_dpi set has its features as one image, map.h).
  *
  * All text is UTF-8 and plain: the renderers escape it. A document owns every
  * string and array added to it; maps borrow only their shapes and labels,

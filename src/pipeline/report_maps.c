@@ -111,7 +111,8 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
     int st[4] = {0, 0, 0, 0};
     int njob = in_report ? 4 : 3, rc = QTR_OK;
     m->shapes = r->shapes;
-    qtr_report_scale_map(r, m); /* very many districts: raster (report_scale.c) */
+    /* very many districts: raster (report_scale.c) */
+    qtr_report_scale_map(r, m);
     if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
         m->names = (const char *const *)r->st->layer->name;
     m->keys = (const char *const *)r->st->layer->key; /* popups of the interactive map */
