@@ -184,6 +184,10 @@ struct qtr_config {
     char *region;      /* `quartier run --region KEY`: run this region only (not from the file) */
     char *region_schema; /* output = PG:... schema=NAME with [batch]: NAME, which the regions'
                           * schemas are named after (qtr_region_schema_name); not from the file */
+    /* [report] (docs/report.md): above report_full_detail districts the maps are raster images,
+       the interactive map is left out and long tables list report_extremes rows at each end */
+    size_t report_full_detail; /* default 30000 */
+    size_t report_extremes;    /* default 20 */
     /* [target ...] */
     size_t ntargets;
     struct qtr_target_spec *targets;

@@ -2,8 +2,9 @@
  * doc.h - the council report as a list of blocks (headings, paragraphs,
  * tables, maps), written once by the report stage and rendered twice: as a
  * self-contained HTML file (inline CSS and SVG, no fonts or network references;
- * scripts only for the optional interactive map, webmap.h, itself inlined) and as an A4 PDF with cairo (page numbers, tables broken across
- * pages with their header repeated, maps as vector graphics).
+ * scripts only for the optional interactive map, webmap.h, itself inlined) and as an A4 PDF with
+ * cairo (page numbers, tables broken across pages with their header repeated, maps as vector
+ * graphics; a map with raster_dpi set has its features as one image, map.h).
  *
  * All text is UTF-8 and plain: the renderers escape it. A document owns every
  * string and array added to it; maps borrow only their shapes and labels,
@@ -79,6 +80,15 @@ int qtr_doc_table(struct qtr_doc *d, const char *caption, size_t ncols, const ch
 int qtr_doc_row(struct qtr_doc *d, const char *const *cells);
 
 /**
+ * Cut the last block, a table sorted by its key, to its first and last `keep` rows with the
+ * row `gap` (ncols cells, NULL = empty) between them, when that hides at least two rows
+ * (doc_table.c). *dropped (may be NULL) receives the number of rows taken out (0: none).
+ * QTR_ERR_USAGE when the last block is not a table, QTR_ERR_NOMEM (the table unchanged).
+ */
+int qtr_doc_table_keep_ends(struct qtr_doc *d, size_t keep, const char *const *gap,
+                            size_t *dropped);
+
+/**
  * Append a map: m is copied, with its title, subtitle, source, date, legend
  * strings, classes (m->shapes->n) and colours; shapes, overlay and labels
  * stay borrowed. svg_path (may be NULL) is the SVG file to inline in HTML.
@@ -105,8 +115,9 @@ int qtr_doc_write_html(const struct qtr_doc *d, const char *path, struct qtr_err
  * path (atomically). Paragraphs are word-wrapped, tables get column widths
  * from their content and are continued on the next page with the header
  * repeated, headings are kept with what follows, maps are drawn as vector
- * graphics with qtr_map_draw, and every page has "Seite i von n" ("Page i of
- * n") in the footer. *npages (may be NULL) receives the page count.
+ * graphics with qtr_map_draw (features as an image when raster_dpi is set), and
+ * every page has "Seite i von n" ("Page i of n") in the footer. *npages (may
+ * be NULL) receives the page count.
  * Errors: QTR_ERR_IO, QTR_ERR_INTERNAL (cairo), QTR_ERR_NOMEM.
  */
 int qtr_doc_write_pdf(const struct qtr_doc *d, const char *path, size_t *npages,

@@ -78,6 +78,10 @@ struct qtr_map {
     size_t nlabels;
     double width_pt, height_pt; /* page size in points (1/72 in); 0: A4 landscape 842 x 595 */
     double dpi;                 /* PNG resolution; 0: 150 (PNG size = page * dpi / 72) */
+    double raster_dpi;          /* > 0: the features are one raster image at this resolution
+                                   of the printed page (very many districts: the PDF and SVG
+                                   stay small; title, legend, labels, overlay stay vectors);
+                                   0: one vector path per feature */
     const char *created;        /* PDF creation date, ISO 8601 "2024-02-01T00:00:00Z", for
                                    byte-identical PDFs; NULL: cairo writes the current time */
     const char *const *names;   /* optional, shapes->n feature names: the caption of an inset */

@@ -33,6 +33,8 @@ void qtr_config_init(struct qtr_config *cfg)
     cfg->small_exclude = 1;
     cfg->seed = 1;
     cfg->permutations = 999;
+    cfg->report_full_detail = 30000;
+    cfg->report_extremes = 20;
     cfg->min_count = 3;
     cfg->suppressed_low = 1;
     cfg->suppressed_high = 2;

@@ -69,6 +69,9 @@ int qtr_cfg_interpret(struct qtr_cfg_state *st, const struct qtr_cfg_entry *e);
 /* Pass 2 for the keys of [batch] (config_batch.c): 0 on error (st->failed set), 1 otherwise. */
 int qtr_cfg_on_batch(struct qtr_cfg_state *st, const char *name, const char *value);
 
+/* Pass 2 for the keys of [report] (config_report.c): 0 on error, 1 otherwise. */
+int qtr_cfg_on_report(struct qtr_cfg_state *st, const char *name, const char *value);
+
 /* Pass 3 for [batch]: a [batch] section names its `by =` (err "FILE:LINE: ..."). */
 int qtr_cfg_check_batch(const struct qtr_config *c, struct qtr_error *err);
 

@@ -124,7 +124,7 @@ static int valid_id(const char *id)
 
 static const char *const known_sections =
     "[analysis], [boundaries], [table NAME], [population], [group ID], [indicator ID], "
-    "[renewal], [target ID], [batch]";
+    "[renewal], [target ID], [batch], [report]";
 
 /* A section header at the current line: known kind, valid ID, not seen before. */
 static void section_header(struct qtr_cfg_state *st, const char *s, size_t n)
@@ -142,10 +142,11 @@ static void section_header(struct qtr_cfg_state *st, const char *s, size_t n)
     }
     const char *sp = strchr(sec, ' ');
     size_t klen = sp ? (size_t)(sp - sec) : strlen(sec);
-    static const char *plain[] = {"analysis", "boundaries", "population", "renewal", "batch"};
+    static const char *plain[] = {"analysis", "boundaries", "population",
+                                  "renewal",  "batch",      "report"};
     static const char *with_id[] = {"table", "group", "indicator", "target"};
     int known = 0, needs_id = 0;
-    for (size_t k = 0; k < 5; k++)
+    for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++)
         if (strlen(plain[k]) == klen && !strncmp(sec, plain[k], klen))
             known = 1;
     for (size_t k = 0; k < 4; k++) {

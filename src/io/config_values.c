@@ -578,6 +578,8 @@ int qtr_cfg_interpret(struct qtr_cfg_state *st, const struct qtr_cfg_entry *e)
         return on_renewal(st, name, v);
     if (!strcmp(sec, "batch"))
         return qtr_cfg_on_batch(st, name, v);
+    if (!strcmp(sec, "report"))
+        return qtr_cfg_on_report(st, name, v);
     if (qtr_starts_with(sec, "table "))
         return qtr_cfg_on_table(st, sec, name, v);
     if (qtr_starts_with(sec, "group "))

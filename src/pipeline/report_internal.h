@@ -199,6 +199,20 @@ int qtr_report_candidates(struct rs *r);
 /* The grid legend of map m (a bivariate map) to the QGIS project's layout of `stem`. */
 int qtr_report_plan_grid(struct rs *r, const char *stem, const struct qtr_map *m);
 
+/* ---- report_scale.c: very many districts ([report] full_detail_up_to) ---------- */
+
+/* 1 when the run has more districts than [report] full_detail_up_to. */
+int qtr_report_large(const struct rs *r);
+/* Large: m's features as a raster image. */
+void qtr_report_scale_map(const struct rs *r, struct qtr_map *m);
+/* Large: a note on raster maps, short tables, no interactive map, where everything is. */
+int qtr_report_scale_note(struct rs *r);
+/* Large: the last table (sorted by key_de / key_en) cut to its extremes, with a note. */
+int qtr_report_table_ends(struct rs *r, const char *key_de, const char *key_en);
+/* v ascending; ord[0..n-1] by key descending (NaN last, ties by index); O(n log n). */
+void qtr_report_sort_values(double *v, size_t n);
+int qtr_report_sort_desc(size_t *ord, size_t n, const double *key);
+
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */
 const char *qtr_report_parent_label(const struct rs *r);

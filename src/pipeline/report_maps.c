@@ -111,6 +111,8 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
     int st[4] = {0, 0, 0, 0};
     int njob = in_report ? 4 : 3, rc = QTR_OK;
     m->shapes = r->shapes;
+    /* very many districts: raster (report_scale.c) */
+    qtr_report_scale_map(r, m);
     if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
         m->names = (const char *const *)r->st->layer->name;
     m->keys = (const char *const *)r->st->layer->key; /* popups of the interactive map */
@@ -392,8 +394,10 @@ int qtr_report_overview_map(struct rs *r, double tol)
     char lab[96], sub[160];
     snprintf(lab, sizeof lab, T(r, "Gebiet (%zu)", "district (%zu)"), n);
     snprintf(sub, sizeof sub,
-             T(r, "%zu Gebiete; Namen, soweit sie ohne Überschneidung Platz haben",
-               "%zu districts; names where they fit without overlapping"),
+             qtr_report_large(r)
+                 ? T(r, "%zu Gebiete", "%zu districts") /* no names */
+                 : T(r, "%zu Gebiete; Namen, soweit sie ohne Überschneidung Platz haben",
+                     "%zu districts; names where they fit without overlapping"),
              n);
     const char *labs[1] = {lab};
     r->map_date[0] = '\0';

@@ -105,15 +105,9 @@ int qtr_report_renewal_section(struct rs *r)
     for (size_t i = 0; i < n; i++)
         if (rr->attention[i])
             ord[na++] = i;
-    for (size_t i = 1; i < na; i++) {
-        size_t v = ord[i], j = i;
-        double x = isfinite(rr->status_index[v]) ? rr->status_index[v] : -INFINITY;
-        while (j > 0 && (isfinite(rr->status_index[ord[j - 1]]) ? rr->status_index[ord[j - 1]]
-                                                                : -INFINITY) < x) {
-            ord[j] = ord[j - 1];
-            j--;
-        }
-        ord[j] = v;
+    if (qtr_report_sort_desc(ord, na, rr->status_index)) { /* report_scale.c */
+        free(ord);
+        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
     rc = QTR_OK;
     for (size_t k = 0; k < na && !rc; k++) {
@@ -126,7 +120,7 @@ int qtr_report_renewal_section(struct rs *r)
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
     free(ord);
-    if (rc)
+    if (rc || (rc = qtr_report_table_ends(r, "Statusindex", "status index")))
         return rc;
     if (!na && (rc = para(r, T(r, "Kein Gebiet erfüllt die Aufmerksamkeitsregel.",
                                "No district meets the attention rule."))))
@@ -169,16 +163,7 @@ int qtr_report_indicators_section(struct rs *r)
         for (size_t i = 0; c && i < n; i++)
             if (c->kind[i] == QTR_CELL_VALUE && isfinite(c->v[i]))
                 v[m++] = c->v[i];
-        /* insertion sort is fine for a few hundred districts */
-        for (size_t i = 1; i < m; i++) {
-            double x = v[i];
-            size_t j = i;
-            while (j > 0 && v[j - 1] > x) {
-                v[j] = v[j - 1];
-                j--;
-            }
-            v[j] = x;
-        }
+        qtr_report_sort_values(v, m); /* report_scale.c */
         char lo[32], med[32], hi[32], miss[32], w[64], a[16], b[16], lab[300];
         num(r, m ? v[0] : NAN, 1, lo, sizeof lo);
         num(r, m ? (m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2) : NAN, 1, med, sizeof med);

@@ -75,7 +75,8 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
             r.shapes = simple;
         }
     }
-    if (!plan_only && (rc = qtr_report_make_labels(&r)))
+    if (!plan_only && !qtr_report_large(&r) &&
+        (rc = qtr_report_make_labels(&r))) /* none on a raster map */
         goto out;
     if (qtr_report_parents(st->layer, cfg->bnd_parent, &r.parent_of)) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -104,7 +105,7 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    r.doc->webmap = 1; /* the interactive map in report.html (webmap.h) */
+    r.doc->webmap = !qtr_report_large(&r); /* the interactive map in report.html (webmap.h) */
     if (r.created[0] && !(r.doc->created = qtr_strdup(r.created))) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -116,7 +117,7 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = qtr_report_overview_map(&r, r.tol)))
+    if ((rc = qtr_report_scale_note(&r)) || (rc = qtr_report_overview_map(&r, r.tol)))
         goto out;
     qtr_progress(ctx, 0.15, "maps and report");
     if ((rc = qtr_report_indices_section(&r)))
