@@ -595,7 +595,8 @@ int qtr_report_change_section(struct rs *r)
     }
     for (size_t i = 0; i < st->nchanges; i++)
         if (!st->changes[i].component[0] && st->changes[i].note[0]) {
-            if ((rc = note(r, st->changes[i].note)))
+            const struct qtr_change_row *c = &st->changes[i];
+            if ((rc = note(r, !r->en && c->note_de[0] ? c->note_de : c->note)))
                 return rc;
             break;
         }

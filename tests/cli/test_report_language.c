@@ -5,12 +5,11 @@
  *   - report.html as text (tags, scripts and styles removed, entities decoded),
  *   - report.pdf through pdftotext (the maps' legends and source lines; skipped without
  *     poppler-utils),
- *   - the header lines of the annex tables (the CSV files in tables/) and the sheet names and header
- *     rows of tables/quartier.xlsx.
- * It fails on (a) identifiers: snake_case tokens (candidate_areas, district_id) and
- * configuration values such as prefix:2; (b) common words of the other language.
- * Text the planner supplies is not quartier's to translate and is removed before the scan:
- * the string attributes of the boundary file (district and parent names), the analysis
+ *   - the header lines of the annex tables (the CSV files in tables/) and the sheet names and
+ * header rows of tables/quartier.xlsx. It fails on (a) identifiers: snake_case tokens
+ * (candidate_areas, district_id) and configuration values such as prefix:2; (b) common words of the
+ * other language. Text the planner supplies is not quartier's to translate and is removed before
+ * the scan: the string attributes of the boundary file (district and parent names), the analysis
  * file's title, labels, attributions and merge names, and the short list of proper names
  * below. Every hit is printed with its context.
  */
@@ -21,9 +20,9 @@
 #include <ctype.h>
 #include <dirent.h>
 
+#include <cpl_conv.h>
 #include <gdal.h>
 #include <ogr_api.h>
-#include <cpl_conv.h>
 
 /* ---- text buffers ---------------------------------------------------------------- */
 
@@ -72,6 +71,22 @@ struct phrases {
     size_t n, cap;
 };
 
+/* Runs of spaces and line breaks as one space: pdftotext breaks lines inside names. */
+static void squeeze(char *s)
+{
+    char *o = s;
+    for (const char *p = s; *p;) {
+        if (isspace((unsigned char)*p)) {
+            *o++ = ' ';
+            while (isspace((unsigned char)*p))
+                p++;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+}
+
 static void phrase_add(struct phrases *p, const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s))
@@ -87,6 +102,7 @@ static void phrase_add(struct phrases *p, const char *s, size_t n)
     }
     p->s[p->n] = strndup(s, n);
     assert_non_null(p->s[p->n]);
+    squeeze(p->s[p->n]);
     p->n++;
 }
 
@@ -99,6 +115,7 @@ static int by_length_desc(const void *a, const void *b)
 /* Blank every occurrence of each phrase (longest first), keeping the length. */
 static void phrases_blank(const struct phrases *p, char *text)
 {
+    squeeze(text);
     for (size_t i = 0; i < p->n; i++) {
         size_t n = strlen(p->s[i]);
         for (char *q = strstr(text, p->s[i]); q; q = strstr(q + n, p->s[i]))
@@ -134,6 +151,23 @@ static void boundary_strings(const char *path, struct phrases *p)
     GDALClose(ds);
 }
 
+/* The field names of a data file (boundaries or a table): the annex tables keep the
+ * planner's columns under their own names. */
+static void field_names(const char *path, struct phrases *p)
+{
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    if (!ds)
+        return;
+    for (int l = 0; l < GDALDatasetGetLayerCount(ds); l++) {
+        OGRFeatureDefnH d = OGR_L_GetLayerDefn(GDALDatasetGetLayer(ds, l));
+        for (int i = 0; i < OGR_FD_GetFieldCount(d); i++) {
+            const char *n = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i));
+            phrase_add(p, n, strlen(n));
+        }
+    }
+    GDALClose(ds);
+}
+
 /* Proper names and titles that stay as they are in both languages (the only allow-list). */
 static const char *const proper_names[] = {
     /* the Berlin programme and its publisher, cited by their German titles */
@@ -165,7 +199,7 @@ static const char *value_of(const char *line)
 /* Write `ini` (below the source tree) to `out` with language `lang` and absolute source
  * paths; collect the planner's texts into `p` and the boundary file's path into `bnd`. */
 static void copy_ini(const char *ini, const char *out, const char *lang, struct phrases *p,
-                     char *bnd, size_t bndsize)
+                     struct phrases *cols, char *bnd, size_t bndsize)
 {
     char src[4200], dir[4200];
     snprintf(src, sizeof src, "%s", qtr_test_path(ini));
@@ -194,6 +228,10 @@ static void copy_ini(const char *ini, const char *out, const char *lang, struct 
         const char *v = value_of(line);
         if (key_is(line, "source")) {
             fprintf(o, "source = %s/%s", dir, v);
+            char file[8400];
+            snprintf(file, sizeof file, "%s/%s", dir, v);
+            file[strcspn(file, "\r\n")] = '\0';
+            field_names(file, cols);
             if (!strncmp(section, "[boundaries]", 12)) {
                 snprintf(bnd, bndsize, "%s/%s", dir, v);
                 bnd[strcspn(bnd, "\r\n")] = '\0';
@@ -201,6 +239,8 @@ static void copy_ini(const char *ini, const char *out, const char *lang, struct 
             continue;
         }
         fputs(line, o);
+        if (key_is(line, "suffix"))
+            phrase_add(cols, v, strcspn(v, "\r\n"));
         if (key_is(line, "title") || key_is(line, "label") || key_is(line, "label_en") ||
             key_is(line, "attribution") || key_is(line, "parent_label") ||
             key_is(line, "parent_label_en"))
@@ -233,8 +273,8 @@ static void decode_entity(const char **pp, struct buf *b)
     const char *p = *pp;
     static const struct {
         const char *e, *c;
-    } named[] = {{"&amp;", "&"},   {"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
-                 {"&#39;", "'"},   {"&apos;", "'"}, {"&nbsp;", " "}, {"&#160;", " "},
+    } named[] = {{"&amp;", "&"},    {"&lt;", "<"},    {"&gt;", ">"},   {"&quot;", "\""},
+                 {"&#39;", "'"},    {"&apos;", "'"},  {"&nbsp;", " "}, {"&#160;", " "},
                  {"&thinsp;", " "}, {"&ndash;", "–"}, {"&mdash;", "—"}};
     for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
         size_t n = strlen(named[i].e);
@@ -273,10 +313,11 @@ static void html_text(const char *html, struct buf *b)
             const char *e = strchr(p, '>');
             if (!e)
                 break;
-            buf_add(b, (!strncmp(p, "</p", 3) || !strncmp(p, "</t", 3) || !strncmp(p, "<br", 3) ||
-                        !strncmp(p, "</h", 3) || !strncmp(p, "</li", 4))
-                           ? "\n"
-                           : " ",
+            buf_add(b,
+                    (!strncmp(p, "</p", 3) || !strncmp(p, "</t", 3) || !strncmp(p, "<br", 3) ||
+                     !strncmp(p, "</h", 3) || !strncmp(p, "</li", 4))
+                        ? "\n"
+                        : " ",
                     1);
             p = e + 1;
         } else if (*p == '&') {
@@ -324,9 +365,7 @@ static void csv_headers(const char *dir, struct buf *b)
             char *s = line;
             if (!strncmp(s, "\xEF\xBB\xBF", 3))
                 s += 3;
-            buf_str(b, "\n[");
-            buf_str(b, e->d_name);
-            buf_str(b, "]\n");
+            buf_str(b, "\n");
             for (char *c = s; *c; c++)
                 if (*c == ';')
                     *c = '\n';
@@ -367,42 +406,108 @@ static void xlsx_headers(const char *dir, struct buf *b)
 /* English words that have no place in a German report (matched without regard to case;
  * none of them is a German word: "positive", "medium", "index", "status" are left out). */
 static const char *const english_words[] = {
-    "the",      "and",        "of",         "with",      "not",       "is",        "are",
-    "was",      "were",       "which",      "this",      "that",      "these",     "from",
-    "than",     "between",    "for",        "to",        "by",        "or",        "at",
-    "on",       "be",         "been",       "has",       "have",      "there",     "only",
-    "each",     "its",        "their",      "no",        "districts", "district",  "residents",
-    "significant", "missing", "value",      "values",    "share",     "population", "group",
-    "groups",   "rate",       "change",     "above",     "below",     "higher",    "lower",
-    "excluded", "undefined",  "weight",     "severity",  "unmatched", "matched",   "row",
-    "rows",     "column",     "columns",    "table",     "map",       "maps",      "neighbourhood",
-    "neighbours", "interval", "estimate",   "average",   "mean",      "warning",   "warnings",
-    "note",     "notes",      "yes",        "none",      "unknown",   "high",      "low",
-    "stable",   "line",       "holds",      "joined",    "random",    "source",    "sources",
-    "key",      "details",    "kind",       "expected",  "lower",     "upper",     "bound",
-    "previous", "current",    "target",     "reached",   "valid",     "reason",    "area",
-    "areas",    "candidate",  "level",      "small",     "count",     "counts",    "when",
+    "the",         "and",
+    "of",          "with",
+    "not",         "is",
+    "are",         "were",
+    "which",       "this",
+    "that",        "these",
+    "from",        "than",
+    "between",     "for",
+    "to",          "by",
+    "or",          "at",
+    "on",          "be",
+    "been",        "has",
+    "have",        "there",
+    "only",        "each",
+    "its",         "their",
+    "no",          "districts",
+    "district",    "residents",
+    "significant", "missing",
+    "value",       "values",
+    "share",       "population",
+    "group",       "groups",
+    "rate",        "change",
+    "above",       "below",
+    "higher",      "lower",
+    "excluded",    "undefined",
+    "weight",      "severity",
+    "unmatched",   "matched",
+    "row",         "rows",
+    "column",      "columns",
+    "table",       "map",
+    "maps",        "neighbourhood",
+    "neighbours",  "interval",
+    "estimate",    "average",
+    "mean",        "warning",
+    "warnings",    "note",
+    "notes",       "yes",
+    "none",        "unknown",
+    "high",        "low",
+    "stable",      "line",
+    "holds",       "joined",
+    "random",      "source",
+    "sources",     "key",
+    "expected",    "lower",
+    "upper",       "bound",
+    "previous",    "current",
+    "target",      "reached",
+    "valid",       "reason",
+    "area",        "areas",
+    "candidate",   "level",
+    "small",       "count",
+    "counts",      "when",
 };
 
 /* German words that have no place in an English report. Lower-case entries match in any
  * case, capitalised ones (nouns) exactly, so that the English "Stand" or "Die" at the start
  * of a sentence are rare enough not to matter and proper names keep their case. */
 static const char *const german_words[] = {
-    "und",        "der",          "die",          "das",         "nicht",      "mit",
-    "von",        "für",          "ist",          "sind",        "wird",       "werden",
-    "keine",      "kein",         "oder",         "auf",         "bei",        "aus",
-    "den",        "dem",          "des",          "ein",         "eine",       "einer",
-    "eines",      "zu",           "im",           "über",        "unter",      "nach",
-    "je",         "auch",         "sowie",        "signifikant", "hoch",       "niedrig",
-    "mittel",     "sehr",         "stabil",       "negativ",     "erreicht",   "gültig",
-    "Bezirk",     "Bezirke",      "Einwohner",    "Angabe",      "bewertet",   "Hinweis",
-    "Hinweise",   "Warnung",      "Warnungen",    "Anteil",      "Gebiet",     "Gebiete",
-    "Wert",       "Werte",        "Schweregrad",  "Gewicht",     "Zeile",      "Zeilen",
-    "Spalte",     "Spalten",      "Tabelle",      "Karte",       "Karten",     "Mittel",
-    "Dynamik",    "Handlungsfeld", "Veränderung", "Quelle",      "Quellen",    "Einzelheiten",
-    "Schlüssel",  "Grund",        "Ziel",         "Gruppe",      "Gesamtstadt", "Standortquotient",
-    "Vorperiode", "Aktuell",      "Erwartete",    "Lokale",      "Lokales",    "Anzahl",
-    "Fläche",     "Zufall",       "Grenze",       "Intervall",   "Berechnung", "Stadtteil",
+    "und",         "der",
+    "die",         "das",
+    "nicht",       "mit",
+    "von",         "für",
+    "ist",         "sind",
+    "wird",        "werden",
+    "keine",       "kein",
+    "oder",        "auf",
+    "bei",         "aus",
+    "den",         "dem",
+    "des",         "ein",
+    "eine",        "einer",
+    "eines",       "zu",
+    "im",          "über",
+    "unter",       "nach",
+    "je",          "auch",
+    "sowie",       "signifikant",
+    "hoch",        "niedrig",
+    "mittel",      "sehr",
+    "stabil",      "negativ",
+    "erreicht",    "gültig",
+    "Bezirk",      "Bezirke",
+    "Einwohner",   "Angabe",
+    "bewertet",    "Hinweis",
+    "Hinweise",    "Warnung",
+    "Warnungen",   "Anteil",
+    "Gebiet",      "Gebiete",
+    "Wert",        "Werte",
+    "Schweregrad", "Gewicht",
+    "Zeile",       "Zeilen",
+    "Spalte",      "Spalten",
+    "Tabelle",     "Karte",
+    "Karten",      "Mittel",
+    "Dynamik",     "Handlungsfeld",
+    "Veränderung", "Quelle",
+    "Quellen",     "Einzelheiten",
+    "Schlüssel",   "Grund",
+    "Ziel",        "Gruppe",
+    "Gesamtstadt", "Standortquotient",
+    "Vorperiode",  "Aktuell",
+    "Erwartete",   "Lokale",
+    "Lokales",     "Anzahl",
+    "Fläche",      "Zufall",
+    "Grenze",      "Intervall",
+    "Berechnung",  "Stadtteil",
 };
 
 static int word_char(unsigned char c)
@@ -460,14 +565,26 @@ static void scan(const char *text, int en, const char *where, struct hits *h)
     h->from = h->to = NULL;
     const char *p = text;
     while (*p) {
-        /* a whitespace-separated chunk: skip addresses */
+        /* a whitespace-separated chunk: skip addresses, paths (licences such as dl-de/by-2-0
+         * too) and file names */
         const char *c = p;
         while (*c && !isspace((unsigned char)*c))
             c++;
         int url = 0;
-        for (const char *q = p; q + 3 < c; q++)
-            if (!strncmp(q, "://", 3) || !strncmp(q, "www.", 4))
+        for (const char *q = p; q < c; q++)
+            if (*q == '/' || !strncmp(q, "www.", 4))
                 url = 1;
+        /* file names (bezirke.shp, mss_2021_indizes.csv): the report names its inputs */
+        static const char *const ext[] = {".csv", ".shp",  ".geojson", ".gpkg", ".xlsx",
+                                          ".ods", ".json", ".ini",     ".tsv",  ".txt"};
+        for (size_t k = 0; k < sizeof ext / sizeof *ext; k++) {
+            size_t n = strlen(ext[k]);
+            const char *end = c;
+            while (end > p && strchr(".,;:)'\"", end[-1]))
+                end--;
+            if ((size_t)(end - p) > n && !strncasecmp(end - n, ext[k], n))
+                url = 1;
+        }
         if (url) {
             p = c;
             while (*p && isspace((unsigned char)*p))
@@ -500,8 +617,7 @@ static void scan(const char *text, int en, const char *where, struct hits *h)
                 continue;
             }
             if (en ? in_list(s, n, german_words, sizeof german_words / sizeof *german_words, 1)
-                   : in_list(s, n, english_words, sizeof english_words / sizeof *english_words,
-                             0))
+                   : in_list(s, n, english_words, sizeof english_words / sizeof *english_words, 0))
                 hit(h, en ? "German" : "English", where, text, s, n);
         }
         p = c;
@@ -519,13 +635,14 @@ static size_t scan_run(const char *ini, const char *lang, struct buf *log)
     char copy[600], out[600], bnd[8400] = "", args[10000];
     snprintf(copy, sizeof copy, "%s/analysis-%s.ini", tmp, lang);
     snprintf(out, sizeof out, "%s/out", tmp);
-    struct phrases p = {0};
-    copy_ini(ini, copy, lang, &p, bnd, sizeof bnd);
+    struct phrases p = {0}, cols = {0};
+    copy_ini(ini, copy, lang, &p, &cols, bnd, sizeof bnd);
     if (*bnd)
         boundary_strings(bnd, &p);
     for (size_t i = 0; i < sizeof proper_names / sizeof *proper_names; i++)
         phrase_add(&p, proper_names[i], strlen(proper_names[i]));
     qsort(p.s, p.n, sizeof *p.s, by_length_desc);
+    qsort(cols.s, cols.n, sizeof *cols.s, by_length_desc);
 
     snprintf(args, sizeof args, "run '%s' -o '%s' -q --permutations 19", copy, out);
     char *o = NULL;
@@ -554,11 +671,13 @@ static size_t scan_run(const char *ini, const char *lang, struct buf *log)
     t.n = 0;
     csv_headers(out, &t);
     phrases_blank(&p, t.s);
+    phrases_blank(&cols, t.s);
     scan(t.s, en, "csv ", &h);
     t.n = 0;
     xlsx_headers(out, &t);
     if (t.n) {
         phrases_blank(&p, t.s);
+        phrases_blank(&cols, t.s);
         scan(t.s, en, "xlsx", &h);
     }
     free(t.s);
@@ -570,6 +689,7 @@ static size_t scan_run(const char *ini, const char *lang, struct buf *log)
         buf_str(log, h.log.s);
     free(h.log.s);
     phrases_free(&p);
+    phrases_free(&cols);
     snprintf(args, sizeof args, "rm -rf '%s'", tmp);
     assert_int_equal(system(args), 0);
     return h.n;
