@@ -81,14 +81,14 @@ static int merge_boundaries(const struct qtr_config *cfg, struct qtr_state *st,
         char differ[400] = "";
         if (done[g].ndiffer)
             snprintf(differ, sizeof differ,
-                     "; %zu attribute%s differ%s between them and %s left empty (%s)",
+                     "; %zu attribute%s differ%s between them and %s left empty ('%s')",
                      done[g].ndiffer, done[g].ndiffer == 1 ? "" : "s",
                      done[g].ndiffer == 1 ? "s" : "", done[g].ndiffer == 1 ? "is" : "are",
                      done[g].differ);
         char differ_de[400] = "";
         if (done[g].ndiffer)
             snprintf(differ_de, sizeof differ_de,
-                     "; %zu Merkmal%s unterscheide%s sich und %s leer (%s)", done[g].ndiffer,
+                     "; %zu Merkmal%s unterscheide%s sich und %s leer („%s“)", done[g].ndiffer,
                      done[g].ndiffer == 1 ? "" : "e", done[g].ndiffer == 1 ? "t" : "n",
                      done[g].ndiffer == 1 ? "bleibt" : "bleiben", done[g].differ);
         if (qtr_report_add(&st->report, QTR_ISSUE_MERGED_BOUNDARIES, QTR_INFO, l->key[i],

@@ -60,6 +60,8 @@ const char *qtr_report_issue_detail(const struct rs *r, const struct qtr_issue *
 const char *qtr_report_issue_source(const struct rs *r, const struct qtr_issue *it);
 const char *qtr_report_index_reason(const struct rs *r, const char *name, const char *reason);
 const char *qtr_report_table_name(const char *id, char *buf, size_t size);
+int qtr_report_ci_excludes(double value, double lo, double hi);
+int qtr_report_ci_note(struct rs *r);
 
 #define ADD(call)                                                                                  \
     do {                                                                                           \

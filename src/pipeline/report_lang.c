@@ -4,6 +4,7 @@
  * the table's name without underscores, "Gebietsgliederung") instead of the analysis file's
  * ids; the reasons of indices that were not computed.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,4 +94,33 @@ const char *qtr_report_index_reason(const struct rs *r, const char *name, const 
             return known[k].de;
     return "für diese Daten nicht definiert; der Grund steht in der Tabelle „Indizes der "
            "Stadt“ der Anlage";
+}
+
+/* Whether a printed interval leaves out its estimate. The intervals are percentile intervals
+ * of a bootstrap of the residents; an index that random variation pushes upwards (D, Gini,
+ * H at small counts) is larger in almost every draw than in the data, and its percentile
+ * interval can then lie wholly above the estimate. The report does not call that a
+ * confidence interval of the estimate: it marks it and says why (qtr_report_ci_note). */
+int qtr_report_ci_excludes(double value, double lo, double hi)
+{
+    return isfinite(value) && isfinite(lo) && isfinite(hi) && (value < lo || value > hi);
+}
+
+int qtr_report_ci_note(struct rs *r)
+{
+    return note(r, T(r,
+                     "(a) Das Intervall enthält den berechneten Wert nicht. Es ist das "
+                     "95-%-Perzentilintervall des Bootstraps: bei kleinen Zahlen lassen "
+                     "Zufallsschwankungen den Index größer erscheinen, daher liegt er in "
+                     "fast jeder Simulation über dem berechneten Wert. Das Intervall zeigt "
+                     "die Streuung der Simulation, nicht einen Bereich um den Wert; wie "
+                     "groß die Verzerrung ist, zeigen die zufallsbereinigten und "
+                     "verzerrungskorrigierten Indizes im Methodenanhang.",
+                     "(a) The interval does not contain the computed value. It is the 95% "
+                     "percentile interval of the bootstrap: with small counts random "
+                     "variation makes the index look larger, so almost every simulation "
+                     "lies above the computed value. The interval shows the spread of the "
+                     "simulation, not a range around the value; how large the bias is "
+                     "shows in the randomness-adjusted and bias-corrected indices in the "
+                     "methods annex."));
 }

@@ -304,6 +304,8 @@ static const char *issue_title(const struct rs *r, int k)
         [QTR_ISSUE_CARRY_UNCOVERED] = "Gebiet einer übertragenen Tabelle außerhalb der Gebiete",
         [QTR_ISSUE_CARRY_SLIVERS] = "Splitterstücke beim Übertragen einer Tabelle verworfen",
         [QTR_ISSUE_MERGED_BOUNDARIES] = "Gebiete laut Analysedatei zusammengelegt",
+        [QTR_ISSUE_ISLAND] = "Gebiet ohne Nachbargebiet",
+        [QTR_ISSUE_DISCONNECTED] = "Gebiete in getrennten Teilen",
     };
     if (!r->en && k >= 0 && k < QTR_ISSUE_KIND_COUNT && de[k])
         return de[k];

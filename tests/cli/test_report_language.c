@@ -19,6 +19,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <iconv.h>
 
 #include <cpl_conv.h>
 #include <gdal.h>
@@ -112,10 +113,34 @@ static int by_length_desc(const void *a, const void *b)
     return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
+/* Blank quoted text: the report quotes the planner's data verbatim ('Quelle: ...', „bounding_box“),
+ * in German „...“ and in English '...' (an apostrophe inside a word, Moran's, opens nothing). */
+static void blank_quoted(char *t)
+{
+    for (char *q = t; *q; q++) {
+        if (!strncmp(q, "\xE2\x80\x9E", 3)) {
+            char *e = strstr(q + 3, "\xE2\x80\x9C");
+            if (e && e - q < 300) {
+                memset(q, ' ', (size_t)(e + 3 - q));
+                q = e + 2;
+            }
+        } else if (*q == '\'' && (q == t || q[-1] == ' ' || q[-1] == '(') && q[1] && q[1] != ' ') {
+            char *e = q + 1;
+            while (*e && e - q < 300 && !(*e == '\'' && !isalnum((unsigned char)e[1])))
+                e++;
+            if (*e == '\'') {
+                memset(q, ' ', (size_t)(e + 1 - q));
+                q = e;
+            }
+        }
+    }
+}
+
 /* Blank every occurrence of each phrase (longest first), keeping the length. */
 static void phrases_blank(const struct phrases *p, char *text)
 {
     squeeze(text);
+    blank_quoted(text);
     for (size_t i = 0; i < p->n; i++) {
         size_t n = strlen(p->s[i]);
         for (char *q = strstr(text, p->s[i]); q; q = strstr(q + n, p->s[i]))
@@ -177,6 +202,69 @@ static const char *const proper_names[] = {
     "SGB II",
 };
 
+/* The basenames of the input files: the PDF breaks long file names inside table cells. */
+static struct phrases input_files;
+
+static int valid_utf8(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u) {
+        int n = *u < 0x80 ? 0 : (*u >> 5) == 6 ? 1 : (*u >> 4) == 14 ? 2 : (*u >> 3) == 30 ? 3 : -1;
+        if (n < 0)
+            return 0;
+        u++;
+        for (int k = 0; k < n; k++, u++)
+            if ((*u >> 6) != 2)
+                return 0;
+    }
+    return 1;
+}
+
+/* The column names in line `header_row` (1-based) of a CSV table, in UTF-8 (Windows-1252
+ * tables converted), split at the separator that occurs most often. */
+static void csv_header_names(const char *path, int header_row, struct phrases *p)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    static char line[1 << 16], utf[1 << 18];
+    int got = 0;
+    for (int k = 0; k < header_row && (got = fgets(line, sizeof line, f) != NULL); k++)
+        ;
+    fclose(f);
+    if (!got)
+        return;
+    char *s = line;
+    if (!strncmp(s, "\xEF\xBB\xBF", 3))
+        s += 3;
+    if (!valid_utf8(s)) {
+        iconv_t cd = iconv_open("UTF-8", "CP1252");
+        if (cd == (iconv_t)-1)
+            return;
+        char *in = s, *out = utf;
+        size_t nin = strlen(s), nout = sizeof utf - 1;
+        iconv(cd, &in, &nin, &out, &nout);
+        *out = '\0';
+        iconv_close(cd);
+        s = utf;
+    }
+    size_t semi = 0, comma = 0, tab = 0;
+    for (const char *c = s; *c; c++)
+        semi += *c == ';', comma += *c == ',', tab += *c == '\t';
+    char sep = semi >= comma && semi >= tab ? ';' : comma >= tab ? ',' : '\t';
+    while (*s) {
+        size_t n = strcspn(s, (char[]){sep, '\r', '\n', '\0'});
+        const char *a = s;
+        size_t m = n;
+        if (m >= 2 && a[0] == '"' && a[m - 1] == '"')
+            a++, m -= 2;
+        phrase_add(p, a, m);
+        s += n;
+        if (*s)
+            s++;
+    }
+}
+
 /* ---- the analysis file: a copy with absolute paths and the wanted language --------- */
 
 static int key_is(const char *line, const char *key)
@@ -212,8 +300,13 @@ static void copy_ini(const char *ini, const char *out, const char *lang, struct 
     assert_non_null(o);
     char line[8192], section[128] = "";
     int lang_done = 0, continued_merge = 0;
+    char table_file[8400] = "";
+    int header_row = 1;
     while (fgets(line, sizeof line, in)) {
         if (line[0] == '[') {
+            if (*table_file)
+                csv_header_names(table_file, header_row, cols);
+            *table_file = '\0';
             snprintf(section, sizeof section, "%.120s", line);
             fputs(line, o);
             if (!strncmp(line, "[analysis]", 10)) {
@@ -232,6 +325,12 @@ static void copy_ini(const char *ini, const char *out, const char *lang, struct 
             snprintf(file, sizeof file, "%s/%s", dir, v);
             file[strcspn(file, "\r\n")] = '\0';
             field_names(file, cols);
+            if (!strncmp(section, "[table", 6)) {
+                snprintf(table_file, sizeof table_file, "%s", file);
+                header_row = 1;
+            }
+            const char *base = strrchr(file, '/');
+            phrase_add(&input_files, base + 1, strlen(base + 1));
             if (!strncmp(section, "[boundaries]", 12)) {
                 snprintf(bnd, bndsize, "%s/%s", dir, v);
                 bnd[strcspn(bnd, "\r\n")] = '\0';
@@ -239,6 +338,8 @@ static void copy_ini(const char *ini, const char *out, const char *lang, struct 
             continue;
         }
         fputs(line, o);
+        if (key_is(line, "header_row"))
+            header_row = atoi(v);
         if (key_is(line, "suffix"))
             phrase_add(cols, v, strcspn(v, "\r\n"));
         if (key_is(line, "title") || key_is(line, "label") || key_is(line, "label_en") ||
@@ -261,6 +362,8 @@ static void copy_ini(const char *ini, const char *out, const char *lang, struct 
             continued_merge = 0;
         }
     }
+    if (*table_file)
+        csv_header_names(table_file, header_row, cols);
     fclose(in);
     fclose(o);
     assert_true(lang_done);
@@ -585,6 +688,9 @@ static void scan(const char *text, int en, const char *where, struct hits *h)
             if ((size_t)(end - p) > n && !strncasecmp(end - n, ext[k], n))
                 url = 1;
         }
+        for (size_t k = 0; k < input_files.n && !url; k++)
+            if (c - p >= 12 && !strncmp(input_files.s[k], p, (size_t)(c - p)))
+                url = 1;
         if (url) {
             p = c;
             while (*p && isspace((unsigned char)*p))
@@ -690,6 +796,8 @@ static size_t scan_run(const char *ini, const char *lang, struct buf *log)
     free(h.log.s);
     phrases_free(&p);
     phrases_free(&cols);
+    phrases_free(&input_files);
+    input_files = (struct phrases){0};
     snprintf(args, sizeof args, "rm -rf '%s'", tmp);
     assert_int_equal(system(args), 0);
     return h.n;
