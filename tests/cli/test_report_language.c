@@ -776,14 +776,14 @@ static size_t scan_run(const char *ini, const char *lang, struct buf *log)
     }
     t.n = 0;
     csv_headers(out, &t);
+    phrases_blank(&cols, t.s); /* first: a column name may hold a proper name ("SGB II") */
     phrases_blank(&p, t.s);
-    phrases_blank(&cols, t.s);
     scan(t.s, en, "csv ", &h);
     t.n = 0;
     xlsx_headers(out, &t);
     if (t.n) {
-        phrases_blank(&p, t.s);
         phrases_blank(&cols, t.s);
+        phrases_blank(&p, t.s);
         scan(t.s, en, "xlsx", &h);
     }
     free(t.s);
