@@ -527,9 +527,9 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
     }
     if (lost_zeros)
         qtr_report_add_de(rep,
-                          "%zu Schlüssel der Tabelle „%s“ passen nur mit ergänzten führenden "
+                          "%zu Schlüssel der Tabelle „%s“ pass%s nur mit ergänzten führenden "
                           "Nullen zu einem Gebiet; die Schlüsselspalte als Text exportieren",
-                          lost_zeros, jt->id);
+                          lost_zeros, jt->id, lost_zeros == 1 ? "t" : "en");
 
 out:
     if (rkeys)

@@ -136,13 +136,13 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         }
         if (g == 0 && (only_now || only_before))
             qtr_report_add_de(&st->report,
-                              "Vergleich %s mit %s: %zu Gebiete gehen nur in die aktuellen Indizes "
-                              "ein (%s%s), %zu nur in die der Vorperiode (%s%s); jeder Stichtag "
+                              "Vergleich %s mit %s: %zu Gebiet%s nur in den aktuellen Indizes "
+                              "(%s%s), %zu nur in denen der Vorperiode (%s%s); jeder Stichtag "
                               "verwendet seine eigenen Gebiete",
                               cfg->previous_date ? cfg->previous_date : "Vorperiode",
-                              cfg->date ? cfg->date : "aktuell", only_now, only_now_keys,
-                              only_now > 5 ? ", ..." : "", only_before, only_before_keys,
-                              only_before > 5 ? ", ..." : "");
+                              cfg->date ? cfg->date : "aktuell", only_now, only_now == 1 ? "" : "e",
+                              only_now_keys, only_now > 5 ? ", ..." : "", only_before,
+                              only_before_keys, only_before > 5 ? ", ..." : "");
         struct qtr_units ua = {.n = na, .total = ta, .group = xa};
         struct qtr_units ub = {.n = nb, .total = tb, .group = xb};
         for (size_t k = 0; k < sizeof core / sizeof core[0]; k++) {

@@ -207,8 +207,8 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
             if (cut)
                 qtr_report_add_de(
                     &st->report,
-                    "Indikator in %zu Gebieten nicht ausgewiesen: Nenner unter %g (Kleinzahlregel)",
-                    cut, s->min_denominator);
+                    "Indikator in %zu Gebiet%s nicht ausgewiesen: Nenner unter %g (Kleinzahlregel)",
+                    cut, cut == 1 ? "" : "en", s->min_denominator);
         }
         if (!rc && s->previous) {
             snprintf(name, sizeof name, "%s_previous", s->id);

@@ -120,7 +120,7 @@ int qtr_report_ci_note(struct rs *r)
                      "percentile interval of the bootstrap: with small counts random "
                      "variation makes the index look larger, so almost every simulation "
                      "lies above the computed value. The interval shows the spread of the "
-                     "simulation, not a range around the value; how large the bias is "
-                     "shows in the randomness-adjusted and bias-corrected indices in the "
-                     "methods annex."));
+                     "simulation, not a range around the value; the randomness-adjusted and "
+                     "bias-corrected indices in the methods annex show how large the bias "
+                     "is."));
 }

@@ -113,14 +113,25 @@ static int by_length_desc(const void *a, const void *b)
     return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
-/* Blank quoted text: the report quotes the planner's data verbatim ('Quelle: ...', „bounding_box“),
- * in German „...“ and in English '...' (an apostrophe inside a word, Moran's, opens nothing). */
-static void blank_quoted(char *t)
+/* Blank quoted text: the report quotes the planner's data verbatim ('Quelle: ...'), in German
+ * „...“ and in English '...' (an apostrophe inside a word, Moran's, opens nothing). Quotes
+ * holding an underscore stay unless they name an input column: an identifier in quotes is
+ * still an identifier. */
+static int is_column(const struct phrases *cols, const char *s, size_t n)
+{
+    for (size_t i = 0; i < cols->n; i++)
+        if (strlen(cols->s[i]) == n && !strncmp(cols->s[i], s, n))
+            return 1;
+    return 0;
+}
+
+static void blank_quoted(char *t, const struct phrases *cols)
 {
     for (char *q = t; *q; q++) {
         if (!strncmp(q, "\xE2\x80\x9E", 3)) {
             char *e = strstr(q + 3, "\xE2\x80\x9C");
-            if (e && e - q < 300) {
+            if (e && e - q < 300 &&
+                (!memchr(q, '_', (size_t)(e - q)) || is_column(cols, q + 3, (size_t)(e - q - 3)))) {
                 memset(q, ' ', (size_t)(e + 3 - q));
                 q = e + 2;
             }
@@ -128,7 +139,8 @@ static void blank_quoted(char *t)
             char *e = q + 1;
             while (*e && e - q < 300 && !(*e == '\'' && !isalnum((unsigned char)e[1])))
                 e++;
-            if (*e == '\'') {
+            if (*e == '\'' &&
+                (!memchr(q, '_', (size_t)(e - q)) || is_column(cols, q + 1, (size_t)(e - q - 1)))) {
                 memset(q, ' ', (size_t)(e + 1 - q));
                 q = e;
             }
@@ -140,7 +152,6 @@ static void blank_quoted(char *t)
 static void phrases_blank(const struct phrases *p, char *text)
 {
     squeeze(text);
-    blank_quoted(text);
     for (size_t i = 0; i < p->n; i++) {
         size_t n = strlen(p->s[i]);
         for (char *q = strstr(text, p->s[i]); q; q = strstr(q + n, p->s[i]))
@@ -766,12 +777,14 @@ static size_t scan_run(const char *ini, const char *lang, struct buf *log)
     html_text(html, &t);
     free(html);
     phrases_blank(&p, t.s);
+    blank_quoted(t.s, &cols);
     scan(t.s, en, "html", &h);
     t.n = 0;
     snprintf(path, sizeof path, "%s/report.pdf", out);
     pdf_text(path, &t);
     if (t.s) {
         phrases_blank(&p, t.s);
+        blank_quoted(t.s, &cols);
         scan(t.s, en, "pdf ", &h);
     }
     t.n = 0;
