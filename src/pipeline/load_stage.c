@@ -11,6 +11,7 @@
 
 
 #include "carry_stage.h"
+#include "quartier/format.h"
 #include "quartier/join.h"
 #include "quartier/pg.h"
 #include "quartier/sheet.h"
@@ -85,7 +86,8 @@ static int merge_boundaries(const struct qtr_config *cfg, struct qtr_state *st,
                      done[g].ndiffer, done[g].ndiffer == 1 ? "" : "s",
                      done[g].ndiffer == 1 ? "s" : "", done[g].ndiffer == 1 ? "is" : "are",
                      done[g].differ);
-        char differ_de[400] = "";
+        char differ_de[400] = "", ha[32];
+        qtr_fmt_num(0, l->area[i] / 10000.0, 1, ha, sizeof ha); /* "1.189,1" */
         if (done[g].ndiffer)
             snprintf(differ_de, sizeof differ_de,
                      "; %zu Merkmal%s unterscheide%s sich und %s leer („%s“)", done[g].ndiffer,
@@ -98,8 +100,8 @@ static int merge_boundaries(const struct qtr_config *cfg, struct qtr_state *st,
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         qtr_report_add_de(
             &st->report,
-            "zusammengelegt aus %s, wie die Analysedatei verlangt ([boundaries] merge), %.0f m²%s",
-            done[g].members, l->area[i], differ_de);
+            "zusammengelegt aus %s, wie die Analysedatei verlangt ([boundaries] merge), %s ha%s",
+            done[g].members, ha, differ_de);
     }
 out:
     free(m);
