@@ -200,9 +200,9 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
             qtr_column_recount(c, st->frame->n);
             if (cut && qtr_report_add(&st->report, QTR_ISSUE_SMALL_POPULATION, QTR_INFO, "", "",
                                       s->id,
-                                      "indicator '%s' not shown in %zu districts: denominator "
+                                      "indicator not shown in %zu district%s: denominator "
                                       "below %g (small-number rule)",
-                                      s->id, cut, s->min_denominator))
+                                      cut, cut == 1 ? "" : "s", s->min_denominator))
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             if (cut)
                 qtr_report_add_de(
