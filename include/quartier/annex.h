@@ -33,12 +33,13 @@ int qtr_annex_csv(const char *gpkg, const char *table, const struct qtr_gpkg_col
 
 /**
  * Write the tables tables[0..n-1] of the GeoPackage `gpkg` that exist into
- * one XLSX workbook (OGR's XLSX driver), one sheet per table named like the
- * table, aliases as headings, numbers as numbers. Errors: QTR_ERR_IO,
+ * one XLSX workbook (OGR's XLSX driver), one sheet per table named in the
+ * report's language (`en`: "Gebiete" / "Districts" for districts, ...), aliases as
+ * headings, numbers as numbers. Errors: QTR_ERR_IO,
  * QTR_ERR_INTERNAL (GDAL without XLSX driver), QTR_ERR_NOMEM.
  */
 int qtr_annex_xlsx(const char *gpkg, const char *const *tables, size_t n,
-                   const struct qtr_gpkg_column_doc *docs, size_t ndocs, const char *path,
+                   const struct qtr_gpkg_column_doc *docs, size_t ndocs, const char *path, int en,
                    struct qtr_error *err);
 
 /**

@@ -77,6 +77,8 @@ enum qtr_cell_class qtr_cell_class_of(enum qtr_cell_kind kind);
 
 /** Short English name of a kind ("value", "secret (.)", ...). */
 const char *qtr_cell_kind_name(enum qtr_cell_kind kind);
+/** The same in German, for the German report ("geheim gehalten (.)"). */
+const char *qtr_cell_kind_name_de(enum qtr_cell_kind kind);
 
 /** Short English name of a class ("values", "true zeros", "suppressed", "missing"). */
 const char *qtr_cell_class_name(enum qtr_cell_class cls);

@@ -59,6 +59,7 @@ struct qtr_change_row {
     char method[32];         /* "random_label", "composition", "shapley" */
     size_t n_previous, n_current;
     char note[200];
+    char note_de[240]; /* the note in German for the German report ("" = only English) */
 };
 
 /** One piece of a carried table (issue 13): which part of a source unit's counts went where. */

@@ -45,7 +45,8 @@ struct qtr_issue {
     char key[64];
     char name[128];
     char source[128];   /* table id, "boundaries" or a file name */
-    char detail[400];
+    char detail[400];   /* English (the GeoPackage's join_report, messages) */
+    char detail_de[400]; /* German for the German report ("" = only the English) */
 };
 
 struct qtr_report {
@@ -62,6 +63,17 @@ int qtr_report_add(struct qtr_report *r, enum qtr_issue_kind kind, enum qtr_seve
     ;
 
 /** Free the items; the report is empty again. */
+/** The German text of the entry added last (qtr_report_add), for the German report. */
+void qtr_report_add_de(struct qtr_report *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/** The entry's detail in the report's language: the German one when `en` is 0 and there is
+ * one, else the English. */
+const char *qtr_issue_detail(const struct qtr_issue *it, int en);
+
 void qtr_report_release(struct qtr_report *r);
 
 /** Count of issues of a kind. */

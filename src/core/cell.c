@@ -354,6 +354,32 @@ const char *qtr_cell_kind_name(enum qtr_cell_kind kind)
     }
 }
 
+const char *qtr_cell_kind_name_de(enum qtr_cell_kind kind)
+{
+    switch (kind) {
+    case QTR_CELL_VALUE:
+        return "ein Wert";
+    case QTR_CELL_ZERO:
+        return "eine echte Null (-)";
+    case QTR_CELL_MISSING:
+        return "leer";
+    case QTR_CELL_SECRET:
+        return "geheim gehalten (.)";
+    case QTR_CELL_NOT_MEANINGFUL:
+        return "nicht sinnvoll (x)";
+    case QTR_CELL_UNRELIABLE:
+        return "nicht sicher genug (/)";
+    case QTR_CELL_LATER:
+        return "noch nicht verfügbar (...)";
+    case QTR_CELL_SUPPRESSED:
+        return "eine unterdrückte kleine Zahl (*)";
+    case QTR_CELL_INVALID:
+        return "keine Zahl";
+    default:
+        return "unbekannt";
+    }
+}
+
 const char *qtr_cell_class_name(enum qtr_cell_class cls)
 {
     switch (cls) {

@@ -163,10 +163,31 @@ out:
     return rc;
 }
 
-static int copy_table(GDALDatasetH out, OGRLayerH src, const struct docs *dc, const char *path,
-                      struct qtr_error *err)
+/* The sheet of a GeoPackage table, named in the report's language (at most 31 characters,
+ * as Excel allows); a table not listed keeps its name. */
+static const char *sheet_name(const char *table, int en)
 {
-    const char *name = OGR_L_GetName(src);
+    static const struct {
+        const char *table, *de, *en;
+    } names[] = {
+        {"districts", "Gebiete", "Districts"},
+        {"city_indices", "Indizes der Stadt", "City indices"},
+        {"change", "Veränderung", "Change"},
+        {"goals", "Ziele", "Targets"},
+        {"join_report", "Verknüpfungsbericht", "Join report"},
+        {"multiscalar_profile", "Multiskalenprofil", "Multiscalar profile"},
+        {"crosswalk", "Umschlüsselung", "Crosswalk"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(table, names[i].table))
+            return en ? names[i].en : names[i].de;
+    return table;
+}
+
+static int copy_table(GDALDatasetH out, OGRLayerH src, const struct docs *dc, const char *path,
+                      int en, struct qtr_error *err)
+{
+    const char *name = sheet_name(OGR_L_GetName(src), en);
     OGRLayerH dst = GDALDatasetCreateLayer(out, name, NULL, wkbNone, NULL);
     if (!dst)
         return qtr_error_set(err, QTR_ERR_IO, "cannot add sheet '%s' to '%s' (%s)", name, path,
@@ -219,7 +240,7 @@ static int copy_table(GDALDatasetH out, OGRLayerH src, const struct docs *dc, co
 }
 
 int qtr_annex_xlsx(const char *gpkg, const char *const *tables, size_t n,
-                   const struct qtr_gpkg_column_doc *docs, size_t ndocs, const char *path,
+                   const struct qtr_gpkg_column_doc *docs, size_t ndocs, const char *path, int en,
                    struct qtr_error *err)
 {
     GDALDriverH drv = GDALGetDriverByName("XLSX");
@@ -240,7 +261,7 @@ int qtr_annex_xlsx(const char *gpkg, const char *const *tables, size_t n,
         OGRLayerH src = GDALDatasetGetLayerByName(in, tables[t]);
         struct docs dc = {tables[t], docs, ndocs};
         if (src)
-            rc = copy_table(out, src, &dc, path, err);
+            rc = copy_table(out, src, &dc, path, en, err);
     }
     CPLErrorReset();
     GDALClose(out);

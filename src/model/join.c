@@ -124,6 +124,11 @@ static int join_attrs(const struct qtr_join_input *in, struct qtr_frame *f,
                                    "statistical mark; treated as missing",
                                    a->names[j], cell))
                     return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                if (pc.kind == QTR_CELL_INVALID)
+                    qtr_report_add_de(rep,
+                                      "Spalte „%s“ enthält „%s“, weder eine Zahl noch ein "
+                                      "statistisches Zeichen; als fehlend behandelt",
+                                      a->names[j], cell);
             }
         }
         qtr_column_recount(c, f->n);
@@ -269,6 +274,10 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
+            if (txt)
+                qtr_report_add_de(rep,
+                                  "Zeile %zu enthält keine Daten, nur „%.*s“; nicht zugeordnet",
+                                  t->line[r], (int)(len > 120 ? 120 : len), txt);
             continue;
         }
         rows[nrows].k = rkeys[r];
@@ -293,6 +302,11 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
+        qtr_report_add_de(rep,
+                          "%s „%s“ in Zeile %zu steht auch in Zeile %zu; Zeile %zu wird verwendet, "
+                          "Zeile %zu nicht zugeordnet",
+                          by_name ? "Der Name" : "Der Schlüssel", shown, t->line[rows[a].idx],
+                          t->line[rows[first].idx], t->line[rows[first].idx], t->line[rows[a].idx]);
     }
 
     /* Districts: first occurrence of a key gets the statistics. */
@@ -331,6 +345,10 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                     rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                     goto out;
                 }
+                qtr_report_add_de(rep,
+                                  "die Gebiete „%s“ und „%s“ heißen beide „%s“; nur das erste "
+                                  "erhält die Statistik",
+                                  in->key[dist[a - 1].idx], in->key[i], in->name[i]);
             }
 
     /* Columns: all, or those named in `columns =` (each must exist). */
@@ -395,6 +413,11 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
+            if (pc.kind == QTR_CELL_INVALID)
+                qtr_report_add_de(rep,
+                                  "Spalte „%s“, Zeile %zu enthält „%s“, weder eine Zahl noch ein "
+                                  "statistisches Zeichen; als fehlend behandelt",
+                                  t->names[j], t->line[row_of[i]], cell);
         }
         qtr_column_recount(c, f->n);
     }
@@ -420,6 +443,8 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
+        qtr_report_add_de(rep, "Gebiet ohne Zeile in der Tabelle „%s“; seine Spalten bleiben leer",
+                          jt->id);
     }
     size_t lost_zeros = 0;
     for (size_t r = 0; r < t->nrows; r++) {
@@ -461,6 +486,11 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                     rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                     goto out;
                 }
+                qtr_report_add_de(rep,
+                                  "Zeile %zu umfasst %zu Gebiete zusammen (%zu davon über den "
+                                  "Namen gefunden); nicht zugeordnet: diese Gebiete zusammenlegen "
+                                  "(in [boundaries]: merge = %s) oder die Zeile aufteilen",
+                                  t->line[r], np, found, merge);
                 continue;
             }
         } else if (digit_keys && all_digits(rkeys[r]) && strlen(rkeys[r]) < width) {
@@ -484,6 +514,11 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
+        qtr_report_add_de(rep, "Zeile %zu der Tabelle „%s“ passt zu keinem Gebiet%s", t->line[r],
+                          jt->id,
+                          *hint ? " (das Gebiet mit führenden Nullen gibt es: der Schlüssel hat "
+                                  "sie vermutlich verloren, etwa in Excel)"
+                                : "");
     }
     if (lost_zeros &&
         qtr_report_add(rep, QTR_ISSUE_KEY_FORMAT, QTR_WARNING, "", "", jt->id,
@@ -493,6 +528,11 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
+    if (lost_zeros)
+        qtr_report_add_de(rep,
+                          "%zu Schlüssel der Tabelle „%s“ pass%s nur mit ergänzten führenden "
+                          "Nullen zu einem Gebiet; die Schlüsselspalte als Text exportieren",
+                          lost_zeros, jt->id, lost_zeros == 1 ? "t" : "en");
 
 out:
     if (rkeys)
@@ -548,8 +588,13 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
+            qtr_report_add_de(report,
+                              "Objekt %zu hat denselben Schlüssel wie Objekt %zu („%s“); es bleibt "
+                              "in den Ergebnissen, erhält aber keine Statistik: den Schlüssel in "
+                              "der Gebietsdatei berichtigen",
+                              i + 1, dist[first].idx + 1, in->name[dist[first].idx]);
         }
-    for (size_t i = 0; i < in->n; i++)
+    for (size_t i = 0; i < in->n; i++) {
         if (!in->key[i][0] &&
             qtr_report_add(report, QTR_ISSUE_NO_STATISTICS, QTR_WARNING, "", in->name[i],
                            "boundaries", "feature %zu has an empty key; it gets no statistics",
@@ -557,6 +602,10 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
+        if (!in->key[i][0])
+            qtr_report_add_de(
+                report, "Objekt %zu hat einen leeren Schlüssel; es erhält keine Statistik", i + 1);
+    }
 
     if ((rc = join_attrs(in, f, report, err)))
         goto out;
@@ -631,6 +680,11 @@ static int check_previous(const struct qtr_frame *f, const struct qtr_column *to
                        "previous date's indices",
                        tot->name, tot->v[i]))
         return QTR_ERR_NOMEM;
+    if (tot && count_ok(tot->kind[i]) && tot->v[i] < 0)
+        qtr_report_add_de(rep,
+                          "Einwohnerzahl der Vorperiode „%s“ ist negativ (%g); Gebiet nicht in den "
+                          "Indizes der Vorperiode",
+                          tot->name, tot->v[i]);
     for (size_t g = 0; g < ngroups; g++) {
         const struct qtr_column *c = grp[g];
         if (!c || !count_ok(c->kind[i]))
@@ -642,6 +696,10 @@ static int check_previous(const struct qtr_frame *f, const struct qtr_column *to
                                "previous date's indices",
                                c->name, c->v[i]))
                 return QTR_ERR_NOMEM;
+            qtr_report_add_de(rep,
+                              "Gruppe der Vorperiode „%s“ ist negativ (%g); Gebiet nicht in den "
+                              "Indizes der Vorperiode",
+                              c->name, c->v[i]);
         } else if (tot && count_ok(tot->kind[i]) && c->v[i] > tot->v[i]) {
             if (qtr_report_add(rep, QTR_ISSUE_GROUP_EXCEEDS_TOTAL, QTR_WARNING, f->key[i],
                                f->name[i], c->origin,
@@ -649,6 +707,11 @@ static int check_previous(const struct qtr_frame *f, const struct qtr_column *to
                                "(%g); district left out of the previous date's indices",
                                c->name, c->v[i], tot->name, tot->v[i]))
                 return QTR_ERR_NOMEM;
+            qtr_report_add_de(
+                rep,
+                "Gruppe der Vorperiode „%s“ (%g) ist größer als die Einwohnerzahl der Vorperiode "
+                "„%s“ (%g); Gebiet nicht in den Indizes der Vorperiode",
+                c->name, c->v[i], tot->name, tot->v[i]);
         }
     }
     return QTR_OK;
@@ -707,12 +770,17 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
                                tot->origin, "total '%s' is %s; district left out of the indices",
                                tot->name, qtr_cell_kind_name(tot->kind[i])))
                 goto nomem;
+            qtr_report_add_de(rep, "Einwohnerzahl „%s“ ist %s; Gebiet nicht in den Indizes",
+                              tot->name, qtr_cell_kind_name_de(tot->kind[i]));
         } else if (tot->v[i] < 0) {
             ok = 0;
             if (qtr_report_add(rep, QTR_ISSUE_NEGATIVE_COUNT, QTR_WARNING, f->key[i], f->name[i],
                                tot->origin, "total '%s' is negative (%g); district left out",
                                tot->name, tot->v[i]))
                 goto nomem;
+            qtr_report_add_de(rep,
+                              "Einwohnerzahl „%s“ ist negativ (%g); Gebiet nicht in den Indizes",
+                              tot->name, tot->v[i]);
         } else if (tot->v[i] == 0) {
             ok = 0;
             if (qtr_report_add(rep, QTR_ISSUE_ZERO_POPULATION, QTR_INFO, f->key[i], f->name[i],
@@ -721,15 +789,22 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
                                "and centralization (its land is part of the city), with no "
                                "weight elsewhere"))
                 goto nomem;
+            qtr_report_add_de(
+                rep, "keine Einwohner; zählt mit seiner Fläche bei Delta, Konzentration und "
+                     "Zentralisierung (sein Land gehört zur Stadt), sonst ohne Gewicht");
         } else if (tot->v[i] < spec->min_population) {
             if (spec->exclude_small)
                 ok = 0;
             if (qtr_report_add(rep, QTR_ISSUE_SMALL_POPULATION, QTR_INFO, f->key[i], f->name[i],
-                               tot->origin, "%g residents, below the minimum of %g; %s",
-                               tot->v[i], spec->min_population,
+                               tot->origin, "%g residents, below the minimum of %g; %s", tot->v[i],
+                               spec->min_population,
                                spec->exclude_small ? "left out of indices and standardisation"
-                                                   : "kept (small_districts = keep)"))
+                                                   : "kept (as the analysis file says)"))
                 goto nomem;
+            qtr_report_add_de(rep, "%g Einwohner, weniger als das Minimum von %g; %s", tot->v[i],
+                              spec->min_population,
+                              spec->exclude_small ? "nicht in den Indizes und der Standardisierung"
+                                                  : "behalten (so verlangt es die Analysedatei)");
         }
         for (size_t g = 0; g < spec->ngroups; g++) {
             struct qtr_column *c = grp[g];
@@ -746,6 +821,14 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
                                        : "",
                                    lo, hi))
                     goto nomem;
+                qtr_report_add_de(rep,
+                                  "Gruppe „%s“ ist unterdrückt (*)%s; die Indizes rechnen mit %g "
+                                  "bis %g und zeigen die Spanne",
+                                  c->name,
+                                  c->range_lo && isfinite(c->range_lo[i])
+                                      ? " in den auf dieses Gebiet übertragenen Zahlen"
+                                      : "",
+                                  lo, hi);
                 continue;
             }
             if (!count_ok(c->kind[i])) {
@@ -755,6 +838,8 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
                                    "group '%s' is %s; district left out of the indices", c->name,
                                    qtr_cell_kind_name(c->kind[i])))
                     goto nomem;
+                qtr_report_add_de(rep, "Gruppe „%s“ ist %s; Gebiet nicht in den Indizes", c->name,
+                                  qtr_cell_kind_name_de(c->kind[i]));
             } else if (c->v[i] < 0) {
                 ok = 0;
                 if (qtr_report_add(rep, QTR_ISSUE_NEGATIVE_COUNT, QTR_WARNING, f->key[i],
@@ -762,6 +847,8 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
                                    "group '%s' is negative (%g); district left out", c->name,
                                    c->v[i]))
                     goto nomem;
+                qtr_report_add_de(rep, "Gruppe „%s“ ist negativ (%g); Gebiet nicht in den Indizes",
+                                  c->name, c->v[i]);
             } else if (count_ok(tot->kind[i]) && c->v[i] > tot->v[i]) {
                 ok = 0;
                 if (qtr_report_add(rep, QTR_ISSUE_GROUP_EXCEEDS_TOTAL, QTR_WARNING, f->key[i],
@@ -770,6 +857,10 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
                                    "district left out",
                                    c->name, c->v[i], tot->name, tot->v[i]))
                     goto nomem;
+                qtr_report_add_de(rep,
+                                  "Gruppe „%s“ (%g) ist größer als die Einwohnerzahl „%s“ (%g); "
+                                  "Gebiet nicht in den Indizes",
+                                  c->name, c->v[i], tot->name, tot->v[i]);
             }
         }
         usable[i] = (uint8_t)ok;

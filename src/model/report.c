@@ -30,6 +30,22 @@ int qtr_report_add(struct qtr_report *r, enum qtr_issue_kind kind, enum qtr_seve
     return QTR_OK;
 }
 
+void qtr_report_add_de(struct qtr_report *r, const char *fmt, ...)
+{
+    if (!r->n)
+        return;
+    struct qtr_issue *it = &r->items[r->n - 1];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(it->detail_de, sizeof it->detail_de, fmt, ap);
+    va_end(ap);
+}
+
+const char *qtr_issue_detail(const struct qtr_issue *it, int en)
+{
+    return !en && it->detail_de[0] ? it->detail_de : it->detail;
+}
+
 void qtr_report_release(struct qtr_report *r)
 {
     if (!r)

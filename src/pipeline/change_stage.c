@@ -134,6 +134,15 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
+        if (g == 0 && (only_now || only_before))
+            qtr_report_add_de(&st->report,
+                              "Vergleich %s mit %s: %zu Gebiet%s nur in den aktuellen Indizes "
+                              "(%s%s), %zu nur in denen der Vorperiode (%s%s); jeder Stichtag "
+                              "verwendet seine eigenen Gebiete",
+                              cfg->previous_date ? cfg->previous_date : "Vorperiode",
+                              cfg->date ? cfg->date : "aktuell", only_now, only_now == 1 ? "" : "e",
+                              only_now_keys, only_now > 5 ? ", ..." : "", only_before,
+                              only_before_keys, only_before > 5 ? ", ..." : "");
         struct qtr_units ua = {.n = na, .total = ta, .group = xa};
         struct qtr_units ub = {.n = nb, .total = tb, .group = xb};
         for (size_t k = 0; k < sizeof core / sizeof core[0]; k++) {
@@ -153,6 +162,9 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
             if (ra || rb) {
                 row->previous = row->current = row->difference = NAN;
                 snprintf(row->note, sizeof row->note, "%.190s", e.msg);
+                snprintf(row->note_de, sizeof row->note_de,
+                         "nicht berechnet (der Grund steht in der Tabelle „Veränderung“ der "
+                         "Anlage)");
                 continue;
             }
             row->previous = vb;
@@ -168,6 +180,9 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
                     row->p_value = cr.p_value;
                 } else {
                     snprintf(row->note, sizeof row->note, "no test: %.180s", e.msg);
+                    snprintf(row->note_de, sizeof row->note_de,
+                             "kein Test (der Grund steht in der Tabelle „Veränderung“ der "
+                             "Anlage)");
                 }
             }
         }
@@ -264,6 +279,14 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
                                      ? "Elbers (2023) decomposition as R segregation"
                                      : "three-player Shapley decomposition",
                                  m_prev, m_cur);
+                    if (p == 0)
+                        snprintf(row->note_de, sizeof row->note_de,
+                                 "%s über die an jedem Stichtag verwendbaren Gebiete (%zu und "
+                                 "%zu); Gebiete nur eines Stichtags zählen als Zu- und Abgänge",
+                                 split == QTR_SHAPLEY_ELBERS
+                                     ? "Zerlegung nach Elbers (2023) als R-Segregation"
+                                     : "Shapley-Zerlegung mit drei Beteiligten",
+                                 m_prev, m_cur);
                 }
             } else if (!rc) {
                 struct qtr_change_row *row = new_row(st, &cap);
@@ -272,6 +295,9 @@ int qtr_pipeline_change(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
                     row->previous = row->current = row->difference = NAN;
                     snprintf(row->method, sizeof row->method, "shapley");
                     snprintf(row->note, sizeof row->note, "not decomposed: %.180s", e.msg);
+                    snprintf(row->note_de, sizeof row->note_de,
+                             "nicht zerlegt (der Grund steht in der Tabelle „Veränderung“ der "
+                             "Anlage)");
                 }
             }
         }

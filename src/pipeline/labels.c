@@ -48,8 +48,25 @@ void qtr_column_present(const struct qtr_config *cfg, const struct qtr_column *c
     const char *of = c ? c->of : NULL;
     const struct qtr_group_spec *g = NULL;
     const struct qtr_indicator_spec *s = NULL;
+    char goal[200];
     if (role == QTR_ROLE_GOAL) {
         o.id = o.label = of;
+        /* the target in words: its indicator's label, year and district ([target] has no
+         * label of its own; its id is the analysis file's) */
+        for (size_t k = 0; cfg && of && k < cfg->ntargets; k++) {
+            const struct qtr_target_spec *t = &cfg->targets[k];
+            const struct qtr_indicator_spec *ti = indicator_of(cfg, t->indicator);
+            if (strcmp(t->id, of) || !ti)
+                continue;
+            snprintf(goal, sizeof goal, "%.150s %d%s%.20s", ind_label(ti, english), t->year,
+                     t->district ? (english ? ", district " : ", Gebiet ") : "",
+                     t->district ? t->district : "");
+            o.label = goal;
+        }
+    } else if (role == QTR_ROLE_PARENT && cfg && cfg->bnd_parent_label) {
+        /* the level's name ("Stadtteil"), not the column or prefix:N */
+        o.label =
+            english && cfg->bnd_parent_label_en ? cfg->bnd_parent_label_en : cfg->bnd_parent_label;
     } else if ((role == QTR_ROLE_NONE || role >= QTR_ROLE_INDICATOR) &&
                (s = indicator_of(cfg, of))) {
         o.id = s->id;

@@ -11,6 +11,7 @@
 
 
 #include "carry_stage.h"
+#include "quartier/format.h"
 #include "quartier/join.h"
 #include "quartier/pg.h"
 #include "quartier/sheet.h"
@@ -81,15 +82,26 @@ static int merge_boundaries(const struct qtr_config *cfg, struct qtr_state *st,
         char differ[400] = "";
         if (done[g].ndiffer)
             snprintf(differ, sizeof differ,
-                     "; %zu attribute%s differ%s between them and %s left empty (%s)",
+                     "; %zu attribute%s differ%s between them and %s left empty ('%s')",
                      done[g].ndiffer, done[g].ndiffer == 1 ? "" : "s",
                      done[g].ndiffer == 1 ? "s" : "", done[g].ndiffer == 1 ? "is" : "are",
                      done[g].differ);
+        char differ_de[400] = "", ha[32];
+        qtr_fmt_num(0, l->area[i] / 10000.0, 1, ha, sizeof ha); /* "1.189,1" */
+        if (done[g].ndiffer)
+            snprintf(differ_de, sizeof differ_de,
+                     "; %zu Merkmal%s unterscheide%s sich und %s leer („%s“)", done[g].ndiffer,
+                     done[g].ndiffer == 1 ? "" : "e", done[g].ndiffer == 1 ? "t" : "n",
+                     done[g].ndiffer == 1 ? "bleibt" : "bleiben", done[g].differ);
         if (qtr_report_add(&st->report, QTR_ISSUE_MERGED_BOUNDARIES, QTR_INFO, l->key[i],
                            l->name[i], "boundaries",
                            "made of %s as %s says, %.0f m²%s", done[g].members, where,
                            l->area[i], differ))
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        qtr_report_add_de(
+            &st->report,
+            "zusammengelegt aus %s, wie die Analysedatei verlangt ([boundaries] merge), %s ha%s",
+            done[g].members, ha, differ_de);
     }
 out:
     free(m);
@@ -105,15 +117,23 @@ static int report_geometry(const struct qtr_layer *l, struct qtr_report *rep)
                            "boundaries", "invalid polygon (%s) repaired with GEOS MakeValid",
                            l->repairs[r].reason))
             return QTR_ERR_NOMEM;
+        qtr_report_add_de(rep, "ungültiges Polygon (%s) mit GEOS MakeValid repariert",
+                          l->repairs[r].reason);
     }
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         if (!l->geom[i] && qtr_report_add(rep, QTR_ISSUE_NO_GEOMETRY, QTR_WARNING, l->key[i],
                                           l->name[i], "boundaries",
                                           "feature %zu has no geometry; it is kept in the tables "
                                           "but cannot be mapped",
                                           i + 1))
             return QTR_ERR_NOMEM;
-    for (size_t i = 0; l->sliver && i < l->n; i++)
+        if (!l->geom[i])
+            qtr_report_add_de(rep,
+                              "Objekt %zu hat keine Geometrie; es bleibt in den Tabellen, kann "
+                              "aber nicht kartiert werden",
+                              i + 1);
+    }
+    for (size_t i = 0; l->sliver && i < l->n; i++) {
         if (l->sliver[i] &&
             qtr_report_add(rep, QTR_ISSUE_SLIVER, QTR_WARNING, l->key[i], l->name[i],
                            "boundaries",
@@ -123,6 +143,14 @@ static int report_geometry(const struct qtr_layer *l, struct qtr_report *rep)
                            l->area[i] > 0 ? "a sliver (below 1/10000 of the median district)"
                                           : "no area at all"))
             return QTR_ERR_NOMEM;
+        if (l->sliver[i])
+            qtr_report_add_de(rep,
+                              "Polygon von %.3g m², %s; nicht in den Indizes, die Gebiete nach "
+                              "Fläche gewichten (Delta, Konzentration, Zentralisierung)",
+                              l->area[i],
+                              l->area[i] > 0 ? "ein Splitter (unter 1/10000 des mittleren Gebiets)"
+                                             : "ganz ohne Fläche");
+    }
     return QTR_OK;
 }
 

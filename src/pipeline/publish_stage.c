@@ -188,7 +188,7 @@ int qtr_pipeline_publish(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         goto out;
     }
     if ((rc = qtr_annex_xlsx(gpkg, annex_tables, sizeof annex_tables / sizeof annex_tables[0],
-                             docs.d, docs.n, path, err)) ||
+                             docs.d, docs.n, path, en, err)) ||
         (rc = add_published(st, path, err)))
         goto out;
     qtr_progress(ctx, 1.0, "styles and annex");

@@ -122,16 +122,33 @@ static int eval_into(struct qtr_state *st, const struct sql_view *v, const char 
     qtr_column_recount(c, f->n);
     free(val);
     free(miss);
-    if (counts[QTR_IND_NO_INPUT] + counts[QTR_IND_UNDEFINED] + counts[QTR_IND_NONFINITE] > 0 &&
-        qtr_report_add(&st->report, QTR_ISSUE_MISSING_COUNT, QTR_INFO, "", "", id,
-                       "%s '%s' has no value in %zu districts: %zu with a missing or suppressed "
-                       "input, %zu undefined (e.g. division by zero), %zu infinite",
-                       what, name,
-                       counts[QTR_IND_NO_INPUT] + counts[QTR_IND_UNDEFINED] +
-                           counts[QTR_IND_NONFINITE],
-                       counts[QTR_IND_NO_INPUT], counts[QTR_IND_UNDEFINED],
-                       counts[QTR_IND_NONFINITE]))
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    /* the report names the part of the indicator in words (its column name is internal) */
+    static const char *const part[][3] = {{"expr", "The value", "Der Wert"},
+                                          {"numerator", "The numerator", "Der Zähler"},
+                                          {"denominator", "The denominator", "Der Nenner"},
+                                          {"previous", "The previous value", "Der Vorwert"},
+                                          {"change", "The change", "Die Veränderung"}};
+    const char *part_en = what, *part_de = what;
+    for (size_t k = 0; k < sizeof part / sizeof part[0]; k++)
+        if (!strcmp(what, part[k][0])) {
+            part_en = part[k][1];
+            part_de = part[k][2];
+        }
+    size_t nmiss = counts[QTR_IND_NO_INPUT] + counts[QTR_IND_UNDEFINED] + counts[QTR_IND_NONFINITE];
+    if (nmiss > 0) {
+        if (qtr_report_add(&st->report, QTR_ISSUE_MISSING_COUNT, QTR_INFO, "", "", id,
+                           "%s has no value in %zu district%s: %zu with a missing or suppressed "
+                           "input, %zu undefined (e.g. division by zero), %zu infinite",
+                           part_en, nmiss, nmiss == 1 ? "" : "s", counts[QTR_IND_NO_INPUT],
+                           counts[QTR_IND_UNDEFINED], counts[QTR_IND_NONFINITE]))
+            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+        qtr_report_add_de(&st->report,
+                          "%s hat in %zu Gebiet%s keinen Wert: %zu mit fehlender oder "
+                          "unterdrückter Eingangszahl, %zu nicht definiert (etwa Division durch "
+                          "null), %zu unendlich",
+                          part_de, nmiss, nmiss == 1 ? "" : "en", counts[QTR_IND_NO_INPUT],
+                          counts[QTR_IND_UNDEFINED], counts[QTR_IND_NONFINITE]);
+    }
     *out = c;
     return QTR_OK;
 }
@@ -183,10 +200,15 @@ int qtr_pipeline_indicators(struct qtr_ctx *ctx, const struct qtr_config *cfg, s
             qtr_column_recount(c, st->frame->n);
             if (cut && qtr_report_add(&st->report, QTR_ISSUE_SMALL_POPULATION, QTR_INFO, "", "",
                                       s->id,
-                                      "indicator '%s' not shown in %zu districts: denominator "
+                                      "indicator not shown in %zu district%s: denominator "
                                       "below %g (small-number rule)",
-                                      s->id, cut, s->min_denominator))
+                                      cut, cut == 1 ? "" : "s", s->min_denominator))
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            if (cut)
+                qtr_report_add_de(
+                    &st->report,
+                    "Indikator in %zu Gebiet%s nicht ausgewiesen: Nenner unter %g (Kleinzahlregel)",
+                    cut, cut == 1 ? "" : "en", s->min_denominator);
         }
         if (!rc && s->previous) {
             snprintf(name, sizeof name, "%s_previous", s->id);

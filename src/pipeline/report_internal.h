@@ -55,6 +55,14 @@ struct rs {
 
 #define T(r, de_, en_) ((r)->en ? (en_) : (de_))
 
+/* A join report entry in the report's language (report_lang.c). */
+const char *qtr_report_issue_detail(const struct rs *r, const struct qtr_issue *it);
+const char *qtr_report_issue_source(const struct rs *r, const struct qtr_issue *it);
+const char *qtr_report_index_reason(const struct rs *r, const char *name, const char *reason);
+const char *qtr_report_table_name(const char *id, char *buf, size_t size);
+int qtr_report_ci_excludes(double value, double lo, double hi);
+int qtr_report_ci_note(struct rs *r);
+
 #define ADD(call)                                                                                  \
     do {                                                                                           \
         if ((call))                                                                                \

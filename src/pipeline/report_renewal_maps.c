@@ -194,8 +194,7 @@ int qtr_report_renewal_maps(struct rs *r)
         }
         size_t nc = used[3] ? 4 : 3;
         char olab[256];
-        snprintf(olab, sizeof olab, T(r, "Kandidatengebiet (%s)", "Candidate area (%s)"),
-                 r->cand_layer);
+        snprintf(olab, sizeof olab, "%s", T(r, "Kandidatengebiet", "Candidate area"));
         struct qtr_map am = {
             .cls = cls,
             .nclass = nc,

@@ -289,6 +289,8 @@ static const char *issue_title(const struct rs *r, int k)
         [QTR_ISSUE_CARRY_UNCOVERED] = "Gebiet einer übertragenen Tabelle außerhalb der Gebiete",
         [QTR_ISSUE_CARRY_SLIVERS] = "Splitterstücke beim Übertragen einer Tabelle verworfen",
         [QTR_ISSUE_MERGED_BOUNDARIES] = "Gebiete laut Analysedatei zusammengelegt",
+        [QTR_ISSUE_ISLAND] = "Gebiet ohne Nachbargebiet",
+        [QTR_ISSUE_DISCONNECTED] = "Gebiete in getrennten Teilen",
     };
     if (!r->en && k >= 0 && k < QTR_ISSUE_KIND_COUNT && de[k])
         return de[k];
@@ -331,22 +333,23 @@ static int carried_tables_para(struct rs *r)
                      basename_of(ts->carry_corr));
         else
             snprintf(how, sizeof how, "%s", T(r, "flächengewichtet", "area-weighted"));
-        snprintf(buf, sizeof buf,
-                 T(r,
-                   "Die Tabelle %s liegt auf einer anderen Gebietsgliederung vor (%s) und wurde "
-                   "vor dem Zusammenführen auf die Gebiete der Analyse übertragen (%s). "
-                   "Übertragen werden nur Zählwerte; Anteile und Quoten werden danach "
-                   "berechnet. %zu Stücke; welcher Teil jedes Quellgebiets in welches Gebiet "
-                   "ging, steht in der Tabelle crosswalk des GeoPackage, geteilte und "
-                   "zusammengelegte Gebiete und Verluste am Rand im join_report. Verfahren und "
-                   "Genauigkeit: Methodenanhang.",
-                   "Table %s is given on another district layout (%s) and was carried onto the "
-                   "analysis districts before the join (%s). Only counts are carried; shares "
-                   "and rates are computed afterwards. %zu pieces; which part of each source "
-                   "district went to which district is in the GeoPackage table crosswalk, "
-                   "split and merged districts and losses at the edge in the join_report. "
-                   "Method and accuracy: methods annex."),
-                 ts->id, layout, how, np);
+        snprintf(
+            buf, sizeof buf,
+            T(r,
+              "Die Tabelle %s liegt auf einer anderen Gebietsgliederung vor (%s) und wurde "
+              "vor dem Zusammenführen auf die Gebiete der Analyse übertragen (%s). "
+              "Übertragen werden nur Zählwerte; Anteile und Quoten werden danach "
+              "berechnet. %zu Stücke; welcher Teil jedes Quellgebiets in welches Gebiet "
+              "ging, steht im Tabellenblatt „Umschlüsselung“ der Anlage, geteilte und "
+              "zusammengelegte Gebiete und Verluste am Rand im Verknüpfungsbericht. "
+              "Verfahren und Genauigkeit: Methodenanhang.",
+              "Table %s is given on another district layout (%s) and was carried onto the "
+              "analysis districts before the join (%s). Only counts are carried; shares "
+              "and rates are computed afterwards. %zu pieces; which part of each source "
+              "district went to which district is in the crosswalk sheet of the annex, "
+              "split and merged districts and losses at the edge in the join report. "
+              "Method and accuracy: methods annex."),
+            ts->id, layout, how, np);
         if ((rc = para(r, buf)))
             return rc;
     }
@@ -367,11 +370,11 @@ int qtr_report_quality_section(struct rs *r)
                "%zu von %zu Gebieten haben in jeder Tabelle eine Zeile. Die Tabelle zählt, "
                "was beim Zusammenführen auffiel; Warnungen können Ergebnisse verändern, "
                "Hinweise dokumentieren bewusste Entscheidungen (etwa geheim gehaltene "
-               "Zahlen). Alle Einträge stehen in der Tabelle join_report des GeoPackage.",
+               "Zahlen). Alle Einträge stehen im Verknüpfungsbericht der Anlage (quartier.xlsx).",
                "%zu of %zu districts have a row in every table. The table counts what the join "
                "found; warnings can change results, notes document deliberate decisions (such "
-               "as suppressed counts). Every entry is in the join_report table of the "
-               "GeoPackage."),
+               "as suppressed counts). Every entry is in the join report of the annex "
+               "(quartier.xlsx)."),
              nstat, r->st->frame->n);
     if ((rc = para(r, buf)))
         return rc;
@@ -414,14 +417,15 @@ int qtr_report_quality_section(struct rs *r)
             const struct qtr_issue *it = &rep->items[i];
             if ((int)it->severity != sev)
                 continue;
-            const char *cells[4] = {it->key, it->name, it->source, it->detail};
+            const char *cells[4] = {it->key, it->name, qtr_report_issue_source(r, it),
+                                    qtr_report_issue_detail(r, it)};
             ADD(qtr_doc_row(r->doc, cells));
             shown++;
         }
     if (shown < rep->n) {
         snprintf(buf, sizeof buf,
-                 T(r, "%zu weitere Einträge stehen in der Tabelle join_report.",
-                   "%zu more entries are in the join_report table."),
+                 T(r, "%zu weitere Einträge stehen im Verknüpfungsbericht der Anlage.",
+                   "%zu more entries are in the join report of the annex."),
                  rep->n - shown);
         if ((rc = note(r, buf)))
             return rc;
@@ -545,7 +549,7 @@ int qtr_report_methods_section(struct rs *r)
             const char *why = T(r, "unvollständige Zahlen", "incomplete counts");
             for (size_t k = 0; k < st->report.n; k++)
                 if (!strcmp(st->report.items[k].key, st->frame->key[i])) {
-                    why = st->report.items[k].detail;
+                    why = qtr_report_issue_detail(r, &st->report.items[k]);
                     break;
                 }
             const char *cells[3] = {st->frame->key[i], st->frame->name[i], why};
@@ -565,7 +569,8 @@ int qtr_report_methods_section(struct rs *r)
             if (v->status == QTR_OK)
                 continue;
             const char *cells[3] = {qtr_report_index_short(r, v->name),
-                                    v->group[0] ? group_label(r, v->group) : "", v->reason};
+                                    v->group[0] ? group_label(r, v->group) : "",
+                                    qtr_report_index_reason(r, v->name, v->reason)};
             ADD(qtr_doc_row(r->doc, cells));
         }
     }
@@ -577,11 +582,11 @@ int qtr_report_methods_section(struct rs *r)
                      "zur unteren Klasse (wie in QGIS). Farben sind für Farbfehlsichtige "
                      "unterscheidbar (ColorBrewer, Okabe und Ito). Der Nordpfeil zeigt "
                      "Gitter-Nord des Arbeits-Koordinatensystems. Alle Karten liegen als "
-                     "PNG, SVG und PDF im Ordner maps.",
+                     "PNG, SVG und PDF im Ordner „maps/“.",
                      "Class limits are in the legend; a value on a limit belongs to the lower "
                      "class (as in QGIS). Colours are distinguishable with colour-vision "
                      "deficiencies (ColorBrewer, Okabe and Ito). The north arrow shows grid "
-                     "north of the work CRS. Every map is in the maps folder as PNG, SVG and "
+                     "north of the work CRS. Every map is in the folder maps/ as PNG, SVG and "
                      "PDF."));
 }
 
@@ -605,7 +610,9 @@ int qtr_report_sources_section(struct rs *r)
     for (size_t t = 0; t < cfg->ntables; t++) {
         char d[32];
         date_text(r, cfg->tables[t].date, d, sizeof d);
-        const char *cells[4] = {cfg->tables[t].id, basename_of(cfg->tables[t].source), d,
+        char tn[128];
+        const char *cells[4] = {qtr_report_table_name(cfg->tables[t].id, tn, sizeof tn),
+                                basename_of(cfg->tables[t].source), d,
                                 cfg->tables[t].attribution ? cfg->tables[t].attribution : ""};
         ADD(qtr_doc_row(r->doc, cells));
     }

@@ -73,6 +73,32 @@ const char *qtr_report_index_short(const struct rs *r, const char *name)
         {"simpsons_concentration", "Simpson-Konzentration", "Simpson's concentration"},
         {"global_distortion", "Globale Verzerrung (Olteanu u. a.)",
          "Global distortion (Olteanu et al.)"},
+        {"mutual_information_between", "M zwischen den übergeordneten Gebieten (Theil)",
+         "M between the parent areas (Theil)"},
+        {"mutual_information_within", "M innerhalb der übergeordneten Gebiete (Theil)",
+         "M within the parent areas (Theil)"},
+        {"spatial_dissimilarity", "Räumliche Dissimilarität (Morrill)",
+         "Spatial dissimilarity (Morrill)"},
+        {"boundary_spatial_dissimilarity", "Räumliche Dissimilarität mit Grenzlängen (Wong)",
+         "Spatial dissimilarity with boundary lengths (Wong)"},
+        {"perimeter_area_ratio_spatial_dissimilarity",
+         "Räumliche Dissimilarität mit Umfang-Fläche-Verhältnis (Wong)",
+         "Spatial dissimilarity with perimeter-area ratio (Wong)"},
+        {"spatial_proximity", "Räumliche Nähe SP (White)", "Spatial proximity SP (White)"},
+        {"absolute_clustering", "Absolute Clusterung (Massey und Denton)",
+         "Absolute clustering (Massey and Denton)"},
+        {"relative_clustering", "Relative Clusterung (Massey und Denton)",
+         "Relative clustering (Massey and Denton)"},
+        {"distance_decay_isolation", "Isolation mit Distanzabnahme (Morgan)",
+         "Distance-decay isolation (Morgan)"},
+        {"distance_decay_exposure", "Kontakt mit Distanzabnahme (Morgan)",
+         "Distance-decay exposure (Morgan)"},
+        {"spatial_proximity_profile", "Profil der räumlichen Nähe (Hong u. a.)",
+         "Spatial proximity profile (Hong et al.)"},
+        {"multiscalar_profile", "Multiskalenprofil (Reardon u. a.)",
+         "Multiscalar profile (Reardon et al.)"},
+        {"morans_i", "Moran-I des Gruppenanteils (Moran)", "Moran's I of the group share (Moran)"},
+        {"lisa", "Lokale Moran-Statistik (LISA, Anselin)", "Local Moran statistic (LISA, Anselin)"},
     };
     const char *l = qtr_index_label(name, r->en);
     if (l != name)
@@ -129,6 +155,7 @@ int qtr_report_index_table(struct rs *r, const char *caption, int core)
                            "p"};
     const unsigned char nm[6] = {0, 0, 1, 1, 1, 1};
     ADD(qtr_doc_table(r->doc, caption, 6, head, nm));
+    int outside = 0;
     for (size_t i = 0; i < st->nindices; i++) {
         const struct qtr_index_value *v = &st->indices[i];
         if (v->status != QTR_OK || (core && !is_core_index(v->name)))
@@ -136,6 +163,12 @@ int qtr_report_index_table(struct rs *r, const char *caption, int core)
         char val[32], ci[80], ex[32], p[32];
         num(r, v->value, 3, val, sizeof val);
         ci_text(r, v->ci_low, v->ci_high, 3, ci, sizeof ci);
+        if (qtr_report_ci_excludes(v->value, v->ci_low, v->ci_high)) {
+            /* a biased index: the simulation lies beside the value (note below) */
+            size_t n = strlen(ci);
+            snprintf(ci + n, sizeof ci - n, " (a)");
+            outside = 1;
+        }
         num(r, v->expected, 3, ex, sizeof ex);
         pval(r, v->p_value, p, sizeof p);
         const char *cells[6] = {qtr_report_index_short(r, v->name),
@@ -147,7 +180,7 @@ int qtr_report_index_table(struct rs *r, const char *caption, int core)
                                 p};
         ADD(qtr_doc_row(r->doc, cells));
     }
-    return QTR_OK;
+    return outside ? qtr_report_ci_note(r) : QTR_OK;
 }
 
 /* Plain-language paragraph on the dissimilarity index of one group. */
@@ -165,7 +198,16 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
     if (isfinite(d->ci_low) && isfinite(d->ci_high)) {
         char ci[96];
         ci_text(r, d->ci_low, d->ci_high, 2, ci, sizeof ci);
-        qtr_buf_printf(b, T(r, " (95-%%-Intervall %s)", " (95%% interval %s)"), ci);
+        if (qtr_report_ci_excludes(d->value, d->ci_low, d->ci_high))
+            qtr_buf_printf(b,
+                           T(r,
+                             " (die Simulation ergibt %s: D ist bei kleinen Zahlen nach oben "
+                             "verzerrt, siehe Methodenanhang)",
+                             " (the simulation gives %s: D is biased upwards with small counts, "
+                             "see the methods annex)"),
+                           ci);
+        else
+            qtr_buf_printf(b, T(r, " (95-%%-Intervall %s)", " (95%% interval %s)"), ci);
     }
     if (isfinite(d->p_value)) {
         ptext(r, d->p_value, p, sizeof p);
@@ -569,7 +611,8 @@ int qtr_report_change_section(struct rs *r)
     }
     for (size_t i = 0; i < st->nchanges; i++)
         if (!st->changes[i].component[0] && st->changes[i].note[0]) {
-            if ((rc = note(r, st->changes[i].note)))
+            const struct qtr_change_row *c = &st->changes[i];
+            if ((rc = note(r, !r->en && c->note_de[0] ? c->note_de : c->note)))
                 return rc;
             break;
         }

@@ -277,7 +277,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     if (!buf)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     size_t nisl = qtr_weights_islands(st->queen, buf);
-    for (size_t k = 0; k < nisl; k++)
+    for (size_t k = 0; k < nisl; k++) {
         if (qtr_report_add(&st->report, QTR_ISSUE_ISLAND, QTR_INFO, f->key[buf[k]],
                            f->name[buf[k]], "boundaries",
                            "no neighbour shares a boundary point; left out of LISA and "
@@ -285,6 +285,10 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             free(buf);
             return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         }
+        qtr_report_add_de(&st->report,
+                          "kein Nachbargebiet teilt einen Grenzpunkt; nicht in LISA und den "
+                          "nachbarschaftsbasierten Indizes, als eigenes Gebiet");
+    }
     size_t ncomp = 0;
     rc = qtr_weights_components(st->queen, buf, &ncomp, err);
     if (!rc && ncomp > 1 + nisl)
@@ -294,6 +298,11 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                             ncomp, nisl)
                  ? qtr_error_set(err, QTR_ERR_NOMEM, "out of memory")
                  : QTR_OK;
+    if (!rc && ncomp > 1 + nisl)
+        qtr_report_add_de(&st->report,
+                          "die Gebiete bilden %zu getrennte Teile (%zu davon einzelne Gebiete); "
+                          "Nachbarschaftseffekte reichen nicht von einem Teil in den anderen",
+                          ncomp, nisl);
     free(buf);
     if (rc)
         return rc;

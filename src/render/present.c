@@ -260,6 +260,8 @@ void qtr_present_column(enum qtr_role role, const char *name, const struct qtr_p
     if (role == QTR_ROLE_LOCAL_INDEX && !r->name)
         arg = name;
     fill(out->alias, sizeof out->alias, en ? r->alias_en : r->alias_de, arg);
+    if (role == QTR_ROLE_PARENT && label && *label) /* [boundaries] parent_label */
+        snprintf(out->alias, sizeof out->alias, "%s", label);
     fill(out->description, sizeof out->description, en ? r->desc_en : r->desc_de, arg);
     snprintf(out->unit, sizeof out->unit, "%s", en ? r->unit_en : r->unit_de);
     out->decimals = r->decimals;

@@ -51,7 +51,7 @@ static const struct {
     {"multiscalar_profile", "status", "Berechnung", "Computation", "ok oder nicht definiert",
      "ok or not defined"},
     {"join_report", "kind", "Art", "Kind", "Art des Befunds", "Kind of finding"},
-    {"join_report", "severity", "Gewicht", "Severity", "warning oder info", "warning or info"},
+    {"join_report", "severity", "Schweregrad", "Severity", "warning oder info", "warning or info"},
     {"join_report", "key", "Schlüssel", "Key", "Schlüssel des Gebiets oder der Tabellenzeile",
      "Key of the district or table row"},
     {"join_report", "name", "Name", "Name", "Name des Gebiets", "District name"},
