@@ -46,8 +46,11 @@ struct rs {
     struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
     struct qtr_shapes *cand;    /* candidate areas from the GeoPackage, or NULL (borrowed too) */
     char cand_layer[128];
-    char **parent_of; /* parent area of each district, for the interactive map (or NULL) */
+    char **parent_of; /* parent area of each district, its name where known (or NULL) */
     char parent_label[160];
+    struct qtr_map_label *parent_labels; /* parent names on the thematic maps (report_bezirk.c) */
+    size_t nparent_labels;
+    char parent_overlay_label[256];
     char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
     size_t ntmp;
     struct qtr_error *err;
@@ -185,6 +188,25 @@ int qtr_report_goals_section(struct rs *r);
 int qtr_report_quality_section(struct rs *r);
 int qtr_report_methods_section(struct rs *r);
 int qtr_report_sources_section(struct rs *r);
+
+/* ---- report_bezirk.c, report_candidates.c, report_small.c ----------------------- */
+
+/* r->parent_of: codes replaced by the names of [boundaries] parent_name / parent_names. */
+void qtr_report_parent_names(struct rs *r);
+/* r->parents (outlines) and r->parent_labels (names) of the parent areas. */
+int qtr_report_parent_areas(struct rs *r, double tol);
+/* Parent outlines and names on map m unless it has an overlay or labels of its own. */
+void qtr_report_parent_context(const struct rs *r, struct qtr_map *m);
+/* A district table's head (n columns) with the parent column inserted at pos when the
+ * report knows the parents: h2, n2 have room for n + 1; returns the column count. */
+size_t qtr_report_parent_head(const struct rs *r, size_t pos, const char *const *head,
+                              const unsigned char *num, size_t n, const char **h2,
+                              unsigned char *n2);
+/* Row i's cells likewise (c2: n + 1). */
+void qtr_report_parent_cells(const struct rs *r, size_t pos, size_t i, const char *const *cells,
+                             size_t n, const char **c2);
+/* Districts needing attention per parent area (with the renewal identification). */
+int qtr_report_parent_section(struct rs *r);
 
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */
