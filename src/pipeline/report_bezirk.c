@@ -11,6 +11,7 @@
 
 #include "parent_names.h"
 #include "report_internal.h"
+#include "report_parents.h"
 
 void qtr_report_parent_names(struct rs *r)
 {
@@ -177,6 +178,16 @@ void qtr_report_parent_cells(const struct rs *r, size_t pos, size_t i, const cha
     }
 }
 
+/* Codes in their natural order: digits-only codes by number ("9" before "10"), else as text. */
+static int code_cmp(const char *a, const char *b)
+{
+    char *ea, *eb;
+    double x = strtod(a, &ea), y = strtod(b, &eb);
+    if (*a && *b && !*ea && !*eb && x != y)
+        return x < y ? -1 : 1;
+    return strcmp(a, b);
+}
+
 /* Residents of district i (the [population] total), 0 when missing. */
 static double residents(const struct rs *r, size_t i)
 {
@@ -196,14 +207,30 @@ int qtr_report_parent_section(struct rs *r)
     size_t *pid = parent_ids(r, &np);
     size_t *cnt = calloc(2 * np + 1, sizeof *cnt);
     double *res = calloc(2 * np + 1, sizeof *res);
-    size_t *first = calloc(np + 1, sizeof *first);
+    size_t *first = calloc(np + 1, sizeof *first), *order = calloc(np + 1, sizeof *order);
+    char **code = NULL;
     int rc = QTR_OK;
-    if (!pid || !cnt || !res || !first) {
+    if (!pid || !cnt || !res || !first || !order) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
     for (size_t i = n; i-- > 0;)
         first[pid[i]] = i;
+    /* rows in the order of the parents' codes (Berlin: 01 Mitte to 12 Reinickendorf) */
+    if (qtr_report_parents(st->layer, r->cfg->bnd_parent, &code)) {
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < np; k++)
+        order[k] = k;
+    for (size_t k = 1; code && k < np; k++) {
+        size_t v = order[k], j = k;
+        while (j > 0 && code_cmp(code[first[order[j - 1]]], code[first[v]]) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
     double all = 0, all_att = 0;
     size_t nall = 0, natt = 0;
     for (size_t i = 0; i < n; i++) {
@@ -237,8 +264,9 @@ int qtr_report_parent_section(struct rs *r)
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t k = 0; k <= np && !rc; k++) {
-        int total = k == np;
+    for (size_t kk = 0; kk <= np && !rc; kk++) {
+        int total = kk == np;
+        size_t k = total ? np : order[kk];
         double e = total ? all : res[k], ea = total ? all_att : res[np + k];
         size_t c = total ? nall : cnt[k], ca = total ? natt : cnt[np + k];
         char a[24], b[32], d[24], f[32], g[32];
@@ -276,5 +304,7 @@ out:
     free(cnt);
     free(res);
     free(first);
+    free(order);
+    qtr_report_parents_free(code, st->layer->n);
     return rc;
 }

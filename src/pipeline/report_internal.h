@@ -207,6 +207,13 @@ void qtr_report_parent_cells(const struct rs *r, size_t pos, size_t i, const cha
                              size_t n, const char **c2);
 /* Districts needing attention per parent area (with the renewal identification). */
 int qtr_report_parent_section(struct rs *r);
+/* Connected groups of flagged districts (flag[i] != 0) under w, numbered by their lowest
+ * district index (as qtr_dissolve_adjacent): group[i] (SIZE_MAX unflagged); stack: n
+ * scratch. Returns the number of groups. */
+size_t qtr_report_candidate_groups(size_t n, const struct qtr_csr *w, const unsigned *flag,
+                                   size_t *group, size_t *stack);
+/* The candidate areas: how they are formed, and a table of them. */
+int qtr_report_candidate_section(struct rs *r);
 
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */
