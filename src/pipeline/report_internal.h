@@ -214,6 +214,12 @@ size_t qtr_report_candidate_groups(size_t n, const struct qtr_csr *w, const unsi
                                    size_t *group, size_t *stack);
 /* The candidate areas: how they are formed, and a table of them. */
 int qtr_report_candidate_section(struct rs *r);
+/* extreme[i] = 1 where v[i] lies at least sd_limit population SDs from the mean of the
+ * finite values (*mean); NaN is never extreme, nor is anything without spread. */
+void qtr_report_extreme_of(const double *v, size_t n, double sd_limit, uint8_t *extreme,
+                           double *mean);
+/* Extreme values in districts with few residents: a note and a table (report_small.c). */
+int qtr_report_small_section(struct rs *r);
 
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */

@@ -131,7 +131,8 @@ int qtr_pipeline_report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struc
         goto out;
     qtr_progress(ctx, 0.4, "maps and report");
     if ((rc = qtr_report_change_section(&r)) || (rc = qtr_report_renewal_section(&r)) ||
-        (rc = qtr_report_parent_section(&r)) || (rc = qtr_report_candidate_section(&r)))
+        (rc = qtr_report_parent_section(&r)) || (rc = qtr_report_candidate_section(&r)) ||
+        (rc = qtr_report_small_section(&r)))
         goto out;
     qtr_progress(ctx, 0.55, "maps and report");
     if ((rc = qtr_report_indicators_section(&r)) || (rc = qtr_report_goals_section(&r)) || (rc = qtr_report_quality_section(&r)) ||
