@@ -160,15 +160,14 @@ int qtr_report_candidate_section(struct rs *r)
                "teilen (Queen-Nachbarschaft), bilden mit allen über solche Nachbarn erreichbaren "
                "Gebieten mit Aufmerksamkeitsbedarf ein Kandidatengebiet; ein Gebiet ohne solchen "
                "Nachbarn ist ein Kandidatengebiet für sich. Jedes heißt nach seinem Gebiet mit "
-               "den meisten Einwohnern. %zu Kandidatengebiete; sie liegen als Flächen in der "
-               "GeoPackage-Ebene der Kandidatengebiete, mit derselben Nummer.",
+               "den meisten Einwohnern. Anzahl: %zu. Die Flächen liegen in der GeoPackage-Ebene "
+               "der Kandidatengebiete, mit derselben Nummer.",
                "Candidate areas combine neighbouring districts needing particular attention: "
                "districts that share a boundary or a corner (queen contiguity) form one "
                "candidate area with every district needing attention reachable through such "
                "neighbours; a district without such a neighbour is a candidate area of its own. "
-               "Each is named after its district with the most residents. %zu candidate areas; "
-               "they are polygons in the GeoPackage's candidate area layer, with the same "
-               "number."),
+               "Each is named after its district with the most residents. Number: %zu. The "
+               "polygons are in the GeoPackage's candidate area layer, with the same number."),
              ng);
     if ((rc = para(r, buf)) || !ng)
         goto out;
