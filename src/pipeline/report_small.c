@@ -5,10 +5,14 @@
  * share or status that says nothing about a neighbourhood.
  *
  * Rules, stated in the note itself and in docs/report.md:
- * - small: fewer than QTR_SMALL_RESIDENTS residents ([population] total), more than 0;
  * - extreme: a group's share lies at least QTR_EXTREME_SD standard deviations (population
- *   SD over the districts with a share) from the mean of the districts' shares, or the
- *   status class is "sehr niedrig".
+ *   SD over the districts with a share) from the mean of the districts' shares; every such
+ *   district is listed with its residents, whatever their number, because an institution
+ *   can be large (Berlin's TXL: 5 440 residents, 78 % foreign nationals, the arrival
+ *   centre in the former airport);
+ * - small: fewer than QTR_SMALL_RESIDENTS residents ([population] total), more than 0;
+ *   marked in the list, and a small district with status "sehr niedrig" is listed too.
+ * Rows are ordered by residents, fewest first.
  */
 #include <math.h>
 #include <stdio.h>
@@ -52,7 +56,7 @@ int qtr_report_small_section(struct rs *r)
     uint8_t *ext = malloc(n);
     struct qtr_buf *why = calloc(n, sizeof *why);
     int rc = QTR_OK;
-    size_t nsmall = 0;
+    size_t nsmall = 0, *ord = NULL;
     if (!v || !ext || !why) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -67,8 +71,7 @@ int qtr_report_small_section(struct rs *r)
             v[i] = cell(sc, i);
         qtr_report_extreme_of(v, n, QTR_EXTREME_SD, ext, &mu);
         for (size_t i = 0; i < n && !rc; i++) {
-            double e = cell(tot, i);
-            if (!ext[i] || !(e > 0 && e < QTR_SMALL_RESIDENTS))
+            if (!ext[i])
                 continue;
             char a[32], b[32];
             num(r, v[i], 1, a, sizeof a);
@@ -88,8 +91,22 @@ int qtr_report_small_section(struct rs *r)
                            T(r, "Status sehr niedrig", "Status very low")))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
+    ord = malloc(n * sizeof *ord);
+    if (!ord) {
+        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     for (size_t i = 0; i < n; i++)
-        nsmall += why[i].len > 0;
+        if (why[i].len)
+            ord[nsmall++] = i;
+    for (size_t k = 1; k < nsmall; k++) { /* fewest residents first, stable */
+        size_t x = ord[k], j = k;
+        while (j > 0 && cell(tot, ord[j - 1]) > cell(tot, x)) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = x;
+    }
     if (rc || !nsmall)
         goto out;
     char buf[1200], lim[32], sd[16];
@@ -97,23 +114,23 @@ int qtr_report_small_section(struct rs *r)
     num(r, QTR_EXTREME_SD, 0, sd, sizeof sd);
     snprintf(buf, sizeof buf,
              T(r,
-               "In %zu %s mit weniger als %s Einwohnern ist ein Wert extrem: der Anteil einer "
-               "Gruppe liegt mindestens %s Standardabweichungen vom Mittel der Gebiete entfernt, "
-               "oder der Status ist sehr niedrig. In so kleinen Gebieten können wenige Personen "
-               "oder eine einzige Einrichtung (etwa eine Erstaufnahmeeinrichtung, ein Wohnheim "
-               "oder ein Pflegeheim) den Wert bestimmen; er beschreibt dann kein Wohnquartier "
-               "und ist vor Ort zu prüfen, bevor er in eine Entscheidung eingeht.",
-               "In %zu %s with fewer than %s residents a value is extreme: the share of a group "
-               "lies at least %s standard deviations from the mean of the districts, or the "
-               "status is very low. In districts this small, a few people or a single "
-               "institution (such as a reception centre, a hostel or a care home) can make the "
-               "value; it then describes no residential neighbourhood and should be checked on "
-               "site before it enters a decision."),
-             nsmall, nsmall == 1 ? T(r, "Gebiet", "district") : T(r, "Gebieten", "districts"), lim,
-             sd);
+               "Extreme Werte mit ihren Einwohnern (Anzahl Gebiete: %zu): der Anteil einer Gruppe "
+               "liegt mindestens %s Standardabweichungen vom Mittel der Gebiete entfernt, oder "
+               "ein kleines Gebiet (weniger als %s Einwohner, markiert) hat einen sehr niedrigen "
+               "Status. Wenige Personen oder eine einzige Einrichtung (etwa eine "
+               "Erstaufnahmeeinrichtung, ein Wohnheim oder ein Pflegeheim) können einen solchen "
+               "Wert bestimmen; er beschreibt dann kein Wohnquartier und ist vor Ort zu prüfen, "
+               "bevor er in eine Entscheidung eingeht.",
+               "Extreme values with their residents (number of districts: %zu): the share of a "
+               "group lies at least %s standard deviations from the mean of the districts, or a "
+               "small district (fewer than %s residents, marked) has a very low status. A few "
+               "people or a single institution (such as a reception centre, a hostel or a care "
+               "home) can make such a value; it then describes no residential neighbourhood and "
+               "should be checked on site before it enters a decision."),
+             nsmall, sd, lim);
     if (qtr_doc_heading(r->doc, 2,
-                        T(r, "Extreme Werte in kleinen Gebieten",
-                          "Extreme values in small districts")) ||
+                        T(r, "Extreme Werte und Einwohnerzahl",
+                          "Extreme values and residents")) ||
         (rc = para(r, buf))) {
         rc = rc ? rc : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -128,11 +145,13 @@ int qtr_report_small_section(struct rs *r)
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < n && !rc; i++) {
-        if (!why[i].len)
-            continue;
-        char e[32];
-        num(r, cell(tot, i), 0, e, sizeof e);
+    for (size_t k = 0; k < nsmall && !rc; k++) {
+        size_t i = ord[k];
+        char e[64];
+        double ei = cell(tot, i);
+        num(r, ei, 0, e, sizeof e);
+        if (ei > 0 && ei < QTR_SMALL_RESIDENTS)
+            strncat(e, T(r, " (klein)", " (small)"), sizeof e - strlen(e) - 1);
         const char *nm = st->frame->name[i] && *st->frame->name[i] ? st->frame->name[i]
                                                                    : st->frame->key[i];
         const char *cells[3] = {nm, e, why[i].data};
@@ -140,11 +159,14 @@ int qtr_report_small_section(struct rs *r)
         if (qtr_doc_row(r->doc, c2))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
+    free(ord);
+    ord = NULL;
 out:
     if (why)
         for (size_t i = 0; i < n; i++)
             qtr_buf_release(&why[i]);
     free(why);
+    free(ord);
     free(v);
     free(ext);
     return rc;

@@ -101,8 +101,8 @@ static void test_report_parents(void **state)
     assert_non_null(strstr(t, "|1|Am Mühlbach|3|Am Mühlbach|500|1 × Status sehr niedrig; "
                               "Arbeitslosenquote 10,0" NBSP "% (Stadt 3,1" NBSP "%)"));
     /* the small district with its extreme value */
-    assert_non_null(strstr(t, "weniger als 1.000 Einwohnern"));
-    assert_non_null(strstr(t, "|Am Mühlbach|3|500|Status sehr niedrig"));
+    assert_non_null(strstr(t, "weniger als 1.000 Einwohner, markiert"));
+    assert_non_null(strstr(t, "|Am Mühlbach|3|500 (klein)|Status sehr niedrig"));
     free(t);
 }
 
