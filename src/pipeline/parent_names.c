@@ -52,8 +52,7 @@ static int read_names(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
     int rc;
     *t = NULL;
     *l = NULL;
-    if (dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".txt") ||
-                !strcasecmp(dot, ".tsv"))) {
+    if (dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".txt") || !strcasecmp(dot, ".tsv"))) {
         struct qtr_csv_options o = {0};
         struct qtr_csv_info info = {0};
         rc = qtr_csv_read(path, &o, t, &info, err);

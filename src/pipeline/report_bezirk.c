@@ -69,8 +69,8 @@ int qtr_report_parent_areas(struct rs *r, double tol)
         goto out;
     size_t failed = 0;
     struct qtr_error ue = {0};
-    int urc = qtr_geom_union_groups(r->ctx->geos, (const struct GEOSGeom_t *const *)l->geom, n,
-                                    pid, np, &united, &failed, &ue);
+    int urc = qtr_geom_union_groups(r->ctx->geos, (const struct GEOSGeom_t *const *)l->geom, n, pid,
+                                    np, &united, &failed, &ue);
     if (urc == QTR_ERR_NOMEM) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -111,8 +111,8 @@ int qtr_report_parent_areas(struct rs *r, double tol)
         while (first < n && pid[first] != k)
             first++;
         double x, y;
-        if (first == n || !united[k] ||
-            !qtr_geom_point_inside(r->ctx->geos, united[k], &x, &y) || !*r->parent_of[first])
+        if (first == n || !united[k] || !qtr_geom_point_inside(r->ctx->geos, united[k], &x, &y) ||
+            !*r->parent_of[first])
             continue;
         double a = qtr_geom_area(r->ctx->geos, united[k]);
         size_t j = r->nparent_labels;
@@ -280,8 +280,8 @@ int qtr_report_parent_section(struct rs *r)
         } else {
             snprintf(g, sizeof g, "–");
         }
-        const char *cells[6] = {total ? T(r, "Stadt", "City") : r->parent_of[first[k]], a, b, d,
-                                f, g};
+        const char *cells[6] = {
+            total ? T(r, "Stadt", "City") : r->parent_of[first[k]], a, b, d, f, g};
         if (qtr_doc_row(r->doc, cells))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }

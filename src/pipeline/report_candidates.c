@@ -91,8 +91,8 @@ static int area_text(struct rs *r, const size_t *group, size_t g, const struct q
     for (size_t i = 0; i < n; i++) {
         if (group[i] != g)
             continue;
-        const char *nmv = st->frame->name[i] && *st->frame->name[i] ? st->frame->name[i]
-                                                                    : st->frame->key[i];
+        const char *nmv =
+            st->frame->name[i] && *st->frame->name[i] ? st->frame->name[i] : st->frame->key[i];
         if (qtr_buf_printf(members, "%s%s", members->len ? ", " : "", nmv))
             return QTR_ERR_NOMEM;
         if (r->parent_of && i < st->layer->n && *r->parent_of[i] &&
@@ -207,8 +207,12 @@ int qtr_report_candidate_section(struct rs *r)
                                    ? st->frame->name[big]
                                : big < n ? st->frame->key[big]
                                          : "";
-            const char *cells[6] = {no, name, par.data ? par.data : "", mem.data ? mem.data : "",
-                                    rv, why.data ? why.data : ""};
+            const char *cells[6] = {no,
+                                    name,
+                                    par.data ? par.data : "",
+                                    mem.data ? mem.data : "",
+                                    rv,
+                                    why.data ? why.data : ""};
             const char *c2[6];
             size_t k = 0;
             for (size_t c = 0; c < 6; c++)

@@ -129,8 +129,7 @@ int qtr_report_small_section(struct rs *r)
                "should be checked on site before it enters a decision."),
              nsmall, sd, lim);
     if (qtr_doc_heading(r->doc, 2,
-                        T(r, "Extreme Werte und Einwohnerzahl",
-                          "Extreme values and residents")) ||
+                        T(r, "Extreme Werte und Einwohnerzahl", "Extreme values and residents")) ||
         (rc = para(r, buf))) {
         rc = rc ? rc : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
@@ -140,8 +139,7 @@ int qtr_report_small_section(struct rs *r)
     const unsigned char isnum[3] = {0, 1, 0};
     const char *h2[4], *c2[4];
     unsigned char n2[4];
-    if (qtr_doc_table(r->doc, NULL, qtr_report_parent_head(r, 1, head, isnum, 3, h2, n2), h2,
-                      n2)) {
+    if (qtr_doc_table(r->doc, NULL, qtr_report_parent_head(r, 1, head, isnum, 3, h2, n2), h2, n2)) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -152,8 +150,8 @@ int qtr_report_small_section(struct rs *r)
         num(r, ei, 0, e, sizeof e);
         if (ei > 0 && ei < QTR_SMALL_RESIDENTS)
             strncat(e, T(r, " (klein)", " (small)"), sizeof e - strlen(e) - 1);
-        const char *nm = st->frame->name[i] && *st->frame->name[i] ? st->frame->name[i]
-                                                                   : st->frame->key[i];
+        const char *nm =
+            st->frame->name[i] && *st->frame->name[i] ? st->frame->name[i] : st->frame->key[i];
         const char *cells[3] = {nm, e, why[i].data};
         qtr_report_parent_cells(r, 1, i, cells, 3, c2);
         if (qtr_doc_row(r->doc, c2))

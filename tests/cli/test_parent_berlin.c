@@ -45,8 +45,8 @@ static void test_berlin_bezirke(void **state)
     const char *dir = qtr_temp_dir();
     assert_non_null(dir);
     char args[4608], *out = NULL, path[512];
-    snprintf(args, sizeof args, "run %s -o %s/out",
-             qtr_test_path("geodata/berlin/berlin-2021.ini"), dir);
+    snprintf(args, sizeof args, "run %s -o %s/out", qtr_test_path("geodata/berlin/berlin-2021.ini"),
+             dir);
     if (qtr_run_cli(args, &out) != 0)
         fail_msg("run: %s", out);
     snprintf(path, sizeof path, "%s/out/tables/join_report.csv", dir);
