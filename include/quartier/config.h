@@ -148,6 +148,12 @@ struct qtr_config {
     char *bnd_parent;
     char *bnd_parent_label, *bnd_parent_label_en; /* what the parent level is called
                                                       ("Bezirk"), or NULL */
+    char *bnd_parent_name;  /* column of the boundaries naming each district's parent
+                               ("district_name"), or NULL */
+    char *bnd_parent_names; /* a file (CSV, or any OGR vector source) naming the parents by
+                               their code, or NULL; parent_names_key, parent_names_name are
+                               its code and name columns (docs/analysis-file.md) */
+    char *bnd_parent_names_key, *bnd_parent_names_name;
     char *bnd_attribution; /* licence and attribution of the boundaries, or NULL */
     struct qtr_merge_spec *bnd_merges; /* merge = A + B [= NAME], ...: districts merged into
                                           one before the join (a table row covers them) */

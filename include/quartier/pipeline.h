@@ -147,6 +147,10 @@ struct qtr_state {
     struct qtr_region_note region; /* `run --region`: what the comparison reads (region.h) */
     struct qtr_qgis_plan *qgis; /* the QGIS project taking shape (qgis_project.h): publish
                                    starts it, the report adds its maps, the run writes it */
+    /* [boundaries] parent_name / parent_names: each parent code of the districts and its
+       name (NULL: none found, the code is shown); nparents 0 without (parent_names.h) */
+    size_t nparents;
+    char **parent_code, **parent_name;
 };
 
 /**

@@ -34,6 +34,7 @@ enum qtr_issue_kind {
     QTR_ISSUE_CARRY_UNCOVERED,    /* carried table: a source unit (partly) outside the layout */
     QTR_ISSUE_CARRY_SLIVERS,      /* carried table: pieces dropped as slivers (one summary) */
     QTR_ISSUE_MERGED_BOUNDARIES,  /* [boundaries] merge: features made into one district */
+    QTR_ISSUE_PARENT_WITHOUT_NAME, /* a parent code without a name (parent_name(s)) */
     QTR_ISSUE_KIND_COUNT
 };
 

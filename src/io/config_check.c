@@ -294,6 +294,36 @@ static int check_pg_source(const struct qtr_config *c, const char *sec, const ch
     return QTR_OK;
 }
 
+/* [boundaries] parent_name, parent_names: names for the codes of `parent` (one way, with
+ * both of its columns). */
+static int check_parent_names(const struct qtr_config *c, struct qtr_error *err)
+{
+    const char *k = c->bnd_parent_name    ? "parent_name"
+                    : c->bnd_parent_names ? "parent_names"
+                    : c->bnd_parent_names_key ? "parent_names_key"
+                    : c->bnd_parent_names_name ? "parent_names_name"
+                                               : NULL;
+    if (!k)
+        return QTR_OK;
+    if (!c->bnd_parent)
+        return at(c, "boundaries", k, err,
+                  "'%s' names the parent areas, but [boundaries] has no 'parent = ' (the "
+                  "column or prefix:N giving each district's parent); add it",
+                  k);
+    if (c->bnd_parent_name && c->bnd_parent_names)
+        return at(c, "boundaries", "parent_names", err,
+                  "give the parents' names one way: 'parent_name = ' (a column of the "
+                  "boundaries) or 'parent_names = ' (a file), not both");
+    if ((c->bnd_parent_names_key || c->bnd_parent_names_name) && !c->bnd_parent_names)
+        return at(c, "boundaries", k, err,
+                  "'%s' belongs to 'parent_names = FILE'; add the file or remove it", k);
+    if (c->bnd_parent_names && (!c->bnd_parent_names_key || !c->bnd_parent_names_name))
+        return at(c, "boundaries", "parent_names", err,
+                  "'parent_names = ' needs 'parent_names_key = ' (the column with the codes "
+                  "of 'parent') and 'parent_names_name = ' (the column with the names)");
+    return QTR_OK;
+}
+
 /* Required keys and references between sections, each error at the line concerned. */
 int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err)
 {
@@ -305,7 +335,8 @@ int qtr_cfg_check(const struct qtr_config *c, struct qtr_error *err)
     if (!c->bnd_key)
         return at(c, "boundaries", NULL, err,
                   "[boundaries] needs 'key = ' (the key column of the districts)");
-    if ((rc = check_pg_source(c, "boundaries", c->bnd_conn, c->bnd_layer, c->bnd_sql, 1, err)))
+    if ((rc = check_pg_source(c, "boundaries", c->bnd_conn, c->bnd_layer, c->bnd_sql, 1, err)) ||
+        (rc = check_parent_names(c, err)))
         return rc;
     for (size_t i = 0; i < c->ntables; i++) {
         const struct qtr_table_spec *t = &c->tables[i];

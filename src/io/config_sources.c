@@ -116,10 +116,25 @@ int qtr_cfg_on_boundaries(struct qtr_cfg_state *st, const char *name, const char
         return qtr_cfg_set_str(st, &c->bnd_parent_label, v);
     if (!strcmp(name, "parent_label_en"))
         return qtr_cfg_set_str(st, &c->bnd_parent_label_en, v);
+    if (!strcmp(name, "parent_name"))
+        return qtr_cfg_set_str(st, &c->bnd_parent_name, v);
+    if (!strcmp(name, "parent_names")) {
+        if (!strncmp(v, "PG:", 3))
+            return qtr_cfg_fail(st, "parent_names = '%s': give a file (CSV, GeoJSON, "
+                                    "GeoPackage, shapefile), not a PG: connection", v);
+        free(c->bnd_parent_names);
+        c->bnd_parent_names = qtr_path_resolve(c->dir, v);
+        return c->bnd_parent_names ? 1 : qtr_cfg_nomem(st);
+    }
+    if (!strcmp(name, "parent_names_key"))
+        return qtr_cfg_set_str(st, &c->bnd_parent_names_key, v);
+    if (!strcmp(name, "parent_names_name"))
+        return qtr_cfg_set_str(st, &c->bnd_parent_names_name, v);
     return qtr_cfg_fail(
         st,
         "unknown key '%s' in [boundaries] (known: source, layer, sql, key, name, crs, "
-        "parent, parent_label, parent_label_en, attribution, merge)",
+        "parent, parent_label, parent_label_en, parent_name, parent_names, parent_names_key, "
+        "parent_names_name, attribution, merge)",
         name);
 }
 

@@ -103,6 +103,7 @@ static const struct {
     [QTR_ISSUE_CARRY_SLIVERS] = {"carry_slivers", "sliver pieces dropped when carrying a table"},
     [QTR_ISSUE_MERGED_BOUNDARIES] = {"merged_boundaries",
                                      "districts merged as the analysis file says"},
+    [QTR_ISSUE_PARENT_WITHOUT_NAME] = {"parent_without_name", "parent area without a name"},
 };
 
 const char *qtr_issue_kind_name(enum qtr_issue_kind kind)

@@ -15,6 +15,7 @@
 #include "quartier/join.h"
 #include "quartier/pg.h"
 #include "quartier/sheet.h"
+#include "parent_names.h"
 
 static int read_table(const struct qtr_table_spec *ts, struct qtr_loaded_table *lt,
                       struct qtr_error *err)
@@ -301,7 +302,7 @@ int qtr_pipeline_load(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct 
         .work_crs = cfg->crs,
     };
     if ((rc = qtr_layer_read(ctx, &lo, &st->layer, err)) ||
-        (rc = merge_boundaries(cfg, st, err)))
+        (rc = merge_boundaries(cfg, st, err)) || (rc = qtr_parent_names_load(ctx, cfg, st, err)))
         goto out;
 
     st->tables = calloc(cfg->ntables ? cfg->ntables : 1, sizeof *st->tables);

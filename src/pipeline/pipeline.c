@@ -27,6 +27,12 @@ void qtr_state_free(struct qtr_state *st)
     free(st->tables);
     qtr_layer_free(st->layer);
     qtr_report_release(&st->report);
+    for (size_t k = 0; k < st->nparents; k++) {
+        free(st->parent_code[k]);
+        free(st->parent_name[k]);
+    }
+    free(st->parent_code);
+    free(st->parent_name);
     free(st->usable);
     free(st->indices);
     free(st->ind_cur);

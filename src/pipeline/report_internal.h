@@ -45,8 +45,11 @@ struct rs {
     struct qtr_shapes *parents; /* parent outlines of the overview (borrowed by the document) */
     struct qtr_shapes *cand;    /* candidate areas (st->areas), or NULL (borrowed too) */
     char cand_layer[128];
-    char **parent_of; /* parent area of each district, for the interactive map (or NULL) */
+    char **parent_of; /* parent area of each district, its name where known (or NULL) */
     char parent_label[160];
+    struct qtr_map_label *parent_labels; /* parent names on the thematic maps (report_bezirk.c) */
+    size_t nparent_labels;
+    char parent_overlay_label[256];
     char **tmp_svg; /* compact SVGs for the HTML, removed at the end */
     size_t ntmp;
     struct qtr_error *err;
@@ -220,6 +223,38 @@ int qtr_report_table_ends(struct rs *r, const char *key_de, const char *key_en);
 /* v ascending; ord[0..n-1] by key descending (NaN last, ties by index); O(n log n). */
 void qtr_report_sort_values(double *v, size_t n);
 int qtr_report_sort_desc(size_t *ord, size_t n, const double *key);
+
+/* ---- report_bezirk.c, report_candidates.c, report_small.c ----------------------- */
+
+/* r->parent_of: codes replaced by the names of [boundaries] parent_name / parent_names. */
+void qtr_report_parent_names(struct rs *r);
+/* r->parents (outlines) and r->parent_labels (names) of the parent areas. */
+int qtr_report_parent_areas(struct rs *r, double tol);
+/* Parent outlines and names on map m unless it has an overlay or labels of its own. */
+void qtr_report_parent_context(const struct rs *r, struct qtr_map *m);
+/* A district table's head (n columns) with the parent column inserted at pos when the
+ * report knows the parents: h2, n2 have room for n + 1; returns the column count. */
+size_t qtr_report_parent_head(const struct rs *r, size_t pos, const char *const *head,
+                              const unsigned char *num, size_t n, const char **h2,
+                              unsigned char *n2);
+/* Row i's cells likewise (c2: n + 1). */
+void qtr_report_parent_cells(const struct rs *r, size_t pos, size_t i, const char *const *cells,
+                             size_t n, const char **c2);
+/* Districts needing attention per parent area (with the renewal identification). */
+int qtr_report_parent_section(struct rs *r);
+/* Connected groups of flagged districts (flag[i] != 0) under w, numbered by their lowest
+ * district index (as qtr_dissolve_adjacent): group[i] (SIZE_MAX unflagged); stack: n
+ * scratch. Returns the number of groups. */
+size_t qtr_report_candidate_groups(size_t n, const struct qtr_csr *w, const unsigned *flag,
+                                   size_t *group, size_t *stack);
+/* The candidate areas: how they are formed, and a table of them. */
+int qtr_report_candidate_section(struct rs *r);
+/* extreme[i] = 1 where v[i] lies at least sd_limit population SDs from the mean of the
+ * finite values (*mean); NaN is never extreme, nor is anything without spread. */
+void qtr_report_extreme_of(const double *v, size_t n, double sd_limit, uint8_t *extreme,
+                           double *mean);
+/* Extreme values in districts with few residents: a note and a table (report_small.c). */
+int qtr_report_small_section(struct rs *r);
 
 /* What the parent level is called ([boundaries] parent_label, parent_label_en in an English
  * report), or NULL when the analysis file does not say. */

@@ -111,6 +111,7 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
     int st[4] = {0, 0, 0, 0};
     int njob = in_report ? 4 : 3, rc = QTR_OK;
     m->shapes = r->shapes;
+    qtr_report_parent_context(r, m); /* parent outlines and names (report_bezirk.c) */
     /* very many districts: raster (report_scale.c) */
     qtr_report_scale_map(r, m);
     if (!m->names) /* caption of an inset (an island far out, qtr_map_extent) */
@@ -293,97 +294,6 @@ const char *qtr_report_parent_label(const struct rs *r)
     return c->bnd_parent_label;
 }
 
-/*
- * Outlines of the parent areas ([boundaries] parent: a column, or
- * "prefix:N" = the first N characters of the key), for orientation on the
- * overview map: each parent's districts united with GEOS. *out stays NULL
- * when there is no parent level worth drawing (none configured, one parent,
- * or one parent per district) or GEOS cannot unite them (a warning then).
- */
-static int parent_outlines(struct rs *r, double tol, struct qtr_shapes **out, char *what,
-                           size_t wsize)
-{
-    const struct qtr_layer *l = r->st->layer;
-    const char *spec = r->cfg->bnd_parent;
-    *out = NULL;
-    if (!spec || !l->n || r->plan_only)
-        return QTR_OK;
-    size_t n = l->n, prefix = 0;
-    long col = -1;
-    if (!strncmp(spec, "prefix:", 7)) {
-        char *end;
-        long v = strtol(spec + 7, &end, 10);
-        if (end == spec + 7 || *end || v <= 0)
-            return QTR_OK;
-        prefix = (size_t)v;
-        snprintf(what, wsize, "%s", spec);
-    } else {
-        col = qtr_table_find_column(l->attrs, spec);
-        if (col < 0)
-            return QTR_OK;
-        snprintf(what, wsize, "%s", spec);
-    }
-    char **val = calloc(n, sizeof *val);
-    size_t *pid = malloc(n * sizeof *pid);
-    size_t np = 0;
-    struct GEOSGeom_t **united = NULL;
-    int rc = QTR_OK;
-    if (!val || !pid) {
-        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        val[i] = prefix ? qtr_strndup(l->key[i], prefix)
-                        : qtr_strdup(qtr_table_cell(l->attrs, i, (size_t)col));
-        if (!val[i]) {
-            rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        size_t j = 0;
-        while (j < i && strcmp(val[j], val[i]))
-            j++;
-        pid[i] = j < i ? pid[j] : np++;
-    }
-    if (np < 2 || np == n)
-        goto out;
-    size_t failed = 0;
-    struct qtr_error ue = {0};
-    int urc = qtr_geom_union_groups(r->ctx->geos, (const struct GEOSGeom_t *const *)l->geom, n,
-                                    pid, np, &united, &failed, &ue);
-    if (urc == QTR_ERR_NOMEM) {
-        rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    if (urc) {
-        size_t first = 0;
-        while (first < n && pid[first] != failed)
-            first++;
-        qtr_warn(r->ctx,
-                 "overview map: the districts of %s '%s' cannot be united (%s); "
-                 "drawn without parent outlines",
-                 spec, first < n ? val[first] : "?", r->ctx->geos_msg);
-        goto out;
-    }
-    struct qtr_shapes *raw = NULL;
-    struct qtr_error e = {0};
-    if (qtr_shapes_from_geos(r->ctx->geos, (const struct GEOSGeom_t *const *)united, np, &raw,
-                             &e) == QTR_OK) {
-        if (qtr_shapes_simplify(raw, tol, out, &e) != QTR_OK)
-            *out = NULL;
-        qtr_shapes_free(raw);
-    } else {
-        qtr_warn(r->ctx, "overview map: parent outlines skipped: %s", e.msg);
-    }
-out:
-    if (val)
-        for (size_t i = 0; i < n; i++)
-            free(val[i]);
-    free(val);
-    free(pid);
-    qtr_geoms_free(r->ctx->geos, united, np);
-    return rc;
-}
-
 int qtr_report_overview_map(struct rs *r, double tol)
 {
     size_t n = r->shapes->n;
@@ -403,14 +313,13 @@ int qtr_report_overview_map(struct rs *r, double tol)
     r->map_date[0] = '\0';
     struct qtr_map_source bnd = {r->cfg->bnd_attribution, r->cfg->bnd_source};
     char *src = qtr_map_source_line(&bnd, 1, r->en);
-    char what[160] = "", olab[256];
-    int rc = src ? parent_outlines(r, tol, &r->parents, what, sizeof what)
+    int rc = src ? qtr_report_parent_areas(r, tol)
                  : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
+    char olab[256];
     if (!rc) {
         /* the level's name from the analysis file (parent_label), never the column or the
-         * prefix:N rule it is made by */
+         * prefix:N rule it is made by; the names on this map are the districts' */
         const char *level = qtr_report_parent_label(r);
-        (void)what;
         if (level)
             snprintf(olab, sizeof olab,
                      T(r, "Grenze der übergeordneten Gebiete (%s)",

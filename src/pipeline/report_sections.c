@@ -93,10 +93,12 @@ int qtr_report_renewal_section(struct rs *r)
     const char *ah[5] = {T(r, "Nr.", "No."), T(r, "Gebiet", "District"), T(r, "Gruppe", "Group"),
                          T(r, "Statusindex", "Status index"), T(r, "Begründung", "Reason")};
     const unsigned char an[5] = {0, 0, 0, 1, 0};
+    const char *ah2[6], *c2[6]; /* with the parent column (report_bezirk.c) */
+    unsigned char an2[6];
     ADD(qtr_doc_table(r->doc,
                       T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
                         "Districts needing particular attention"),
-                      5, ah, an));
+                      qtr_report_parent_head(r, 2, ah, an, 5, ah2, an2), ah2, an2));
     /* worst status first */
     size_t n = rr->n, na = 0;
     size_t *ord = malloc((n ? n : 1) * sizeof *ord);
@@ -116,7 +118,8 @@ int qtr_report_renewal_section(struct rs *r)
         num(r, rr->status_index[i], 2, si, sizeof si);
         const char *cells[5] = {st->frame->key[i], st->frame->name[i], rr->group_label[i], si,
                                 rr->reason ? rr->reason[i] : ""};
-        if (qtr_doc_row(r->doc, cells))
+        qtr_report_parent_cells(r, 2, i, cells, 5, c2);
+        if (qtr_doc_row(r->doc, c2))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
     free(ord);
@@ -291,6 +294,8 @@ static const char *issue_title(const struct rs *r, int k)
         [QTR_ISSUE_MERGED_BOUNDARIES] = "Gebiete laut Analysedatei zusammengelegt",
         [QTR_ISSUE_ISLAND] = "Gebiet ohne Nachbargebiet",
         [QTR_ISSUE_DISCONNECTED] = "Gebiete in getrennten Teilen",
+
+        [QTR_ISSUE_PARENT_WITHOUT_NAME] = "übergeordnetes Gebiet ohne Namen",
     };
     if (!r->en && k >= 0 && k < QTR_ISSUE_KIND_COUNT && de[k])
         return de[k];
@@ -542,7 +547,10 @@ int qtr_report_methods_section(struct rs *r)
     if (nex) {
         const char *he[3] = {T(r, "Schlüssel", "Key"), T(r, "Name", "Name"),
                              T(r, "Grund", "Reason")};
-        ADD(qtr_doc_table(r->doc, T(r, "Nicht in den Indizes", "Not in the indices"), 3, he, NULL));
+        const char *he2[4], *c2[4];
+        unsigned char ne2[4];
+        ADD(qtr_doc_table(r->doc, T(r, "Nicht in den Indizes", "Not in the indices"),
+                          qtr_report_parent_head(r, 2, he, NULL, 3, he2, ne2), he2, ne2));
         for (size_t i = 0; i < st->frame->n; i++) {
             if (!st->usable || st->usable[i])
                 continue;
@@ -553,7 +561,8 @@ int qtr_report_methods_section(struct rs *r)
                     break;
                 }
             const char *cells[3] = {st->frame->key[i], st->frame->name[i], why};
-            ADD(qtr_doc_row(r->doc, cells));
+            qtr_report_parent_cells(r, 2, i, cells, 3, c2);
+            ADD(qtr_doc_row(r->doc, c2));
         }
     }
     size_t nund = 0;

@@ -82,6 +82,7 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
+    qtr_report_parent_names(&r);
     if (r.parent_of)
         snprintf(r.parent_label, sizeof r.parent_label, "%s",
                  qtr_report_parent_label(&r)
@@ -123,7 +124,9 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
     if ((rc = qtr_report_indices_section(&r)))
         goto out;
     qtr_progress(ctx, 0.4, "maps and report");
-    if ((rc = qtr_report_change_section(&r)) || (rc = qtr_report_renewal_section(&r)))
+    if ((rc = qtr_report_change_section(&r)) || (rc = qtr_report_renewal_section(&r)) ||
+        (rc = qtr_report_parent_section(&r)) || (rc = qtr_report_candidate_section(&r)) ||
+        (rc = qtr_report_small_section(&r)))
         goto out;
     qtr_progress(ctx, 0.55, "maps and report");
     if ((rc = qtr_report_indicators_section(&r)) || (rc = qtr_report_goals_section(&r)) || (rc = qtr_report_quality_section(&r)) ||
@@ -150,6 +153,7 @@ out:
     qtr_shapes_free(r.cand);
     qtr_report_parents_free(r.parent_of, st->layer->n);
     free(r.labels);
+    free(r.parent_labels);
     free(r.mapdir);
     free(html);
     free(pdf);
