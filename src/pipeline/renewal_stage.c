@@ -286,7 +286,8 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     uint8_t *outlier = calloc(n ? n : 1, 1);
     double *pop = malloc((n ? n : 1) * sizeof *pop);
     double **vals = calloc(nuse, sizeof *vals);
-    if (!ind || !prev || !outlier || !pop || !vals) {
+    double **dens = calloc(nuse, sizeof *dens);
+    if (!ind || !prev || !outlier || !pop || !vals || !dens) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -309,6 +310,20 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         ind[m].status_weight = s->status_weight;
         ind[m].dynamics_weight = s->dynamics_weight;
         ind[m].higher_better = !s->higher_worse;
+        ind[m].unit = s->unit;
+        /* the denominator behind a rate: the reasons then compare with the city's own rate */
+        char dname[160];
+        snprintf(dname, sizeof dname, "%s_denominator", s->id);
+        const struct qtr_column *dc = s->denominator ? qtr_frame_find(f, dname) : NULL;
+        if (dc && !dc->is_text) {
+            if (!(dens[m] = malloc(n * sizeof **dens))) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            for (size_t i = 0; i < n; i++)
+                dens[m][i] = dc->kind[i] == QTR_CELL_VALUE ? dc->v[i] : NAN;
+            ind[m].denominator = dens[m];
+        }
         if (s->dynamics_weight != 0) {
             if (!st->ind_change[k]) {
                 rc = qtr_error_set(err, QTR_ERR_USAGE,
@@ -468,6 +483,10 @@ out:
     if (prev)
         for (size_t k = 0; k < nuse; k++)
             free(prev[k]);
+    if (dens)
+        for (size_t k = 0; k < nuse; k++)
+            free(dens[k]);
+    free(dens);
     free(vals);
     free(prev);
     free(ind);
