@@ -457,9 +457,14 @@ int qtr_report_methods_section(struct rs *r)
     } defs[] = {
         {"dissimilarity",
          "D = ½ Σ |xᵢ/X − yᵢ/Y|: Anteil der Gruppe, der umziehen müsste (Duncan und Duncan "
-         "1955). Übliche Einteilung: unter 0,3 gering, 0,3 bis 0,6 mäßig, darüber hoch.",
+         "1955). Die oft zitierte Einteilung (unter 0,3 gering, bis 0,6 mäßig, darüber hoch; "
+         "Massey und Denton 1993) gilt für US-Großstadtregionen über Census Tracts; der "
+         "Bericht vergleicht stattdessen mit der Zufallserwartung und dem früheren Wert.",
          "D = ½ Σ |xᵢ/X − yᵢ/Y|: share of the group that would have to move (Duncan and "
-         "Duncan 1955). Usual reading: below 0.3 low, 0.3 to 0.6 moderate, above high."},
+         "Duncan 1955). The often quoted reading (below 0.3 low, up to 0.6 moderate, above "
+         "high; Massey and Denton 1993) was made for US metropolitan areas over census "
+         "tracts; the report compares with the random expectation and the earlier value "
+         "instead."},
         {"gini", "Gini-Koeffizient der Gruppenanteile über alle Paare von Gebieten (0 bis 1).",
          "Gini coefficient of the group shares over all pairs of districts (0 to 1)."},
         {"entropy",

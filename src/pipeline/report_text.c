@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "report_internal.h"
+#include "report_interpret.h"
 
 /* ---- text ----------------------------------------------------------------- */
 
@@ -183,26 +184,20 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
                            p);
     }
     num(r, 100 * d->value, 0, pct, sizeof pct);
-    const char *level = d->value < 0.3   ? T(r, "gering", "low")
-                        : d->value < 0.6 ? T(r, "mäßig", "moderate")
-                                         : T(r, "hoch", "high");
     if (!first) {
         qtr_buf_printf(
-            b, T(r, "; rund %s %% müssten umziehen (%s).", "; about %s%% would have to move (%s)."),
-            pct, level);
+            b, T(r, "; rund %s %% müssten umziehen.", "; about %s%% would have to move."), pct);
     } else {
         qtr_buf_printf(b,
                        T(r,
                          ". Anschaulich: rund %s %% von ihnen müssten in ein anderes Gebiet "
-                         "ziehen, damit sie überall so verteilt wären wie die übrige Bevölkerung",
+                         "ziehen, damit sie überall so verteilt wären wie die übrige Bevölkerung.",
                          ". Put simply: about %s%% of them would have to move to another district "
-                         "to be distributed like the rest of the population"),
+                         "to be distributed like the rest of the population."),
                        pct);
-        qtr_buf_printf(b,
-                       T(r, "; nach der üblichen Einteilung ist das %s.",
-                         "; by the usual convention that is %s."),
-                       level);
     }
+    if (qtr_report_d_reading(r, d, first, b))
+        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     const struct qtr_change_row *c = find_change(r, "dissimilarity", g->id);
     if (c && isfinite(c->difference) && r->prev_date[0]) {
         char dd[32];

@@ -438,10 +438,13 @@ size_t qtr_present_categories(enum qtr_role role, int en, struct qtr_present_cat
                                          "niedrig-hoch", "hoch-niedrig"};
         static const char *const enl[] = {"not significant", "high-high", "low-low", "low-high",
                                           "high-low"};
-        static const char *const lde[] = {"nicht signifikant", "Hoch-Hoch", "Niedrig-Niedrig",
-                                          "Niedrig-Hoch", "Hoch-Niedrig"};
-        static const char *const len[] = {"not significant", "High-High", "Low-Low", "Low-High",
-                                          "High-Low"};
+        /* the type and, in brackets, what it means (the report explains it in full) */
+        static const char *const lde[] = {
+            "nicht signifikant", "Hoch-Hoch (Schwerpunkt)", "Niedrig-Niedrig (selten, ringsum auch)",
+            "Niedrig-Hoch (Ausnahme im Schwerpunkt)", "Hoch-Niedrig (hebt sich ab)"};
+        static const char *const len[] = {
+            "not significant", "High-High (concentration)", "Low-Low (rare, around too)",
+            "Low-High (exception in a concentration)", "High-Low (stands out)"};
         c->text = 1;
         for (int k = 0; k < 5; k++)
             cat(c, en ? enl[k] : de[k], en ? len[k] : lde[k], qtr_palette_lisa(k));
