@@ -200,7 +200,7 @@ struct qtr_reason_item {
     double reference;   /* the value to compare with; NaN = none */
     int reference_city; /* 1: the city's own rate ("Stadt"), 0: the mean of the districts */
     const char *unit;   /* "%", "m²", ...; NULL = none */
-    int is_change;      /* value is a change: signed, and "%" reads "Prozentpunkte" */
+    int is_change;      /* value is a change: signed, and "%" reads "Pp." (en "pp") */
 };
 
 /**
@@ -220,8 +220,8 @@ struct qtr_reason_method {
  * Human-readable reason for one district, appended to out, e.g.
  * "Status sehr niedrig: SGB-II-Quote 31,2 % (Stadt 12,0 %; 2,1 SD über Mittel),
  * Kinderarmut 40,8 % (Stadt 16,4 %; 1,8 SD über Mittel); Dynamik negativ:
- * Veränderung SGB-II-Quote +2,4 Prozentpunkte (Gebietsmittel +0,3 Prozentpunkte;
- * 1,2 SD über Mittel)".
+ * Veränderung SGB-II-Quote +2,4 Pp. (Gebietsmittel +0,3 Pp.; 1,2 SD über Mittel)";
+ * a no-break space joins a number and its unit.
  * In German the decimal separator is a comma. Items without has_value read
  * "SGB-II-Quote 2,1 SD über Mittel".
  * Which indicators are named ("drive the class"): for a status class other

@@ -13,10 +13,10 @@ void qtr_report_lisa_subtitle(const struct rs *r, char *buf, size_t size)
     char a[16];
     num(r, QTR_LISA_ALPHA, 2, a, sizeof a);
     snprintf(buf, size,
-             T(r, "Lokaler Moran-Test des Anteils (Anselin 1995); Queen-Nachbarschaft, %u "
-                  "Permutationen, signifikant bei p ≤ %s nach FDR-Korrektur",
-               "Local Moran test of the share (Anselin 1995); queen contiguity, %u "
-               "permutations, significant at p ≤ %s after FDR correction"),
+             T(r, "Lokaler Moran-Test (Anselin 1995); Queen-Nachbarn, %u Permutationen, "
+                  "p ≤ %s nach FDR-Korrektur",
+               "Local Moran test (Anselin 1995); queen neighbours, %u permutations, p ≤ %s "
+               "after FDR correction"),
              qtr_lisa_permutations(r->cfg), a);
 }
 

@@ -21,17 +21,17 @@ static void fmt1(double v, enum qtr_lang lang, char buf[32])
                 *p = ',';
 }
 
-/* The unit after a number: a change of a percentage is in percentage points. */
+/* The unit after a number: a change of a percentage is in percentage points ("Pp."). */
 static const char *unit_text(const struct qtr_reason_item *it, enum qtr_lang lang)
 {
     if (!it->unit || !*it->unit)
         return NULL;
     if (it->is_change && (!strcmp(it->unit, "%") || !strcmp(it->unit, "Prozent")))
-        return lang == QTR_LANG_EN ? "percentage points" : "Prozentpunkte";
+        return lang == QTR_LANG_EN ? "pp" : "Pp."; /* as the change maps' legends */
     return it->unit;
 }
 
-/* "17,8 %", "+1,2 Prozentpunkte" (a change carries its sign). */
+/* "17,8 %", "+1,2 Pp." (a change carries its sign). */
 static int put_value(struct qtr_buf *out, double v, const struct qtr_reason_item *it,
                      enum qtr_lang lang)
 {
@@ -41,7 +41,8 @@ static int put_value(struct qtr_buf *out, double v, const struct qtr_reason_item
     int plus = it->is_change && num[0] != '-' && strcmp(num, "0,0") && strcmp(num, "0.0");
     if (!strcmp(num, "-0,0") || !strcmp(num, "-0.0"))
         memmove(num, num + 1, strlen(num));
-    return qtr_buf_printf(out, "%s%s%s%s", plus ? "+" : "", num, u ? " " : "", u ? u : "");
+    /* a no-break space keeps the unit on the number's line in narrow table cells */
+    return qtr_buf_printf(out, "%s%s%s%s", plus ? "+" : "", num, u ? "\u00a0" : "", u ? u : "");
 }
 
 /* One item: "Label 17,8 % (Stadt 4,4 %; 2,1 SD über Mittel)" or "Label 2,1 SD über Mittel". */

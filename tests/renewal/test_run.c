@@ -160,7 +160,7 @@ static void test_run_city_rate(void **state)
     (void)state;
     /* With a denominator the reason compares with the city's own rate over all
      * districts with a value, the small invalid one included:
-     * (10 * 100 + 99 * 10) / (4 * 100 + 100 + 10) = 1990 / 510 = 3.90 -> "3,9 %". */
+     * (10 * 100 + 99 * 10) / (4 * 100 + 100 + 10) = 1990 / 510 = 3.90 -> "3,9\u00a0%". */
     static const double den[] = {100, 100, 100, 100, 100, 10};
     struct qtr_renewal_indicator ind[] = {{"Arbeitslosigkeit", cur, prev, 1, 0, 0, NULL, NULL}};
     ind[0].unit = "%";
@@ -170,7 +170,7 @@ static void test_run_city_rate(void **state)
     struct qtr_renewal_result r;
     struct qtr_error err = {0};
     assert_int_equal(qtr_renewal_run(6, 1, ind, pop, NULL, NULL, NULL, &cfg, &r, &err), QTR_OK);
-    assert_string_equal(r.reason[4], "Status sehr niedrig: Arbeitslosigkeit 10,0 % (Stadt 3,9 %; "
+    assert_string_equal(r.reason[4], "Status sehr niedrig: Arbeitslosigkeit 10,0\u00a0% (Stadt 3,9\u00a0%; "
                                      "2,0 SD über Mittel)");
     qtr_renewal_result_release(&r);
 }
