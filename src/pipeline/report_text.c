@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "report_internal.h"
+#include "report_change_maps.h"
 #include "report_interpret.h"
 
 /* ---- text ----------------------------------------------------------------- */
@@ -568,6 +569,6 @@ int qtr_report_change_section(struct rs *r)
                 return rc;
             break;
         }
-    return QTR_OK;
+    return qtr_report_change_maps(r);
 }
 

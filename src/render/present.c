@@ -61,6 +61,10 @@ static const struct row {
      "Anteil %s im Gebiet minus Anteil in der Gesamtstadt, in Prozentpunkten",
      "Share of %s in the district minus the city's share, percentage points", "Pp.", "pp", 1, G,
      SD, 5, QTR_PAL_PUOR},
+    {QTR_ROLE_SHARE_CHANGE, NULL, "Anteil %s, Veränderung (Pp.)", "Share %s, change (pp)",
+     "Anteil %s am aktuellen minus Anteil am vorigen Stichtag, in Prozentpunkten",
+     "Share of %s at the current minus the share at the previous date, percentage points",
+     "Pp.", "pp", 1, G, QTR_CLASS_EQUAL, 6, QTR_PAL_PUOR},
     {QTR_ROLE_LQ, NULL, "Standortquotient %s", "Location quotient %s",
      "Anteil %s im Gebiet geteilt durch den Anteil in der Stadt (1 = wie in der Stadt)",
      "Share of %s in the district divided by the city's share (1 = as in the city)", "", "", 2,
@@ -128,7 +132,8 @@ static const struct row {
      Q, 5, QTR_PAL_ORANGES},
     {QTR_ROLE_IND_CHANGE, NULL, "Veränderung %s", "Change %s",
      "Veränderung %s zwischen den beiden Stichtagen",
-     "Change of %s between the two reference dates", "", "", 2, G, Q, 5, QTR_PAL_PUOR},
+     "Change of %s between the two reference dates", "", "", 2, G, QTR_CLASS_EQUAL, 6,
+     QTR_PAL_PUOR},
     {QTR_ROLE_VALIDITY, NULL, "Gültigkeit (Monitoring)", "Validity (monitoring)",
      "Ob das Gebiet in Standardisierung und Klassen eingeht (wie MSS: ungültig unter 300 "
      "Einwohnern oder als Ausreißer)",
@@ -267,6 +272,8 @@ void qtr_present_column(enum qtr_role role, const char *name, const struct qtr_p
     out->method = r->method;
     out->classes = r->classes;
     out->palette = r->palette;
+    /* changes: classes symmetric around 0, so that the diverging palette turns at "no change" */
+    out->centred = role == QTR_ROLE_SHARE_CHANGE || role == QTR_ROLE_IND_CHANGE;
     int ind = role == QTR_ROLE_INDICATOR || role == QTR_ROLE_IND_PREVIOUS ||
               role == QTR_ROLE_IND_CHANGE;
     if (ind && owner) {
@@ -604,6 +611,58 @@ static int significance(const struct qtr_present *p, const double *v, size_t n, 
     return QTR_OK;
 }
 
+/* The step of centred classes: the smallest 1, 2, 2.5 or 5 x 10^e with half * step >= m,
+ * and not below one unit of the last shown decimal. */
+static double centred_step(double m, size_t half, int decimals)
+{
+    static const double nice[] = {1, 2, 2.5, 5, 10};
+    double raw = m / (double)half, unit = pow(10.0, -decimals);
+    if (!(raw > unit))
+        return unit;
+    double e = pow(10.0, floor(log10(raw)));
+    for (size_t j = 0; j < sizeof nice / sizeof nice[0]; j++)
+        if (nice[j] * e >= raw * (1 - 1e-12))
+            return nice[j] * e;
+    return 10 * e;
+}
+
+/* Changes: k (even) equal classes from -k/2 step to +k/2 step, 0 a limit in the middle, so
+ * that decreases take the one side of the diverging palette and increases the other. A value
+ * of exactly 0 is in the class below 0 (limits belong to the lower class, as in QGIS). */
+static int centred(const struct qtr_present *p, const double *v, size_t n, int en,
+                   struct qtr_present_classes *c)
+{
+    size_t k = p->classes >= 2 ? p->classes & ~(size_t)1 : 6, half = k / 2;
+    double m = 0;
+    int any = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i])) {
+            any = 1;
+            m = fmax(m, fabs(v[i]));
+        }
+    if (!any)
+        return QTR_ERR_DOMAIN;
+    double step = centred_step(m, half, p->decimals);
+    if (alloc_classes(c, k, n) || qtr_palette_colors(p->palette, k, c->colors, NULL))
+        return QTR_ERR_NOMEM;
+    for (size_t j = 0; j <= k; j++)
+        c->limits[j] = ((double)j - (double)half) * step;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i])) {
+            c->cls[i] = -1;
+            continue;
+        }
+        size_t j = 0;
+        while (j + 1 < k && v[i] > c->limits[j + 1])
+            j++;
+        c->cls[i] = (int)j;
+    }
+    for (size_t j = 0; j < k; j++)
+        if (range_label(en, c->limits[j], c->limits[j + 1], p->decimals, p->unit, &c->labels[j]))
+            return QTR_ERR_NOMEM;
+    return QTR_OK;
+}
+
 int qtr_present_classify(const struct qtr_present *p, const double *v, size_t n, int en,
                          struct qtr_present_classes *out, struct qtr_error *err)
 {
@@ -620,6 +679,14 @@ int qtr_present_classify(const struct qtr_present *p, const double *v, size_t n,
     }
     if (p->show != QTR_SHOW_GRADUATED)
         return qtr_error_set(err, QTR_ERR_DOMAIN, "'%s' is not classified", p->alias);
+    if (p->centred) {
+        rc = centred(p, v, n, en, out);
+        if (rc)
+            qtr_present_classes_release(out);
+        if (rc == QTR_ERR_NOMEM)
+            return qtr_error_set(err, rc, "out of memory");
+        return rc == QTR_ERR_DOMAIN ? qtr_error_set(err, rc, "no value to classify") : rc;
+    }
     struct qtr_classes c = {0};
     if ((rc = qtr_classify(v, n, p->method, p->classes ? p->classes : 5, 1.0, &c, err)))
         return rc;

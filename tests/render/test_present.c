@@ -120,6 +120,50 @@ static void test_codes_categorized(void **state)
     assert_string_equal(b.values[3], "4");
 }
 
+/* Change maps: equal classes symmetric around 0 in the diverging palette (issue 10 §3).
+ * Share changes {-7.3, -2.5, 0, 0.4, 2.5, 5.1}: largest |v| 7.3 over 3 classes a side is
+ * 2.43 -> the next of 1, 2, 2.5, 5 x 10^e is 2.5; limits -7.5, -5, -2.5, 0, 2.5, 5, 7.5.
+ * A limit belongs to the class below it (0 -> "-2,5 - 0,0", 2.5 -> "0,0 - 2,5"). */
+static void test_change_centred(void **state)
+{
+    (void)state;
+    struct qtr_present p;
+    struct qtr_present_owner o = {.id = "mh", .label = "Migranten"};
+    qtr_present_column(QTR_ROLE_SHARE_CHANGE, "mh_share_change", &o, 0, &p);
+    assert_int_equal(p.show, QTR_SHOW_GRADUATED);
+    assert_true(p.centred);
+    assert_string_equal(p.alias, "Anteil Migranten, Veränderung (Pp.)");
+    const double v[] = {-7.3, -2.5, 0, 0.4, 2.5, 5.1, NAN};
+    const int want[] = {0, 1, 2, 3, 3, 5, -1};
+    struct qtr_present_classes c;
+    struct qtr_error e = {0};
+    assert_int_equal(qtr_present_classify(&p, v, 7, 0, &c, &e), QTR_OK);
+    assert_int_equal(c.k, 6);
+    const double lim[] = {-7.5, -5, -2.5, 0, 2.5, 5, 7.5};
+    for (size_t j = 0; j < 7; j++)
+        assert_true(fabs(c.limits[j] - lim[j]) < 1e-12);
+    for (size_t i = 0; i < 7; i++)
+        assert_int_equal(c.cls[i], want[i]);
+    assert_string_equal(c.labels[2], "-2,5 – 0,0 Pp.");
+    assert_string_equal(c.labels[3], "0,0 – 2,5 Pp.");
+    /* PuOr: decreases orange (red above blue), increases purple (blue above green) */
+    assert_true(c.colors[0].r > c.colors[0].b);
+    assert_true(c.colors[5].b > c.colors[5].g);
+    qtr_present_classes_release(&c);
+    /* an indicator's change of a percentage: percentage points, centred too; largest 0.9
+     * over 3 is 0.3 -> step 0.5 */
+    struct qtr_present_owner oi = {.id = "alq", .label = "Arbeitslosenquote", .unit = "%"};
+    qtr_present_column(QTR_ROLE_IND_CHANGE, "alq_change", &oi, 1, &p);
+    assert_true(p.centred);
+    assert_string_equal(p.unit, "pp");
+    const double w[] = {-0.3, 0.2, 0.9};
+    assert_int_equal(qtr_present_classify(&p, w, 3, 1, &c, &e), QTR_OK);
+    assert_true(fabs(c.limits[0] + 1.5) < 1e-12 && fabs(c.limits[6] - 1.5) < 1e-12);
+    assert_int_equal(c.cls[0], 2);
+    assert_int_equal(c.cls[2], 4);
+    qtr_present_classes_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_lq_limits),
         cmocka_unit_test(test_never_one_class),
         cmocka_unit_test(test_codes_categorized),
+        cmocka_unit_test(test_change_centred),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
