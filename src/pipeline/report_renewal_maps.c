@@ -11,6 +11,7 @@
 
 #include "report_internal.h"
 #include "report_lisa_text.h"
+#include "report_no_dynamics.h"
 
 int qtr_report_indicator_map(struct rs *r, size_t k)
 {
@@ -216,6 +217,8 @@ int qtr_report_renewal_maps(struct rs *r)
             .overlay_label = r->cand ? olab : NULL,
             .overlay_color = qtr_present_candidate_outline(),
         };
+        if (!anydyn)
+            qtr_report_attention_without_dynamics(r, &am, &ac, cls, n);
         rc = qtr_report_emit_map(r, "attention", &am, 1);
     }
 out:

@@ -11,6 +11,7 @@
 #include "report_internal.h"
 #include "report_change_maps.h"
 #include "report_interpret.h"
+#include "report_no_dynamics.h"
 
 /* ---- text ----------------------------------------------------------------- */
 
@@ -355,6 +356,18 @@ int qtr_report_summary(struct rs *r)
                          "%zu of %zu assessed districts need particular attention: %zu with low "
                          "or very low status, %zu with medium status and negative dynamics."),
                        na, rr->nvalid, ns, nd);
+        if (!qtr_report_any_dynamics(rr)) {
+            b.len = 0; /* one date: no dynamics, no "0 with negative dynamics" */
+            qtr_buf_printf(&b,
+                           T(r,
+                             "Besondere Aufmerksamkeit brauchen %zu von %zu bewerteten Gebieten, "
+                             "%zu davon mit niedrigem oder sehr niedrigem Status (ein Stichtag: "
+                             "keine Dynamik).",
+                             "%zu of %zu assessed districts need particular attention, %zu of "
+                             "them with low or very low status (one reference date: no "
+                             "dynamics)."),
+                           na, rr->nvalid, ns);
+        }
         /* the three with the highest (worst) status index */
         size_t top[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
         for (size_t i = 0; i < rr->n; i++) {
