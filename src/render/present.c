@@ -611,12 +611,12 @@ static int significance(const struct qtr_present *p, const double *v, size_t n, 
     return QTR_OK;
 }
 
-/* The step of centred classes: the smallest 1, 2, 2.5 or 5 x 10^e with half * step >= m,
+/* The step of centred classes: the smallest 1, 2, 2.5 or 5 x 10^e with steps * step >= m,
  * and not below one unit of the last shown decimal. */
-static double centred_step(double m, size_t half, int decimals)
+static double centred_step(double m, size_t steps, int decimals)
 {
     static const double nice[] = {1, 2, 2.5, 5, 10};
-    double raw = m / (double)half, unit = pow(10.0, -decimals);
+    double raw = m / (double)steps, unit = pow(10.0, -decimals);
     if (!(raw > unit))
         return unit;
     double e = pow(10.0, floor(log10(raw)));
@@ -626,27 +626,44 @@ static double centred_step(double m, size_t half, int decimals)
     return 10 * e;
 }
 
-/* Changes: k (even) equal classes from -k/2 step to +k/2 step, 0 a limit in the middle, so
- * that decreases take the one side of the diverging palette and increases the other. A value
- * of exactly 0 is in the class below 0 (limits belong to the lower class, as in QGIS). */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Changes: k (even) classes symmetric around 0, so that decreases take the one side of the
+ * diverging palette and increases the other. The inner limits are equal steps of 1, 2, 2.5
+ * or 5 x 10^e, k/2 - 1 steps covering the 95th percentile of |change| (the lower order
+ * statistic at 0.95 (m - 1)), so that a single extreme district (a reception centre that
+ * opened) does not push all others into the middle classes; the outer classes are open
+ * ("bis -x", "über x") and reach to the largest change. A limit belongs to the class below
+ * it (0 is in the class below 0), as in QGIS. */
 static int centred(const struct qtr_present *p, const double *v, size_t n, int en,
                    struct qtr_present_classes *c)
 {
-    size_t k = p->classes >= 2 ? p->classes & ~(size_t)1 : 6, half = k / 2;
-    double m = 0;
-    int any = 0;
+    size_t k = p->classes >= 4 ? p->classes & ~(size_t)1 : 6, half = k / 2, m = 0;
+    double *a = malloc((n ? n : 1) * sizeof *a);
+    if (!a)
+        return QTR_ERR_NOMEM;
     for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            any = 1;
-            m = fmax(m, fabs(v[i]));
-        }
-    if (!any)
+        if (isfinite(v[i]))
+            a[m++] = fabs(v[i]);
+    if (!m) {
+        free(a);
         return QTR_ERR_DOMAIN;
-    double step = centred_step(m, half, p->decimals);
+    }
+    qsort(a, m, sizeof *a, cmp_double);
+    double q = a[(size_t)floor(0.95 * (double)(m - 1))], top = a[m - 1];
+    free(a);
+    double step = centred_step(q, half - 1, p->decimals);
     if (alloc_classes(c, k, n) || qtr_palette_colors(p->palette, k, c->colors, NULL))
         return QTR_ERR_NOMEM;
-    for (size_t j = 0; j <= k; j++)
+    for (size_t j = 1; j < k; j++)
         c->limits[j] = ((double)j - (double)half) * step;
+    double outer = fmax(top, (double)half * step);
+    c->limits[0] = -outer;
+    c->limits[k] = outer;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(v[i])) {
             c->cls[i] = -1;
@@ -657,9 +674,23 @@ static int centred(const struct qtr_present *p, const double *v, size_t n, int e
             j++;
         c->cls[i] = (int)j;
     }
-    for (size_t j = 0; j < k; j++)
-        if (range_label(en, c->limits[j], c->limits[j + 1], p->decimals, p->unit, &c->labels[j]))
-            return QTR_ERR_NOMEM;
+    char x[48], buf[128];
+    const char *u = p->unit[0] ? p->unit : NULL;
+    for (size_t j = 0; j < k; j++) {
+        int rc;
+        if (j == 0 || j + 1 == k) {
+            qtr_fmt_num(en, c->limits[j == 0 ? 1 : j], p->decimals, x, sizeof x);
+            snprintf(buf, sizeof buf, "%s %s%s%s",
+                     j == 0 ? (en ? "up to" : "bis") : (en ? "above" : "über"), x, u ? " " : "",
+                     u ? u : "");
+            rc = (c->labels[j] = qtr_strdup(buf)) ? QTR_OK : QTR_ERR_NOMEM;
+        } else {
+            rc = range_label(en, c->limits[j], c->limits[j + 1], p->decimals, p->unit,
+                             &c->labels[j]);
+        }
+        if (rc)
+            return rc;
+    }
     return QTR_OK;
 }
 

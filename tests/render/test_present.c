@@ -120,10 +120,11 @@ static void test_codes_categorized(void **state)
     assert_string_equal(b.values[3], "4");
 }
 
-/* Change maps: equal classes symmetric around 0 in the diverging palette (issue 10 §3).
- * Share changes {-7.3, -2.5, 0, 0.4, 2.5, 5.1}: largest |v| 7.3 over 3 classes a side is
- * 2.43 -> the next of 1, 2, 2.5, 5 x 10^e is 2.5; limits -7.5, -5, -2.5, 0, 2.5, 5, 7.5.
- * A limit belongs to the class below it (0 -> "-2,5 - 0,0", 2.5 -> "0,0 - 2,5"). */
+/* Change maps: classes symmetric around 0 in the diverging palette (issue 10 §3).
+ * 19 changes within +-4 and one extreme district (+70): |v| sorted, the 95th percentile is
+ * the order statistic floor(0.95 * 19) = 18 (0-based) = 4; two steps a side cover it -> 2
+ * (the next of 1, 2, 2.5, 5 x 10^e); inner limits -4, -2, 0, 2, 4; the outer classes are
+ * open and reach to +-70. A limit belongs to the class below it. */
 static void test_change_centred(void **state)
 {
     (void)state;
@@ -133,34 +134,42 @@ static void test_change_centred(void **state)
     assert_int_equal(p.show, QTR_SHOW_GRADUATED);
     assert_true(p.centred);
     assert_string_equal(p.alias, "Anteil Migranten, Veränderung (Pp.)");
-    const double v[] = {-7.3, -2.5, 0, 0.4, 2.5, 5.1, NAN};
-    const int want[] = {0, 1, 2, 3, 3, 5, -1};
+    const double v[] = {-4,  -3.5, -3,  -2.5, -2, -1.5, -1,  -0.5, 0,    0.5,  1,
+                        1.5, 2,    2.5, 3,    3.5, 3.9, 4,   -3.8, 70,   NAN};
+    const int want[] = {0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 1, 5, -1};
     struct qtr_present_classes c;
     struct qtr_error e = {0};
-    assert_int_equal(qtr_present_classify(&p, v, 7, 0, &c, &e), QTR_OK);
+    assert_int_equal(qtr_present_classify(&p, v, 21, 0, &c, &e), QTR_OK);
     assert_int_equal(c.k, 6);
-    const double lim[] = {-7.5, -5, -2.5, 0, 2.5, 5, 7.5};
+    const double lim[] = {-70, -4, -2, 0, 2, 4, 70};
     for (size_t j = 0; j < 7; j++)
         assert_true(fabs(c.limits[j] - lim[j]) < 1e-12);
-    for (size_t i = 0; i < 7; i++)
+    for (size_t i = 0; i < 21; i++)
         assert_int_equal(c.cls[i], want[i]);
-    assert_string_equal(c.labels[2], "-2,5 – 0,0 Pp.");
-    assert_string_equal(c.labels[3], "0,0 – 2,5 Pp.");
+    assert_string_equal(c.labels[0], "bis -4,0 Pp.");
+    assert_string_equal(c.labels[2], "-2,0 – 0,0 Pp.");
+    assert_string_equal(c.labels[3], "0,0 – 2,0 Pp.");
+    assert_string_equal(c.labels[5], "über 4,0 Pp.");
     /* PuOr: decreases orange (red above blue), increases purple (blue above green) */
     assert_true(c.colors[0].r > c.colors[0].b);
     assert_true(c.colors[5].b > c.colors[5].g);
     qtr_present_classes_release(&c);
-    /* an indicator's change of a percentage: percentage points, centred too; largest 0.9
-     * over 3 is 0.3 -> step 0.5 */
+    /* an indicator's change of a percentage: percentage points, centred too. |v| sorted
+     * {0.2, 0.3, 0.9}: floor(0.95 * 2) = 1 -> 0.3, half of it 0.15 -> step 0.2; the largest
+     * change 0.9 is beyond 3 steps, so the outer limits are +-0.9 */
     struct qtr_present_owner oi = {.id = "alq", .label = "Arbeitslosenquote", .unit = "%"};
     qtr_present_column(QTR_ROLE_IND_CHANGE, "alq_change", &oi, 1, &p);
     assert_true(p.centred);
     assert_string_equal(p.unit, "pp");
     const double w[] = {-0.3, 0.2, 0.9};
     assert_int_equal(qtr_present_classify(&p, w, 3, 1, &c, &e), QTR_OK);
-    assert_true(fabs(c.limits[0] + 1.5) < 1e-12 && fabs(c.limits[6] - 1.5) < 1e-12);
-    assert_int_equal(c.cls[0], 2);
-    assert_int_equal(c.cls[2], 4);
+    const double wl[] = {-0.9, -0.4, -0.2, 0, 0.2, 0.4, 0.9};
+    for (size_t j = 0; j < 7; j++)
+        assert_true(fabs(c.limits[j] - wl[j]) < 1e-12);
+    assert_int_equal(c.cls[0], 1);
+    assert_int_equal(c.cls[1], 3);
+    assert_int_equal(c.cls[2], 5);
+    assert_string_equal(c.labels[5], "above 0.40 pp");
     qtr_present_classes_release(&c);
 }
 
