@@ -218,9 +218,9 @@ struct qtr_reason_method {
 
 /**
  * Human-readable reason for one district, appended to out, e.g.
- * "Status sehr niedrig: SGB-II-Quote 31,2 % (Stadt 12,0 %; 2,1 SD über Mittel),
- * Kinderarmut 40,8 % (Stadt 16,4 %; 1,8 SD über Mittel); Dynamik negativ:
- * Veränderung SGB-II-Quote +2,4 Pp. (Gebietsmittel +0,3 Pp.; 1,2 SD über Mittel)";
+ * "Status sehr niedrig – SGB-II-Quote: 31,2 % (Stadt 12,0 %; 2,1 SD über Mittel),
+ * Kinderarmut: 40,8 % (Stadt 16,4 %; 1,8 SD über Mittel); Dynamik negativ –
+ * Veränderung SGB-II-Quote: +2,4 Pp. (Gebietsmittel +0,3 Pp.; 1,2 SD über Mittel)";
  * a no-break space joins a number and its unit.
  * In German the decimal separator is a comma. Items without has_value read
  * "SGB-II-Quote 2,1 SD über Mittel".

@@ -17,7 +17,8 @@ int qtr_report_d_reading(const struct rs *r, const struct qtr_index_value *d, in
     if (isfinite(d->expected)) {
         char e[32], x[32];
         num(r, d->expected, 2, e, sizeof e);
-        double over = d->value - d->expected;
+        /* from the two numbers as printed, so that the sentence adds up on the page */
+        double over = round(100 * d->value) / 100 - round(100 * d->expected) / 100;
         num(r, fabs(over), 2, x, sizeof x);
         if (first)
             rc |= qtr_buf_printf(

@@ -45,7 +45,7 @@ static int put_value(struct qtr_buf *out, double v, const struct qtr_reason_item
     return qtr_buf_printf(out, "%s%s%s%s", plus ? "+" : "", num, u ? "\u00a0" : "", u ? u : "");
 }
 
-/* One item: "Label 17,8 % (Stadt 4,4 %; 2,1 SD über Mittel)" or "Label 2,1 SD über Mittel". */
+/* One item: "Label: 17,8 % (Stadt 4,4 %; 2,1 SD über Mittel)" or "Label 2,1 SD über Mittel". */
 static int put_item(struct qtr_buf *out, const struct qtr_reason_item *it, enum qtr_lang lang)
 {
     const int en = lang == QTR_LANG_EN;
@@ -56,7 +56,7 @@ static int put_item(struct qtr_buf *out, const struct qtr_reason_item *it, enum 
     const char *label = it->label ? it->label : "?";
     if (!it->has_value || !isfinite(it->value))
         return qtr_buf_printf(out, "%s %s SD %s %s", label, num, side, mean);
-    if (qtr_buf_printf(out, "%s ", label) || put_value(out, it->value, it, lang) ||
+    if (qtr_buf_printf(out, "%s: ", label) || put_value(out, it->value, it, lang) ||
         qtr_buf_puts(out, " ("))
         return QTR_ERR_NOMEM;
     if (isfinite(it->reference)) {
@@ -70,7 +70,7 @@ static int put_item(struct qtr_buf *out, const struct qtr_reason_item *it, enum 
 }
 
 /* Append the indicators that drive a class in direction `dir` (+1 worse, -1
- * better), largest contribution first, as ": a ..., b ...". `need` is the
+ * better), largest contribution first, as " – a ..., b ...". `need` is the
  * limit of the class in the oriented index (niedrig: t[1], hoch: -t[0]); sd
  * the SD of the weighted sum (<= 0 or NaN: unknown, then at most max_items). */
 static int append_items(struct qtr_buf *out, size_t nitems, const struct qtr_reason_item *items,
@@ -122,7 +122,7 @@ static int append_items(struct qtr_buf *out, size_t nitems, const struct qtr_rea
         np = max_items;
     }
     for (size_t j = 0; j < np; j++) {
-        if (qtr_buf_puts(out, j == 0 ? ": " : ", ") || put_item(out, &items[pick[j]], lang)) {
+        if (qtr_buf_puts(out, j == 0 ? " – " : ", ") || put_item(out, &items[pick[j]], lang)) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory writing a reason");
             goto out;
         }

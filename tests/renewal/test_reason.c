@@ -16,7 +16,7 @@ static void test_reason_de(void **state)
     assert_int_equal(qtr_renewal_reason(QTR_STATUS_SEHR_NIEDRIG, 3, st, QTR_DYN_NEGATIV, 0, NULL,
                                         NULL, QTR_ATTN_STATUS, 2, QTR_LANG_DE, &b, &err),
                      QTR_OK);
-    assert_string_equal(b.data, "Status sehr niedrig: SGB-II-Quote 2,1 SD über Mittel, "
+    assert_string_equal(b.data, "Status sehr niedrig – SGB-II-Quote 2,1 SD über Mittel, "
                                 "Kinderarmut 1,8 SD über Mittel; Dynamik negativ");
     qtr_buf_release(&b);
 }
@@ -44,8 +44,8 @@ static void test_reason_orientation_and_weights(void **state)
                                         &err),
                      QTR_OK);
     assert_string_equal(b.data,
-                        "Status niedrig: Erwerbsquote 2,5 SD unter Mittel, Kinderarmut 1,8 SD "
-                        "über Mittel, SGB-II-Quote 2,1 SD über Mittel; Dynamik negativ: "
+                        "Status niedrig – Erwerbsquote 2,5 SD unter Mittel, Kinderarmut 1,8 SD "
+                        "über Mittel, SGB-II-Quote 2,1 SD über Mittel; Dynamik negativ – "
                         "Veränderung Arbeitslosigkeit 1,3 SD über Mittel; Segregationsrisiko "
                         "(Lagequotient signifikant hoch, Anteil steigend)");
     qtr_buf_release(&b);
@@ -64,7 +64,7 @@ static void test_reason_en_and_middle(void **state)
     assert_int_equal(qtr_renewal_reason(QTR_STATUS_HOCH, 2, st, QTR_DYN_STABIL, 2, st, NULL, 0, 2,
                                         QTR_LANG_EN, &b, &err),
                      QTR_OK);
-    assert_string_equal(b.data, "Status high: SGB II rate 1.3 SD below mean; dynamics stable");
+    assert_string_equal(b.data, "Status high – SGB II rate 1.3 SD below mean; dynamics stable");
     qtr_buf_release(&b);
     assert_int_equal(qtr_renewal_reason(QTR_STATUS_MITTEL, 2, st, QTR_DYN_NONE, 0, NULL, NULL, 0, 2,
                                         QTR_LANG_DE, &b, &err),
@@ -81,7 +81,7 @@ static void test_reason_en_and_middle(void **state)
 /* Real values first, and only the indicators that drive the class.
  * Status items (all higher = worse, weight 1), status_sd = 1.6, so each adds
  * z / 1.6 to the index: A 2.0 -> 1.25, B 0.9 -> 0.5625, C 0.02 (reads 0,0 SD),
- * D -0.5 (pulls the other way).
+ * D: -0.5 (pulls the other way).
  * niedrig (index above t[1] = 1): A alone carries 1.25 > 1 -> A only.
  * sehr niedrig (above t[2] = 1.5): A 1.25, A+B 1.8125 > 1.5 -> A and B.
  * Dynamics: change +1.25 percentage points (rounds half away: +1,3), district
@@ -105,8 +105,8 @@ static void test_reason_real_values_and_drivers(void **state)
     assert_int_equal(qtr_renewal_reason(QTR_STATUS_NIEDRIG, 4, real_st, QTR_DYN_NEGATIV, 1,
                                         real_dy, &m, 0, 2, QTR_LANG_DE, &b, &err),
                      QTR_OK);
-    assert_string_equal(b.data, "Status niedrig: Arbeitslosigkeit 17,8\u00a0% (Stadt 4,4\u00a0%; 2,0 SD "
-                                "über Mittel); Dynamik negativ: Veränderung Arbeitslosigkeit "
+    assert_string_equal(b.data, "Status niedrig – Arbeitslosigkeit: 17,8\u00a0% (Stadt 4,4\u00a0%; 2,0 SD "
+                                "über Mittel); Dynamik negativ – Veränderung Arbeitslosigkeit: "
                                 "+1,3\u00a0Pp. (Gebietsmittel -0,3\u00a0Pp.; 1,4 SD "
                                 "über Mittel)");
     qtr_buf_release(&b);
@@ -114,8 +114,8 @@ static void test_reason_real_values_and_drivers(void **state)
                                         NULL, &m, 0, 1, QTR_LANG_EN, &b, &err),
                      QTR_OK);
     /* max_items = 1 does not cut the drivers: both are needed to pass 1.5 */
-    assert_string_equal(b.data, "Status very low: Arbeitslosigkeit 17.8\u00a0% (city 4.4\u00a0%; 2.0 SD "
-                                "above mean), Kinderarmut 30.3\u00a0% (city 16.0\u00a0%; 0.9 SD above "
+    assert_string_equal(b.data, "Status very low – Arbeitslosigkeit: 17.8\u00a0% (city 4.4\u00a0%; 2.0 SD "
+                                "above mean), Kinderarmut: 30.3\u00a0% (city 16.0\u00a0%; 0.9 SD above "
                                 "mean)");
     qtr_buf_release(&b);
     /* hoch (index below t[0] = -1): only living space pulls that way, 0.5 / 1.6 = 0.31
@@ -123,7 +123,7 @@ static void test_reason_real_values_and_drivers(void **state)
     assert_int_equal(qtr_renewal_reason(QTR_STATUS_HOCH, 4, real_st, QTR_DYN_STABIL, 1, real_dy,
                                         &m, 0, 2, QTR_LANG_DE, &b, &err),
                      QTR_OK);
-    assert_string_equal(b.data, "Status hoch: Wohnfläche 41,0\u00a0m² (Gebietsmittel 38,0\u00a0m²; 0,5 SD "
+    assert_string_equal(b.data, "Status hoch – Wohnfläche: 41,0\u00a0m² (Gebietsmittel 38,0\u00a0m²; 0,5 SD "
                                 "über Mittel); Dynamik stabil");
     qtr_buf_release(&b);
 }

@@ -56,13 +56,13 @@ static void test_run_mss(void **state)
     assert_null(r.rank_score);
     /* real values first: per year the changes are {-2, 0, 0, 0, 2}, their mean 0; the
      * status mean of the valid districts is 2 (no denominator: no city rate) */
-    assert_string_equal(r.reason[0], "Status mittel; Dynamik positiv: Veränderung "
-                                     "Arbeitslosigkeit -2,0 (Gebietsmittel 0,0; 1,6 SD unter "
+    assert_string_equal(r.reason[0], "Status mittel; Dynamik positiv – Veränderung "
+                                     "Arbeitslosigkeit: -2,0 (Gebietsmittel 0,0; 1,6 SD unter "
                                      "Mittel)");
     assert_string_equal(r.reason[1], "Status mittel; Dynamik stabil");
     assert_string_equal(r.reason[4],
-                        "Status sehr niedrig: Arbeitslosigkeit 10,0 (Gebietsmittel 2,0; 2,0 SD "
-                        "über Mittel); Dynamik negativ: Veränderung Arbeitslosigkeit +2,0 "
+                        "Status sehr niedrig – Arbeitslosigkeit: 10,0 (Gebietsmittel 2,0; 2,0 SD "
+                        "über Mittel); Dynamik negativ – Veränderung Arbeitslosigkeit: +2,0 "
                         "(Gebietsmittel 0,0; 1,6 SD über Mittel); "
                         "Segregationsrisiko (Lagequotient signifikant hoch, Anteil steigend)");
     assert_string_equal(r.reason[5], "ungültig (weniger als 300 Einwohner)");
@@ -92,8 +92,8 @@ static void test_run_rank_and_outlier(void **state)
     for (int i = 0; i < 4; i++)
         assert_int_equal(r.attention[i], 0);
     assert_int_equal(r.attention[4], QTR_ATTN_RANK);
-    assert_string_equal(r.reason[4], "Status very low: unemployment 10.0 (district mean 2.0; 2.0 SD "
-                                     "above mean); dynamics negative: change in unemployment +4.0 "
+    assert_string_equal(r.reason[4], "Status very low – unemployment: 10.0 (district mean 2.0; 2.0 SD "
+                                     "above mean); dynamics negative – change in unemployment: +4.0 "
                                      "(district mean 0.0; 1.6 SD above mean); worst decile of the "
                                      "combined rank (status:dynamics 3:2)");
     assert_string_equal(r.reason[5], "invalid (declared outlier)");
@@ -150,7 +150,7 @@ static void test_run_percentile(void **state)
     assert_int_equal(r.dynamics_class[4], QTR_DYN_NONE);
     assert_true(isnan(r.dynamics_index[4]));
     /* percentile ranks: no SD to weigh parts by, so the largest pushes are named */
-    assert_string_equal(r.reason[4], "Status sehr niedrig: Arbeitslosigkeit 10,0 (Gebietsmittel "
+    assert_string_equal(r.reason[4], "Status sehr niedrig – Arbeitslosigkeit: 10,0 (Gebietsmittel "
                                      "2,0; 2,0 SD über Mittel)");
     qtr_renewal_result_release(&r);
 }
@@ -170,7 +170,7 @@ static void test_run_city_rate(void **state)
     struct qtr_renewal_result r;
     struct qtr_error err = {0};
     assert_int_equal(qtr_renewal_run(6, 1, ind, pop, NULL, NULL, NULL, &cfg, &r, &err), QTR_OK);
-    assert_string_equal(r.reason[4], "Status sehr niedrig: Arbeitslosigkeit 10,0\u00a0% (Stadt 3,9\u00a0%; "
+    assert_string_equal(r.reason[4], "Status sehr niedrig – Arbeitslosigkeit: 10,0\u00a0% (Stadt 3,9\u00a0%; "
                                      "2,0 SD über Mittel)");
     qtr_renewal_result_release(&r);
 }
