@@ -43,7 +43,7 @@ static void test_musterstadt(void **state)
     assert_non_null(strstr(html, "Queen-Nachbarn"));
     assert_null(strstr(html, "nach der üblichen Einteilung"));
     /* reasons: the real value and the city's own rate first */
-    assert_non_null(strstr(html, "Kinder 55,7\u00a0% (Stadt 16,3\u00a0%; 5,4 SD über Mittel)"));
+    assert_non_null(strstr(html, "Kinder: 55,7\u00a0% (Stadt 16,3\u00a0%; 5,4 SD über Mittel)"));
     free(html);
     static const char *const chg[] = {"change_share_mh", "change_arbeitslosenquote"};
     for (int k = 0; k < 2; k++) {
