@@ -49,6 +49,8 @@ struct qtr_present {
     enum qtr_class_method method; /* QTR_SHOW_GRADUATED */
     size_t classes;               /* QTR_SHOW_GRADUATED: wanted number of classes */
     enum qtr_palette palette;     /* QTR_SHOW_GRADUATED and _BREAKS */
+    int centred; /* QTR_SHOW_GRADUATED: equal classes symmetric around 0 (changes), the
+                    diverging palette's middle at 0: decrease below, increase above */
 };
 
 /**

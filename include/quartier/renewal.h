@@ -193,25 +193,58 @@ struct qtr_reason_item {
     double z;          /* standardised score in the indicator's own direction */
     double weight;     /* weight in the index (ranking of contributions) */
     int higher_better; /* 1 when a high value is good */
+    /* The real values, named before the standard score. has_value = 0: the
+     * reason names the standard score only. */
+    int has_value;
+    double value;       /* the district's value (for a dynamics item: its change) */
+    double reference;   /* the value to compare with; NaN = none */
+    int reference_city; /* 1: the city's own rate ("Stadt"), 0: the mean of the districts */
+    const char *unit;   /* "%", "m²", ...; NULL = none */
+    int is_change;      /* value is a change: signed, and "%" reads "Pp." (en "pp") */
+};
+
+/**
+ * How the classes were formed, so that a reason names only the indicators
+ * that drive the class. With the z methods the index is the weighted sum of
+ * the oriented scores divided by its SD over the valid districts (its mean is
+ * 0), so indicator k adds weight_k * oriented z_k / sd to the index.
+ */
+struct qtr_reason_method {
+    double status_sd;   /* SD of sum_k weight_k * oriented z_k (status); <= 0 or NaN = unknown */
+    double dynamics_sd; /* the same for the dynamics index */
+    double status_thresholds[3];
+    double dynamics_thresholds[2];
 };
 
 /**
  * Human-readable reason for one district, appended to out, e.g.
- * "Status sehr niedrig (SGB-II-Quote 2,1 SD über Mittel, Kinderarmut 1,8 SD
- * über Mittel); Dynamik negativ (Veränderung SGB-II-Quote 1,2 SD über Mittel)".
- * In German the decimal separator is a comma. For a status class other than
- * mittel (dynamics other than stabil) the at most max_items indicators that
- * push the index furthest in the direction of the class are listed (largest
- * weight * oriented z first; ties keep input order); for mittel/stabil none.
+ * "Status sehr niedrig – SGB-II-Quote: 31,2 % (Stadt 12,0 %; 2,1 SD über Mittel),
+ * Kinderarmut: 40,8 % (Stadt 16,4 %; 1,8 SD über Mittel); Dynamik negativ –
+ * Veränderung SGB-II-Quote: +2,4 Pp. (Gebietsmittel +0,3 Pp.; 1,2 SD über Mittel)";
+ * a no-break space joins a number and its unit.
+ * In German the decimal separator is a comma. Items without has_value read
+ * "SGB-II-Quote 2,1 SD über Mittel".
+ * Which indicators are named ("drive the class"): for a status class other
+ * than mittel (dynamics other than stabil) and a known SD in m, the fewest
+ * indicators whose contributions to the index (weight * oriented z / sd), the
+ * largest first, already carry the index past the limit of its class
+ * (niedrig: above t[1], sehr niedrig: above t[2], hoch: below t[0]; dynamics
+ * negativ: above u[1], positiv: below u[0]); indicators with the same
+ * contribution as the last one named are named too. Indicators pulling the
+ * other way, and scores that round to 0,0 SD, are never named. Without m (or
+ * with an unknown SD, as with percentile ranks) the at most max_items
+ * indicators that push the index furthest in the direction of the class are
+ * named. For mittel/stabil none.
  * attention_flags adds "; Segregationsrisiko (Lagequotient signifikant hoch,
  * Anteil steigend)" when QTR_ATTN_SEGREGATION is set.
- * status_items/dyn_items may be NULL when their count is 0. A class of 0
- * writes "ungültig"/"invalid". Returns 0 or QTR_ERR_NOMEM.
+ * status_items/dyn_items may be NULL when their count is 0; m may be NULL. A
+ * class of 0 writes "ungültig"/"invalid". Returns 0 or QTR_ERR_NOMEM.
  */
 int qtr_renewal_reason(int status_class, size_t nstatus, const struct qtr_reason_item *status_items,
                        int dyn_class, size_t ndyn, const struct qtr_reason_item *dyn_items,
-                       unsigned attention_flags, size_t max_items, enum qtr_lang lang,
-                       struct qtr_buf *out, struct qtr_error *err);
+                       const struct qtr_reason_method *m, unsigned attention_flags,
+                       size_t max_items, enum qtr_lang lang, struct qtr_buf *out,
+                       struct qtr_error *err);
 
 /**
  * Rank-based alternative (MSS 2007): over the valid districts, status and
@@ -237,6 +270,12 @@ struct qtr_renewal_indicator {
     double status_weight;   /* weight in the status index, 0 = not a status indicator */
     double dynamics_weight; /* weight of its change in the dynamics index, 0 = not used */
     int higher_better;      /* 1 when a high value is good */
+    const char *unit;       /* unit of the value for the reasons ("%"); NULL = none */
+    /* Denominator behind a rate (n values, may be NULL): the reasons compare a
+     * district's value with the city's own rate sum(value * denominator) /
+     * sum(denominator) over all districts with both; without it, with the
+     * mean of the valid districts. */
+    const double *denominator;
 };
 
 enum qtr_renewal_method {

@@ -23,6 +23,7 @@ enum qtr_role {
     /* shares and location quotients (pipeline.c); of = group id */
     QTR_ROLE_SHARE,            /* percent of residents */
     QTR_ROLE_SHARE_DIFF,       /* percentage points above the city's share */
+    QTR_ROLE_SHARE_CHANGE,     /* change of the share since the previous date, percentage points */
     QTR_ROLE_LQ,               /* location quotient, 1 = as the city */
     QTR_ROLE_LOCAL_INDEX,      /* local diversity, entropy, ... of all groups */
     /* spatial statistics (spatial_stage.c); of = group id */

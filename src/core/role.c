@@ -17,6 +17,7 @@ static const char *const ids[QTR_ROLE_COUNT_] = {
     [QTR_ROLE_PARENT] = "parent",
     [QTR_ROLE_SHARE] = "share",
     [QTR_ROLE_SHARE_DIFF] = "share_diff",
+    [QTR_ROLE_SHARE_CHANGE] = "share_change",
     [QTR_ROLE_LQ] = "lq",
     [QTR_ROLE_LOCAL_INDEX] = "local_index",
     [QTR_ROLE_NEIGHBOURS] = "neighbours",

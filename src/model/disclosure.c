@@ -209,6 +209,7 @@ int qtr_disclose_frame(struct qtr_frame *f, const struct qtr_config *cfg,
         /* every per-district value computed from the group's count or share */
         case QTR_ROLE_SHARE:
         case QTR_ROLE_SHARE_DIFF:
+        case QTR_ROLE_SHARE_CHANGE:
         case QTR_ROLE_LQ:
         case QTR_ROLE_LISA_I:
         case QTR_ROLE_LISA_P:

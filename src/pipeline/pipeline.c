@@ -11,6 +11,7 @@
 #include "quartier/multigroup.h"
 #include "quartier/output.h"
 #include "quartier/strutil.h"
+#include "share_change.h"
 
 void qtr_state_free(struct qtr_state *st)
 {
@@ -565,7 +566,8 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             goto out;
         if (cfg->pysal_compatible)
             pysal_density_corrected(&u, st, first);
-        if ((rc = local_columns(st, cfg, cfg->groups[g].id, tot, grp, err)))
+        if ((rc = local_columns(st, cfg, cfg->groups[g].id, tot, grp, err)) ||
+            (rc = qtr_share_change_column(st, cfg, &cfg->groups[g], err)))
             goto out;
         if (!qtr_progress(ctx, (double)(g + 1) / (double)(cfg->ngroups + 1), "indices")) {
             rc = qtr_error_set(err, QTR_ERR_USAGE, "cancelled");

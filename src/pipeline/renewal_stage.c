@@ -308,7 +308,8 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     uint8_t *outlier = calloc(n ? n : 1, 1);
     double *pop = malloc((n ? n : 1) * sizeof *pop);
     double **vals = calloc(nuse, sizeof *vals);
-    if (!ind || !prev || !outlier || !pop || !vals) {
+    double **dens = calloc(nuse, sizeof *dens);
+    if (!ind || !prev || !outlier || !pop || !vals || !dens) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -331,6 +332,20 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         ind[m].status_weight = s->status_weight;
         ind[m].dynamics_weight = s->dynamics_weight;
         ind[m].higher_better = !s->higher_worse;
+        ind[m].unit = s->unit;
+        /* the denominator behind a rate: the reasons then compare with the city's own rate */
+        char dname[160];
+        snprintf(dname, sizeof dname, "%s_denominator", s->id);
+        const struct qtr_column *dc = s->denominator ? qtr_frame_find(f, dname) : NULL;
+        if (dc && !dc->is_text) {
+            if (!(dens[m] = malloc(n * sizeof **dens))) {
+                rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            for (size_t i = 0; i < n; i++)
+                dens[m][i] = dc->kind[i] == QTR_CELL_VALUE ? dc->v[i] : NAN;
+            ind[m].denominator = dens[m];
+        }
         if (s->dynamics_weight != 0) {
             if (!st->ind_change[k]) {
                 rc = qtr_error_set(err, QTR_ERR_USAGE,
@@ -426,16 +441,24 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     struct qtr_column *c_si = c_valid ? add_col(f, "status_index", QTR_ROLE_STATUS_INDEX, 0, err) : NULL;
     struct qtr_column *c_sc = c_si ? add_col(f, "status_class", QTR_ROLE_STATUS_CLASS, 1, err) : NULL;
     struct qtr_column *c_sn = c_sc ? add_col(f, "status_code", QTR_ROLE_STATUS_CODE, 0, err) : NULL;
-    struct qtr_column *c_di = c_sn ? add_col(f, "dynamics_index", QTR_ROLE_DYNAMICS_INDEX, 0, err) : NULL;
-    struct qtr_column *c_dc = c_di ? add_col(f, "dynamics_class", QTR_ROLE_DYNAMICS_CLASS, 1, err) : NULL;
-    struct qtr_column *c_dn = c_dc ? add_col(f, "dynamics_code", QTR_ROLE_DYNAMICS_CODE, 0, err) : NULL;
-    struct qtr_column *c_g = c_dn ? add_col(f, "status_dynamics_group", QTR_ROLE_STATUS_DYNAMICS_GROUP, 1, err) : NULL;
-    /* the combined MSS class, only when there are dynamics (a second date) */
+    /* Without a second date there are no dynamics: no dynamics columns (empty in every
+     * district) and no combined group, so neither the GeoPackage nor QGIS shows them. */
     int anydyn = 0;
     for (size_t i = 0; i < n; i++)
         anydyn |= r->dynamics_class[i] != 0;
-    struct qtr_column *c_sd = c_g && anydyn ? add_col(f, "status_dynamics", QTR_ROLE_STATUS_DYNAMICS, 1, err) : NULL;
-    struct qtr_column *c_a = c_g && (c_sd || !anydyn) ? add_col(f, "attention", QTR_ROLE_ATTENTION, 0, err) : NULL;
+    struct qtr_column *c_di = NULL, *c_dc = NULL, *c_dn = NULL, *c_g = NULL, *c_sd = NULL;
+    int dyn_ok = 1;
+    if (c_sn && anydyn) {
+        c_di = add_col(f, "dynamics_index", QTR_ROLE_DYNAMICS_INDEX, 0, err);
+        c_dc = c_di ? add_col(f, "dynamics_class", QTR_ROLE_DYNAMICS_CLASS, 1, err) : NULL;
+        c_dn = c_dc ? add_col(f, "dynamics_code", QTR_ROLE_DYNAMICS_CODE, 0, err) : NULL;
+        c_g = c_dn ? add_col(f, "status_dynamics_group", QTR_ROLE_STATUS_DYNAMICS_GROUP, 1, err)
+                   : NULL;
+        /* the combined MSS class */
+        c_sd = c_g ? add_col(f, "status_dynamics", QTR_ROLE_STATUS_DYNAMICS, 1, err) : NULL;
+        dyn_ok = c_sd != NULL;
+    }
+    struct qtr_column *c_a = c_sn && dyn_ok ? add_col(f, "attention", QTR_ROLE_ATTENTION, 0, err) : NULL;
     struct qtr_column *c_r = c_a ? add_col(f, "reason", QTR_ROLE_REASON, 1, err) : NULL;
     if (!c_r) {
         rc = err->code ? err->code : QTR_ERR_NOMEM;
@@ -461,18 +484,19 @@ int qtr_pipeline_renewal(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         if (r->validity[i] != QTR_RENEWAL_VALID)
             continue;
         qtr_column_set_number(c_si, i, r->status_index[i]);
-        qtr_column_set_number(c_di, i, r->dynamics_index[i]);
+        if (c_di)
+            qtr_column_set_number(c_di, i, r->dynamics_index[i]);
         if (r->status_class[i]) {
             qtr_column_set_number(c_sn, i, r->status_class[i]);
             if (qtr_column_set_text(c_sc, i, qtr_status_class_name(r->status_class[i], lang)))
                 rc = QTR_ERR_NOMEM;
         }
-        if (r->dynamics_class[i]) {
+        if (r->dynamics_class[i] && c_dn) {
             qtr_column_set_number(c_dn, i, r->dynamics_class[i]);
             if (qtr_column_set_text(c_dc, i, qtr_dynamics_class_name(r->dynamics_class[i], lang)))
                 rc = QTR_ERR_NOMEM;
         }
-        if (r->group_label[i][0] && qtr_column_set_text(c_g, i, r->group_label[i]))
+        if (c_g && r->group_label[i][0] && qtr_column_set_text(c_g, i, r->group_label[i]))
             rc = QTR_ERR_NOMEM;
         if (rc) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -490,6 +514,10 @@ out:
     if (prev)
         for (size_t k = 0; k < nuse; k++)
             free(prev[k]);
+    if (dens)
+        for (size_t k = 0; k < nuse; k++)
+            free(dens[k]);
+    free(dens);
     free(vals);
     free(prev);
     free(ind);

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "report_internal.h"
+#include "report_lisa_text.h"
+#include "report_no_dynamics.h"
 
 int qtr_report_indicator_map(struct rs *r, size_t k)
 {
@@ -214,6 +216,8 @@ int qtr_report_renewal_maps(struct rs *r)
             .overlay_label = r->cand ? olab : NULL,
             .overlay_color = qtr_present_candidate_outline(),
         };
+        if (!anydyn)
+            qtr_report_attention_without_dynamics(r, &am, &ac, cls, n);
         rc = qtr_report_emit_map(r, "attention", &am, 1);
     }
 out:
@@ -260,7 +264,8 @@ int qtr_report_lisa_maps(struct rs *r, int *any)
             continue;
         int *cls = malloc((n ? n : 1) * sizeof *cls);
         if (!cls ||
-            (!*any && qtr_doc_heading(r->doc, 2, T(r, "Räumliche Cluster", "Spatial clusters")))) {
+            (!*any && (qtr_doc_heading(r->doc, 2, T(r, "Räumliche Cluster", "Spatial clusters")) ||
+                       qtr_report_lisa_explain(r)))) {
             free(cls);
             return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         }
@@ -282,9 +287,10 @@ int qtr_report_lisa_maps(struct rs *r, int *any)
         snprintf(stem, sizeof stem, "lisa_%s", r->cfg->groups[g].id);
         const char *ex[2] = {r->cfg->total, r->cfg->groups[g].column};
         char *src = qtr_report_source_line(r, ex, 2);
+        char sub[320];
+        qtr_report_lisa_subtitle(r, sub, sizeof sub);
         int rc = src ? qtr_report_category_map(r, stem, cls, lc.n, lc.colors, lc.labels, title,
-                                    T(r, "Lokaler Moran-Test des Anteils (Anselin 1995)",
-                                      "Local Moran test of the share (Anselin 1995)"),
+                                    sub,
                                     T(r, "Cluster", "Cluster"), NULL, src, 0, 1)
                      : qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         free(src);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "report_internal.h"
+#include "report_no_dynamics.h"
 
 int qtr_report_renewal_section(struct rs *r)
 {
@@ -49,15 +50,17 @@ int qtr_report_renewal_section(struct rs *r)
              t0, t1, t2, d0, d1);
     if ((rc = para(r, buf)))
         return rc;
+    int anydyn = 0;
+    for (size_t i = 0; i < rr->n; i++)
+        anydyn |= rr->dynamics_class[i] != 0;
+    if (!anydyn && (rc = para(r, qtr_report_no_dynamics_method(r))))
+        return rc;
     /* status x dynamics counts */
     size_t cnt[5][4] = {{0}};
     for (size_t i = 0; i < rr->n; i++)
         if (rr->validity[i] == QTR_RENEWAL_VALID && rr->status_class[i] <= 4 &&
             rr->dynamics_class[i] <= 3)
             cnt[rr->status_class[i]][rr->dynamics_class[i]]++;
-    int anydyn = 0;
-    for (size_t i = 0; i < rr->n; i++)
-        anydyn |= rr->dynamics_class[i] != 0;
     if (!anydyn) { /* one date: no dynamics columns full of zeros */
         const char *h2[2] = {T(r, "Status", "Status"), T(r, "Gebiete", "Districts")};
         const unsigned char n2[2] = {0, 1};
@@ -90,7 +93,8 @@ int qtr_report_renewal_section(struct rs *r)
     }
     if ((rc = qtr_report_renewal_maps(r)))
         return rc;
-    const char *ah[5] = {T(r, "Nr.", "No."), T(r, "Gebiet", "District"), T(r, "Gruppe", "Group"),
+    const char *ah[5] = {T(r, "Nr.", "No."), T(r, "Gebiet", "District"),
+                         anydyn ? T(r, "Gruppe", "Group") : T(r, "Status", "Status"),
                          T(r, "Statusindex", "Status index"), T(r, "Begründung", "Reason")};
     const unsigned char an[5] = {0, 0, 0, 1, 0};
     const char *ah2[6], *c2[6]; /* with the parent column (report_bezirk.c) */
@@ -116,7 +120,10 @@ int qtr_report_renewal_section(struct rs *r)
         size_t i = ord[k];
         char si[32];
         num(r, rr->status_index[i], 2, si, sizeof si);
-        const char *cells[5] = {st->frame->key[i], st->frame->name[i], rr->group_label[i], si,
+        const char *cells[5] = {st->frame->key[i], st->frame->name[i],
+                                anydyn ? rr->group_label[i]
+                                       : qtr_status_class_name(rr->status_class[i], lang),
+                                si,
                                 rr->reason ? rr->reason[i] : ""};
         qtr_report_parent_cells(r, 2, i, cells, 5, c2);
         if (qtr_doc_row(r->doc, c2))
@@ -128,6 +135,8 @@ int qtr_report_renewal_section(struct rs *r)
     if (!na && (rc = para(r, T(r, "Kein Gebiet erfüllt die Aufmerksamkeitsregel.",
                                "No district meets the attention rule."))))
         return rc;
+    if (!anydyn)
+        return QTR_OK;
     return note(r, T(r,
                      "Gruppe: Status (1 hoch bis 4 sehr niedrig) und Dynamik (+ positiv, +/- "
                      "stabil, - negativ) wie im MSS.",
@@ -150,6 +159,10 @@ int qtr_report_indicators_section(struct rs *r)
                            T(r, "Maximum", "Maximum"),
                            T(r, "ohne Wert", "no value"),
                            T(r, "Gewicht Status/Dynamik", "Weight status/dynamics")};
+    /* one date: no dynamics, so no dynamics weight (a column of zeros) */
+    int dyn = r->st->renewal_done && qtr_report_any_dynamics(&r->st->renewal);
+    if (!dyn)
+        head[6] = T(r, "Gewicht Status", "Weight status");
     const unsigned char nm[7] = {0, 0, 1, 1, 1, 1, 1};
     ADD(qtr_doc_table(r->doc,
                       T(r, "Indikatoren über die Gebiete", "Indicators across the districts"), 7,
@@ -174,7 +187,7 @@ int qtr_report_indicators_section(struct rs *r)
         snprintf(miss, sizeof miss, "%zu", n - m);
         num(r, s->status_weight, 1, a, sizeof a);
         num(r, s->dynamics_weight, 1, b, sizeof b);
-        snprintf(w, sizeof w, "%s / %s", a, b);
+        snprintf(w, sizeof w, dyn ? "%s / %s" : "%s", a, b);
         snprintf(lab, sizeof lab, "%s%s%s%s", ind_label(r, s), s->unit && *s->unit ? " (" : "",
                  s->unit && *s->unit ? s->unit : "", s->unit && *s->unit ? ")" : "");
         const char *cells[7] = {lab, field_label(r, s->field), lo, med, hi, miss, w};
@@ -453,9 +466,14 @@ int qtr_report_methods_section(struct rs *r)
     } defs[] = {
         {"dissimilarity",
          "D = ½ Σ |xᵢ/X − yᵢ/Y|: Anteil der Gruppe, der umziehen müsste (Duncan und Duncan "
-         "1955). Übliche Einteilung: unter 0,3 gering, 0,3 bis 0,6 mäßig, darüber hoch.",
+         "1955). Die oft zitierte Einteilung (unter 0,3 gering, bis 0,6 mäßig, darüber hoch; "
+         "Massey und Denton 1993) gilt für US-Großstadtregionen über Census Tracts; der "
+         "Bericht vergleicht stattdessen mit der Zufallserwartung und dem früheren Wert.",
          "D = ½ Σ |xᵢ/X − yᵢ/Y|: share of the group that would have to move (Duncan and "
-         "Duncan 1955). Usual reading: below 0.3 low, 0.3 to 0.6 moderate, above high."},
+         "Duncan 1955). The often quoted reading (below 0.3 low, up to 0.6 moderate, above "
+         "high; Massey and Denton 1993) was made for US metropolitan areas over census "
+         "tracts; the report compares with the random expectation and the earlier value "
+         "instead."},
         {"gini", "Gini-Koeffizient der Gruppenanteile über alle Paare von Gebieten (0 bis 1).",
          "Gini coefficient of the group shares over all pairs of districts (0 to 1)."},
         {"entropy",

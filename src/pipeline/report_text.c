@@ -9,6 +9,9 @@
 #include <time.h>
 
 #include "report_internal.h"
+#include "report_change_maps.h"
+#include "report_interpret.h"
+#include "report_no_dynamics.h"
 
 /* ---- text ----------------------------------------------------------------- */
 
@@ -225,26 +228,20 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
                            p);
     }
     num(r, 100 * d->value, 0, pct, sizeof pct);
-    const char *level = d->value < 0.3   ? T(r, "gering", "low")
-                        : d->value < 0.6 ? T(r, "mäßig", "moderate")
-                                         : T(r, "hoch", "high");
     if (!first) {
         qtr_buf_printf(
-            b, T(r, "; rund %s %% müssten umziehen (%s).", "; about %s%% would have to move (%s)."),
-            pct, level);
+            b, T(r, "; rund %s %% müssten umziehen.", "; about %s%% would have to move."), pct);
     } else {
         qtr_buf_printf(b,
                        T(r,
                          ". Anschaulich: rund %s %% von ihnen müssten in ein anderes Gebiet "
-                         "ziehen, damit sie überall so verteilt wären wie die übrige Bevölkerung",
+                         "ziehen, damit sie überall so verteilt wären wie die übrige Bevölkerung.",
                          ". Put simply: about %s%% of them would have to move to another district "
-                         "to be distributed like the rest of the population"),
+                         "to be distributed like the rest of the population."),
                        pct);
-        qtr_buf_printf(b,
-                       T(r, "; nach der üblichen Einteilung ist das %s.",
-                         "; by the usual convention that is %s."),
-                       level);
     }
+    if (qtr_report_d_reading(r, d, first, b))
+        return qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     const struct qtr_change_row *c = find_change(r, "dissimilarity", g->id);
     if (c && isfinite(c->difference) && r->prev_date[0]) {
         char dd[32];
@@ -401,6 +398,18 @@ int qtr_report_summary(struct rs *r)
                          "%zu of %zu assessed districts need particular attention: %zu with low "
                          "or very low status, %zu with medium status and negative dynamics."),
                        na, rr->nvalid, ns, nd);
+        if (!qtr_report_any_dynamics(rr)) {
+            b.len = 0; /* one date: no dynamics, no "0 with negative dynamics" */
+            qtr_buf_printf(&b,
+                           T(r,
+                             "Besondere Aufmerksamkeit brauchen %zu von %zu bewerteten Gebieten, "
+                             "%zu davon mit niedrigem oder sehr niedrigem Status (ein Stichtag: "
+                             "keine Dynamik).",
+                             "%zu of %zu assessed districts need particular attention, %zu of "
+                             "them with low or very low status (one reference date: no "
+                             "dynamics)."),
+                           na, rr->nvalid, ns);
+        }
         /* the three with the highest (worst) status index */
         size_t top[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
         for (size_t i = 0; i < rr->n; i++) {
@@ -616,6 +625,6 @@ int qtr_report_change_section(struct rs *r)
                 return rc;
             break;
         }
-    return QTR_OK;
+    return qtr_report_change_maps(r);
 }
 

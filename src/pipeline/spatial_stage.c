@@ -20,6 +20,7 @@
 #include "quartier/spatial.h"
 #include "quartier/strutil.h"
 #include "quartier/weights.h"
+#include "lisa_settings.h"
 
 /* Kernel bandwidths of the multiscalar profile, metres. */
 static const double profile_bandwidths[] = {250, 500, 1000, 2000, 4000};
@@ -351,10 +352,10 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         }
     struct qtr_column *tot = qtr_frame_find(f, cfg->total);
     struct qtr_lisa_options lopt = {
-        .permutations = cfg->permutations ? cfg->permutations : 999,
+        .permutations = qtr_lisa_permutations(cfg),
         .seed = ctx->seed ? ctx->seed : cfg->seed,
         .threads = ctx->threads,
-        .alpha = 0.05,
+        .alpha = QTR_LISA_ALPHA,
         .correction = QTR_MT_FDR_BH,
     };
     struct qtr_decay_options dopt;

@@ -61,6 +61,10 @@ static const struct row {
      "Anteil %s im Gebiet minus Anteil in der Gesamtstadt, in Prozentpunkten",
      "Share of %s in the district minus the city's share, percentage points", "Pp.", "pp", 1, G,
      SD, 5, QTR_PAL_PUOR},
+    {QTR_ROLE_SHARE_CHANGE, NULL, "Anteil %s, Veränderung (Pp.)", "Share %s, change (pp)",
+     "Anteil %s am aktuellen minus Anteil am vorigen Stichtag, in Prozentpunkten",
+     "Share of %s at the current minus the share at the previous date, percentage points",
+     "Pp.", "pp", 1, G, QTR_CLASS_EQUAL, 6, QTR_PAL_PUOR},
     {QTR_ROLE_LQ, NULL, "Standortquotient %s", "Location quotient %s",
      "Anteil %s im Gebiet geteilt durch den Anteil in der Stadt (1 = wie in der Stadt)",
      "Share of %s in the district divided by the city's share (1 = as in the city)", "", "", 2,
@@ -128,7 +132,8 @@ static const struct row {
      Q, 5, QTR_PAL_ORANGES},
     {QTR_ROLE_IND_CHANGE, NULL, "Veränderung %s", "Change %s",
      "Veränderung %s zwischen den beiden Stichtagen",
-     "Change of %s between the two reference dates", "", "", 2, G, Q, 5, QTR_PAL_PUOR},
+     "Change of %s between the two reference dates", "", "", 2, G, QTR_CLASS_EQUAL, 6,
+     QTR_PAL_PUOR},
     {QTR_ROLE_VALIDITY, NULL, "Gültigkeit (Monitoring)", "Validity (monitoring)",
      "Ob das Gebiet in Standardisierung und Klassen eingeht (wie MSS: ungültig unter 300 "
      "Einwohnern oder als Ausreißer)",
@@ -269,6 +274,8 @@ void qtr_present_column(enum qtr_role role, const char *name, const struct qtr_p
     out->method = r->method;
     out->classes = r->classes;
     out->palette = r->palette;
+    /* changes: classes symmetric around 0, so that the diverging palette turns at "no change" */
+    out->centred = role == QTR_ROLE_SHARE_CHANGE || role == QTR_ROLE_IND_CHANGE;
     int ind = role == QTR_ROLE_INDICATOR || role == QTR_ROLE_IND_PREVIOUS ||
               role == QTR_ROLE_IND_CHANGE;
     if (ind && owner) {
@@ -440,10 +447,13 @@ size_t qtr_present_categories(enum qtr_role role, int en, struct qtr_present_cat
                                          "niedrig-hoch", "hoch-niedrig"};
         static const char *const enl[] = {"not significant", "high-high", "low-low", "low-high",
                                           "high-low"};
-        static const char *const lde[] = {"nicht signifikant", "Hoch-Hoch", "Niedrig-Niedrig",
-                                          "Niedrig-Hoch", "Hoch-Niedrig"};
-        static const char *const len[] = {"not significant", "High-High", "Low-Low", "Low-High",
-                                          "High-Low"};
+        /* the type and, in brackets, what it means (the report explains it in full) */
+        static const char *const lde[] = {
+            "nicht signifikant", "Hoch-Hoch (Schwerpunkt)", "Niedrig-Niedrig (selten, ringsum auch)",
+            "Niedrig-Hoch (Ausnahme im Schwerpunkt)", "Hoch-Niedrig (hebt sich ab)"};
+        static const char *const len[] = {
+            "not significant", "High-High (concentration)", "Low-Low (rare, around too)",
+            "Low-High (exception in a concentration)", "High-Low (stands out)"};
         c->text = 1;
         for (int k = 0; k < 5; k++)
             cat(c, en ? enl[k] : de[k], en ? len[k] : lde[k], qtr_palette_lisa(k));
@@ -603,6 +613,89 @@ static int significance(const struct qtr_present *p, const double *v, size_t n, 
     return QTR_OK;
 }
 
+/* The step of centred classes: the smallest 1, 2, 2.5 or 5 x 10^e with steps * step >= m,
+ * and not below one unit of the last shown decimal. */
+static double centred_step(double m, size_t steps, int decimals)
+{
+    static const double nice[] = {1, 2, 2.5, 5, 10};
+    double raw = m / (double)steps, unit = pow(10.0, -decimals);
+    if (!(raw > unit))
+        return unit;
+    double e = pow(10.0, floor(log10(raw)));
+    for (size_t j = 0; j < sizeof nice / sizeof nice[0]; j++)
+        if (nice[j] * e >= raw * (1 - 1e-12))
+            return nice[j] * e;
+    return 10 * e;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Changes: k (even) classes symmetric around 0, so that decreases take the one side of the
+ * diverging palette and increases the other. The inner limits are equal steps of 1, 2, 2.5
+ * or 5 x 10^e, k/2 - 1 steps covering the 95th percentile of |change| (the lower order
+ * statistic at 0.95 (m - 1)), so that a single extreme district (a reception centre that
+ * opened) does not push all others into the middle classes; the outer classes are open
+ * ("bis -x", "über x") and reach to the largest change. A limit belongs to the class below
+ * it (0 is in the class below 0), as in QGIS. */
+static int centred(const struct qtr_present *p, const double *v, size_t n, int en,
+                   struct qtr_present_classes *c)
+{
+    size_t k = p->classes >= 4 ? p->classes & ~(size_t)1 : 6, half = k / 2, m = 0;
+    double *a = malloc((n ? n : 1) * sizeof *a);
+    if (!a)
+        return QTR_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            a[m++] = fabs(v[i]);
+    if (!m) {
+        free(a);
+        return QTR_ERR_DOMAIN;
+    }
+    qsort(a, m, sizeof *a, cmp_double);
+    double q = a[(size_t)floor(0.95 * (double)(m - 1))], top = a[m - 1];
+    free(a);
+    double step = centred_step(q, half - 1, p->decimals);
+    if (alloc_classes(c, k, n) || qtr_palette_colors(p->palette, k, c->colors, NULL))
+        return QTR_ERR_NOMEM;
+    for (size_t j = 1; j < k; j++)
+        c->limits[j] = ((double)j - (double)half) * step;
+    double outer = fmax(top, (double)half * step);
+    c->limits[0] = -outer;
+    c->limits[k] = outer;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i])) {
+            c->cls[i] = -1;
+            continue;
+        }
+        size_t j = 0;
+        while (j + 1 < k && v[i] > c->limits[j + 1])
+            j++;
+        c->cls[i] = (int)j;
+    }
+    char x[48], buf[128];
+    const char *u = p->unit[0] ? p->unit : NULL;
+    for (size_t j = 0; j < k; j++) {
+        int rc;
+        if (j == 0 || j + 1 == k) {
+            qtr_fmt_num(en, c->limits[j == 0 ? 1 : j], p->decimals, x, sizeof x);
+            snprintf(buf, sizeof buf, "%s %s%s%s",
+                     j == 0 ? (en ? "up to" : "bis") : (en ? "above" : "über"), x, u ? " " : "",
+                     u ? u : "");
+            rc = (c->labels[j] = qtr_strdup(buf)) ? QTR_OK : QTR_ERR_NOMEM;
+        } else {
+            rc = range_label(en, c->limits[j], c->limits[j + 1], p->decimals, p->unit,
+                             &c->labels[j]);
+        }
+        if (rc)
+            return rc;
+    }
+    return QTR_OK;
+}
+
 int qtr_present_classify(const struct qtr_present *p, const double *v, size_t n, int en,
                          struct qtr_present_classes *out, struct qtr_error *err)
 {
@@ -619,6 +712,14 @@ int qtr_present_classify(const struct qtr_present *p, const double *v, size_t n,
     }
     if (p->show != QTR_SHOW_GRADUATED)
         return qtr_error_set(err, QTR_ERR_DOMAIN, "'%s' is not classified", p->alias);
+    if (p->centred) {
+        rc = centred(p, v, n, en, out);
+        if (rc)
+            qtr_present_classes_release(out);
+        if (rc == QTR_ERR_NOMEM)
+            return qtr_error_set(err, rc, "out of memory");
+        return rc == QTR_ERR_DOMAIN ? qtr_error_set(err, rc, "no value to classify") : rc;
+    }
     struct qtr_classes c = {0};
     if ((rc = qtr_classify(v, n, p->method, p->classes ? p->classes : 5, 1.0, &c, err)))
         return rc;

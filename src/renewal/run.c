@@ -84,6 +84,63 @@ static int check_config(size_t nind, const struct qtr_renewal_indicator *ind,
     return QTR_OK;
 }
 
+/* SD over the valid districts of sum_k w_k * oriented z_k, as the composite
+ * standardises it (population SD; weighted by residents with z_weighted). The
+ * index is this sum divided by the SD, so w_k * z_k / sd is indicator k's part. */
+static double sum_sd(size_t n, size_t nk, double *const *z, const double *w, const uint8_t *hb,
+                     const uint8_t *valid, const double *pop, enum qtr_std_method method)
+{
+    if (method == QTR_STD_PERCENTILE || nk == 0)
+        return NAN;
+    double sw = 0, sx = 0, sq = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        double mean = sw > 0 ? sx / sw : 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!valid[i])
+                continue;
+            double wt = method == QTR_STD_Z_WEIGHTED ? (pop ? pop[i] : NAN) : 1.0;
+            double s = 0;
+            for (size_t k = 0; k < nk; k++)
+                s += w[k] * (hb[k] ? -z[k][i] : z[k][i]);
+            if (pass == 0) {
+                sw += wt;
+                sx += wt * s;
+            } else {
+                sq += wt * (s - mean) * (s - mean);
+            }
+        }
+    }
+    return sw > 0 ? sqrt(sq / sw) : NAN;
+}
+
+/* The value to compare a district with: the city's own rate (weighted by the
+ * denominator, over all districts with both) or the mean of the valid districts. */
+static double reference_value(size_t n, const double *v, const double *den, const uint8_t *valid,
+                              int *is_city)
+{
+    double a = 0, b = 0;
+    *is_city = 0;
+    if (den) {
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(v[i]) && isfinite(den[i]) && den[i] > 0) {
+                a += v[i] * den[i];
+                b += den[i];
+            }
+        if (b > 0) {
+            *is_city = 1;
+            return a / b;
+        }
+        a = 0;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (valid[i] && isfinite(v[i])) {
+            a += v[i];
+            m++;
+        }
+    return m ? a / (double)m : NAN;
+}
+
 /* Why an invalid district has no index, in words. */
 static int invalid_reason(int validity, const struct qtr_renewal_config *cfg, struct qtr_buf *b)
 {
@@ -112,6 +169,7 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
     double *sw = NULL, *dw = NULL, **chg = NULL, **zs = NULL, **zd = NULL;
     uint8_t *shb = NULL, *dhb = NULL, *valid = NULL;
     struct qtr_reason_item *sitems = NULL, *ditems = NULL;
+    const double **sden = NULL;
     char **dlabels = NULL;
     struct qtr_buf buf = {0};
     const int en = cfg->lang == QTR_LANG_EN;
@@ -136,6 +194,7 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
     sw = calloc(ns, sizeof *sw);
     shb = calloc(ns, 1);
     sitems = calloc(ns, sizeof *sitems);
+    sden = calloc(ns, sizeof *sden);
     zs = calloc(ns, sizeof *zs);
     dw = calloc(nd + 1, sizeof *dw);
     dhb = calloc(nd + 1, 1);
@@ -147,7 +206,7 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
     if (!res->validity || !res->status_index || !res->dynamics_index || !res->status_class ||
         !res->dynamics_class || !res->group || !res->group_label || !res->attention ||
         !res->reason || !sv || !all || !sw || !shb || !sitems || !zs || !dw || !dhb || !ditems ||
-        !chg || !zd || !dlabels || !valid)
+        !chg || !zd || !dlabels || !valid || !sden)
         goto nomem;
     if (cfg->method == QTR_RENEWAL_RANK && !(res->rank_score = calloc(nn, sizeof *res->rank_score)))
         goto nomem;
@@ -159,7 +218,9 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
             sv[js] = ind[k].value;
             sw[js] = ind[k].status_weight;
             shb[js] = ind[k].higher_better != 0;
-            sitems[js] = (struct qtr_reason_item){ind[k].label, NAN, sw[js], shb[js]};
+            sitems[js] = (struct qtr_reason_item){ind[k].label, NAN, sw[js], shb[js], 1, NAN,
+                                                  NAN, 0, ind[k].unit, 0};
+            sden[js] = ind[k].denominator;
             if (!(zs[js] = malloc(nn * sizeof **zs)))
                 goto nomem;
             all[js] = sv[js];
@@ -178,7 +239,8 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
                                     chg[jd], err);
             if (rc)
                 goto out;
-            ditems[jd] = (struct qtr_reason_item){dlabels[jd], NAN, dw[jd], dhb[jd]};
+            ditems[jd] = (struct qtr_reason_item){dlabels[jd], NAN, dw[jd], dhb[jd], 1, NAN,
+                                                  NAN, 0, ind[k].unit, 1};
             all[ns + jd] = chg[jd];
             jd++;
         }
@@ -220,6 +282,18 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
             goto out;
     }
 
+    /* what the reasons compare with, and each indicator's part in its index */
+    for (size_t k = 0; k < ns; k++)
+        sitems[k].reference = reference_value(n, sv[k], sden[k], valid, &sitems[k].reference_city);
+    for (size_t k = 0; k < nd; k++)
+        ditems[k].reference = reference_value(n, chg[k], NULL, valid, &ditems[k].reference_city);
+    struct qtr_reason_method rm = {
+        .status_sd = sum_sd(n, ns, zs, sw, shb, valid, population, cfg->standardise),
+        .dynamics_sd = sum_sd(n, nd, zd, dw, dhb, valid, population, cfg->standardise),
+    };
+    memcpy(rm.status_thresholds, cfg->status_thresholds, sizeof rm.status_thresholds);
+    memcpy(rm.dynamics_thresholds, cfg->dynamics_thresholds, sizeof rm.dynamics_thresholds);
+
     if (cfg->method == QTR_RENEWAL_RANK) {
         uint8_t *flag = calloc(nn, 1);
         if (!flag)
@@ -246,10 +320,14 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
         else if (valid[i] && lq_high && share_change)
             res->attention[i] |=
                 qtr_renewal_attention(cs, cd, lq_high[i], share_change[i]) & QTR_ATTN_SEGREGATION;
-        for (size_t k = 0; k < ns; k++)
+        for (size_t k = 0; k < ns; k++) {
             sitems[k].z = zs[k][i];
-        for (size_t k = 0; k < nd; k++)
+            sitems[k].value = sv[k][i];
+        }
+        for (size_t k = 0; k < nd; k++) {
             ditems[k].z = zd[k][i];
+            ditems[k].value = chg[k][i];
+        }
         qtr_buf_release(&buf);
         if (!valid[i]) {
             rc = invalid_reason(res->validity[i], cfg, &buf)
@@ -261,7 +339,7 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
                 goto nomem;
             continue;
         }
-        rc = qtr_renewal_reason(cs, ns, sitems, cd, nd, ditems, res->attention[i],
+        rc = qtr_renewal_reason(cs, ns, sitems, cd, nd, ditems, &rm, res->attention[i],
                                 cfg->max_reason_items, cfg->lang, &buf, err);
         if (rc)
             goto out;
@@ -289,6 +367,7 @@ out:
     free(sw);
     free(shb);
     free(sitems);
+    free(sden);
     free(zs);
     free(dw);
     free(dhb);

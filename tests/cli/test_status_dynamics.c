@@ -37,9 +37,33 @@ static void test_musterstadt(void **state)
     assert_non_null(html);
     assert_non_null(strstr(html, "Soziale Ungleichheit: Status und Dynamik"));
     assert_null(strstr(html, "Ohne zweiten Stichtag gibt es keine Dynamik"));
+    /* issue 10: change maps with two dates, the LISA settings and cluster types in words */
+    assert_non_null(strstr(html, "Veränderung in den Gebieten"));
+    assert_non_null(strstr(html, "Was die Clustertypen bedeuten"));
+    assert_non_null(strstr(html, "Queen-Nachbarn"));
+    assert_null(strstr(html, "nach der üblichen Einteilung"));
+    /* reasons: the real value and the city's own rate first */
+    assert_non_null(strstr(html, "Kinder: 55,7\u00a0% (Stadt 16,3\u00a0%; 5,4 SD über Mittel)"));
     free(html);
+    static const char *const chg[] = {"change_share_mh", "change_arbeitslosenquote"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/maps/%s.png", tmp, chg[k]);
+        assert_true(qtr_file_exists(path));
+    }
 
     GDALDatasetH ds = open_out(tmp, "quartier.gpkg");
+    /* the change of a share: current share minus 100 * previous count / previous total */
+    assert_int_equal(
+        sql_long(ds, "SELECT count(*) FROM districts WHERE mh_share_change IS NOT NULL AND "
+                     "abs(mh_share_change - (mh_share - 100.0 * \"Einwohner mit "
+                     "Migrationshintergrund_2020\" / \"Einwohner insgesamt_2020\")) > 1e-9"),
+        0);
+    assert_true(sql_long(ds, "SELECT count(mh_share_change) FROM districts") > 100);
+    /* the city's rate in the reasons: sum(value x denominator) / sum(denominator) = 16,3 */
+    assert_int_equal(sql_long(ds, "SELECT CAST(round(10 * sum(kinderarmut * "
+                                  "kinderarmut_denominator) / sum(kinderarmut_denominator)) "
+                                  "AS INTEGER) FROM districts WHERE kinderarmut IS NOT NULL"),
+                     163);
     /* every district: "<status> / <dynamics>" when both classes exist, else not rated */
     assert_int_equal(
         sql_long(ds, "SELECT count(*) FROM districts WHERE status_dynamics IS NULL OR "
@@ -125,12 +149,24 @@ static void test_one_date(void **state)
     assert_non_null(html);
     assert_non_null(strstr(html, "Ohne zweiten Stichtag gibt es keine Dynamik"));
     assert_null(strstr(html, "Gebiete nach Status und Dynamik"));
+    /* issue 10: no "0 with negative dynamics", no dynamics weights, no change maps */
+    assert_null(strstr(html, "0 mit mittlerem Status und negativer Dynamik"));
+    assert_non_null(strstr(html, "ein Stichtag: keine Dynamik"));
+    assert_null(strstr(html, "Gewicht Status/Dynamik"));
+    assert_null(strstr(html, "Veränderung in den Gebieten"));
     free(html);
+    snprintf(path, sizeof path, "%s/out/maps/change_arbeitslosenquote.png", tmp);
+    assert_false(qtr_file_exists(path));
     char odir[4096];
     snprintf(odir, sizeof odir, "%s/out", tmp);
     GDALDatasetH ds = open_out(odir, "quartier.gpkg");
     assert_int_equal(sql_long(ds, "SELECT count(*) FROM pragma_table_info('districts') WHERE "
                                   "name = 'status_dynamics'"),
+                     0);
+    /* no dynamics columns (empty in every district) and no change of shares */
+    assert_int_equal(sql_long(ds, "SELECT count(*) FROM pragma_table_info('districts') WHERE "
+                                  "name LIKE 'dynamics%' OR name = 'status_dynamics_group' OR "
+                                  "name LIKE '%share_change'"),
                      0);
     char *v = sql_text(ds, "SELECT styleName FROM layer_styles WHERE f_table_name = "
                            "'districts' AND useAsDefault");

@@ -327,7 +327,7 @@ static void test_mss2021(void **state)
                              "Arbeitslosigkeit", "Transferbezug", "Kinderarmut"};
     struct qtr_renewal_indicator ri[6];
     for (int k = 0; k < 6; k++)
-        ri[k] = (struct qtr_renewal_indicator){labels[k], val[k], zero, k < 3, k >= 3, 0};
+        ri[k] = (struct qtr_renewal_indicator){labels[k], val[k], zero, k < 3, k >= 3, 0, NULL, NULL};
     struct qtr_renewal_config cfg;
     qtr_renewal_config_init(&cfg);
     struct qtr_renewal_result rr;

@@ -159,6 +159,59 @@ static void test_fields_and_values(void **state)
     assert_string_equal(qtr_present_index_label("unknown_index", 1), "unknown_index");
 }
 
+/* Change maps: classes symmetric around 0 in the diverging palette (issue 10 §3).
+ * 19 changes within +-4 and one extreme district (+70): |v| sorted, the 95th percentile is
+ * the order statistic floor(0.95 * 19) = 18 (0-based) = 4; two steps a side cover it -> 2
+ * (the next of 1, 2, 2.5, 5 x 10^e); inner limits -4, -2, 0, 2, 4; the outer classes are
+ * open and reach to +-70. A limit belongs to the class below it. */
+static void test_change_centred(void **state)
+{
+    (void)state;
+    struct qtr_present p;
+    struct qtr_present_owner o = {.id = "mh", .label = "Migranten"};
+    qtr_present_column(QTR_ROLE_SHARE_CHANGE, "mh_share_change", &o, 0, &p);
+    assert_int_equal(p.show, QTR_SHOW_GRADUATED);
+    assert_true(p.centred);
+    assert_string_equal(p.alias, "Anteil Migranten, Veränderung (Pp.)");
+    const double v[] = {-4,  -3.5, -3,  -2.5, -2, -1.5, -1,  -0.5, 0,    0.5,  1,
+                        1.5, 2,    2.5, 3,    3.5, 3.9, 4,   -3.8, 70,   NAN};
+    const int want[] = {0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 1, 5, -1};
+    struct qtr_present_classes c;
+    struct qtr_error e = {0};
+    assert_int_equal(qtr_present_classify(&p, v, 21, 0, &c, &e), QTR_OK);
+    assert_int_equal(c.k, 6);
+    const double lim[] = {-70, -4, -2, 0, 2, 4, 70};
+    for (size_t j = 0; j < 7; j++)
+        assert_true(fabs(c.limits[j] - lim[j]) < 1e-12);
+    for (size_t i = 0; i < 21; i++)
+        assert_int_equal(c.cls[i], want[i]);
+    assert_string_equal(c.labels[0], "bis -4,0 Pp.");
+    assert_string_equal(c.labels[2], "-2,0 – 0,0 Pp.");
+    assert_string_equal(c.labels[3], "0,0 – 2,0 Pp.");
+    assert_string_equal(c.labels[5], "über 4,0 Pp.");
+    /* PuOr: decreases orange (red above blue), increases purple (blue above green) */
+    assert_true(c.colors[0].r > c.colors[0].b);
+    assert_true(c.colors[5].b > c.colors[5].g);
+    qtr_present_classes_release(&c);
+    /* an indicator's change of a percentage: percentage points, centred too. |v| sorted
+     * {0.2, 0.3, 0.9}: floor(0.95 * 2) = 1 -> 0.3, half of it 0.15 -> step 0.2; the largest
+     * change 0.9 is beyond 3 steps, so the outer limits are +-0.9 */
+    struct qtr_present_owner oi = {.id = "alq", .label = "Arbeitslosenquote", .unit = "%"};
+    qtr_present_column(QTR_ROLE_IND_CHANGE, "alq_change", &oi, 1, &p);
+    assert_true(p.centred);
+    assert_string_equal(p.unit, "pp");
+    const double w[] = {-0.3, 0.2, 0.9};
+    assert_int_equal(qtr_present_classify(&p, w, 3, 1, &c, &e), QTR_OK);
+    const double wl[] = {-0.9, -0.4, -0.2, 0, 0.2, 0.4, 0.9};
+    for (size_t j = 0; j < 7; j++)
+        assert_true(fabs(c.limits[j] - wl[j]) < 1e-12);
+    assert_int_equal(c.cls[0], 1);
+    assert_int_equal(c.cls[1], 3);
+    assert_int_equal(c.cls[2], 5);
+    assert_string_equal(c.labels[5], "above 0.40 pp");
+    qtr_present_classes_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_never_one_class),
         cmocka_unit_test(test_codes_categorized),
         cmocka_unit_test(test_fields_and_values),
+        cmocka_unit_test(test_change_centred),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
