@@ -405,6 +405,11 @@ int cmd_indices(int argc, char **argv)
         if (ex == EXIT_OK && count < 2)
             ex = cli_usage_error("indices", "--groups needs at least two groups, e.g. A,B,C");
     }
+    /* What `quartier indices` does not print is not computed: the local statistics (LISA, Gi*,
+     * location quotients and their cluster areas) and the multiscalar profile belong to
+     * `quartier run`'s outputs. */
+    if (ex == EXIT_OK)
+        ex = add_names(&cfg.index_skip, &cfg.nindex_skip, "lisa,multiscalar_profile", "--skip");
     if (ex != EXIT_OK) {
         qtr_config_release(&cfg);
         return ex;
