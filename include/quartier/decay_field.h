@@ -36,6 +36,7 @@
 #include "quartier/error.h"
 #include "quartier/indices.h"
 #include "quartier/spatial.h"
+#include "quartier/weights.h"
 
 struct qtr_decay_field;
 
@@ -79,6 +80,35 @@ const char *qtr_decay_field_method(const struct qtr_decay_field *f, double *latt
  */
 double qtr_decay_field_bytes(size_t n, double width_m, double height_m, double cell_m,
                              double cutoff_m);
+
+/* ---- kernel lags: sums through a fixed-bandwidth kernel, no stored weights ------------- */
+
+/**
+ * out[k][i] = Σ_j w_ij v[k][j] for the nv vectors v[k] (n values each) with the kernel weights
+ * w_ij = K(d_ij / h) for d_ij <= h (j ≠ i) and w_ii = 1, rounded half to even when
+ * `round_half_even`: bit for bit what qtr_weights_kernel(x, y, n, fn, h, 0, 0,
+ * QTR_KERNEL_SELF_ONE) followed by qtr_spatial_lag_counts on each vector gives (same
+ * distances, same weights, summed in the same column order), without storing the weights: the
+ * districts within h are found through a grid of cells of the bandwidth's size, one row at a
+ * time (O(n) memory plus one row per thread, O(n k log k) time for k districts within h; rows
+ * in parallel, the result does not depend on the thread count). QTR_ERR_USAGE for a bandwidth
+ * that is not > 0, QTR_ERR_DATA for a centroid that is not finite, QTR_ERR_DOMAIN for a count
+ * that is not, QTR_ERR_NOMEM. out[k] must not alias any v.
+ */
+int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_fn fn,
+                   double bandwidth, size_t nv, const double *const *v, int round_half_even,
+                   double *const *out, struct qtr_error *err);
+
+/**
+ * The multiscalar profile (qtr_multiscalar_profile) of `nidx` indices at once with the
+ * triangular kernel, w_ii = 1, on the centroids u->cx, u->cy: one qtr_kernel_lag of the group
+ * and the total per bandwidth, shared by all indices. values[k * nb + b] and
+ * status[k * nb + b] for index k and bandwidth b; same values as qtr_multiscalar_profile with
+ * qtr_weights_kernel as its builder, in O(n) memory.
+ */
+int qtr_multiscalar_profile_kernel(const struct qtr_units *u, const double *bandwidths,
+                                   size_t nb, const qtr_aspatial_index *index, size_t nidx,
+                                   double *values, int *status, struct qtr_error *err);
 
 /* ---- the family from one field --------------------------------------------------- */
 

@@ -209,7 +209,16 @@ enum {
     QTR_INDEX_NEEDS_AREA = 1u << 0,
     QTR_INDEX_NEEDS_CENTROIDS = 1u << 1,
     QTR_INDEX_NEEDS_RADIUS = 1u << 2,
-    QTR_INDEX_SIMULATED = 1u << 3 /* uses the RNG: iterations and seed */
+    QTR_INDEX_SIMULATED = 1u << 3, /* uses the RNG: iterations and seed */
+    QTR_INDEX_NO_INFERENCE = 1u << 4 /* no p-value or interval (too costly per draw) */
+};
+
+/** How an index defined by simulation runs with the battery's draws, seed and threads. */
+enum qtr_index_sim {
+    QTR_INDEX_SIM_NONE = 0,       /* fn as it is */
+    QTR_INDEX_SIM_MODIFIED_D,     /* Carrington & Troske modified D */
+    QTR_INDEX_SIM_MODIFIED_GINI,  /* Carrington & Troske modified Gini */
+    QTR_INDEX_SIM_BIAS_CORRECTED  /* Allen et al. bias-corrected D */
 };
 
 struct qtr_index_def {
@@ -217,6 +226,7 @@ struct qtr_index_def {
     qtr_index_fn fn;    /* default parameters (see QTR_SIM_DEFAULT_*) */
     unsigned flags;     /* QTR_INDEX_* */
     const char *source; /* short citation */
+    enum qtr_index_sim sim; /* QTR_INDEX_SIM_NONE unless QTR_INDEX_SIMULATED */
 };
 
 /** The single-group indices in output order; *n receives the count. Static storage. */

@@ -91,7 +91,10 @@ int qtr_mutual_information(const struct qtr_units *u, double *out, struct qtr_er
  * composition from the city's; the index is the population-weighted mean of
  * the coefficients. Needs u->cx, u->cy (metres). O(n² log n) time, O(n) memory.
  * Neighbourhoods with no population yet are skipped (PySAL: NaN, dropped).
+ * Above QTR_GLOBAL_DISTORTION_MAX_N districts it is not computed (QTR_ERR_DOMAIN with that
+ * reason): 20,000 districts take about a minute, 100,000 would take hours.
  */
+#define QTR_GLOBAL_DISTORTION_MAX_N 20000
 int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_error *err);
 
 /**

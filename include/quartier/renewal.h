@@ -62,6 +62,14 @@ int qtr_renewal_mask(size_t n, const double *population, double min_population,
                      uint8_t *reason_out, size_t *nvalid_out, struct qtr_error *err);
 
 /**
+ * Mean ranks (1-based; ties share their mean rank, as scipy's rankdata 'average') of the
+ * x[i] with valid[i] = 1 (valid NULL = all) into out; out[i] = NaN for the others. Returns
+ * the number of valid values, or (size_t)-1 when out of memory. The one rank function of the
+ * renewal code (percentile standardisation, the MSS 2007 ranking).
+ */
+size_t qtr_mean_ranks(size_t n, const double *x, const uint8_t *valid, double *out);
+
+/**
  * Standardise x over the districts with valid[i] = 1 (valid NULL = all).
  * weight (residents) is required for QTR_STD_Z_WEIGHTED and ignored otherwise.
  * out[i] is NaN where valid[i] = 0. Mean and SD use compensated sums.

@@ -105,6 +105,9 @@ enum qtr_kernel_fn {
     QTR_KERNEL_GAUSSIAN    /* (2 pi)^(-1/2) exp(-z^2 / 2), truncated at z = 1 as in PySAL */
 };
 
+/** K(z) of the kernel functions above, for 0 <= z <= 1 (NAN for an unknown fn). */
+double qtr_kernel_value(enum qtr_kernel_fn fn, double z);
+
 /** What the diagonal of a kernel matrix holds. */
 enum qtr_kernel_self {
     QTR_KERNEL_SELF_NONE,   /* no diagonal entry */

@@ -19,7 +19,9 @@ static const char help[] =
     "\n"
     "Segregation indices without an analysis file. BOUNDARIES is any OGR source\n"
     "(Shapefile, GeoPackage, GeoJSON, PG:...). STATS is a CSV/XLSX/ODS table joined by key;\n"
-    "without it the boundary layer's own attributes are the statistics.\n"
+    "without it the boundary layer's own attributes are the statistics. Per-district\n"
+    "results (LISA, Gi*, location quotients) and the multiscalar profile are outputs of\n"
+    "'quartier run' and are not computed here.\n"
     "\n"
     "options:\n"
     "  --key COL            key column of the boundaries\n"
@@ -405,6 +407,11 @@ int cmd_indices(int argc, char **argv)
         if (ex == EXIT_OK && count < 2)
             ex = cli_usage_error("indices", "--groups needs at least two groups, e.g. A,B,C");
     }
+    /* What `quartier indices` does not print is not computed: the local statistics (LISA, Gi*,
+     * location quotients and their cluster areas) and the multiscalar profile belong to
+     * `quartier run`'s outputs. */
+    if (ex == EXIT_OK)
+        ex = add_names(&cfg.index_skip, &cfg.nindex_skip, "lisa,multiscalar_profile", "--skip");
     if (ex != EXIT_OK) {
         qtr_config_release(&cfg);
         return ex;

@@ -425,7 +425,7 @@ out:
 }
 
 /* Kernel value at z = d / h in [0, 1] (Anselin and Rey 2010, table 5.4; PySAL Kernel). */
-static double kernel_value(enum qtr_kernel_fn fn, double z)
+double qtr_kernel_value(enum qtr_kernel_fn fn, double z)
 {
     switch (fn) {
     case QTR_KERNEL_TRIANGULAR:
@@ -530,9 +530,9 @@ int qtr_weights_kernel(const double *x, const double *y, size_t n, enum qtr_kern
         for (size_t e = 0; e < res.len; e++) {
             double w;
             if (res.v[e] == i && self != QTR_KERNEL_SELF_NONE)
-                w = self == QTR_KERNEL_SELF_ONE ? 1.0 : kernel_value(fn, 0.0);
+                w = self == QTR_KERNEL_SELF_ONE ? 1.0 : qtr_kernel_value(fn, 0.0);
             else
-                w = kernel_value(fn, res.d[e] / bw[i]);
+                w = qtr_kernel_value(fn, res.d[e] / bw[i]);
             if (!(w > 0))
                 continue;
             if (rb_push(&b, res.v[e], w))

@@ -20,8 +20,7 @@
  */
 static int wants_inference(const struct qtr_index_def *d)
 {
-    return d->fn && !(d->flags & QTR_INDEX_SIMULATED) &&
-           strcmp(d->name, "density_corrected_dissimilarity") != 0;
+    return d->fn && !(d->flags & (QTR_INDEX_SIMULATED | QTR_INDEX_NO_INFERENCE));
 }
 
 /*

@@ -389,6 +389,12 @@ int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_err
     if (u && (!u->cx || !u->cy))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "global_distortion needs district centroids (none given)");
+    if (u && u->n > QTR_GLOBAL_DISTORTION_MAX_N)
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "global_distortion: not computed above %d districts (%zu here): it "
+                             "orders all districts by distance from each one, time growing with "
+                             "the square of their number",
+                             QTR_GLOBAL_DISTORTION_MAX_N, u->n);
     struct marg m;
     int rc = marg_init(u, 2, "global_distortion", &m, err);
     if (rc)

@@ -10,35 +10,38 @@
 #include "single_internal.h"
 
 static const struct qtr_index_def defs[] = {
-    {"dissimilarity", qtr_dissimilarity, 0, "Duncan & Duncan 1955"},
-    {"gini", qtr_gini, 0, "James & Taeuber 1985"},
-    {"entropy", qtr_entropy, 0, "Theil & Finizza 1971"},
-    {"atkinson_b01", qtr_atkinson_b01, 0, "Atkinson 1970, b = 0.1"},
-    {"atkinson_b05", qtr_atkinson_b05, 0, "Atkinson 1970, b = 0.5"},
-    {"atkinson_b09", qtr_atkinson_b09, 0, "Atkinson 1970, b = 0.9"},
-    {"min_max", qtr_min_max, 0, "O'Sullivan & Wong 2007"},
-    {"concentration_profile", qtr_concentration_profile, 0, "Hong & Sadahiro 2014, m = 1000"},
+    {"dissimilarity", qtr_dissimilarity, 0, "Duncan & Duncan 1955", QTR_INDEX_SIM_NONE},
+    {"gini", qtr_gini, 0, "James & Taeuber 1985", QTR_INDEX_SIM_NONE},
+    {"entropy", qtr_entropy, 0, "Theil & Finizza 1971", QTR_INDEX_SIM_NONE},
+    {"atkinson_b01", qtr_atkinson_b01, 0, "Atkinson 1970, b = 0.1", QTR_INDEX_SIM_NONE},
+    {"atkinson_b05", qtr_atkinson_b05, 0, "Atkinson 1970, b = 0.5", QTR_INDEX_SIM_NONE},
+    {"atkinson_b09", qtr_atkinson_b09, 0, "Atkinson 1970, b = 0.9", QTR_INDEX_SIM_NONE},
+    {"min_max", qtr_min_max, 0, "O'Sullivan & Wong 2007", QTR_INDEX_SIM_NONE},
+    {"concentration_profile", qtr_concentration_profile, 0, "Hong & Sadahiro 2014, m = 1000",
+     QTR_INDEX_SIM_NONE},
     {"modified_dissimilarity", qtr_modified_dissimilarity, QTR_INDEX_SIMULATED,
-     "Carrington & Troske 1997"},
-    {"modified_gini", qtr_modified_gini, QTR_INDEX_SIMULATED, "Carrington & Troske 1997"},
+     "Carrington & Troske 1997", QTR_INDEX_SIM_MODIFIED_D},
+    {"modified_gini", qtr_modified_gini, QTR_INDEX_SIMULATED, "Carrington & Troske 1997",
+     QTR_INDEX_SIM_MODIFIED_GINI},
     {"bias_corrected_dissimilarity", qtr_bias_corrected_dissimilarity, QTR_INDEX_SIMULATED,
-     "Allen et al. 2015"},
-    {"density_corrected_dissimilarity", qtr_density_corrected_dissimilarity, 0,
-     "Allen et al. 2015"},
-    {"isolation", qtr_isolation, 0, "Bell 1954"},
-    {"exposure", qtr_exposure, 0, "Bell 1954; Massey & Denton 1988"},
-    {"correlation_ratio", qtr_correlation_ratio, 0, "Bell 1954; White 1986"},
-    {"delta", qtr_delta, QTR_INDEX_NEEDS_AREA, "Hoover 1941"},
+     "Allen et al. 2015", QTR_INDEX_SIM_BIAS_CORRECTED},
+    {"density_corrected_dissimilarity", qtr_density_corrected_dissimilarity, QTR_INDEX_NO_INFERENCE,
+     "Allen et al. 2015", QTR_INDEX_SIM_NONE},
+    {"isolation", qtr_isolation, 0, "Bell 1954", QTR_INDEX_SIM_NONE},
+    {"exposure", qtr_exposure, 0, "Bell 1954; Massey & Denton 1988", QTR_INDEX_SIM_NONE},
+    {"correlation_ratio", qtr_correlation_ratio, 0, "Bell 1954; White 1986", QTR_INDEX_SIM_NONE},
+    {"delta", qtr_delta, QTR_INDEX_NEEDS_AREA, "Hoover 1941", QTR_INDEX_SIM_NONE},
     {"absolute_concentration", qtr_absolute_concentration, QTR_INDEX_NEEDS_AREA,
-     "Massey & Denton 1988"},
+     "Massey & Denton 1988", QTR_INDEX_SIM_NONE},
     {"relative_concentration", qtr_relative_concentration, QTR_INDEX_NEEDS_AREA,
-     "Massey & Denton 1988"},
+     "Massey & Denton 1988", QTR_INDEX_SIM_NONE},
     {"absolute_centralization", qtr_absolute_centralization,
-     QTR_INDEX_NEEDS_AREA | QTR_INDEX_NEEDS_CENTROIDS, "Massey & Denton 1988"},
+     QTR_INDEX_NEEDS_AREA | QTR_INDEX_NEEDS_CENTROIDS, "Massey & Denton 1988", QTR_INDEX_SIM_NONE},
     {"relative_centralization", qtr_relative_centralization, QTR_INDEX_NEEDS_CENTROIDS,
-     "Massey & Denton 1988"},
+     "Massey & Denton 1988", QTR_INDEX_SIM_NONE},
     {"proportion_central", qtr_proportion_central,
-     QTR_INDEX_NEEDS_CENTROIDS | QTR_INDEX_NEEDS_RADIUS, "Massey & Denton 1988"},
+     QTR_INDEX_NEEDS_CENTROIDS | QTR_INDEX_NEEDS_RADIUS, "Massey & Denton 1988",
+     QTR_INDEX_SIM_NONE},
 };
 
 const struct qtr_index_def *qtr_single_index_defs(size_t *n)
@@ -64,12 +67,16 @@ static int run_one(const struct qtr_index_def *d, const struct qtr_units *u, uns
         return qtr_error_set(err, QTR_ERR_DOMAIN, "needs district areas");
     if ((d->flags & QTR_INDEX_NEEDS_CENTROIDS) && (!u->cx || !u->cy))
         return qtr_error_set(err, QTR_ERR_DOMAIN, "needs district centroids");
-    if (d->fn == qtr_modified_dissimilarity)
+    switch (d->sim) {
+    case QTR_INDEX_SIM_MODIFIED_D:
         return qtr_sg_modified_threads(u, 0, iters, seed, threads, value, expected, err);
-    if (d->fn == qtr_modified_gini)
+    case QTR_INDEX_SIM_MODIFIED_GINI:
         return qtr_sg_modified_threads(u, 1, iters, seed, threads, value, expected, err);
-    if (d->fn == qtr_bias_corrected_dissimilarity)
+    case QTR_INDEX_SIM_BIAS_CORRECTED:
         return qtr_sg_bias_corrected_threads(u, iters, seed, threads, value, expected, err);
+    case QTR_INDEX_SIM_NONE:
+        break;
+    }
     return d->fn(u, value, err);
 }
 
@@ -107,8 +114,7 @@ int qtr_indices_single(const struct qtr_units *u, const char *group_label,
         else
             rc = run_one(&defs[k], u, iters, seed, threads, &value, &expected, &e);
         if (rc == QTR_ERR_NOMEM)
-            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing %s",
-                                 defs[k].name);
+            return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing %s", defs[k].name);
         if (rc == QTR_OK && isfinite(value)) {
             r->status = QTR_OK;
             r->value = value;

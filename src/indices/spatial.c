@@ -4,6 +4,7 @@
  * comments here say where the numbers come from and why a loop looks odd.
  */
 #include "quartier/spatial.h"
+#include "quartier/decay_field.h"
 
 #include "quartier/ksum.h"
 
@@ -352,6 +353,29 @@ int qtr_spatial_lag_counts(const struct qtr_csr *w, const double *v, int round_h
     return QTR_OK;
 }
 
+/* One bandwidth of a profile: `index` on the lagged counts; a QTR_ERR_DOMAIN index leaves
+ * NAN and its status, any other failure is returned. */
+static int profile_point(const struct qtr_units *u, double *lx, double *lt,
+                         qtr_aspatial_index index, double *value, int *status,
+                         struct qtr_error *err)
+{
+    struct qtr_units lu = *u;
+    lu.group = lx;
+    lu.total = lt;
+    struct qtr_error ierr;
+    qtr_error_clear(&ierr);
+    double v;
+    int st = index(&lu, &v, &ierr);
+    *status = st;
+    *value = st == QTR_OK ? v : NAN;
+    if (st != QTR_OK && st != QTR_ERR_DOMAIN) {
+        if (err)
+            *err = ierr;
+        return st;
+    }
+    return QTR_OK;
+}
+
 int qtr_multiscalar_profile(const struct qtr_units *u, const double *bandwidths, size_t nb,
                             qtr_kernel_builder build, void *ctx, qtr_aspatial_index index,
                             double *values, int *status, struct qtr_error *err)
@@ -381,26 +405,50 @@ int qtr_multiscalar_profile(const struct qtr_units *u, const double *bandwidths,
         }
         qtr_csr_free(w);
         w = NULL;
-        struct qtr_units lu = *u;
-        lu.group = lx;
-        lu.total = lt;
-        struct qtr_error ierr;
-        qtr_error_clear(&ierr);
-        double v;
-        int st = index(&lu, &v, &ierr);
-        status[k] = st;
-        if (st == QTR_OK)
-            values[k] = v;
-        else if (st != QTR_ERR_DOMAIN) {
-            rc = st;
-            if (err)
-                *err = ierr;
+        if ((rc = profile_point(u, lx, lt, index, &values[k], &status[k], err)))
             goto out;
-        }
     }
     rc = QTR_OK;
 out:
     qtr_csr_free(w);
+    free(lx);
+    free(lt);
+    return rc;
+}
+
+int qtr_multiscalar_profile_kernel(const struct qtr_units *u, const double *bandwidths,
+                                   size_t nb, const qtr_aspatial_index *index, size_t nidx,
+                                   double *values, int *status, struct qtr_error *err)
+{
+    if (!u || !bandwidths || !index || !values || !status || !u->cx || !u->cy)
+        return qtr_error_set(err, QTR_ERR_USAGE, "multiscalar profile: missing argument");
+    int rc = qtr_spatial_check_units(u, "multiscalar profile", err);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < nidx * nb; k++) {
+        values[k] = NAN;
+        status[k] = QTR_ERR_DOMAIN;
+    }
+    double *lx = malloc((u->n ? u->n : 1) * sizeof *lx),
+           *lt = malloc((u->n ? u->n : 1) * sizeof *lt);
+    if (!lx || !lt) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "multiscalar profile: out of memory");
+        goto out;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        const double *v[2] = {u->group, u->total};
+        double *o[2] = {lx, lt};
+        if ((rc = qtr_kernel_lag(u->cx, u->cy, u->n, QTR_KERNEL_TRIANGULAR, bandwidths[b], 2, v,
+                                 1, o, err))) {
+            qtr_error_prefix(err, "multiscalar profile, bandwidth %g m", bandwidths[b]);
+            goto out;
+        }
+        for (size_t k = 0; k < nidx; k++)
+            if ((rc = profile_point(u, lx, lt, index[k], &values[k * nb + b],
+                                    &status[k * nb + b], err)))
+                goto out;
+    }
+out:
     free(lx);
     free(lt);
     return rc;

@@ -94,11 +94,6 @@ static int csr_subset(const struct qtr_csr *w, const double *len, const uint8_t 
             return rc;                                                                             \
     } while (0)
 
-struct kernel_ctx {
-    const double *x, *y;
-    size_t n;
-};
-
 /* Memory the heavy steps may use: three quarters of the machine's memory, or of the address-
  * space limit (ulimit -v) when that is lower. */
 static double memory_budget(void)
@@ -109,24 +104,6 @@ static double memory_budget(void)
         (double)rl.rlim_cur < phys)
         phys = (double)rl.rlim_cur;
     return phys > 0 ? 0.75 * phys : INFINITY;
-}
-
-/* Bytes of a kernel CSR of bandwidth b over m centroids spread over `area` m² (uniformly, as
- * an estimate): m·k pairs of a column index and a weight, and as much again while it is built. */
-static double kernel_bytes(size_t m, double area, double b)
-{
-    double k = area > 0 ? (double)m / area * M_PI * b * b + 1 : (double)m;
-    if (k > (double)m)
-        k = (double)m;
-    return 2.0 * (double)m * k * (sizeof(uint32_t) + sizeof(double));
-}
-
-/* Triangular kernel with w_ii = 1, as PySAL's segregation builds its "surface" indices. */
-static int build_kernel(double bandwidth, void *vctx, struct qtr_csr **out, struct qtr_error *err)
-{
-    const struct kernel_ctx *c = vctx;
-    return qtr_weights_kernel(c->x, c->y, c->n, QTR_KERNEL_TRIANGULAR, bandwidth, 0, 0,
-                              QTR_KERNEL_SELF_ONE, out, err);
 }
 
 static const char *cluster_name(int code, int en)
@@ -362,7 +339,6 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
     qtr_decay_options_default(&dopt);
     if (cfg->pysal_compatible)
         dopt.variant = QTR_DECAY_PYSAL;
-    struct kernel_ctx kctx = {cx, cy, m};
     /* The distance-decay sums C t and C 1, built once and shared by every group
      * (decay_field.h); the PySAL variant computes each index on its own. */
     struct qtr_error field_err = {0};
@@ -378,18 +354,6 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         by1 = fmax(by1, cy[k]);
     }
     double bbox = m ? (bx1 - bx0) * (by1 - by0) : 0;
-    size_t nb_fit = sizeof profile_bandwidths / sizeof profile_bandwidths[0];
-    while (nb_fit > 0 && kernel_bytes(m, bbox, profile_bandwidths[nb_fit - 1]) > budget)
-        nb_fit--;
-    if (nb_fit < sizeof profile_bandwidths / sizeof profile_bandwidths[0] &&
-        qtr_config_index_wanted(cfg, "multiscalar_profile"))
-        qtr_warn(ctx,
-                 "multiscalar profile: the kernel of %.0f m over %zu districts would need about "
-                 "%.1f GB of the %.1f GB this run can use; computed for the bandwidths up to "
-                 "%.0f m (fewer districts or a machine with more memory would fit them all)",
-                 profile_bandwidths[nb_fit], m,
-                 kernel_bytes(m, bbox, profile_bandwidths[nb_fit]) / 1e9, budget / 1e9,
-                 nb_fit ? profile_bandwidths[nb_fit - 1] : 0.0);
     int want_decay = 0;
     for (int k = 0; k < QTR_DECAY_NINDEX; k++)
         want_decay |= qtr_config_index_wanted(cfg, qtr_decay_index_names[k]);
@@ -469,37 +433,34 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                       NAN, NAN, err)))
             goto out;
 
-        /* Multiscalar profile of D over kernel bandwidths. */
-        size_t nb = sizeof profile_bandwidths / sizeof profile_bandwidths[0];
-        double pv[8];
-        int ps[8];
+        /* Multiscalar profile of D and H over kernel bandwidths: one kernel lag of the group
+         * and the total per bandwidth, no stored weights (decay_field.h). */
+        enum { NB = sizeof profile_bandwidths / sizeof profile_bandwidths[0] };
+        static const char *const prof_name[] = {"dissimilarity", "entropy"};
+        static const qtr_aspatial_index prof_fn[] = {qtr_dissimilarity, qtr_entropy};
+        double pv[2 * NB];
+        int ps[2 * NB];
         struct qtr_error pe = {0};
-        static const struct {
-            const char *name;
-            qtr_aspatial_index fn;
-        } prof_idx[] = {{"dissimilarity", qtr_dissimilarity}, {"entropy", qtr_entropy}};
-        for (size_t pi = 0; pi < 2 && qtr_config_index_wanted(cfg, "multiscalar_profile"); pi++) {
-        for (size_t b = nb_fit; b < nb; b++)
-            ps[b] = QTR_ERR_NOMEM, pv[b] = NAN;
-        if (qtr_multiscalar_profile(&u, profile_bandwidths, nb_fit, build_kernel, &kctx,
-                                    prof_idx[pi].fn, pv, ps, &pe) == QTR_OK) {
+        if (qtr_config_index_wanted(cfg, "multiscalar_profile") &&
+            qtr_multiscalar_profile_kernel(&u, profile_bandwidths, NB, prof_fn, 2, pv, ps,
+                                           &pe) == QTR_OK) {
             struct qtr_profile_row *pr =
-                realloc(st->profile, (st->nprofile + nb) * sizeof *pr);
+                realloc(st->profile, (st->nprofile + 2 * NB) * sizeof *pr);
             if (!pr) {
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
             st->profile = pr;
-            for (size_t b = 0; b < nb; b++) {
-                struct qtr_profile_row *r = &st->profile[st->nprofile++];
-                memset(r, 0, sizeof *r);
-                snprintf(r->index, sizeof r->index, "%s", prof_idx[pi].name);
-                snprintf(r->group, sizeof r->group, "%s", gid);
-                r->bandwidth_m = profile_bandwidths[b];
-                r->value = ps[b] == QTR_OK ? pv[b] : NAN;
-                r->status = ps[b];
-            }
-        }
+            for (size_t pi = 0; pi < 2; pi++)
+                for (size_t b = 0; b < NB; b++) {
+                    struct qtr_profile_row *r = &st->profile[st->nprofile++];
+                    memset(r, 0, sizeof *r);
+                    snprintf(r->index, sizeof r->index, "%s", prof_name[pi]);
+                    snprintf(r->group, sizeof r->group, "%s", gid);
+                    r->bandwidth_m = profile_bandwidths[b];
+                    r->value = ps[pi * NB + b] == QTR_OK ? pv[pi * NB + b] : NAN;
+                    r->status = ps[pi * NB + b];
+                }
         }
 
         /* Global Moran's I of the group's share. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "map_internal.h"
+#include "png_write.h"
 #include "quartier/classify.h"
 #include "quartier/strutil.h"
 
@@ -217,7 +218,7 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
     if (cs == CAIRO_STATUS_SUCCESS) {
         cairo_show_page(cr);
         if (fmt == QTR_MAP_PNG)
-            cs = cairo_surface_write_to_png_stream(surf, write_file, fp);
+            cs = qtr_png_write(surf, fp);
         cairo_destroy(cr);
         cr = NULL;
         cairo_surface_finish(surf);

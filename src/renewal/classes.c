@@ -129,27 +129,6 @@ static int cmp_vi(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
-/* Mean ranks of the valid entries of x into r (NaN elsewhere); a holds m slots. */
-static void rank_into(size_t n, const double *x, const uint8_t *valid, struct vi *a, double *r)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        r[i] = NAN;
-        if (!valid || valid[i])
-            a[m++] = (struct vi){x[i], i};
-    }
-    qsort(a, m, sizeof *a, cmp_vi);
-    for (size_t j = 0; j < m;) {
-        size_t e = j + 1;
-        while (e < m && a[e].v == a[j].v)
-            e++;
-        double mr = 0.5 * (double)(j + 1 + e);
-        for (size_t q = j; q < e; q++)
-            r[a[q].i] = mr;
-        j = e;
-    }
-}
-
 int qtr_renewal_rank(size_t n, const double *status_index, const double *dyn_index,
                      const uint8_t *valid, double *status_rank_out, double *dyn_rank_out,
                      double *score_out, uint8_t *flag_out, struct qtr_error *err)
@@ -176,8 +155,11 @@ int qtr_renewal_rank(size_t n, const double *status_index, const double *dyn_ind
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory ranking %zu districts", n);
         goto out;
     }
-    rank_into(n, status_index, valid, a, rs);
-    rank_into(n, dyn_index, valid, a, rd);
+    if (qtr_mean_ranks(n, status_index, valid, rs) == (size_t)-1 ||
+        qtr_mean_ranks(n, dyn_index, valid, rd) == (size_t)-1) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory ranking %zu districts", n);
+        goto out;
+    }
     /* MSS 2007: status counts 3/5, dynamics 2/5 */
     m = 0;
     for (size_t i = 0; i < n; i++) {

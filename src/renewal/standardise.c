@@ -60,10 +60,7 @@ static int cmp_vi(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
-/* Mean rank (1-based, ties share their mean rank) of every valid value;
- * out[i] = NaN for the others. Returns the number of valid values or
- * (size_t)-1 when out of memory. */
-static size_t mean_ranks(size_t n, const double *x, const uint8_t *valid, double *out)
+size_t qtr_mean_ranks(size_t n, const double *x, const uint8_t *valid, double *out)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
@@ -118,7 +115,7 @@ int qtr_standardise(size_t n, const double *restrict x, const uint8_t *restrict 
                              "standardisation needs at least 2 valid districts, got %zu", m);
 
     if (method == QTR_STD_PERCENTILE) {
-        size_t got = mean_ranks(n, x, valid, out);
+        size_t got = qtr_mean_ranks(n, x, valid, out);
         if (got == (size_t)-1)
             return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory ranking %zu districts", n);
         /* mid-rank percentile: 100 * (number below + half the number equal) / m

@@ -15,6 +15,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "quartier/decay_field.h"
 #include "quartier/weights.h"
 
 /* Duncan and Duncan (1955): D = 1/2 sum_i |x_i / X - (t_i - x_i) / (T - X)|. */
@@ -102,6 +103,20 @@ static void test_kernel_dissimilarity(void **state)
     lag_round(w, hisp, lh);
     lag_round(w, tot, lt);
     assert_close(dissim(lh, lt, n), 0.29234472975484926, 1e-9);
+    /* the same sums without stored weights (the multiscalar profile's way): bit for bit */
+    {
+        double *kh = malloc(n * sizeof *kh), *kt = malloc(n * sizeof *kt);
+        assert_true(kh && kt);
+        const double *v[2] = {hisp, tot};
+        double *o[2] = {kh, kt};
+        if (qtr_kernel_lag(x, y, n, QTR_KERNEL_TRIANGULAR, 2000.0, 2, v, 1, o, &err))
+            fail_msg("%s", err.msg);
+        assert_memory_equal(kh, lh, n * sizeof *kh);
+        assert_memory_equal(kt, lt, n * sizeof *kt);
+        assert_close(dissim(kh, kt, n), 0.29234472975484926, 1e-9);
+        free(kh);
+        free(kt);
+    }
     /* the aspatial value as a control: 0.32184656076566864 (PySAL's own test) */
     assert_close(dissim(hisp, tot, n), 0.32184656076566864, 1e-12);
     qtr_csr_free(w);

@@ -2,7 +2,8 @@
  * test_decay_field.c - the distance-decay sums without stored pairs: the direct sums against
  * hand-computed values, the FFT over a lattice against the direct sums (the error bound of
  * decay_field.h: relative 1e-6 on the indices, on a 10,000-cell grid built here), a lattice
- * with cells off it, and memory that grows linearly, not with the square of n.
+ * with cells off it, and memory that grows linearly, not with the square of n. The kernel lag
+ * (no stored weights) against the stored kernel weights and their lag: bit for bit.
  */
 #include "test_util.h"
 
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "quartier/decay_field.h"
+#include "quartier/weights.h"
 
 struct city {
     size_t n;
@@ -199,6 +201,126 @@ static void test_no_lattice(void **state)
     assert_int_equal(qtr_decay_field_new(&u, &o, QTR_DECAY_AUTO, &f, &err), QTR_ERR_USAGE);
 }
 
+/* The stored way: qtr_weights_kernel (w_ii = 1) and qtr_spatial_lag_counts. */
+static void stored_lag(const double *cx, const double *cy, size_t n, enum qtr_kernel_fn fn,
+                       double h, const double *v, int round, double *out)
+{
+    struct qtr_csr *w = NULL;
+    struct qtr_error err = {0};
+    assert_int_equal(
+        qtr_weights_kernel(cx, cy, n, fn, h, 0, 0, QTR_KERNEL_SELF_ONE, &w, &err), QTR_OK);
+    assert_int_equal(qtr_spatial_lag_counts(w, v, round, out, &err), QTR_OK);
+    qtr_csr_free(w);
+}
+
+/* Exact equality of two arrays (the same operations in the same order). */
+static void assert_same(const double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&a[i], &b[i], sizeof a[i]))
+            fail_msg("district %zu: %.17g != %.17g", i, a[i], b[i]);
+}
+
+/* The kernel lag is the stored kernel and its lag, bit for bit: on the 10,000-cell grid (every
+ * 100 m; rounded, as the multiscalar profile uses it, and not), and on scattered points with
+ * duplicates for every kernel function. */
+static void test_kernel_lag_matches_stored(void **state)
+{
+    (void)state;
+    struct city c = grid_city(100, 100.0);
+    double *a = malloc(c.n * sizeof *a), *b = malloc(c.n * sizeof *b),
+           *lt = malloc(c.n * sizeof *lt);
+    assert_true(a && b && lt);
+    struct qtr_error err = {0};
+    const double bws[] = {250, 500, 1000};
+    for (size_t k = 0; k < 3; k++)
+        for (int round = 0; round < 2; round++) {
+            const double *v[2] = {c.x, c.t};
+            double *o[2] = {a, lt};
+            assert_int_equal(qtr_kernel_lag(c.cx, c.cy, c.n, QTR_KERNEL_TRIANGULAR, bws[k], 2, v,
+                                            round, o, &err),
+                             QTR_OK);
+            stored_lag(c.cx, c.cy, c.n, QTR_KERNEL_TRIANGULAR, bws[k], c.x, round, b);
+            assert_same(a, b, c.n);
+            stored_lag(c.cx, c.cy, c.n, QTR_KERNEL_TRIANGULAR, bws[k], c.t, round, b);
+            assert_same(lt, b, c.n);
+        }
+    /* scattered points (a third of them repeated) over 5 km, every kernel function */
+    size_t n = 3000;
+    uint64_t s = 99;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        if (i % 3 == 2) {
+            c.cx[i] = c.cx[i - 1];
+            c.cy[i] = c.cy[i - 1];
+            continue;
+        }
+        c.cx[i] = 370000.0 + 5000.0 * (double)(s >> 11) * 0x1.0p-53;
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        c.cy[i] = 5800000.0 + 5000.0 * (double)(s >> 11) * 0x1.0p-53;
+    }
+    for (int fn = QTR_KERNEL_TRIANGULAR; fn <= QTR_KERNEL_GAUSSIAN; fn++) {
+        const double *v[1] = {c.x};
+        double *o[1] = {a};
+        assert_int_equal(
+            qtr_kernel_lag(c.cx, c.cy, n, (enum qtr_kernel_fn)fn, 700.0, 1, v, 0, o, &err),
+            QTR_OK);
+        stored_lag(c.cx, c.cy, n, (enum qtr_kernel_fn)fn, 700.0, c.x, 0, b);
+        assert_same(a, b, n);
+    }
+    /* what is refused */
+    const double *v[1] = {c.x};
+    double *o[1] = {a};
+    assert_int_equal(qtr_kernel_lag(c.cx, c.cy, n, QTR_KERNEL_TRIANGULAR, 0, 1, v, 0, o, &err),
+                     QTR_ERR_USAGE);
+    c.x[7] = NAN;
+    assert_int_equal(
+        qtr_kernel_lag(c.cx, c.cy, n, QTR_KERNEL_TRIANGULAR, 100, 1, v, 0, o, &err),
+        QTR_ERR_DOMAIN);
+    free(a);
+    free(b);
+    free(lt);
+    city_free(&c);
+}
+
+struct kctx {
+    const double *x, *y;
+    size_t n;
+};
+
+static int stored_builder(double h, void *vctx, struct qtr_csr **out, struct qtr_error *err)
+{
+    const struct kctx *k = vctx;
+    return qtr_weights_kernel(k->x, k->y, k->n, QTR_KERNEL_TRIANGULAR, h, 0, 0,
+                              QTR_KERNEL_SELF_ONE, out, err);
+}
+
+/* The multiscalar profile through the kernel lag equals the profile over stored kernels. */
+static void test_multiscalar_profile_kernel(void **state)
+{
+    (void)state;
+    struct city c = grid_city(100, 100.0);
+    struct qtr_units u = units_of(&c);
+    const double bws[] = {250, 500, 1000};
+    const qtr_aspatial_index fns[] = {qtr_dissimilarity, qtr_entropy};
+    double val[6], ref[3];
+    int st[6], rst[3];
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_multiscalar_profile_kernel(&u, bws, 3, fns, 2, val, st, &err), QTR_OK);
+    struct kctx k = {c.cx, c.cy, c.n};
+    for (size_t f = 0; f < 2; f++) {
+        assert_int_equal(
+            qtr_multiscalar_profile(&u, bws, 3, stored_builder, &k, fns[f], ref, rst, &err),
+            QTR_OK);
+        for (size_t b = 0; b < 3; b++) {
+            assert_int_equal(st[f * 3 + b], QTR_OK);
+            assert_int_equal(rst[b], QTR_OK);
+            assert_same(&val[f * 3 + b], &ref[b], 1);
+        }
+    }
+    city_free(&c);
+}
+
 /* The child's part: build the field and the family for a side × side grid with method m and
  * print the peak resident memory (KiB) getrusage reports; side 0 only starts (the baseline). */
 static int peak_child(size_t side, enum qtr_decay_method m)
@@ -269,6 +391,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lattice_10k),
         cmocka_unit_test(test_lattice_with_cells_off_it),
         cmocka_unit_test(test_no_lattice),
+        cmocka_unit_test(test_kernel_lag_matches_stored),
+        cmocka_unit_test(test_multiscalar_profile_kernel),
         cmocka_unit_test(test_memory_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

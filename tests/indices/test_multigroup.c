@@ -99,6 +99,12 @@ static void test_global_distortion_hand(void **state)
     double v;
     assert_int_equal(qtr_global_distortion(&l.u, &v, &err), QTR_ERR_DOMAIN);
     assert_non_null(strstr(err.msg, "centroid"));
+    /* Above the cap it is listed with the reason instead of taking hours (issue 12). */
+    l.u.cx = l.cx;
+    l.u.n = QTR_GLOBAL_DISTORTION_MAX_N + 1;
+    assert_int_equal(qtr_global_distortion(&l.u, &v, &err), QTR_ERR_DOMAIN);
+    assert_non_null(strstr(err.msg, "not computed above 20000"));
+    l.u.n = 3;
 }
 
 static const index_fn seg_fns[] = {
