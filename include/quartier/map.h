@@ -76,6 +76,9 @@ struct qtr_map {
     struct qtr_rgb overlay_color;
     const struct qtr_map_label *labels; /* optional labels, most important first */
     size_t nlabels;
+    int label_plates; /* 1: each label on a white plate instead of a halo (for a few labels,
+                         e.g. parent names: a plate is one rectangle, a halo the outline of
+                         every letter, about 4 kB per name in an SVG) */
     double width_pt, height_pt; /* page size in points (1/72 in); 0: A4 landscape 842 x 595 */
     double dpi;                 /* PNG resolution; 0: 150 (PNG size = page * dpi / 72) */
     double raster_dpi;          /* > 0: the features are one raster image at this resolution

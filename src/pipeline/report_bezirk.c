@@ -146,6 +146,7 @@ void qtr_report_parent_context(const struct rs *r, struct qtr_map *m)
     if (!m->labels && r->nparent_labels) {
         m->labels = r->parent_labels;
         m->nlabels = r->nparent_labels;
+        m->label_plates = 1;
     }
 }
 

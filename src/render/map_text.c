@@ -176,6 +176,17 @@ int qtr_map_draw_labels(cairo_t *cr, const struct qtr_map *m, struct qtr_map_lay
         if (!placed[i])
             continue;
         double x = b[i] + 1.5, y = b[n + i] + 1.5 + fe.ascent;
+        if (m->label_plates) {
+            /* a white plate under the letters: one rectangle instead of a halo */
+            cairo_rectangle(cr, b[i] + 0.5, b[n + i] + 0.5, b[2 * n + i] - b[i] - 1,
+                            b[3 * n + i] - b[n + i] - 1);
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+            cairo_fill(cr);
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            cairo_move_to(cr, x, y);
+            qtr_map_show_text(cr, m->labels[i].text);
+            continue;
+        }
         /* the halo is the outline stroked; the letters are text (show_text: glyphs in the
          * PDF and the HTML's SVG, outlines only where text_as_path asks for them). Filling
          * the halo's path instead wrote every label's outline twice (Berlin's overview in

@@ -35,7 +35,8 @@ struct qtr_pg_swap {
 /*
  * Write `out`: the analysis file `in` with every `source = .../FILE` whose FILE is in `swaps`
  * replaced by "source = PG:<conn>" and "layer = <table>" (or "sql = <query>"), and the keys that only a CSV file
- * has (header_row, encoding) left out; with `output` not NULL, the `output =` line becomes
+ * has (header_row, encoding) left out, a relative `parent_names =` path made absolute; with
+ * `output` not NULL, the `output =` line becomes
  * "output = <output>". Every other line is kept. Returns 0 on success, -1 when a file cannot
  * be read or written or a source is not in `swaps`.
  */
@@ -56,6 +57,13 @@ static inline int qtr_pg_rewrite_ini_to(const char *in, const char *out, const c
     while (fgets(line, sizeof line, f)) {
         if (!strncmp(line, "header_row", 10) || !strncmp(line, "encoding", 8))
             continue;
+        if (!strncmp(line, "parent_names = ", 15) && line[15] != '/') {
+            /* a file path relative to the analysis file: made absolute, `out` lies elsewhere */
+            const char *slash = strrchr(in, '/');
+            fprintf(g, "parent_names = %.*s/%s", slash ? (int)(slash - in) : 1,
+                    slash ? in : ".", line + 15);
+            continue;
+        }
         if (output && !strncmp(line, "output = ", 9)) {
             fprintf(g, "output = %s\n", output);
             continue;

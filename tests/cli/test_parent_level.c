@@ -88,7 +88,7 @@ static void test_report_parents(void **state)
     snprintf(path, sizeof path, "%s/out", dir);
     char *t = report_text(path);
     /* the attention table has the parent column, with the code where there is no name */
-    assert_non_null(strstr(t, "|Nr.|Gebiet|Bezirk|Gruppe|"));
+    assert_non_null(strstr(t, "|Nr.|Gebiet|Bezirk|Status|"));
     assert_non_null(strstr(t, "|04|Am Mühlbach|3|"));
     /* per parent area, in code order, with the city */
     assert_non_null(strstr(t, "|Nordbezirk|2|2.200|0|0|0,0 %"));
@@ -143,7 +143,7 @@ static void test_report_parents_en(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/out", dir);
     char *t = report_text(path);
-    assert_non_null(strstr(t, "|No.|District|borough|Group|"));
+    assert_non_null(strstr(t, "|No.|District|borough|Status|"));
     assert_non_null(strstr(t, "|City|4|3500|1|500|14.3 %"));
     assert_non_null(strstr(t, "|1|Am Mühlbach|3|Am Mühlbach|500|1 × status very low; "
                               "Unemployment rate 10.0" NBSP "% (city 3.1" NBSP "%)"));

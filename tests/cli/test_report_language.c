@@ -330,6 +330,10 @@ static void copy_ini(const char *ini, const char *out, const char *lang, struct 
         if (key_is(line, "language"))
             continue;
         const char *v = value_of(line);
+        if (key_is(line, "parent_names") && *v != '/') {
+            fprintf(o, "parent_names = %s/%s", dir, v);
+            continue;
+        }
         if (key_is(line, "source")) {
             fprintf(o, "source = %s/%s", dir, v);
             char file[8400];
