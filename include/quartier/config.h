@@ -194,6 +194,8 @@ struct qtr_config {
        the interactive map is left out and long tables list report_extremes rows at each end */
     size_t report_full_detail; /* default 30000 */
     size_t report_extremes;    /* default 20 */
+    int report_no_insets;      /* [report] insets = none: one frame for everything (default auto:
+                                  an island or exclave far out goes into an inset) */
     /* [target ...] */
     size_t ntargets;
     struct qtr_target_spec *targets;

@@ -111,6 +111,7 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
     int st[4] = {0, 0, 0, 0};
     int njob = in_report ? 4 : 3, rc = QTR_OK;
     m->shapes = r->shapes;
+    m->no_insets = r->cfg->report_no_insets; /* [report] insets = none */
     qtr_report_parent_context(r, m); /* parent outlines and names (report_bezirk.c) */
     /* very many districts: raster (report_scale.c) */
     qtr_report_scale_map(r, m);

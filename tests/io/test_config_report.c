@@ -29,6 +29,17 @@ static void test_report_section(void **state)
     assert_int_equal(load(MINIMAL, &c, &e), QTR_OK);
     assert_int_equal(c.report_full_detail, 30000);
     assert_int_equal(c.report_extremes, 20);
+    assert_int_equal(c.report_no_insets, 0); /* insets = auto */
+    qtr_config_release(&c);
+    assert_int_equal(load(MINIMAL "[report]\ninsets = none\n", &c, &e), QTR_OK);
+    assert_int_equal(c.report_no_insets, 1);
+    qtr_config_release(&c);
+    assert_int_equal(load(MINIMAL "[report]\ninsets = auto\n", &c, &e), QTR_OK);
+    assert_int_equal(c.report_no_insets, 0);
+    qtr_config_release(&c);
+    assert_int_equal(load(MINIMAL "[report]\ninsets = nein\n", &c, &e), QTR_ERR_USAGE);
+    assert_non_null(strstr(e.msg, ":7: insets is 'auto'"));
+    assert_non_null(strstr(e.msg, "not 'nein'"));
     qtr_config_release(&c);
 
     assert_int_equal(
@@ -44,7 +55,7 @@ static void test_report_section(void **state)
     qtr_config_release(&c);
     assert_int_equal(load(MINIMAL "[report]\nraster = yes\n", &c, &e), QTR_ERR_USAGE);
     assert_non_null(strstr(e.msg, ":7: unknown key 'raster' in [report] (known: "
-                                  "full_detail_up_to, table_extremes)"));
+                                  "full_detail_up_to, table_extremes, insets)"));
     qtr_config_release(&c);
     unlink(path);
 }
