@@ -11,6 +11,7 @@
 #include "quartier/multigroup.h"
 #include "quartier/output.h"
 #include "quartier/strutil.h"
+#include "complement.h"
 #include "share_change.h"
 
 void qtr_state_free(struct qtr_state *st)
@@ -574,6 +575,9 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
             goto out;
         }
     }
+
+    /* a group and its complement: one inference for the indices they share (complement.h) */
+    qtr_complement_share_inference(st, cfg);
 
     /* Multigroup indices over the mutually exclusive groups; as in PySAL, their sum per
      * district is the total. A difference to the total column is worth a warning. */
