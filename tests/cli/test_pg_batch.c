@@ -30,6 +30,11 @@ static const struct qtr_pg_swap berlin[] = {
 
 #define SCHEMA "qtr_bezirke"
 
+static const struct qtr_pg_swap hamburg[] = {
+    {"hamburg-district-regions.geojson", "hamburg.stadtteile"},
+    {"Daten_fuer_die_Stadtteilprofile_2014.csv", "hamburg.profile"},
+};
+
 static const char *const keys[] = {"01", "02", "03", "04", "05", "06",
                                    "07", "08", "09", "10", "11", "12"};
 
@@ -246,6 +251,63 @@ static void test_berlin_bezirke_from_pg(void **state)
 /* The schema of each region: the batch's schema, _, the key in lower case with every other
  * character as _; names that collide, are too long or look like an unfinished write are
  * refused before any region runs. */
+/*
+ * Hamburg's 7 Bezirke (column district_id) with the Stadtteile and the profile table (text
+ * columns, joined by name, four pairs merged by the analysis file) read from the server give,
+ * region by region, the values of the batch from the files. The join reports differ only in
+ * naming a query's row ("row N") where the file has a line ("line N").
+ */
+static void test_hamburg_bezirke_from_pg(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_PG(pg);
+    QTR_REQUIRE_SHARED(shared);
+    const char *tmp = qtr_temp_dir();
+    char pg_ini[700], out_file[700], out_pg[700];
+    const char *file_ini = batch_ini(shared, "geodata/hamburg/hamburg-2013.ini", tmp,
+                                     "\n[batch]\nby = district_id\nname = district_name\n");
+    snprintf(pg_ini, sizeof pg_ini, "%s/pg.ini", tmp);
+    snprintf(out_file, sizeof out_file, "%s/file", tmp);
+    snprintf(out_pg, sizeof out_pg, "%s/pg", tmp);
+    assert_int_equal(qtr_pg_rewrite_ini(file_ini, pg_ini, pg, hamburg,
+                                        sizeof hamburg / sizeof *hamburg),
+                     0);
+    setenv("SOURCE_DATE_EPOCH", "1000000000", 1);
+    free(run_batch(file_ini, out_file, "--jobs 2 -q", 0));
+    char *o = run_batch(pg_ini, out_pg, "--jobs 2 -q", 0);
+    assert_non_null(strstr(o, "7 ok, 0 failed"));
+    free(o);
+    static const char *const hh[] = {"01", "02", "03", "04", "05", "06", "07"};
+    static const char *const skip_layers[] = {"run_info", "layer_styles", "join_report", NULL};
+    char a[900], b[900];
+    for (size_t k = 0; k < 7; k++) {
+        snprintf(a, sizeof a, "%s/regions/%s/quartier.gpkg", out_file, hh[k]);
+        snprintf(b, sizeof b, "%s/regions/%s/quartier.gpkg", out_pg, hh[k]);
+        int nlayers = 0;
+        if (qtr_pg_compare_gpkg(a, b, skip_layers, NULL, &nlayers) != 0)
+            fail_msg("region %s: the GeoPackages from files and from PostgreSQL differ", hh[k]);
+        assert_true(nlayers >= 3);
+    }
+    snprintf(a, sizeof a, "%s/comparison/comparison.gpkg", out_file);
+    snprintf(b, sizeof b, "%s/comparison/comparison.gpkg", out_pg);
+    int nlayers = 0;
+    static const char *const skip_cmp[] = {"run_info", "layer_styles", NULL};
+    assert_int_equal(qtr_pg_compare_gpkg(a, b, skip_cmp, NULL, &nlayers), 0);
+    assert_int_equal(nlayers, 1);
+    /* the city row of the profiles, which matches no district, by its line and by its row */
+    char *jf = NULL, *jp = NULL;
+    snprintf(a, sizeof a, "%s/regions/01/tables/join_report.csv", out_file);
+    snprintf(b, sizeof b, "%s/regions/01/tables/join_report.csv", out_pg);
+    jf = read_text(a);
+    jp = read_text(b);
+    assert_non_null(jf);
+    assert_non_null(jp);
+    if (!strstr(jf, "line 108 of table 'profile'") || !strstr(jp, "row 107 of table 'profile'"))
+        fail_msg("join reports:\n%s\n---\n%s", jf, jp);
+    free(jf);
+    free(jp);
+}
+
 static void test_region_schema_names(void **state)
 {
     (void)state;
@@ -310,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_region_schema_names),
         cmocka_unit_test(test_batch_pg_unreachable),
         cmocka_unit_test(test_berlin_bezirke_from_pg),
+        cmocka_unit_test(test_hamburg_bezirke_from_pg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -209,7 +209,7 @@ static void test_berlin_2021_mss(void **state)
         for (size_t j = 0; j < 5; j++) {
             char sql[400];
             snprintf(sql, sizeof sql,
-                     "SELECT a.%s, b.%s FROM city_indices a, city_indices b WHERE "
+                     "SELECT a.%s AS x, b.%s AS y FROM city_indices a, city_indices b WHERE "
                      "a.\"index\" = '%s' AND b.\"index\" = '%s' AND a.\"group\" = 'mh' AND "
                      "b.\"group\" = 'dt_ohne_mh'",
                      fields[j], fields[j], shared_idx[k], shared_idx[k]);
@@ -224,7 +224,7 @@ static void test_berlin_2021_mss(void **state)
             GDALDatasetReleaseResultSet(ds, q);
         }
     OGRLayerH q = GDALDatasetExecuteSQL(ds,
-                                        "SELECT a.value, b.value FROM city_indices a, "
+                                        "SELECT a.value AS x, b.value AS y FROM city_indices a, "
                                         "city_indices b WHERE a.\"index\" = 'isolation' AND "
                                         "b.\"index\" = 'isolation' AND a.\"group\" = 'mh' AND "
                                         "b.\"group\" = 'dt_ohne_mh'",
