@@ -31,6 +31,15 @@ int qtr_geom_point_inside(struct GEOSContextHandle_HS *h, const struct GEOSGeom_
 void *qtr_geom_to_ogr(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *g);
 
 /**
+ * Close the holes of g (a Polygon or MultiPolygon) smaller than min_area (CRS units², m² in
+ * the work CRS): the gaps a union leaves where the districts' boundaries do not meet exactly.
+ * Returns a new MultiPolygon (caller frees), or NULL when g is of another type or GEOS fails
+ * (then keep g).
+ */
+struct GEOSGeom_t *qtr_geom_close_small_holes(struct GEOSContextHandle_HS *h,
+                                              const struct GEOSGeom_t *g, double min_area);
+
+/**
  * The union of the geometries of each group: out[p] (p < ngroups) unites every geoms[i] with
  * group[i] == p (NULL geometries skipped; a group without geometry gives NULL). *out is owned
  * by the caller (qtr_geoms_free(h, *out, ngroups)). When GEOS cannot unite a group, returns

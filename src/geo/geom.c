@@ -72,6 +72,73 @@ void qtr_geoms_free(struct GEOSContextHandle_HS *h, struct GEOSGeom_t **g, size_
     free(g);
 }
 
+/* Polygon p rebuilt without the holes smaller than min_area; NULL when GEOS fails. */
+static GEOSGeometry *polygon_without_small_holes(GEOSContextHandle_t h, const GEOSGeometry *p,
+                                                 double min_area)
+{
+    int nh = GEOSGetNumInteriorRings_r(h, p);
+    const GEOSGeometry *ext = GEOSGetExteriorRing_r(h, p);
+    if (nh < 0 || !ext)
+        return NULL;
+    GEOSGeometry **holes = malloc(((size_t)nh + 1) * sizeof *holes);
+    GEOSGeometry *shell = GEOSGeom_clone_r(h, ext);
+    unsigned kept = 0;
+    int ok = holes && shell;
+    for (int r = 0; ok && r < nh; r++) {
+        GEOSGeometry *ring = GEOSGeom_clone_r(h, GEOSGetInteriorRingN_r(h, p, r));
+        GEOSGeometry *alone = ring ? GEOSGeom_createPolygon_r(h, ring, NULL, 0) : NULL;
+        double a = 0;
+        if (!alone || !GEOSArea_r(h, alone, &a)) {
+            ok = 0;
+        } else if (a >= min_area) {
+            holes[kept] = GEOSGeom_clone_r(h, GEOSGetExteriorRing_r(h, alone));
+            ok = holes[kept] != NULL;
+            kept += ok;
+        }
+        if (alone)
+            GEOSGeom_destroy_r(h, alone); /* owns ring */
+    }
+    GEOSGeometry *out = NULL;
+    if (ok) {
+        out = GEOSGeom_createPolygon_r(h, shell, holes, kept); /* takes shell and holes */
+        shell = NULL;
+        kept = 0;
+    }
+    if (shell)
+        GEOSGeom_destroy_r(h, shell);
+    for (unsigned k = 0; k < kept; k++)
+        GEOSGeom_destroy_r(h, holes[k]);
+    free(holes);
+    return out;
+}
+
+struct GEOSGeom_t *qtr_geom_close_small_holes(struct GEOSContextHandle_HS *h,
+                                              const struct GEOSGeom_t *g, double min_area)
+{
+    int type = g ? GEOSGeomTypeId_r(h, g) : -1;
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+        return NULL;
+    int n = type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, g);
+    if (n < 0)
+        return NULL;
+    GEOSGeometry **polys = malloc(((size_t)n + 1) * sizeof *polys);
+    int m = 0, ok = polys != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        const GEOSGeometry *p = type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, i);
+        polys[m] = polygon_without_small_holes(h, p, min_area);
+        ok = polys[m] != NULL;
+        m += ok;
+    }
+    GEOSGeometry *out = NULL;
+    if (ok)
+        out = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)m);
+    if (!out)
+        for (int k = 0; k < m; k++)
+            GEOSGeom_destroy_r(h, polys[k]);
+    free(polys);
+    return out;
+}
+
 int qtr_geom_union_groups(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *const *geoms,
                           size_t n, const size_t *group, size_t ngroups,
                           struct GEOSGeom_t ***out, size_t *failed, struct qtr_error *err)

@@ -50,6 +50,11 @@ long cmp_index_column(struct cmp *c, const char *index, const char *group);
 int qtr_compare_read_pg(struct cmp *c, size_t k, void *pg, const char *shown, const char *schema,
                         struct qtr_error *err);
 
+/* The QGIS default style of layer `regions` in the comparison GeoPackage at gpkg: D of the
+ * first group in the classes and colours of the comparison's map (compare_report.c). */
+int qtr_compare_style(const struct qtr_ctx *ctx, const struct cmp *c, const char *gpkg,
+                      struct qtr_error *err);
+
 /* The short report: OUT/comparison.html, comparison.pdf and maps/regions_d.{png,svg}. */
 int qtr_compare_report(struct qtr_ctx *ctx, const struct cmp *c, const char *dir,
                        struct qtr_error *err);

@@ -13,9 +13,12 @@
 #include "quartier/classify.h"
 #include "quartier/doc.h"
 #include "quartier/geom.h"
+#include "quartier/gpkg_style.h"
 #include "quartier/map.h"
 #include "quartier/outdir.h"
 #include "quartier/palette.h"
+#include "quartier/present.h"
+#include "quartier/qml.h"
 #include "quartier/shapes.h"
 #include "quartier/strutil.h"
 
@@ -44,6 +47,81 @@ static void num(double v, int decimals, char *buf, size_t size)
         snprintf(buf, size, "–");
 }
 
+/* The classes of D over the regions (equal intervals, at most 5) and their colours, as the
+ * map and the QGIS style of `regions` show them: d[n] (NAN for a region without output),
+ * *nclass 0 when no region has D. */
+static int d_classes(const struct cmp *c, double *d, size_t n, struct qtr_classes *cl,
+                     size_t *nclass, struct qtr_rgb *col, struct qtr_error *err)
+{
+    size_t nd = 0;
+    *nclass = 0;
+    for (size_t k = 0; k < n; k++) {
+        d[k] = c->d_col >= 0 && c->reg[k].have ? c->reg[k].val[c->d_col] : NAN;
+        nd += isfinite(d[k]) != 0;
+    }
+    if (!nd)
+        return QTR_OK;
+    int rc = qtr_classify(d, n, QTR_CLASS_EQUAL, nd < 5 ? nd : 5, 0, cl, err);
+    if (!rc) {
+        *nclass = cl->k;
+        rc = qtr_palette_colors(QTR_PAL_BLUES, cl->k, col, err);
+    }
+    return rc;
+}
+
+int qtr_compare_style(const struct qtr_ctx *ctx, const struct cmp *c, const char *gpkg,
+                      struct qtr_error *err)
+{
+    size_t n = c->r->n, nclass = 0;
+    if (c->d_col < 0 || !n)
+        return QTR_OK;
+    struct qtr_classes cl = {0};
+    struct qtr_rgb col[5];
+    char lab[5][96], *qml = NULL;
+    const char *labp[5];
+    double *d = calloc(n, sizeof *d);
+    if (!d)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    int rc = d_classes(c, d, n, &cl, &nclass, col, err);
+    int any_missing = 0;
+    for (size_t k = 0; k < n; k++)
+        any_missing |= !isfinite(d[k]);
+    if (!rc && nclass) {
+        for (size_t q = 0; q < nclass; q++) {
+            char lo[32], hi[32];
+            num(cl.limits[q], 3, lo, sizeof lo);
+            num(cl.limits[q + 1], 3, hi, sizeof hi);
+            snprintf(lab[q], sizeof lab[q], "%s – %s", lo, hi);
+            labp[q] = lab[q];
+        }
+        struct qtr_qml_graduated g = {
+            .field = c->idx[c->d_col].field,
+            .k = nclass,
+            .limits = cl.limits,
+            .colors = col,
+            .labels = labp,
+            .decimals = 3,
+            .method_id = "EqualInterval",
+            .null_label = any_missing ? qtr_present_nodata_label(c->en, 0) : NULL,
+            .null_color = qtr_palette_nodata(),
+            .null_hatched = 1,
+        };
+        rc = qtr_qml_graduated(&g, &qml, err);
+    }
+    if (!rc && qml) {
+        struct qtr_gpkg_style s = {
+            "regions", "dissimilarity", qml,
+            T(c, "Segregationsindex D je Region, Klassen wie in der Karte des Vergleichs",
+              "Dissimilarity index D per region, classes as on the comparison's map"),
+            1, ctx->run_date[0] ? ctx->run_date : NULL};
+        rc = qtr_gpkg_add_styles(gpkg, &s, 1, err);
+    }
+    free(qml);
+    free(d);
+    qtr_classes_release(&cl);
+    return rc;
+}
+
 /* The map: classes of D (equal intervals, at most 5), one colour per class. The document
  * borrows the shapes and labels: *keep_shapes and *keep_labels receive them, to be freed
  * after the document is written. */
@@ -67,22 +145,16 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    size_t nd = 0;
     for (size_t k = 0; k < n; k++) {
-        d[k] = c->reg[k].have ? c->reg[k].val[c->d_col] : NAN;
-        nd += isfinite(d[k]) != 0;
         labels[k].text = c->r->name[k][0] ? c->r->name[k] : c->r->key[k];
         if (!qtr_geom_point_inside(ctx->geos, c->geom[k], &labels[k].x, &labels[k].y))
             labels[k].text = NULL;
     }
-    size_t k5 = nd < 5 ? (nd ? nd : 1) : 5;
-    if (nd && (rc = qtr_classify(d, n, QTR_CLASS_EQUAL, k5, 0, &cl, err)))
+    size_t nclass = 0;
+    if ((rc = d_classes(c, d, n, &cl, &nclass, col, err)))
         goto out;
-    size_t nclass = nd ? cl.k : 0;
     for (size_t k = 0; k < n; k++)
-        cls[k] = nd ? cl.cls[k] : -1;
-    if (nclass && (rc = qtr_palette_colors(QTR_PAL_BLUES, nclass, col, err)))
-        goto out;
+        cls[k] = nclass ? cl.cls[k] : -1;
     for (size_t q = 0; q < nclass; q++) {
         char lo[32], hi[32];
         num(cl.limits[q], 3, lo, sizeof lo);

@@ -77,6 +77,11 @@ static void test_made_up_city(void **state)
     assert_non_null(strstr(o, "3 ok, 0 failed"));
     assert_close(cmp_value(out, "SELECT count(*) FROM regions"), 3, 0);
     assert_close(cmp_value(out, "SELECT sum(districts) FROM regions"), 12, 0);
+    /* the layer opens styled in QGIS: D of the group in the map's classes, the default */
+    assert_close(cmp_value(out, "SELECT count(*) FROM layer_styles WHERE f_table_name = "
+                                "'regions' AND useAsDefault = 1 AND styleQML LIKE "
+                                "'%dissimilarity_g%' AND styleQML LIKE '%EqualInterval%'"),
+                 1, 0);
     /* region B: 1000 + 137 i for i = 4..7 */
     assert_close(cmp_value(out, "SELECT residents FROM regions WHERE region = 'B'"),
                  4 * 1000 + 137 * (4 + 5 + 6 + 7), 0);

@@ -163,6 +163,11 @@ static void test_berlin_bezirke_from_pg(void **state)
     assert_int_equal(qtr_pg_compare_gpkg(a, b, skip_layers, NULL, &nlayers), 0);
     assert_int_equal(nlayers, 1);
     assert_schema_equals(pg, SCHEMA, a, 1);
+    /* and its layer is styled for QGIS there too */
+    assert_pg_value(pg,
+                    "SELECT count(*) FROM layer_styles WHERE f_table_schema = '" SCHEMA
+                    "' AND f_table_name = 'regions' AND useasdefault",
+                    "1");
     assert_pg_value(pg, "SELECT count(*) FROM " SCHEMA ".regions WHERE outcome = 'ok'", "12");
     assert_pg_value(pg, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE '%_qtr_%'", "0");
     /* QGIS opens a region's layers from its schema styled (tests/cli/qgis_pg_check.py) */
