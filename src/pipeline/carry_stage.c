@@ -2,7 +2,8 @@
  * carry_stage.c - a [table] on its own district layout (issue 13): its counts carried onto
  * the analysis districts in the load stage, before the join (docs/crosswalk.md). The pieces
  * come from src/geo/crosswalk.c (GEOS), the shares and cell states from the pure kernel
- * src/core/carry.c; this file only reads, matches keys and writes the carried table.
+ * src/core/carry.c; this file only reads, matches keys and writes the carried table (the
+ * pieces: carry_pieces.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "carry_stage.h"
+#include "carry_internal.h"
 #include "quartier/carry.h"
 #include "quartier/cell.h"
 #include "quartier/crosswalk.h"
@@ -26,108 +27,7 @@ int qtr_table_is_carried(const struct qtr_table_spec *ts)
     return ts->bnd_source != NULL || ts->carry == QTR_TABLE_CARRY_CORRESPONDENCE;
 }
 
-/* ---- keys: a sorted index, the first of equal keys found ------------------------------ */
-
-struct kidx {
-    const char *k;
-    size_t i;
-};
-
-static int kidx_cmp(const void *a, const void *b)
-{
-    const struct kidx *x = a, *y = b;
-    int c = strcmp(x->k, y->k);
-    return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
-static struct kidx *kidx_build(char *const *keys, size_t n)
-{
-    struct kidx *ix = malloc((n ? n : 1) * sizeof *ix);
-    if (!ix)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        ix[i] = (struct kidx){keys[i], i};
-    qsort(ix, n, sizeof *ix, kidx_cmp);
-    return ix;
-}
-
-/* The lowest index holding key, or -1. */
-static long kidx_find(const struct kidx *ix, size_t n, const char *key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(ix[mid].k, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && !strcmp(ix[lo].k, key) ? (long)ix[lo].i : -1;
-}
-
-/* 1 when name is in the comma-separated list (blanks trimmed, ASCII case ignored). */
-static int in_list(const char *list, const char *name)
-{
-    size_t nl;
-    const char *nm = qtr_trim_span(name, &nl);
-    for (const char *p = list; p && *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char item[256];
-        snprintf(item, sizeof item, "%.*s", (int)len, p);
-        size_t il;
-        const char *it = qtr_trim_span(item, &il);
-        if (il == nl && il > 0 && !strncasecmp(it, nm, il))
-            return 1;
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    return 0;
-}
-
-static int piece_cmp(const void *a, const void *b)
-{
-    const struct qtr_piece *x = a, *y = b;
-    if (x->src != y->src)
-        return (x->src > y->src) - (x->src < y->src);
-    return (x->tgt > y->tgt) - (x->tgt < y->tgt);
-}
-
-/* ---- the work of one table ------------------------------------------------------------ */
-
-/* "row" for a table read from PostgreSQL (its line numbers are row numbers of the result) */
-#define LINE_WORD(w) ((w)->is_pg ? "row" : "line")
-
-struct carry_work {
-    const struct qtr_table_spec *ts;
-    const struct qtr_table *tab;
-    char decimal_mark;
-    int is_pg; /* the table was read from PostgreSQL */
-    size_t kcol;
-    char **tkey_row;  /* tab->nrows trimmed keys of the table ("" for none) */
-    struct kidx *tix; /* index over tkey_row */
-    size_t *col;      /* ncols columns carried */
-    size_t ncols;
-    /* source units */
-    size_t nsrc;
-    char **skey; /* nsrc (borrowed: layer keys or tkey_row) */
-    long *srow;  /* nsrc: table row, -1 none */
-    struct qtr_layer *from;
-    struct qtr_crosswalk *cw;
-    double *covered; /* nsrc (borrowed from cw) */
-    /* target units: the distinct keys of the analysis districts */
-    size_t ntgt;
-    char **tkey;      /* ntgt (borrowed from the analysis layer) */
-    size_t *tunit_of; /* analysis feature -> target unit */
-    size_t *tfirst;   /* target unit -> its first feature */
-    /* pieces */
-    size_t np;
-    struct qtr_piece *pieces;
-    double *tarea, *anc, *weight, *share;
-    double *density; /* nsrc with carry_density, else NULL */
-    uint8_t *fallback;
-};
+/* ---- the work of one table (struct carry_work: carry_internal.h) ---------------------- */
 
 static void work_free(struct carry_work *w)
 {
@@ -152,10 +52,6 @@ static void work_free(struct carry_work *w)
     free(w->fallback);
 }
 
-static int nomem(struct qtr_error *err)
-{
-    return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory while carrying a table");
-}
 
 /* The key column, the table's keys (a repeated key is an error) and the columns to carry. */
 static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct qtr_error *err)
@@ -167,12 +63,12 @@ static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct
         return rc;
     w->tkey_row = calloc(t->nrows ? t->nrows : 1, sizeof *w->tkey_row);
     if (!w->tkey_row)
-        return nomem(err);
+        return qtr_carry_nomem(err);
     for (size_t r = 0; r < t->nrows; r++)
         if (!(w->tkey_row[r] = qtr_trim_inplace(qtr_strdup(qtr_table_cell(t, r, w->kcol)))))
-            return nomem(err);
-    if (!(w->tix = kidx_build(w->tkey_row, t->nrows)))
-        return nomem(err);
+            return qtr_carry_nomem(err);
+    if (!(w->tix = qtr_carry_kidx_build(w->tkey_row, t->nrows)))
+        return qtr_carry_nomem(err);
     for (size_t r = 1; r < t->nrows; r++)
         if (*w->tix[r].k && !strcmp(w->tix[r].k, w->tix[r - 1].k))
             return qtr_error_set(err, QTR_ERR_DATA,
@@ -185,7 +81,7 @@ static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct
     /* `columns =` or every column but the key; not_counts are not carried */
     w->col = malloc((t->ncols ? t->ncols : 1) * sizeof *w->col);
     if (!w->col)
-        return nomem(err);
+        return qtr_carry_nomem(err);
     char dropped[600] = "";
     size_t ndropped = 0;
     const char *p = ts->columns;
@@ -209,7 +105,7 @@ static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct
         }
         if (idx == w->kcol)
             continue;
-        if (ts->not_counts && in_list(ts->not_counts, t->names[idx])) {
+        if (ts->not_counts && qtr_carry_in_list(ts->not_counts, t->names[idx])) {
             size_t used = strlen(dropped);
             snprintf(dropped + used, sizeof dropped - used, "%s'%s'", ndropped ? ", " : "",
                      t->names[idx]);
@@ -235,16 +131,16 @@ static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct
 /* The target units: one per distinct key of the analysis districts. */
 static int target_units(const struct qtr_layer *l, struct carry_work *w, struct qtr_error *err)
 {
-    struct kidx *ix = kidx_build(l->key, l->n);
+    struct kidx *ix = qtr_carry_kidx_build(l->key, l->n);
     w->tkey = malloc((l->n ? l->n : 1) * sizeof *w->tkey);
     w->tunit_of = malloc((l->n ? l->n : 1) * sizeof *w->tunit_of);
     w->tfirst = malloc((l->n ? l->n : 1) * sizeof *w->tfirst);
     if (!ix || !w->tkey || !w->tunit_of || !w->tfirst) {
         free(ix);
-        return nomem(err);
+        return qtr_carry_nomem(err);
     }
     for (size_t f = 0; f < l->n; f++) {
-        size_t first = (size_t)kidx_find(ix, l->n, l->key[f]);
+        size_t first = (size_t)qtr_carry_kidx_find(ix, l->n, l->key[f]);
         if (first == f) {
             w->tkey[w->ntgt] = l->key[f];
             w->tfirst[w->ntgt] = f;
@@ -257,210 +153,6 @@ static int target_units(const struct qtr_layer *l, struct carry_work *w, struct 
     return QTR_OK;
 }
 
-/* Pieces by GEOS: the table's own boundaries cut by the analysis districts. */
-static int geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, struct carry_work *w,
-                            struct qtr_state *st, struct qtr_error *err)
-{
-    const struct qtr_table_spec *ts = w->ts;
-    struct qtr_layer_options lo = {.source = qtr_config_open_path(ts->bnd_source, ts->bnd_conn),
-                                   .layer = ts->bnd_layer,
-                                   .sql = ts->bnd_sql,
-                                   .key = ts->bnd_key,
-                                   .work_crs = to->work_crs};
-    int rc = qtr_layer_read(ctx, &lo, &w->from, err);
-    if (rc)
-        return rc;
-    w->nsrc = w->from->n;
-    w->skey = w->from->key;
-    struct kidx *six = kidx_build(w->from->key, w->nsrc);
-    w->srow = malloc((w->nsrc ? w->nsrc : 1) * sizeof *w->srow);
-    if (!six || !w->srow) {
-        free(six);
-        return nomem(err);
-    }
-    /* a key on several features carries its counts on the first only (the others feed their
-     * pieces as missing), as the analysis gives statistics to the first feature of a key */
-    for (size_t i = 0; i < w->nsrc; i++) {
-        w->srow[i] = -1;
-        if ((size_t)kidx_find(six, w->nsrc, w->skey[i]) != i) {
-            rc = qtr_report_add(&st->report, QTR_ISSUE_DUPLICATE_BOUNDARY_KEY, QTR_WARNING,
-                                w->skey[i], "", ts->id,
-                                "key '%s' stands on several features of '%s'; only the first "
-                                "carries the counts of [table %s], the districts the others "
-                                "feed are missing",
-                                w->skey[i], ts->bnd_source, ts->id);
-        } else {
-            w->srow[i] = kidx_find(w->tix, w->tab->nrows, w->skey[i]);
-            if (w->srow[i] < 0)
-                rc = qtr_report_add(&st->report, QTR_ISSUE_NO_STATISTICS, QTR_WARNING, w->skey[i],
-                                    "", ts->id,
-                                    "district of the own layout '%s' without a row in [table "
-                                    "%s]; the analysis districts it feeds are missing",
-                                    ts->bnd_source, ts->id);
-        }
-        if (rc) {
-            free(six);
-            return nomem(err);
-        }
-    }
-    for (size_t r = 0; r < w->tab->nrows; r++)
-        if (*w->tkey_row[r] && kidx_find(six, w->nsrc, w->tkey_row[r]) < 0 &&
-            qtr_report_add(&st->report, QTR_ISSUE_NO_BOUNDARY, QTR_WARNING, w->tkey_row[r], "",
-                           ts->id,
-                           "row (%s %zu) without a district in its own layout '%s'; its "
-                           "counts are not carried",
-                           LINE_WORD(w), w->tab->line[r], ts->bnd_source)) {
-            free(six);
-            return nomem(err);
-        }
-    free(six);
-
-    double sliver = ts->sliver_area >= 0 ? ts->sliver_area : QTR_CROSSWALK_SLIVER_M2;
-    if ((rc = qtr_crosswalk_build(ctx->geos, (const struct GEOSGeom_t *const *)w->from->geom,
-                                  (const char *const *)w->from->key, w->from->n,
-                                  (const struct GEOSGeom_t *const *)to->geom,
-                                  (const char *const *)to->key, to->n, sliver, &w->cw, err)))
-        return rc;
-    /* pieces onto target units (features of one key are one unit), equal pairs merged */
-    w->pieces = malloc((w->cw->npieces ? w->cw->npieces : 1) * sizeof *w->pieces);
-    w->tarea = calloc(w->ntgt ? w->ntgt : 1, sizeof *w->tarea);
-    if (!w->pieces || !w->tarea)
-        return nomem(err);
-    for (size_t f = 0; f < to->n; f++)
-        w->tarea[w->tunit_of[f]] += w->cw->tgt_area[f];
-    for (size_t p = 0; p < w->cw->npieces; p++) {
-        w->pieces[p] = w->cw->pieces[p];
-        w->pieces[p].tgt = w->tunit_of[w->pieces[p].tgt];
-    }
-    qsort(w->pieces, w->cw->npieces, sizeof *w->pieces, piece_cmp);
-    for (size_t p = 0; p < w->cw->npieces; p++) {
-        if (w->np && w->pieces[w->np - 1].src == w->pieces[p].src &&
-            w->pieces[w->np - 1].tgt == w->pieces[p].tgt)
-            w->pieces[w->np - 1].area += w->pieces[p].area;
-        else
-            w->pieces[w->np++] = w->pieces[p];
-    }
-    w->covered = w->cw->covered;
-
-    /* what is lost: source units (partly) outside the analysis districts, slivers */
-    for (size_t i = 0; i < w->nsrc; i++) {
-        if (w->srow[i] >= 0 && !(w->from->area[i] > 0) &&
-            qtr_report_add(&st->report, QTR_ISSUE_CARRY_UNCOVERED, QTR_WARNING, w->skey[i], "",
-                           ts->id,
-                           "this district of '%s' has no area (no geometry); its counts are not "
-                           "carried",
-                           ts->bnd_source))
-            return nomem(err);
-        if (w->srow[i] < 0 || !(w->from->area[i] > 0) || !(w->covered[i] < 1))
-            continue;
-        if (qtr_report_add(
-                &st->report, QTR_ISSUE_CARRY_UNCOVERED, QTR_WARNING, w->skey[i], "", ts->id,
-                "%.3g %% of this district of '%s' (%.0f m²) lies outside the analysis "
-                "districts; that share of its counts is not carried",
-                100 * (1 - w->covered[i]), ts->bnd_source, w->from->area[i] - w->cw->cover_area[i]))
-            return nomem(err);
-    }
-    if (w->cw->nslivers &&
-        qtr_report_add(&st->report, QTR_ISSUE_CARRY_SLIVERS, QTR_INFO, "", "", ts->id,
-                       "%zu pieces of '%s' and the analysis districts below %g m² dropped "
-                       "(%.0f m² in all); each source district's share in them is spread over "
-                       "its kept pieces",
-                       w->cw->nslivers, ts->bnd_source, sliver, w->cw->sliver_area_sum))
-        return nomem(err);
-    return QTR_OK;
-}
-
-/* Pieces from an official correspondence table: source key, target key, share. */
-static int correspondence_pieces(const struct qtr_ctx *ctx, struct carry_work *w,
-                                 struct qtr_error *err)
-{
-    const struct qtr_table_spec *ts = w->ts;
-    struct qtr_table *corr = NULL;
-    struct qtr_csv_info info = {0};
-    struct qtr_csv_options co = {0};
-    int rc = qtr_csv_read(ts->carry_corr, &co, &corr, &info, err);
-    if (rc)
-        return rc;
-    w->nsrc = w->tab->nrows;
-    w->skey = w->tkey_row;
-    w->srow = malloc((w->nsrc ? w->nsrc : 1) * sizeof *w->srow);
-    size_t nr = corr->nrows;
-    w->pieces = malloc((nr ? nr : 1) * sizeof *w->pieces);
-    w->weight = malloc((nr ? nr : 1) * sizeof *w->weight);
-    w->share = malloc((nr ? nr : 1) * sizeof *w->share);
-    double *sum = calloc(w->nsrc ? w->nsrc : 1, sizeof *sum);
-    struct kidx *gix = kidx_build(w->tkey, w->ntgt);
-    if (!w->srow || !w->pieces || !w->weight || !w->share || !sum || !gix) {
-        rc = nomem(err);
-        goto out;
-    }
-    for (size_t i = 0; i < w->nsrc; i++)
-        w->srow[i] = *w->tkey_row[i] ? (long)i : -1;
-    if (corr->ncols < 3) {
-        rc = qtr_error_set(err, QTR_ERR_DATA,
-                           "'%s' has %zu columns; the correspondence table of [table %s] has "
-                           "three: source key, target key, share",
-                           ts->carry_corr, corr->ncols, ts->id);
-        goto out;
-    }
-    struct qtr_number_format fmt = {info.decimal_mark ? info.decimal_mark : '.'};
-    size_t nosrc = 0, notgt = 0;
-    for (size_t r = 0; r < nr; r++) {
-        char sk[256], tk[256];
-        snprintf(sk, sizeof sk, "%s", qtr_table_cell(corr, r, 0));
-        snprintf(tk, sizeof tk, "%s", qtr_table_cell(corr, r, 1));
-        qtr_trim_inplace(sk);
-        qtr_trim_inplace(tk);
-        struct qtr_cell sh = qtr_cell_parse(qtr_table_cell(corr, r, 2), fmt);
-        enum qtr_cell_class k = qtr_cell_class_of(sh.kind);
-        if ((k != QTR_CLASS_VALUE && k != QTR_CLASS_ZERO) || sh.value < 0 || sh.value > 1 + 1e-9) {
-            rc = qtr_error_set(err, QTR_ERR_DATA,
-                               "'%s' line %zu, column '%s': the share of source key '%s' in "
-                               "target key '%s' is '%s'; a share is a number from 0 to 1",
-                               ts->carry_corr, corr->line[r], corr->names[2], sk, tk,
-                               qtr_table_cell(corr, r, 2));
-            goto out;
-        }
-        long s = kidx_find(w->tix, w->tab->nrows, sk);
-        long t = kidx_find(gix, w->ntgt, tk);
-        if (s < 0) {
-            nosrc++;
-            continue;
-        }
-        sum[s] += sh.value;
-        if (t < 0) {
-            notgt++;
-            continue;
-        }
-        w->pieces[w->np] = (struct qtr_piece){(size_t)s, (size_t)t, 0};
-        w->share[w->np] = w->weight[w->np] = sh.value;
-        w->np++;
-    }
-    if (nosrc)
-        qtr_warn(ctx,
-                 "%zu rows of the correspondence table '%s' name a source key that is not in "
-                 "[table %s]; they are skipped",
-                 nosrc, ts->carry_corr, ts->id);
-    if (notgt)
-        qtr_warn(ctx,
-                 "%zu rows of the correspondence table '%s' name a target key that is not an "
-                 "analysis district; their shares are not carried",
-                 notgt, ts->carry_corr);
-    size_t off = 0;
-    for (size_t i = 0; i < w->nsrc; i++)
-        off += w->srow[i] >= 0 && fabs(sum[i] - 1) > 1e-6;
-    if (off)
-        qtr_warn(ctx,
-                 "the shares of %zu source keys of [table %s] in '%s' do not sum to 1; their "
-                 "counts are carried as the shares say",
-                 off, ts->id, ts->carry_corr);
-    rc = QTR_OK;
-out:
-    free(sum);
-    free(gix);
-    qtr_table_free(corr);
-    return rc;
-}
 
 /* Ancillary counts of the target units from column ts->carry_weights of the data. */
 static int ancillary(const struct qtr_ctx *ctx, const struct qtr_config *cfg,
@@ -484,7 +176,7 @@ static int ancillary(const struct qtr_ctx *ctx, const struct qtr_config *cfg,
             err, QTR_ERR_DATA, "%s: the weights column '%s' of [table %s] holds text, not counts",
             qtr_config_where(cfg, sec, "carry", what, sizeof what), ts->carry_weights, ts->id);
     if (!(w->anc = malloc((w->ntgt ? w->ntgt : 1) * sizeof *w->anc)))
-        return nomem(err);
+        return qtr_carry_nomem(err);
     size_t none = 0;
     for (size_t j = 0; j < w->ntgt; j++) {
         size_t f = w->tfirst[j];
@@ -632,7 +324,7 @@ static int source_cells(const struct carry_work *w, size_t col, struct qtr_cell 
             continue;
         size_t r = (size_t)w->srow[i];
         const char *cell = qtr_table_cell(t, r, col);
-        if (ts->na_values && in_list(ts->na_values, cell))
+        if (ts->na_values && qtr_carry_in_list(ts->na_values, cell))
             continue;
         in[i] = qtr_cell_parse(cell, fmt);
         if (in[i].kind == QTR_CELL_INVALID)
@@ -674,7 +366,7 @@ static int source_density(struct qtr_ctx *ctx, const struct qtr_config *cfg,
     if (!cells || !unknown || !w->density) {
         free(cells);
         free(unknown);
-        return nomem(err);
+        return qtr_carry_nomem(err);
     }
     if (!(rc = source_cells(w, col, cells, err)) &&
         qtr_carry_source_density(w->nsrc, cells, w->from->area, w->density, unknown)) {
@@ -716,7 +408,7 @@ static int carry_cells(struct carry_work *w, const struct qtr_config *cfg, struc
     char *text = malloc((w->ncols + 1) * 32);
     struct qtr_table *nt = NULL;
     if (!in || !res || !rlo || !rhi || !names || !cells || !text) {
-        rc = nomem(err);
+        rc = qtr_carry_nomem(err);
         goto out;
     }
     for (size_t c = 0; c < w->ncols; c++) {
@@ -733,7 +425,7 @@ static int carry_cells(struct carry_work *w, const struct qtr_config *cfg, struc
     char src[600];
     snprintf(src, sizeof src, "%s (carried onto the analysis districts)", ts->source);
     if (!(nt = qtr_table_new(src, w->ncols + 1, names))) {
-        rc = nomem(err);
+        rc = qtr_carry_nomem(err);
         goto out;
     }
     for (size_t j = 0; j < w->ntgt; j++) {
@@ -752,7 +444,7 @@ static int carry_cells(struct carry_work *w, const struct qtr_config *cfg, struc
                 /* '*' with its own range instead of '.' (unknown): usable like a '*' count */
                 snprintf(text + 32 * (c + 1), 32, "*");
                 if (add_range(st, w->tkey[j], names[c + 1], ts->suffix, rlo[x], rhi[x])) {
-                    rc = nomem(err);
+                    rc = qtr_carry_nomem(err);
                     goto out;
                 }
             }
@@ -791,9 +483,9 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
     if ((rc = table_columns(ctx, &w, err)) || (rc = target_units(st->layer, &w, err)))
         goto out;
     if (geometric)
-        rc = geometric_pieces(ctx, st->layer, &w, st, err);
+        rc = qtr_carry_geometric_pieces(ctx, st->layer, &w, st, err);
     else
-        rc = correspondence_pieces(ctx, &w, err);
+        rc = qtr_carry_correspondence_pieces(ctx, &w, err);
     if (rc)
         goto out;
     if (method == QTR_CARRY_WEIGHTS && (rc = ancillary(ctx, cfg, anc, &w, err)))
@@ -805,7 +497,7 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
         w.share = malloc((w.np ? w.np : 1) * sizeof *w.share);
         w.fallback = calloc(w.nsrc ? w.nsrc : 1, 1);
         if (!w.weight || !w.share || !w.fallback) {
-            rc = nomem(err);
+            rc = qtr_carry_nomem(err);
             goto out;
         }
         if ((rc = qtr_carry_shares(method, w.pieces, w.np, w.nsrc, w.covered, w.ntgt, w.tarea,
@@ -823,7 +515,7 @@ int qtr_carry_table(struct qtr_ctx *ctx, const struct qtr_config *cfg, size_t t,
     if ((rc = carry_cells(&w, cfg, st, &nt, err)))
         goto out;
     if (report_links(&w, &st->report) || add_crosswalk(&w, geometric, st)) {
-        rc = nomem(err);
+        rc = qtr_carry_nomem(err);
         goto out;
     }
 out:
@@ -920,7 +612,7 @@ int qtr_carry_attach_ranges(const struct qtr_state *st, struct qtr_frame *f,
         return QTR_OK;
     struct keyed *ord = malloc((f->n ? f->n : 1) * sizeof *ord);
     if (!ord)
-        return nomem(err);
+        return qtr_carry_nomem(err);
     for (size_t i = 0; i < f->n; i++)
         ord[i] = (struct keyed){f->key[i], i};
     qsort(ord, f->n, sizeof *ord, keyed_cmp);
@@ -942,7 +634,7 @@ int qtr_carry_attach_ranges(const struct qtr_state *st, struct qtr_frame *f,
         for (; lo < f->n && !strcmp(ord[lo].key, cr->key) && !rc; lo++)
             if (col->kind[ord[lo].i] == QTR_CELL_SUPPRESSED &&
                 qtr_column_set_range(col, f->n, ord[lo].i, cr->lo, cr->hi))
-                rc = nomem(err);
+                rc = qtr_carry_nomem(err);
     }
     free(ord);
     return rc;
