@@ -113,6 +113,9 @@ void qtr_present_classes_release(struct qtr_present_classes *c);
 struct qtr_rgb qtr_present_overview_fill(void);
 struct qtr_rgb qtr_present_parent_outline(void);
 struct qtr_rgb qtr_present_candidate_outline(void);
+/** The comparison of a batch (docs/batch.md): D per region in equal intervals, at most
+ * *max_classes classes, in *palette (the map and the QGIS style of layer `regions`). */
+void qtr_present_region_d(enum qtr_palette *palette, size_t *max_classes);
 /** Fill and outline of a layer's plain outline style in QGIS. */
 struct qtr_rgb qtr_present_outline_fill(void);
 struct qtr_rgb qtr_present_outline_line(void);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "quartier/config.h"
+#include "quartier/present.h"
 #include "quartier/qml.h"
 #include "quartier/strutil.h"
 #include "qgis_internal.h"
@@ -409,8 +410,8 @@ static int overview_qml(const struct qtr_qgis_plan *p, char **out, struct qtr_er
     for (size_t i = 0; i < p->ndocs; i++)
         if (!strcmp(p->docs[i].table, "districts"))
             a[n++] = (struct qtr_qml_alias){p->docs[i].column, p->docs[i].alias};
-    int rc = qtr_qml_single(1, (struct qtr_rgb){214, 226, 240}, (struct qtr_rgb){35, 35, 35}, 0.26,
-                            a, n, out, err);
+    int rc = qtr_qml_single(1, qtr_present_overview_fill(), qtr_present_outline_line(), 0.26, a,
+                            n, out, err);
     free(a);
     return rc;
 }

@@ -47,6 +47,9 @@ static void num(double v, int decimals, char *buf, size_t size)
         snprintf(buf, size, "–");
 }
 
+/* room for the classes of D (qtr_present_region_d asks for at most this many) */
+#define MAX_CLASSES 9
+
 /* The classes of D over the regions (equal intervals, at most 5) and their colours, as the
  * map and the QGIS style of `regions` show them: d[n] (NAN for a region without output),
  * *nclass 0 when no region has D. */
@@ -61,10 +64,15 @@ static int d_classes(const struct cmp *c, double *d, size_t n, struct qtr_classe
     }
     if (!nd)
         return QTR_OK;
-    int rc = qtr_classify(d, n, QTR_CLASS_EQUAL, nd < 5 ? nd : 5, 0, cl, err);
+    enum qtr_palette pal;
+    size_t kmax;
+    qtr_present_region_d(&pal, &kmax); /* the presentation table decides */
+    if (kmax > MAX_CLASSES)
+        kmax = MAX_CLASSES;
+    int rc = qtr_classify(d, n, QTR_CLASS_EQUAL, nd < kmax ? nd : kmax, 0, cl, err);
     if (!rc) {
         *nclass = cl->k;
-        rc = qtr_palette_colors(QTR_PAL_BLUES, cl->k, col, err);
+        rc = qtr_palette_colors(pal, cl->k, col, err);
     }
     return rc;
 }
@@ -76,9 +84,9 @@ int qtr_compare_style(const struct qtr_ctx *ctx, const struct cmp *c, const char
     if (c->d_col < 0 || !n)
         return QTR_OK;
     struct qtr_classes cl = {0};
-    struct qtr_rgb col[5];
-    char lab[5][96], *qml = NULL;
-    const char *labp[5];
+    struct qtr_rgb col[MAX_CLASSES];
+    char lab[MAX_CLASSES][96], *qml = NULL;
+    const char *labp[MAX_CLASSES];
     double *d = calloc(n, sizeof *d);
     if (!d)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -132,9 +140,9 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
     size_t n = c->r->n;
     struct qtr_shapes *shapes = NULL;
     struct qtr_classes cl = {0};
-    struct qtr_rgb col[5];
-    char lab[5][96];
-    const char *labp[5];
+    struct qtr_rgb col[MAX_CLASSES];
+    char lab[MAX_CLASSES][96];
+    const char *labp[MAX_CLASSES];
     struct qtr_map_label *labels = calloc(n ? n : 1, sizeof *labels);
     double *d = calloc(n ? n : 1, sizeof *d);
     int *cls = calloc(n ? n : 1, sizeof *cls);

@@ -764,6 +764,12 @@ struct qtr_rgb qtr_present_candidate_outline(void)
     return (struct qtr_rgb){0, 0, 0};
 }
 
+void qtr_present_region_d(enum qtr_palette *palette, size_t *max_classes)
+{
+    *palette = QTR_PAL_BLUES;
+    *max_classes = 5;
+}
+
 struct qtr_rgb qtr_present_outline_fill(void)
 {
     return (struct qtr_rgb){255, 255, 255};
