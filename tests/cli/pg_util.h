@@ -223,4 +223,35 @@ static inline int qtr_pg_compare_gpkg(const char *a, const char *b,
     return diffs;
 }
 
+/* One text value from the database: the first column of the first row of `sql`. */
+static inline char *pg_value(const char *pg, const char *sql)
+{
+    char conn[2048];
+    snprintf(conn, sizeof conn, "PG:%s", pg);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(conn, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    char *v = NULL;
+    if (l) {
+        OGRFeatureH f = OGR_L_GetNextFeature(l);
+        if (f) {
+            v = strdup(OGR_F_IsFieldSetAndNotNull(f, 0) ? OGR_F_GetFieldAsString(f, 0) : "NULL");
+            OGR_F_Destroy(f);
+        }
+        GDALDatasetReleaseResultSet(ds, l);
+    }
+    GDALClose(ds);
+    return v ? v : strdup("(no row)");
+}
+
+/* Fail unless pg_value(pg, sql) is want. */
+static inline void assert_pg_value(const char *pg, const char *sql, const char *want)
+{
+    char *v = pg_value(pg, sql);
+    if (strcmp(v, want) != 0)
+        fail_msg("%s: '%s', expected '%s'", sql, v, want);
+    free(v);
+}
+
 #endif

@@ -38,36 +38,6 @@ static const struct qtr_pg_swap hamburg[] = {
 static const char *const keys[] = {"01", "02", "03", "04", "05", "06",
                                    "07", "08", "09", "10", "11", "12"};
 
-/* One text value from the database: the first column of the first row of `sql`. */
-static char *pg_value(const char *pg, const char *sql)
-{
-    char conn[2048];
-    snprintf(conn, sizeof conn, "PG:%s", pg);
-    GDALAllRegister();
-    GDALDatasetH ds = GDALOpenEx(conn, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
-    char *v = NULL;
-    if (l) {
-        OGRFeatureH f = OGR_L_GetNextFeature(l);
-        if (f) {
-            v = strdup(OGR_F_IsFieldSetAndNotNull(f, 0) ? OGR_F_GetFieldAsString(f, 0) : "NULL");
-            OGR_F_Destroy(f);
-        }
-        GDALDatasetReleaseResultSet(ds, l);
-    }
-    GDALClose(ds);
-    return v ? v : strdup("(no row)");
-}
-
-static void assert_pg_value(const char *pg, const char *sql, const char *want)
-{
-    char *v = pg_value(pg, sql);
-    if (strcmp(v, want) != 0)
-        fail_msg("%s: '%s', expected '%s'", sql, v, want);
-    free(v);
-}
-
 /* The date in run_info of schema `schema`. */
 static void assert_date(const char *pg, const char *schema, const char *want)
 {

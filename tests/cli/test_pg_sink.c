@@ -47,28 +47,6 @@ static int run(const char *ini, long epoch, const char *env, char **out)
     return qtr_run_cli(args, out);
 }
 
-/* One text value from the database: the first column of the first row of `sql`. */
-static char *pg_value(const char *pg, const char *sql)
-{
-    char conn[2048];
-    snprintf(conn, sizeof conn, "PG:%s", pg);
-    GDALAllRegister();
-    GDALDatasetH ds = GDALOpenEx(conn, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
-    char *v = NULL;
-    if (l) {
-        OGRFeatureH f = OGR_L_GetNextFeature(l);
-        if (f) {
-            v = strdup(OGR_F_IsFieldSetAndNotNull(f, 0) ? OGR_F_GetFieldAsString(f, 0) : "NULL");
-            OGR_F_Destroy(f);
-        }
-        GDALDatasetReleaseResultSet(ds, l);
-    }
-    GDALClose(ds);
-    return v ? v : strdup("(no row)");
-}
-
 /* How many styles the run's GeoPackage holds: the schema's layer_styles must have as many. */
 static char nstyles[32];
 
@@ -85,14 +63,6 @@ static void count_gpkg_styles(const char *gpkg)
     OGR_F_Destroy(f);
     GDALDatasetReleaseResultSet(ds, l);
     GDALClose(ds);
-}
-
-static void assert_pg_value(const char *pg, const char *sql, const char *want)
-{
-    char *v = pg_value(pg, sql);
-    if (strcmp(v, want) != 0)
-        fail_msg("%s: '%s', expected '%s'", sql, v, want);
-    free(v);
 }
 
 static void nap(void)
