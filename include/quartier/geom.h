@@ -42,11 +42,13 @@ struct GEOSGeom_t *qtr_geom_close_small_holes(struct GEOSContextHandle_HS *h,
 /**
  * The union of the geometries of each group: out[p] (p < ngroups) unites every geoms[i] with
  * group[i] == p (NULL geometries skipped; a group without geometry gives NULL). *out is owned
- * by the caller (qtr_geoms_free(h, *out, ngroups)). When GEOS cannot unite a group, returns
+ * by the caller (qtr_geoms_free(h, *out, ngroups)). Holes of a union smaller than min_hole
+ * (CRS units²; 0 keeps every hole) are closed: the gaps left where district boundaries do not
+ * meet exactly (qtr_geom_close_small_holes). When GEOS cannot unite a group, returns
  * QTR_ERR_DATA with *failed = that group and nothing in *out; QTR_ERR_NOMEM.
  */
 int qtr_geom_union_groups(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *const *geoms,
-                          size_t n, const size_t *group, size_t ngroups,
+                          size_t n, const size_t *group, size_t ngroups, double min_hole,
                           struct GEOSGeom_t ***out, size_t *failed, struct qtr_error *err);
 
 /** Destroy n geometries (NULL entries allowed) and free the array. NULL-safe. */

@@ -140,7 +140,7 @@ struct GEOSGeom_t *qtr_geom_close_small_holes(struct GEOSContextHandle_HS *h,
 }
 
 int qtr_geom_union_groups(struct GEOSContextHandle_HS *h, const struct GEOSGeom_t *const *geoms,
-                          size_t n, const size_t *group, size_t ngroups,
+                          size_t n, const size_t *group, size_t ngroups, double min_hole,
                           struct GEOSGeom_t ***out, size_t *failed, struct qtr_error *err)
 {
     *out = NULL;
@@ -177,6 +177,12 @@ int qtr_geom_union_groups(struct GEOSContextHandle_HS *h, const struct GEOSGeom_
             *failed = p;
             return qtr_error_set(err, QTR_ERR_DATA, "GEOS cannot unite the geometries of group %zu",
                                  p);
+        }
+        GEOSGeometry *closed =
+            min_hole > 0 ? qtr_geom_close_small_holes(h, united[p], min_hole) : NULL;
+        if (closed) {
+            GEOSGeom_destroy_r(h, united[p]);
+            united[p] = closed;
         }
     }
     free(parts);

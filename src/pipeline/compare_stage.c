@@ -341,22 +341,15 @@ int qtr_batch_compare(struct qtr_ctx *ctx, const struct qtr_config *cfg, const c
     for (size_t j = 0; j < c.nidx && c.d_col < 0; j++)
         if (!strcmp(c.idx[j].index, "dissimilarity"))
             c.d_col = (long)j;
-    if ((rc = qtr_geom_union_groups(ctx->geos, (const struct GEOSGeom_t *const *)layer->geom,
-                                    layer->n, r->of, r->n, &c.geom, &failed, err))) {
-        if (rc == QTR_ERR_DATA)
-            qtr_error_prefix(err, "dissolving the districts of region '%s'", r->key[failed]);
-        goto out;
-    }
     /* the gaps the union leaves where district boundaries do not meet exactly (Hamburg: up to
      * 31 holes of under 1 m² per Bezirk) are closed; a real hole (an enclave) is far larger
      * than a sliver of the crosswalk (QTR_CROSSWALK_SLIVER_M2) */
-    for (size_t k = 0; k < r->n; k++) {
-        struct GEOSGeom_t *closed =
-            qtr_geom_close_small_holes(ctx->geos, c.geom[k], QTR_CROSSWALK_SLIVER_M2);
-        if (closed) {
-            qtr_geom_free(ctx->geos, c.geom[k]);
-            c.geom[k] = closed;
-        }
+    if ((rc = qtr_geom_union_groups(ctx->geos, (const struct GEOSGeom_t *const *)layer->geom,
+                                    layer->n, r->of, r->n, QTR_CROSSWALK_SLIVER_M2, &c.geom,
+                                    &failed, err))) {
+        if (rc == QTR_ERR_DATA)
+            qtr_error_prefix(err, "dissolving the districts of region '%s'", r->key[failed]);
+        goto out;
     }
     if ((rc = qtr_outdir_begin(ctx, target, &od, err)))
         goto out;

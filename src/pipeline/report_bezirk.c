@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quartier/crosswalk.h"
+#include "quartier/geom.h"
+
 #include "parent_names.h"
 #include "report_internal.h"
 #include "report_parents.h"
@@ -71,8 +74,10 @@ int qtr_report_parent_areas(struct rs *r, double tol)
         goto out;
     size_t failed = 0;
     struct qtr_error ue = {0};
+    /* the same sliver gaps as the batch's region outlines (compare_stage.c) are closed, or
+     * every one would be drawn as a dot in the parent outline's thick line (Hamburg) */
     int urc = qtr_geom_union_groups(r->ctx->geos, (const struct GEOSGeom_t *const *)l->geom, n, pid,
-                                    np, &united, &failed, &ue);
+                                    np, QTR_CROSSWALK_SLIVER_M2, &united, &failed, &ue);
     if (urc == QTR_ERR_NOMEM) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;

@@ -1,11 +1,12 @@
 /*
- * test_holes.c - qtr_geom_close_small_holes (geom.h): the gaps a union of districts leaves are
- * closed, real holes stay. Areas by hand.
+ * test_holes.c - qtr_geom_close_small_holes and qtr_geom_union_groups (geom.h): the gaps a
+ * union of districts leaves are closed, real holes stay. Areas by hand.
  */
 #include "test_util.h"
 
 #include <geos_c.h>
 
+#include "quartier/error.h"
 #include "quartier/geom.h"
 
 static GEOSContextHandle_t H;
@@ -63,8 +64,49 @@ static void test_close_small_holes(void **state)
     GEOS_finish_r(H);
 }
 
+/* Four districts around a 1 m × 20 m gap (20 m²) and a fifth in a second group: the union of
+ * the first group keeps the gap as a hole with min_hole 0 and closes it with min_hole 500. */
+static void test_union_groups_closes_gaps(void **state)
+{
+    (void)state;
+    H = GEOS_init_r();
+    GEOSGeometry *g[5] = {
+        wkt("POLYGON((0 0,100 0,100 40,0 40,0 0))"),
+        wkt("POLYGON((0 60,100 60,100 100,0 100,0 60))"),
+        wkt("POLYGON((0 40,40 40,40 60,0 60,0 40))"),
+        wkt("POLYGON((41 40,100 40,100 60,41 60,41 40))"),
+        wkt("POLYGON((200 0,210 0,210 10,200 10,200 0))"),
+    };
+    size_t group[5] = {0, 0, 0, 0, 1};
+    double want[2][2] = {{9980, 100}, {10000, 100}}; /* [min_hole 0 / 500][group] */
+    int want_holes[2] = {1, 0};
+    double min_hole[2] = {0, 500};
+    for (int t = 0; t < 2; t++) {
+        struct GEOSGeom_t **u = NULL;
+        size_t failed = 99;
+        struct qtr_error err = {0};
+        assert_int_equal(qtr_geom_union_groups(H, (const struct GEOSGeom_t *const *)g, 5, group,
+                                               2, min_hole[t], &u, &failed, &err),
+                         QTR_OK);
+        for (int k = 0; k < 2; k++) {
+            double a = 0;
+            assert_true(GEOSArea_r(H, (const GEOSGeometry *)u[k], &a));
+            assert_close(a, want[t][k], 1e-9);
+        }
+        const GEOSGeometry *u0 = (const GEOSGeometry *)u[0];
+        int h = GEOSGeomTypeId_r(H, u0) == GEOS_POLYGON ? GEOSGetNumInteriorRings_r(H, u0)
+                                                         : holes(u0);
+        assert_int_equal(h, want_holes[t]);
+        qtr_geoms_free(H, u, 2);
+    }
+    for (int k = 0; k < 5; k++)
+        GEOSGeom_destroy_r(H, g[k]);
+    GEOS_finish_r(H);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_close_small_holes)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_close_small_holes),
+                                       cmocka_unit_test(test_union_groups_closes_gaps)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
