@@ -41,7 +41,7 @@ char *qtr_report_source_line(struct rs *r, const char *const *expr, size_t nexpr
         return NULL;
     /* the map's date is the reference date of the tables it shows (the MSS tables of a
      * Berlin run are 31.12.2020 while the population is 31.12.2024) */
-    char dates[4][32];
+    char dates[4][32], iso[4][32];
     size_t nd = 0;
     r->map_date[0] = '\0';
     size_t listed = 0;
@@ -62,14 +62,17 @@ char *qtr_report_source_line(struct rs *r, const char *const *expr, size_t nexpr
                 continue;
             src[listed].attribution = ts->attribution;
             src[listed++].file = ts->source;
-            if (ts->date) {
-                char d[32];
-                date_text(r, ts->date, d, sizeof d);
+            if (ts->date) { /* each date once, earliest first (ISO dates sort as text) */
                 size_t k = 0;
-                while (k < nd && strcmp(dates[k], d))
+                while (k < nd && strcmp(iso[k], ts->date) < 0)
                     k++;
-                if (k == nd && nd < 4)
-                    snprintf(dates[nd++], sizeof dates[0], "%s", d);
+                if ((k < nd && !strcmp(iso[k], ts->date)) || nd == 4)
+                    continue;
+                memmove(iso[k + 1], iso[k], (nd - k) * sizeof iso[0]);
+                memmove(dates[k + 1], dates[k], (nd - k) * sizeof dates[0]);
+                snprintf(iso[k], sizeof iso[0], "%s", ts->date);
+                date_text(r, ts->date, dates[k], sizeof dates[0]);
+                nd++;
             }
         }
     if (nexpr && nd) {

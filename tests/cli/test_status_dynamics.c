@@ -49,6 +49,11 @@ static void test_musterstadt(void **state)
     for (int k = 0; k < 2; k++) {
         snprintf(path, sizeof path, "%s/maps/%s.png", tmp, chg[k]);
         assert_true(qtr_file_exists(path));
+        /* the source line gives both dates, the earlier first */
+        snprintf(path, sizeof path, "%s/maps/%s.svg", tmp, chg[k]);
+        char *svg = slurp(path, &len);
+        assert_non_null(strstr(svg, "Stand: 31.12.2020 und 31.12.2022"));
+        free(svg);
     }
 
     GDALDatasetH ds = open_out(tmp, "quartier.gpkg");
