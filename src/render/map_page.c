@@ -210,16 +210,6 @@ static void draw_inset(cairo_t *cr, const struct qtr_map *m, const struct qtr_ma
     }
 }
 
-/* Select the font at `size`, or smaller (not below `min`) so that `text` fits in `avail`
- * points: a long title (a change map's group and unit) would run past the page's edge. */
-static void fit_font(cairo_t *cr, const char *text, double size, double min, int bold, double avail)
-{
-    qtr_map_font(cr, size, bold);
-    double w = qtr_map_text_width(cr, text);
-    if (w > avail && w > 0)
-        qtr_map_font(cr, fmax(min, size * avail / w), bold);
-}
-
 /* Draw the page; returns QTR_OK or QTR_ERR_NOMEM (cairo errors are in cr's status). */
 int qtr_map_page_draw(cairo_t *cr, const struct qtr_map *m, const struct qtr_map_page *pg,
                       struct qtr_map_layout *l)
@@ -231,15 +221,14 @@ int qtr_map_page_draw(cairo_t *cr, const struct qtr_map *m, const struct qtr_map
     /* title block */
     double y = pg->margin;
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    double avail = pg->w - 2 * pg->margin;
     if (m->title) {
-        fit_font(cr, m->title, 16, 10, 1, avail);
+        qtr_map_font(cr, 16, 1);
         cairo_move_to(cr, pg->margin, y + 16);
         qtr_map_show_text(cr, m->title);
         y += 24;
     }
     if (m->subtitle) {
-        fit_font(cr, m->subtitle, 10.5, 7.5, 0, avail);
+        qtr_map_font(cr, 10.5, 0);
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
         cairo_move_to(cr, pg->margin, y + 11);
         qtr_map_show_text(cr, m->subtitle);
