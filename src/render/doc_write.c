@@ -4,8 +4,8 @@
  */
 #include "quartier/doc.h"
 
-int qtr_doc_write_html_pdf(const struct qtr_doc *d, const char *html, const char *pdf,
-                           int threads, struct qtr_error *err)
+int qtr_doc_write_html_pdf(const struct qtr_doc *d, const char *html, const char *pdf, int threads,
+                           struct qtr_error *err)
 {
     struct qtr_error e[2] = {{0}, {0}};
     int rc[2] = {QTR_OK, QTR_OK};

@@ -17,9 +17,9 @@
 
 #include "map_internal.h"
 #include "png_write.h"
-#include "svg_ids.h"
 #include "quartier/classify.h"
 #include "quartier/strutil.h"
+#include "svg_ids.h"
 
 static cairo_status_t write_file(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -66,7 +66,7 @@ static char *svg_meta(const struct qtr_map *m)
 static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
 {
     return qtr_buf_append(closure, (const char *)data, len) == QTR_OK ? CAIRO_STATUS_SUCCESS
-                                                                       : CAIRO_STATUS_NO_MEMORY;
+                                                                      : CAIRO_STATUS_NO_MEMORY;
 }
 
 static int check_classes(const struct qtr_map *m, const char *what, struct qtr_error *err)

@@ -48,8 +48,7 @@ static size_t id_at(const char *p, const char *end, size_t *k, size_t *head, uns
     for (size_t j = 0; j < NKIND; j++) {
         size_t kl = strlen(kind[j]);
         const char *d = p + lead + kl;
-        if ((size_t)(end - p) <= lead + kl || memcmp(p + lead, kind[j], kl) || *d < '0' ||
-            *d > '9')
+        if ((size_t)(end - p) <= lead + kl || memcmp(p + lead, kind[j], kl) || *d < '0' || *d > '9')
             continue;
         const char *e = d;
         unsigned long v = 0;
@@ -86,7 +85,7 @@ int qtr_svg_finish(struct qtr_buf *out, const char *svg, size_t len, const char 
         if ((*p == '#' || *p == 'i') && (n = id_at(p, end, &k, &head, &num))) {
             unsigned long nn = renumber(&t, k, num);
             rc = !nn || qtr_buf_append(out, copied, (size_t)(p - copied)) ||
-                         qtr_buf_append(out, p, head) || qtr_buf_printf(out, "%lu", nn);
+                 qtr_buf_append(out, p, head) || qtr_buf_printf(out, "%lu", nn);
             p += n;
             copied = p;
             continue;

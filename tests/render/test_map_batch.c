@@ -92,7 +92,10 @@ static void test_side_by_side_same_files(void **state)
     int cls[4] = {0, 1, 1, -1};
     struct qtr_rgb col[2] = {{240, 200, 100}, {120, 40, 90}};
     const char *labels[] = {"niedrig", "hoch"};
-    struct qtr_map_label lab[] = {{"Nord", 390500, 5821500}, {"S\xc3\xbc" "d", 390500, 5820500}};
+    struct qtr_map_label lab[] = {{"Nord", 390500, 5821500},
+                                  {"S\xc3\xbc"
+                                   "d",
+                                   390500, 5820500}};
     struct qtr_map m = {.shapes = s,
                         .cls = cls,
                         .nclass = 2,
