@@ -123,4 +123,12 @@ int qtr_doc_write_html(const struct qtr_doc *d, const char *path, struct qtr_err
 int qtr_doc_write_pdf(const struct qtr_doc *d, const char *path, size_t *npages,
                       struct qtr_error *err);
 
+/**
+ * qtr_doc_write_html to html and qtr_doc_write_pdf to pdf at the same time (doc_write.c;
+ * threads 1: one after the other); the same files. The HTML's error is reported when both
+ * fail.
+ */
+int qtr_doc_write_html_pdf(const struct qtr_doc *d, const char *html, const char *pdf,
+                           int threads, struct qtr_error *err);
+
 #endif

@@ -157,6 +157,21 @@ char *qtr_map_inset_caption(const struct qtr_shapes *s, const char *const *names
 int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char *path,
                    struct qtr_map_layout *lay, struct qtr_error *err);
 
+/* One file of qtr_map_render_jobs: map m in format fmt to path. */
+struct qtr_map_job {
+    const struct qtr_map *map;
+    enum qtr_map_format fmt;
+    const char *path;
+};
+
+/**
+ * qtr_map_render for each of the n jobs, up to `threads` at a time (0: OpenMP's default;
+ * 1: one after the other, in order); job k's result in st[k] and its error in err[k]. The
+ * files are the same as from qtr_map_render one after the other; the maps are only read.
+ */
+void qtr_map_render_jobs(const struct qtr_map_job *job, size_t n, int threads, int *st,
+                         struct qtr_error *err);
+
 /* One source behind a map: its `attribution =` (publisher and licence) and its file. */
 struct qtr_map_source {
     const char *attribution; /* NULL or blank: not given */

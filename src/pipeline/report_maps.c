@@ -98,16 +98,15 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
      * maps/<stem>.png, .svg (text as outlines, for Qt/QGIS and office programs), .pdf, and
      * for the HTML a hidden SVG with the text as glyph symbols: browsers render it, and
      * outlines would more than double the page (a map's source line alone is half of it).
-     * (Rendering them in parallel with OpenMP was slower on a loaded 2-core machine and
-     * leans on fontconfig's locking; they run one after the other.)
+     * They are drawn at the same time (map_batch.c), PNG and PDF, the longest, first.
      */
     static const struct {
         enum qtr_map_format f;
         const char *name;
         int glyphs;
     } out[4] = {{QTR_MAP_PNG, "%s/%s.png", 0},
-                {QTR_MAP_SVG, "%s/%s.svg", 0},
                 {QTR_MAP_PDF, "%s/%s.pdf", 0},
+                {QTR_MAP_SVG, "%s/%s.svg", 0},
                 {QTR_MAP_SVG, "%s/.%s.inline.svg", 1}};
     char *path[4] = {NULL, NULL, NULL, NULL};
     struct qtr_error e[4];
@@ -153,11 +152,14 @@ int qtr_report_emit_map(struct rs *r, const char *stem, struct qtr_map *m, int i
         r->tmp_svg = nt;
         r->tmp_svg[r->ntmp++] = path[3]; /* removed at the end of the stage */
     }
+    struct qtr_map mk[4];
+    struct qtr_map_job job[4];
     for (int k = 0; k < njob; k++) {
-        struct qtr_map mk = *m;
-        mk.svg_glyphs = out[k].glyphs;
-        st[k] = qtr_map_render(&mk, out[k].f, path[k], NULL, &e[k]);
+        mk[k] = *m;
+        mk[k].svg_glyphs = out[k].glyphs;
+        job[k] = (struct qtr_map_job){&mk[k], out[k].f, path[k]};
     }
+    qtr_map_render_jobs(job, (size_t)njob, r->ctx->threads, st, e);
     for (int k = 0; k < njob && !rc; k++)
         if (st[k]) {
             *r->err = e[k];

@@ -135,10 +135,7 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
     if (plan_only)
         goto out;
     qtr_progress(ctx, 0.75, "maps and report");
-    if ((rc = qtr_doc_write_html(r.doc, html, err)))
-        goto out;
-    qtr_progress(ctx, 0.85, "maps and report");
-    if ((rc = qtr_doc_write_pdf(r.doc, pdf, NULL, err)))
+    if ((rc = qtr_doc_write_html_pdf(r.doc, html, pdf, ctx->threads, err)))
         goto out;
     qtr_progress(ctx, 1.0, "maps and report");
 out:

@@ -19,6 +19,7 @@
 #include "png_write.h"
 #include "quartier/classify.h"
 #include "quartier/strutil.h"
+#include "svg_ids.h"
 
 static cairo_status_t write_file(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -61,36 +62,11 @@ static char *svg_meta(const struct qtr_map *m)
     return b.data;
 }
 
-/*
- * SVG stream that inserts `insert` right after the <svg ...> start tag (cairo
- * has no API for <title>/<desc>); the tag may arrive split over several writes.
- */
-struct svg_stream {
-    FILE *fp;
-    const char *insert;
-    int state;    /* 0: looking for "<svg", 1: for its closing '>', 2: inserted */
-    size_t match; /* characters of "<svg" matched so far */
-};
-
-static cairo_status_t write_svg(void *closure, const unsigned char *data, unsigned int len)
+/* cairo's SVG collected in memory, finished by qtr_svg_finish (svg_ids.h) when complete */
+static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
 {
-    struct svg_stream *s = closure;
-    unsigned int from = 0;
-    for (unsigned int i = 0; i < len && s->state < 2; i++) {
-        if (s->state == 0) {
-            static const char tag[] = "<svg";
-            s->match = data[i] == (unsigned char)tag[s->match] ? s->match + 1 : data[i] == '<';
-            if (s->match == 4)
-                s->state = 1;
-        } else if (data[i] == '>') {
-            s->state = 2;
-            if (fwrite(data, 1, i + 1, s->fp) != i + 1 || fputs(s->insert, s->fp) == EOF)
-                return CAIRO_STATUS_WRITE_ERROR;
-            from = i + 1;
-        }
-    }
-    return fwrite(data + from, 1, len - from, s->fp) == len - from ? CAIRO_STATUS_SUCCESS
-                                                                   : CAIRO_STATUS_WRITE_ERROR;
+    return qtr_buf_append(closure, (const char *)data, len) == QTR_OK ? CAIRO_STATUS_SUCCESS
+                                                                      : CAIRO_STATUS_NO_MEMORY;
 }
 
 static int check_classes(const struct qtr_map *m, const char *what, struct qtr_error *err)
@@ -146,7 +122,7 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
     FILE *fp = NULL;
     char *tmp = NULL, *meta = NULL;
     int fd = -1;
-    struct svg_stream svg = {0};
+    struct qtr_buf svg = {0}, done = {0};
 
     if (!m || !path)
         return qtr_error_set(err, QTR_ERR_USAGE, "map or output path missing");
@@ -189,9 +165,7 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
-        svg.fp = fp;
-        svg.insert = meta;
-        surf = cairo_svg_surface_create_for_stream(write_svg, &svg, pg.w, pg.h);
+        surf = cairo_svg_surface_create_for_stream(write_buf, &svg, pg.w, pg.h);
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
     } else {
         surf = cairo_pdf_surface_create_for_stream(write_file, fp, pg.w, pg.h);
@@ -224,6 +198,12 @@ int qtr_map_render(const struct qtr_map *m, enum qtr_map_format fmt, const char 
         cairo_surface_finish(surf);
         if (cs == CAIRO_STATUS_SUCCESS)
             cs = cairo_surface_status(surf);
+        if (cs == CAIRO_STATUS_SUCCESS && fmt == QTR_MAP_SVG) {
+            if (qtr_svg_finish(&done, svg.data ? svg.data : "", svg.len, meta) != QTR_OK)
+                cs = CAIRO_STATUS_NO_MEMORY;
+            else if (fwrite(done.data, 1, done.len, fp) != done.len)
+                cs = CAIRO_STATUS_WRITE_ERROR;
+        }
     }
     if (cs != CAIRO_STATUS_SUCCESS) {
         rc = qtr_error_set(err, cs == CAIRO_STATUS_WRITE_ERROR ? QTR_ERR_IO : QTR_ERR_INTERNAL,
@@ -251,6 +231,8 @@ out:
     if (surf)
         cairo_surface_destroy(surf);
     free(meta);
+    qtr_buf_release(&svg);
+    qtr_buf_release(&done);
     if (fp)
         fclose(fp);
     if (fd >= 0)
