@@ -11,24 +11,33 @@
 #include "quartier/ksum.h"
 #include "quartier/multigroup.h"
 
+#include "multigroup_internal.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *const qtr_surface_index_names[QTR_SURFACE_NINDEX] = {
-    "surface_dissimilarity",       "surface_gini",
-    "surface_entropy",             "surface_normalized_exposure",
-    "surface_relative_diversity",  "surface_squared_cv",
+    "surface_dissimilarity",
+    "surface_gini",
+    "surface_entropy",
+    "surface_normalized_exposure",
+    "surface_relative_diversity",
+    "surface_squared_cv",
     "surface_mutual_information",
 };
 
-/* the aspatial index each surface index applies to the local environments, in enum order */
-static const qtr_index_fn surface_fn[QTR_SURFACE_NINDEX] = {
-    qtr_multigroup_dissimilarity,        qtr_multigroup_gini,
-    qtr_multigroup_entropy,              qtr_multigroup_normalized_exposure,
-    qtr_multigroup_relative_diversity,   qtr_multigroup_squared_cv,
-    qtr_mutual_information,
+/* the multigroup definition (multigroup_internal.h) each surface index applies to the local
+ * environments, in enum order */
+static const enum qtr_mg_row surface_row[QTR_SURFACE_NINDEX] = {
+    QTR_MG_DISSIMILARITY,
+    QTR_MG_GINI,
+    QTR_MG_ENTROPY,
+    QTR_MG_NORMALIZED_EXPOSURE,
+    QTR_MG_RELATIVE_DIVERSITY,
+    QTR_MG_SQUARED_CV,
+    QTR_MG_MUTUAL_INFORMATION,
 };
 
 int qtr_surface_environment(const struct qtr_units *u, enum qtr_kernel_fn fn, double bandwidth_m,
@@ -36,12 +45,10 @@ int qtr_surface_environment(const struct qtr_units *u, enum qtr_kernel_fn fn, do
 {
     if (!u || !env || (u->n && (!u->cx || !u->cy)) || (u->ngroups && !u->groups))
         return qtr_error_set(err, QTR_ERR_USAGE, "local environments: missing argument");
-    return qtr_kernel_lag(u->cx, u->cy, u->n, fn, bandwidth_m, u->ngroups, u->groups, 1, env,
-                          err);
+    return qtr_kernel_lag(u->cx, u->cy, u->n, fn, bandwidth_m, u->ngroups, u->groups, 1, env, err);
 }
 
-int qtr_surface_isolation(const struct qtr_units *env, size_t k, double *out,
-                          struct qtr_error *err)
+int qtr_surface_isolation(const struct qtr_units *env, size_t k, double *out, struct qtr_error *err)
 {
     if (!env || !env->groups || k >= env->ngroups)
         return qtr_error_set(err, QTR_ERR_USAGE, "surface isolation: no group %zu", k + 1);
@@ -69,8 +76,7 @@ int qtr_surface_isolation(const struct qtr_units *env, size_t k, double *out,
     return QTR_OK;
 }
 
-double qtr_surface_bytes(size_t n, size_t K, double width_m, double height_m, double h,
-                         int threads)
+double qtr_surface_bytes(size_t n, size_t K, double width_m, double height_m, double h, int threads)
 {
     /* neighbours per row: the districts of the bounding box's density within h, at most n */
     double area = width_m * height_m, k = (double)n;
@@ -82,8 +88,8 @@ double qtr_surface_bytes(size_t n, size_t K, double width_m, double height_m, do
 }
 
 /* a value row as qtr_indices_multi starts it: name, group, NAN everywhere */
-static struct qtr_index_value *add_row(struct qtr_index_value **out, size_t *nout,
-                                       const char *name, const char *group)
+static struct qtr_index_value *add_row(struct qtr_index_value **out, size_t *nout, const char *name,
+                                       const char *group)
 {
     struct qtr_index_value *v = realloc(*out, (*nout + 1) * sizeof *v);
     if (!v)
@@ -105,8 +111,8 @@ static int wanted(const struct qtr_index_options *opt, const char *name)
 }
 
 /* Why no surface index can be computed for u, or NULL; `msg` holds a formatted reason. */
-static const char *cannot(const struct qtr_units *u, const struct qtr_surface_options *so,
-                          double h, char *msg, size_t cap)
+static const char *cannot(const struct qtr_units *u, const struct qtr_surface_options *so, double h,
+                          char *msg, size_t cap)
 {
     if (!u->cx || !u->cy)
         return "not computed: needs district centroids (the districts have no geometry)";
@@ -192,7 +198,7 @@ int qtr_indices_surface(const struct qtr_units *u, const struct qtr_surface_opti
             }
             qtr_error_clear(&e1);
             int st = e < QTR_SURFACE_NINDEX
-                         ? surface_fn[e](&lu, &r->value, &e1)
+                         ? qtr_mg_eval(&qtr_mg_defs[surface_row[e]], &lu, &r->value, &e1)
                          : qtr_surface_isolation(&lu, e - QTR_SURFACE_NINDEX, &r->value, &e1);
             if (st == QTR_ERR_NOMEM) {
                 rc = qtr_error_set(err, st, "%s", e1.msg);

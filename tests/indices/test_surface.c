@@ -86,8 +86,8 @@ static void test_indices_by_hand(void **state)
     assert_close(value_of(v, n, "surface_squared_cv", NULL), 29.0 / 39.0, 1e-15);
     /* M̃ = Σ (t_i/T) Σ_k p_ik ln(p_ik / P_k): the outer districts ln 2, the inner ones
      * 5/6 ln(5/3) + 1/6 ln(1/3); H̃ = M̃ / ln 2 */
-    double m = (2 * 70 * log(2.0) + 2 * 60 * (5.0 / 6 * log(5.0 / 3) + 1.0 / 6 * log(1.0 / 3))) /
-               260.0;
+    double m =
+        (2 * 70 * log(2.0) + 2 * 60 * (5.0 / 6 * log(5.0 / 3) + 1.0 / 6 * log(1.0 / 3))) / 260.0;
     assert_close(value_of(v, n, "surface_mutual_information", NULL), m, 1e-15);
     assert_close(value_of(v, n, "surface_entropy", NULL), m / log(2.0), 1e-15);
     /* isolation of A: (70²/70 + 50²/60 + 10²/60) / 130 = (340/3) / 130 = 34/39; B mirrors A */
@@ -124,11 +124,13 @@ static void test_zero_bandwidth_is_aspatial(void **state)
     size_t n = 0;
     struct qtr_error err = {0};
     assert_int_equal(qtr_indices_surface(&u, &so, NULL, NULL, &v, &n, &err), QTR_OK);
-    static const qtr_index_fn aspatial[QTR_SURFACE_NINDEX] = {
-        qtr_multigroup_dissimilarity,      qtr_multigroup_gini,
-        qtr_multigroup_entropy,            qtr_multigroup_normalized_exposure,
-        qtr_multigroup_relative_diversity, qtr_multigroup_squared_cv,
-        qtr_mutual_information};
+    static const qtr_index_fn aspatial[QTR_SURFACE_NINDEX] = {qtr_multigroup_dissimilarity,
+                                                              qtr_multigroup_gini,
+                                                              qtr_multigroup_entropy,
+                                                              qtr_multigroup_normalized_exposure,
+                                                              qtr_multigroup_relative_diversity,
+                                                              qtr_multigroup_squared_cv,
+                                                              qtr_mutual_information};
     for (int e = 0; e < QTR_SURFACE_NINDEX; e++) {
         double a = NAN;
         assert_int_equal(aspatial[e](&u, &a, &err), QTR_OK);
