@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-const char *const qtr_index_family_names[] = {
-    "single", "multigroup", "spatial", "distance_decay", "profile", "local", "surface", NULL};
+const char *const qtr_index_family_names[] = {"single",  "multigroup", "spatial", "distance_decay",
+                                              "profile", "local",      "surface", NULL};
 
 /* Every index name quartier reports, with its families (space-separated). */
 static const struct {

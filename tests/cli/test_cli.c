@@ -537,12 +537,11 @@ static void test_never_over_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_usage_and_version),  cmocka_unit_test(test_sacramento_indices),
-        cmocka_unit_test(test_indices_only_skip),
-        cmocka_unit_test(test_surface_indices),  cmocka_unit_test(test_mini_run),
-        cmocka_unit_test(test_bad_analysis_files), cmocka_unit_test(test_bad_counts),
-        cmocka_unit_test(test_never_over_input),   cmocka_unit_test(test_suppressed_range),
-        cmocka_unit_test(test_weights_gal),
+        cmocka_unit_test(test_usage_and_version), cmocka_unit_test(test_sacramento_indices),
+        cmocka_unit_test(test_indices_only_skip), cmocka_unit_test(test_surface_indices),
+        cmocka_unit_test(test_mini_run),          cmocka_unit_test(test_bad_analysis_files),
+        cmocka_unit_test(test_bad_counts),        cmocka_unit_test(test_never_over_input),
+        cmocka_unit_test(test_suppressed_range),  cmocka_unit_test(test_weights_gal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
