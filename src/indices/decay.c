@@ -167,6 +167,8 @@ static int rowbuf_init(struct rowbuf *b, const struct prox *p, const char *name,
     if (!b->cols || !b->c) {
         free(b->cols);
         free(b->c);
+        b->cols = NULL; /* the caller releases b again */
+        b->c = NULL;
         return qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
     }
     return QTR_OK;
@@ -332,32 +334,33 @@ static int via_field(const struct qtr_units *u, const struct qtr_decay_options *
     return QTR_OK;
 }
 
-int qtr_spatial_proximity(const struct qtr_units *u, const struct qtr_decay_options *opt,
-                          double *out, struct qtr_error *err)
+/* ---- every pair on the fly: one loop per index, one evaluation ------------------------- */
+
+/* An index's loop over the proximity rows, with the city's totals X (group), Y (the others), T;
+ * `option` as its row of pair_defs says. */
+typedef int (*pair_body)(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                         const struct prox *p, const struct rowbuf *b, double X, double Y, double T,
+                         int option, const char *name, double *out, struct qtr_error *err);
+
+/* White (1983): P_gg = Σ_ij g_i g_j c_ij / G². */
+static int pairs_proximity(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                           const struct prox *p, const struct rowbuf *b, double X, double Y,
+                           double T, int option, const char *name, double *out,
+                           struct qtr_error *err)
 {
-    if (with_field(opt))
-        return via_field(u, opt, QTR_DECAY_SP, out, err);
-    static const char *name = "spatial_proximity";
-    struct prox p;
-    struct rowbuf b = {NULL, NULL};
-    double X, Y, T;
-    int rc = prox_init(&p, u, opt, name, err);
-    if (rc)
-        return rc;
-    if ((rc = totals(u, &X, &Y, &T, name, err)) || (rc = rowbuf_init(&b, &p, name, err)))
-        goto out;
-    /* White (1983): P_gg = Σ_ij g_i g_j c_ij / G². */
+    (void)opt;
+    (void)option;
     struct qtr_ksum pxx = {0, 0}, pyy = {0, 0}, ptt = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
-        size_t k = prox_row(&p, i, b.cols, b.c);
+        size_t k = prox_row(p, i, b->cols, b->c);
         double xi = u->group[i], ti = u->total[i], yi = ti - xi;
         struct qtr_ksum rx = {0, 0}, ry = {0, 0}, rt = {0, 0};
         for (size_t e = 0; e < k; e++) {
-            uint32_t j = b.cols[e];
+            uint32_t j = b->cols[e];
             double xj = u->group[j], tj = u->total[j];
-            qtr_ksum_add(&rx, b.c[e] * xj);
-            qtr_ksum_add(&ry, b.c[e] * (tj - xj));
-            qtr_ksum_add(&rt, b.c[e] * tj);
+            qtr_ksum_add(&rx, b->c[e] * xj);
+            qtr_ksum_add(&ry, b->c[e] * (tj - xj));
+            qtr_ksum_add(&rt, b->c[e] * tj);
         }
         qtr_ksum_add(&pxx, xi * qtr_ksum_get(&rx));
         qtr_ksum_add(&pyy, yi * qtr_ksum_get(&ry));
@@ -365,41 +368,32 @@ int qtr_spatial_proximity(const struct qtr_units *u, const struct qtr_decay_opti
     }
     double Pxx = qtr_ksum_get(&pxx) / (X * X), Pyy = qtr_ksum_get(&pyy) / (Y * Y),
            Ptt = qtr_ksum_get(&ptt) / (T * T);
-    if (!(Ptt > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the proximity of all residents is zero", name);
-        goto out;
-    }
+    if (!(Ptt > 0))
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the proximity of all residents is zero",
+                             name);
     *out = (X * Pxx + Y * Pyy) / (T * Ptt);
-out:
-    rowbuf_release(&b);
-    prox_release(&p);
-    return rc;
+    return QTR_OK;
 }
 
-int qtr_absolute_clustering(const struct qtr_units *u, const struct qtr_decay_options *opt,
-                            double *out, struct qtr_error *err)
+/* Massey & Denton (1988), ACL (their eq. 16). */
+static int pairs_absolute_clustering(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                                     const struct prox *p, const struct rowbuf *b, double X,
+                                     double Y, double T, int option, const char *name, double *out,
+                                     struct qtr_error *err)
 {
-    if (with_field(opt))
-        return via_field(u, opt, QTR_DECAY_ACL, out, err);
-    static const char *name = "absolute_clustering";
-    struct prox p;
-    struct rowbuf b = {NULL, NULL};
-    double X, Y, T;
-    int rc = prox_init(&p, u, opt, name, err);
-    if (rc)
-        return rc;
-    if ((rc = totals(u, &X, &Y, &T, name, err)) || (rc = rowbuf_init(&b, &p, name, err)))
-        goto out;
-    /* Massey & Denton (1988), ACL (their eq. 16). */
+    (void)opt;
+    (void)Y;
+    (void)T;
+    (void)option;
     struct qtr_ksum ax = {0, 0}, at = {0, 0}, csum = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
-        size_t k = prox_row(&p, i, b.cols, b.c);
+        size_t k = prox_row(p, i, b->cols, b->c);
         struct qtr_ksum rx = {0, 0}, rt = {0, 0};
         for (size_t e = 0; e < k; e++) {
-            uint32_t j = b.cols[e];
-            qtr_ksum_add(&rx, b.c[e] * u->group[j]);
-            qtr_ksum_add(&rt, b.c[e] * u->total[j]);
-            qtr_ksum_add(&csum, b.c[e]);
+            uint32_t j = b->cols[e];
+            qtr_ksum_add(&rx, b->c[e] * u->group[j]);
+            qtr_ksum_add(&rt, b->c[e] * u->total[j]);
+            qtr_ksum_add(&csum, b->c[e]);
         }
         qtr_ksum_add(&ax, u->group[i] / X * qtr_ksum_get(&rx));
         qtr_ksum_add(&at, u->group[i] / X * qtr_ksum_get(&rt));
@@ -407,82 +401,58 @@ int qtr_absolute_clustering(const struct qtr_units *u, const struct qtr_decay_op
     double nn = (double)u->n * (double)u->n;
     double corr = X / nn * qtr_ksum_get(&csum);
     double den = qtr_ksum_get(&at) - corr;
-    if (!(fabs(den) > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the denominator is zero", name);
-        goto out;
-    }
+    if (!(fabs(den) > 0))
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the denominator is zero", name);
     *out = (qtr_ksum_get(&ax) - corr) / den;
-out:
-    rowbuf_release(&b);
-    prox_release(&p);
-    return rc;
+    return QTR_OK;
 }
 
-int qtr_relative_clustering(const struct qtr_units *u, const struct qtr_decay_options *opt,
-                            double *out, struct qtr_error *err)
+static int pairs_relative_clustering(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                                     const struct prox *p, const struct rowbuf *b, double X,
+                                     double Y, double T, int option, const char *name, double *out,
+                                     struct qtr_error *err)
 {
-    if (with_field(opt))
-        return via_field(u, opt, QTR_DECAY_RCL, out, err);
-    static const char *name = "relative_clustering";
-    struct prox p;
-    struct rowbuf b = {NULL, NULL};
-    double X, Y, T;
-    int rc = prox_init(&p, u, opt, name, err);
-    if (rc)
-        return rc;
-    if ((rc = totals(u, &X, &Y, &T, name, err)) || (rc = rowbuf_init(&b, &p, name, err)))
-        goto out;
+    (void)T;
+    (void)option;
     int pysal = opt->variant == QTR_DECAY_PYSAL;
     struct qtr_ksum pxx = {0, 0}, pyy = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
-        size_t k = prox_row(&p, i, b.cols, b.c);
+        size_t k = prox_row(p, i, b->cols, b->c);
         double xi = u->group[i], yi = u->total[i] - xi;
         for (size_t e = 0; e < k; e++) {
-            uint32_t j = b.cols[e];
+            uint32_t j = b->cols[e];
             double xj = u->group[j], yj = u->total[j] - xj;
             /* Massey & Denton (1988) eq. 17 has x_i x_j; PySAL computes
              * (x * x * c).sum(), i.e. x_j² c_ij. */
-            qtr_ksum_add(&pxx, b.c[e] * (pysal ? xj * xj : xi * xj));
-            qtr_ksum_add(&pyy, b.c[e] * (pysal ? yj * yj : yi * yj));
+            qtr_ksum_add(&pxx, b->c[e] * (pysal ? xj * xj : xi * xj));
+            qtr_ksum_add(&pyy, b->c[e] * (pysal ? yj * yj : yi * yj));
         }
     }
     double Pyy = qtr_ksum_get(&pyy) / (Y * Y);
-    if (!(Pyy > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN,
-                           "%s: the proximity among the other residents is zero", name);
-        goto out;
-    }
+    if (!(Pyy > 0))
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "%s: the proximity among the other residents is zero", name);
     *out = (qtr_ksum_get(&pxx) / (X * X)) / Pyy - 1.0;
-out:
-    rowbuf_release(&b);
-    prox_release(&p);
-    return rc;
+    return QTR_OK;
 }
 
-/* Morgan (1983) DPxx (other = 0) or DPxy (other = 1). */
-static int distance_decay(const struct qtr_units *u, const struct qtr_decay_options *opt, int other,
-                          const char *name, double *out, struct qtr_error *err)
+/* Morgan (1983) DPxx (option 0) or DPxy (option 1). */
+static int pairs_distance_decay(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                                const struct prox *p, const struct rowbuf *b, double X, double Y,
+                                double T, int option, const char *name, double *out,
+                                struct qtr_error *err)
 {
-    struct prox p;
-    struct rowbuf b = {NULL, NULL};
-    double X, Y, T;
-    double *s = NULL;
-    int rc = prox_init(&p, u, opt, name, err);
-    if (rc)
-        return rc;
-    if ((rc = totals(u, &X, &Y, &T, name, err)) || (rc = rowbuf_init(&b, &p, name, err)))
-        goto out;
-    s = malloc(u->n * sizeof *s);
-    if (!s) {
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
-        goto out;
-    }
+    (void)Y;
+    (void)T;
+    double *s = malloc(u->n * sizeof *s);
+    if (!s)
+        return qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
     /* s_i = Σ_j c_ij t_j: the row normaliser of K_ij = c_ij t_j / s_i. */
     for (size_t i = 0; i < u->n; i++) {
-        size_t k = prox_row(&p, i, b.cols, b.c);
+        size_t k = prox_row(p, i, b->cols, b->c);
         struct qtr_ksum r = {0, 0};
         for (size_t e = 0; e < k; e++)
-            qtr_ksum_add(&r, b.c[e] * u->total[b.cols[e]]);
+            qtr_ksum_add(&r, b->c[e] * u->total[b->cols[e]]);
         s[i] = qtr_ksum_get(&r);
     }
     int pysal = opt->variant == QTR_DECAY_PYSAL;
@@ -490,41 +460,85 @@ static int distance_decay(const struct qtr_units *u, const struct qtr_decay_opti
     for (size_t i = 0; i < u->n; i++) {
         if (!(u->group[i] > 0))
             continue;
-        size_t k = prox_row(&p, i, b.cols, b.c);
+        size_t k = prox_row(p, i, b->cols, b->c);
         struct qtr_ksum r = {0, 0};
         for (size_t e = 0; e < k; e++) {
-            uint32_t j = b.cols[e];
+            uint32_t j = b->cols[e];
             if (!(u->total[j] > 0))
                 continue; /* PySAL's nansum drops 0/0; K_ij = 0 in the published form */
-            double v = other ? u->total[j] - u->group[j] : u->group[j];
+            double v = option ? u->total[j] - u->group[j] : u->group[j];
             /* PySAL divides c*t (broadcast) by the row-sum vector, which numpy
              * aligns with the column index j: K_ij = c_ij t_j / s_j. */
             double norm = pysal ? s[j] : s[i];
             if (norm > 0)
-                qtr_ksum_add(&r, b.c[e] * v / norm);
+                qtr_ksum_add(&r, b->c[e] * v / norm);
         }
         qtr_ksum_add(&acc, u->group[i] / X * qtr_ksum_get(&r));
     }
     *out = qtr_ksum_get(&acc);
-out:
     free(s);
+    return QTR_OK;
+}
+
+/* The family's definitions: each index's loop and its option, in enum qtr_decay_index order. */
+static const struct {
+    pair_body body;
+    int option;
+} pair_defs[QTR_DECAY_NINDEX] = {
+    [QTR_DECAY_SP] = {pairs_proximity, 0},
+    [QTR_DECAY_ACL] = {pairs_absolute_clustering, 0},
+    [QTR_DECAY_RCL] = {pairs_relative_clustering, 0},
+    [QTR_DECAY_DPXX] = {pairs_distance_decay, 0},
+    [QTR_DECAY_DPXY] = {pairs_distance_decay, 1},
+};
+
+/* Index k of the family: through the decay field (published with a cut-off), else every pair
+ * on the fly with the index's loop. */
+static int decay_eval(int k, const struct qtr_units *u, const struct qtr_decay_options *opt,
+                      double *out, struct qtr_error *err)
+{
+    if (with_field(opt))
+        return via_field(u, opt, k, out, err);
+    const char *name = qtr_decay_index_names[k];
+    struct prox p;
+    struct rowbuf b = {NULL, NULL};
+    double X, Y, T;
+    int rc = prox_init(&p, u, opt, name, err);
+    if (rc)
+        return rc;
+    if (!(rc = totals(u, &X, &Y, &T, name, err)) && !(rc = rowbuf_init(&b, &p, name, err)))
+        rc = pair_defs[k].body(u, opt, &p, &b, X, Y, T, pair_defs[k].option, name, out, err);
     rowbuf_release(&b);
     prox_release(&p);
     return rc;
 }
 
+int qtr_spatial_proximity(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                          double *out, struct qtr_error *err)
+{
+    return decay_eval(QTR_DECAY_SP, u, opt, out, err);
+}
+
+int qtr_absolute_clustering(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                            double *out, struct qtr_error *err)
+{
+    return decay_eval(QTR_DECAY_ACL, u, opt, out, err);
+}
+
+int qtr_relative_clustering(const struct qtr_units *u, const struct qtr_decay_options *opt,
+                            double *out, struct qtr_error *err)
+{
+    return decay_eval(QTR_DECAY_RCL, u, opt, out, err);
+}
+
 int qtr_distance_decay_isolation(const struct qtr_units *u, const struct qtr_decay_options *opt,
                                  double *out, struct qtr_error *err)
 {
-    if (with_field(opt))
-        return via_field(u, opt, QTR_DECAY_DPXX, out, err);
-    return distance_decay(u, opt, 0, "distance_decay_isolation", out, err);
+    return decay_eval(QTR_DECAY_DPXX, u, opt, out, err);
 }
 
 int qtr_distance_decay_exposure(const struct qtr_units *u, const struct qtr_decay_options *opt,
                                 double *out, struct qtr_error *err)
 {
-    if (with_field(opt))
-        return via_field(u, opt, QTR_DECAY_DPXY, out, err);
-    return distance_decay(u, opt, 1, "distance_decay_exposure", out, err);
+    return decay_eval(QTR_DECAY_DPXY, u, opt, out, err);
 }

@@ -11,11 +11,7 @@
 #include "quartier/inference.h"
 #include "quartier/multigroup.h"
 
-struct multi_entry {
-    const char *name;
-    qtr_index_fn fn;
-    int infer; /* 0: depends on the city's composition only, a permutation leaves it unchanged */
-};
+#include "multigroup_internal.h"
 
 /* Bounded copy of a message into a fixed field (truncated with a NUL). */
 static void copy_reason(char *dst, size_t cap, const char *prefix, const char *msg)
@@ -30,37 +26,20 @@ static void copy_reason(char *dst, size_t cap, const char *prefix, const char *m
     dst[lp + lm] = '\0';
 }
 
-static const struct multi_entry multi_table[] = {
-    {"multigroup_dissimilarity", qtr_multigroup_dissimilarity, 1},
-    {"multigroup_gini", qtr_multigroup_gini, 1},
-    {"multigroup_entropy", qtr_multigroup_entropy, 1},
-    {"multigroup_normalized_exposure", qtr_multigroup_normalized_exposure, 1},
-    {"multigroup_relative_diversity", qtr_multigroup_relative_diversity, 1},
-    {"multigroup_squared_cv", qtr_multigroup_squared_cv, 1},
-    {"multigroup_divergence", qtr_multigroup_divergence, 1},
-    {"mutual_information", qtr_mutual_information, 1},
-    {"multigroup_diversity", qtr_multigroup_diversity, 0},
-    {"multigroup_diversity_normalized", qtr_multigroup_diversity_normalized, 0},
-    {"simpsons_interaction", qtr_simpsons_interaction, 0},
-    {"simpsons_concentration", qtr_simpsons_concentration, 0},
-    /* O(n² log n) per evaluation: no simulation, 999 draws would take minutes. */
-    {"global_distortion", qtr_global_distortion, 0},
-};
-
-/* Permutation p-values and bootstrap intervals of the values v[0..ne) (multi_table order):
+/* Permutation p-values and bootstrap intervals of the values v[0..ne) (qtr_mg_defs order):
  * every index is evaluated on the same simulated data sets, one simulation per draw. */
 static int infer_multi(const struct qtr_units *u, const struct qtr_index_options *opt,
                        struct qtr_index_value *v, size_t ne, struct qtr_error *err)
 {
-    qtr_index_fn fns[sizeof multi_table / sizeof multi_table[0]];
-    struct qtr_infer_result res[sizeof multi_table / sizeof multi_table[0]];
-    int st[sizeof multi_table / sizeof multi_table[0]], st2[sizeof st / sizeof st[0]];
-    struct qtr_error es[sizeof multi_table / sizeof multi_table[0]], es2[sizeof st / sizeof st[0]];
-    double lo[sizeof multi_table / sizeof multi_table[0]];
-    double hi[sizeof multi_table / sizeof multi_table[0]];
+    qtr_index_fn fns[QTR_MG_NDEFS];
+    struct qtr_infer_result res[QTR_MG_NDEFS];
+    int st[QTR_MG_NDEFS], st2[sizeof st / sizeof st[0]];
+    struct qtr_error es[QTR_MG_NDEFS], es2[sizeof st / sizeof st[0]];
+    double lo[QTR_MG_NDEFS];
+    double hi[QTR_MG_NDEFS];
     size_t nrun = 0;
     for (size_t e = 0; e < ne; e++) {
-        fns[e] = v[e].status == QTR_OK && multi_table[e].infer ? multi_table[e].fn : NULL;
+        fns[e] = v[e].status == QTR_OK && qtr_mg_defs[e].infer ? qtr_mg_defs[e].fn : NULL;
         nrun += fns[e] != NULL;
     }
     if (nrun == 0)
@@ -92,7 +71,7 @@ static int infer_multi(const struct qtr_units *u, const struct qtr_index_options
             return qtr_error_set(err, rc, "%s", e0.msg);
     }
     for (size_t e = 0; e < ne; e++) {
-        if (v[e].status != QTR_OK || !multi_table[e].infer)
+        if (v[e].status != QTR_OK || !qtr_mg_defs[e].infer)
             continue;
         /* the permutation test's error, else the interval's */
         const char *why = rc != QTR_OK   ? e0.msg
@@ -112,14 +91,14 @@ static int infer_multi(const struct qtr_units *u, const struct qtr_index_options
 int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options *opt,
                       struct qtr_index_value **out, size_t *nout, struct qtr_error *err)
 {
-    size_t ne = sizeof multi_table / sizeof multi_table[0];
+    size_t ne = QTR_MG_NDEFS;
     struct qtr_index_value *v = realloc(*out, (*nout + ne) * sizeof *v);
     if (!v)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory collecting multigroup indices");
     *out = v;
     struct qtr_index_value *first = &v[*nout];
     for (size_t e = 0; e < ne; e++) {
-        const struct multi_entry *me = &multi_table[e];
+        const struct qtr_mg_def *me = &qtr_mg_defs[e];
         struct qtr_index_value *r = &v[*nout];
         memset(r, 0, sizeof *r);
         snprintf(r->name, sizeof r->name, "%s", me->name);
@@ -129,7 +108,7 @@ int qtr_indices_multi(const struct qtr_units *u, const struct qtr_index_options 
         struct qtr_error e1 = {0};
         int rc = opt && opt->want && !opt->want(me->name, opt->want_user)
                      ? qtr_error_set(&e1, QTR_ERR_DOMAIN, "left out (not asked for)")
-                     : me->fn(u, &r->value, &e1);
+                     : qtr_mg_eval(me, u, &r->value, &e1);
         if (rc == QTR_ERR_NOMEM)
             return qtr_error_set(err, rc, "%s", e1.msg);
         r->status = rc;

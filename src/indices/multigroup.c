@@ -9,19 +9,21 @@
 
 #include "quartier/ksum.h"
 
+#include "multigroup_internal.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* City marginals shared by every index. */
-struct marg {
+struct mg_marg {
     size_t n, K;  /* districts, groups listed */
     size_t kpres; /* groups with a positive city total */
     double T;     /* city total */
     double *P;    /* K: city shares P_k (0 for absent groups) */
 };
 
-static void marg_release(struct marg *m)
+static void marg_release(struct mg_marg *m)
 {
     free(m->P);
     m->P = NULL;
@@ -39,7 +41,7 @@ static double unit_total(const struct qtr_units *u, size_t i)
  * Validate the counts and compute the city marginals. min_groups: how many
  * groups must be present for the index to be defined.
  */
-static int marg_init(const struct qtr_units *u, size_t min_groups, const char *name, struct marg *m,
+static int marg_init(const struct qtr_units *u, size_t min_groups, const char *name, struct mg_marg *m,
                      struct qtr_error *err)
 {
     memset(m, 0, sizeof *m);
@@ -94,7 +96,7 @@ static int marg_init(const struct qtr_units *u, size_t min_groups, const char *n
     return QTR_OK;
 }
 
-static double simpson_I(const struct marg *m)
+static double simpson_I(const struct mg_marg *m)
 {
     struct qtr_ksum s = {0, 0};
     for (size_t k = 0; k < m->K; k++)
@@ -102,7 +104,7 @@ static double simpson_I(const struct marg *m)
     return qtr_ksum_get(&s);
 }
 
-static double city_entropy(const struct marg *m)
+static double city_entropy(const struct mg_marg *m)
 {
     struct qtr_ksum s = {0, 0};
     for (size_t k = 0; k < m->K; k++)
@@ -113,7 +115,7 @@ static double city_entropy(const struct marg *m)
 
 /* Σ_i t_i Σ_k p_ik ln(p_ik/P_k) / T = M (Elbers 2023: M as the p_i-weighted sum of local scores).
  */
-static double mutual_info(const struct qtr_units *u, const struct marg *m)
+static double mutual_info(const struct qtr_units *u, const struct mg_marg *m)
 {
     struct qtr_ksum s = {0, 0};
     for (size_t i = 0; i < m->n; i++) {
@@ -134,7 +136,7 @@ static double mutual_info(const struct qtr_units *u, const struct marg *m)
 }
 
 /* Σ_i Σ_k t_i (p_ik - P_k)² * wk[k]  /  T  with per-group weights. */
-static double weighted_sq_dev(const struct qtr_units *u, const struct marg *m, const double *wk)
+static double weighted_sq_dev(const struct qtr_units *u, const struct mg_marg *m, const double *wk)
 {
     struct qtr_ksum s = {0, 0};
     for (size_t i = 0; i < m->n; i++) {
@@ -153,25 +155,27 @@ static double weighted_sq_dev(const struct qtr_units *u, const struct marg *m, c
     return qtr_ksum_get(&s) / m->T;
 }
 
-int qtr_multigroup_dissimilarity(const struct qtr_units *u, double *out, struct qtr_error *err)
+/* ---- the global indices: one body each, one table, one evaluation ------------- */
+
+/* Each body computes its index on validated marginals (struct qtr_mg_def). */
+
+/* Sakoda (1981), "A generalized index of dissimilarity"; PySAL _multi_dissim. */
+static int body_dissimilarity(const struct qtr_units *u, const struct mg_marg *m, int option,
+                              double *out, struct qtr_error *err)
 {
-    struct marg m;
-    int rc = marg_init(u, 2, "multigroup_dissimilarity", &m, err);
-    if (rc)
-        return rc;
-    /* Sakoda (1981), "A generalized index of dissimilarity"; PySAL _multi_dissim. */
+    (void)option;
+    (void)err;
     struct qtr_ksum s = {0, 0};
-    for (size_t i = 0; i < m.n; i++) {
+    for (size_t i = 0; i < m->n; i++) {
         double t = unit_total(u, i);
         if (!(t > 0.0))
             continue;
         double acc = 0.0;
-        for (size_t k = 0; k < m.K; k++)
-            acc += fabs(u->groups[k][i] / t - m.P[k]);
+        for (size_t k = 0; k < m->K; k++)
+            acc += fabs(u->groups[k][i] / t - m->P[k]);
         qtr_ksum_add(&s, t * acc);
     }
-    *out = qtr_ksum_get(&s) / (2.0 * m.T * simpson_I(&m));
-    marg_release(&m);
+    *out = qtr_ksum_get(&s) / (2.0 * m->T * simpson_I(m));
     return QTR_OK;
 }
 
@@ -185,25 +189,21 @@ static int cmp_pw(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int qtr_multigroup_gini(const struct qtr_units *u, double *out, struct qtr_error *err)
+static int body_gini(const struct qtr_units *u, const struct mg_marg *m, int option, double *out,
+                     struct qtr_error *err)
 {
-    struct marg m;
-    int rc = marg_init(u, 2, "multigroup_gini", &m, err);
-    if (rc)
-        return rc;
-    struct pw *a = malloc(m.n * sizeof *a);
-    if (!a) {
-        marg_release(&m);
+    (void)option;
+    struct pw *a = malloc(m->n * sizeof *a);
+    if (!a)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing multigroup_gini");
-    }
     /*
      * Reardon & Firebaugh (2002), multigroup Gini. Σ_i Σ_j t_i t_j |p_i - p_j| = 2 Σ_j t_j Σ_{i<j}
      * t_i (p_j - p_i) after sorting by p, so each group costs O(n log n).
      */
     struct qtr_ksum total = {0, 0};
-    for (size_t k = 0; k < m.K; k++) {
+    for (size_t k = 0; k < m->K; k++) {
         size_t nn = 0;
-        for (size_t i = 0; i < m.n; i++) {
+        for (size_t i = 0; i < m->n; i++) {
             double t = unit_total(u, i);
             if (!(t > 0.0))
                 continue;
@@ -221,153 +221,86 @@ int qtr_multigroup_gini(const struct qtr_units *u, double *out, struct qtr_error
         qtr_ksum_add(&total, 2.0 * qtr_ksum_get(&acc));
     }
     free(a);
-    *out = qtr_ksum_get(&total) / (2.0 * m.T * m.T * simpson_I(&m));
-    marg_release(&m);
+    *out = qtr_ksum_get(&total) / (2.0 * m->T * m->T * simpson_I(m));
     return QTR_OK;
 }
 
-int qtr_multigroup_entropy(const struct qtr_units *u, double *out, struct qtr_error *err)
+/* H = M / E: PySAL _multi_information_theory; Elbers' mutual_total H. */
+static int body_entropy(const struct qtr_units *u, const struct mg_marg *m, int option, double *out,
+                        struct qtr_error *err)
 {
-    struct marg m;
-    int rc = marg_init(u, 2, "multigroup_entropy", &m, err);
-    if (rc)
-        return rc;
-    /* H = M / E: PySAL _multi_information_theory; Elbers' mutual_total H. */
-    *out = mutual_info(u, &m) / city_entropy(&m);
-    marg_release(&m);
+    (void)option;
+    (void)err;
+    *out = mutual_info(u, m) / city_entropy(m);
     return QTR_OK;
 }
 
-int qtr_multigroup_normalized_exposure(const struct qtr_units *u, double *out,
-                                       struct qtr_error *err)
+/* The squared deviations Σ_i Σ_k t_i (p_ik - P_k)² w_k / T with the weights of `option`. */
+enum { SQ_NORMALIZED_EXPOSURE, SQ_RELATIVE_DIVERSITY, SQ_SQUARED_CV };
+
+static int body_squared(const struct qtr_units *u, const struct mg_marg *m, int option, double *out,
+                        struct qtr_error *err)
 {
-    struct marg m;
-    int rc = marg_init(u, 2, "multigroup_normalized_exposure", &m, err);
-    if (rc)
-        return rc;
-    double *wk = calloc(m.K, sizeof *wk);
-    if (!wk) {
-        marg_release(&m);
+    double *wk = calloc(m->K, sizeof *wk);
+    if (!wk)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < m->K; k++) {
+        if (!(m->P[k] > 0.0))
+            continue;
+        switch (option) {
+        case SQ_NORMALIZED_EXPOSURE: /* Reardon & Firebaugh (2002) P */
+            wk[k] = 1.0 / (1.0 - m->P[k]);
+            break;
+        case SQ_RELATIVE_DIVERSITY: /* Carlson (1992), Reardon (1998) R, divided by I below */
+            wk[k] = 1.0;
+            break;
+        default: /* squared coefficient of variation */
+            wk[k] = 1.0 / ((double)(m->kpres - 1) * m->P[k]);
+        }
     }
-    for (size_t k = 0; k < m.K; k++)
-        wk[k] = m.P[k] > 0.0 ? 1.0 / (1.0 - m.P[k]) : 0.0;
-    *out = weighted_sq_dev(u, &m, wk);
+    *out = weighted_sq_dev(u, m, wk);
+    if (option == SQ_RELATIVE_DIVERSITY)
+        *out /= simpson_I(m);
     free(wk);
-    marg_release(&m);
     return QTR_OK;
 }
 
-int qtr_multigroup_relative_diversity(const struct qtr_units *u, double *out, struct qtr_error *err)
+/* Theil's entropy of the city's composition, raw or divided by ln K (option 1). */
+static int body_diversity(const struct qtr_units *u, const struct mg_marg *m, int option, double *out,
+                          struct qtr_error *err)
 {
-    struct marg m;
-    int rc = marg_init(u, 2, "multigroup_relative_diversity", &m, err);
-    if (rc)
-        return rc;
-    double *wk = calloc(m.K, sizeof *wk);
-    if (!wk) {
-        marg_release(&m);
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+    (void)u;
+    (void)err;
+    *out = option ? city_entropy(m) / log((double)m->kpres) : city_entropy(m);
+    return QTR_OK;
+}
+
+/* Simpson (1949): interaction I = Σ P_k (1 - P_k) (option 0) or concentration Σ P_k². */
+static int body_simpson(const struct qtr_units *u, const struct mg_marg *m, int option, double *out,
+                        struct qtr_error *err)
+{
+    (void)u;
+    (void)err;
+    if (option == 0) {
+        *out = simpson_I(m);
+        return QTR_OK;
     }
-    for (size_t k = 0; k < m.K; k++)
-        wk[k] = m.P[k] > 0.0 ? 1.0 : 0.0;
-    *out = weighted_sq_dev(u, &m, wk) / simpson_I(&m);
-    free(wk);
-    marg_release(&m);
-    return QTR_OK;
-}
-
-int qtr_multigroup_squared_cv(const struct qtr_units *u, double *out, struct qtr_error *err)
-{
-    struct marg m;
-    int rc = marg_init(u, 2, "multigroup_squared_cv", &m, err);
-    if (rc)
-        return rc;
-    double *wk = calloc(m.K, sizeof *wk);
-    if (!wk) {
-        marg_release(&m);
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    }
-    for (size_t k = 0; k < m.K; k++)
-        wk[k] = m.P[k] > 0.0 ? 1.0 / ((double)(m.kpres - 1) * m.P[k]) : 0.0;
-    *out = weighted_sq_dev(u, &m, wk);
-    free(wk);
-    marg_release(&m);
-    return QTR_OK;
-}
-
-int qtr_multigroup_diversity(const struct qtr_units *u, double *out, struct qtr_error *err)
-{
-    struct marg m;
-    int rc = marg_init(u, 1, "multigroup_diversity", &m, err);
-    if (rc)
-        return rc;
-    *out = city_entropy(&m);
-    marg_release(&m);
-    return QTR_OK;
-}
-
-int qtr_multigroup_diversity_normalized(const struct qtr_units *u, double *out,
-                                        struct qtr_error *err)
-{
-    struct marg m;
-    int rc = marg_init(u, 2, "multigroup_diversity (normalized)", &m, err);
-    if (rc)
-        return rc;
-    *out = city_entropy(&m) / log((double)m.kpres);
-    marg_release(&m);
-    return QTR_OK;
-}
-
-int qtr_simpsons_interaction(const struct qtr_units *u, double *out, struct qtr_error *err)
-{
-    struct marg m;
-    int rc = marg_init(u, 1, "simpsons_interaction", &m, err);
-    if (rc)
-        return rc;
-    *out = simpson_I(&m);
-    marg_release(&m);
-    return QTR_OK;
-}
-
-int qtr_simpsons_concentration(const struct qtr_units *u, double *out, struct qtr_error *err)
-{
-    struct marg m;
-    int rc = marg_init(u, 1, "simpsons_concentration", &m, err);
-    if (rc)
-        return rc;
     struct qtr_ksum s = {0, 0};
-    for (size_t k = 0; k < m.K; k++)
-        qtr_ksum_add(&s, m.P[k] * m.P[k]);
+    for (size_t k = 0; k < m->K; k++)
+        qtr_ksum_add(&s, m->P[k] * m->P[k]);
     *out = qtr_ksum_get(&s);
-    marg_release(&m);
     return QTR_OK;
 }
 
-int qtr_multigroup_divergence(const struct qtr_units *u, double *out, struct qtr_error *err)
+/* M: Theil & Finizza (1971); Roberto (2015), arXiv:1508.01167, PySAL _multi_divergence. */
+static int body_mutual_information(const struct qtr_units *u, const struct mg_marg *m, int option,
+                                   double *out, struct qtr_error *err)
 {
-    struct marg m;
-    int rc = marg_init(u, 2, "multigroup_divergence", &m, err);
-    if (rc)
-        return rc;
-    /* Roberto (2015), arXiv:1508.01167; PySAL _multi_divergence. */
-    *out = mutual_info(u, &m);
-    marg_release(&m);
+    (void)option;
+    (void)err;
+    *out = mutual_info(u, m);
     return QTR_OK;
 }
-
-int qtr_mutual_information(const struct qtr_units *u, double *out, struct qtr_error *err)
-{
-    struct marg m;
-    int rc = marg_init(u, 2, "mutual_information", &m, err);
-    if (rc)
-        return rc;
-    *out = mutual_info(u, &m);
-    marg_release(&m);
-    return QTR_OK;
-}
-
-/* ---- global distortion ------------------------------------------------------- */
 
 struct dist_idx {
     double d;
@@ -384,7 +317,8 @@ static int cmp_dist(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
-int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_error *err)
+/* Before the marginals: global distortion needs centroids and is refused above its limit. */
+static int check_distortion(const struct qtr_units *u, struct qtr_error *err)
 {
     if (u && (!u->cx || !u->cy))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
@@ -395,28 +329,25 @@ int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_err
                              "orders all districts by distance from each one, time growing with "
                              "the square of their number",
                              QTR_GLOBAL_DISTORTION_MAX_N, u->n);
-    struct marg m;
-    int rc = marg_init(u, 2, "global_distortion", &m, err);
-    if (rc)
-        return rc;
-    size_t n = m.n, K = m.K;
+    return QTR_OK;
+}
+
+static int body_distortion(const struct qtr_units *u, const struct mg_marg *m, int option,
+                           double *out, struct qtr_error *err)
+{
+    (void)option;
+    size_t n = m->n, K = m->K;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(u->cx[i]) || !isfinite(u->cy[i]))
+            return qtr_error_set(err, QTR_ERR_DATA,
+                                 "global_distortion: centroid of district %zu is not finite",
+                                 i + 1);
     struct dist_idx *order = malloc(n * sizeof *order);
     double *cum = malloc(K * sizeof *cum);
     if (!order || !cum) {
         free(order);
         free(cum);
-        marg_release(&m);
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory computing global_distortion");
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(u->cx[i]) || !isfinite(u->cy[i])) {
-            free(order);
-            free(cum);
-            marg_release(&m);
-            return qtr_error_set(err, QTR_ERR_DATA,
-                                 "global_distortion: centroid of district %zu is not finite",
-                                 i + 1);
-        }
     }
     /*
      * Olteanu, Randon-Furling & Clark (2019), PNAS 116(25), distortion coefficients; PySAL
@@ -448,19 +379,87 @@ int qtr_global_distortion(const struct qtr_units *u, double *out, struct qtr_err
             for (size_t k = 0; k < K; k++) {
                 if (cum[k] > 0.0) {
                     double q = cum[k] / ctot;
-                    kl += q * log(q / m.P[k]);
+                    kl += q * log(q / m->P[k]);
                 }
             }
             qtr_ksum_add(&coef, kl);
         }
         qtr_ksum_add(&stat, ti * qtr_ksum_get(&coef));
     }
-    *out = qtr_ksum_get(&stat) / m.T;
+    *out = qtr_ksum_get(&stat) / m->T;
     free(order);
     free(cum);
-    marg_release(&m);
     return QTR_OK;
 }
+
+/* The definitions, in the order the battery reports them (multigroup_internal.h). */
+const struct qtr_mg_def qtr_mg_defs[QTR_MG_NDEFS] = {
+    [QTR_MG_DISSIMILARITY] = {"multigroup_dissimilarity", "multigroup_dissimilarity", 2, NULL,
+                              body_dissimilarity, 0, qtr_multigroup_dissimilarity, 1},
+    [QTR_MG_GINI] = {"multigroup_gini", "multigroup_gini", 2, NULL, body_gini, 0,
+                     qtr_multigroup_gini, 1},
+    [QTR_MG_ENTROPY] = {"multigroup_entropy", "multigroup_entropy", 2, NULL, body_entropy, 0,
+                        qtr_multigroup_entropy, 1},
+    [QTR_MG_NORMALIZED_EXPOSURE] = {"multigroup_normalized_exposure",
+                                    "multigroup_normalized_exposure", 2, NULL, body_squared,
+                                    SQ_NORMALIZED_EXPOSURE, qtr_multigroup_normalized_exposure, 1},
+    [QTR_MG_RELATIVE_DIVERSITY] = {"multigroup_relative_diversity", "multigroup_relative_diversity",
+                                   2, NULL, body_squared, SQ_RELATIVE_DIVERSITY,
+                                   qtr_multigroup_relative_diversity, 1},
+    [QTR_MG_SQUARED_CV] = {"multigroup_squared_cv", "multigroup_squared_cv", 2, NULL, body_squared,
+                           SQ_SQUARED_CV, qtr_multigroup_squared_cv, 1},
+    [QTR_MG_DIVERGENCE] = {"multigroup_divergence", "multigroup_divergence", 2, NULL,
+                           body_mutual_information, 0, qtr_multigroup_divergence, 1},
+    [QTR_MG_MUTUAL_INFORMATION] = {"mutual_information", "mutual_information", 2, NULL,
+                                   body_mutual_information, 0, qtr_mutual_information, 1},
+    /* the city's composition only: a permutation leaves them unchanged */
+    [QTR_MG_DIVERSITY] = {"multigroup_diversity", "multigroup_diversity", 1, NULL, body_diversity,
+                          0, qtr_multigroup_diversity, 0},
+    [QTR_MG_DIVERSITY_NORMALIZED] = {"multigroup_diversity_normalized",
+                                     "multigroup_diversity (normalized)", 2, NULL, body_diversity,
+                                     1, qtr_multigroup_diversity_normalized, 0},
+    [QTR_MG_SIMPSONS_INTERACTION] = {"simpsons_interaction", "simpsons_interaction", 1, NULL,
+                                     body_simpson, 0, qtr_simpsons_interaction, 0},
+    [QTR_MG_SIMPSONS_CONCENTRATION] = {"simpsons_concentration", "simpsons_concentration", 1, NULL,
+                                       body_simpson, 1, qtr_simpsons_concentration, 0},
+    /* O(n² log n) per evaluation: no simulation, 999 draws would take minutes. */
+    [QTR_MG_GLOBAL_DISTORTION] = {"global_distortion", "global_distortion", 2, check_distortion,
+                                  body_distortion, 0, qtr_global_distortion, 0},
+};
+
+int qtr_mg_eval(const struct qtr_mg_def *d, const struct qtr_units *u, double *out,
+                struct qtr_error *err)
+{
+    int rc = d->check ? d->check(u, err) : QTR_OK;
+    if (rc)
+        return rc;
+    struct mg_marg m;
+    if ((rc = marg_init(u, d->min_groups, d->what, &m, err)))
+        return rc;
+    rc = d->body(u, &m, d->option, out, err);
+    marg_release(&m);
+    return rc;
+}
+
+/* The public kernels (multigroup.h): each evaluates its row of the table. */
+#define MG_INDEX(fn, row)                                                                          \
+    int fn(const struct qtr_units *u, double *out, struct qtr_error *err)                          \
+    {                                                                                              \
+        return qtr_mg_eval(&qtr_mg_defs[row], u, out, err);                                        \
+    }
+MG_INDEX(qtr_multigroup_dissimilarity, QTR_MG_DISSIMILARITY)
+MG_INDEX(qtr_multigroup_gini, QTR_MG_GINI)
+MG_INDEX(qtr_multigroup_entropy, QTR_MG_ENTROPY)
+MG_INDEX(qtr_multigroup_normalized_exposure, QTR_MG_NORMALIZED_EXPOSURE)
+MG_INDEX(qtr_multigroup_relative_diversity, QTR_MG_RELATIVE_DIVERSITY)
+MG_INDEX(qtr_multigroup_squared_cv, QTR_MG_SQUARED_CV)
+MG_INDEX(qtr_multigroup_divergence, QTR_MG_DIVERGENCE)
+MG_INDEX(qtr_mutual_information, QTR_MG_MUTUAL_INFORMATION)
+MG_INDEX(qtr_multigroup_diversity, QTR_MG_DIVERSITY)
+MG_INDEX(qtr_multigroup_diversity_normalized, QTR_MG_DIVERSITY_NORMALIZED)
+MG_INDEX(qtr_simpsons_interaction, QTR_MG_SIMPSONS_INTERACTION)
+MG_INDEX(qtr_simpsons_concentration, QTR_MG_SIMPSONS_CONCENTRATION)
+MG_INDEX(qtr_global_distortion, QTR_MG_GLOBAL_DISTORTION)
 
 /* ---- decomposition ------------------------------------------------------------ */
 
@@ -469,7 +468,7 @@ int qtr_mutual_information_decompose(const struct qtr_units *u, const uint32_t *
                                      double *within, double *parent_weight, double *parent_m,
                                      double *parent_contrib, struct qtr_error *err)
 {
-    struct marg m;
+    struct mg_marg m;
     int rc = marg_init(u, 2, "mutual_information", &m, err);
     if (rc)
         return rc;
@@ -563,7 +562,7 @@ int qtr_multigroup_local(const struct qtr_units *u, double *diversity, double *e
                          double *simpson_concentration, double *simpson_interaction, double *ls,
                          double *lq, uint8_t *defined, struct qtr_error *err)
 {
-    struct marg m;
+    struct mg_marg m;
     int rc = marg_init(u, 1, "local multigroup measures", &m, err);
     if (rc)
         return rc;

@@ -76,44 +76,44 @@ static double share(const struct qtr_units *u, size_t i)
     return u->total[i] > 0 ? u->group[i] / u->total[i] : 0.0;
 }
 
-int qtr_spatial_dissimilarity(const struct qtr_units *u, const struct qtr_csr *w, double *out,
-                              struct qtr_error *err)
+/* ---- D minus a spatial term: one definition per variant, one evaluation ------------ */
+
+struct adjusted_d_def {
+    const char *name;
+    int needs_shape; /* areas and perimeters */
+    /* the term subtracted from D (num / den of the variant), after D is known to be defined */
+    int (*term)(const struct qtr_units *u, const struct qtr_csr *w, const double *perimeter,
+                const char *name, double *num, double *den, struct qtr_error *err);
+};
+
+/* Morrill (1991), eq. 2: D(adj) = D - Σ c_ij |z_i - z_j| / Σ c_ij. */
+static int term_morrill(const struct qtr_units *u, const struct qtr_csr *w, const double *perimeter,
+                        const char *name, double *num, double *den, struct qtr_error *err)
 {
-    static const char *name = "spatial_dissimilarity";
-    int rc = qtr_spatial_check_units(u, name, err);
-    if (rc || (rc = check_csr(w, u->n, name, err)))
-        return rc;
-    double d;
-    if ((rc = aspatial_d(u, name, &d, err)))
-        return rc;
-    /* Morrill (1991), eq. 2: D(adj) = D - Σ c_ij |z_i - z_j| / Σ c_ij. */
-    struct qtr_ksum num = {0, 0}, den = {0, 0};
+    (void)perimeter;
+    struct qtr_ksum sn = {0, 0}, sd = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
         double pi = share(u, i);
         for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
-            qtr_ksum_add(&num, w->w[e] * fabs(pi - share(u, w->col[e])));
-            qtr_ksum_add(&den, w->w[e]);
+            qtr_ksum_add(&sn, w->w[e] * fabs(pi - share(u, w->col[e])));
+            qtr_ksum_add(&sd, w->w[e]);
         }
     }
-    if (!(qtr_ksum_get(&den) > 0))
+    if (!(qtr_ksum_get(&sd) > 0))
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "%s: no district has a neighbour (all weights are zero)", name);
-    *out = d - qtr_ksum_get(&num) / qtr_ksum_get(&den);
+    *num = qtr_ksum_get(&sn);
+    *den = qtr_ksum_get(&sd);
     return QTR_OK;
 }
 
-int qtr_boundary_spatial_dissimilarity(const struct qtr_units *u, const struct qtr_csr *len,
-                                       double *out, struct qtr_error *err)
+/* Wong (1993) D(w) with row-standardised shared lengths (Hong et al. 2014). */
+static int term_boundary(const struct qtr_units *u, const struct qtr_csr *len,
+                         const double *perimeter, const char *name, double *num, double *den,
+                         struct qtr_error *err)
 {
-    static const char *name = "boundary_spatial_dissimilarity";
-    int rc = qtr_spatial_check_units(u, name, err);
-    if (rc || (rc = check_csr(len, u->n, name, err)))
-        return rc;
-    double d;
-    if ((rc = aspatial_d(u, name, &d, err)))
-        return rc;
-    /* Wong (1993) D(w) with row-standardised shared lengths (Hong et al. 2014). */
-    struct qtr_ksum num = {0, 0}, den = {0, 0};
+    (void)perimeter;
+    struct qtr_ksum sn = {0, 0}, sd = {0, 0};
     for (size_t i = 0; i < u->n; i++) {
         struct qtr_ksum rs = {0, 0}, rn = {0, 0};
         double pi = share(u, i);
@@ -123,31 +123,23 @@ int qtr_boundary_spatial_dissimilarity(const struct qtr_units *u, const struct q
         }
         double s = qtr_ksum_get(&rs);
         if (s > 0) {
-            qtr_ksum_add(&num, qtr_ksum_get(&rn) / s);
-            qtr_ksum_add(&den, 1.0);
+            qtr_ksum_add(&sn, qtr_ksum_get(&rn) / s);
+            qtr_ksum_add(&sd, 1.0);
         }
     }
-    if (!(qtr_ksum_get(&den) > 0))
+    if (!(qtr_ksum_get(&sd) > 0))
         return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: no district shares a boundary with another",
                              name);
-    *out = d - qtr_ksum_get(&num) / qtr_ksum_get(&den);
+    *num = qtr_ksum_get(&sn);
+    *den = qtr_ksum_get(&sd);
     return QTR_OK;
 }
 
-int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
-                                                   const struct qtr_csr *len,
-                                                   const double *perimeter, double *out,
-                                                   struct qtr_error *err)
+/* Tivadar (2019), appendix A: Wong's D(s) without the extra halving. */
+static int term_perimeter_area(const struct qtr_units *u, const struct qtr_csr *len,
+                               const double *perimeter, const char *name, double *num, double *den,
+                               struct qtr_error *err)
 {
-    static const char *name = "perimeter_area_ratio_spatial_dissimilarity";
-    int rc = qtr_spatial_check_units(u, name, err);
-    if (rc || (rc = check_csr(len, u->n, name, err)))
-        return rc;
-    if (!u->area || !perimeter)
-        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs district areas and perimeters", name);
-    double d;
-    if ((rc = aspatial_d(u, name, &d, err)))
-        return rc;
     double max_pa = 0.0;
     for (size_t i = 0; i < u->n; i++) {
         if (!(u->area[i] > 0) || !(perimeter[i] > 0) || !isfinite(perimeter[i]))
@@ -159,8 +151,7 @@ int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
         if (pa > max_pa)
             max_pa = pa;
     }
-    /* Tivadar (2019), appendix A: Wong's D(s) without the extra halving. */
-    struct qtr_ksum total = {0, 0}, num = {0, 0};
+    struct qtr_ksum total = {0, 0}, sn = {0, 0};
     for (size_t e = 0; e < len->row[u->n]; e++)
         qtr_ksum_add(&total, len->w[e]);
     double tl = qtr_ksum_get(&total);
@@ -171,12 +162,57 @@ int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
         double pi = share(u, i), pai = perimeter[i] / u->area[i];
         for (size_t e = len->row[i]; e < len->row[i + 1]; e++) {
             uint32_t j = len->col[e];
-            qtr_ksum_add(&num, fabs(pi - share(u, j)) * (len->w[e] / tl) *
-                                   (pai + perimeter[j] / u->area[j]));
+            qtr_ksum_add(&sn, fabs(pi - share(u, j)) * (len->w[e] / tl) *
+                                  (pai + perimeter[j] / u->area[j]));
         }
     }
-    *out = d - qtr_ksum_get(&num) / (2.0 * max_pa);
+    *num = qtr_ksum_get(&sn);
+    *den = 2.0 * max_pa;
     return QTR_OK;
+}
+
+static const struct adjusted_d_def adjusted_d_defs[] = {
+    {"spatial_dissimilarity", 0, term_morrill},
+    {"boundary_spatial_dissimilarity", 0, term_boundary},
+    {"perimeter_area_ratio_spatial_dissimilarity", 1, term_perimeter_area},
+};
+
+static int adjusted_d(const struct adjusted_d_def *def, const struct qtr_units *u,
+                      const struct qtr_csr *w, const double *perimeter, double *out,
+                      struct qtr_error *err)
+{
+    const char *name = def->name;
+    int rc = qtr_spatial_check_units(u, name, err);
+    if (rc || (rc = check_csr(w, u->n, name, err)))
+        return rc;
+    if (def->needs_shape && (!u->area || !perimeter))
+        return qtr_error_set(err, QTR_ERR_DOMAIN, "%s: needs district areas and perimeters", name);
+    double d = 0.0, num = 0.0, den = 1.0;
+    if ((rc = aspatial_d(u, name, &d, err)) ||
+        (rc = def->term(u, w, perimeter, name, &num, &den, err)))
+        return rc;
+    *out = d - num / den;
+    return QTR_OK;
+}
+
+int qtr_spatial_dissimilarity(const struct qtr_units *u, const struct qtr_csr *w, double *out,
+                              struct qtr_error *err)
+{
+    return adjusted_d(&adjusted_d_defs[0], u, w, NULL, out, err);
+}
+
+int qtr_boundary_spatial_dissimilarity(const struct qtr_units *u, const struct qtr_csr *len,
+                                       double *out, struct qtr_error *err)
+{
+    return adjusted_d(&adjusted_d_defs[1], u, len, NULL, out, err);
+}
+
+int qtr_perimeter_area_ratio_spatial_dissimilarity(const struct qtr_units *u,
+                                                   const struct qtr_csr *len,
+                                                   const double *perimeter, double *out,
+                                                   struct qtr_error *err)
+{
+    return adjusted_d(&adjusted_d_defs[2], u, len, perimeter, out, err);
 }
 
 /* ---- spatial proximity profile ------------------------------------------------ */

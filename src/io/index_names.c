@@ -7,7 +7,7 @@
 #include <string.h>
 
 const char *const qtr_index_family_names[] = {"single",  "multigroup", "spatial", "distance_decay",
-                                              "profile", "local",      NULL};
+                                              "profile", "local",      "surface", NULL};
 
 /* Every index name quartier reports, with its families (space-separated). */
 static const struct {
@@ -49,6 +49,14 @@ static const struct {
     {"simpsons_interaction", "multigroup"},
     {"simpsons_concentration", "multigroup"},
     {"global_distortion", "multigroup"},
+    {"surface_dissimilarity", "multigroup spatial surface"},
+    {"surface_gini", "multigroup spatial surface"},
+    {"surface_entropy", "multigroup spatial surface"},
+    {"surface_normalized_exposure", "multigroup spatial surface"},
+    {"surface_relative_diversity", "multigroup spatial surface"},
+    {"surface_squared_cv", "multigroup spatial surface"},
+    {"surface_mutual_information", "multigroup spatial surface"},
+    {"surface_isolation", "multigroup spatial surface"},
     {"spatial_dissimilarity", "spatial"},
     {"boundary_spatial_dissimilarity", "spatial"},
     {"perimeter_area_ratio_spatial_dissimilarity", "spatial"},

@@ -13,6 +13,7 @@
 #include "quartier/strutil.h"
 #include "complement.h"
 #include "share_change.h"
+#include "surface_stage.h"
 
 void qtr_state_free(struct qtr_state *st)
 {
@@ -612,7 +613,9 @@ int qtr_pipeline_compute(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
                      cfg->total, differ);
         const double *const *gp = (const double *const *)mg;
         struct qtr_units u = {.n = k, .total = mt, .ngroups = nm, .groups = gp};
-        if ((rc = qtr_indices_multi(&u, &io, &st->indices, &st->nindices, err)))
+        if ((rc = qtr_indices_multi(&u, &io, &st->indices, &st->nindices, err)) ||
+            (rc = qtr_pipeline_surface(cfg, st, &u, have_geom ? cx : NULL,
+                                       have_geom ? cy : NULL, &io, err)))
             goto out;
         if (cfg->bnd_parent && (rc = decompose_m(cfg, st, &u, err)))
             goto out;

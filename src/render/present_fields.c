@@ -214,6 +214,21 @@ static const struct {
     {"mutual_information", "Mutual-Information-Index M", "Mutual information index M"},
     {"multigroup_dissimilarity", "Mehrgruppen-Dissimilarität", "Multigroup dissimilarity"},
     {"multigroup_entropy", "Mehrgruppen-Entropieindex H", "Multigroup entropy index H"},
+    /* the kernel ("surface") versions (src/indices/surface.c) */
+    {"surface_dissimilarity", "Mehrgruppen-Dissimilarität der Umgebungen (Reardon und O'Sullivan)",
+     "Multigroup dissimilarity of the local environments (Reardon and O'Sullivan)"},
+    {"surface_gini", "Mehrgruppen-Gini der Umgebungen", "Multigroup Gini of the local environments"},
+    {"surface_entropy", "Räumlicher Entropieindex H (Reardon und O'Sullivan)",
+     "Spatial information theory index H (Reardon and O'Sullivan)"},
+    {"surface_normalized_exposure", "Mehrgruppen-Kontakt der Umgebungen (normiert)",
+     "Multigroup normalized exposure of the local environments"},
+    {"surface_relative_diversity", "Relative Vielfalt der Umgebungen (Reardon und O'Sullivan)",
+     "Relative diversity of the local environments (Reardon and O'Sullivan)"},
+    {"surface_squared_cv", "Quadrierter Variationskoeffizient der Umgebungen",
+     "Squared coefficient of variation of the local environments"},
+    {"surface_mutual_information", "Mutual-Information-Index M der Umgebungen",
+     "Mutual information index M of the local environments"},
+    {"surface_isolation", "Isolation in den Umgebungen", "Isolation in the local environments"},
 };
 
 const char *qtr_present_index_label(const char *index, int en)

@@ -79,6 +79,30 @@ static void test_indices_only_skip(void **state)
     free(out);
 }
 
+/* --only surface: the kernel multigroup indices at 2 km, PySAL's multigroup indices with
+ * distance=2000 (../shared/reference/sacramento_pysal.json, kernel_triangular_2000m), on the
+ * centroids of the run's own work CRS (UTM 10N); nothing else is printed. */
+static void test_surface_indices(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    char args[10000];
+    char *out = NULL;
+    snprintf(args, sizeof args,
+             "indices %s/data/sacramento/sacramentot2.shp --key FIPS --total TOT_POP --groups "
+             "WHITE_,BLACK_,ASIAN_,HISP_ --crs EPSG:4326 --format json -q --permutations 0 "
+             "--only surface",
+             shared);
+    assert_int_equal(qtr_run_cli(args, &out), 0);
+    assert_close(qtr_json_index(out, "surface_dissimilarity", ""), 0.36836698920207905, 1e-9);
+    assert_close(qtr_json_index(out, "surface_entropy", ""), 0.13666520717786013, 1e-9);
+    assert_close(qtr_json_index(out, "surface_relative_diversity", ""), 0.1304419299917017, 1e-9);
+    assert_true(qtr_json_index(out, "surface_isolation", "HISP_") > 0);
+    assert_null(strstr(out, "\"multigroup_dissimilarity\""));
+    assert_null(strstr(out, "\"dissimilarity\""));
+    free(out);
+}
+
 /* Sacramento: PySAL's published dissimilarity and the reference values to 1e-9. */
 static void test_sacramento_indices(void **state)
 {
@@ -513,11 +537,11 @@ static void test_never_over_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_usage_and_version),  cmocka_unit_test(test_sacramento_indices),
-        cmocka_unit_test(test_indices_only_skip),  cmocka_unit_test(test_mini_run),
-        cmocka_unit_test(test_bad_analysis_files), cmocka_unit_test(test_bad_counts),
-        cmocka_unit_test(test_never_over_input),   cmocka_unit_test(test_suppressed_range),
-        cmocka_unit_test(test_weights_gal),
+        cmocka_unit_test(test_usage_and_version), cmocka_unit_test(test_sacramento_indices),
+        cmocka_unit_test(test_indices_only_skip), cmocka_unit_test(test_surface_indices),
+        cmocka_unit_test(test_mini_run),          cmocka_unit_test(test_bad_analysis_files),
+        cmocka_unit_test(test_bad_counts),        cmocka_unit_test(test_never_over_input),
+        cmocka_unit_test(test_suppressed_range),  cmocka_unit_test(test_weights_gal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

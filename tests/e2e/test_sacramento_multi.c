@@ -3,7 +3,8 @@
  * PySAL `segregation` v2.5.4 (../shared/reference/sacramento_pysal.json, entries
  * with variant null or "normalized"; per-tract values from
  * ../shared/reference/sacramento_pysal_local.csv). Groups WHITE_, BLACK_, ASIAN_,
- * HISP_, total = their sum. Global distortion uses centroids in EPSG:32610.
+ * HISP_, total = their sum. Global distortion and the surface indices (variant
+ * "kernel_triangular_2000m") use centroids in EPSG:32610.
  */
 #include "test_util.h"
 
@@ -12,6 +13,7 @@
 #include <ogr_srs_api.h>
 
 #include "quartier/multigroup.h"
+#include "quartier/surface.h"
 
 #define NG 4
 
@@ -391,12 +393,58 @@ static void test_local_values(void **state)
     sac_free(&s);
 }
 
+/*
+ * The surface indices (surface.h) at 2 km against PySAL's multigroup indices with
+ * distance = 2000 (variant "kernel_triangular_2000m": libpysal Kernel, triangular, w_ii = 1,
+ * lagged counts rounded): the local environments through qtr_kernel_lag, no stored weights.
+ */
+static void test_surface_values(void **state)
+{
+    (void)state;
+    QTR_REQUIRE_SHARED(shared);
+    struct sac s;
+    assert_int_equal(sac_load(shared, &s), 0);
+    struct qtr_surface_options so = {.bandwidth_m = 2000.0, .fn = QTR_KERNEL_TRIANGULAR};
+    struct qtr_index_value *v = NULL;
+    size_t nv = 0;
+    struct qtr_error err = {0};
+    assert_int_equal(qtr_indices_surface(&s.u, &so, NULL, group_names, &v, &nv, &err), QTR_OK);
+    static const struct {
+        const char *name;
+        double pysal;
+    } want[] = {
+        {"surface_dissimilarity", 0.36836698920207905},
+        {"surface_gini", 0.4928139520697717},
+        {"surface_entropy", 0.13666520717786013},
+        {"surface_normalized_exposure", 0.15534866569088765},
+        {"surface_relative_diversity", 0.1304419299917017},
+        {"surface_squared_cv", 0.09513153476422545},
+        {"surface_mutual_information", 0.1411254076022953}, /* PySAL MultiDivergence */
+    };
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        size_t j = 0;
+        while (j < nv && strcmp(v[j].name, want[w].name))
+            j++;
+        assert_true(j < nv);
+        if (v[j].status != QTR_OK)
+            fail_msg("%s: %s", want[w].name, v[j].reason);
+        print_message("%-34s %.17g (PySAL %.17g)\n", want[w].name, v[j].value, want[w].pysal);
+        assert_close(v[j].value, want[w].pysal, 1e-9);
+    }
+    /* M̃ = H̃ · E of the summed environments, per group isolation in (P_k, 1] */
+    for (size_t j = 0; j < nv; j++)
+        if (!strcmp(v[j].name, "surface_isolation"))
+            assert_true(v[j].status == QTR_OK && v[j].value > 0 && v[j].value <= 1);
+    free(v);
+    sac_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_global_values),          cmocka_unit_test(test_local_values),
         cmocka_unit_test(test_queen_egohood_values),   cmocka_unit_test(test_county_decomposition),
-        cmocka_unit_test(test_battery_with_inference),
+        cmocka_unit_test(test_battery_with_inference), cmocka_unit_test(test_surface_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
