@@ -189,7 +189,7 @@ int qtr_report_candidate_section(struct rs *r)
             h[nc] = head[c];
             hn[nc++] = isnum[c];
         }
-    if (qtr_doc_table(r->doc, NULL, nc, h, hn)) {
+    if (qtr_doc_table(r->doc, NULL, nc, h, hn) || qtr_doc_table_wide_last(r->doc)) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
