@@ -57,11 +57,11 @@ int qtr_report_change_maps(struct rs *r)
                                 ? qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory")
                                 : QTR_OK))
             break;
-        char title[256], stem[96];
+        char title[256], stem[96], gl[200];
         snprintf(title, sizeof title,
                  T(r, "Veränderung des Anteils %s (Prozentpunkte)",
                    "Change of the share of %s (percentage points)"),
-                 group_label(r, gs->id));
+                 group_mid(r, gs->id, gl, sizeof gl));
         snprintf(stem, sizeof stem, "change_share_%s", gs->id);
         const char *ex[4] = {r->cfg->total, gs->column, r->cfg->previous_total, gs->previous};
         rc = change_map(r, c, stem, title, ex, 4);

@@ -11,6 +11,7 @@
 
 #include "quartier/bivariate.h"
 #include "quartier/format.h"
+#include "quartier/label_case.h"
 #include "quartier/renewal.h"
 #include "quartier/strutil.h"
 
@@ -264,10 +265,14 @@ void qtr_present_column(enum qtr_role role, const char *name, const struct qtr_p
         arg = name;
     if (role == QTR_ROLE_LOCAL_INDEX && !r->name)
         arg = name;
-    fill(out->alias, sizeof out->alias, en ? r->alias_en : r->alias_de, arg);
+    char mid[200]; /* the label inside an English sentence: "Share of foreign nationals" */
+    const char *arg_mid = qtr_label_in_sentence(en, arg, mid, sizeof mid);
+    fill(out->alias, sizeof out->alias, en ? r->alias_en : r->alias_de,
+         en && arg && strncmp(r->alias_en, "%s", 2) ? arg_mid : arg);
     if (role == QTR_ROLE_PARENT && label && *label) /* [boundaries] parent_label */
         snprintf(out->alias, sizeof out->alias, "%s", label);
-    fill(out->description, sizeof out->description, en ? r->desc_en : r->desc_de, arg);
+    fill(out->description, sizeof out->description, en ? r->desc_en : r->desc_de,
+         en && arg && strncmp(r->desc_en, "%s", 2) ? arg_mid : arg);
     snprintf(out->unit, sizeof out->unit, "%s", en ? r->unit_en : r->unit_de);
     out->decimals = r->decimals;
     out->show = r->show;
