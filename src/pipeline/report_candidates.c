@@ -171,10 +171,9 @@ int qtr_report_candidate_section(struct rs *r)
              ng);
     if ((rc = para(r, buf)) || !ng)
         goto out;
-    const char *level = qtr_report_parent_label(r);
     const char *head[7] = {T(r, "Nr.", "No."),
                            T(r, "Kandidatengebiet", "Candidate area"),
-                           level ? level : T(r, "Übergeordnet", "Parent"),
+                           r->parent_label, /* capitalised, report_stage.c */
                            T(r, "Gebiete", "Districts"),
                            T(r, "Einwohner", "Residents"),
                            T(r, "Warum Kandidat", "Why a candidate"),
