@@ -36,6 +36,8 @@ struct qtr_doc_block {
     char **head;        /* ncols */
     char **cells;       /* nrows * ncols, row-major; NULL cell = empty */
     unsigned char *num; /* ncols: 1 = right-aligned numbers */
+    int wide_last;      /* 1: the PDF draws the last column (long text such as reasons) as a
+                           full-width line under the other cells of its row */
     /* maps */
     struct qtr_map map; /* strings, classes, colours and labels owned by the block */
     char *svg_path;     /* the map's SVG file, inlined into the HTML (NULL: PDF only) */
@@ -78,6 +80,14 @@ int qtr_doc_table(struct qtr_doc *d, const char *caption, size_t ncols, const ch
  * must be a table. QTR_ERR_USAGE when it is not, QTR_ERR_NOMEM.
  */
 int qtr_doc_row(struct qtr_doc *d, const char *const *cells);
+
+/**
+ * Mark the last block, a table of at least two columns whose last column holds long text
+ * (reasons), so that the PDF draws that column under the other cells of each row across the
+ * full width instead of as a narrow column (doc_table.c); the HTML is unchanged.
+ * QTR_ERR_USAGE when the last block is not such a table.
+ */
+int qtr_doc_table_wide_last(struct qtr_doc *d);
 
 /**
  * Cut the last block, a table sorted by its key, to its first and last `keep` rows with the

@@ -12,6 +12,7 @@
 #include "compare_internal.h"
 #include "quartier/classify.h"
 #include "quartier/doc.h"
+#include "quartier/format.h"
 #include "quartier/geom.h"
 #include "quartier/gpkg_style.h"
 #include "quartier/map.h"
@@ -41,10 +42,10 @@ static int by_d(const void *a, const void *b)
     return (x->k > y->k) - (x->k < y->k);
 }
 
-static void num(double v, int decimals, char *buf, size_t size)
+/* In the report's language: "1.234,5" / "1,234.5" (format.c) */
+static void num(int en, double v, int decimals, char *buf, size_t size)
 {
-    if (!isfinite(v) || qtr_format_de(v, decimals, buf, size))
-        snprintf(buf, size, "–");
+    qtr_fmt_num(en, v, decimals, buf, size);
 }
 
 /* room for the classes of D (qtr_present_region_d asks for at most this many) */
@@ -97,8 +98,8 @@ int qtr_compare_style(const struct qtr_ctx *ctx, const struct cmp *c, const char
     if (!rc && nclass) {
         for (size_t q = 0; q < nclass; q++) {
             char lo[32], hi[32];
-            num(cl.limits[q], 3, lo, sizeof lo);
-            num(cl.limits[q + 1], 3, hi, sizeof hi);
+            num(c->en, cl.limits[q], 3, lo, sizeof lo);
+            num(c->en, cl.limits[q + 1], 3, hi, sizeof hi);
             snprintf(lab[q], sizeof lab[q], "%s – %s", lo, hi);
             labp[q] = lab[q];
         }
@@ -165,8 +166,8 @@ static int draw_map(struct qtr_ctx *ctx, const struct cmp *c, struct qtr_doc *do
         cls[k] = nclass ? cl.cls[k] : -1;
     for (size_t q = 0; q < nclass; q++) {
         char lo[32], hi[32];
-        num(cl.limits[q], 3, lo, sizeof lo);
-        num(cl.limits[q + 1], 3, hi, sizeof hi);
+        num(c->en, cl.limits[q], 3, lo, sizeof lo);
+        num(c->en, cl.limits[q + 1], 3, hi, sizeof hi);
         snprintf(lab[q], sizeof lab[q], "%s – %s", lo, hi);
         labp[q] = lab[q];
     }
@@ -269,11 +270,11 @@ static int ranked_table(const struct cmp *c, struct qtr_doc *doc, struct qtr_err
         char rank[24], dist[32], res[32], dv[32], lo[32], hi[32], ci[80], p[32];
         snprintf(rank, sizeof rank, "%zu", q + 1);
         snprintf(dist, sizeof dist, "%zu", g->have ? g->districts : c->r->ndistricts[k]);
-        num(g->have ? g->residents : NAN, 0, res, sizeof res);
-        num(g->have ? g->val[c->d_col] : NAN, 3, dv, sizeof dv);
-        num(g->have ? g->lo[c->d_col] : NAN, 3, lo, sizeof lo);
-        num(g->have ? g->hi[c->d_col] : NAN, 3, hi, sizeof hi);
-        num(g->have ? g->p[c->d_col] : NAN, 3, p, sizeof p);
+        num(c->en, g->have ? g->residents : NAN, 0, res, sizeof res);
+        num(c->en, g->have ? g->val[c->d_col] : NAN, 3, dv, sizeof dv);
+        num(c->en, g->have ? g->lo[c->d_col] : NAN, 3, lo, sizeof lo);
+        num(c->en, g->have ? g->hi[c->d_col] : NAN, 3, hi, sizeof hi);
+        num(c->en, g->have ? g->p[c->d_col] : NAN, 3, p, sizeof p);
         if (g->have && isfinite(g->lo[c->d_col]))
             snprintf(ci, sizeof ci, "%s – %s", lo, hi);
         else

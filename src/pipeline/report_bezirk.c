@@ -162,8 +162,7 @@ size_t qtr_report_parent_head(const struct rs *r, size_t pos, const char *const 
     size_t k = 0;
     for (size_t c = 0; c <= n; c++) {
         if (c == pos && r->parent_of) {
-            const char *level = qtr_report_parent_label(r);
-            h2[k] = level ? level : T(r, "Übergeordnet", "Parent");
+            h2[k] = r->parent_label; /* capitalised, report_stage.c */
             n2[k++] = 0;
         }
         if (c < n) {
@@ -261,7 +260,7 @@ int qtr_report_parent_section(struct rs *r)
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    const char *head[6] = {level ? level : T(r, "Übergeordnetes Gebiet", "Parent area"),
+    const char *head[6] = {r->parent_label,
                            T(r, "Gebiete", "Districts"),
                            T(r, "Einwohner", "Residents"),
                            T(r, "Gebiete mit Aufmerksamkeitsbedarf", "Districts needing attention"),

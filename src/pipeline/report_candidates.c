@@ -171,10 +171,9 @@ int qtr_report_candidate_section(struct rs *r)
              ng);
     if ((rc = para(r, buf)) || !ng)
         goto out;
-    const char *level = qtr_report_parent_label(r);
     const char *head[7] = {T(r, "Nr.", "No."),
                            T(r, "Kandidatengebiet", "Candidate area"),
-                           level ? level : T(r, "Übergeordnet", "Parent"),
+                           r->parent_label, /* capitalised, report_stage.c */
                            T(r, "Gebiete", "Districts"),
                            T(r, "Einwohner", "Residents"),
                            T(r, "Warum Kandidat", "Why a candidate"),
@@ -189,7 +188,7 @@ int qtr_report_candidate_section(struct rs *r)
             h[nc] = head[c];
             hn[nc++] = isnum[c];
         }
-    if (qtr_doc_table(r->doc, NULL, nc, h, hn)) {
+    if (qtr_doc_table(r->doc, NULL, nc, h, hn) || qtr_doc_table_wide_last(r->doc)) {
         rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         goto out;
     }

@@ -25,11 +25,13 @@ static int change_map(struct rs *r, const struct qtr_column *c, const char *stem
         v[i] = cell(c, i);
     struct qtr_present p;
     qtr_column_present(r->cfg, c, c->name, r->en, &p);
-    char sub[300];
+    char sub[300], d0[32], d1[32];
+    date_text(r, r->prev_date, d0, sizeof d0);
+    date_text(r, r->cur_date, d1, sizeof d1);
     snprintf(sub, sizeof sub,
              T(r, "%s bis %s; Orange: gesunken, Lila: gestiegen, Klassen symmetrisch um 0",
                "%s to %s; orange: fallen, purple: risen, classes symmetric around 0"),
-             r->prev_date, r->cur_date);
+             d0, d1);
     rc = qtr_report_graduated_map(r, stem, v, &p, title, sub,
                                   p.unit[0] ? p.unit : T(r, "Veränderung", "Change"), src, 1);
     if (rc == QTR_ERR_DOMAIN) /* no value to show: the map is left out, as the QGIS style */
@@ -57,11 +59,10 @@ int qtr_report_change_maps(struct rs *r)
                                 ? qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory")
                                 : QTR_OK))
             break;
-        char title[256], stem[96];
+        char title[256], stem[96], gl[200];
         snprintf(title, sizeof title,
-                 T(r, "Veränderung des Anteils %s (Prozentpunkte)",
-                   "Change of the share of %s (percentage points)"),
-                 group_label(r, gs->id));
+                 T(r, "Veränderung des Anteils %s", "Change in the share of %s"),
+                 group_mid(r, gs->id, gl, sizeof gl));
         snprintf(stem, sizeof stem, "change_share_%s", gs->id);
         const char *ex[4] = {r->cfg->total, gs->column, r->cfg->previous_total, gs->previous};
         rc = change_map(r, c, stem, title, ex, 4);

@@ -16,6 +16,7 @@
 #include "quartier/format.h"
 #include "quartier/geom.h"
 #include "quartier/goals.h"
+#include "quartier/label_case.h"
 #include "quartier/labels.h"
 #include "quartier/map.h"
 #include "quartier/output.h"
@@ -130,6 +131,12 @@ static inline const char *group_label(const struct rs *r, const char *id)
             return s->label ? s->label : s->id;
         }
     return id;
+}
+
+/* A group's label inside an English sentence ("... for foreign nationals", label_case.h) */
+static inline const char *group_mid(const struct rs *r, const char *id, char *buf, size_t size)
+{
+    return qtr_label_in_sentence(r->en, group_label(r, id), buf, size);
 }
 
 static inline const char *ind_label(const struct rs *r, const struct qtr_indicator_spec *s)

@@ -381,8 +381,9 @@ int qtr_report_group_maps(struct rs *r, size_t g)
     struct qtr_present ps, pl;
     qtr_column_present(r->cfg, sc, sc->name, r->en, &ps);
     qtr_column_present(r->cfg, lc, lc->name, r->en, &pl);
-    char title[256], stem[96], sub[400];
-    snprintf(title, sizeof title, T(r, "Anteil %s", "Share of %s"), group_label(r, gs->id));
+    char title[256], stem[96], sub[400], gl[200];
+    snprintf(title, sizeof title, T(r, "Anteil %s", "Share of %s"),
+             group_mid(r, gs->id, gl, sizeof gl));
     snprintf(stem, sizeof stem, "share_%s", gs->id);
     snprintf(sub, sizeof sub, T(r, "in Prozent der Einwohner; Klassen: %s", "percent of residents; classes: %s"),
              method_text(r, ps.method));
@@ -390,8 +391,7 @@ int qtr_report_group_maps(struct rs *r, size_t g)
     if (rc)
         goto out;
     /* location quotients on a log-symmetric scale around 1 (as common in planning atlases) */
-    snprintf(title, sizeof title, T(r, "Standortquotient %s", "Location quotient %s"),
-             group_label(r, gs->id));
+    snprintf(title, sizeof title, T(r, "Standortquotient %s", "Location quotient %s"), gl);
     snprintf(stem, sizeof stem, "lq_%s", gs->id);
     rc = qtr_report_graduated_map(r, stem, q, &pl, title,
                                   T(r, "Anteil im Gebiet geteilt durch den Anteil in der Stadt",

@@ -103,6 +103,7 @@ int qtr_report_renewal_section(struct rs *r)
                       T(r, "Gebiete mit besonderem Aufmerksamkeitsbedarf",
                         "Districts needing particular attention"),
                       qtr_report_parent_head(r, 2, ah, an, 5, ah2, an2), ah2, an2));
+    ADD(qtr_doc_table_wide_last(r->doc)); /* the reasons under each row in the PDF */
     /* worst status first */
     size_t n = rr->n, na = 0;
     size_t *ord = malloc((n ? n : 1) * sizeof *ord);

@@ -73,12 +73,12 @@ int qtr_report_small_section(struct rs *r)
         for (size_t i = 0; i < n && !rc; i++) {
             if (!ext[i])
                 continue;
-            char a[32], b[32];
+            char a[32], b[32], gl[200];
             num(r, v[i], 1, a, sizeof a);
             num(r, mu, 1, b, sizeof b);
             if (qtr_buf_printf(&why[i], "%s%s %s: %s\xc2\xa0%% (%s %s\xc2\xa0%%)",
                                why[i].len ? "; " : "", T(r, "Anteil", "Share of"),
-                               group_label(r, cfg->groups[g].id), a,
+                               group_mid(r, cfg->groups[g].id, gl, sizeof gl), a,
                                T(r, "Mittel der Gebiete", "mean of the districts"), b))
                 rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
         }

@@ -88,6 +88,9 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
                  qtr_report_parent_label(&r)
                      ? qtr_report_parent_label(&r)
                      : T(&r, "Übergeordnetes Gebiet", "Parent area"));
+    /* a table head or a popup's field name: "Borough" for parent_label_en = borough */
+    if (r.parent_label[0] >= 'a' && r.parent_label[0] <= 'z')
+        r.parent_label[0] = (char)(r.parent_label[0] - 'a' + 'A');
     if (!plan_only && (rc = qtr_report_candidates(&r))) /* report_plan.c */
         goto out;
     if (r.prev_date[0])

@@ -192,12 +192,12 @@ static int group_summary(struct rs *r, const struct qtr_group_spec *g, int first
     const struct qtr_index_value *d = find_index(r, "dissimilarity", g->id);
     if (!d)
         return QTR_OK;
-    char v[32], p[200], pct[32];
+    char v[32], p[200], pct[32], gl[200];
     num(r, d->value, 2, v, sizeof v);
     qtr_buf_printf(
         b,
         T(r, "Der Segregationsindex D für %s beträgt %s", "The dissimilarity index D for %s is %s"),
-        group_label(r, g->id), v);
+        group_mid(r, g->id, gl, sizeof gl), v);
     if (isfinite(d->ci_low) && isfinite(d->ci_high)) {
         char ci[96];
         ci_text(r, d->ci_low, d->ci_high, 2, ci, sizeof ci);

@@ -265,7 +265,7 @@ static double widest_word(cairo_t *cr, const char *s)
  */
 static int table_widths(struct pdf *p, const struct qtr_doc_block *b, double *w)
 {
-    size_t nc = b->ncols;
+    size_t nc = b->ncols - (b->wide_last ? 1 : 0);
     double *nat = calloc(nc, sizeof *nat), *minw = calloc(nc, sizeof *minw);
     if (!nat || !minw) {
         free(nat);
@@ -278,7 +278,7 @@ static int table_widths(struct pdf *p, const struct qtr_doc_block *b, double *w)
         minw[c] = widest_word(p->cr, b->head[c]);
         font(p->cr, TB_SIZE, 0);
         for (size_t r = 0; r < b->nrows; r++) {
-            const char *s = b->cells[r * nc + c];
+            const char *s = b->cells[r * b->ncols + c];
             if (!s)
                 continue;
             double x = width_of(p->cr, s, strlen(s));
@@ -325,13 +325,18 @@ static int table_widths(struct pdf *p, const struct qtr_doc_block *b, double *w)
     return QTR_OK;
 }
 
-/* Lines of every cell of one row (or the header when cells == head). */
-static int row_lines(struct pdf *p, char *const *cells, size_t nc, const double *w, int bold,
-                     struct lines *out, double *h)
+/* Indent of a wide last column's lines under the row (doc.h, wide_last). */
+#define TB_WIDE_INDENT 12.0
+
+/* Lines of every cell of one row (or the header when cells == head). With `wide`, the
+ * last cell (out[nc - 1]) is wrapped to the content width less the indent and goes under
+ * the others. */
+static int row_lines(struct pdf *p, char *const *cells, size_t nc, int wide, const double *w,
+                     int bold, struct lines *out, double *h)
 {
-    size_t maxl = 1;
+    size_t maxl = 1, ncn = nc - (wide ? 1 : 0);
     font(p->cr, TB_SIZE, bold);
-    for (size_t c = 0; c < nc; c++) {
+    for (size_t c = 0; c < ncn; c++) {
         int rc = wrap(p->cr, cells[c] ? cells[c] : "", w[c] - 2 * TB_PAD, &out[c]);
         if (rc)
             return rc;
@@ -339,6 +344,14 @@ static int row_lines(struct pdf *p, char *const *cells, size_t nc, const double 
             maxl = out[c].n;
     }
     *h = (double)maxl * TB_LEAD + 2 * TB_PAD;
+    if (wide) {
+        const char *s = cells[nc - 1] ? cells[nc - 1] : "";
+        int rc = wrap(p->cr, s, CONTENT_W - 2 * TB_PAD - TB_WIDE_INDENT, &out[nc - 1]);
+        if (rc)
+            return rc;
+        if (*s)
+            *h += (double)out[nc - 1].n * TB_LEAD;
+    }
     return QTR_OK;
 }
 
@@ -363,14 +376,23 @@ static void draw_row(struct pdf *p, const struct qtr_doc_block *b, const double 
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         font(cr, TB_SIZE, header);
         double x = MARGIN_X;
-        for (size_t c = 0; c < b->ncols; c++) {
+        size_t ncn = b->ncols - (b->wide_last ? 1 : 0), maxl = 1;
+        for (size_t c = 0; c < ncn; c++) {
             for (size_t i = 0; i < cl[c].n; i++) {
                 double tx = x + TB_PAD;
                 if (b->num[c])
                     tx = x + w[c] - TB_PAD - width_of(cr, cl[c].s[i], strlen(cl[c].s[i]));
                 text_at(p, tx, p->y + TB_PAD + TB_SIZE + (double)i * TB_LEAD, cl[c].s[i]);
             }
+            if (cl[c].n > maxl)
+                maxl = cl[c].n;
             x += w[c];
+        }
+        if (b->wide_last) {
+            const struct lines *wl = &cl[b->ncols - 1];
+            for (size_t i = 0; i < wl->n; i++)
+                text_at(p, MARGIN_X + TB_PAD + TB_WIDE_INDENT,
+                        p->y + TB_PAD + TB_SIZE + (double)(maxl + i) * TB_LEAD, wl->s[i]);
         }
     }
     p->y += h;
@@ -382,7 +404,8 @@ static void table(struct pdf *p, const struct qtr_doc_block *b)
     double *w = calloc(nc, sizeof *w);
     struct lines *hl = calloc(nc, sizeof *hl), *cl = calloc(nc, sizeof *cl);
     double hh = 0;
-    if (!w || !hl || !cl || table_widths(p, b, w) || row_lines(p, b->head, nc, w, 1, hl, &hh)) {
+    if (!w || !hl || !cl || table_widths(p, b, w) ||
+        row_lines(p, b->head, nc, b->wide_last, w, 1, hl, &hh)) {
         p->rc = QTR_ERR_NOMEM;
         goto out;
     }
@@ -396,7 +419,7 @@ static void table(struct pdf *p, const struct qtr_doc_block *b)
     draw_row(p, b, w, hl, hh, 1, 0);
     for (size_t r = 0; r < b->nrows && !p->rc; r++) {
         double h;
-        if (row_lines(p, b->cells + r * nc, nc, w, 0, cl, &h)) {
+        if (row_lines(p, b->cells + r * nc, nc, b->wide_last, w, 0, cl, &h)) {
             p->rc = QTR_ERR_NOMEM;
             break;
         }

@@ -1,13 +1,21 @@
 /*
  * doc_table.c - a long table of the report cut to its two ends (very many districts,
  * docs/report.md): the rows are sorted by the table's key, so its first and last rows are
- * the extremes.
+ * the extremes; and a table whose last column (reasons) the PDF draws at full width.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "quartier/doc.h"
 #include "quartier/strutil.h"
+
+int qtr_doc_table_wide_last(struct qtr_doc *d)
+{
+    if (!d->n || d->b[d->n - 1].kind != QTR_DOC_TABLE || d->b[d->n - 1].ncols < 2)
+        return QTR_ERR_USAGE;
+    d->b[d->n - 1].wide_last = 1;
+    return QTR_OK;
+}
 
 int qtr_doc_table_keep_ends(struct qtr_doc *d, size_t keep, const char *const *gap, size_t *dropped)
 {

@@ -12,23 +12,13 @@
 
 void qtr_fmt_num(int en, double v, int dec, char *buf, size_t size)
 {
-    if (!isfinite(v)) {
+    if (!isfinite(v) || qtr_format_de(v, dec, buf, size)) {
         snprintf(buf, size, "–");
         return;
     }
-    if (en) {
-        snprintf(buf, size, "%.*f", dec, v == 0 ? 0.0 : v);
-        if (!strcmp(buf, "-0") || !strncmp(buf, "-0.", 3)) {
-            int zero = 1;
-            for (const char *p = buf + 1; *p; p++)
-                zero &= *p == '0' || *p == '.';
-            if (zero)
-                memmove(buf, buf + 1, strlen(buf));
-        }
-        return;
-    }
-    if (qtr_format_de(v, dec, buf, size))
-        snprintf(buf, size, "–");
+    if (en) /* "1.234,5" -> "1,234.5": the same digits with the marks swapped */
+        for (char *p = buf; *p; p++)
+            *p = *p == '.' ? ',' : *p == ',' ? '.' : *p;
 }
 
 /* p-value as in the tables: "0,001", "< 0,001" never occurs with the +1 correction. */

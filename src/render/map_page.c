@@ -222,13 +222,19 @@ int qtr_map_page_draw(cairo_t *cr, const struct qtr_map *m, const struct qtr_map
     double y = pg->margin;
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     if (m->title) {
-        qtr_map_font(cr, 16, 1);
+        qtr_map_font(cr, 16, 1); /* a long title shrinks to the width (down to 11 pt) */
+        double tw = qtr_map_text_width(cr, m->title), room = pg->w - 2 * pg->margin;
+        if (tw > room)
+            qtr_map_font(cr, fmax(11, 16 * room / tw), 1);
         cairo_move_to(cr, pg->margin, y + 16);
         qtr_map_show_text(cr, m->title);
         y += 24;
     }
     if (m->subtitle) {
         qtr_map_font(cr, 10.5, 0);
+        double tw = qtr_map_text_width(cr, m->subtitle), room = pg->w - 2 * pg->margin;
+        if (tw > room)
+            qtr_map_font(cr, fmax(7.5, 10.5 * room / tw), 0);
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
         cairo_move_to(cr, pg->margin, y + 11);
         qtr_map_show_text(cr, m->subtitle);

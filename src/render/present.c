@@ -11,6 +11,7 @@
 
 #include "quartier/bivariate.h"
 #include "quartier/format.h"
+#include "quartier/label_case.h"
 #include "quartier/renewal.h"
 #include "quartier/strutil.h"
 
@@ -54,14 +55,14 @@ static const struct row {
      "Number of residents of the group %s", "", "", 0, N, Q, 0, 0},
     {QTR_ROLE_PARENT, NULL, "Übergeordnetes Gebiet (%s)", "Parent area (%s)",
      "Übergeordnetes Gebiet (Bezirk), Spalte %s", "Parent area, column %s", "", "", 0, N, Q, 0, 0},
-    {QTR_ROLE_SHARE, NULL, "Anteil %s (%%)", "Share %s (%%)", "%s in Prozent aller Einwohner",
+    {QTR_ROLE_SHARE, NULL, "Anteil %s (%%)", "Share of %s (%%)", "%s in Prozent aller Einwohner",
      "%s as a percentage of all residents", "%", "%", 1, G, Q, 5, QTR_PAL_BLUES},
     {QTR_ROLE_SHARE_DIFF, NULL, "Anteil %s, Abstand zur Gesamtstadt (Pp.)",
-     "Share %s, difference to the city (pp)",
+     "Share of %s, difference to the city (pp)",
      "Anteil %s im Gebiet minus Anteil in der Gesamtstadt, in Prozentpunkten",
      "Share of %s in the district minus the city's share, percentage points", "Pp.", "pp", 1, G,
      SD, 5, QTR_PAL_PUOR},
-    {QTR_ROLE_SHARE_CHANGE, NULL, "Anteil %s, Veränderung (Pp.)", "Share %s, change (pp)",
+    {QTR_ROLE_SHARE_CHANGE, NULL, "Anteil %s, Veränderung (Pp.)", "Share of %s, change (pp)",
      "Anteil %s am aktuellen minus Anteil am vorigen Stichtag, in Prozentpunkten",
      "Share of %s at the current minus the share at the previous date, percentage points",
      "Pp.", "pp", 1, G, QTR_CLASS_EQUAL, 6, QTR_PAL_PUOR},
@@ -119,7 +120,7 @@ static const struct row {
      "p-Wert des Tests, ob der Anteil %s im Gebiet über dem der Stadt liegt",
      "p-value of the test whether the share of %s in the district is above the city's", "", "", 3,
      QTR_SHOW_SIGNIFICANCE, Q, 4, QTR_PAL_BLUES},
-    {QTR_ROLE_LQ_HIGH, NULL, "Anteil %s signifikant hoch", "Share %s significantly high",
+    {QTR_ROLE_LQ_HIGH, NULL, "Anteil %s signifikant hoch", "Share of %s significantly high",
      "1, wenn der Anteil %s nach dem Test (mit FDR-Korrektur) über dem der Stadt liegt",
      "1 when the share of %s is significantly above the city's (FDR-corrected)", "", "", 0, C, Q,
      0, 0},
@@ -264,10 +265,14 @@ void qtr_present_column(enum qtr_role role, const char *name, const struct qtr_p
         arg = name;
     if (role == QTR_ROLE_LOCAL_INDEX && !r->name)
         arg = name;
-    fill(out->alias, sizeof out->alias, en ? r->alias_en : r->alias_de, arg);
+    char mid[200]; /* the label inside an English sentence: "Share of foreign nationals" */
+    const char *arg_mid = qtr_label_in_sentence(en, arg, mid, sizeof mid);
+    fill(out->alias, sizeof out->alias, en ? r->alias_en : r->alias_de,
+         en && arg && strncmp(r->alias_en, "%s", 2) ? arg_mid : arg);
     if (role == QTR_ROLE_PARENT && label && *label) /* [boundaries] parent_label */
         snprintf(out->alias, sizeof out->alias, "%s", label);
-    fill(out->description, sizeof out->description, en ? r->desc_en : r->desc_de, arg);
+    fill(out->description, sizeof out->description, en ? r->desc_en : r->desc_de,
+         en && arg && strncmp(r->desc_en, "%s", 2) ? arg_mid : arg);
     snprintf(out->unit, sizeof out->unit, "%s", en ? r->unit_en : r->unit_de);
     out->decimals = r->decimals;
     out->show = r->show;

@@ -167,7 +167,8 @@ void qtr_present_style_description(const struct qtr_present *p, size_t k, int en
 {
     switch (p->show) {
     case QTR_SHOW_GRADUATED:
-        snprintf(buf, size, "%s: %s, %zu %s", p->alias, qtr_class_method_name(p->method), k,
+        /* the method in words ("gleiche Anzahl Gebiete (Quantile)"), not its key ("quantile") */
+        snprintf(buf, size, "%s: %s, %zu %s", p->alias, qtr_class_method_text(en, p->method), k,
                  en ? "classes" : "Klassen");
         break;
     case QTR_SHOW_BREAKS:

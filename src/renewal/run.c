@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quartier/label_case.h"
+
 void qtr_renewal_config_init(struct qtr_renewal_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -231,8 +233,10 @@ int qtr_renewal_run(size_t n, size_t nind, const struct qtr_renewal_indicator *i
             dhb[jd] = ind[k].higher_better != 0;
             chg[jd] = malloc(nn * sizeof **chg);
             zd[jd] = malloc(nn * sizeof **zd);
+            char lc[256];
             dlabels[jd] = qtr_asprintf(en ? "change in %s" : "Veränderung %s",
-                                       ind[k].label ? ind[k].label : "?");
+                                       qtr_label_in_sentence(en, ind[k].label ? ind[k].label : "?",
+                                                             lc, sizeof lc));
             if (!chg[jd] || !zd[jd] || !dlabels[jd])
                 goto nomem;
             rc = qtr_renewal_change(n, ind[k].value, ind[k].previous, cfg->years, cfg->per_years,

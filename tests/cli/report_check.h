@@ -150,7 +150,7 @@ static inline void check_outputs(const char *dir, int english)
     char v[32], sentence[256];
     if (english) {
         snprintf(sentence, sizeof sentence,
-                 "The dissimilarity index D for Residents with a migration background is %.2f", d);
+                 "The dissimilarity index D for residents with a migration background is %.2f", d);
     } else {
         assert_int_equal(qtr_format_de(d, 2, v, sizeof v), 0);
         snprintf(sentence, sizeof sentence,

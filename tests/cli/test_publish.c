@@ -198,7 +198,7 @@ static void test_styles_and_aliases(void **state)
     assert_null(strstr(v, "quartier-class-3"));
     free(v);
     v = sql_text(ds, "SELECT description FROM layer_styles WHERE styleName = 'alq'");
-    assert_string_equal(v, "Arbeitslosenquote (%): equal, 3 Klassen");
+    assert_string_equal(v, "Arbeitslosenquote (%): gleiche Intervalle, 3 Klassen");
     free(v);
     /* every non-NULL value of mh_share lies in a class of its style: the rule filters are
      * "mh_share" >= a AND "mh_share" <= b (first), "mh_share" > a AND ... (others) */
@@ -310,7 +310,7 @@ static void test_english_aliases(void **state)
     GDALDatasetH ds = open_out(outdir, "quartier.gpkg");
     char *v = sql_text(ds, "SELECT name FROM gpkg_data_columns WHERE table_name = 'districts' "
                            "AND column_name = 'mh_share'");
-    assert_string_equal(v, "Share Residents with a migration background (%)");
+    assert_string_equal(v, "Share of residents with a migration background (%)");
     free(v);
     v = sql_text(ds, "SELECT name FROM gpkg_data_columns WHERE table_name = 'districts' "
                      "AND column_name = 'area_ha'");

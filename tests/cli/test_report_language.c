@@ -6,7 +6,11 @@
  *   - report.pdf through pdftotext (the maps' legends and source lines; skipped without
  *     poppler-utils),
  *   - the header lines of the annex tables (the CSV files in tables/) and the sheet names and
- * header rows of tables/quartier.xlsx. It fails on (a) identifiers: snake_case tokens
+ * header rows of tables/quartier.xlsx,
+ *   - the interactive map's texts (report.html's aria-labels, titles and the strings of its
+ *     data: layer titles, legends, popups, zoom tooltips), the title and description of every
+ *     the SVG files in maps/, and the QGIS texts of quartier.gpkg (style descriptions and class labels,
+ *     the project's layout titles, legend labels and layer names), language_sources.h. It fails on (a) identifiers: snake_case tokens
  * (candidate_areas, district_id) and configuration values such as prefix:2; (b) common words of the
  * other language. Text the planner supplies is not quartier's to translate and is removed before
  * the scan: the string attributes of the boundary file (district and parent names), the analysis
@@ -385,6 +389,9 @@ static void copy_ini(const char *ini, const char *out, const char *lang, struct 
 }
 
 /* ---- what the reader sees --------------------------------------------------------- */
+
+static void decode_entity(const char **pp, struct buf *b);
+#include "cli/language_sources.h"
 
 static void decode_entity(const char **pp, struct buf *b)
 {
@@ -783,6 +790,39 @@ static size_t scan_run(const char *ini, const char *lang, struct buf *log)
     phrases_blank(&p, t.s);
     blank_quoted(t.s, &cols);
     scan(t.s, en, "html", &h);
+    t.n = 0;
+    html = read_all(path);
+    html_attrs(html, &t);
+    webmap_strings(html, &t);
+    free(html);
+    /* not vacuous: the zoom button's tooltip comes from the map's data */
+    assert_non_null(t.s);
+    assert_non_null(strstr(t.s, en ? "Zoom in" : "Vergrößern"));
+    if (t.n) {
+        phrases_blank(&p, t.s);
+        blank_quoted(t.s, &cols);
+        scan(t.s, en, "web ", &h);
+    }
+    t.n = 0;
+    svg_texts(out, &t);
+    assert_non_null(t.s);
+    assert_non_null(strstr(t.s, en ? "Source: " : "Quelle: "));
+    if (t.n) {
+        phrases_blank(&p, t.s);
+        blank_quoted(t.s, &cols);
+        scan(t.s, en, "svg ", &h);
+    }
+    t.n = 0;
+    qgis_texts(out, &t);
+    assert_non_null(t.s); /* the style descriptions and the project's layer tree */
+    assert_non_null(strstr(t.s, en ? "classes" : "Klassen"));
+    assert_non_null(strstr(t.s, en ? "Location quotient" : "Standortquotient"));
+    if (t.n) {
+        phrases_blank(&cols, t.s);
+        phrases_blank(&p, t.s);
+        blank_quoted(t.s, &cols);
+        scan(t.s, en, "qgis", &h);
+    }
     t.n = 0;
     snprintf(path, sizeof path, "%s/report.pdf", out);
     pdf_text(path, &t);

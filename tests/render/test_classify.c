@@ -2,6 +2,7 @@
 #include "test_util.h"
 
 #include "quartier/classify.h"
+#include "quartier/format.h"
 
 static void test_quantile_type7(void **state)
 {
@@ -289,9 +290,36 @@ static void test_german_format(void **state)
     assert_string_equal(b, "0,00 \xe2\x80\x93 0,25");
 }
 
+/* The report's numbers (format.c): thousands grouped in both languages, "2.000" and
+ * "2,000" (issue 10), no "-0", a dash for no value. */
+static void test_report_numbers(void **state)
+{
+    (void)state;
+    char b[64];
+    qtr_fmt_num(0, 2000, 0, b, sizeof b);
+    assert_string_equal(b, "2.000");
+    qtr_fmt_num(1, 2000, 0, b, sizeof b);
+    assert_string_equal(b, "2,000");
+    qtr_fmt_num(1, 3644826.26, 1, b, sizeof b);
+    assert_string_equal(b, "3,644,826.3");
+    qtr_fmt_num(0, 3644826.26, 1, b, sizeof b);
+    assert_string_equal(b, "3.644.826,3");
+    qtr_fmt_num(1, -1234.5, 2, b, sizeof b);
+    assert_string_equal(b, "-1,234.50");
+    qtr_fmt_num(1, 999, 0, b, sizeof b);
+    assert_string_equal(b, "999");
+    qtr_fmt_num(1, -0.004, 2, b, sizeof b);
+    assert_string_equal(b, "0.00");
+    qtr_fmt_num(1, 0.074, 3, b, sizeof b);
+    assert_string_equal(b, "0.074");
+    qtr_fmt_num(1, NAN, 1, b, sizeof b);
+    assert_string_equal(b, "\xe2\x80\x93");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_quantile_type7),
         cmocka_unit_test(test_quantile_ties_merge),
         cmocka_unit_test(test_equal_interval_boundary_goes_low),

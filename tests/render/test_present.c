@@ -152,6 +152,14 @@ static void test_fields_and_values(void **state)
     qtr_present_column(QTR_ROLE_LISA_P, "mh_lisa_p", NULL, 0, &q);
     qtr_present_style_description(&q, 4, 0, d, sizeof d);
     assert_non_null(strstr(d, ": Signifikanzklassen"));
+    /* the classification in words, not its key (issue 10: a German style says "Quantile") */
+    struct qtr_present_owner fo = {.id = "auslaender", .label = "Foreign nationals"};
+    qtr_present_column(QTR_ROLE_SHARE, "auslaender_share", &fo, 0, &q);
+    qtr_present_style_description(&q, 5, 0, d, sizeof d);
+    assert_string_equal(d, "Anteil Foreign nationals (%): gleiche Anzahl Gebiete (Quantile), 5 Klassen");
+    qtr_present_column(QTR_ROLE_SHARE, "auslaender_share", &fo, 1, &q);
+    qtr_present_style_description(&q, 5, 1, d, sizeof d);
+    assert_string_equal(d, "Share of foreign nationals (%): equal counts (quantiles), 5 classes");
     qtr_present_suppressed_note("Anteil.", 3, 0, d, sizeof d);
     assert_string_equal(d, "Anteil. Einzelne Werte sind unterdrückt (leer): Fallzahlen unter 3, "
                            "in der Quelle geheim gehaltene Werte und daraus berechnete Werte.");

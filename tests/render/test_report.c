@@ -1,7 +1,8 @@
 /*
  * Tests for the report document (doc.c, doc_pdf.c): HTML escaping, a
  * well-formed self-contained page with inlined maps whose ids do not clash,
- * and PDF pagination with page numbers.
+ * PDF pagination with page numbers, and a table whose long last column the PDF draws under
+ * each row (wide_last).
  */
 #include "test_util.h"
 
@@ -294,6 +295,57 @@ static void test_pdf_pagination(void **state)
     qtr_shapes_free(s);
 }
 
+/* The attention table of Berlin (issue 10): five short columns and a reason of ~300
+ * characters. Drawn as a sixth column the reason wraps to many lines; drawn under each row at
+ * the full width it takes a few, so the table needs fewer pages. */
+static size_t reasons_pages(int wide)
+{
+    struct qtr_error err = {0};
+    struct qtr_doc *d = qtr_doc_new("de", "Gründe", NULL);
+    const char *head[6] = {"Nr.", "Gebiet", "Bezirk", "Gruppe", "Statusindex", "Begründung"};
+    const unsigned char num[6] = {0, 0, 0, 0, 1, 0};
+    assert_int_equal(qtr_doc_table(d, NULL, 6, head, num), 0);
+    if (wide)
+        assert_int_equal(qtr_doc_table_wide_last(d), 0);
+    for (int i = 0; i < 120; i++) {
+        char no[16];
+        snprintf(no, sizeof no, "%08d", i + 1);
+        const char *row[6] = {
+            no, "Rudolf-Wissell-Großsiedlung", "Friedrichshain-Kreuzberg", "4+/-", "2,82",
+            "Status sehr niedrig – Transferbezug (SGB II und XII): 33,0 % (Gebietsmittel "
+            "10,9 %; 3,1 SD über Mittel), Arbeitslosigkeit (SGB II und III): 12,8 % "
+            "(Gebietsmittel 5,0 %; 2,7 SD über Mittel); Dynamik positiv – Veränderung "
+            "Transferbezug (SGB II und XII): -3,9 Pp."};
+        assert_int_equal(qtr_doc_row(d, row), 0);
+    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/reasons%d.pdf", dir, wide);
+    size_t np = 0;
+    assert_int_equal(qtr_doc_write_pdf(d, path, &np, &err), 0);
+    assert_int_equal(pdf_pages(path), np);
+    qtr_doc_free(d);
+    return np;
+}
+
+static void test_pdf_wide_last(void **state)
+{
+    (void)state;
+    size_t narrow = reasons_pages(0), wide = reasons_pages(1);
+    /* 120 rows: the wide reason is 3 lines + 1 line of the other cells (~4.5 * 9 pt), the
+     * narrow one about 10 lines; A4 holds ~726 pt */
+    assert_true(wide * 2 <= narrow);
+    assert_true(wide <= 120 * 5 * 9 / 726 + 1);
+    /* only a table of at least two columns */
+    struct qtr_doc *d = qtr_doc_new("de", "x", NULL);
+    assert_int_equal(qtr_doc_table_wide_last(d), QTR_ERR_USAGE);
+    assert_int_equal(qtr_doc_para(d, QTR_DOC_PARA, "Absatz"), 0);
+    assert_int_equal(qtr_doc_table_wide_last(d), QTR_ERR_USAGE);
+    const char *h1[1] = {"eins"};
+    assert_int_equal(qtr_doc_table(d, NULL, 1, h1, NULL), 0);
+    assert_int_equal(qtr_doc_table_wide_last(d), QTR_ERR_USAGE);
+    qtr_doc_free(d);
+}
+
 static void test_pdf_bad_path(void **state)
 {
     (void)state;
@@ -311,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_html_selfcontained),
         cmocka_unit_test(test_pdf_pagination),
+        cmocka_unit_test(test_pdf_wide_last),
         cmocka_unit_test(test_pdf_bad_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
