@@ -36,6 +36,20 @@ static inline double lfact(const struct lfact *lf, int64_t k)
            (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * x2)) / x2) / x;
 }
 
+/* Binomial(n, p) in two steps: the constants, which depend on n and p only (computed once for a
+ * district that is drawn again and again), and the draw; the same variates as
+ * qtr_infer_rbinom from the same stream. */
+enum { BINOM_ZERO, BINOM_ALL, BINOM_SEARCH, BINOM_RUA };
+struct qtr_binom_prep {
+    int64_t n, m;
+    int kind, flip;
+    double pm, pq, qp;               /* inversion from the mode */
+    double a, s, bound, lodds, lfm; /* ratio of uniforms */
+};
+void qtr_infer_binom_prep(const struct lfact *lf, int64_t n, double p, struct qtr_binom_prep *b);
+int64_t qtr_infer_binom_draw(struct qtr_rng *r, const struct lfact *lf,
+                             const struct qtr_binom_prep *b);
+
 /* Binomial(n, p) and hypergeometric (successes among `draws` taken from N holding K), exact. */
 int64_t qtr_infer_rbinom(struct qtr_rng *r, const struct lfact *lf, int64_t n, double p);
 int64_t qtr_infer_rhyper(struct qtr_rng *r, const struct lfact *lf, int64_t N, int64_t K,

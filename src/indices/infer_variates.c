@@ -16,24 +16,30 @@ void qtr_infer_lfact_init(struct lfact *lf)
 }
 
 
-/* Binomial(n, p) by inversion from the mode. */
-static int64_t rbinom_search(struct qtr_rng *r, const struct lfact *lf, int64_t n, double p)
+/* Binomial(n, p) by inversion from the mode: the constants (qtr_binom_prep, which depend on
+ * n and p only) and the draw. */
+static void search_prep(const struct lfact *lf, int64_t n, double p, struct qtr_binom_prep *b)
 {
-    if (n <= 0 || p <= 0.0)
-        return 0;
-    if (p >= 1.0)
-        return n;
     double q = 1.0 - p;
     int64_t m = (int64_t)floor((double)(n + 1) * p);
     if (m > n)
         m = n;
-    double pm = exp(lfact(lf, n) - lfact(lf, m) - lfact(lf, n - m) + (double)m * log(p) +
-                    (double)(n - m) * log1p(-p));
+    b->m = m;
+    b->pm = exp(lfact(lf, n) - lfact(lf, m) - lfact(lf, n - m) + (double)m * log(p) +
+                (double)(n - m) * log1p(-p));
+    b->pq = p / q;
+    b->qp = q / p;
+}
+
+static int64_t search_draw(struct qtr_rng *r, const struct qtr_binom_prep *b)
+{
+    int64_t n = b->n, m = b->m;
+    double pm = b->pm, pq = b->pq, qp = b->qp;
     double u = qtr_rng_uniform(r) - pm;
     if (u < 0.0)
         return m;
     int64_t lo = m, hi = m;
-    double flo = pm, fhi = pm, pq = p / q, qp = q / p;
+    double flo = pm, fhi = pm;
     for (;;) {
         int moved = 0;
         if (lo > 0 && flo > 0.0) {
@@ -134,34 +140,40 @@ static inline int rua_accept(double X, double T)
     return 2.0 * log(X) <= T;
 }
 
-static int64_t rbinom_rua(struct qtr_rng *r, const struct lfact *lf, int64_t n, double p)
+static void rua_prep(const struct lfact *lf, int64_t n, double p, struct qtr_binom_prep *b)
 {
     int flip = p > 0.5;
     double pp = flip ? 1.0 - p : p, qq = 1.0 - pp;
     double var = (double)n * pp * qq;
-    double a = (double)n * pp + 0.5, sd = sqrt(var + 0.5);
-    double s = RUA_D1 * sd + RUA_D2;
-    double bound = fmin((double)n + 1.0, floor(a + 16.0 * sd));
+    double sd = sqrt(var + 0.5);
+    b->flip = flip;
+    b->a = (double)n * pp + 0.5;
+    b->s = RUA_D1 * sd + RUA_D2;
+    b->bound = fmin((double)n + 1.0, floor(b->a + 16.0 * sd));
     int64_t m = (int64_t)floor((double)(n + 1) * pp);
     if (m > n)
         m = n;
-    double lodds = log(pp / qq);
+    b->lodds = log(pp / qq);
     /* ln f(k) up to a constant: -ln k! - ln (n-k)! + k ln(p/q) */
-    double lfm = -lfact(lf, m) - lfact(lf, n - m) + (double)m * lodds;
-    int64_t z;
+    b->lfm = -lfact(lf, m) - lfact(lf, n - m) + (double)m * b->lodds;
+}
+
+static int64_t rua_draw(struct qtr_rng *r, const struct lfact *lf, const struct qtr_binom_prep *b)
+{
+    int64_t n = b->n, z;
     for (;;) {
         double X = qtr_rng_uniform(r), Y = qtr_rng_uniform(r);
         if (X <= 0.0)
             continue;
-        double W = a + s * (Y - 0.5) / X;
-        if (W < 0.0 || W >= bound)
+        double W = b->a + b->s * (Y - 0.5) / X;
+        if (W < 0.0 || W >= b->bound)
             continue;
         z = (int64_t)floor(W);
-        double T = -lfact(lf, z) - lfact(lf, n - z) + (double)z * lodds - lfm;
+        double T = -lfact(lf, z) - lfact(lf, n - z) + (double)z * b->lodds - b->lfm;
         if (rua_accept(X, T))
             break;
     }
-    return flip ? n - z : z;
+    return b->flip ? n - z : z;
 }
 
 /* Stadlober's HRUA as in numpy's legacy generator, with the exact variance in s. */
@@ -202,15 +214,42 @@ static int64_t rhyper_rua(struct qtr_rng *r, const struct lfact *lf, int64_t N, 
     return z;
 }
 
+void qtr_infer_binom_prep(const struct lfact *lf, int64_t n, double p, struct qtr_binom_prep *b)
+{
+    b->n = n;
+    if (n <= 0 || p <= 0.0)
+        b->kind = BINOM_ZERO;
+    else if (p >= 1.0)
+        b->kind = BINOM_ALL;
+    else if ((double)n * p * (1.0 - p) >= RUA_MIN_VAR) {
+        b->kind = BINOM_RUA;
+        rua_prep(lf, n, p, b);
+    } else {
+        b->kind = BINOM_SEARCH;
+        search_prep(lf, n, p, b);
+    }
+}
+
+int64_t qtr_infer_binom_draw(struct qtr_rng *r, const struct lfact *lf,
+                             const struct qtr_binom_prep *b)
+{
+    switch (b->kind) {
+    case BINOM_ZERO:
+        return 0;
+    case BINOM_ALL:
+        return b->n;
+    case BINOM_RUA:
+        return rua_draw(r, lf, b);
+    default:
+        return search_draw(r, b);
+    }
+}
+
 int64_t qtr_infer_rbinom(struct qtr_rng *r, const struct lfact *lf, int64_t n, double p)
 {
-    if (n <= 0 || p <= 0.0)
-        return 0;
-    if (p >= 1.0)
-        return n;
-    if ((double)n * p * (1.0 - p) >= RUA_MIN_VAR)
-        return rbinom_rua(r, lf, n, p);
-    return rbinom_search(r, lf, n, p);
+    struct qtr_binom_prep b;
+    qtr_infer_binom_prep(lf, n, p, &b);
+    return qtr_infer_binom_draw(r, lf, &b);
 }
 
 int64_t qtr_infer_rhyper(struct qtr_rng *r, const struct lfact *lf, int64_t N, int64_t K, int64_t draws)

@@ -277,10 +277,21 @@ static void simulate(const struct base *b, enum qtr_null_model null, const doubl
     qtr_infer_work_totals(w);
 }
 
-/* Resample each district from its own composition (bootstrap of individuals). */
+/* Resample each district from its own composition (bootstrap of individuals). With two
+ * categories the row is one Binomial(t_i, x_i/t_i), whose constants `prep` holds for every
+ * district (computed once for all draws; the same variates as multinomial_row). */
 static void resample_within(const struct base *b, const struct lfact *lf, struct qtr_rng *r,
-                            struct work *w, double *prob)
+                            struct work *w, double *prob, const struct qtr_binom_prep *prep)
 {
+    if (prep) {
+        for (size_t i = 0; i < b->n; i++) {
+            int64_t x = qtr_infer_binom_draw(r, lf, &prep[i]);
+            put(w, i, 0, (double)x);
+            put(w, i, 1, (double)(b->tot[i] - x));
+        }
+        qtr_infer_work_totals(w);
+        return;
+    }
     for (size_t i = 0; i < b->n; i++) {
         for (size_t k = 0; k < b->K; k++)
             prob[k] = b->tot[i] > 0 ? (double)b->cnt[i * b->K + k] / (double)b->tot[i] : 0.0;
@@ -319,6 +330,13 @@ static int run_draws(const struct base *b, const qtr_index_fn *fns, size_t nfn,
     qtr_infer_lfact_init(lf);
     for (size_t k = 0; k < b->K; k++)
         P[k] = (double)b->gtot[k] / (double)b->T;
+    struct qtr_binom_prep *prep = NULL;
+    if (kind == SIM_BOOT_CI && b->K == 2 && (prep = malloc(b->n * sizeof *prep)))
+        for (size_t i = 0; i < b->n; i++) {
+            /* multinomial_row's first binomial: p = x_i/t_i, capped at 1 */
+            double pc = b->tot[i] > 0 ? (double)b->cnt[i * 2] / (double)b->tot[i] / 1.0 : 0.0;
+            qtr_infer_binom_prep(lf, b->tot[i], pc > 1.0 ? 1.0 : pc, &prep[i]);
+        }
     int failed = 0;
     long draws = (long)opt->draws;
     int own_geometry = kind == SIM_NULL && null == QTR_NULL_BOOTSTRAP;
@@ -340,7 +358,7 @@ static int run_draws(const struct base *b, const qtr_index_fn *fns, size_t nfn,
             if (kind == SIM_NULL)
                 simulate(b, null, P, lf, &r, &w);
             else
-                resample_within(b, lf, &r, &w, prob);
+                resample_within(b, lf, &r, &w, prob, prep);
             for (size_t j = 0; j < nfn; j++) {
                 struct qtr_error e;
                 double v = NAN;
@@ -354,6 +372,7 @@ static int run_draws(const struct base *b, const qtr_index_fn *fns, size_t nfn,
         free(prob);
     }
     free(lf);
+    free(prep);
     free(P);
     if (failed)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory in the simulation");
