@@ -1,10 +1,11 @@
 /*
- * lisa.c - global and local spatial autocorrelation with conditional
- * permutation inference, Gi*, the location-quotient test and multiple-testing
- * corrections. Conventions (esda parity, folded p, islands) are in lisa.h.
+ * lisa.c - global Moran's I (analytical and permutation inference), the location-quotient
+ * test, multiple-testing corrections and the checks shared with the local statistics
+ * (lisa_local.c). Conventions (esda parity, folded p, islands) are in lisa.h.
  */
 #include "quartier/lisa.h"
 #include "quartier/rng.h"
+#include "lisa_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ static uint32_t rng_below(struct qtr_rng *r, uint32_t bound)
 
 #define GLOBAL_STREAM 0x8000000000000000ULL
 
-static int set_threads(const struct qtr_lisa_options *opt)
+int qtr_lisa_threads(const struct qtr_lisa_options *opt)
 {
 #ifdef _OPENMP
     return opt && opt->threads > 0 ? opt->threads : omp_get_max_threads();
@@ -36,7 +37,7 @@ static int set_threads(const struct qtr_lisa_options *opt)
 #endif
 }
 
-static int check_inputs(const struct qtr_csr *w, const double *y, const char *name,
+int qtr_lisa_check_inputs(const struct qtr_csr *w, const double *y, const char *name,
                         struct qtr_error *err)
 {
     if (!w || !y)
@@ -77,58 +78,10 @@ static int check_inputs(const struct qtr_csr *w, const double *y, const char *na
  * checkerboard) esda's rule calls the observation extreme, this one counts
  * the ties on both sides and does not.
  */
-static double folded_p(size_t ge, size_t le, unsigned perms)
+double qtr_lisa_folded_p(size_t ge, size_t le, unsigned perms)
 {
     size_t m = ge < le ? ge : le;
     return ((double)m + 1.0) / ((double)perms + 1.0);
-}
-
-/*
- * Draw k distinct district indices from the n-1 others (all but i) into out.
- * Few neighbours: rejection (no state). Many: partial Fisher-Yates on the
- * identity permutation in `scratch`, undone afterwards so the next draw
- * starts from the same state whichever thread ran before.
- */
-static void draw_others(struct qtr_rng *r, size_t n, size_t i, size_t k, uint32_t *out,
-                        uint32_t *scratch, uint32_t *log)
-{
-    uint32_t m = (uint32_t)(n - 1);
-    if (k <= 32 && 4 * k <= m) {
-        for (size_t e = 0; e < k; e++) {
-            for (;;) {
-                uint32_t c = rng_below(r, m);
-                if (c >= i)
-                    c++;
-                int dup = 0;
-                for (size_t f = 0; f < e; f++)
-                    dup |= out[f] == c;
-                if (!dup) {
-                    out[e] = c;
-                    break;
-                }
-            }
-        }
-        return;
-    }
-    uint32_t t = scratch[i];
-    scratch[i] = scratch[n - 1];
-    scratch[n - 1] = t;
-    for (size_t e = 0; e < k; e++) {
-        uint32_t j = (uint32_t)e + rng_below(r, m - (uint32_t)e);
-        t = scratch[e];
-        scratch[e] = scratch[j];
-        scratch[j] = t;
-        log[e] = j;
-        out[e] = scratch[e];
-    }
-    for (size_t e = k; e-- > 0;) {
-        t = scratch[e];
-        scratch[e] = scratch[log[e]];
-        scratch[log[e]] = t;
-    }
-    t = scratch[i];
-    scratch[i] = scratch[n - 1];
-    scratch[n - 1] = t;
 }
 
 static int cmp_pidx(const void *a, const void *b)
@@ -213,7 +166,7 @@ int qtr_bonferroni(const double *p, const uint8_t *include, size_t n, double alp
 }
 
 /* p after the chosen correction and the significance flag per district. */
-static int significance(const double *p, const uint8_t *excluded, size_t n,
+int qtr_lisa_significance(const double *p, const uint8_t *excluded, size_t n,
                         enum qtr_multiple_testing mt, double alpha, double *p_adj, uint8_t *sig,
                         struct qtr_error *err)
 {
@@ -277,7 +230,7 @@ int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_
                      struct qtr_moran *out, struct qtr_error *err)
 {
     static const char *name = "Moran's I";
-    int rc = check_inputs(w, y, name, err);
+    int rc = qtr_lisa_check_inputs(w, y, name, err);
     if (rc)
         return rc;
     size_t n = w->n;
@@ -363,7 +316,7 @@ int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_
         goto out;
     }
     int failed = 0;
-#pragma omp parallel num_threads(set_threads(opt)) reduction(| : failed)
+#pragma omp parallel num_threads(qtr_lisa_threads(opt)) reduction(| : failed)
     {
         double *zp = malloc(n * sizeof *zp);
         if (!zp)
@@ -403,305 +356,12 @@ int qtr_moran_global(const struct qtr_csr *w, const double *y, const struct qtr_
         ss += (sims[p] - out->mean_sim) * (sims[p] - out->mean_sim);
     out->sd_sim = sqrt(ss / perms);
     out->z_sim = out->sd_sim > 0 ? (out->I - out->mean_sim) / out->sd_sim : 0.0;
-    out->p_sim = folded_p(ge, le, perms);
+    out->p_sim = qtr_lisa_folded_p(ge, le, perms);
 out:
     free(rowsum);
     free(colsum);
     free(z);
     free(sims);
-    return rc;
-}
-
-/* ---- local statistics: one conditional-permutation engine -------------------- */
-
-enum local_kind { LOCAL_MORAN, LOCAL_GSTAR };
-
-#define BATCH 16u
-
-struct local_ctx {
-    enum local_kind kind;
-    const struct qtr_csr *w;
-    const double *v; /* Moran: z; Gi*: x */
-    double scaling;  /* Moran: (n-1)/Σz² */
-    double xbar, s;  /* Gi* */
-};
-
-/*
- * Per-district constants: the statistic is affine in acc = Σ_e w_e v_e,
- * stat = a + b·acc, so a permutation only needs the weighted sum of the
- * drawn values. Observed and simulated go through stat_of() alike, so ties
- * compare exactly.
- */
-struct local_row {
-    double a, b;
-};
-
-static struct local_row local_row(const struct local_ctx *c, size_t i, const double *wts, size_t k)
-{
-    double W = 0.0, S1 = 0.0;
-    for (size_t e = 0; e < k; e++) {
-        W += wts[e];
-        S1 += wts[e] * wts[e];
-    }
-    struct local_row r;
-    if (c->kind == LOCAL_MORAN) {
-        /* Anselin (1995) eq. 7, esda scaling: I_i = (n-1)/Σz² · z_i · acc/W_i */
-        r.a = 0.0;
-        r.b = c->scaling * c->v[i] / W;
-        return r;
-    }
-    /* Getis & Ord (1992) Gi* with w_ii = 1 (Ord & Getis 1995, eq. 14) */
-    double n = (double)c->w->n, Wi = W + 1.0, S1i = S1 + 1.0;
-    double den = c->s * sqrt((n * S1i - Wi * Wi) / (n - 1.0));
-    r.a = (c->v[i] - c->xbar * Wi) / den;
-    r.b = 1.0 / den;
-    return r;
-}
-
-static double stat_of(struct local_row r, double acc)
-{
-    return r.a + r.b * acc;
-}
-
-static int run_local(const struct local_ctx *c, const struct qtr_lisa_options *opt, double *stat,
-                     double *lag, double *p_sim, uint8_t *excluded, const char *name,
-                     struct qtr_error *err)
-{
-    const struct qtr_csr *w = c->w;
-    size_t n = w->n, kmax = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        for (size_t e = w->row[i]; e < w->row[i + 1]; e++)
-            k += w->col[e] != i && w->w[e] > 0;
-        if (k > kmax)
-            kmax = k;
-    }
-    unsigned perms = opt->permutations;
-    int failed = 0;
-#pragma omp parallel num_threads(set_threads(opt)) reduction(| : failed)
-    {
-        uint32_t *scratch = malloc(n * sizeof *scratch);
-        uint32_t *ids = malloc((kmax + 1) * BATCH * sizeof *ids);
-        uint32_t *log = malloc((kmax + 1) * sizeof *log);
-        double *wts = malloc((kmax + 1) * sizeof *wts);
-        if (!scratch || !ids || !log || !wts)
-            failed = 1;
-        else
-            for (size_t a = 0; a < n; a++)
-                scratch[a] = (uint32_t)a;
-#pragma omp for schedule(dynamic, 1024)
-        for (long li = 0; li < (long)n; li++) {
-            size_t i = (size_t)li;
-            if (failed)
-                continue;
-            size_t k = 0;
-            double acc = 0.0;
-            for (size_t e = w->row[i]; e < w->row[i + 1]; e++) {
-                if (w->col[e] == i || !(w->w[e] > 0))
-                    continue;
-                wts[k] = w->w[e];
-                acc += wts[k] * c->v[w->col[e]];
-                k++;
-            }
-            if (k == 0) {
-                stat[i] = 0.0;
-                lag[i] = c->kind == LOCAL_GSTAR ? c->v[i] : 0.0;
-                p_sim[i] = 1.0;
-                excluded[i] = QTR_LOCAL_ISLAND;
-                continue;
-            }
-            excluded[i] = QTR_LOCAL_INCLUDED;
-            struct local_row r = local_row(c, i, wts, k);
-            if (c->kind == LOCAL_MORAN) {
-                double W = 0.0;
-                for (size_t e = 0; e < k; e++)
-                    W += wts[e];
-                lag[i] = acc / W;
-            } else {
-                lag[i] = acc + c->v[i];
-            }
-            double obs = stat_of(r, acc);
-            stat[i] = obs;
-            struct qtr_rng g;
-            qtr_rng_seed(&g, opt->seed, (uint64_t)i);
-            size_t ge = 0, le = 0;
-            /* Draw a batch of permutations first, then gather: the random
-             * loads of v are then independent of any branch and overlap
-             * (on 10^6 districts v no longer fits in cache). */
-            for (unsigned p0 = 0; p0 < perms; p0 += BATCH) {
-                unsigned nb = perms - p0 < BATCH ? perms - p0 : BATCH;
-                for (unsigned b = 0; b < nb; b++)
-                    draw_others(&g, n, i, k, ids + (size_t)b * k, scratch, log);
-                for (unsigned b = 0; b < nb; b++) {
-                    const uint32_t *id = ids + (size_t)b * k;
-                    double sacc = 0.0;
-                    for (size_t e = 0; e < k; e++)
-                        sacc += wts[e] * c->v[id[e]];
-                    double sim = stat_of(r, sacc);
-                    ge += sim >= obs;
-                    le += sim <= obs;
-                }
-            }
-            p_sim[i] = folded_p(ge, le, perms);
-        }
-        free(scratch);
-        free(ids);
-        free(log);
-        free(wts);
-    }
-    if (failed)
-        return qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory for %zu districts", name, n);
-    return QTR_OK;
-}
-
-struct local_bufs {
-    double *stat, *lag, *p_sim, *p_adj;
-    uint8_t *excluded, *sig;
-};
-
-static void bufs_release(struct local_bufs *b, const struct qtr_local_out *out)
-{
-    if (b->stat != out->stat)
-        free(b->stat);
-    if (b->lag != out->lag)
-        free(b->lag);
-    if (b->p_sim != out->p_sim)
-        free(b->p_sim);
-    if (b->p_adj != out->p_adj)
-        free(b->p_adj);
-    if (b->excluded != out->excluded)
-        free(b->excluded);
-    free(b->sig);
-}
-
-static int bufs_init(struct local_bufs *b, const struct qtr_local_out *out, size_t n)
-{
-    memset(b, 0, sizeof *b);
-    b->stat = out->stat ? out->stat : malloc(n * sizeof(double));
-    b->lag = out->lag ? out->lag : malloc(n * sizeof(double));
-    b->p_sim = out->p_sim ? out->p_sim : malloc(n * sizeof(double));
-    b->p_adj = out->p_adj ? out->p_adj : malloc(n * sizeof(double));
-    b->excluded = out->excluded ? out->excluded : malloc(n);
-    b->sig = malloc(n);
-    return b->stat && b->lag && b->p_sim && b->p_adj && b->excluded && b->sig ? 0 : -1;
-}
-
-static int check_local_opt(const struct qtr_lisa_options *opt, double *alpha, const char *name,
-                           struct qtr_error *err)
-{
-    if (!opt || opt->permutations == 0)
-        return qtr_error_set(err, QTR_ERR_USAGE,
-                             "%s: local inference needs permutations (e.g. 999)", name);
-    *alpha = opt->alpha > 0 ? opt->alpha : 0.05;
-    if (!(*alpha < 1))
-        return qtr_error_set(err, QTR_ERR_USAGE, "%s: alpha must be below 1 (got %g)", name,
-                             *alpha);
-    return QTR_OK;
-}
-
-int qtr_moran_local(const struct qtr_csr *w, const double *y, const struct qtr_lisa_options *opt,
-                    struct qtr_local_out *out, struct qtr_error *err)
-{
-    static const char *name = "local Moran's I";
-    double alpha = 0.05; /* set by check_local_opt; initialised for -O2 -Werror */
-    int rc = check_inputs(w, y, name, err);
-    if (rc || (rc = check_local_opt(opt, &alpha, name, err)))
-        return rc;
-    size_t n = w->n;
-    struct local_bufs b;
-    double *z = malloc(n * sizeof *z);
-    if (bufs_init(&b, out, n) || !z) {
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
-        goto out;
-    }
-    double mean = 0.0, m2 = 0.0;
-    for (size_t i = 0; i < n; i++)
-        mean += y[i];
-    mean /= (double)n;
-    for (size_t i = 0; i < n; i++)
-        m2 += (y[i] - mean) * (y[i] - mean);
-    if (!(m2 > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the variable is constant across all districts",
-                           name);
-        goto out;
-    }
-    double sd = sqrt(m2 / (double)n), zz = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        z[i] = (y[i] - mean) / sd;
-        zz += z[i] * z[i];
-    }
-    struct local_ctx c = {LOCAL_MORAN, w, z, ((double)n - 1.0) / zz, 0.0, 0.0};
-    if ((rc = run_local(&c, opt, b.stat, b.lag, b.p_sim, b.excluded, name, err)))
-        goto out;
-    if ((rc = significance(b.p_sim, b.excluded, n, opt->correction, alpha, b.p_adj, b.sig, err)))
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        /* esda Moran_Local.q: 1 HH, 2 LH, 3 LL, 4 HL (z > 0 is "high"). */
-        int zp = z[i] > 0, lp = b.lag[i] > 0;
-        uint8_t q = zp ? (lp ? QTR_LISA_HH : QTR_LISA_HL) : (lp ? QTR_LISA_LH : QTR_LISA_LL);
-        if (out->quadrant)
-            out->quadrant[i] = q;
-        if (out->cluster)
-            out->cluster[i] = b.sig[i] ? q : QTR_LISA_NS;
-        if (out->spot)
-            out->spot[i] = 0;
-    }
-out:
-    bufs_release(&b, out);
-    free(z);
-    return rc;
-}
-
-int qtr_getis_ord_local(const struct qtr_csr *w, const double *x,
-                        const struct qtr_lisa_options *opt, struct qtr_local_out *out,
-                        struct qtr_error *err)
-{
-    static const char *name = "Getis-Ord Gi*";
-    double alpha = 0.05; /* set by check_local_opt; initialised for -O2 -Werror */
-    int rc = check_inputs(w, x, name, err);
-    if (rc || (rc = check_local_opt(opt, &alpha, name, err)))
-        return rc;
-    size_t n = w->n;
-    struct local_bufs b;
-    if (bufs_init(&b, out, n)) {
-        rc = qtr_error_set(err, QTR_ERR_NOMEM, "%s: out of memory", name);
-        goto out;
-    }
-    double mean = 0.0, m2 = 0.0;
-    for (size_t i = 0; i < n; i++)
-        mean += x[i];
-    mean /= (double)n;
-    for (size_t i = 0; i < n; i++)
-        m2 += (x[i] - mean) * (x[i] - mean);
-    if (!(m2 > 0)) {
-        rc = qtr_error_set(err, QTR_ERR_DOMAIN, "%s: the variable is constant across all districts",
-                           name);
-        goto out;
-    }
-    struct local_ctx c = {LOCAL_GSTAR, w, x, 0.0, mean, sqrt(m2 / (double)n)};
-    if ((rc = run_local(&c, opt, b.stat, b.lag, b.p_sim, b.excluded, name, err)))
-        goto out;
-    /* n S1_i = W_i² only if district i neighbours every other with equal
-     * weight: Gi* is then 0/0. */
-    for (size_t i = 0; i < n; i++) {
-        if (b.excluded[i] == QTR_LOCAL_INCLUDED && !isfinite(b.stat[i])) {
-            b.stat[i] = 0.0;
-            b.p_sim[i] = 1.0;
-            b.excluded[i] = QTR_LOCAL_UNDEFINED;
-        }
-    }
-    if ((rc = significance(b.p_sim, b.excluded, n, opt->correction, alpha, b.p_adj, b.sig, err)))
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        if (out->spot)
-            out->spot[i] = (int8_t)(b.sig[i] ? (b.stat[i] > 0) - (b.stat[i] < 0) : 0);
-        if (out->quadrant)
-            out->quadrant[i] = 0;
-        if (out->cluster)
-            out->cluster[i] = 0;
-    }
-out:
-    bufs_release(&b, out);
     return rc;
 }
 
@@ -789,7 +449,7 @@ int qtr_lq_significance(const struct qtr_units *u, double alpha,
             lq[i] = (x / t) / (X / T);
         p[i] = hyper_upper(T, X, t, x);
     }
-    if ((rc = significance(p, ex, n, correction, alpha, pa, sig, err)))
+    if ((rc = qtr_lisa_significance(p, ex, n, correction, alpha, pa, sig, err)))
         goto out;
     for (size_t i = 0; i < n; i++) {
         if (p_upper)

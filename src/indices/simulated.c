@@ -37,6 +37,80 @@ static uint64_t as_count(double v)
 
 enum sim_kind { SIM_DISSIM, SIM_GINI };
 
+/*
+ * Binomial(t, p0) for every district size t up to TABLE_MAX_T that occurs: the cumulative
+ * distribution of each, computed once, so that a draw is a uniform and a binary search
+ * (O(log t)) instead of an inversion from 0 with its exp and log1p (O(t p0)). Exact up to the
+ * rounding of the table (about 1e-16, as the inversion's own). Larger districts draw with
+ * qtr_rng_binomial.
+ */
+#define TABLE_MAX_T 1024u
+
+struct btable {
+    size_t *off; /* TABLE_MAX_T + 1: start of size t's table in cdf, or SIZE_MAX */
+    double *cdf;
+};
+
+static void btable_release(struct btable *b)
+{
+    free(b->off);
+    free(b->cdf);
+}
+
+static int btable_init(struct btable *b, const double *tt, size_t n, double p0)
+{
+    b->off = malloc((TABLE_MAX_T + 1) * sizeof *b->off);
+    b->cdf = NULL;
+    if (!b->off)
+        return 0;
+    for (size_t t = 0; t <= TABLE_MAX_T; t++)
+        b->off[t] = SIZE_MAX;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t t = (size_t)tt[i];
+        if (tt[i] <= TABLE_MAX_T && b->off[t] == SIZE_MAX) {
+            b->off[t] = len;
+            len += t + 1;
+        }
+    }
+    b->cdf = malloc((len ? len : 1) * sizeof *b->cdf);
+    if (!b->cdf)
+        return 0;
+    double lp = log(p0), lq = log1p(-p0);
+    for (size_t t = 0; t <= TABLE_MAX_T; t++) {
+        if (b->off[t] == SIZE_MAX)
+            continue;
+        double *c = b->cdf + b->off[t], acc = 0.0;
+        for (size_t k = 0; k <= t; k++) {
+            double lf = lgamma((double)t + 1) - lgamma((double)k + 1) -
+                        lgamma((double)(t - k) + 1) + (double)k * lp + (double)(t - k) * lq;
+            acc += exp(lf);
+            c[k] = acc;
+        }
+        c[t] = 1.0; /* u < 1 always finds a value: rounding cannot leave mass uncovered */
+    }
+    return 1;
+}
+
+/* x ~ Binomial(t, p0) from the table of t (first k with cdf[k] > u), else by the generator. */
+static uint64_t btable_draw(const struct btable *b, struct qtr_rng *r, double t, double p0)
+{
+    if (t > TABLE_MAX_T)
+        return qtr_rng_binomial(r, (uint64_t)t, p0);
+    size_t nt = (size_t)t;
+    const double *c = b->cdf + b->off[nt];
+    double u = qtr_rng_uniform(r);
+    size_t lo = 0, hi = nt;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c[mid] > u)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 /* Mean of the index over `iterations` cities with x_i ~ Binomial(t_i, P0). */
 static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
                                   unsigned iterations, uint64_t seed, int threads, double *mean,
@@ -45,6 +119,7 @@ static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
     size_t n = u->n;
     double *vals = malloc(iterations * sizeof *vals);
     double *tt = malloc(n * sizeof *tt);
+    struct btable bt = {0};
     int rc = QTR_OK;
     if (!vals || !tt) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory in the random-allocation "
@@ -62,6 +137,11 @@ static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
         goto out;
     }
     const double p0 = (double)Xi / (double)Ti;
+    if (p0 > 0 && p0 < 1 && !btable_init(&bt, tt, n, p0)) {
+        rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory in the random-allocation "
+                                               "simulation");
+        goto out;
+    }
     int failed = 0;
 #pragma omp parallel num_threads(team_size(threads))
     {
@@ -79,8 +159,12 @@ static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
                 continue;
             struct qtr_rng r;
             qtr_rng_seed(&r, seed, (uint64_t)k);
-            for (size_t i = 0; i < n; i++)
-                xs[i] = (double)qtr_rng_binomial(&r, (uint64_t)tt[i], p0);
+            if (bt.cdf)
+                for (size_t i = 0; i < n; i++)
+                    xs[i] = (double)btable_draw(&bt, &r, tt[i], p0);
+            else
+                for (size_t i = 0; i < n; i++)
+                    xs[i] = (double)qtr_rng_binomial(&r, (uint64_t)tt[i], p0);
             vals[k] = kind == SIM_DISSIM ? qtr_sg_dissim_raw(n, xs, tt)
                                          : qtr_sg_gini_raw(n, xs, tt, order, shares);
         }
@@ -98,6 +182,7 @@ static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
         qtr_ksum_add(&k, vals[i]);
     *mean = qtr_ksum_get(&k) / (double)iterations;
 out:
+    btable_release(&bt);
     free(vals);
     free(tt);
     return rc;

@@ -329,7 +329,7 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         }
     struct qtr_column *tot = qtr_frame_find(f, cfg->total);
     struct qtr_lisa_options lopt = {
-        .permutations = qtr_lisa_permutations(cfg),
+        .permutations = qtr_lisa_permutations(cfg), /* 0: analytical global test, no local */
         .seed = ctx->seed ? ctx->seed : cfg->seed,
         .threads = ctx->threads,
         .alpha = QTR_LISA_ALPHA,
@@ -469,7 +469,9 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         if (!qtr_config_index_wanted(cfg, "morans_i"))
             rc = QTR_OK; /* left out with --only/--skip */
         else if (qtr_moran_global(wr, share, &lopt, &mo, &me) == QTR_OK)
-            rc = qtr_state_add_index(st, "morans_i", gid, mo.I, QTR_OK, "", mo.p_sim, mo.expected, err);
+            /* without permutations, the p-value under randomisation (Cliff & Ord 1981) */
+            rc = qtr_state_add_index(st, "morans_i", gid, mo.I, QTR_OK, "",
+                                     lopt.permutations ? mo.p_sim : mo.p_rand, mo.expected, err);
         else
             rc = qtr_state_add_index(st, "morans_i", gid, NAN, QTR_ERR_DOMAIN, me.msg, NAN, NAN, err);
         if (rc)
@@ -478,6 +480,18 @@ int qtr_pipeline_spatial(struct qtr_ctx *ctx, const struct qtr_config *cfg, stru
         /* Local: LISA, Gi*, location-quotient significance; FDR over the districts. */
         if (!qtr_config_index_wanted(cfg, "lisa"))
             continue; /* left out with --only/--skip (quartier indices prints no columns) */
+        if (lopt.permutations == 0) {
+            /* The local tests have only pseudo p-values from permutations (the analytical
+             * ones assume normality that local statistics do not have, Anselin 1995): with
+             * none, no clusters, hot spots or location-quotient columns, and a reason. */
+            if ((rc = qtr_state_add_index(
+                     st, "lisa", gid, NAN, QTR_ERR_DOMAIN,
+                     "not computed: the local tests (LISA, Gi*, location quotients) need "
+                     "permutations and the analysis asks for 0 (set permutations = 999)",
+                     NAN, NAN, err)))
+                goto out;
+            continue;
+        }
         struct qtr_column *c_li = new_col(f, "%s_lisa_i", gid, QTR_ROLE_LISA_I, 0, err);
         struct qtr_column *c_lp = c_li ? new_col(f, "%s_lisa_p", gid, QTR_ROLE_LISA_P, 0, err) : NULL;
         struct qtr_column *c_lc = c_lp ? new_col(f, "%s_lisa_cluster", gid, QTR_ROLE_LISA_CLUSTER, 1, err) : NULL;

@@ -464,6 +464,47 @@ static void test_determinism_dense(void **state)
     qtr_csr_free(w);
 }
 
+/*
+ * Rows of equal weights share their draws (esda's crand: one random order per permutation,
+ * prefix sums, a binary search per district); rows of unequal weights draw on their own.
+ * Both give each district the same null distribution, so the p-values agree within Monte
+ * Carlo error: with 999 draws the sd of a p near 1/2 is sqrt(1/4/1000) = 0.016, of the
+ * difference of two independent estimates 0.022; 0.11 is five of them. Weights 1 and
+ * 1 + 2^-40 move the statistic by far less than that but send the row down the other path.
+ */
+static void test_shared_draws_match_own_draws(void **state)
+{
+    (void)state;
+    enum { R = 12, N = R * R };
+    struct qtr_csr *w1 = grid_csr(R, R, 1, 1.0, 1.0), *w2 = grid_csr(R, R, 1, 1.0, 1.0);
+    for (size_t i = 0; i < N; i++)
+        w2->w[w2->row[i]] = 1.0 + 0x1p-40; /* first neighbour of every row */
+    double y[N], p1[N], p2[N], I1[N], I2[N];
+    for (int i = 0; i < N; i++)
+        y[i] = sin(0.7 * i) + 0.3 * cos(1.3 * (i / R)) + (i % 5) * 0.05;
+    struct qtr_lisa_options o = {999, 3, 1, 0.05, QTR_MT_NONE};
+    struct qtr_error err;
+    struct qtr_local_out a = {I1, NULL, p1, NULL, NULL, NULL, NULL, NULL};
+    struct qtr_local_out b = {I2, NULL, p2, NULL, NULL, NULL, NULL, NULL};
+    assert_int_equal(qtr_getis_ord_local(w1, y, &o, &a, &err), QTR_OK);
+    assert_int_equal(qtr_getis_ord_local(w2, y, &o, &b, &err), QTR_OK);
+    double maxd = 0, sumd = 0;
+    for (int i = 0; i < N; i++) {
+        assert_close(I1[i], I2[i], 1e-9);
+        double d = fabs(p1[i] - p2[i]);
+        maxd = d > maxd ? d : maxd;
+        sumd += p1[i] - p2[i];
+    }
+    assert_true(maxd < 0.11);
+    /* no drift either way: the mean difference is within 4 sd of 0 (0.022/sqrt(N) each) */
+    assert_true(fabs(sumd / N) < 4 * 0.022 / sqrt((double)N) + 0.01);
+    /* and every p is a whole number of 1/1000 */
+    for (int i = 0; i < N; i++)
+        assert_close(p1[i] * 1000.0, nearbyint(p1[i] * 1000.0), 1e-9);
+    qtr_csr_free(w1);
+    qtr_csr_free(w2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_null_calibration),   cmocka_unit_test(test_ties),
         cmocka_unit_test(test_determinism_dense),  cmocka_unit_test(test_fdr_known_list),
         cmocka_unit_test(test_lq_hypergeometric),
+        cmocka_unit_test(test_shared_draws_match_own_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
