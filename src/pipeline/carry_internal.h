@@ -11,23 +11,14 @@
 #include "carry_stage.h"
 #include "quartier/carry.h"
 #include "quartier/crosswalk.h"
+#include "quartier/keyindex.h"
 #include "quartier/layer.h"
 #include "quartier/table.h"
 
-/* ---- keys: a sorted index, the first of equal keys found ------------------------------ */
+/* ---- helpers ------------------------------------------------------------------------- */
 
-struct kidx {
-    const char *k;
-    size_t i;
-};
-
-struct kidx *qtr_carry_kidx_build(char *const *keys, size_t n);
-/* The lowest index holding key, or -1. */
-long qtr_carry_kidx_find(const struct kidx *ix, size_t n, const char *key);
 /* 1 when name is in the comma-separated list (blanks trimmed, ASCII case ignored). */
 int qtr_carry_in_list(const char *list, const char *name);
-/* Pieces in order of source, then target. */
-int qtr_carry_piece_cmp(const void *a, const void *b);
 int qtr_carry_nomem(struct qtr_error *err);
 
 /* ---- the work of one table ------------------------------------------------------------ */
@@ -42,7 +33,7 @@ struct carry_work {
     int is_pg; /* the table was read from PostgreSQL */
     size_t kcol;
     char **tkey_row;  /* tab->nrows trimmed keys of the table ("" for none) */
-    struct kidx *tix; /* index over tkey_row */
+    struct qtr_keyidx *tix; /* index over tkey_row */
     size_t *col;      /* ncols columns carried */
     size_t ncols;
     /* source units */
