@@ -3,7 +3,8 @@
  * binary search. Equal keys keep their input order, so a look-up finds the first of them; a
  * caller detects a repeated key by finding an index other than its own.
  *
- * Used where keys of two layouts or tables are matched (the carry stage, `quartier carry`).
+ * Used where keys of two layouts or tables are matched (the join, the carry stage, `quartier
+ * carry`).
  */
 #ifndef QUARTIER_KEYINDEX_H
 #define QUARTIER_KEYINDEX_H
@@ -22,6 +23,12 @@ struct qtr_keyidx {
  * NULL when out of memory (never for n = 0: then an empty index).
  */
 struct qtr_keyidx *qtr_keyidx_build(char *const *keys, size_t n);
+
+/**
+ * Sort n entries the caller filled (a subset of keys, e.g. without note rows, each with the
+ * index the caller wants found) into the order qtr_keyidx_build gives.
+ */
+void qtr_keyidx_sort(struct qtr_keyidx *ix, size_t n);
 
 /** The lowest input index holding key in the index ix of n entries, or -1 when none does. */
 long qtr_keyidx_find(const struct qtr_keyidx *ix, size_t n, const char *key);

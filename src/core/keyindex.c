@@ -14,6 +14,11 @@ static int entry_cmp(const void *a, const void *b)
     return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
+void qtr_keyidx_sort(struct qtr_keyidx *ix, size_t n)
+{
+    qsort(ix, n, sizeof *ix, entry_cmp);
+}
+
 struct qtr_keyidx *qtr_keyidx_build(char *const *keys, size_t n)
 {
     struct qtr_keyidx *ix = malloc((n ? n : 1) * sizeof *ix);
@@ -21,7 +26,7 @@ struct qtr_keyidx *qtr_keyidx_build(char *const *keys, size_t n)
         return NULL;
     for (size_t i = 0; i < n; i++)
         ix[i] = (struct qtr_keyidx){keys[i], i};
-    qsort(ix, n, sizeof *ix, entry_cmp);
+    qtr_keyidx_sort(ix, n);
     return ix;
 }
 

@@ -11,39 +11,12 @@
 #include <string.h>
 
 #include "quartier/cell.h"
+#include "quartier/keyindex.h"
 #include "quartier/strutil.h"
 #include "quartier/text.h"
 
 /* What a table's row numbers count: lines of a file, rows of a query result. */
 #define LINE(jt) ((jt)->db_rows ? "row" : "line")
-
-struct keyed {
-    const char *k;
-    size_t idx;
-};
-
-static int keyed_cmp(const void *a, const void *b)
-{
-    const struct keyed *x = a, *y = b;
-    int c = strcmp(x->k, y->k);
-    if (c)
-        return c;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-/* First entry with key k in a sorted array, or NULL. */
-static const struct keyed *lookup(const struct keyed *arr, size_t n, const char *k)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(arr[mid].k, k) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (lo < n && strcmp(arr[lo].k, k) == 0) ? &arr[lo] : NULL;
-}
 
 /* Only digits? (for the leading-zero hint) */
 static int all_digits(const char *s)
@@ -242,8 +215,8 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                                       err);
     if (rc)
         return rc;
-    struct keyed *rows = calloc(t->nrows ? t->nrows : 1, sizeof *rows);
-    struct keyed *dist = calloc(f->n ? f->n : 1, sizeof *dist);
+    struct qtr_keyidx *rows = calloc(t->nrows ? t->nrows : 1, sizeof *rows);
+    struct qtr_keyidx *dist = calloc(f->n ? f->n : 1, sizeof *dist);
     char **rkeys = calloc(t->nrows ? t->nrows : 1, sizeof *rkeys);
     char **dkeys = calloc(f->n ? f->n : 1, sizeof *dkeys);
     long *row_of = malloc((f->n ? f->n : 1) * sizeof *row_of);
@@ -286,32 +259,32 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             continue;
         }
         rows[nrows].k = rkeys[r];
-        rows[nrows].idx = r;
+        rows[nrows].i = r;
         nrows++;
     }
-    qsort(rows, nrows, sizeof *rows, keyed_cmp);
+    qtr_keyidx_sort(rows, nrows);
     for (size_t a = 1; a < nrows; a++) {
         if (strcmp(rows[a].k, rows[a - 1].k) != 0)
             continue;
         size_t first = a - 1;
         while (first > 0 && strcmp(rows[first - 1].k, rows[a].k) == 0)
             first--;
-        const char *shown = qtr_table_cell(t, rows[a].idx, kcol);
+        const char *shown = qtr_table_cell(t, rows[a].i, kcol);
         if (qtr_report_add(rep, by_name ? QTR_ISSUE_AMBIGUOUS_NAME : QTR_ISSUE_DUPLICATE_TABLE_KEY,
                            QTR_WARNING, by_name ? "" : shown, by_name ? shown : "", jt->id,
                            "%s '%s' on %s %zu also stands on %s %zu; %s %zu is used, "
                            "%s %zu is not joined",
-                           by_name ? "name" : "key", shown, LINE(jt), t->line[rows[a].idx],
-                           LINE(jt), t->line[rows[first].idx], LINE(jt),
-                           t->line[rows[first].idx], LINE(jt), t->line[rows[a].idx])) {
+                           by_name ? "name" : "key", shown, LINE(jt), t->line[rows[a].i],
+                           LINE(jt), t->line[rows[first].i], LINE(jt),
+                           t->line[rows[first].i], LINE(jt), t->line[rows[a].i])) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
         qtr_report_add_de(rep,
                           "%s „%s“ in Zeile %zu steht auch in Zeile %zu; Zeile %zu wird verwendet, "
                           "Zeile %zu nicht zugeordnet",
-                          by_name ? "Der Name" : "Der Schlüssel", shown, t->line[rows[a].idx],
-                          t->line[rows[first].idx], t->line[rows[first].idx], t->line[rows[a].idx]);
+                          by_name ? "Der Name" : "Der Schlüssel", shown, t->line[rows[a].i],
+                          t->line[rows[first].i], t->line[rows[first].i], t->line[rows[a].i]);
     }
 
     /* Districts: first occurrence of a key gets the statistics. */
@@ -322,38 +295,38 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             goto out;
         }
         dist[i].k = dkeys[i];
-        dist[i].idx = i;
+        dist[i].i = i;
         row_of[i] = -1;
     }
-    qsort(dist, f->n, sizeof *dist, keyed_cmp);
+    qtr_keyidx_sort(dist, f->n);
     for (size_t a = 0; a < f->n; a++) {
-        size_t i = dist[a].idx;
+        size_t i = dist[a].i;
         int dup = a > 0 && strcmp(dist[a].k, dist[a - 1].k) == 0;
         if (dup || !dist[a].k[0])
             continue;
-        const struct keyed *hit = lookup(rows, nrows, dist[a].k);
-        if (hit) {
-            row_of[i] = (long)hit->idx;
-            used[hit->idx] = 1;
+        long hit = qtr_keyidx_find(rows, nrows, dist[a].k);
+        if (hit >= 0) {
+            row_of[i] = hit;
+            used[hit] = 1;
         }
     }
     /* Name joins: several districts with one name are ambiguous (Bezirk vs Stadtteil). */
     if (by_name)
         for (size_t a = 1; a < f->n; a++)
             if (dist[a].k[0] && strcmp(dist[a].k, dist[a - 1].k) == 0) {
-                size_t i = dist[a].idx;
+                size_t i = dist[a].i;
                 if (qtr_report_add(rep, QTR_ISSUE_AMBIGUOUS_NAME, QTR_WARNING, in->key[i],
                                    in->name[i], jt->id,
                                    "districts '%s' and '%s' are both named '%s'; only the first "
                                    "gets the statistics",
-                                   in->key[dist[a - 1].idx], in->key[i], in->name[i])) {
+                                   in->key[dist[a - 1].i], in->key[i], in->name[i])) {
                     rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                     goto out;
                 }
                 qtr_report_add_de(rep,
                                   "die Gebiete „%s“ und „%s“ heißen beide „%s“; nur das erste "
                                   "erhält die Statistik",
-                                  in->key[dist[a - 1].idx], in->key[i], in->name[i]);
+                                  in->key[dist[a - 1].i], in->key[i], in->name[i]);
             }
 
     /* Columns: all, or those named in `columns =` (each must exist). */
@@ -457,8 +430,8 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             continue;
         const char *shown = qtr_table_cell(t, r, kcol);
         /* Was it a duplicate (already reported) rather than an unmatched key? */
-        const struct keyed *hit = lookup(rows, nrows, rkeys[r]);
-        if (hit && hit->idx != r)
+        long hit = qtr_keyidx_find(rows, nrows, rkeys[r]);
+        if (hit >= 0 && (size_t)hit != r)
             continue;
         char hint[320] = "";
         if (by_name) {
@@ -561,7 +534,7 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
 {
     int rc;
     uint8_t *matched = NULL;
-    struct keyed *dist = NULL;
+    struct qtr_keyidx *dist = NULL;
     struct qtr_frame *f = qtr_frame_new(in->n, in->key, in->name);
     if (!f)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -575,12 +548,12 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
     }
     for (size_t i = 0; i < in->n; i++) {
         dist[i].k = in->key[i];
-        dist[i].idx = i;
+        dist[i].i = i;
     }
-    qsort(dist, in->n, sizeof *dist, keyed_cmp);
+    qtr_keyidx_sort(dist, in->n);
     for (size_t a = 1; a < in->n; a++)
         if (strcmp(dist[a].k, dist[a - 1].k) == 0) {
-            size_t i = dist[a].idx;
+            size_t i = dist[a].i;
             size_t first = a - 1;
             while (first > 0 && strcmp(dist[first - 1].k, dist[a].k) == 0)
                 first--;
@@ -589,7 +562,7 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
                                "feature %zu has the same key as feature %zu ('%s'); it is kept "
                                "in the outputs but gets no statistics: correct the key in the "
                                "boundary file",
-                               i + 1, dist[first].idx + 1, in->name[dist[first].idx])) {
+                               i + 1, dist[first].i + 1, in->name[dist[first].i])) {
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
@@ -597,7 +570,7 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
                               "Objekt %zu hat denselben Schlüssel wie Objekt %zu („%s“); es bleibt "
                               "in den Ergebnissen, erhält aber keine Statistik: den Schlüssel in "
                               "der Gebietsdatei berichtigen",
-                              i + 1, dist[first].idx + 1, in->name[dist[first].idx]);
+                              i + 1, dist[first].i + 1, in->name[dist[first].i]);
         }
     for (size_t i = 0; i < in->n; i++) {
         if (!in->key[i][0] &&
@@ -620,7 +593,7 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
     /* Duplicated boundary keys never get statistics from the tables. */
     for (size_t a = 1; a < in->n; a++)
         if (strcmp(dist[a].k, dist[a - 1].k) == 0)
-            matched[dist[a].idx] = 0;
+            matched[dist[a].i] = 0;
     for (size_t i = 0; i < in->n; i++)
         f->has_stats[i] = in->ntables == 0 ? 1 : matched[i] == in->ntables;
 
