@@ -281,8 +281,8 @@ static void test_hamburg_bezirke_from_pg(void **state)
     char *jf = NULL, *jp = NULL;
     snprintf(a, sizeof a, "%s/regions/01/tables/join_report.csv", out_file);
     snprintf(b, sizeof b, "%s/regions/01/tables/join_report.csv", out_pg);
-    jf = read_text(a);
-    jp = read_text(b);
+    jf = qtr_read_file(a, NULL);
+    jp = qtr_read_file(b, NULL);
     assert_non_null(jf);
     assert_non_null(jp);
     if (!strstr(jf, "line 108 of table 'profile'") || !strstr(jp, "row 107 of table 'profile'"))

@@ -71,11 +71,6 @@ static void nap(void)
     nanosleep(&t, NULL);
 }
 
-static int have_qgis(void)
-{
-    return system("/usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1") == 0;
-}
-
 static void test_sink(void **state)
 {
     (void)state;
@@ -209,7 +204,7 @@ static void test_sink(void **state)
     unsetenv("SOURCE_DATE_EPOCH");
 
     /* 5. QGIS opens the layers from PostgreSQL with their styles */
-    if (!have_qgis()) {
+    if (!qtr_have_qgis()) {
         print_message("QGIS check skipped: QGIS python bindings not installed\n");
         return;
     }
