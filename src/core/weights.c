@@ -308,7 +308,6 @@ static struct qtr_csr *rb_finish(struct rowbuild *b)
     return m;
 }
 
-
 /* ---- public builders ---------------------------------------------------- */
 
 int qtr_weights_knn(const double *x, const double *y, size_t n, size_t k, struct qtr_csr **out,

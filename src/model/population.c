@@ -116,8 +116,8 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
         if ((rc = qtr_frame_require(f, spec->groups[g], "group column", &grp[g], err)))
             goto out;
         if (spec->previous_groups && spec->previous_groups[g] &&
-            (rc = qtr_frame_require(f, spec->previous_groups[g], "previous group column",
-                                    &pgrp[g], err)))
+            (rc = qtr_frame_require(f, spec->previous_groups[g], "previous group column", &pgrp[g],
+                                    err)))
             goto out;
     }
     for (size_t i = 0; i < f->n; i++) {
@@ -214,10 +214,9 @@ int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_
             }
             if (!count_ok(c->kind[i])) {
                 ok = 0;
-                if (qtr_report_add(rep, QTR_ISSUE_MISSING_COUNT, QTR_WARNING, f->key[i],
-                                   f->name[i], c->origin,
-                                   "group '%s' is %s; district left out of the indices", c->name,
-                                   qtr_cell_kind_name(c->kind[i])))
+                if (qtr_report_add(rep, QTR_ISSUE_MISSING_COUNT, QTR_WARNING, f->key[i], f->name[i],
+                                   c->origin, "group '%s' is %s; district left out of the indices",
+                                   c->name, qtr_cell_kind_name(c->kind[i])))
                     goto nomem;
                 qtr_report_add_de(rep, "Gruppe „%s“ ist %s; Gebiet nicht in den Indizes", c->name,
                                   qtr_cell_kind_name_de(c->kind[i]));

@@ -32,9 +32,9 @@ struct carry_work {
     char decimal_mark;
     int is_pg; /* the table was read from PostgreSQL */
     size_t kcol;
-    char **tkey_row;  /* tab->nrows trimmed keys of the table ("" for none) */
+    char **tkey_row;        /* tab->nrows trimmed keys of the table ("" for none) */
     struct qtr_keyidx *tix; /* index over tkey_row */
-    size_t *col;      /* ncols columns carried */
+    size_t *col;            /* ncols columns carried */
     size_t ncols;
     /* source units */
     size_t nsrc;
@@ -58,8 +58,7 @@ struct carry_work {
 
 /* Pieces by GEOS: the table's own boundaries cut by the analysis districts (carry_pieces.c). */
 int qtr_carry_geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to,
-                               struct carry_work *w, struct qtr_state *st,
-                               struct qtr_error *err);
+                               struct carry_work *w, struct qtr_state *st, struct qtr_error *err);
 /* Pieces from an official correspondence table: source key, target key, share. */
 int qtr_carry_correspondence_pieces(const struct qtr_ctx *ctx, struct carry_work *w,
                                     struct qtr_error *err);

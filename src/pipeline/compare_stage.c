@@ -162,8 +162,8 @@ static int read_region(struct cmp *c, size_t k, const char *gpkg, struct qtr_err
                            -1, &s, NULL) != SQLITE_OK)
         goto sqlfail;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (cmp_index_row(c, k, col_text(s, 0), col_text(s, 1), col_double(s, 2),
-                          col_double(s, 3), col_double(s, 4), col_double(s, 5)) < 0) {
+        if (cmp_index_row(c, k, col_text(s, 0), col_text(s, 1), col_double(s, 2), col_double(s, 3),
+                          col_double(s, 4), col_double(s, 5)) < 0) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
