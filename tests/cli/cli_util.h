@@ -145,6 +145,16 @@ static inline int qtr_have_qgis(void)
     return system("/usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1") == 0;
 }
 
+/* Skip the test (cmocka) when QGIS's Python module is not installed. */
+#define QTR_REQUIRE_QGIS()                                                                         \
+    do {                                                                                           \
+        if (!qtr_have_qgis()) {                                                                    \
+            print_message("skipped: QGIS python bindings not installed "                           \
+                          "(/usr/bin/python3 -c 'import qgis.core' fails)\n");                     \
+            skip();                                                                                \
+        }                                                                                          \
+    } while (0)
+
 /* Write ini: analysis.ini of geodata/musterstadt with language = en and absolute sources
  * (the test fails when it has no `language = de` line). */
 static inline void qtr_english_musterstadt_ini(const char *ini)

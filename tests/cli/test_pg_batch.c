@@ -21,12 +21,7 @@
 
 #include "quartier/region.h"
 
-static const struct qtr_pg_swap berlin[] = {
-    {"lor_planungsraeume_2021.shp", "berlin.lor_planungsraeume_2021"},
-    {"berlin-lor-population-2024-02-t1-planning-areas.csv", "berlin.ewr2024"},
-    {"mss_2021_indizes.csv", "berlin.mss_indizes"},
-    {"mss_2021_index_indikatoren.csv", "berlin.mss_indikatoren"},
-};
+static const struct qtr_pg_swap berlin[] = QTR_PG_BERLIN;
 
 #define SCHEMA "qtr_bezirke"
 

@@ -15,15 +15,7 @@
 
 #include <time.h>
 
-static const struct qtr_pg_swap musterstadt[] = {
-    {"bezirke.shp", "musterstadt.bezirke"},
-    {"bevoelkerung_2022.csv", "musterstadt.bevoelkerung_2022"},
-    {"bevoelkerung_2020.csv", "musterstadt.bevoelkerung_2020"},
-    {"sozialdaten_2022.csv", "musterstadt.sozialdaten_2022"},
-    {"sozialdaten_2020.csv", "musterstadt.sozialdaten_2020"},
-    {"wohnen_2022.csv", "musterstadt.wohnen_2022"},
-    {"wohnen_2020.csv", "musterstadt.wohnen_2020"},
-};
+static const struct qtr_pg_swap musterstadt[] = QTR_PG_MUSTERSTADT;
 
 #define SCHEMA "qtr_sink_test"
 

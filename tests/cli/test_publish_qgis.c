@@ -49,11 +49,7 @@ static void run_checker(const char *dir, int geojson)
 static void test_qgis_musterstadt(void **state)
 {
     (void)state;
-    if (!qtr_have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed "
-                      "(/usr/bin/python3 -c 'import qgis.core' fails)\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     char args[8192];
     snprintf(args, sizeof args, "run %s -o %s -q --permutations 0",
@@ -69,10 +65,7 @@ static void test_qgis_berlin(void **state)
     (void)state;
     QTR_REQUIRE_SHARED(shared);
     (void)shared;
-    if (!qtr_have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     char args[8192];
     snprintf(args, sizeof args, "run %s -o %s -q --permutations 0",

@@ -61,11 +61,7 @@ static void run(const char *ini, const char *dir)
 static void test_musterstadt_de(void **state)
 {
     (void)state;
-    if (!qtr_have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed "
-                      "(/usr/bin/python3 -c 'import qgis.core' fails)\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
     run(qtr_test_path("geodata/musterstadt/analysis.ini"), tmp);
@@ -75,10 +71,7 @@ static void test_musterstadt_de(void **state)
 static void test_musterstadt_en(void **state)
 {
     (void)state;
-    if (!qtr_have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
     char ini[600], dir[600];
@@ -94,10 +87,7 @@ static void test_berlin_2021(void **state)
     (void)state;
     QTR_REQUIRE_SHARED(shared);
     (void)shared;
-    if (!qtr_have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
     run(qtr_test_path("geodata/berlin/berlin-2021.ini"), tmp);
