@@ -45,6 +45,9 @@ struct qtr_piece {
     double area; /* m² (0 for a piece of a correspondence table) */
 };
 
+/** qsort order of pieces: by source unit, then target unit. */
+int qtr_carry_piece_cmp(const void *a, const void *b);
+
 enum qtr_carry_method { QTR_CARRY_AREA = 0, QTR_CARRY_WEIGHTS, QTR_CARRY_CORRESPONDENCE };
 
 /**

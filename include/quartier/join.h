@@ -57,6 +57,8 @@ struct qtr_join_input {
 int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
                  struct qtr_report *report, struct qtr_error *err);
 
+/* ---- population checks after the join (src/model/population.c) ---- */
+
 /** What the population checks need. */
 struct qtr_population_spec {
     const char *total;

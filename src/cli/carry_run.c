@@ -44,7 +44,7 @@ int carry_run(const struct carry_opts *o)
     uint8_t *fb = NULL;
     struct qtr_cell *in = NULL, *out = NULL;
     double *rlo = NULL, *rhi = NULL;
-    struct kx *six = NULL, *tix = NULL;
+    struct qtr_keyidx *six = NULL, *tix = NULL;
     struct keylist l_dup_from = {0}, l_dup_to = {0}, l_norow = {0}, l_nogeom = {0},
                    l_uncovered = {0}, l_unfed = {0}, l_fallback = {0}, l_noanc = {0},
                    l_cs_src = {0}, l_cs_tgt = {0}, l_cs_sum = {0}, l_nofeature = {0};
@@ -106,24 +106,24 @@ int carry_run(const struct carry_opts *o)
             nsrc = from->n;
             skey = from->key;
             srow = malloc((nsrc ? nsrc : 1) * sizeof *srow);
-            six = kx_build(from->key, nsrc);
+            six = qtr_keyidx_build(from->key, nsrc);
             if (!srow || !six)
                 rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
         }
         for (size_t i = 0; !rc && i < nsrc; i++) {
             srow[i] = -1;
-            if ((size_t)kx_find(six, nsrc, skey[i]) != i) {
+            if ((size_t)qtr_keyidx_find(six, nsrc, skey[i]) != i) {
                 keylist_add(&l_dup_from, skey[i]);
                 continue;
             }
-            srow[i] = kx_find(tab.ix, tab.t->nrows, skey[i]);
+            srow[i] = qtr_keyidx_find(tab.ix, tab.t->nrows, skey[i]);
             if (srow[i] < 0)
                 keylist_add(&l_norow, skey[i]);
             else if (!(from->area[i] > 0))
                 keylist_add(&l_nogeom, skey[i]);
         }
         for (size_t r = 0; !rc && r < tab.t->nrows; r++)
-            if (kx_find(six, nsrc, tab.key[r]) < 0)
+            if (qtr_keyidx_find(six, nsrc, tab.key[r]) < 0)
                 keylist_add(&l_nofeature, tab.key[r]);
         if (!rc)
             rc = qtr_crosswalk_build(ctx.geos, (const struct GEOSGeom_t *const *)from->geom,
@@ -145,7 +145,7 @@ int carry_run(const struct carry_opts *o)
                 pieces[p] = cw->pieces[p];
                 pieces[p].tgt = tunit_of[pieces[p].tgt];
             }
-            qsort(pieces, np, sizeof *pieces, piece_cmp);
+            qsort(pieces, np, sizeof *pieces, qtr_carry_piece_cmp);
             size_t k = 0;
             for (size_t p = 0; p < np; p++) {
                 if (k && pieces[k - 1].src == pieces[p].src && pieces[k - 1].tgt == pieces[p].tgt)
@@ -204,7 +204,7 @@ int carry_run(const struct carry_opts *o)
                 tkey = malloc((nr ? nr : 1) * sizeof *tkey);
                 tunit_of = malloc((nr ? nr : 1) * sizeof *tunit_of);
             } else {
-                tix = kx_build(tkey, ntgt);
+                tix = qtr_keyidx_build(tkey, ntgt);
             }
             if (!ckey || !pieces || !share || !weight || !tkey || !tunit_of || (to && !tix))
                 rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
@@ -214,13 +214,13 @@ int carry_run(const struct carry_opts *o)
             if (!ckey[r])
                 rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
         }
-        struct kx *cix = NULL;
+        struct qtr_keyidx *cix = NULL;
         if (!rc && !to) {
             /* targets: the target keys of the table, in order of appearance */
-            if (!(cix = kx_build(ckey, nr)))
+            if (!(cix = qtr_keyidx_build(ckey, nr)))
                 rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
             for (size_t r = 0; !rc && r < nr; r++) {
-                size_t first = (size_t)kx_find(cix, nr, ckey[r]);
+                size_t first = (size_t)qtr_keyidx_find(cix, nr, ckey[r]);
                 if (first == r) {
                     tkey[ntgt] = ckey[r];
                     tunit_of[r] = ntgt++;
@@ -235,8 +235,8 @@ int carry_run(const struct carry_opts *o)
             rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
         for (size_t r = 0; !rc && r < nr; r++) {
             char *sk = qtr_trim_inplace(qtr_strdup(qtr_table_cell(corr, r, cc[0])));
-            long s = sk ? kx_find(tab.ix, tab.t->nrows, sk) : -1;
-            long t = to ? kx_find(tix, ntgt, ckey[r]) : (long)tunit_of[r];
+            long s = sk ? qtr_keyidx_find(tab.ix, tab.t->nrows, sk) : -1;
+            long t = to ? qtr_keyidx_find(tix, ntgt, ckey[r]) : (long)tunit_of[r];
             struct qtr_cell sh = qtr_cell_parse(qtr_table_cell(corr, r, cc[2]), fmt);
             if (qtr_cell_class_of(sh.kind) != QTR_CLASS_VALUE &&
                 qtr_cell_class_of(sh.kind) != QTR_CLASS_ZERO)
@@ -283,7 +283,7 @@ int carry_run(const struct carry_opts *o)
         if (!rc && !(anc = malloc((ntgt ? ntgt : 1) * sizeof *anc)))
             rc = qtr_error_set(&err, QTR_ERR_NOMEM, "out of memory");
         for (size_t j = 0; !rc && j < ntgt; j++) {
-            long r = kx_find(wt.ix, wt.t->nrows, tkey[j]);
+            long r = qtr_keyidx_find(wt.ix, wt.t->nrows, tkey[j]);
             anc[j] = NAN;
             if (r < 0) {
                 keylist_add(&l_noanc, tkey[j]);

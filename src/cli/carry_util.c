@@ -1,5 +1,5 @@
 /*
- * carry_util.c - key index, key lists, keyed CSV tables and CSV writing for `quartier carry`
+ * carry_util.c - key lists, keyed CSV tables and CSV writing for `quartier carry`
  * (see carry_util.h).
  */
 #include "carry_util.h"
@@ -12,40 +12,7 @@
 #include "quartier/layer.h"
 #include "quartier/strutil.h"
 
-/* ---- keys ---------------------------------------------------------------- */
-
-static int kx_cmp(const void *a, const void *b)
-{
-    const struct kx *x = a, *y = b;
-    int c = strcmp(x->k, y->k);
-    return c ? c : (x->i < y->i ? -1 : x->i > y->i);
-}
-
-/* A sorted index of n keys (ties in input order); NULL when out of memory. */
-struct kx *kx_build(char *const *keys, size_t n)
-{
-    struct kx *ix = malloc((n ? n : 1) * sizeof *ix);
-    if (!ix)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        ix[i] = (struct kx){keys[i], i};
-    qsort(ix, n, sizeof *ix, kx_cmp);
-    return ix;
-}
-
-/* The first index with this key, or -1. */
-long kx_find(const struct kx *ix, size_t n, const char *key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(ix[mid].k, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && !strcmp(ix[lo].k, key) ? (long)ix[lo].i : -1;
-}
+/* ---- key lists ----------------------------------------------------------- */
 
 void keylist_add(struct keylist *l, const char *key)
 {
@@ -102,7 +69,7 @@ int keyed_read(const char *path, const char *keycol, const char *what, struct ke
                                  "the %s needs a key",
                                  path, k->t->line[r], keycol, what);
     }
-    if (!(k->ix = kx_build(k->key, n)))
+    if (!(k->ix = qtr_keyidx_build(k->key, n)))
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory reading '%s'", path);
     for (size_t r = 1; r < n; r++)
         if (!strcmp(k->ix[r].k, k->ix[r - 1].k))
@@ -224,7 +191,7 @@ size_t split_names(const char *list, char **buf, char ***names)
 int group_units(struct qtr_layer *l, size_t **unit_of, char ***ukey, size_t *nunits,
                 struct keylist *dups, struct qtr_error *err)
 {
-    struct kx *ix = kx_build(l->key, l->n);
+    struct qtr_keyidx *ix = qtr_keyidx_build(l->key, l->n);
     *unit_of = malloc((l->n ? l->n : 1) * sizeof **unit_of);
     *ukey = malloc((l->n ? l->n : 1) * sizeof **ukey);
     if (!ix || !*unit_of || !*ukey) {
@@ -233,7 +200,7 @@ int group_units(struct qtr_layer *l, size_t **unit_of, char ***ukey, size_t *nun
     }
     *nunits = 0;
     for (size_t f = 0; f < l->n; f++) {
-        size_t first = (size_t)kx_find(ix, l->n, l->key[f]);
+        size_t first = (size_t)qtr_keyidx_find(ix, l->n, l->key[f]);
         if (first == f) {
             (*ukey)[*nunits] = l->key[f];
             (*unit_of)[f] = (*nunits)++;
@@ -245,14 +212,6 @@ int group_units(struct qtr_layer *l, size_t **unit_of, char ***ukey, size_t *nun
     }
     free(ix);
     return QTR_OK;
-}
-
-int piece_cmp(const void *a, const void *b)
-{
-    const struct qtr_piece *x = a, *y = b;
-    if (x->src != y->src)
-        return x->src < y->src ? -1 : 1;
-    return x->tgt < y->tgt ? -1 : x->tgt > y->tgt;
 }
 
 void warn_list(struct keylist *l, const char *fmt, const char *what)

@@ -1,6 +1,7 @@
 /*
- * carry_util.h - what `quartier carry` (cmd_carry.c) needs around the kernels: a sorted key
- * index, key lists for messages, CSV tables keyed by one column, writing CSV fields.
+ * carry_util.h - what `quartier carry` (cmd_carry.c) needs around the kernels: key lists for
+ * messages, CSV tables keyed by one column, writing CSV fields. The key index is
+ * quartier/keyindex.h.
  */
 #ifndef QUARTIER_CLI_CARRY_UTIL_H
 #define QUARTIER_CLI_CARRY_UTIL_H
@@ -12,18 +13,8 @@
 #include "quartier/cell.h"
 #include "quartier/csv.h"
 #include "quartier/error.h"
+#include "quartier/keyindex.h"
 #include "quartier/table.h"
-
-struct kx {
-    const char *k;
-    size_t i;
-};
-
-/** A sorted index of n keys (ties in input order); NULL when out of memory. */
-struct kx *kx_build(char *const *keys, size_t n);
-
-/** The first index holding this key, or -1. */
-long kx_find(const struct kx *ix, size_t n, const char *key);
 
 /** A list of keys for a message: the first twelve, then how many in all. */
 struct keylist {
@@ -41,7 +32,7 @@ struct keyed {
     struct qtr_csv_info info;
     size_t kcol;
     char **key; /* nrows, trimmed */
-    struct kx *ix;
+    struct qtr_keyidx *ix;
 };
 
 /** Read a CSV, find its key column, refuse empty and repeated keys (naming file and line). */
@@ -81,9 +72,6 @@ struct qtr_layer;
  * keys of later features with a key already seen go to dups (may be NULL). */
 int group_units(struct qtr_layer *l, size_t **unit_of, char ***ukey, size_t *nunits,
                 struct keylist *dups, struct qtr_error *err);
-
-/** qsort order of struct qtr_piece: by source, then target. */
-int piece_cmp(const void *a, const void *b);
 
 /** A warning on stderr: fmt takes the number of keys (%zu) and `what` (%s), then the keys. */
 void warn_list(struct keylist *l, const char *fmt, const char *what);

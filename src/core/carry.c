@@ -6,6 +6,14 @@
 #include <math.h>
 #include <stdlib.h>
 
+int qtr_carry_piece_cmp(const void *a, const void *b)
+{
+    const struct qtr_piece *x = a, *y = b;
+    if (x->src != y->src)
+        return (x->src > y->src) - (x->src < y->src);
+    return (x->tgt > y->tgt) - (x->tgt < y->tgt);
+}
+
 const char *qtr_carry_method_name(enum qtr_carry_method m)
 {
     switch (m) {

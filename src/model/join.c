@@ -1,3 +1,8 @@
+/*
+ * join.c - the join of statistics tables to the district boundaries (join.h, qtr_join_run): keys
+ * and names of both sides, note rows, duplicates, merged names, the join report. The
+ * population checks that follow the join are in population.c.
+ */
 #include "quartier/join.h"
 
 #include <math.h>
@@ -6,39 +11,12 @@
 #include <string.h>
 
 #include "quartier/cell.h"
+#include "quartier/keyindex.h"
 #include "quartier/strutil.h"
 #include "quartier/text.h"
 
 /* What a table's row numbers count: lines of a file, rows of a query result. */
 #define LINE(jt) ((jt)->db_rows ? "row" : "line")
-
-struct keyed {
-    const char *k;
-    size_t idx;
-};
-
-static int keyed_cmp(const void *a, const void *b)
-{
-    const struct keyed *x = a, *y = b;
-    int c = strcmp(x->k, y->k);
-    if (c)
-        return c;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-/* First entry with key k in a sorted array, or NULL. */
-static const struct keyed *lookup(const struct keyed *arr, size_t n, const char *k)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(arr[mid].k, k) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (lo < n && strcmp(arr[lo].k, k) == 0) ? &arr[lo] : NULL;
-}
 
 /* Only digits? (for the leading-zero hint) */
 static int all_digits(const char *s)
@@ -237,8 +215,8 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
                                       err);
     if (rc)
         return rc;
-    struct keyed *rows = calloc(t->nrows ? t->nrows : 1, sizeof *rows);
-    struct keyed *dist = calloc(f->n ? f->n : 1, sizeof *dist);
+    struct qtr_keyidx *rows = calloc(t->nrows ? t->nrows : 1, sizeof *rows);
+    struct qtr_keyidx *dist = calloc(f->n ? f->n : 1, sizeof *dist);
     char **rkeys = calloc(t->nrows ? t->nrows : 1, sizeof *rkeys);
     char **dkeys = calloc(f->n ? f->n : 1, sizeof *dkeys);
     long *row_of = malloc((f->n ? f->n : 1) * sizeof *row_of);
@@ -281,32 +259,32 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             continue;
         }
         rows[nrows].k = rkeys[r];
-        rows[nrows].idx = r;
+        rows[nrows].i = r;
         nrows++;
     }
-    qsort(rows, nrows, sizeof *rows, keyed_cmp);
+    qtr_keyidx_sort(rows, nrows);
     for (size_t a = 1; a < nrows; a++) {
         if (strcmp(rows[a].k, rows[a - 1].k) != 0)
             continue;
         size_t first = a - 1;
         while (first > 0 && strcmp(rows[first - 1].k, rows[a].k) == 0)
             first--;
-        const char *shown = qtr_table_cell(t, rows[a].idx, kcol);
+        const char *shown = qtr_table_cell(t, rows[a].i, kcol);
         if (qtr_report_add(rep, by_name ? QTR_ISSUE_AMBIGUOUS_NAME : QTR_ISSUE_DUPLICATE_TABLE_KEY,
                            QTR_WARNING, by_name ? "" : shown, by_name ? shown : "", jt->id,
                            "%s '%s' on %s %zu also stands on %s %zu; %s %zu is used, "
                            "%s %zu is not joined",
-                           by_name ? "name" : "key", shown, LINE(jt), t->line[rows[a].idx],
-                           LINE(jt), t->line[rows[first].idx], LINE(jt),
-                           t->line[rows[first].idx], LINE(jt), t->line[rows[a].idx])) {
+                           by_name ? "name" : "key", shown, LINE(jt), t->line[rows[a].i],
+                           LINE(jt), t->line[rows[first].i], LINE(jt),
+                           t->line[rows[first].i], LINE(jt), t->line[rows[a].i])) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
         qtr_report_add_de(rep,
                           "%s „%s“ in Zeile %zu steht auch in Zeile %zu; Zeile %zu wird verwendet, "
                           "Zeile %zu nicht zugeordnet",
-                          by_name ? "Der Name" : "Der Schlüssel", shown, t->line[rows[a].idx],
-                          t->line[rows[first].idx], t->line[rows[first].idx], t->line[rows[a].idx]);
+                          by_name ? "Der Name" : "Der Schlüssel", shown, t->line[rows[a].i],
+                          t->line[rows[first].i], t->line[rows[first].i], t->line[rows[a].i]);
     }
 
     /* Districts: first occurrence of a key gets the statistics. */
@@ -317,38 +295,38 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             goto out;
         }
         dist[i].k = dkeys[i];
-        dist[i].idx = i;
+        dist[i].i = i;
         row_of[i] = -1;
     }
-    qsort(dist, f->n, sizeof *dist, keyed_cmp);
+    qtr_keyidx_sort(dist, f->n);
     for (size_t a = 0; a < f->n; a++) {
-        size_t i = dist[a].idx;
+        size_t i = dist[a].i;
         int dup = a > 0 && strcmp(dist[a].k, dist[a - 1].k) == 0;
         if (dup || !dist[a].k[0])
             continue;
-        const struct keyed *hit = lookup(rows, nrows, dist[a].k);
-        if (hit) {
-            row_of[i] = (long)hit->idx;
-            used[hit->idx] = 1;
+        long hit = qtr_keyidx_find(rows, nrows, dist[a].k);
+        if (hit >= 0) {
+            row_of[i] = hit;
+            used[hit] = 1;
         }
     }
     /* Name joins: several districts with one name are ambiguous (Bezirk vs Stadtteil). */
     if (by_name)
         for (size_t a = 1; a < f->n; a++)
             if (dist[a].k[0] && strcmp(dist[a].k, dist[a - 1].k) == 0) {
-                size_t i = dist[a].idx;
+                size_t i = dist[a].i;
                 if (qtr_report_add(rep, QTR_ISSUE_AMBIGUOUS_NAME, QTR_WARNING, in->key[i],
                                    in->name[i], jt->id,
                                    "districts '%s' and '%s' are both named '%s'; only the first "
                                    "gets the statistics",
-                                   in->key[dist[a - 1].idx], in->key[i], in->name[i])) {
+                                   in->key[dist[a - 1].i], in->key[i], in->name[i])) {
                     rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                     goto out;
                 }
                 qtr_report_add_de(rep,
                                   "die Gebiete „%s“ und „%s“ heißen beide „%s“; nur das erste "
                                   "erhält die Statistik",
-                                  in->key[dist[a - 1].idx], in->key[i], in->name[i]);
+                                  in->key[dist[a - 1].i], in->key[i], in->name[i]);
             }
 
     /* Columns: all, or those named in `columns =` (each must exist). */
@@ -452,8 +430,8 @@ static int join_table(const struct qtr_join_input *in, const struct qtr_join_tab
             continue;
         const char *shown = qtr_table_cell(t, r, kcol);
         /* Was it a duplicate (already reported) rather than an unmatched key? */
-        const struct keyed *hit = lookup(rows, nrows, rkeys[r]);
-        if (hit && hit->idx != r)
+        long hit = qtr_keyidx_find(rows, nrows, rkeys[r]);
+        if (hit >= 0 && (size_t)hit != r)
             continue;
         char hint[320] = "";
         if (by_name) {
@@ -556,7 +534,7 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
 {
     int rc;
     uint8_t *matched = NULL;
-    struct keyed *dist = NULL;
+    struct qtr_keyidx *dist = NULL;
     struct qtr_frame *f = qtr_frame_new(in->n, in->key, in->name);
     if (!f)
         return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
@@ -570,12 +548,12 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
     }
     for (size_t i = 0; i < in->n; i++) {
         dist[i].k = in->key[i];
-        dist[i].idx = i;
+        dist[i].i = i;
     }
-    qsort(dist, in->n, sizeof *dist, keyed_cmp);
+    qtr_keyidx_sort(dist, in->n);
     for (size_t a = 1; a < in->n; a++)
         if (strcmp(dist[a].k, dist[a - 1].k) == 0) {
-            size_t i = dist[a].idx;
+            size_t i = dist[a].i;
             size_t first = a - 1;
             while (first > 0 && strcmp(dist[first - 1].k, dist[a].k) == 0)
                 first--;
@@ -584,7 +562,7 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
                                "feature %zu has the same key as feature %zu ('%s'); it is kept "
                                "in the outputs but gets no statistics: correct the key in the "
                                "boundary file",
-                               i + 1, dist[first].idx + 1, in->name[dist[first].idx])) {
+                               i + 1, dist[first].i + 1, in->name[dist[first].i])) {
                 rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
                 goto out;
             }
@@ -592,7 +570,7 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
                               "Objekt %zu hat denselben Schlüssel wie Objekt %zu („%s“); es bleibt "
                               "in den Ergebnissen, erhält aber keine Statistik: den Schlüssel in "
                               "der Gebietsdatei berichtigen",
-                              i + 1, dist[first].idx + 1, in->name[dist[first].idx]);
+                              i + 1, dist[first].i + 1, in->name[dist[first].i]);
         }
     for (size_t i = 0; i < in->n; i++) {
         if (!in->key[i][0] &&
@@ -615,7 +593,7 @@ int qtr_join_run(const struct qtr_join_input *in, struct qtr_frame **out,
     /* Duplicated boundary keys never get statistics from the tables. */
     for (size_t a = 1; a < in->n; a++)
         if (strcmp(dist[a].k, dist[a - 1].k) == 0)
-            matched[dist[a].idx] = 0;
+            matched[dist[a].i] = 0;
     for (size_t i = 0; i < in->n; i++)
         f->has_stats[i] = in->ntables == 0 ? 1 : matched[i] == in->ntables;
 
@@ -628,248 +606,4 @@ out:
     }
     *out = f;
     return QTR_OK;
-}
-
-static int count_ok(uint8_t kind)
-{
-    return kind == QTR_CELL_VALUE || kind == QTR_CELL_ZERO;
-}
-
-/* The file a column comes from: the boundaries or a table's source, for messages. */
-static const char *origin_file(const struct qtr_population_spec *spec, const char *origin)
-{
-    for (size_t t = 0; t < spec->ntables; t++)
-        if (spec->tables[t].id && !strcmp(spec->tables[t].id, origin))
-            return spec->tables[t].source;
-    if (!strcmp(origin, "boundaries") && spec->boundaries)
-        return spec->boundaries;
-    return origin;
-}
-
-/* A count no city has (a thousands separator read as a decimal mark in reverse, an exponent, a
- * code column taken for people) would dominate every index or, at 1e308, overflow the sums
- * into a plausible-looking 0: an error, never a silent result. */
-static int check_range(const struct qtr_frame *f, const struct qtr_population_spec *spec,
-                       const struct qtr_column *c, const char *what, size_t i,
-                       struct qtr_error *err)
-{
-    if (!c || !count_ok(c->kind[i]))
-        return QTR_OK;
-    double v = c->v[i];
-    if (isfinite(v) && fabs(v) <= QTR_MAX_COUNT)
-        return QTR_OK;
-    return qtr_error_set(err, QTR_ERR_DATA,
-                         "'%s' [%s], column '%s' (%s), district %s%s%s%s: %g is not a number of "
-                         "residents (more than %g); check the cell, the column and its decimal "
-                         "mark",
-                         origin_file(spec, c->origin), c->origin, c->name, what, f->key[i],
-                         f->name[i] && *f->name[i] ? " \"" : "", f->name[i] ? f->name[i] : "",
-                         f->name[i] && *f->name[i] ? "\"" : "", v, QTR_MAX_COUNT);
-}
-
-/* The previous-date counts of district i: the same checks as the current ones (negative, group
- * above total) go to the report; missing ones are counted by the change stage. */
-static int check_previous(const struct qtr_frame *f, const struct qtr_column *tot,
-                          struct qtr_column *const *grp, size_t ngroups, size_t i,
-                          struct qtr_report *rep)
-{
-    if (tot && count_ok(tot->kind[i]) && tot->v[i] < 0 &&
-        qtr_report_add(rep, QTR_ISSUE_NEGATIVE_COUNT, QTR_WARNING, f->key[i], f->name[i],
-                       tot->origin,
-                       "previous total '%s' is negative (%g); district left out of the "
-                       "previous date's indices",
-                       tot->name, tot->v[i]))
-        return QTR_ERR_NOMEM;
-    if (tot && count_ok(tot->kind[i]) && tot->v[i] < 0)
-        qtr_report_add_de(rep,
-                          "Einwohnerzahl der Vorperiode „%s“ ist negativ (%g); Gebiet nicht in den "
-                          "Indizes der Vorperiode",
-                          tot->name, tot->v[i]);
-    for (size_t g = 0; g < ngroups; g++) {
-        const struct qtr_column *c = grp[g];
-        if (!c || !count_ok(c->kind[i]))
-            continue;
-        if (c->v[i] < 0) {
-            if (qtr_report_add(rep, QTR_ISSUE_NEGATIVE_COUNT, QTR_WARNING, f->key[i], f->name[i],
-                               c->origin,
-                               "previous group '%s' is negative (%g); district left out of the "
-                               "previous date's indices",
-                               c->name, c->v[i]))
-                return QTR_ERR_NOMEM;
-            qtr_report_add_de(rep,
-                              "Gruppe der Vorperiode „%s“ ist negativ (%g); Gebiet nicht in den "
-                              "Indizes der Vorperiode",
-                              c->name, c->v[i]);
-        } else if (tot && count_ok(tot->kind[i]) && c->v[i] > tot->v[i]) {
-            if (qtr_report_add(rep, QTR_ISSUE_GROUP_EXCEEDS_TOTAL, QTR_WARNING, f->key[i],
-                               f->name[i], c->origin,
-                               "previous group '%s' (%g) is larger than the previous total '%s' "
-                               "(%g); district left out of the previous date's indices",
-                               c->name, c->v[i], tot->name, tot->v[i]))
-                return QTR_ERR_NOMEM;
-            qtr_report_add_de(
-                rep,
-                "Gruppe der Vorperiode „%s“ (%g) ist größer als die Einwohnerzahl der Vorperiode "
-                "„%s“ (%g); Gebiet nicht in den Indizes der Vorperiode",
-                c->name, c->v[i], tot->name, tot->v[i]);
-        }
-    }
-    return QTR_OK;
-}
-
-int qtr_population_check(const struct qtr_frame *f, const struct qtr_population_spec *spec,
-                         uint8_t *usable, struct qtr_report *rep, struct qtr_error *err)
-{
-    struct qtr_column *tot, *ptot = NULL;
-    int rc = qtr_frame_require(f, spec->total, "total column", &tot, err);
-    if (rc)
-        return rc;
-    if (spec->previous_total &&
-        (rc = qtr_frame_require(f, spec->previous_total, "previous_total column", &ptot, err)))
-        return rc;
-    size_t ng = spec->ngroups;
-    struct qtr_column **grp = calloc(ng ? 2 * ng : 1, sizeof *grp), **pgrp = grp + ng;
-    if (!grp)
-        return qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-    for (size_t g = 0; g < ng; g++) {
-        if ((rc = qtr_frame_require(f, spec->groups[g], "group column", &grp[g], err)))
-            goto out;
-        if (spec->previous_groups && spec->previous_groups[g] &&
-            (rc = qtr_frame_require(f, spec->previous_groups[g], "previous group column",
-                                    &pgrp[g], err)))
-            goto out;
-    }
-    for (size_t i = 0; i < f->n; i++) {
-        if ((rc = check_range(f, spec, tot, "total", i, err)) ||
-            (rc = check_range(f, spec, ptot, "previous total", i, err)))
-            goto out;
-        for (size_t g = 0; g < ng; g++)
-            if ((rc = check_range(f, spec, grp[g], "group", i, err)) ||
-                (rc = check_range(f, spec, pgrp[g], "previous group", i, err)))
-                goto out;
-    }
-    for (size_t i = 0; i < f->n; i++) {
-        usable[i] = 0;
-        if (check_previous(f, ptot, pgrp, ng, i, rep))
-            goto nomem;
-        /* A district without a row in some table was reported by the join; its counts may
-         * still all be there (a table of another date). Missing counts are then left out
-         * without a second report. */
-        if (!f->has_stats[i]) {
-            int all = count_ok(tot->kind[i]);
-            for (size_t g = 0; g < spec->ngroups; g++)
-                all &= count_ok(grp[g]->kind[i]) ||
-                       (spec->suppressed_usable && grp[g]->kind[i] == QTR_CELL_SUPPRESSED);
-            if (!all)
-                continue;
-        }
-        int ok = 1;
-        if (!count_ok(tot->kind[i])) {
-            ok = 0;
-            if (qtr_report_add(rep, QTR_ISSUE_MISSING_COUNT, QTR_WARNING, f->key[i], f->name[i],
-                               tot->origin, "total '%s' is %s; district left out of the indices",
-                               tot->name, qtr_cell_kind_name(tot->kind[i])))
-                goto nomem;
-            qtr_report_add_de(rep, "Einwohnerzahl „%s“ ist %s; Gebiet nicht in den Indizes",
-                              tot->name, qtr_cell_kind_name_de(tot->kind[i]));
-        } else if (tot->v[i] < 0) {
-            ok = 0;
-            if (qtr_report_add(rep, QTR_ISSUE_NEGATIVE_COUNT, QTR_WARNING, f->key[i], f->name[i],
-                               tot->origin, "total '%s' is negative (%g); district left out",
-                               tot->name, tot->v[i]))
-                goto nomem;
-            qtr_report_add_de(rep,
-                              "Einwohnerzahl „%s“ ist negativ (%g); Gebiet nicht in den Indizes",
-                              tot->name, tot->v[i]);
-        } else if (tot->v[i] == 0) {
-            ok = 0;
-            if (qtr_report_add(rep, QTR_ISSUE_ZERO_POPULATION, QTR_INFO, f->key[i], f->name[i],
-                               tot->origin,
-                               "no residents; counts with its area in delta, concentration "
-                               "and centralization (its land is part of the city), with no "
-                               "weight elsewhere"))
-                goto nomem;
-            qtr_report_add_de(
-                rep, "keine Einwohner; zählt mit seiner Fläche bei Delta, Konzentration und "
-                     "Zentralisierung (sein Land gehört zur Stadt), sonst ohne Gewicht");
-        } else if (tot->v[i] < spec->min_population) {
-            if (spec->exclude_small)
-                ok = 0;
-            if (qtr_report_add(rep, QTR_ISSUE_SMALL_POPULATION, QTR_INFO, f->key[i], f->name[i],
-                               tot->origin, "%g residents, below the minimum of %g; %s", tot->v[i],
-                               spec->min_population,
-                               spec->exclude_small ? "left out of indices and standardisation"
-                                                   : "kept (as the analysis file says)"))
-                goto nomem;
-            qtr_report_add_de(rep, "%g Einwohner, weniger als das Minimum von %g; %s", tot->v[i],
-                              spec->min_population,
-                              spec->exclude_small ? "nicht in den Indizes und der Standardisierung"
-                                                  : "behalten (so verlangt es die Analysedatei)");
-        }
-        for (size_t g = 0; g < spec->ngroups; g++) {
-            struct qtr_column *c = grp[g];
-            if (spec->suppressed_usable && c->kind[i] == QTR_CELL_SUPPRESSED) {
-                double lo, hi;
-                qtr_column_range(c, i, spec->suppressed_low, spec->suppressed_high, &lo, &hi);
-                if (qtr_report_add(rep, QTR_ISSUE_MISSING_COUNT, QTR_INFO, f->key[i], f->name[i],
-                                   c->origin,
-                                   "group '%s' is suppressed (*)%s; the indices take it as %g to "
-                                   "%g and show the range",
-                                   c->name,
-                                   c->range_lo && isfinite(c->range_lo[i])
-                                       ? " in the counts carried onto this district"
-                                       : "",
-                                   lo, hi))
-                    goto nomem;
-                qtr_report_add_de(rep,
-                                  "Gruppe „%s“ ist unterdrückt (*)%s; die Indizes rechnen mit %g "
-                                  "bis %g und zeigen die Spanne",
-                                  c->name,
-                                  c->range_lo && isfinite(c->range_lo[i])
-                                      ? " in den auf dieses Gebiet übertragenen Zahlen"
-                                      : "",
-                                  lo, hi);
-                continue;
-            }
-            if (!count_ok(c->kind[i])) {
-                ok = 0;
-                if (qtr_report_add(rep, QTR_ISSUE_MISSING_COUNT, QTR_WARNING, f->key[i],
-                                   f->name[i], c->origin,
-                                   "group '%s' is %s; district left out of the indices", c->name,
-                                   qtr_cell_kind_name(c->kind[i])))
-                    goto nomem;
-                qtr_report_add_de(rep, "Gruppe „%s“ ist %s; Gebiet nicht in den Indizes", c->name,
-                                  qtr_cell_kind_name_de(c->kind[i]));
-            } else if (c->v[i] < 0) {
-                ok = 0;
-                if (qtr_report_add(rep, QTR_ISSUE_NEGATIVE_COUNT, QTR_WARNING, f->key[i],
-                                   f->name[i], c->origin,
-                                   "group '%s' is negative (%g); district left out", c->name,
-                                   c->v[i]))
-                    goto nomem;
-                qtr_report_add_de(rep, "Gruppe „%s“ ist negativ (%g); Gebiet nicht in den Indizes",
-                                  c->name, c->v[i]);
-            } else if (count_ok(tot->kind[i]) && c->v[i] > tot->v[i]) {
-                ok = 0;
-                if (qtr_report_add(rep, QTR_ISSUE_GROUP_EXCEEDS_TOTAL, QTR_WARNING, f->key[i],
-                                   f->name[i], c->origin,
-                                   "group '%s' (%g) is larger than the total '%s' (%g); "
-                                   "district left out",
-                                   c->name, c->v[i], tot->name, tot->v[i]))
-                    goto nomem;
-                qtr_report_add_de(rep,
-                                  "Gruppe „%s“ (%g) ist größer als die Einwohnerzahl „%s“ (%g); "
-                                  "Gebiet nicht in den Indizes",
-                                  c->name, c->v[i], tot->name, tot->v[i]);
-            }
-        }
-        usable[i] = (uint8_t)ok;
-    }
-    rc = QTR_OK;
-    goto out;
-nomem:
-    rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-out:
-    free(grp);
-    return rc;
 }

@@ -11,23 +11,14 @@
 #include "carry_stage.h"
 #include "quartier/carry.h"
 #include "quartier/crosswalk.h"
+#include "quartier/keyindex.h"
 #include "quartier/layer.h"
 #include "quartier/table.h"
 
-/* ---- keys: a sorted index, the first of equal keys found ------------------------------ */
+/* ---- helpers ------------------------------------------------------------------------- */
 
-struct kidx {
-    const char *k;
-    size_t i;
-};
-
-struct kidx *qtr_carry_kidx_build(char *const *keys, size_t n);
-/* The lowest index holding key, or -1. */
-long qtr_carry_kidx_find(const struct kidx *ix, size_t n, const char *key);
 /* 1 when name is in the comma-separated list (blanks trimmed, ASCII case ignored). */
 int qtr_carry_in_list(const char *list, const char *name);
-/* Pieces in order of source, then target. */
-int qtr_carry_piece_cmp(const void *a, const void *b);
 int qtr_carry_nomem(struct qtr_error *err);
 
 /* ---- the work of one table ------------------------------------------------------------ */
@@ -41,9 +32,9 @@ struct carry_work {
     char decimal_mark;
     int is_pg; /* the table was read from PostgreSQL */
     size_t kcol;
-    char **tkey_row;  /* tab->nrows trimmed keys of the table ("" for none) */
-    struct kidx *tix; /* index over tkey_row */
-    size_t *col;      /* ncols columns carried */
+    char **tkey_row;        /* tab->nrows trimmed keys of the table ("" for none) */
+    struct qtr_keyidx *tix; /* index over tkey_row */
+    size_t *col;            /* ncols columns carried */
     size_t ncols;
     /* source units */
     size_t nsrc;
@@ -67,8 +58,7 @@ struct carry_work {
 
 /* Pieces by GEOS: the table's own boundaries cut by the analysis districts (carry_pieces.c). */
 int qtr_carry_geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to,
-                               struct carry_work *w, struct qtr_state *st,
-                               struct qtr_error *err);
+                               struct carry_work *w, struct qtr_state *st, struct qtr_error *err);
 /* Pieces from an official correspondence table: source key, target key, share. */
 int qtr_carry_correspondence_pieces(const struct qtr_ctx *ctx, struct carry_work *w,
                                     struct qtr_error *err);

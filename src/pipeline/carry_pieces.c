@@ -1,7 +1,7 @@
 /*
  * carry_pieces.c - the pieces of a carried table (carry_internal.h): its own boundaries cut by
  * the analysis districts with GEOS (src/geo/crosswalk.c), or the rows of an official
- * correspondence table; and the key index the carry stage shares.
+ * correspondence table; and the small helpers the carry stage shares.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,37 +14,6 @@
 #include "quartier/csv.h"
 #include "quartier/report.h"
 #include "quartier/strutil.h"
-
-static int kidx_cmp(const void *a, const void *b)
-{
-    const struct kidx *x = a, *y = b;
-    int c = strcmp(x->k, y->k);
-    return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
-struct kidx *qtr_carry_kidx_build(char *const *keys, size_t n)
-{
-    struct kidx *ix = malloc((n ? n : 1) * sizeof *ix);
-    if (!ix)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        ix[i] = (struct kidx){keys[i], i};
-    qsort(ix, n, sizeof *ix, kidx_cmp);
-    return ix;
-}
-
-long qtr_carry_kidx_find(const struct kidx *ix, size_t n, const char *key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(ix[mid].k, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && !strcmp(ix[lo].k, key) ? (long)ix[lo].i : -1;
-}
 
 int qtr_carry_in_list(const char *list, const char *name)
 {
@@ -64,14 +33,6 @@ int qtr_carry_in_list(const char *list, const char *name)
         p = comma + 1;
     }
     return 0;
-}
-
-int qtr_carry_piece_cmp(const void *a, const void *b)
-{
-    const struct qtr_piece *x = a, *y = b;
-    if (x->src != y->src)
-        return (x->src > y->src) - (x->src < y->src);
-    return (x->tgt > y->tgt) - (x->tgt < y->tgt);
 }
 
 int qtr_carry_nomem(struct qtr_error *err)
@@ -94,7 +55,7 @@ int qtr_carry_geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, 
         return rc;
     w->nsrc = w->from->n;
     w->skey = w->from->key;
-    struct kidx *six = qtr_carry_kidx_build(w->from->key, w->nsrc);
+    struct qtr_keyidx *six = qtr_keyidx_build(w->from->key, w->nsrc);
     w->srow = malloc((w->nsrc ? w->nsrc : 1) * sizeof *w->srow);
     if (!six || !w->srow) {
         free(six);
@@ -104,7 +65,7 @@ int qtr_carry_geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, 
      * pieces as missing), as the analysis gives statistics to the first feature of a key */
     for (size_t i = 0; i < w->nsrc; i++) {
         w->srow[i] = -1;
-        if ((size_t)qtr_carry_kidx_find(six, w->nsrc, w->skey[i]) != i) {
+        if ((size_t)qtr_keyidx_find(six, w->nsrc, w->skey[i]) != i) {
             rc = qtr_report_add(&st->report, QTR_ISSUE_DUPLICATE_BOUNDARY_KEY, QTR_WARNING,
                                 w->skey[i], "", ts->id,
                                 "key '%s' stands on several features of '%s'; only the first "
@@ -112,7 +73,7 @@ int qtr_carry_geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, 
                                 "feed are missing",
                                 w->skey[i], ts->bnd_source, ts->id);
         } else {
-            w->srow[i] = qtr_carry_kidx_find(w->tix, w->tab->nrows, w->skey[i]);
+            w->srow[i] = qtr_keyidx_find(w->tix, w->tab->nrows, w->skey[i]);
             if (w->srow[i] < 0)
                 rc = qtr_report_add(&st->report, QTR_ISSUE_NO_STATISTICS, QTR_WARNING, w->skey[i],
                                     "", ts->id,
@@ -126,7 +87,7 @@ int qtr_carry_geometric_pieces(struct qtr_ctx *ctx, const struct qtr_layer *to, 
         }
     }
     for (size_t r = 0; r < w->tab->nrows; r++)
-        if (*w->tkey_row[r] && qtr_carry_kidx_find(six, w->nsrc, w->tkey_row[r]) < 0 &&
+        if (*w->tkey_row[r] && qtr_keyidx_find(six, w->nsrc, w->tkey_row[r]) < 0 &&
             qtr_report_add(&st->report, QTR_ISSUE_NO_BOUNDARY, QTR_WARNING, w->tkey_row[r], "",
                            ts->id,
                            "row (%s %zu) without a district in its own layout '%s'; its "
@@ -211,7 +172,7 @@ int qtr_carry_correspondence_pieces(const struct qtr_ctx *ctx, struct carry_work
     w->weight = malloc((nr ? nr : 1) * sizeof *w->weight);
     w->share = malloc((nr ? nr : 1) * sizeof *w->share);
     double *sum = calloc(w->nsrc ? w->nsrc : 1, sizeof *sum);
-    struct kidx *gix = qtr_carry_kidx_build(w->tkey, w->ntgt);
+    struct qtr_keyidx *gix = qtr_keyidx_build(w->tkey, w->ntgt);
     if (!w->srow || !w->pieces || !w->weight || !w->share || !sum || !gix) {
         rc = qtr_carry_nomem(err);
         goto out;
@@ -243,8 +204,8 @@ int qtr_carry_correspondence_pieces(const struct qtr_ctx *ctx, struct carry_work
                                qtr_table_cell(corr, r, 2));
             goto out;
         }
-        long s = qtr_carry_kidx_find(w->tix, w->tab->nrows, sk);
-        long t = qtr_carry_kidx_find(gix, w->ntgt, tk);
+        long s = qtr_keyidx_find(w->tix, w->tab->nrows, sk);
+        long t = qtr_keyidx_find(gix, w->ntgt, tk);
         if (s < 0) {
             nosrc++;
             continue;

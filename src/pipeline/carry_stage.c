@@ -67,7 +67,7 @@ static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct
     for (size_t r = 0; r < t->nrows; r++)
         if (!(w->tkey_row[r] = qtr_trim_inplace(qtr_strdup(qtr_table_cell(t, r, w->kcol)))))
             return qtr_carry_nomem(err);
-    if (!(w->tix = qtr_carry_kidx_build(w->tkey_row, t->nrows)))
+    if (!(w->tix = qtr_keyidx_build(w->tkey_row, t->nrows)))
         return qtr_carry_nomem(err);
     for (size_t r = 1; r < t->nrows; r++)
         if (*w->tix[r].k && !strcmp(w->tix[r].k, w->tix[r - 1].k))
@@ -131,7 +131,7 @@ static int table_columns(const struct qtr_ctx *ctx, struct carry_work *w, struct
 /* The target units: one per distinct key of the analysis districts. */
 static int target_units(const struct qtr_layer *l, struct carry_work *w, struct qtr_error *err)
 {
-    struct kidx *ix = qtr_carry_kidx_build(l->key, l->n);
+    struct qtr_keyidx *ix = qtr_keyidx_build(l->key, l->n);
     w->tkey = malloc((l->n ? l->n : 1) * sizeof *w->tkey);
     w->tunit_of = malloc((l->n ? l->n : 1) * sizeof *w->tunit_of);
     w->tfirst = malloc((l->n ? l->n : 1) * sizeof *w->tfirst);
@@ -140,7 +140,7 @@ static int target_units(const struct qtr_layer *l, struct carry_work *w, struct 
         return qtr_carry_nomem(err);
     }
     for (size_t f = 0; f < l->n; f++) {
-        size_t first = (size_t)qtr_carry_kidx_find(ix, l->n, l->key[f]);
+        size_t first = (size_t)qtr_keyidx_find(ix, l->n, l->key[f]);
         if (first == f) {
             w->tkey[w->ntgt] = l->key[f];
             w->tfirst[w->ntgt] = f;

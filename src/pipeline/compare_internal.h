@@ -1,7 +1,9 @@
 /*
  * compare_internal.h - what the two halves of the comparison over regions share (not
- * installed): compare_stage.c reads the region folders and writes the table,
- * compare_report.c draws the map and writes the short report.
+ * installed): compare_stage.c reads the region folders and writes the table, compare_pg.c
+ * reads the regions' schemas on PostgreSQL (both hand their rows to the same interpreters,
+ * cmp_run_info_row and cmp_index_row), compare_report.c draws the map and writes the short
+ * report.
  */
 #ifndef QTR_COMPARE_INTERNAL_H
 #define QTR_COMPARE_INTERNAL_H
@@ -44,6 +46,18 @@ struct cmp {
 /* Column of index (index, group) in c->idx, added (with NAN for every region) when new;
  * -1 when out of memory. */
 long cmp_index_column(struct cmp *c, const char *index, const char *group);
+
+/* One row (item, value) of a region's run_info, as both readers (the GeoPackage of a region
+ * folder, compare_stage.c, and a region's schema on PostgreSQL, compare_pg.c) hand it over:
+ * the item `region` goes into region (size regionsz), the region's counts into g; other items
+ * are left alone. */
+void cmp_run_info_row(struct cmp_region *g, const char *item, const char *value, char *region,
+                      size_t regionsz);
+
+/* One row of a region's city_indices into region k: the value, its interval and p-value under
+ * the column (index, group) ("" for no group); -1 when out of memory. */
+int cmp_index_row(struct cmp *c, size_t k, const char *index, const char *group, double value,
+                  double lo, double hi, double p);
 
 /* Read region k's results from its schema on PostgreSQL (`pg` a GDALDatasetH, compare_pg.c);
  * c->reg[k].have stays 0 when the schema holds no output. */

@@ -83,17 +83,8 @@ int qtr_compare_read_pg(struct cmp *c, size_t k, void *pg, const char *shown, co
         return err->code;
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
-        const char *item = OGR_F_GetFieldAsString(f, 0), *v = OGR_F_GetFieldAsString(f, 1);
-        if (!strcmp(item, "region"))
-            snprintf(region, sizeof region, "%s", v);
-        else if (!strcmp(item, "region_districts"))
-            g->districts = strtoul(v, NULL, 10);
-        else if (!strcmp(item, "region_districts_in_indices"))
-            g->in_indices = strtoul(v, NULL, 10);
-        else if (!strcmp(item, "region_residents"))
-            g->residents = strtod(v, NULL);
-        else if (!strcmp(item, "region_residents_in_indices"))
-            g->residents_in = strtod(v, NULL);
+        cmp_run_info_row(g, OGR_F_GetFieldAsString(f, 0), OGR_F_GetFieldAsString(f, 1), region,
+                         sizeof region);
         OGR_F_Destroy(f);
     }
     GDALDatasetReleaseResultSet(ds, l);
@@ -116,15 +107,9 @@ int qtr_compare_read_pg(struct cmp *c, size_t k, void *pg, const char *shown, co
     int rc = QTR_OK;
     while (!rc && (f = OGR_L_GetNextFeature(l)) != NULL) {
         const char *grp = OGR_F_IsFieldSetAndNotNull(f, 1) ? OGR_F_GetFieldAsString(f, 1) : "";
-        long j = cmp_index_column(c, OGR_F_GetFieldAsString(f, 0), grp);
-        if (j < 0) {
+        if (cmp_index_row(c, k, OGR_F_GetFieldAsString(f, 0), grp, field_double(f, 2),
+                          field_double(f, 3), field_double(f, 4), field_double(f, 5)) < 0)
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
-        } else {
-            g->val[j] = field_double(f, 2);
-            g->lo[j] = field_double(f, 3);
-            g->hi[j] = field_double(f, 4);
-            g->p[j] = field_double(f, 5);
-        }
         OGR_F_Destroy(f);
     }
     GDALDatasetReleaseResultSet(ds, l);

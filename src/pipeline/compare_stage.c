@@ -89,6 +89,36 @@ long cmp_index_column(struct cmp *c, const char *index, const char *group)
     return (long)c->nidx++;
 }
 
+void cmp_run_info_row(struct cmp_region *g, const char *item, const char *value, char *region,
+                      size_t regionsz)
+{
+    if (!strcmp(item, "region"))
+        snprintf(region, regionsz, "%s", value);
+    else if (!strcmp(item, "region_districts"))
+        g->districts = strtoul(value, NULL, 10);
+    else if (!strcmp(item, "region_districts_in_indices"))
+        g->in_indices = strtoul(value, NULL, 10);
+    else if (!strcmp(item, "region_residents"))
+        g->residents = strtod(value, NULL);
+    else if (!strcmp(item, "region_residents_in_indices"))
+        g->residents_in = strtod(value, NULL);
+}
+
+int cmp_index_row(struct cmp *c, size_t k, const char *index, const char *group, double value,
+                  double lo, double hi, double p)
+{
+    long j = cmp_index_column(c, index, group);
+    if (j < 0)
+        return -1;
+    /* after cmp_index_column: it may have moved the region's arrays */
+    struct cmp_region *g = &c->reg[k];
+    g->val[j] = value;
+    g->lo[j] = lo;
+    g->hi[j] = hi;
+    g->p[j] = p;
+    return 0;
+}
+
 static double col_double(sqlite3_stmt *s, int i)
 {
     return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
@@ -115,17 +145,7 @@ static int read_region(struct cmp *c, size_t k, const char *gpkg, struct qtr_err
         sqlite3_prepare_v2(db, "SELECT item, value FROM run_info", -1, &s, NULL) != SQLITE_OK)
         goto sqlfail;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *item = col_text(s, 0), *v = col_text(s, 1);
-        if (!strcmp(item, "region"))
-            snprintf(region, sizeof region, "%s", v);
-        else if (!strcmp(item, "region_districts"))
-            g->districts = strtoul(v, NULL, 10);
-        else if (!strcmp(item, "region_districts_in_indices"))
-            g->in_indices = strtoul(v, NULL, 10);
-        else if (!strcmp(item, "region_residents"))
-            g->residents = strtod(v, NULL);
-        else if (!strcmp(item, "region_residents_in_indices"))
-            g->residents_in = strtod(v, NULL);
+        cmp_run_info_row(g, col_text(s, 0), col_text(s, 1), region, sizeof region);
     }
     sqlite3_finalize(s);
     s = NULL;
@@ -142,15 +162,11 @@ static int read_region(struct cmp *c, size_t k, const char *gpkg, struct qtr_err
                            -1, &s, NULL) != SQLITE_OK)
         goto sqlfail;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        long j = cmp_index_column(c, col_text(s, 0), col_text(s, 1));
-        if (j < 0) {
+        if (cmp_index_row(c, k, col_text(s, 0), col_text(s, 1), col_double(s, 2), col_double(s, 3),
+                          col_double(s, 4), col_double(s, 5)) < 0) {
             rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
             goto out;
         }
-        g->val[j] = col_double(s, 2);
-        g->lo[j] = col_double(s, 3);
-        g->hi[j] = col_double(s, 4);
-        g->p[j] = col_double(s, 5);
     }
     g->have = 1;
     goto out;

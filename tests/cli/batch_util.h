@@ -12,34 +12,8 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "cli/cli_util.h"
 #include "quartier/strutil.h"
-
-static inline void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static inline char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b)
-        b[n] = '\0';
-    return b;
-}
 
 static inline int same_bytes(const char *a, const char *b)
 {
@@ -77,7 +51,7 @@ static inline const char *batch_ini(const char *shared, const char *rel, const c
                              const char *extra)
 {
     static char ini[600];
-    char *src = read_text(qtr_test_path(rel));
+    char *src = qtr_read_file(qtr_test_path(rel), NULL);
     assert_non_null(src);
     struct qtr_buf b = {0};
     for (const char *p = src; *p;) {
@@ -96,7 +70,7 @@ static inline const char *batch_ini(const char *shared, const char *rel, const c
     }
     qtr_buf_puts(&b, extra);
     snprintf(ini, sizeof ini, "%s/batch.ini", tmp);
-    write_text(ini, b.data);
+    qtr_write_file(ini, b.data, strlen(b.data));
     qtr_buf_release(&b);
     free(src);
     return ini;

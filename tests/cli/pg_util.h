@@ -32,13 +32,33 @@ struct qtr_pg_swap {
     const char *table; /* schema.table in the test database, or a query ("SELECT ...") */
 };
 
+/* The swaps of the Musterstadt and Berlin 2021 files for the tables scripts/pg-test-server
+ * loads: `static const struct qtr_pg_swap musterstadt[] = QTR_PG_MUSTERSTADT;` */
+#define QTR_PG_MUSTERSTADT                                                                         \
+    {                                                                                              \
+        {"bezirke.shp", "musterstadt.bezirke"},                                                    \
+            {"bevoelkerung_2022.csv", "musterstadt.bevoelkerung_2022"},                            \
+            {"bevoelkerung_2020.csv", "musterstadt.bevoelkerung_2020"},                            \
+            {"sozialdaten_2022.csv", "musterstadt.sozialdaten_2022"},                              \
+            {"sozialdaten_2020.csv", "musterstadt.sozialdaten_2020"},                              \
+            {"wohnen_2022.csv", "musterstadt.wohnen_2022"},                                        \
+            {"wohnen_2020.csv", "musterstadt.wohnen_2020"},                                        \
+    }
+#define QTR_PG_BERLIN                                                                              \
+    {                                                                                              \
+        {"lor_planungsraeume_2021.shp", "berlin.lor_planungsraeume_2021"},                         \
+            {"berlin-lor-population-2024-02-t1-planning-areas.csv", "berlin.ewr2024"},             \
+            {"mss_2021_indizes.csv", "berlin.mss_indizes"},                                        \
+            {"mss_2021_index_indikatoren.csv", "berlin.mss_indikatoren"},                          \
+    }
+
 /*
  * Write `out`: the analysis file `in` with every `source = .../FILE` whose FILE is in `swaps`
- * replaced by "source = PG:<conn>" and "layer = <table>" (or "sql = <query>"), and the keys that only a CSV file
- * has (header_row, encoding) left out, a relative `parent_names =` path made absolute; with
- * `output` not NULL, the `output =` line becomes
- * "output = <output>". Every other line is kept. Returns 0 on success, -1 when a file cannot
- * be read or written or a source is not in `swaps`.
+ * replaced by "source = PG:<conn>" and "layer = <table>" (or "sql = <query>"), and the keys that
+ * only a CSV file has (header_row, encoding) left out, a relative `parent_names =` path made
+ * absolute; with `output` not NULL, the `output =` line becomes "output = <output>". Every other
+ * line is kept. Returns 0 on success, -1 when a file cannot be read or written or a source is not
+ * in `swaps`.
  */
 static inline int qtr_pg_rewrite_ini_to(const char *in, const char *out, const char *conn,
                                         const struct qtr_pg_swap *swaps, size_t nswaps,

@@ -1,36 +1,16 @@
 /*
- * publish_util.h - helpers of the publish tests: read files and GeoPackage tables.
+ * publish_util.h - helpers of the publish tests: read GeoPackage tables (files: cli_util.h).
  */
 #ifndef QTR_PUBLISH_UTIL_H
 #define QTR_PUBLISH_UTIL_H
+
+#include "cli/cli_util.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static inline char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, fp) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(fp);
-    if (b) {
-        b[n] = '\0';
-        if (len)
-            *len = (size_t)n;
-    }
-    return b;
-}
 
 /* First column of the first row of an SQL query on a GeoPackage, as text (caller frees). */
 static inline char *sql_text(GDALDatasetH ds, const char *sql)

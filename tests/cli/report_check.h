@@ -17,25 +17,6 @@
 #include "../render/xmlcheck.h"
 #include "quartier/classify.h"
 
-static inline char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    fclose(f);
-    if (s)
-        s[n] = '\0';
-    return s;
-}
-
 static inline double query(const char *gpkg, const char *sql)
 {
     sqlite3 *db = NULL;
@@ -107,7 +88,7 @@ static inline void check_outputs(const char *dir, int english)
                 fail_msg("map %s is missing", p);
         }
     snprintf(p, sizeof p, "%s/report.html", dir);
-    char *h = slurp(p);
+    char *h = qtr_read_file(p, NULL);
     assert_non_null(h);
     const char *bad = xmlcheck(h);
     if (bad)

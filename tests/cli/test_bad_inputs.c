@@ -210,14 +210,6 @@ static const struct bad_case cases[] = {
      2},
 };
 
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
 /* text with the first `from` replaced by `to` (lengths given: the table case holds a NUL). */
 static char *replaced(const char *text, size_t tlen, const char *from, const char *to,
                       size_t tolen, size_t *olen)
@@ -251,7 +243,7 @@ static const char *make_inputs(const char *dir, const struct bad_case *c)
         text = t2;
     }
     snprintf(ini, sizeof ini, "%s/analysis.ini", dir);
-    write_file(ini, text, len);
+    qtr_write_file(ini, text, len);
     free(text);
     /* the NUL case: "8\0000" is 8, NUL, 0 (the literal is cut at the NUL by strlen) */
     size_t tolen = c && c->csv ? strlen(c->to) : 0;
@@ -260,7 +252,7 @@ static const char *make_inputs(const char *dir, const struct bad_case *c)
     char *csv = c && c->csv ? replaced(base_csv, strlen(base_csv), c->from, c->to, tolen, &len)
                             : replaced(base_csv, strlen(base_csv), NULL, "", 0, &len);
     snprintf(path, sizeof path, "%s/stats.csv", dir);
-    write_file(path, csv, len);
+    qtr_write_file(path, csv, len);
     free(csv);
     return ini;
 }

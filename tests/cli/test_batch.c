@@ -44,9 +44,9 @@ static const char *made_up_city(const char *tmp, int damage_c)
     }
     qtr_buf_puts(&g, "]}\n");
     snprintf(path, sizeof path, "%s/districts.geojson", tmp);
-    write_text(path, g.data);
+    qtr_write_file(path, g.data, strlen(g.data));
     snprintf(path, sizeof path, "%s/counts.csv", tmp);
-    write_text(path, c.data);
+    qtr_write_file(path, c.data, strlen(c.data));
     qtr_buf_release(&g);
     qtr_buf_release(&c);
     char text[2048];
@@ -58,7 +58,7 @@ static const char *made_up_city(const char *tmp, int damage_c)
              "[group g]\ncolumn = group\n\n[batch]\nby = prefix:1\n",
              tmp);
     snprintf(ini, sizeof ini, "%s/analysis.ini", tmp);
-    write_text(ini, text);
+    qtr_write_file(ini, text, strlen(text));
     return ini;
 }
 
@@ -102,7 +102,7 @@ static void test_made_up_city(void **state)
     if (rc != 0)
         fail_msg("%s: %d\n%s", args, rc, o);
     snprintf(p1, sizeof p1, "%s/single/comparison/comparison.html", tmp);
-    char *html = read_text(p1);
+    char *html = qtr_read_file(p1, NULL);
     assert_non_null(html);
     assert_non_null(strstr(html, "Vergleich der Regionen: Teststadt"));
     assert_non_null(strstr(html, "<svg"));
@@ -147,7 +147,7 @@ static void test_usage_errors(void **state)
     assert_non_null(strstr(o, "--region 'a': no such region"));
     assert_non_null(strstr(o, "closest: 'A'"));
     /* [batch] by = a column the boundaries do not have: FILE:LINE and the closest column */
-    char *text = read_text(ini);
+    char *text = qtr_read_file(ini, NULL);
     assert_non_null(text);
     char *by = strstr(text, "by = prefix:1");
     assert_non_null(by);
@@ -155,7 +155,7 @@ static void test_usage_errors(void **state)
     snprintf(bad, sizeof bad, "%.*sby = nme\n", (int)(by - text), text);
     char path[600];
     snprintf(path, sizeof path, "%s/bad.ini", tmp);
-    write_text(path, bad);
+    qtr_write_file(path, bad, strlen(bad));
     snprintf(args, sizeof args, "run %s --jobs 2", path);
     assert_int_equal(qtr_run_cli(args, &o), 2);
     assert_non_null(strstr(o, "bad.ini:26: [batch] by = 'nme': no such column"));
@@ -166,11 +166,11 @@ static void test_usage_errors(void **state)
     assert_non_null(strstr(o, "bad.ini:26: [batch] by = 'nme': no such column"));
     snprintf(args, sizeof args, "run %s --jobs 2", path);
     snprintf(bad, sizeof bad, "%.*sby = prefix:0\n", (int)(by - text), text);
-    write_text(path, bad);
+    qtr_write_file(path, bad, strlen(bad));
     assert_int_equal(qtr_run_cli(args, &o), 2);
     assert_non_null(strstr(o, "bad.ini:26: by = 'prefix:0'"));
     snprintf(bad, sizeof bad, "%.*s", (int)(by - text), text);
-    write_text(path, bad);
+    qtr_write_file(path, bad, strlen(bad));
     assert_int_equal(qtr_run_cli(args, &o), 2);
     assert_non_null(strstr(o, "bad.ini:25: [batch] needs 'by = '"));
     free(text);

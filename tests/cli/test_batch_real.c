@@ -86,7 +86,7 @@ static void test_berlin_bezirke(void **state)
     snprintf(csv, sizeof csv,
              "%s/data/berlin/lor2021_plr542/berlin-lor-population-2024-02-t1-planning-areas.csv",
              shared);
-    char *t = read_text(csv);
+    char *t = qtr_read_file(csv, NULL);
     assert_non_null(t);
     double city = 0;
     for (char *p = strchr(t, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {

@@ -18,10 +18,7 @@ static void write_file(const char *name, const char *text)
 {
     char p[512];
     snprintf(p, sizeof p, "%s/%s", DIR_, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    qtr_write_file(p, text, strlen(text));
 }
 
 static void box(char *buf, size_t cap, const char *key, double x0, double x1)

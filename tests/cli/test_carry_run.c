@@ -236,11 +236,7 @@ static void test_carry_density(void **state)
     snprintf(out_dir, sizeof out_dir, "%s/dichte", OUT);
     write_variant(ini, "carry = weights ew_2024\ncarry_density = ew\n", "", NULL);
     snprintf(args, sizeof args, "run %s -o %s --no-report", ini, out_dir);
-    char *out = NULL;
-    int rc = qtr_run_cli(args, &out);
-    if (rc != 0)
-        fail_msg("quartier run failed (%d): %s", rc, out);
-    free(out);
+    qtr_run_cli_ok(args);
     snprintf(path, sizeof path, "%s/quartier.gpkg", out_dir);
     GDALAllRegister();
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
@@ -282,6 +278,7 @@ static void test_carry_density(void **state)
     snprintf(ini, sizeof ini, "%s/dichte-flaeche.ini", OUT);
     write_variant(ini, "carry = weights ew_2024\n", "carry = area", "carry_density = ew\n");
     snprintf(args, sizeof args, "check %s -q", ini);
+    char *out = NULL;
     assert_int_equal(qtr_run_cli(args, &out), 2);
     char want_msg[4300];
     snprintf(want_msg, sizeof want_msg, "%s:", ini);
@@ -347,11 +344,7 @@ static void test_report_names_carrying(void **state)
     char args[10000], path[4300];
     snprintf(args, sizeof args, "run %s -o %s/mit-bericht -q",
              qtr_test_path("tests/data/carry/analysis.ini"), OUT);
-    char *out = NULL;
-    int rc = qtr_run_cli(args, &out);
-    if (rc != 0)
-        fail_msg("quartier run failed (%d): %s", rc, out);
-    free(out);
+    qtr_run_cli_ok(args);
     snprintf(path, sizeof path, "%s/mit-bericht/report.html", OUT);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
@@ -416,11 +409,7 @@ static void test_carried_suppressed_range(void **state)
             d, d, csv, d);
     fclose(o);
     snprintf(args, sizeof args, "run %s -o %s --no-report -q", ini, out_dir);
-    char *out = NULL;
-    int rc = qtr_run_cli(args, &out);
-    if (rc != 0)
-        fail_msg("quartier run failed (%d): %s", rc, out);
-    free(out);
+    qtr_run_cli_ok(args);
     snprintf(gpkg, sizeof gpkg, "%s/quartier.gpkg", out_dir);
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(ds);

@@ -64,10 +64,7 @@ static void write_file(const char *dir, const char *name, const char *data, size
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
+    qtr_write_file(path, data, len);
 }
 
 static const char stats_csv[] = "Bezirk;Einwohner;MH\n01;1200;600\n02;1000;100\n03;800;400\n"

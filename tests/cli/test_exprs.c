@@ -20,26 +20,6 @@
 /* The test folder: analysis.ini and out/ with a clean run of the fixture (group setup). */
 static char dir[512];
 
-/* The text of a file (caller frees), or NULL. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)len + 1);
-    if (s && fread(s, 1, (size_t)len, f) != (size_t)len) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[len] = '\0';
-    fclose(f);
-    return s;
-}
-
 /*
  * Write dir/analysis.ini: the fixture with absolute sources, output dir/out, and in
  * section `section` the line "key = ..." replaced by "key = value" (section NULL: as is).
@@ -49,7 +29,7 @@ static void write_case(const char *section, const char *key, const char *value)
     char path[4096], line_key[128], sec_hdr[128];
     assert_true(dir[0] != '\0');
     snprintf(path, sizeof path, "%s", qtr_test_path(FIXTURE_DIR "/analysis.ini"));
-    char *text = slurp(path);
+    char *text = qtr_read_file(path, NULL);
     assert_non_null(text);
     snprintf(path, sizeof path, "%s/analysis.ini", dir);
     FILE *f = fopen(path, "w");

@@ -16,30 +16,11 @@
 #define BND_ATTR "Testdaten von quartier (erfunden), CC0 1.0"
 #define TAB_ATTR "Amt f\xc3\xbcr Statistik Kleinstadt (erfunden), CC0 1.0"
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* The <desc> of an SVG map (static buffer), "" when there is none. */
 static const char *svg_desc(const char *path)
 {
     static char d[4096];
-    char *s = slurp(path);
+    char *s = qtr_read_file(path, NULL);
     assert_non_null(s);
     const char *a = strstr(s, "<desc>"), *b = a ? strstr(a, "</desc>") : NULL;
     d[0] = '\0';
@@ -101,7 +82,7 @@ static void test_missing_attribution(void **state)
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
     /* the fixture without its attribution lines, sources as absolute paths */
-    char *ini = slurp(qtr_test_path(FIXTURE));
+    char *ini = qtr_read_file(qtr_test_path(FIXTURE), NULL);
     assert_non_null(ini);
     char path[512], data[4096];
     snprintf(path, sizeof path, "%s/analysis.ini", tmp);

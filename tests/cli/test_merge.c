@@ -65,11 +65,7 @@ static void test_merged_row_joins(void **state)
     write_analysis(dir, "merge = Altstadt + Nördliche Vorstadt = Altstadt und Nördliche Vorstadt",
                    ini, sizeof ini);
     snprintf(args, sizeof args, "run %s --no-report -q", ini);
-    out = NULL;
-    int rc = qtr_run_cli(args, &out);
-    if (rc != 0)
-        fail_msg("quartier run failed (%d): %s", rc, out);
-    free(out);
+    qtr_run_cli_ok(args);
     snprintf(gpkg, sizeof gpkg, "%s/out/quartier.gpkg", dir);
     GDALAllRegister();
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
@@ -202,11 +198,7 @@ static void test_key_on_two_features(void **state)
             "[population]\ntotal = ew\n[group mh]\nlabel = MH\ncolumn = mh\n");
     fclose(f);
     snprintf(args, sizeof args, "run %s -q", ini);
-    char *out = NULL;
-    int rc = qtr_run_cli(args, &out);
-    if (rc != 0)
-        fail_msg("quartier run failed (%d): %s", rc, out);
-    free(out);
+    qtr_run_cli_ok(args);
     snprintf(gpkg, sizeof gpkg, "%s/out/quartier.gpkg", tmp);
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(ds);

@@ -8,25 +8,6 @@
 
 #include "cli_util.h"
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* "397.004" -> 397004 */
 static double de_number(const char *s)
 {
@@ -50,28 +31,15 @@ static void test_berlin_bezirke(void **state)
     if (qtr_run_cli(args, &out) != 0)
         fail_msg("run: %s", out);
     snprintf(path, sizeof path, "%s/out/tables/join_report.csv", dir);
-    char *jr = slurp(path);
+    char *jr = qtr_read_file(path, NULL);
     assert_non_null(jr);
     assert_null(strstr(jr, "parent_without_name"));
     free(jr);
     snprintf(path, sizeof path, "%s/out/report.html", dir);
-    char *h = slurp(path);
+    char *h = qtr_read_file(path, NULL);
     assert_non_null(h);
     /* the text with tags out, '|' before each cell, no blanks between cells */
-    char *o = h;
-    int in_tag = 0;
-    for (const char *p = h; *p; p++) {
-        if (*p == '<') {
-            in_tag = 1;
-            if (!strncmp(p, "<td", 3) || !strncmp(p, "<th", 3))
-                *o++ = '|';
-        } else if (*p == '>') {
-            in_tag = 0;
-        } else if (!in_tag && *p != '\n') {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
+    qtr_html_text(h, 0);
     const char *t = strstr(h, "Aufmerksamkeitsbedarf nach Bezirk");
     assert_non_null(t);
     const char *city = strstr(t, "|Stadt|");

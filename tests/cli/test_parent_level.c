@@ -23,47 +23,14 @@
 #define FIXTURE "tests/data/parents/analysis.ini"
 #define NBSP "\xc2\xa0"
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* The text of report.html with the tags taken out and cells separated by '|'. */
 static char *report_text(const char *dir)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/report.html", dir);
-    char *h = slurp(path);
+    char *h = qtr_read_file(path, NULL);
     assert_non_null(h);
-    char *o = h;
-    int in_tag = 0;
-    for (const char *p = h; *p; p++) {
-        if (*p == '<') {
-            in_tag = 1;
-            if (!strncmp(p, "<td", 3) || !strncmp(p, "<th", 3))
-                *o++ = '|';
-        } else if (*p == '>') {
-            in_tag = 0;
-        } else if (!in_tag) {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-    return h;
+    return qtr_html_text(h, 1);
 }
 
 static void test_report_parents(void **state)
@@ -78,7 +45,7 @@ static void test_report_parents(void **state)
         fail_msg("run: %s", out);
     char path[512];
     snprintf(path, sizeof path, "%s/out/tables/join_report.csv", dir);
-    char *jr = slurp(path);
+    char *jr = qtr_read_file(path, NULL);
     assert_non_null(jr);
     /* the unknown code: one warning naming it */
     assert_non_null(strstr(jr, "parent_without_name;warning;3;"));
@@ -114,7 +81,7 @@ static void test_report_parents_en(void **state)
     assert_non_null(dir);
     char ini[512], args[1024], *out = NULL;
     snprintf(ini, sizeof ini, "%s/en.ini", dir);
-    char *src = slurp(FIXTURE);
+    char *src = qtr_read_file(FIXTURE, NULL);
     assert_non_null(src);
     FILE *f = fopen(ini, "w");
     assert_non_null(f);

@@ -21,12 +21,7 @@
 
 #include "quartier/region.h"
 
-static const struct qtr_pg_swap berlin[] = {
-    {"lor_planungsraeume_2021.shp", "berlin.lor_planungsraeume_2021"},
-    {"berlin-lor-population-2024-02-t1-planning-areas.csv", "berlin.ewr2024"},
-    {"mss_2021_indizes.csv", "berlin.mss_indizes"},
-    {"mss_2021_index_indikatoren.csv", "berlin.mss_indikatoren"},
-};
+static const struct qtr_pg_swap berlin[] = QTR_PG_BERLIN;
 
 #define SCHEMA "qtr_bezirke"
 
@@ -281,8 +276,8 @@ static void test_hamburg_bezirke_from_pg(void **state)
     char *jf = NULL, *jp = NULL;
     snprintf(a, sizeof a, "%s/regions/01/tables/join_report.csv", out_file);
     snprintf(b, sizeof b, "%s/regions/01/tables/join_report.csv", out_pg);
-    jf = read_text(a);
-    jp = read_text(b);
+    jf = qtr_read_file(a, NULL);
+    jp = qtr_read_file(b, NULL);
     assert_non_null(jf);
     assert_non_null(jp);
     if (!strstr(jf, "line 108 of table 'profile'") || !strstr(jp, "row 107 of table 'profile'"))

@@ -15,15 +15,7 @@
 
 #include <time.h>
 
-static const struct qtr_pg_swap musterstadt[] = {
-    {"bezirke.shp", "musterstadt.bezirke"},
-    {"bevoelkerung_2022.csv", "musterstadt.bevoelkerung_2022"},
-    {"bevoelkerung_2020.csv", "musterstadt.bevoelkerung_2020"},
-    {"sozialdaten_2022.csv", "musterstadt.sozialdaten_2022"},
-    {"sozialdaten_2020.csv", "musterstadt.sozialdaten_2020"},
-    {"wohnen_2022.csv", "musterstadt.wohnen_2022"},
-    {"wohnen_2020.csv", "musterstadt.wohnen_2020"},
-};
+static const struct qtr_pg_swap musterstadt[] = QTR_PG_MUSTERSTADT;
 
 #define SCHEMA "qtr_sink_test"
 
@@ -69,11 +61,6 @@ static void nap(void)
 {
     const struct timespec t = {0, 100000000};
     nanosleep(&t, NULL);
-}
-
-static int have_qgis(void)
-{
-    return system("/usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1") == 0;
 }
 
 static void test_sink(void **state)
@@ -209,7 +196,7 @@ static void test_sink(void **state)
     unsetenv("SOURCE_DATE_EPOCH");
 
     /* 5. QGIS opens the layers from PostgreSQL with their styles */
-    if (!have_qgis()) {
+    if (!qtr_have_qgis()) {
         print_message("QGIS check skipped: QGIS python bindings not installed\n");
         return;
     }

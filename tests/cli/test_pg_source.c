@@ -16,15 +16,7 @@
 #include "quartier/csv.h"
 #include "quartier/pg.h"
 
-static const struct qtr_pg_swap musterstadt[] = {
-    {"bezirke.shp", "musterstadt.bezirke"},
-    {"bevoelkerung_2022.csv", "musterstadt.bevoelkerung_2022"},
-    {"bevoelkerung_2020.csv", "musterstadt.bevoelkerung_2020"},
-    {"sozialdaten_2022.csv", "musterstadt.sozialdaten_2022"},
-    {"sozialdaten_2020.csv", "musterstadt.sozialdaten_2020"},
-    {"wohnen_2022.csv", "musterstadt.wohnen_2022"},
-    {"wohnen_2020.csv", "musterstadt.wohnen_2020"},
-};
+static const struct qtr_pg_swap musterstadt[] = QTR_PG_MUSTERSTADT;
 
 /* the boundaries and one table from queries */
 static const struct qtr_pg_swap musterstadt_sql[] = {
@@ -37,12 +29,7 @@ static const struct qtr_pg_swap musterstadt_sql[] = {
     {"wohnen_2020.csv", "SELECT * FROM musterstadt.wohnen_2020 ORDER BY ogc_fid"},
 };
 
-static const struct qtr_pg_swap berlin[] = {
-    {"lor_planungsraeume_2021.shp", "berlin.lor_planungsraeume_2021"},
-    {"berlin-lor-population-2024-02-t1-planning-areas.csv", "berlin.ewr2024"},
-    {"mss_2021_indizes.csv", "berlin.mss_indizes"},
-    {"mss_2021_index_indikatoren.csv", "berlin.mss_indikatoren"},
-};
+static const struct qtr_pg_swap berlin[] = QTR_PG_BERLIN;
 
 static void run_ok(const char *ini, const char *outdir)
 {

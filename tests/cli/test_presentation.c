@@ -203,7 +203,7 @@ static void compare(sqlite3 *db, const char *field, const char *stem)
         fail_msg("no style '%s'", field);
     char path[8192];
     snprintf(path, sizeof path, "%s/maps/%s.svg", dir, stem);
-    char *svg = slurp(path, NULL);
+    char *svg = qtr_read_file(path, NULL);
     if (!svg)
         fail_msg("no map %s", path);
     unsigned qc[64], sc[512];
@@ -313,7 +313,7 @@ static void test_clash_refused(void **state)
     char src[8192], ini[8192];
     snprintf(src, sizeof src, "%s", qtr_test_path("tests/data/publish/analysis.ini"));
     snprintf(ini, sizeof ini, "%s/clash.ini", tmp);
-    char *text = slurp(src, NULL);
+    char *text = qtr_read_file(src, NULL);
     assert_non_null(text);
     FILE *fp = fopen(ini, "w");
     assert_non_null(fp);

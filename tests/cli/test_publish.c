@@ -155,7 +155,7 @@ static void test_suppression(void **state)
     /* CSV annex: district 01 has an empty cell for the 2 */
     char path[4096];
     snprintf(path, sizeof path, "%s/tables/districts.csv", dir);
-    char *csv = slurp(path, NULL);
+    char *csv = qtr_read_file(path, NULL);
     assert_non_null(csv);
     /* 01: the count 2 and everything computed from it (share, LQ, difference to the city,
      * LISA and Gi* values, LQ test) are empty; 02: Arbeitslose (1) and the indicator's
@@ -332,7 +332,7 @@ static void test_annex_bytes(void **state)
     char path[4096];
     size_t len = 0;
     snprintf(path, sizeof path, "%s/tables/districts.csv", dir);
-    char *csv = slurp(path, &len);
+    char *csv = qtr_read_file(path, &len);
     assert_non_null(csv);
     assert_true(len > 3);
     assert_memory_equal(csv, "\xEF\xBB\xBF", 3); /* UTF-8 BOM */
@@ -352,7 +352,7 @@ static void test_annex_bytes(void **state)
     free(csv);
     /* city_indices: the value of D with a decimal comma and 15 significant digits */
     snprintf(path, sizeof path, "%s/tables/city_indices.csv", dir);
-    csv = slurp(path, &len);
+    csv = qtr_read_file(path, &len);
     assert_non_null(csv);
     assert_non_null(strstr(csv, "\r\ndissimilarity;mh;0,"));
     free(csv);
@@ -475,7 +475,7 @@ static void snap(const char *dir, const char *sub, struct snapshot *s)
         }
         assert_true(s->n < 32);
         snprintf(s->name[s->n], sizeof s->name[0], "%s", rel);
-        s->data[s->n] = slurp(full, &s->len[s->n]);
+        s->data[s->n] = qtr_read_file(full, &s->len[s->n]);
         s->n++;
     }
     closedir(d);
@@ -577,7 +577,7 @@ static void test_reproducible(void **state)
             char path[8192];
             size_t len = 0;
             snprintf(path, sizeof path, "%s/%s", dir, files[k]);
-            char *b = slurp(path, &len);
+            char *b = qtr_read_file(path, &len);
             assert_non_null(b);
             if (pass == 0) {
                 first[k] = b;

@@ -20,12 +20,6 @@
 
 #define FIXTURE "tests/data/publish/analysis.ini"
 
-/* The independent checker: GDAL's validator, RFC 7946, and QGIS itself. */
-static int have_qgis(void)
-{
-    return system("/usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1") == 0;
-}
-
 static void run_checker(const char *dir, int geojson)
 {
     const char *shared = getenv("QTR_SHARED_DIR");
@@ -45,7 +39,7 @@ static void run_checker(const char *dir, int geojson)
     if (rc != 0) {
         char path[4096];
         snprintf(path, sizeof path, "%s/check.txt", dir);
-        char *log = slurp(path, NULL);
+        char *log = qtr_read_file(path, NULL);
         print_message("%s\n", log ? log : "(no output)");
         free(log);
     }
@@ -55,11 +49,7 @@ static void run_checker(const char *dir, int geojson)
 static void test_qgis_musterstadt(void **state)
 {
     (void)state;
-    if (!have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed "
-                      "(/usr/bin/python3 -c 'import qgis.core' fails)\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     char args[8192];
     snprintf(args, sizeof args, "run %s -o %s -q --permutations 0",
@@ -75,10 +65,7 @@ static void test_qgis_berlin(void **state)
     (void)state;
     QTR_REQUIRE_SHARED(shared);
     (void)shared;
-    if (!have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     char args[8192];
     snprintf(args, sizeof args, "run %s -o %s -q --permutations 0",
@@ -200,7 +187,7 @@ static void test_other_layers(void **state)
     qtr_state_free(st);
     qtr_ctx_release(&ctx);
     qtr_config_release(&cfg);
-    if (!have_qgis()) {
+    if (!qtr_have_qgis()) {
         print_message("QGIS check skipped: QGIS python bindings not installed\n");
         return;
     }

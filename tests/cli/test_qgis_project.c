@@ -21,11 +21,6 @@
 #include "publish_util.h"
 #include "quartier/qgis_project.h"
 
-static int have_qgis(void)
-{
-    return system("/usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1") == 0;
-}
-
 static void check_project(const char *dir, const char *lang, const char *what)
 {
     char cmd[16384], png[4096];
@@ -41,7 +36,7 @@ static void check_project(const char *dir, const char *lang, const char *what)
     int rc = system(cmd);
     char path[4096];
     snprintf(path, sizeof path, "%s/qgis.txt", dir);
-    char *log = slurp(path, NULL);
+    char *log = qtr_read_file(path, NULL);
     if (rc != 0)
         print_message("%s\n", log ? log : "(no output)");
     /* every report map has its layout: one PNG per map of OUTDIR/maps */
@@ -51,40 +46,11 @@ static void check_project(const char *dir, const char *lang, const char *what)
     free(log);
 }
 
-/* Copy analysis.ini of geodata/musterstadt with language = en and absolute sources. */
-static void english_ini(const char *ini)
-{
-    char src[4200], inpath[4300], line[4096];
-    snprintf(src, sizeof src, "%s", qtr_test_path("geodata/musterstadt"));
-    snprintf(inpath, sizeof inpath, "%s/analysis.ini", src);
-    FILE *in = fopen(inpath, "r"), *out = fopen(ini, "w");
-    assert_non_null(in);
-    assert_non_null(out);
-    int replaced = 0;
-    while (fgets(line, sizeof line, in)) {
-        if (!strncmp(line, "language = de", 13)) {
-            fputs("language = en\n", out);
-            replaced = 1;
-        } else if (!strncmp(line, "source = ", 9)) {
-            fprintf(out, "source = %s/%s", src, line + 9);
-        } else {
-            fputs(line, out);
-        }
-    }
-    fclose(in);
-    fclose(out);
-    assert_true(replaced);
-}
-
 static void run_opt(const char *ini, const char *dir, const char *opt)
 {
     char args[10000];
     snprintf(args, sizeof args, "run '%s' -o '%s' -q --permutations 0%s", ini, dir, opt);
-    char *o = NULL;
-    int rc = qtr_run_cli(args, &o);
-    if (rc != 0)
-        fail_msg("quartier run failed (%d): %s", rc, o ? o : "");
-    free(o);
+    qtr_run_cli_ok(args);
 }
 
 static void run(const char *ini, const char *dir)
@@ -95,11 +61,7 @@ static void run(const char *ini, const char *dir)
 static void test_musterstadt_de(void **state)
 {
     (void)state;
-    if (!have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed "
-                      "(/usr/bin/python3 -c 'import qgis.core' fails)\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
     run(qtr_test_path("geodata/musterstadt/analysis.ini"), tmp);
@@ -109,16 +71,13 @@ static void test_musterstadt_de(void **state)
 static void test_musterstadt_en(void **state)
 {
     (void)state;
-    if (!have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
     char ini[600], dir[600];
     snprintf(ini, sizeof ini, "%s/analysis-en.ini", tmp);
     snprintf(dir, sizeof dir, "%s/out", tmp);
-    english_ini(ini);
+    qtr_english_musterstadt_ini(ini);
     run(ini, dir);
     check_project(dir, "en", "musterstadt-en");
 }
@@ -128,10 +87,7 @@ static void test_berlin_2021(void **state)
     (void)state;
     QTR_REQUIRE_SHARED(shared);
     (void)shared;
-    if (!have_qgis()) {
-        print_message("skipped: QGIS python bindings not installed\n");
-        skip();
-    }
+    QTR_REQUIRE_QGIS();
     const char *tmp = qtr_temp_dir();
     assert_non_null(tmp);
     run(qtr_test_path("geodata/berlin/berlin-2021.ini"), tmp);

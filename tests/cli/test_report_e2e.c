@@ -34,7 +34,7 @@ static void test_musterstadt_report_de(void **state)
         assert_int_equal(system(cmd), 0);
         char p[1024];
         snprintf(p, sizeof p, "%s/dom.html", dir);
-        char *dom = slurp(p);
+        char *dom = qtr_read_file(p, NULL);
         assert_non_null(dom);
         /* the browser parsed the whole page: the last section and the maps are in the DOM */
         assert_non_null(strstr(dom, "Quellen und Lizenzen"));

@@ -72,18 +72,14 @@ static void run(const char *dir, const char *out)
 {
     char args[2048];
     snprintf(args, sizeof args, "run '%s/scale.ini' -o '%s' -q", dir, out);
-    char *log = NULL;
-    int rc = qtr_run_cli(args, &log);
-    if (rc != 0)
-        fail_msg("quartier run failed (%d): %s", rc, log ? log : "");
-    free(log);
+    qtr_run_cli_ok(args);
 }
 
 static char *read_in(const char *dir, const char *name)
 {
     char p[1024];
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    char *s = slurp(p);
+    char *s = qtr_read_file(p, NULL);
     if (!s)
         fail_msg("cannot read %s", p);
     return s;

@@ -33,7 +33,7 @@ static void test_musterstadt(void **state)
     }
     snprintf(path, sizeof path, "%s/report.html", tmp);
     size_t len = 0;
-    char *html = slurp(path, &len);
+    char *html = qtr_read_file(path, &len);
     assert_non_null(html);
     assert_non_null(strstr(html, "Soziale Ungleichheit: Status und Dynamik"));
     assert_null(strstr(html, "Ohne zweiten Stichtag gibt es keine Dynamik"));
@@ -121,7 +121,7 @@ static void test_one_date(void **state)
     assert_int_equal(system(cmd), 0);
     snprintf(path, sizeof path, "%s/analysis.ini", tmp);
     size_t len = 0;
-    char *ini = slurp(path, &len);
+    char *ini = qtr_read_file(path, &len);
     assert_non_null(ini);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -150,7 +150,7 @@ static void test_one_date(void **state)
     snprintf(path, sizeof path, "%s/out/maps/dynamics.png", tmp);
     assert_false(qtr_file_exists(path));
     snprintf(path, sizeof path, "%s/out/report.html", tmp);
-    char *html = slurp(path, &len);
+    char *html = qtr_read_file(path, &len);
     assert_non_null(html);
     assert_non_null(strstr(html, "Ohne zweiten Stichtag gibt es keine Dynamik"));
     assert_null(strstr(html, "Gebiete nach Status und Dynamik"));

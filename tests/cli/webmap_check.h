@@ -33,8 +33,8 @@ static inline void webmap_browser_check(const char *dir, size_t ndistricts, int 
     }
     char p[1024];
     snprintf(p, sizeof p, "%s/report.html", dir);
-    char *h = slurp(p);
-    char *js = slurp(qtr_test_path("tests/cli/webmap_check.js"));
+    char *h = qtr_read_file(p, NULL);
+    char *js = qtr_read_file(qtr_test_path("tests/cli/webmap_check.js"), NULL);
     assert_non_null(h);
     assert_non_null(js);
     static const char catcher[] =
@@ -66,7 +66,7 @@ static inline void webmap_browser_check(const char *dir, size_t ndistricts, int 
              dir, dir, dir);
     assert_int_equal(system(cmd), 0);
     snprintf(p, sizeof p, "%s/webmap-dom.html", dir);
-    char *dom = slurp(p);
+    char *dom = qtr_read_file(p, NULL);
     assert_non_null(dom);
     char *res = NULL;
     for (char *q = strstr(dom, "<pre id=\"qtr-test\">"); q; q = strstr(q + 1, "<pre id=\"qtr-test\">"))

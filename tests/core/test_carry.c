@@ -334,6 +334,20 @@ static void test_sum_preserved(void **state)
     }
 }
 
+/* Pieces sort by source unit, then target unit (the order the carry kernels expect). */
+static void test_piece_order(void **state)
+{
+    (void)state;
+    struct qtr_piece p[] = {{2, 0, 1}, {0, 3, 2}, {1, 1, 3}, {0, 1, 4}, {2, 0, 5}};
+    qsort(p, 5, sizeof *p, qtr_carry_piece_cmp);
+    size_t want[][2] = {{0, 1}, {0, 3}, {1, 1}, {2, 0}, {2, 0}};
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(p[i].src, want[i][0]);
+        assert_int_equal(p[i].tgt, want[i][1]);
+    }
+    assert_int_equal(qtr_carry_piece_cmp(&p[3], &p[4]), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_bad_pieces),
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_sum_preserved),
+        cmocka_unit_test(test_piece_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
