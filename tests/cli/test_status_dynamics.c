@@ -51,7 +51,7 @@ static void test_musterstadt(void **state)
         assert_true(qtr_file_exists(path));
         /* the source line gives both dates, the earlier first */
         snprintf(path, sizeof path, "%s/maps/%s.svg", tmp, chg[k]);
-        char *svg = slurp(path, &len);
+        char *svg = qtr_read_file(path, &len);
         assert_non_null(strstr(svg, "Stand: 31.12.2020 und 31.12.2022"));
         free(svg);
     }
