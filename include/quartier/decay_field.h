@@ -89,8 +89,9 @@ double qtr_decay_field_bytes(size_t n, double width_m, double height_m, double c
  * `round_half_even`: bit for bit what qtr_weights_kernel(x, y, n, fn, h, 0, 0,
  * QTR_KERNEL_SELF_ONE) followed by qtr_spatial_lag_counts on each vector gives (same
  * distances, same weights, summed in the same column order), without storing the weights: the
- * districts within h are found through a grid of cells of the bandwidth's size, one row at a
- * time (O(n) memory plus one row per thread, O(n k log k) time for k districts within h; rows
+ * districts within h are found through a grid of cells of half the bandwidth's size (the 5×5
+ * block around a district without its far corners), one row at a time (O(n) memory plus one
+ * row per thread, O(n k) time for k districts within h, the row radix-sorted by column; rows
  * in parallel, the result does not depend on the thread count). QTR_ERR_USAGE for a bandwidth
  * that is not > 0, QTR_ERR_DATA for a centroid that is not finite, QTR_ERR_DOMAIN for a count
  * that is not, QTR_ERR_NOMEM. out[k] must not alias any v.
@@ -100,15 +101,27 @@ int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_f
                    double *const *out, struct qtr_error *err);
 
 /**
+ * qtr_kernel_lag without its bit-for-bit promise, for callers that round the sums anyway (the
+ * surface indices' local environments): each row summed in the traversal order of the grid of
+ * cells (w_ii v_i first), which depends on the centroids alone, so the result is the same on
+ * every run and for every thread count; distances from sqrt instead of hypot and no sort of
+ * the row. The sums differ from qtr_kernel_lag's in the last bits only, which moves a rounded
+ * value only when a sum lies within a few ulp of a half. Same arguments and errors.
+ */
+int qtr_kernel_lag_cell_order(const double *x, const double *y, size_t n, enum qtr_kernel_fn fn,
+                              double bandwidth, size_t nv, const double *const *v,
+                              int round_half_even, double *const *out, struct qtr_error *err);
+
+/**
  * The multiscalar profile (qtr_multiscalar_profile) of `nidx` indices at once with the
  * triangular kernel, w_ii = 1, on the centroids u->cx, u->cy: one qtr_kernel_lag of the group
  * and the total per bandwidth, shared by all indices. values[k * nb + b] and
  * status[k * nb + b] for index k and bandwidth b; same values as qtr_multiscalar_profile with
  * qtr_weights_kernel as its builder, in O(n) memory.
  */
-int qtr_multiscalar_profile_kernel(const struct qtr_units *u, const double *bandwidths,
-                                   size_t nb, const qtr_aspatial_index *index, size_t nidx,
-                                   double *values, int *status, struct qtr_error *err);
+int qtr_multiscalar_profile_kernel(const struct qtr_units *u, const double *bandwidths, size_t nb,
+                                   const qtr_aspatial_index *index, size_t nidx, double *values,
+                                   int *status, struct qtr_error *err);
 
 /* ---- the family from one field --------------------------------------------------- */
 

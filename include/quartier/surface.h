@@ -6,8 +6,9 @@
  * `distance` argument (SpatialImplicitIndex, _build_local_environment): libpysal's
  * Kernel(bandwidth = distance, function = 'triangular'), the diagonal set to 1
  * (fill_diagonal), each group lagged and rounded to whole residents (pandas round(0), half to
- * even). The local environments come from qtr_kernel_lag (decay_field.h): no stored weights,
- * O(n K) memory, computed once per run and shared by every index of the family.
+ * even). The local environments come from qtr_kernel_lag_cell_order (decay_field.h): no stored
+ * weights, no sort of the rows (the sums are rounded anyway), O(n K) memory, computed once per
+ * run and shared by every index of the family.
  *
  * Pure kernels: arrays in, values out (libm, OpenMP).
  */
@@ -50,7 +51,7 @@ struct qtr_surface_options {
  * The local environments: env[k][i] = Σ_j w_ij g_k[j] with w_ij = K(d_ij / h) for centroids
  * within h (j ≠ i), w_ii = 1, rounded half to even (PySAL). u->cx, u->cy (metres) and the
  * u->ngroups groups; env: u->ngroups caller-allocated arrays of u->n values. Errors as
- * qtr_kernel_lag.
+ * qtr_kernel_lag_cell_order.
  */
 int qtr_surface_environment(const struct qtr_units *u, enum qtr_kernel_fn fn, double bandwidth_m,
                             double *const *env, struct qtr_error *err);

@@ -644,17 +644,19 @@ static void lag_row_sort(struct lag_row *r, size_t len)
     }
 }
 
-int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_fn fn,
-                   double bandwidth, size_t nv, const double *const *v, int round_half_even,
-                   double *const *out, struct qtr_error *err)
+/* column_order: the row sorted by column and sqrt through hypot, as qtr_weights_kernel and
+ * qtr_spatial_lag_counts have them (bit for bit); else summed in the traversal order of the
+ * cell grid (self first), which is fixed by the centroids alone, and the distance from sqrt. */
+static int kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_fn fn,
+                      double bandwidth, size_t nv, const double *const *v, int round_half_even,
+                      int column_order, double *const *out, struct qtr_error *err)
 {
     if ((n && (!x || !y)) || (nv && (!v || !out)))
         return qtr_error_set(err, QTR_ERR_USAGE, "kernel lag: missing argument");
     if (!(bandwidth > 0) || !isfinite(bandwidth))
         return qtr_error_set(err, QTR_ERR_USAGE, "kernel lag: the bandwidth must be > 0 m");
     if (fn < QTR_KERNEL_TRIANGULAR || fn > QTR_KERNEL_GAUSSIAN)
-        return qtr_error_set(err, QTR_ERR_USAGE, "kernel lag: unknown kernel function %d",
-                             (int)fn);
+        return qtr_error_set(err, QTR_ERR_USAGE, "kernel lag: unknown kernel function %d", (int)fn);
     if (n > UINT32_MAX)
         return qtr_error_set(err, QTR_ERR_USAGE, "kernel lag: too many districts (%zu)", n);
     for (size_t i = 0; i < n; i++)
@@ -666,14 +668,19 @@ int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_f
             if (!isfinite(v[k][i]))
                 return qtr_error_set(err, QTR_ERR_DOMAIN,
                                      "spatial lag: district %zu has a missing count", i);
-    /* cells a little wider than the bandwidth, so that the 3×3 block around a district's
-     * cell holds every district within the bandwidth despite rounding */
+    /* cells a little wider than half the bandwidth, so that the 5×5 block around a
+     * district's cell holds every district within the bandwidth despite rounding; the block's
+     * corners, farther than the bandwidth, are skipped (a third fewer pairs than a 3×3 block
+     * of bandwidth-sized cells) */
     struct cells c;
-    if (cells_build(&c, x, y, n, NULL, bandwidth * (1.0 + 1e-9)) != QTR_OK) {
+    if (cells_build(&c, x, y, n, NULL, 0.5 * bandwidth * (1.0 + 1e-9)) != QTR_OK) {
         cells_release(&c);
-        return qtr_error_set(err, QTR_ERR_NOMEM, "kernel lag: out of memory for %zu districts",
-                             n);
+        return qtr_error_set(err, QTR_ERR_NOMEM, "kernel lag: out of memory for %zu districts", n);
     }
+    /* a pair whose squared distance passes this is surely farther than the bandwidth: the
+     * rounding of dx² + dy² is far below the 1e-9 margin, so no pair within it is lost */
+    double h2_out = bandwidth * bandwidth * (1.0 + 1e-9);
+    double reach = ceil(bandwidth / c.size); /* 2, or 1 where cells_build widened the cells */
     int nomem = 0;
     long nl = (long)n;
 #pragma omp parallel
@@ -691,13 +698,20 @@ int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_f
             double fx = floor((xi - c.minx) / c.size), fy = floor((yi - c.miny) / c.size);
             size_t len = 0;
             int fail = 0;
-            for (double dy = -1; dy <= 1 && !fail; dy++) {
+            for (double dy = -reach; dy <= reach && !fail; dy++) {
                 double gy = fy + dy;
                 if (gy < 0 || gy >= (double)c.ny)
                     continue;
-                for (double dx = -1; dx <= 1; dx++) {
+                double ylo = c.miny + gy * c.size,
+                       qy = fmax(0.0, fmax(ylo - yi, yi - ylo - c.size));
+                for (double dx = -reach; dx <= reach; dx++) {
                     double gx = fx + dx;
                     if (gx < 0 || gx >= (double)c.nx)
+                        continue;
+                    /* the cell's nearest point is farther than the bandwidth */
+                    double xlo = c.minx + gx * c.size;
+                    double qx = fmax(0.0, fmax(xlo - xi, xi - xlo - c.size));
+                    if (qx * qx + qy * qy > h2_out)
                         continue;
                     size_t cell = (size_t)gy * c.nx + (size_t)gx;
                     size_t a = c.start[cell], b = c.start[cell + 1];
@@ -709,11 +723,17 @@ int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_f
                         uint32_t j = c.idx[e];
                         if (j == i)
                             continue;
+                        double ex = x[j] - xi, ey = y[j] - yi, d2 = ex * ex + ey * ey;
+                        if (d2 > h2_out)
+                            continue;
                         /* the distance and weight exactly as qtr_weights_kernel has them */
-                        double d = hypot(x[j] - xi, y[j] - yi);
+                        double d = column_order ? hypot(ex, ey) : sqrt(d2);
                         if (!(d <= bandwidth))
                             continue;
-                        double w = qtr_kernel_value(fn, d / bandwidth);
+                        /* the triangular kernel inline (qtr_kernel_value's expression) */
+                        double w = fn == QTR_KERNEL_TRIANGULAR
+                                       ? 1.0 - d / bandwidth
+                                       : qtr_kernel_value(fn, d / bandwidth);
                         if (!(w > 0))
                             continue;
                         r.c[len] = j;
@@ -724,6 +744,16 @@ int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_f
             if (fail) {
 #pragma omp atomic write
                 nomem = 1;
+                continue;
+            }
+            if (!column_order) {
+                for (size_t k = 0; k < nv; k++) {
+                    const double *vk = v[k];
+                    double acc = vk[i];
+                    for (size_t e = 0; e < len; e++)
+                        acc += r.w[e] * vk[r.c[e]];
+                    out[k][i] = round_half_even ? nearbyint(acc) : acc;
+                }
                 continue;
             }
             lag_row_sort(&r, len);
@@ -754,4 +784,18 @@ int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_f
     if (nomem)
         return qtr_error_set(err, QTR_ERR_NOMEM, "kernel lag: out of memory");
     return QTR_OK;
+}
+
+int qtr_kernel_lag(const double *x, const double *y, size_t n, enum qtr_kernel_fn fn,
+                   double bandwidth, size_t nv, const double *const *v, int round_half_even,
+                   double *const *out, struct qtr_error *err)
+{
+    return kernel_lag(x, y, n, fn, bandwidth, nv, v, round_half_even, 1, out, err);
+}
+
+int qtr_kernel_lag_cell_order(const double *x, const double *y, size_t n, enum qtr_kernel_fn fn,
+                              double bandwidth, size_t nv, const double *const *v,
+                              int round_half_even, double *const *out, struct qtr_error *err)
+{
+    return kernel_lag(x, y, n, fn, bandwidth, nv, v, round_half_even, 0, out, err);
 }

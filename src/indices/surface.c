@@ -1,9 +1,10 @@
 /*
  * surface.c - kernel ("surface") versions of the multigroup indices (surface.h): the local
- * environments of every district once, through qtr_kernel_lag, then each aspatial multigroup
- * index on them. Definitions: PySAL `segregation` 2.5.4, multigroup indices with `distance`
- * (segregation/_base.py, _build_local_environment); Reardon & O'Sullivan (2004), Sociological
- * Methodology 34, the local environment as the kernel-weighted population around a place.
+ * environments of every district once, through qtr_kernel_lag_cell_order, then each aspatial
+ * multigroup index on them. Definitions: PySAL `segregation` 2.5.4, multigroup indices with
+ * `distance` (segregation/_base.py, _build_local_environment); Reardon & O'Sullivan (2004),
+ * Sociological Methodology 34, the local environment as the kernel-weighted population around a
+ * place.
  */
 #include "quartier/surface.h"
 
@@ -45,7 +46,8 @@ int qtr_surface_environment(const struct qtr_units *u, enum qtr_kernel_fn fn, do
 {
     if (!u || !env || (u->n && (!u->cx || !u->cy)) || (u->ngroups && !u->groups))
         return qtr_error_set(err, QTR_ERR_USAGE, "local environments: missing argument");
-    return qtr_kernel_lag(u->cx, u->cy, u->n, fn, bandwidth_m, u->ngroups, u->groups, 1, env, err);
+    return qtr_kernel_lag_cell_order(u->cx, u->cy, u->n, fn, bandwidth_m, u->ngroups, u->groups, 1,
+                                     env, err);
 }
 
 int qtr_surface_isolation(const struct qtr_units *env, size_t k, double *out, struct qtr_error *err)

@@ -9,6 +9,9 @@
 
 #include <sys/resource.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "quartier/decay_field.h"
 #include "quartier/weights.h"
@@ -283,6 +286,65 @@ static void test_kernel_lag_matches_stored(void **state)
     city_free(&c);
 }
 
+/* The kernel lag in the cells' order: the stored kernel's lag up to the rounding of the sums
+ * (relative 1e-12; equal once rounded), on scattered points with duplicates for every kernel
+ * function, and the same bits with one thread as with two. */
+static void test_kernel_lag_cell_order(void **state)
+{
+    (void)state;
+    struct city c = grid_city(60, 100.0);
+    size_t n = c.n;
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *a1 = malloc(n * sizeof *a1);
+    assert_true(a && b && a1);
+    uint64_t s = 7;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        if (i % 4 == 3) {
+            c.cx[i] = c.cx[i - 1];
+            c.cy[i] = c.cy[i - 1];
+            continue;
+        }
+        c.cx[i] = 370000.0 + 4000.0 * (double)(s >> 11) * 0x1.0p-53;
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        c.cy[i] = 5800000.0 + 4000.0 * (double)(s >> 11) * 0x1.0p-53;
+    }
+    struct qtr_error err = {0};
+    for (int fn = QTR_KERNEL_TRIANGULAR; fn <= QTR_KERNEL_GAUSSIAN; fn++)
+        for (int round = 0; round < 2; round++) {
+            const double *v[1] = {c.t};
+            double *o[1] = {a};
+            assert_int_equal(qtr_kernel_lag_cell_order(c.cx, c.cy, n, (enum qtr_kernel_fn)fn,
+                                                       600.0, 1, v, round, o, &err),
+                             QTR_OK);
+            stored_lag(c.cx, c.cy, n, (enum qtr_kernel_fn)fn, 600.0, c.t, round, b);
+            for (size_t i = 0; i < n; i++) {
+                if (round)
+                    assert_true(a[i] == b[i]);
+                else
+                    assert_true(fabs(a[i] - b[i]) <= 1e-12 * fabs(b[i]));
+            }
+#ifdef _OPENMP
+            int nt = omp_get_max_threads();
+            omp_set_num_threads(nt > 1 ? 1 : 2);
+            o[0] = a1;
+            assert_int_equal(qtr_kernel_lag_cell_order(c.cx, c.cy, n, (enum qtr_kernel_fn)fn,
+                                                       600.0, 1, v, round, o, &err),
+                             QTR_OK);
+            omp_set_num_threads(nt);
+            assert_same(a, a1, n);
+#endif
+        }
+    const double *v[1] = {c.t};
+    double *o[1] = {a};
+    assert_int_equal(qtr_kernel_lag_cell_order(c.cx, c.cy, n, QTR_KERNEL_TRIANGULAR, -1, 1, v,
+                                               1, o, &err),
+                     QTR_ERR_USAGE);
+    free(a);
+    free(b);
+    free(a1);
+    city_free(&c);
+}
+
 struct kctx {
     const double *x, *y;
     size_t n;
@@ -392,6 +454,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lattice_with_cells_off_it),
         cmocka_unit_test(test_no_lattice),
         cmocka_unit_test(test_kernel_lag_matches_stored),
+        cmocka_unit_test(test_kernel_lag_cell_order),
         cmocka_unit_test(test_multiscalar_profile_kernel),
         cmocka_unit_test(test_memory_linear),
     };
