@@ -21,7 +21,7 @@ static void test_musterstadt(void **state)
     (void)state;
     const char *tmp = qtr_temp_dir();
     char args[8192], path[8192];
-    snprintf(args, sizeof args, "run %s -o %s -q --permutations 0",
+    snprintf(args, sizeof args, "run %s -o %s -q --permutations 19",
              qtr_test_path("geodata/musterstadt/analysis.ini"), tmp);
     char *out = NULL;
     assert_int_equal(qtr_run_cli(args, &out), 0);
