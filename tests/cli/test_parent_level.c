@@ -110,11 +110,11 @@ static void test_report_parents_en(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/out", dir);
     char *t = report_text(path);
-    assert_non_null(strstr(t, "|No.|District|borough|Status|"));
-    assert_non_null(strstr(t, "|City|4|3500|1|500|14.3 %"));
+    assert_non_null(strstr(t, "|No.|District|Borough|Status|"));
+    assert_non_null(strstr(t, "|City|4|3,500|1|500|14.3 %"));
     assert_non_null(strstr(t, "|1|Am Mühlbach|3|Am Mühlbach|500|1 × status very low; "
                               "Unemployment rate 10.0" NBSP "% (city 3.1" NBSP "%)"));
-    assert_non_null(strstr(t, "fewer than 1000 residents"));
+    assert_non_null(strstr(t, "fewer than 1,000 residents"));
     free(t);
 }
 
