@@ -86,6 +86,12 @@ const char *qtr_report_index_reason(const struct rs *r, const char *name, const 
         {"do not lie on a regular lattice",
          "die Mittelpunkte liegen nicht auf einem regelmäßigen Gitter"},
         {"needs at least 4 districts", "braucht mindestens 4 Gebiete"},
+        {"needs at least 2 districts", "braucht mindestens 2 Gebiete"},
+        {"need permutations",
+         "nicht berechnet: die lokalen Tests (LISA, Gi*, Standortquotienten) brauchen "
+         "Permutationen, und die Analyse verlangt keine"},
+        {"more than the", "nicht berechnet: braucht mehr Arbeitsspeicher, als dieser Lauf "
+                          "nutzen darf"},
         {"all district centroids coincide", "alle Mittelpunkte der Gebiete fallen zusammen"},
         {"proximity", "die Nähe der Einwohner zueinander ist null"},
     };

@@ -1,7 +1,8 @@
 /*
  * test_moran_no_perms.c - Moran's I under --permutations 0: the global test gets its
  * analytical p-value under randomisation (Cliff & Ord 1981), which no seed can change; with
- * permutations the p-value is a pseudo p, a whole number of 1/(P+1).
+ * permutations the p-value is a pseudo p, a whole number of 1/(P+1). The local tests are left
+ * out, and a German report gives the reason in German.
  */
 #include "test_util.h"
 
@@ -50,10 +51,36 @@ static void test_moran_analytical_without_permutations(void **state)
     assert_close(ps, 0.01, 1e-12); /* no permutation reaches the observed I */
 }
 
+/* Musterstadt (German) with --permutations 0: no LISA maps, and the annex says why in German
+ * for each group instead of the kernel's English message. */
+static void test_local_tests_left_out_in_german(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    assert_non_null(tmp);
+    char args[8192], path[8192];
+    snprintf(args, sizeof args, "run %s -o %s -q --permutations 0",
+             qtr_test_path("geodata/musterstadt/analysis.ini"), tmp);
+    qtr_run_cli_ok(args);
+    snprintf(path, sizeof path, "%s/maps/lisa_mh.png", tmp);
+    assert_false(qtr_file_exists(path));
+    snprintf(path, sizeof path, "%s/report.html", tmp);
+    char *t = qtr_html_text(qtr_read_file(path, NULL), 0);
+    assert_non_null(t);
+    const char *de = "die lokalen Tests (LISA, Gi*, Standortquotienten) brauchen Permutationen";
+    size_t n = 0;
+    for (const char *p = strstr(t, de); p; p = strstr(p + 1, de))
+        n++;
+    assert_int_equal(n, 4); /* one row per group */
+    assert_null(strstr(t, "need permutations"));
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_moran_analytical_without_permutations),
+        cmocka_unit_test(test_local_tests_left_out_in_german),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
