@@ -173,6 +173,12 @@ double qtr_sg_gini_ordered(size_t n, const double *x, const double *t, const siz
 
 double qtr_sg_gini_raw(size_t n, const double *x, const double *t, size_t *order, double *shares)
 {
+    return qtr_sg_gini_raw_buf(n, x, t, order, shares, NULL, NULL, NULL);
+}
+
+double qtr_sg_gini_raw_buf(size_t n, const double *x, const double *t, size_t *order,
+                           double *shares, uint64_t *a, uint64_t *b, size_t *cnt)
+{
     /* G = Σ_i Σ_j t_i t_j |p_i - p_j| / (2 T² P (1-P)) (James & Taeuber 1985; PySAL
      * _gini_vecp). With districts sorted by p, Σ_{i<j} t_i t_j (p_j - p_i) =
      * Σ_j (x_j W_j - t_j V_j), W_j = Σ_{i<j} t_i, V_j = Σ_{i<j} x_i: O(n log n). */
@@ -188,7 +194,10 @@ double qtr_sg_gini_raw(size_t n, const double *x, const double *t, size_t *order
     double P = X / T;
     for (size_t i = 0; i < n; i++)
         order[i] = i;
-    qtr_sg_argsort(shares, order, n);
+    if (a && b && cnt)
+        qtr_sg_argsort_buf(shares, order, n, a, b, cnt);
+    else
+        qtr_sg_argsort(shares, order, n);
     return qtr_sg_gini_ordered(n, x, t, order, T, P);
 }
 

@@ -38,6 +38,9 @@ double qtr_sg_dissim_raw(size_t n, const double *x, const double *t);
 /* order: scratch of n size_t; shares: scratch of n doubles. */
 double qtr_sg_gini_raw(size_t n, const double *x, const double *t, size_t *order,
                        double *shares);
+/* The same with the sort's scratch (see qtr_sg_argsort_buf; NULL: allocated per call). */
+double qtr_sg_gini_raw_buf(size_t n, const double *x, const double *t, size_t *order,
+                           double *shares, uint64_t *a, uint64_t *b, size_t *cnt);
 
 /* The simulated indices with an explicit OpenMP team size (threads <= 0: default);
  * gini = 0 for modified D, 1 for modified Gini. */
