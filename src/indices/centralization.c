@@ -11,7 +11,7 @@
 #include "single_internal.h"
 
 /* Districts ordered by Euclidean distance of the centroid to the centre (ties by index). */
-static int by_distance(const struct qtr_units *u, size_t **order, struct qtr_error *err)
+int qtr_sg_by_distance(const struct qtr_units *u, size_t **order, struct qtr_error *err)
 {
     double cx0, cy0;
     int rc = qtr_sg_check_centroids(u, &cx0, &cy0, err);
@@ -58,6 +58,17 @@ static double lorenz_area(size_t n, const size_t *order, const double *f, double
     return qtr_ksum_get(&a) - qtr_ksum_get(&b);
 }
 
+double qtr_sg_centralization_core(const struct qtr_units *u, const struct qtr_sg_sums *s,
+                                  const size_t *order, int absolute, double A)
+{
+    /* Massey & Denton (1988) eq. (14): ACE = Σ X_{i-1} A_i - Σ X_i A_{i-1}, X_i and A_i the
+     * cumulative shares of the group and of the land area, nearest district first;
+     * eq. (15): RCE = Σ X_{i-1} Y_i - Σ X_i Y_{i-1}, Y the rest. */
+    if (absolute)
+        return lorenz_area(u->n, order, u->group, s->X, u->area, A, 0, NULL);
+    return lorenz_area(u->n, order, u->group, s->X, u->total, s->T - s->X, 1, u->group);
+}
+
 int qtr_absolute_centralization(const struct qtr_units *u, double *out, struct qtr_error *err)
 {
     struct qtr_sg_sums s;
@@ -67,12 +78,10 @@ int qtr_absolute_centralization(const struct qtr_units *u, double *out, struct q
     if (!rc)
         rc = qtr_sg_check_area(u, &A, err);
     if (!rc)
-        rc = by_distance(u, &order, err);
+        rc = qtr_sg_by_distance(u, &order, err);
     if (rc)
         return rc;
-    /* Massey & Denton (1988) eq. (14): ACE = Σ X_{i-1} A_i - Σ X_i A_{i-1}, X_i and A_i the
-     * cumulative shares of the group and of the land area, nearest district first. */
-    *out = lorenz_area(u->n, order, u->group, s.X, u->area, A, 0, NULL);
+    *out = qtr_sg_centralization_core(u, &s, order, 1, A);
     free(order);
     return QTR_OK;
 }
@@ -83,11 +92,10 @@ int qtr_relative_centralization(const struct qtr_units *u, double *out, struct q
     size_t *order = NULL;
     int rc = qtr_sg_check(u, &s, err);
     if (!rc)
-        rc = by_distance(u, &order, err);
+        rc = qtr_sg_by_distance(u, &order, err);
     if (rc)
         return rc;
-    /* Massey & Denton (1988) eq. (15): RCE = Σ X_{i-1} Y_i - Σ X_i Y_{i-1}, Y the rest. */
-    *out = lorenz_area(u->n, order, u->group, s.X, u->total, s.T - s.X, 1, u->group);
+    *out = qtr_sg_centralization_core(u, &s, order, 0, 0.0);
     free(order);
     return QTR_OK;
 }

@@ -13,13 +13,18 @@ int qtr_isolation(const struct qtr_units *u, double *out, struct qtr_error *err)
     int rc = qtr_sg_check(u, &s, err);
     if (rc)
         return rc;
+    *out = qtr_sg_isolation_core(u, &s);
+    return QTR_OK;
+}
+
+double qtr_sg_isolation_core(const struct qtr_units *u, const struct qtr_sg_sums *s)
+{
     /* Bell (1954); Massey & Denton (1988) eq. (7): xPx = Σ (x_i/X)(x_i/t_i) */
     struct qtr_ksum k = {0, 0};
     for (size_t i = 0; i < u->n; i++)
         if (u->total[i] > 0)
-            qtr_ksum_add(&k, (u->group[i] / s.X) * (u->group[i] / u->total[i]));
-    *out = qtr_ksum_get(&k);
-    return QTR_OK;
+            qtr_ksum_add(&k, (u->group[i] / s->X) * (u->group[i] / u->total[i]));
+    return qtr_ksum_get(&k);
 }
 
 int qtr_exposure(const struct qtr_units *u, double *out, struct qtr_error *err)
@@ -28,14 +33,19 @@ int qtr_exposure(const struct qtr_units *u, double *out, struct qtr_error *err)
     int rc = qtr_sg_check(u, &s, err);
     if (rc)
         return rc;
+    *out = qtr_sg_exposure_core(u, &s);
+    return QTR_OK;
+}
+
+double qtr_sg_exposure_core(const struct qtr_units *u, const struct qtr_sg_sums *s)
+{
     /* Massey & Denton (1988) eq. (6): xPy = Σ (x_i/X)(y_i/t_i) (PySAL Interaction) */
     struct qtr_ksum k = {0, 0};
     for (size_t i = 0; i < u->n; i++)
         if (u->total[i] > 0)
-            qtr_ksum_add(&k, (u->group[i] / s.X) *
+            qtr_ksum_add(&k, (u->group[i] / s->X) *
                                  ((u->total[i] - u->group[i]) / u->total[i]));
-    *out = qtr_ksum_get(&k);
-    return QTR_OK;
+    return qtr_ksum_get(&k);
 }
 
 int qtr_correlation_ratio(const struct qtr_units *u, double *out, struct qtr_error *err)

@@ -27,6 +27,7 @@
 #include "quartier/multigroup.h"
 #include "quartier/rng.h"
 #include "infer_internal.h"
+#include "single_internal.h"
 
 /* Random numbers come from quartier/rng.h: xoshiro256**, one stream per draw. */
 
@@ -340,11 +341,18 @@ static int run_draws(const struct base *b, const qtr_index_fn *fns, size_t nfn,
     int failed = 0;
     long draws = (long)opt->draws;
     int own_geometry = kind == SIM_NULL && null == QTR_NULL_BOOTSTRAP;
+    /* single-group indices on a fixed geometry: prepared once for all draws
+     * (single_batch.c; the same values as calling each function) */
+    struct qtr_sg_batch *batch =
+        !b->multigroup && !own_geometry ? qtr_sg_batch_new(b->src, fns, nfn) : NULL;
 #pragma omp parallel num_threads(qtr_infer_nthreads(opt))
     {
         struct work w;
         double *prob = malloc(b->K * sizeof *prob);
-        int ok = qtr_infer_work_init(&w, b->n, b->K, b->multigroup, b->src, own_geometry) && prob;
+        struct qtr_sg_scratch *sc = batch ? qtr_sg_scratch_new(batch) : NULL;
+        double *vals = batch ? malloc(nfn * sizeof *vals) : NULL;
+        int wok = qtr_infer_work_init(&w, b->n, b->K, b->multigroup, b->src, own_geometry);
+        int ok = wok && prob && (!batch || (sc && vals));
         if (!ok) {
 #pragma omp atomic write
             failed = 1;
@@ -359,6 +367,12 @@ static int run_draws(const struct base *b, const qtr_index_fn *fns, size_t nfn,
                 simulate(b, null, P, lf, &r, &w);
             else
                 resample_within(b, lf, &r, &w, prob, prep);
+            if (batch) {
+                qtr_sg_batch_eval(batch, &w.su, sc, vals);
+                for (size_t j = 0; j < nfn; j++)
+                    sims[j * (size_t)draws + (size_t)d] = vals[j];
+                continue;
+            }
             for (size_t j = 0; j < nfn; j++) {
                 struct qtr_error e;
                 double v = NAN;
@@ -367,10 +381,13 @@ static int run_draws(const struct base *b, const qtr_index_fn *fns, size_t nfn,
                 sims[j * (size_t)draws + (size_t)d] = v;
             }
         }
-        if (ok)
+        if (wok)
             qtr_infer_work_release(&w);
         free(prob);
+        qtr_sg_scratch_free(sc);
+        free(vals);
     }
+    qtr_sg_batch_free(batch);
     free(lf);
     free(prep);
     free(P);

@@ -148,7 +148,11 @@ static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
         double *xs = malloc(n * sizeof *xs);
         size_t *order = kind == SIM_GINI ? malloc(n * sizeof *order) : NULL;
         double *shares = kind == SIM_GINI ? malloc(n * sizeof *shares) : NULL;
-        int ok = xs && (kind != SIM_GINI || (order && shares));
+        /* the sort's scratch, once per thread instead of once per draw */
+        uint64_t *sa = kind == SIM_GINI ? malloc(2 * n * sizeof *sa) : NULL;
+        uint64_t *sb = kind == SIM_GINI ? malloc(2 * n * sizeof *sb) : NULL;
+        size_t *cnt = kind == SIM_GINI ? malloc(qtr_sg_argsort_cnt_size() * sizeof *cnt) : NULL;
+        int ok = xs && (kind != SIM_GINI || (order && shares && sa && sb && cnt));
         if (!ok) {
 #pragma omp atomic write
             failed = 1;
@@ -166,11 +170,15 @@ static int random_allocation_mean(const struct qtr_units *u, enum sim_kind kind,
                 for (size_t i = 0; i < n; i++)
                     xs[i] = (double)qtr_rng_binomial(&r, (uint64_t)tt[i], p0);
             vals[k] = kind == SIM_DISSIM ? qtr_sg_dissim_raw(n, xs, tt)
-                                         : qtr_sg_gini_raw(n, xs, tt, order, shares);
+                                         : qtr_sg_gini_raw_buf(n, xs, tt, order, shares, sa,
+                                                               sb, cnt);
         }
         free(xs);
         free(order);
         free(shares);
+        free(sa);
+        free(sb);
+        free(cnt);
     }
     if (failed) {
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory in the random-allocation "

@@ -130,7 +130,54 @@ double qtr_sg_dissim_raw(size_t n, const double *x, const double *t)
     return qtr_ksum_get(&kd) / (2.0 * T * P * (1.0 - P));
 }
 
+int qtr_sg_sums_nocheck(const struct qtr_units *u, struct qtr_sg_sums *s)
+{
+    /* the sums of qtr_sg_check in the same order (so the same bits), without the checks of
+     * each district that a simulated city passes by construction */
+    struct qtr_ksum kx = {0, 0}, kt = {0, 0};
+    size_t npop = 0;
+    for (size_t i = 0; i < u->n; i++) {
+        double t = u->total[i];
+        qtr_ksum_add(&kx, u->group[i]);
+        qtr_ksum_add(&kt, t);
+        npop += t > 0;
+    }
+    double X = qtr_ksum_get(&kx), T = qtr_ksum_get(&kt);
+    if (!(T > 0) || npop < 2 || !(X > 0) || !(X < T))
+        return QTR_ERR_DOMAIN;
+    s->X = X;
+    s->T = T;
+    s->P = X / T;
+    s->npop = npop;
+    return QTR_OK;
+}
+
+double qtr_sg_gini_ordered(size_t n, const double *x, const double *t, const size_t *order,
+                           double T, double P)
+{
+    /* Σ_{i<j} t_i t_j (p_j - p_i) = Σ_j (x_j W_j - t_j V_j) along the districts sorted by p */
+    struct qtr_ksum num = {0, 0}, W = {0, 0}, V = {0, 0};
+    for (size_t k = 0; k < n; k++) {
+        size_t j = order[k];
+        if (!(t[j] > 0))
+            continue;
+        double w = qtr_ksum_get(&W), v = qtr_ksum_get(&V);
+        double term = x[j] * w - t[j] * v;
+        if (term > 0) /* each term is >= 0 in exact arithmetic */
+            qtr_ksum_add(&num, term);
+        qtr_ksum_add(&W, t[j]);
+        qtr_ksum_add(&V, x[j]);
+    }
+    return qtr_ksum_get(&num) / (T * T * P * (1.0 - P));
+}
+
 double qtr_sg_gini_raw(size_t n, const double *x, const double *t, size_t *order, double *shares)
+{
+    return qtr_sg_gini_raw_buf(n, x, t, order, shares, NULL, NULL, NULL);
+}
+
+double qtr_sg_gini_raw_buf(size_t n, const double *x, const double *t, size_t *order,
+                           double *shares, uint64_t *a, uint64_t *b, size_t *cnt)
 {
     /* G = Σ_i Σ_j t_i t_j |p_i - p_j| / (2 T² P (1-P)) (James & Taeuber 1985; PySAL
      * _gini_vecp). With districts sorted by p, Σ_{i<j} t_i t_j (p_j - p_i) =
@@ -147,23 +194,16 @@ double qtr_sg_gini_raw(size_t n, const double *x, const double *t, size_t *order
     double P = X / T;
     for (size_t i = 0; i < n; i++)
         order[i] = i;
-    qtr_sg_argsort(shares, order, n);
-    struct qtr_ksum num = {0, 0}, W = {0, 0}, V = {0, 0};
-    for (size_t k = 0; k < n; k++) {
-        size_t j = order[k];
-        if (!(t[j] > 0))
-            continue;
-        double w = qtr_ksum_get(&W), v = qtr_ksum_get(&V);
-        double term = x[j] * w - t[j] * v;
-        if (term > 0) /* each term is >= 0 in exact arithmetic */
-            qtr_ksum_add(&num, term);
-        qtr_ksum_add(&W, t[j]);
-        qtr_ksum_add(&V, x[j]);
-    }
-    return qtr_ksum_get(&num) / (T * T * P * (1.0 - P));
+    if (a && b && cnt)
+        qtr_sg_argsort_buf(shares, order, n, a, b, cnt);
+    else
+        qtr_sg_argsort(shares, order, n);
+    return qtr_sg_gini_ordered(n, x, t, order, T, P);
 }
 
 /* ---- stable LSD radix argsort on doubles ---------------------------------------- */
+
+enum { SORT_BITS = 11 };
 
 static uint64_t sort_key(double d)
 {
@@ -181,35 +221,17 @@ static int cmp_pair(const void *a, const void *b)
     return pa[1] < pb[1] ? -1 : (pa[1] > pb[1]);
 }
 
-void qtr_sg_argsort(const double *key, size_t *idx, size_t n)
+size_t qtr_sg_argsort_cnt_size(void)
+{
+    return ((64 + SORT_BITS - 1) / SORT_BITS) * (size_t)(1 << SORT_BITS);
+}
+
+void qtr_sg_argsort_buf(const double *key, size_t *idx, size_t n, uint64_t *a, uint64_t *b,
+                        size_t *cnt)
 {
     if (n < 2)
         return;
-    enum { BITS = 11, RADIX = 1 << BITS };
-    uint64_t *a = malloc(2 * n * sizeof *a);
-    uint64_t *b = malloc(2 * n * sizeof *b);
-    size_t *cnt = malloc(((64 + BITS - 1) / BITS) * (size_t)RADIX * sizeof *cnt);
-    if (!a || !b || !cnt) {
-        /* fall back to an in-place sort of what we have: insertion sort keeps it correct
-         * (slow only for huge n on an out-of-memory machine) */
-        for (size_t i = 1; i < n; i++) {
-            size_t v = idx[i];
-            uint64_t kv = sort_key(key[v]);
-            size_t j = i;
-            while (j > 0) {
-                uint64_t kj = sort_key(key[idx[j - 1]]);
-                if (kj < kv || (kj == kv && idx[j - 1] < v))
-                    break;
-                idx[j] = idx[j - 1];
-                j--;
-            }
-            idx[j] = v;
-        }
-        free(a);
-        free(b);
-        free(cnt);
-        return;
-    }
+    enum { BITS = SORT_BITS, RADIX = 1 << BITS };
     for (size_t i = 0; i < n; i++) {
         a[2 * i] = sort_key(key[idx[i]]);
         a[2 * i + 1] = idx[i];
@@ -259,6 +281,37 @@ void qtr_sg_argsort(const double *key, size_t *idx, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         idx[i] = (size_t)a[2 * i + 1];
+}
+
+void qtr_sg_argsort(const double *key, size_t *idx, size_t n)
+{
+    if (n < 2)
+        return;
+    uint64_t *a = malloc(2 * n * sizeof *a);
+    uint64_t *b = malloc(2 * n * sizeof *b);
+    size_t *cnt = malloc(qtr_sg_argsort_cnt_size() * sizeof *cnt);
+    if (!a || !b || !cnt) {
+        /* fall back to an in-place sort of what we have: insertion sort keeps it correct
+         * (slow only for huge n on an out-of-memory machine) */
+        for (size_t i = 1; i < n; i++) {
+            size_t v = idx[i];
+            uint64_t kv = sort_key(key[v]);
+            size_t j = i;
+            while (j > 0) {
+                uint64_t kj = sort_key(key[idx[j - 1]]);
+                if (kj < kv || (kj == kv && idx[j - 1] < v))
+                    break;
+                idx[j] = idx[j - 1];
+                j--;
+            }
+            idx[j] = v;
+        }
+        free(a);
+        free(b);
+        free(cnt);
+        return;
+    }
+    qtr_sg_argsort_buf(key, idx, n, a, b, cnt);
     free(a);
     free(b);
     free(cnt);

@@ -5,6 +5,7 @@
 #define QTR_SINGLE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "quartier/indices.h"
 #include "quartier/ksum.h"
@@ -37,6 +38,9 @@ double qtr_sg_dissim_raw(size_t n, const double *x, const double *t);
 /* order: scratch of n size_t; shares: scratch of n doubles. */
 double qtr_sg_gini_raw(size_t n, const double *x, const double *t, size_t *order,
                        double *shares);
+/* The same with the sort's scratch (see qtr_sg_argsort_buf; NULL: allocated per call). */
+double qtr_sg_gini_raw_buf(size_t n, const double *x, const double *t, size_t *order,
+                           double *shares, uint64_t *a, uint64_t *b, size_t *cnt);
 
 /* The simulated indices with an explicit OpenMP team size (threads <= 0: default);
  * gini = 0 for modified D, 1 for modified Gini. */
@@ -49,5 +53,62 @@ int qtr_sg_bias_corrected_threads(const struct qtr_units *u, unsigned B, uint64_
 
 /* Sort idx[0..n) by key[idx] ascending (ties by index, so the result is deterministic). */
 void qtr_sg_argsort(const double *key, size_t *idx, size_t n);
+/* The same with the caller's scratch: a and b of 2n each, cnt of qtr_sg_argsort_cnt_size(). */
+size_t qtr_sg_argsort_cnt_size(void);
+void qtr_sg_argsort_buf(const double *key, size_t *idx, size_t n, uint64_t *a, uint64_t *b,
+                        size_t *cnt);
+
+/* ---- the kernels behind the checks, for data already checked (single_batch.c evaluates
+ * them on the simulated cities of the inference; the public functions are check + kernel,
+ * so both give the same bits) ---- */
+
+/* The sums of qtr_sg_check (same order, same bits) without the checks of each district;
+ * QTR_ERR_DOMAIN when the city has no contrast (T = 0, fewer than two districts with
+ * residents, X = 0 or X = T). For counts valid by construction. */
+int qtr_sg_sums_nocheck(const struct qtr_units *u, struct qtr_sg_sums *s);
+/* Gini from the districts sorted by share (all n, ties by index) and the city totals. */
+double qtr_sg_gini_ordered(size_t n, const double *x, const double *t, const size_t *order,
+                           double T, double P);
+double qtr_sg_dissim_core(const struct qtr_units *u, const struct qtr_sg_sums *s);
+double qtr_sg_entropy_core(const struct qtr_units *u, const struct qtr_sg_sums *s);
+/* logtab: ln k for whole k < nlog (NULL: always log()); the same bits either way. */
+double qtr_sg_atkinson_core(const struct qtr_units *u, const struct qtr_sg_sums *s, double b,
+                            const double *logtab, size_t nlog);
+double qtr_sg_min_max_core(const struct qtr_units *u, const struct qtr_sg_sums *s);
+/* order: the np districts with residents sorted by share x/t (ties by index); shares[i] =
+ * x_i/t_i for them; suffix: scratch of np + 1. */
+double qtr_sg_conprof_core(const struct qtr_units *u, const struct qtr_sg_sums *s, unsigned m,
+                           const size_t *order, size_t np, const double *shares, double *suffix);
+double qtr_sg_isolation_core(const struct qtr_units *u, const struct qtr_sg_sums *s);
+double qtr_sg_exposure_core(const struct qtr_units *u, const struct qtr_sg_sums *s);
+double qtr_sg_delta_core(const struct qtr_units *u, const struct qtr_sg_sums *s, double A);
+/* ACO (relative = 0) or RCO (relative = 1) with the districts sorted by ascending area;
+ * QTR_ERR_DOMAIN (err may be NULL) when the smallest and largest have the same area per
+ * resident. */
+int qtr_sg_concentration_core(const struct qtr_units *u, const struct qtr_sg_sums *s,
+                              const size_t *asc, int relative, double *out,
+                              struct qtr_error *err);
+/* Districts sorted by distance of the centroid to the centre (ties by index). */
+int qtr_sg_by_distance(const struct qtr_units *u, size_t **order, struct qtr_error *err);
+/* ACE (absolute = 1, A the total area) or RCE along the distance order. */
+double qtr_sg_centralization_core(const struct qtr_units *u, const struct qtr_sg_sums *s,
+                                  const size_t *order, int absolute, double A);
+
+/* ---- single_batch.c: the battery on many simulated cities of one geography ---- */
+struct qtr_sg_batch;
+struct qtr_sg_scratch;
+/* Prepare fns[0..nfn) (NULL entries allowed; fns must outlive the batch) on the geometry of
+ * u. NULL when none of them is a single-group index prepared here, or out of memory: then
+ * call the functions one by one. */
+struct qtr_sg_batch *qtr_sg_batch_new(const struct qtr_units *u, const qtr_index_fn *fns,
+                                      size_t nfn);
+void qtr_sg_batch_free(struct qtr_sg_batch *bt);
+/* Per-thread scratch for qtr_sg_batch_eval (NULL when out of memory). */
+struct qtr_sg_scratch *qtr_sg_scratch_new(const struct qtr_sg_batch *bt);
+void qtr_sg_scratch_free(struct qtr_sg_scratch *sc);
+/* vals[j] = fns[j] on su (same geometry as the batch, whole counts, group <= total), NAN
+ * where it is not defined or fns[j] is NULL. */
+void qtr_sg_batch_eval(const struct qtr_sg_batch *bt, const struct qtr_units *su,
+                       struct qtr_sg_scratch *sc, double *vals);
 
 #endif
