@@ -73,6 +73,15 @@ int qtr_qgis_plan_grid(struct qtr_qgis_plan *plan, const char *stem, size_t rows
                        const char *col_title, struct qtr_error *err);
 
 /**
+ * The extent the project's map canvas opens on (CRS units): the main frame of the report's
+ * maps when an outlying island or exclave is drawn in an inset (Hamburg's Neuwerk), so that
+ * the city fills the window; without it, the extent of the districts. plan NULL: does
+ * nothing.
+ */
+void qtr_qgis_plan_view(struct qtr_qgis_plan *plan, double xmin, double ymin, double xmax,
+                        double ymax);
+
+/**
  * Write the project into the GeoPackage at gpkg (replacing a project of the
  * same name). date: ISO 8601 date of the run (project metadata and the
  * zip's time stamps, so a run with SOURCE_DATE_EPOCH gives the same bytes).

@@ -47,6 +47,8 @@ struct qtr_qgis_plan {
     size_t ndocs;
     struct pmap *maps;
     size_t nmaps;
+    int has_view; /* qtr_qgis_plan_view: the canvas opens on view[] (xmin, ymin, xmax, ymax) */
+    double view[4];
 };
 
 /* A table of gpkg_contents (features or attributes), and the CRS of the districts. */

@@ -150,6 +150,18 @@ int qtr_qgis_plan_map(struct qtr_qgis_plan *p, const char *stem, const char *tit
     return bad ? qtr_error_set(err, QTR_ERR_NOMEM, "out of memory") : QTR_OK;
 }
 
+void qtr_qgis_plan_view(struct qtr_qgis_plan *p, double xmin, double ymin, double xmax,
+                        double ymax)
+{
+    if (!p || !(xmax > xmin) || !(ymax > ymin))
+        return;
+    p->has_view = 1;
+    p->view[0] = xmin;
+    p->view[1] = ymin;
+    p->view[2] = xmax;
+    p->view[3] = ymax;
+}
+
 int qtr_qgis_plan_grid(struct qtr_qgis_plan *p, const char *stem, size_t rows, size_t cols,
                        const unsigned char (*rgb)[3], const char *const *row_labels,
                        const char *const *col_labels, const char *row_title,

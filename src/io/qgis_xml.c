@@ -353,15 +353,19 @@ int qtr_qgis_project_xml(const struct qtr_qgis_plan *p, const struct gpkg *g,
                  "    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n"
                  "    </SpatialRefSys>\n  </properties>\n",
                  err);
-    /* the map canvas opens on the districts (a 2 % margin on every side) */
-    double dx = (d->xmax - d->xmin) * 0.02, dy = (d->ymax - d->ymin) * 0.02;
+    /* the map canvas opens on the districts, or on the main frame of the report's maps when
+     * an outlying part is in an inset (qtr_qgis_plan_view); a 2 % margin on every side */
+    double v[4] = {d->xmin, d->ymin, d->xmax, d->ymax};
+    if (p->has_view)
+        memcpy(v, p->view, sizeof v);
+    double dx = (v[2] - v[0]) * 0.02, dy = (v[3] - v[1]) * 0.02;
     if (!rc && qtr_buf_printf(b,
                               "  <mapcanvas name=\"theMapCanvas\" annotationsVisible=\"1\">\n"
                               "    <units>meters</units>\n    <extent>\n"
                               "      <xmin>%.3f</xmin>\n      <ymin>%.3f</ymin>\n"
                               "      <xmax>%.3f</xmax>\n      <ymax>%.3f</ymax>\n    </extent>\n"
                               "    <rotation>0</rotation>\n    <destinationsrs>\n",
-                              d->xmin - dx, d->ymin - dy, d->xmax + dx, d->ymax + dy))
+                              v[0] - dx, v[1] - dy, v[2] + dx, v[3] + dy))
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     if (!rc)
         rc = srs_xml(b, g, "      ", err);
@@ -392,7 +396,7 @@ int qtr_qgis_project_xml(const struct qtr_qgis_plan *p, const struct gpkg *g,
                               "  <ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\">\n"
                               "    <Scales/>\n    <DefaultViewExtent xmin=\"%.3f\" ymin=\"%.3f\""
                               " xmax=\"%.3f\" ymax=\"%.3f\">\n",
-                              d->xmin - dx, d->ymin - dy, d->xmax + dx, d->ymax + dy))
+                              v[0] - dx, v[1] - dy, v[2] + dx, v[3] + dy))
         rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
     if (!rc)
         rc = srs_xml(b, g, "      ", err);

@@ -57,6 +57,18 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
     if ((rc = qtr_shapes_from_geos(ctx->geos, (const struct GEOSGeom_t *const *)st->layer->geom,
                                    st->layer->n, &r.shapes, err)))
         goto out;
+    if (!cfg->report_no_insets) {
+        /* the QGIS project opens on the maps' main frame when an island is in an inset
+         * (from the shapes before simplification: the same with and without the report) */
+        struct qtr_map_extent ext;
+        int got = qtr_map_extent(r.shapes, &ext);
+        if (got < 0) {
+            rc = qtr_error_set(err, QTR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        if (got == 1 && ext.ninsets > 0)
+            qtr_qgis_plan_view(st->qgis, ext.minx, ext.miny, ext.maxx, ext.maxy);
+    }
     {
         /*
          * Generalise for A4: at 1/2500 of the larger extent a removed vertex lies less

@@ -234,11 +234,40 @@ static void test_grid_legend(void **state)
     free(qgs);
 }
 
+/* qtr_qgis_plan_view: the canvas and the default view open on the given extent with a 2 %
+ * margin (100 x 50 m: 2 m and 1 m) instead of the districts' extent. */
+static void test_view_extent(void **state)
+{
+    (void)state;
+    const char *tmp = qtr_temp_dir();
+    assert_non_null(tmp);
+    char a[600], ga[700];
+    snprintf(a, sizeof a, "%s/v", tmp);
+    run_opt(qtr_test_path("tests/data/publish/analysis.ini"), a, " --no-report");
+    snprintf(ga, sizeof ga, "%s/quartier.gpkg", a);
+    struct qtr_error err = {0};
+    struct qtr_qgis_plan *plan = NULL;
+    assert_int_equal(qtr_qgis_plan_begin(&plan, NULL, 0, NULL, 0, NULL, 0, &err), 0);
+    qtr_qgis_plan_view(plan, 1000, 2000, 1100, 2050);
+    assert_int_equal(qtr_qgis_plan_write(plan, ga, "2026-01-01T00:00:00.000Z", &err), 0);
+    qtr_qgis_plan_free(plan);
+    char *qgs = NULL;
+    assert_int_equal(qtr_qgis_load(ga, QTR_QGIS_PROJECT_NAME, &qgs, &err), 0);
+    assert_non_null(strstr(qgs, "<DefaultViewExtent xmin=\"998.000\" ymin=\"1999.000\" "
+                                "xmax=\"1102.000\" ymax=\"2051.000\">"));
+    const char *canvas = strstr(qgs, "<mapcanvas");
+    assert_non_null(canvas);
+    assert_non_null(strstr(canvas, "<xmin>998.000</xmin>"));
+    assert_non_null(strstr(canvas, "<ymax>2051.000</ymax>"));
+    free(qgs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_project_written),
         cmocka_unit_test(test_grid_legend),
+        cmocka_unit_test(test_view_extent),
         cmocka_unit_test(test_musterstadt_de),
         cmocka_unit_test(test_musterstadt_en),
         cmocka_unit_test(test_berlin_2021),
