@@ -157,6 +157,10 @@ int qtr_report_small_section(struct rs *r)
         if (qtr_doc_row(r->doc, c2))
             rc = qtr_error_set(r->err, QTR_ERR_NOMEM, "out of memory");
     }
+    /* very many districts (a census grid): the fewest and the most residents, and a line on
+     * where the others are (a 1,000,000-cell grid filled 165 pages with them) */
+    if (!rc)
+        rc = qtr_report_table_ends(r, "Einwohnerzahl", "number of residents");
     free(ord);
     ord = NULL;
 out:

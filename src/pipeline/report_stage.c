@@ -105,15 +105,19 @@ static int report(struct qtr_ctx *ctx, const struct qtr_config *cfg, struct qtr_
         r.parent_label[0] = (char)(r.parent_label[0] - 'a' + 'A');
     if (!plan_only && (rc = qtr_report_candidates(&r))) /* report_plan.c */
         goto out;
+    char nd[32]; /* "1.000.000" / "1,000,000" */
+    num(&r, (double)st->frame->n, 0, nd, sizeof nd);
     if (r.prev_date[0])
-        sub =
-            qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s, Vergleich mit %s · %zu Gebiete",
-                           "Council report · reference date %s, compared with %s · %zu districts"),
-                         r.cur_date, r.prev_date, st->frame->n);
-    else
-        sub = qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s · %zu Gebiete",
-                             "Council report · reference date %s · %zu districts"),
-                           r.cur_date, st->frame->n);
+        sub = qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s, Vergleich mit %s · %s Gebiete",
+                             "Council report · reference date %s, compared with %s · %s districts"),
+                           r.cur_date, r.prev_date, nd);
+    else if (r.cur_date[0])
+        sub = qtr_asprintf(T(&r, "Bericht für den Rat · Stichtag %s · %s Gebiete",
+                             "Council report · reference date %s · %s districts"),
+                           r.cur_date, nd);
+    else /* no date in the analysis file */
+        sub = qtr_asprintf(T(&r, "Bericht für den Rat · %s Gebiete", "Council report · %s districts"),
+                           nd);
     r.doc =
         qtr_doc_new(r.en ? "en" : "de",
                     cfg->title ? cfg->title : T(&r, "Sozialmonitoring", "Social monitoring"), sub);

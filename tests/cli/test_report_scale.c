@@ -2,8 +2,8 @@
  * The report at scale (issue 12; report_scale.c, map_raster.c): a generated grid of 2,000
  * cells (tools/gen_grid) with [report] full_detail_up_to lowered to 1,000 gets raster maps
  * (an image per map in the PDF and the HTML, a bounded number of vector paths), no
- * interactive map, the attention table cut to its 20 highest and lowest rows with the
- * summary line, while the GeoPackage and the GeoJSON hold every cell. The same grid with
+ * interactive map, the attention table and the table of extreme values cut to their 20
+ * first and last rows with the summary line, while the GeoPackage and the GeoJSON hold every cell. The same grid with
  * full_detail_up_to = 2,000 (the run is not above it) gets the vector report as before.
  */
 #include "report_check.h"
@@ -125,6 +125,12 @@ static void test_raster_above_threshold(void **state)
     assert_non_null(strstr(html, "in der Ebene districts des GeoPackage quartier.gpkg und in "
                                  "tables/districts.csv"));
     assert_true(count(html, ">…</td>") >= 5);
+    /* the extreme values with their residents (96 districts here): cut the same way */
+    assert_non_null(strstr(html, "Extreme Werte mit ihren Einwohnern (Anzahl Gebiete: 96)"));
+    assert_non_null(strstr(html, "Gezeigt sind die ersten und die letzten 20 von 96 Gebieten "
+                                 "nach Einwohnerzahl"));
+    /* the subtitle: the number of districts as a number is written, no empty date */
+    assert_non_null(strstr(html, "Bericht für den Rat · 2.000 Gebiete"));
     /* a raster map's files are bounded by its pixels, not by the number of cells */
     char p[1024];
     snprintf(p, sizeof p, "%s/maps/share_grp.svg", big);
