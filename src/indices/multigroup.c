@@ -317,18 +317,19 @@ static int cmp_dist(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
-/* Before the marginals: global distortion needs centroids and is refused above its limit. */
+/* Before the marginals: global distortion is refused above its limit (said first: it holds
+ * whatever is given) and needs centroids. */
 static int check_distortion(const struct qtr_units *u, struct qtr_error *err)
 {
-    if (u && (!u->cx || !u->cy))
-        return qtr_error_set(err, QTR_ERR_DOMAIN,
-                             "global_distortion needs district centroids (none given)");
     if (u && u->n > QTR_GLOBAL_DISTORTION_MAX_N)
         return qtr_error_set(err, QTR_ERR_DOMAIN,
                              "global_distortion: not computed above %d districts (%zu here): it "
                              "orders all districts by distance from each one, time growing with "
                              "the square of their number",
                              QTR_GLOBAL_DISTORTION_MAX_N, u->n);
+    if (u && (!u->cx || !u->cy))
+        return qtr_error_set(err, QTR_ERR_DOMAIN,
+                             "global_distortion needs district centroids (none given)");
     return QTR_OK;
 }
 

@@ -104,6 +104,12 @@ static void test_global_distortion_hand(void **state)
     l.u.n = QTR_GLOBAL_DISTORTION_MAX_N + 1;
     assert_int_equal(qtr_global_distortion(&l.u, &v, &err), QTR_ERR_DOMAIN);
     assert_non_null(strstr(err.msg, "not computed above 20000"));
+    /* ... also when no centroids are given: the cap is the reason (a 1,000,000-cell grid
+     * said "needs district centroids") */
+    l.u.cx = NULL;
+    assert_int_equal(qtr_global_distortion(&l.u, &v, &err), QTR_ERR_DOMAIN);
+    assert_non_null(strstr(err.msg, "not computed above 20000"));
+    l.u.cx = l.cx;
     l.u.n = 3;
 }
 
